@@ -1,0 +1,171 @@
+//! `pactum check`.
+
+use std::collections::HashSet;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, ValueEnum};
+use pactum::lint::run::{CheckOptions, check};
+use pactum::lint::{RULES, Severity, Summary};
+use pactum::output::check::{CheckFormat, CheckOutput, render};
+use pactum::repo::{self, FileRef, Repo};
+use pactum::schema::SchemaSet;
+
+use super::{GlobalArgs, Outcome, emit};
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Contracts or folders to check (default: every contract of the repository)
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    format: CheckFormat,
+    /// Treat findings of this level as errors for the exit code
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    deny: Option<Deny>,
+    /// List every rule with its code and default severity, and exit
+    #[arg(long)]
+    list_rules: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Deny {
+    Warnings,
+}
+
+/// Which repository a run is about, and which of its files to report on.
+struct Target {
+    repo: Option<Repo>,
+    files: Vec<FileRef>,
+    only: Option<HashSet<String>>,
+}
+
+fn holds_config(path: &Path) -> bool {
+    path.is_dir() && path.join("pactum.toml").is_file()
+}
+
+fn target(global: &GlobalArgs, args: &CheckArgs) -> Result<Target> {
+    for path in &args.paths {
+        if !path.exists() {
+            bail!("{}: no such file or directory", path.display());
+        }
+    }
+    // `pactum check example-repo`: a directory holding pactum.toml is its own repository.
+    let repo = match (&global.repo, args.paths.as_slice()) {
+        (Some(dir), _) => Some(Repo::open(dir)?),
+        (None, [only]) if holds_config(only) => {
+            let repo = Repo::open(only)?;
+            let files = repo.contract_files()?;
+            return Ok(Target { repo: Some(repo), files, only: None });
+        }
+        (None, _) => Repo::discover(Path::new("."))?,
+    };
+    let Some(repo) = repo else {
+        if args.paths.is_empty() {
+            bail!(
+                "not inside a contracts repository (no pactum.toml or Git repository here or above): give the files to check, or --repo DIR"
+            );
+        }
+        let mut files = Vec::new();
+        for path in &args.paths {
+            files.extend(expand(path, None)?);
+        }
+        return Ok(Target { repo: None, files, only: None });
+    };
+    let mut files = repo.contract_files()?;
+    if args.paths.is_empty() {
+        return Ok(Target { repo: Some(repo), files, only: None });
+    }
+    let mut only = HashSet::new();
+    for path in &args.paths {
+        for file in expand(path, Some(&repo.root))? {
+            only.insert(file.shown.clone());
+            if !files.iter().any(|f| f.shown == file.shown) {
+                files.push(file);
+            }
+        }
+    }
+    Ok(Target { repo: Some(repo), files, only: Some(only) })
+}
+
+/// A path from the command line: a file as is, a folder walked for Markdown files.
+fn expand(path: &Path, root: Option<&Path>) -> Result<Vec<FileRef>> {
+    if path.is_dir() {
+        return Ok(repo::walk(path, root)?);
+    }
+    let shown = root.map_or_else(|| path.to_string_lossy().replace('\\', "/"), |root| repo::shown_relative(root, path));
+    let escapes = match (root.and_then(|r| r.canonicalize().ok()), path.canonicalize()) {
+        (Some(root), Ok(real)) => !real.starts_with(root),
+        _ => false,
+    };
+    Ok(vec![FileRef { path: path.to_path_buf(), shown, escapes }])
+}
+
+fn list_rules(global: &GlobalArgs) -> Result<Outcome> {
+    let mut out = String::new();
+    for rule in RULES {
+        out.push_str(&format!("{:<28} {:<8} {}\n", rule.code, rule.severity.as_str(), rule.summary));
+    }
+    emit(global, &out)?;
+    Ok(Outcome::Clean)
+}
+
+pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
+    if args.list_rules {
+        return list_rules(global);
+    }
+    let started = Instant::now();
+    let target = target(global, args)?;
+    let (schemas_dir, options) = match &target.repo {
+        Some(repo) => {
+            let config = &repo.config;
+            let options = CheckOptions {
+                max_file_size: config.check.max_file_size,
+                calendar: config.calendar().map_err(anyhow::Error::msg)?,
+                lint: config.lint(),
+            };
+            (Some(repo.schemas_dir()), options)
+        }
+        None => (
+            None,
+            CheckOptions {
+                max_file_size: pactum::repo::config::CheckConfig::default().max_file_size,
+                calendar: Default::default(),
+                lint: Default::default(),
+            },
+        ),
+    };
+    let schemas = SchemaSet::load(schemas_dir.as_deref()).context("loading schemas")?;
+    schemas.compile_all().context("loading schemas")?;
+    global.log(format_args!("read configuration and schemas in {:.1?}", started.elapsed()));
+    let report = check(&target.files, &schemas, &options, target.only.as_ref());
+    global.log(format_args!("checked {} files in {:.1?}", target.files.len(), started.elapsed()));
+    let summary = Summary::of(report.files, &report.diagnostics);
+    let shown: Vec<String> = match &target.only {
+        Some(only) => {
+            let mut shown: Vec<String> = only.iter().cloned().collect();
+            shown.sort();
+            shown
+        }
+        None => target.files.iter().map(|f| f.shown.clone()).collect(),
+    };
+    let output = CheckOutput { diagnostics: &report.diagnostics, summary, files: &shown };
+    let color = args.format == CheckFormat::Human && std::io::stdout().is_terminal()
+        || global.color == super::ColorWhen::Always;
+    let mut text = render(args.format, &output, color);
+    if global.quiet && args.format == CheckFormat::Human {
+        // Keep the findings, drop the summary line.
+        if let Some(cut) = text.trim_end().rfind('\n') {
+            text.truncate(cut + 1);
+        } else {
+            text.clear();
+        }
+    }
+    emit(global, &text)?;
+    let denied =
+        args.deny == Some(Deny::Warnings) && report.diagnostics.iter().any(|d| d.severity == Severity::Warning);
+    Ok(if summary.errors > 0 || denied { Outcome::Findings } else { Outcome::Clean })
+}

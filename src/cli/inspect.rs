@@ -1,0 +1,79 @@
+//! `pactum inspect FILE`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, ValueEnum};
+use pactum::contract::{Contract, FrontMatterRule, Status, decode};
+use pactum::lifecycle::{Calendar, Duration, State};
+use pactum::output::inspect::InspectReport;
+use pactum::repo::Repo;
+
+use super::{GlobalArgs, Outcome, emit};
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The contract (or any Markdown file) to read
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = InspectFormat::Human)]
+    format: InspectFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum InspectFormat {
+    Human,
+    Json,
+}
+
+pub fn run(global: &GlobalArgs, args: &InspectArgs) -> Result<Outcome> {
+    let path = &args.file;
+    if path.is_dir() {
+        bail!("{} is a directory: inspect reads one file", path.display());
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let repo = match &global.repo {
+        Some(dir) => Some(Repo::open(dir)?),
+        None => Repo::discover(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))?,
+    };
+    let shown = repo.as_ref().map_or_else(|| path.to_string_lossy().into_owned(), |r| r.shown(path));
+    let text = match decode(&shown, bytes) {
+        Ok((text, _)) => text,
+        Err(diagnostic) => bail!("{}: {}", shown, diagnostic.message),
+    };
+    let contract = Contract::read(&shown, text, FrontMatterRule::Optional, &mut Vec::new());
+    let (calendar, within) = match &repo {
+        Some(repo) => (
+            repo.config.calendar().map_err(anyhow::Error::msg)?,
+            repo.config.expiring_within().map_err(anyhow::Error::msg)?,
+        ),
+        None => (Calendar::default(), "90 days".parse::<Duration>().expect("a valid duration")),
+    };
+    let today = global.today();
+    let dates = match contract.meta.dates() {
+        Ok(None) => Ok(None),
+        Ok(Some(dates)) => {
+            let status = contract.meta.status;
+            dates
+                .overview(today, status == Some(Status::Executed), within, &calendar)
+                .map(|mut overview| {
+                    overview.state = match status {
+                        Some(Status::Terminated) => Some(State::Terminated),
+                        Some(Status::Superseded) => Some(State::Superseded),
+                        _ => overview.state,
+                    };
+                    Some(overview)
+                })
+                .map_err(|e| e.to_string())
+        }
+        Err((pointer, error)) => Err(format!("{}: {error}", pactum::schema::field_name(pointer))),
+    };
+    let report = InspectReport::new(&contract, dates);
+    let text = match args.format {
+        InspectFormat::Human => report.human(),
+        InspectFormat::Json => report.json(),
+    };
+    emit(global, &text)?;
+    Ok(Outcome::Clean)
+}

@@ -1,0 +1,124 @@
+//! Command-line definitions and the commands: the only code that writes output.
+
+mod check;
+mod inspect;
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Contracts kept as code: validate, review and track contracts in a Git repository.
+#[derive(Debug, Parser)]
+#[command(name = "pactum", version, about, long_about = None, propagate_version = true)]
+#[command(
+    after_help = "Examples:\n  pactum check                   check every contract of the repository\n  pactum check example-repo      check the repository in example-repo/\n  pactum inspect contracts/acme/msa.md --format json"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The contracts repository (default: found from the current directory)
+    #[arg(long, global = true, value_name = "DIR")]
+    repo: Option<PathBuf>,
+    /// When to use colour
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    color: ColorWhen,
+    /// Take "today" to be this date (YYYY-MM-DD) in every date computation
+    #[arg(long, global = true, value_name = "DATE")]
+    as_of: Option<NaiveDate>,
+    /// Print less: no summary lines
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print more on standard error: what was read, how long it took
+    #[arg(short, long, global = true)]
+    verbose: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate front matter against the schemas, lint the bodies, check the repository
+    #[command(
+        after_help = "Examples:\n  pactum check\n  pactum check contracts/acme --format github\n  pactum check --format sarif > pactum.sarif\n  pactum check --deny warnings"
+    )]
+    Check(check::CheckArgs),
+    /// Show what pactum read from one contract: metadata, clauses, terms, references, dates
+    #[command(
+        after_help = "Examples:\n  pactum inspect contracts/acme/msa.md\n  pactum inspect agreement.md --format json --as-of 2026-01-01"
+    )]
+    Inspect(inspect::InspectArgs),
+}
+
+impl GlobalArgs {
+    /// "Today": `--as-of`, else the local date. The one place pactum reads the clock.
+    fn today(&self) -> NaiveDate {
+        self.as_of.unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+
+    fn color_choice(&self) -> anstream::ColorChoice {
+        match self.color {
+            ColorWhen::Auto => anstream::ColorChoice::Auto,
+            ColorWhen::Always => anstream::ColorChoice::Always,
+            ColorWhen::Never => anstream::ColorChoice::Never,
+        }
+    }
+
+    fn log(&self, message: impl std::fmt::Display) {
+        if self.verbose {
+            let mut stderr = anstream::stderr();
+            let _ = writeln!(stderr, "{message}");
+        }
+    }
+}
+
+/// What a command decided: the exit status it asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Clean,
+    Findings,
+}
+
+/// Write `text` to standard output, styled as `choice` allows.
+fn emit(global: &GlobalArgs, text: &str) -> Result<()> {
+    let mut stdout = anstream::AutoStream::new(io::stdout().lock(), global.color_choice());
+    stdout.write_all(text.as_bytes()).context("writing to standard output")?;
+    stdout.flush().context("writing to standard output")
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| cause.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Check(args) => check::run(&cli.global, args),
+        Command::Inspect(args) => inspect::run(&cli.global, args),
+    };
+    match result {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Findings) => ExitCode::from(1),
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            let mut stderr = anstream::stderr();
+            let _ = writeln!(stderr, "error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}

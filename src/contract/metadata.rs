@@ -1,0 +1,195 @@
+//! The typed view of a contract's front matter.
+//!
+//! The schema decides what is valid; this view only takes what it can use, leniently, so that a
+//! contract with one wrong value still gets every other check. A value of the wrong type reads
+//! as absent here (and the schema reports it).
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::lifecycle::{ContractDates, Duration, DurationError, RenewalKind};
+
+/// What people decided about a contract, in lifecycle order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Draft,
+    Review,
+    Approved,
+    Executed,
+    Terminated,
+    Superseded,
+}
+
+impl Status {
+    /// Every status, in lifecycle order.
+    pub const ALL: [Self; 6] =
+        [Self::Draft, Self::Review, Self::Approved, Self::Executed, Self::Terminated, Self::Superseded];
+
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|status| status.as_str() == text)
+    }
+
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Review => "review",
+            Self::Approved => "approved",
+            Self::Executed => "executed",
+            Self::Terminated => "terminated",
+            Self::Superseded => "superseded",
+        }
+    }
+
+    /// Whether the contract is past drafting: approved or later.
+    #[must_use]
+    pub fn is_final(self) -> bool {
+        self >= Self::Approved
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Party {
+    pub name: String,
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Signature {
+    pub party: String,
+    pub name: Option<String>,
+    pub date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Obligation {
+    pub id: Option<String>,
+    pub summary: Option<String>,
+    pub clause: Option<String>,
+    pub owner: Option<String>,
+    pub every: Option<String>,
+    pub due: Option<NaiveDate>,
+    pub starting: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Renewal {
+    pub kind: Option<String>,
+    pub period: Option<String>,
+    pub notice: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Money {
+    pub amount: Option<f64>,
+    pub currency: Option<String>,
+    pub per: Option<String>,
+}
+
+/// The front matter keys pactum itself reads.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Metadata {
+    pub id: Option<String>,
+    pub title: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub status: Option<Status>,
+    pub owner: Option<String>,
+    pub effective_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    pub term: Option<String>,
+    pub renewal: Option<Renewal>,
+    pub value: Option<Money>,
+    pub parties: Vec<Party>,
+    pub signatures: Vec<Signature>,
+    pub obligations: Vec<Obligation>,
+    pub amends: Option<String>,
+    pub supersedes: Option<String>,
+    pub parent: Option<String>,
+}
+
+fn text(value: &Value, key: &str) -> Option<String> {
+    value.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+fn date(value: &Value, key: &str) -> Option<NaiveDate> {
+    value.get(key).and_then(Value::as_str).and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+}
+
+fn list<'a>(value: &'a Value, key: &str) -> impl Iterator<Item = &'a Value> {
+    value.get(key).and_then(Value::as_array).into_iter().flatten()
+}
+
+impl Metadata {
+    /// Take what pactum uses from the front matter as JSON.
+    #[must_use]
+    pub fn from_json(value: &Value) -> Self {
+        Self {
+            id: text(value, "id"),
+            title: text(value, "title"),
+            kind: text(value, "type"),
+            status: value.get("status").and_then(Value::as_str).and_then(Status::parse),
+            owner: text(value, "owner"),
+            effective_date: date(value, "effective_date"),
+            end_date: date(value, "end_date"),
+            term: text(value, "term"),
+            renewal: value.get("renewal").filter(|r| r.is_object()).map(|r| Renewal {
+                kind: text(r, "kind"),
+                period: text(r, "period"),
+                notice: text(r, "notice"),
+            }),
+            value: value.get("value").filter(|v| v.is_object()).map(|v| Money {
+                amount: v.get("amount").and_then(Value::as_f64),
+                currency: text(v, "currency"),
+                per: text(v, "per"),
+            }),
+            parties: list(value, "parties")
+                .filter_map(|p| Some(Party { name: text(p, "name")?, role: text(p, "role") }))
+                .collect(),
+            signatures: list(value, "signatures")
+                .filter_map(|s| {
+                    Some(Signature { party: text(s, "party")?, name: text(s, "name"), date: date(s, "date") })
+                })
+                .collect(),
+            obligations: list(value, "obligations")
+                .map(|o| Obligation {
+                    id: text(o, "id"),
+                    summary: text(o, "summary"),
+                    clause: text(o, "clause"),
+                    owner: text(o, "owner"),
+                    every: text(o, "every"),
+                    due: date(o, "due"),
+                    starting: date(o, "starting"),
+                })
+                .collect(),
+            amends: text(value, "amends"),
+            supersedes: text(value, "supersedes"),
+            parent: text(value, "parent"),
+        }
+    }
+
+    /// The inputs of every date computation, when the contract has an effective date.
+    ///
+    /// # Errors
+    /// The pointer and error of the first duration that cannot be read.
+    pub fn dates(&self) -> Result<Option<ContractDates>, (&'static str, DurationError)> {
+        let Some(effective) = self.effective_date else { return Ok(None) };
+        let duration =
+            |pointer: &'static str, text: Option<&String>| -> Result<Option<Duration>, (&'static str, DurationError)> {
+                text.map(|t| t.parse::<Duration>()).transpose().map_err(|e| (pointer, e))
+            };
+        let renewal = self.renewal.clone().unwrap_or_default();
+        let kind = renewal.kind.as_deref().and_then(RenewalKind::parse).unwrap_or(RenewalKind::None);
+        Ok(Some(ContractDates {
+            effective,
+            term: duration("/term", self.term.as_ref())?,
+            end_date: self.end_date,
+            kind,
+            period: duration("/renewal/period", renewal.period.as_ref())?,
+            notice: duration("/renewal/notice", renewal.notice.as_ref())?,
+        }))
+    }
+}

@@ -1,0 +1,199 @@
+//! One contract: its front matter with spans, its clause tree, defined terms, references and
+//! placeholders.
+//!
+//! Reading never fails on a contract's content: what cannot be read becomes a [`Diagnostic`]
+//! and the rest is still read, so one `pactum check` shows every problem of a file at once.
+//! Only a file that is not text at all (binary, invalid UTF-8) yields no [`Contract`].
+
+pub mod clauses;
+pub mod frontmatter;
+pub mod metadata;
+pub mod prose;
+
+use std::ops::Range;
+
+use crate::lint::{Diagnostic, SourceFile};
+use crate::text::LineIndex;
+
+pub use clauses::{Body, Clause};
+pub use frontmatter::{FrontMatter, Layout};
+pub use metadata::{Metadata, Status};
+pub use prose::{Placeholder, Reference, Term};
+
+/// A contract file as read.
+#[derive(Debug, Clone)]
+pub struct Contract {
+    /// The path as shown to people: relative to the repository, with `/` separators.
+    pub path: String,
+    /// The file's text, without a byte-order mark.
+    pub text: String,
+    pub lines: LineIndex,
+    pub layout: Option<Layout>,
+    pub front: Option<FrontMatter>,
+    pub meta: Metadata,
+    pub body: Body,
+    pub terms: Vec<Term>,
+    pub references: Vec<Reference>,
+    pub placeholders: Vec<Placeholder>,
+}
+
+/// Whether a file must have front matter: contracts must; a Markdown file given to `inspect`
+/// or `diff --files` need not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrontMatterRule {
+    Required,
+    Optional,
+}
+
+/// Turn a file's bytes into text, or say why they are not text.
+///
+/// A byte-order mark is removed (and reported as a warning); invalid UTF-8 and NUL bytes are
+/// findings that stop the file from being read further.
+///
+/// # Errors
+/// A diagnostic for binary data or invalid UTF-8.
+pub fn decode(path: &str, bytes: Vec<u8>) -> Result<(String, Option<Diagnostic>), Diagnostic> {
+    if bytes.contains(&0) {
+        return Err(Diagnostic::file("file/binary", path, "this file holds binary data (it has NUL bytes), not Markdown text")
+            .with_help("contracts are Markdown text files; move binary files (PDFs, images) out of the contracts folder or rename them"));
+    }
+    let (bytes, bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (rest.to_vec(), true),
+        None => (bytes, false),
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let bom = bom.then(|| {
+                Diagnostic::file("file/bom", path, "the file starts with a UTF-8 byte-order mark")
+                    .with_help("pactum reads the file without it; save the file as UTF-8 without BOM")
+            });
+            Ok((text, bom))
+        }
+        Err(error) => {
+            let valid = error.utf8_error().valid_up_to();
+            let bytes = error.into_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..valid]);
+            let line = prefix.matches('\n').count() + 1;
+            let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            let mut diagnostic = Diagnostic::file(
+                "file/invalid-utf8",
+                path,
+                format!(
+                    "the file is not valid UTF-8: byte {valid} (line {line}, column {column}) is 0x{:02X}",
+                    bytes[valid]
+                ),
+            )
+            .with_help("save the file as UTF-8");
+            diagnostic.location.line = line;
+            diagnostic.location.column = column;
+            diagnostic.location.end_line = line;
+            diagnostic.location.end_column = column + 1;
+            Err(diagnostic)
+        }
+    }
+}
+
+impl Contract {
+    /// Read a contract from its text; findings made while reading are added to `diagnostics`.
+    #[must_use]
+    pub fn read(path: &str, text: String, rule: FrontMatterRule, diagnostics: &mut Vec<Diagnostic>) -> Self {
+        let lines = LineIndex::new(&text);
+        let source = SourceFile { path, text: &text, lines: &lines };
+        let (layout, front) = match frontmatter::split(&text) {
+            Ok(layout) => {
+                match frontmatter::parse(&text, &layout) {
+                    Ok(front) => (Some(layout), Some(front)),
+                    Err(error) => {
+                        diagnostics.push(
+                        source
+                            .diagnostic("frontmatter/syntax", error.span, format!("the front matter is not valid TOML: {}", error.message))
+                            .with_help("the front matter between the `+++` lines is TOML; see https://toml.io for its syntax"),
+                    );
+                        (Some(layout), None)
+                    }
+                }
+            }
+            Err(frontmatter::SplitError::Missing) => {
+                if rule == FrontMatterRule::Required {
+                    let first = lines.line_range(&text, 0);
+                    diagnostics.push(
+                        source
+                            .diagnostic("frontmatter/missing", first, "this contract has no front matter")
+                            .with_help("start the file with a `+++` line, the contract's TOML metadata (id, title, type, status, owner, parties), and another `+++` line"),
+                    );
+                }
+                (None, None)
+            }
+            Err(frontmatter::SplitError::Unclosed { opening }) => {
+                diagnostics.push(
+                    source
+                        .diagnostic("frontmatter/unclosed", opening, "the front matter opened here is never closed")
+                        .with_help("end the front matter with a line holding only `+++`"),
+                );
+                (None, None)
+            }
+        };
+        let body_start = layout.as_ref().map_or(0, |l| l.body);
+        let body = clauses::read(&text[body_start..], body_start);
+        let prose = prose::Prose { text: &text, ranges: &body.prose };
+        let terms = prose.terms();
+        let mut references = prose.references();
+        references.extend(body.anchors.iter().map(|anchor| Reference {
+            text: text[anchor.span.clone()].to_owned(),
+            target: anchor.target.clone(),
+            by_id: true,
+            title: None,
+            span: anchor.span.clone(),
+        }));
+        references.sort_by_key(|r| r.span.start);
+        let mut placeholders = prose.placeholders();
+        // Unfilled template variables in the front matter count too.
+        if let Some(layout) = &layout {
+            let front_prose = prose::Prose { text: &text, ranges: std::slice::from_ref(&layout.toml) };
+            let mut found = front_prose.placeholders();
+            found.retain(|p| p.text.starts_with("{{") || p.text.starts_with("{%") || p.text == "TBD");
+            placeholders.splice(0..0, found);
+        }
+        let meta = front.as_ref().map(|f| Metadata::from_json(&f.value)).unwrap_or_default();
+        Self { path: path.to_owned(), text, lines, layout, front, meta, body, terms, references, placeholders }
+    }
+
+    /// A view for making diagnostics that point into this file.
+    #[must_use]
+    pub fn source(&self) -> SourceFile<'_> {
+        SourceFile { path: &self.path, text: &self.text, lines: &self.lines }
+    }
+
+    /// The 1-based line of byte `offset`.
+    #[must_use]
+    pub fn line(&self, offset: usize) -> usize {
+        self.lines.line_of(offset) + 1
+    }
+
+    /// The clause a reference names: by number (`8.1(a)` falls back to `8.1` when 8.1 has no
+    /// lettered clauses, since then its `(a)` is an inline enumeration) or by id.
+    #[must_use]
+    pub fn resolve(&self, reference: &Reference) -> Option<&Clause> {
+        let clauses = &self.body.clauses;
+        if reference.by_id {
+            return clauses.iter().find(|c| c.id == reference.target);
+        }
+        if let Some(found) = clauses.iter().find(|c| c.number == reference.target) {
+            return Some(found);
+        }
+        let base_end = reference.target.find('(')?;
+        let base = clauses.iter().find(|c| c.number == reference.target[..base_end])?;
+        let has_sub =
+            base.children.iter().any(|&child| clauses[child].number.starts_with(&format!("{}(", base.number)));
+        (!has_sub).then_some(base)
+    }
+
+    /// The span of the value at a front-matter pointer, or the opening line.
+    #[must_use]
+    pub fn span_of(&self, pointer: &str) -> Range<usize> {
+        match &self.front {
+            Some(front) => front.spans.value_or_ancestor(pointer),
+            None => 0..0,
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! pactum: contracts kept as code.
+//!
+//! The library reads contracts (Markdown with TOML front matter), checks them against JSON
+//! Schemas and drafting rules, and computes their dates. It never prints: every result is a
+//! value that the binary's `cli` module turns into output through one reporter per format.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod contract;
+pub mod lifecycle;
+pub mod lint;
+pub mod output;
+pub mod repo;
+pub mod schema;
+pub mod text;

@@ -1,0 +1,451 @@
+//! Drafting rules over one contract: clause numbering, clause ids, cross-references, defined
+//! terms, placeholders, signatures, obligations and dates.
+
+use std::collections::HashMap;
+
+use crate::contract::clauses::{Label, StructureIssue};
+use crate::contract::prose::normalize_title;
+use crate::contract::{Clause, Contract, Status};
+use crate::lifecycle::{Calendar, TermsError};
+use crate::lint::Diagnostic;
+
+/// Every drafting rule over `contract`.
+#[must_use]
+pub fn check(contract: &Contract, calendar: &Calendar) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    structure(contract, &mut out);
+    numbering(contract, &mut out);
+    clause_ids(contract, &mut out);
+    references(contract, &mut out);
+    terms(contract, &mut out);
+    placeholders(contract, &mut out);
+    if contract.front.is_some() {
+        signatures(contract, &mut out);
+        obligations(contract, &mut out);
+        dates(contract, calendar, &mut out);
+    }
+    out
+}
+
+fn structure(contract: &Contract, out: &mut Vec<Diagnostic>) {
+    for issue in &contract.body.issues {
+        match issue {
+            StructureIssue::TooDeep { at } => out.push(
+                contract
+                    .source()
+                    .diagnostic(
+                        "clause/too-deep",
+                        *at..*at,
+                        format!(
+                            "clauses nest deeper than {} levels here; deeper items are read as text",
+                            crate::contract::clauses::MAX_DEPTH
+                        ),
+                    )
+                    .with_help("flatten the structure: a contract with this much nesting is hard to cite"),
+            ),
+        }
+    }
+}
+
+/// The number a clause's sibling sequence should continue with.
+fn expected_next(previous: &Clause) -> u32 {
+    previous.label.ordinal() + 1
+}
+
+fn numbering(contract: &Contract, out: &mut Vec<Diagnostic>) {
+    let clauses = &contract.body.clauses;
+    let source = contract.source();
+    let heading_span = |clause: &Clause| {
+        clause.start
+            ..clause
+                .own_end
+                .min(contract.lines.line_range(&contract.text, contract.lines.line_of(clause.start)).end)
+                .max(clause.start)
+    };
+    let mut check_group = |siblings: &[usize]| {
+        // Siblings of one kind form one sequence: a clause's lettered items and its numbered
+        // sub-clauses are counted separately.
+        let mut last_of_kind: Vec<&Clause> = Vec::new();
+        for &index in siblings {
+            let clause = &clauses[index];
+            let previous = last_of_kind.iter().rposition(|c| c.label.same_kind(&clause.label));
+            let expected = previous.map_or(1, |p| expected_next(last_of_kind[p]));
+            let ordinal = clause.label.ordinal();
+            if let Label::Dotted(parts) = &clause.label {
+                if parts.len() > 1
+                    && clause.parent.is_none_or(
+                        |p| !matches!(&clauses[p].label, Label::Dotted(pp) if pp[..] == parts[..parts.len() - 1]),
+                    )
+                {
+                    let parent_number =
+                        parts[..parts.len() - 1].iter().map(u32::to_string).collect::<Vec<_>>().join(".");
+                    out.push(source.diagnostic(
+                        "clause/numbering-gap",
+                        heading_span(clause),
+                        format!("clause {} has no clause {parent_number} above it", clause.number),
+                    ));
+                    last_of_kind.push(clause);
+                    continue;
+                }
+            }
+            if ordinal > expected {
+                let missing = missing_numbers(clause, expected, ordinal);
+                out.push(
+                    source
+                        .diagnostic("clause/numbering-gap", heading_span(clause), format!("clause {} follows {}: {missing} is missing", clause.number, previous.map_or_else(|| "the start of its level".to_owned(), |p| format!("clause {}", last_of_kind[p].number))))
+                        .with_help("renumber the clauses, and check that references to the renumbered ones still point where they should"),
+                );
+            } else if ordinal < expected {
+                let earlier = previous.map(|p| last_of_kind[p]);
+                let message = match earlier {
+                    Some(earlier) if earlier.label.ordinal() == ordinal => format!(
+                        "clause number {} appears twice (first on line {})",
+                        clause.number,
+                        contract.line(earlier.start)
+                    ),
+                    Some(earlier) => format!(
+                        "clause {} comes after clause {}: numbering goes backwards",
+                        clause.number, earlier.number
+                    ),
+                    None => format!("clause {} repeats a number", clause.number),
+                };
+                out.push(
+                    source
+                        .diagnostic("clause/numbering-repeat", heading_span(clause), message)
+                        .with_help("renumber the clauses so that each number appears once, in order"),
+                );
+            }
+            last_of_kind.push(clause);
+        }
+    };
+    // Top-level clauses are counted per part of the document (an unnumbered heading such as
+    // "Exhibit A" may restart numbering).
+    let mut parts: Vec<Vec<usize>> = Vec::new();
+    let mut current_part = usize::MAX;
+    for &root in &contract.body.roots {
+        if clauses[root].part != current_part {
+            current_part = clauses[root].part;
+            parts.push(Vec::new());
+        }
+        parts.last_mut().expect("pushed").push(root);
+    }
+    for part in &parts {
+        check_group(part);
+    }
+    for clause in clauses {
+        check_group(&clause.children);
+    }
+}
+
+fn missing_numbers(clause: &Clause, expected: u32, found: u32) -> String {
+    let prefix = match clause.number.rfind(['.', '(']) {
+        Some(cut) => &clause.number[..cut],
+        None => "",
+    };
+    let name = |n: u32| match &clause.label {
+        Label::Dotted(_) if prefix.is_empty() => format!("clause {n}"),
+        Label::Dotted(_) => format!("clause {prefix}.{n}"),
+        Label::Letter(_) => {
+            format!("clause {prefix}({})", char::from(b'a' + u8::try_from(n.saturating_sub(1)).unwrap_or(0)))
+        }
+        _ => format!("item {n} of clause {prefix}"),
+    };
+    if found == expected + 1 { name(expected) } else { format!("{} to {}", name(expected), name(found - 1)) }
+}
+
+fn clause_ids(contract: &Contract, out: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<&str, &Clause> = HashMap::new();
+    for clause in &contract.body.clauses {
+        if let Some(first) = seen.get(clause.id.as_str()) {
+            if clause.explicit_id {
+                out.push(
+                    contract
+                        .source()
+                        .diagnostic(
+                            "clause/duplicate-id",
+                            clause.start..clause.own_end.min(clause.start + 80),
+                            format!(
+                                "clause id `{}` is also the id of clause {} (line {})",
+                                clause.id,
+                                first.number,
+                                contract.line(first.start)
+                            ),
+                        )
+                        .with_help("give each clause a unique `{#id}`; links and obligations name clauses by id"),
+                );
+            }
+        } else {
+            seen.insert(&clause.id, clause);
+        }
+    }
+}
+
+fn references(contract: &Contract, out: &mut Vec<Diagnostic>) {
+    let source = contract.source();
+    let clauses = &contract.body.clauses;
+    for reference in &contract.references {
+        let Some(clause) = contract.resolve(reference) else {
+            let what = if reference.by_id {
+                format!("no clause has the id `{}`", reference.target)
+            } else {
+                format!("there is no clause {}", reference.target)
+            };
+            out.push(
+                source
+                    .diagnostic(
+                        "ref/unresolved",
+                        reference.span.clone(),
+                        format!("`{}` refers to a clause that does not exist: {what}", reference.text),
+                    )
+                    .with_help("point the reference at an existing clause, or add the clause"),
+            );
+            continue;
+        };
+        let Some(title) = &reference.title else { continue };
+        let wanted = normalize_title(title);
+        let own = clause.heading.as_deref().map(normalize_title);
+        let with_parent = clause
+            .parent
+            .and_then(|p| clauses[p].heading.as_deref())
+            .zip(own.as_ref())
+            .map(|(parent, own)| format!("{} {own}", normalize_title(parent)));
+        if own.as_ref() == Some(&wanted) || with_parent.as_ref() == Some(&wanted) {
+            continue;
+        }
+        let heading =
+            clause.heading.as_deref().map_or_else(|| "has no heading".to_owned(), |h| format!("is headed \"{h}\""));
+        let elsewhere = clauses.iter().find(|c| c.heading.as_deref().map(normalize_title) == Some(wanted.clone()));
+        let help = match elsewhere {
+            Some(other) => format!(
+                "the clause headed \"{}\" is {}: were the clauses renumbered?",
+                other.heading.as_deref().unwrap_or_default(),
+                other.number
+            ),
+            None => "change the reference's number or its title so that they agree".to_owned(),
+        };
+        out.push(
+            source
+                .diagnostic(
+                    "ref/title-mismatch",
+                    reference.span.clone(),
+                    format!("`{}` names \"{title}\", but clause {} {heading}", reference.text, clause.number),
+                )
+                .with_help(help),
+        );
+    }
+}
+
+fn terms(contract: &Contract, out: &mut Vec<Diagnostic>) {
+    let source = contract.source();
+    for term in &contract.terms {
+        for again in &term.redefined {
+            out.push(
+                source
+                    .diagnostic(
+                        "term/duplicate",
+                        again.clone(),
+                        format!(
+                            "\"{}\" is defined again here (first defined on line {})",
+                            term.term,
+                            contract.line(term.span.start)
+                        ),
+                    )
+                    .with_help("keep one definition, or give the second meaning its own term"),
+            );
+        }
+        if term.uses == 0 {
+            out.push(
+                source
+                    .diagnostic(
+                        "term/unused",
+                        term.span.clone(),
+                        format!("\"{}\" is defined but never used", term.term),
+                    )
+                    .with_help("remove the definition, or use the term where the contract means it"),
+            );
+        }
+    }
+}
+
+fn placeholders(contract: &Contract, out: &mut Vec<Diagnostic>) {
+    let status = contract.meta.status;
+    let is_final = status.is_some_and(Status::is_final);
+    for placeholder in &contract.placeholders {
+        let mut diagnostic = contract
+            .source()
+            .diagnostic(
+                "placeholder/unfilled",
+                placeholder.span.clone(),
+                format!("`{}` is a placeholder left to fill in", placeholder.text),
+            )
+            .with_help(if is_final {
+                "a contract that is approved or later must have every placeholder filled"
+            } else {
+                "fill it in before the contract is approved"
+            });
+        if is_final {
+            diagnostic = diagnostic.with_severity(crate::lint::Severity::Error);
+        }
+        out.push(diagnostic);
+    }
+}
+
+fn signatures(contract: &Contract, out: &mut Vec<Diagnostic>) {
+    let meta = &contract.meta;
+    let source = contract.source();
+    for (index, signature) in meta.signatures.iter().enumerate() {
+        if !meta.parties.iter().any(|p| p.name == signature.party) {
+            let names: Vec<String> = meta.parties.iter().map(|p| format!("\"{}\"", p.name)).collect();
+            out.push(
+                source
+                    .diagnostic(
+                        "signature/unknown-party",
+                        contract.span_of(&format!("/signatures/{index}/party")),
+                        format!("the signature names \"{}\", which is not a party to this contract", signature.party),
+                    )
+                    .with_help(format!("a signature's `party` is one of the parties' names: {}", names.join(", "))),
+            );
+        }
+    }
+    if meta.status != Some(Status::Executed) {
+        return;
+    }
+    for (index, party) in meta.parties.iter().enumerate() {
+        if !meta.signatures.iter().any(|s| s.party == party.name) {
+            out.push(
+                source
+                    .diagnostic(
+                        "signature/missing",
+                        contract.span_of(&format!("/parties/{index}")),
+                        format!("the contract is executed but has no signature for \"{}\"", party.name),
+                    )
+                    .with_help(format!(
+                        "add a [[signatures]] table with party = \"{}\", name, title and date",
+                        party.name
+                    )),
+            );
+        }
+    }
+}
+
+fn obligations(contract: &Contract, out: &mut Vec<Diagnostic>) {
+    let clauses = &contract.body.clauses;
+    for (index, obligation) in contract.meta.obligations.iter().enumerate() {
+        let Some(clause) = &obligation.clause else { continue };
+        if clauses.iter().any(|c| &c.id == clause || &c.number == clause) {
+            continue;
+        }
+        out.push(
+            contract
+                .source()
+                .diagnostic(
+                    "obligation/unknown-clause",
+                    contract.span_of(&format!("/obligations/{index}/clause")),
+                    format!(
+                        "obligation `{}` names clause `{clause}`, which this contract does not have",
+                        obligation.id.as_deref().unwrap_or("?")
+                    ),
+                )
+                .with_help("name a clause by its id or number, as `pactum inspect` lists them"),
+        );
+    }
+}
+
+const DATE_FIELDS: &[&str] = &["/effective_date", "/end_date", "/terminated_on"];
+
+fn dates(contract: &Contract, calendar: &Calendar, out: &mut Vec<Diagnostic>) {
+    let Some(front) = &contract.front else { return };
+    let source = contract.source();
+    let meta = &contract.meta;
+    // A date in quotes is a string to TOML: the schema's pattern accepts its text, but pactum
+    // wants real dates so that a typo such as "2025-02-30" cannot pass.
+    let mut pointers: Vec<String> = DATE_FIELDS.iter().map(|p| (*p).to_owned()).collect();
+    pointers.extend((0..meta.signatures.len()).map(|i| format!("/signatures/{i}/date")));
+    pointers.extend(
+        (0..meta.obligations.len())
+            .flat_map(|i| [format!("/obligations/{i}/due"), format!("/obligations/{i}/starting")]),
+    );
+    for pointer in &pointers {
+        let Some(span) = front.spans.get(pointer) else { continue };
+        if !span.datetime {
+            out.push(
+                source
+                    .diagnostic(
+                        "date/not-a-date",
+                        span.value.clone(),
+                        format!("`{}` is a string, not a date", crate::schema::field_name(pointer)),
+                    )
+                    .with_help("write dates as TOML dates, without quotes: effective_date = 2025-01-01"),
+            );
+        }
+    }
+    for (index, obligation) in meta.obligations.iter().enumerate() {
+        if let Some(every) = &obligation.every {
+            if let Err(error) = every.parse::<crate::lifecycle::Duration>() {
+                out.push(source.diagnostic(
+                    "date/invalid-duration",
+                    contract.span_of(&format!("/obligations/{index}/every")),
+                    error.to_string(),
+                ));
+            }
+        }
+    }
+    let dates = match meta.dates() {
+        Ok(Some(dates)) => dates,
+        Ok(None) => return,
+        Err((pointer, error)) => {
+            out.push(source.diagnostic("date/invalid-duration", contract.span_of(pointer), error.to_string()));
+            return;
+        }
+    };
+    if let Some(end) = meta.end_date {
+        if end < dates.effective {
+            out.push(source.diagnostic(
+                "date/order",
+                contract.span_of("/end_date"),
+                format!("the contract ends on {end}, before it takes effect on {}", dates.effective),
+            ));
+        }
+    }
+    for (index, signature) in meta.signatures.iter().enumerate() {
+        if let (Some(date), Some(end)) = (signature.date, meta.end_date) {
+            if date > end {
+                out.push(source.diagnostic(
+                    "date/order",
+                    contract.span_of(&format!("/signatures/{index}/date")),
+                    format!("signed on {date}, after the contract ended on {end}"),
+                ));
+            }
+        }
+    }
+    if let (Some(notice), Ok(Some(first))) = (dates.notice, dates.term(0, calendar)) {
+        if let (Some(end), Some(deadline)) =
+            (first.end, first.notice_deadline.or_else(|| notice.before(first.end?, &calendar.holidays)))
+        {
+            if deadline < first.start && end >= first.start {
+                out.push(
+                    source
+                        .diagnostic("date/notice-exceeds-term", contract.span_of("/renewal/notice"), format!("a notice period of {notice} is longer than the initial term ({} to {end}): the notice deadline {deadline} falls before the term starts", first.start))
+                        .with_help("shorten the notice period or check the term"),
+                );
+            }
+        }
+    }
+    match dates.term(1, calendar) {
+        Err(TermsError::MissingPeriod) => out.push(
+            source
+                .diagnostic(
+                    "schema/required",
+                    contract.span_of("/renewal"),
+                    "an auto-renewing contract needs `renewal.period`, the length of each renewal",
+                )
+                .with_help("add `period = \"12 months\"` (or the renewal length the contract states) to [renewal]"),
+        ),
+        Err(TermsError::ZeroPeriod) => out.push(source.diagnostic(
+            "date/invalid-duration",
+            contract.span_of("/renewal/period"),
+            "a renewal period of zero length never ends",
+        )),
+        _ => {}
+    }
+}

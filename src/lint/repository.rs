@@ -1,0 +1,127 @@
+//! Rules over the whole repository: unique ids and links between contracts.
+//!
+//! Checking runs over thousands of files in parallel and keeps none of them in memory; each
+//! file leaves an [`Entry`] with the few facts these rules need, and where to point.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::contract::Contract;
+use crate::lint::Diagnostic;
+
+/// A value from a contract's front matter and a finding already pointed at it, to be sent with
+/// its message filled in if the rule fails.
+#[derive(Debug, Clone)]
+pub struct Located {
+    pub value: String,
+    pub at: Diagnostic,
+}
+
+/// What the repository rules need from one contract.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub path: String,
+    pub id: Option<Located>,
+    /// `amends`, `supersedes`, `parent`: the key and the id it names.
+    pub links: Vec<(&'static str, Located)>,
+}
+
+impl Entry {
+    #[must_use]
+    pub fn of(contract: &Contract) -> Self {
+        let locate = |code: &'static str, pointer: &str, value: &Option<String>| {
+            value.as_ref().map(|value| Located {
+                value: value.clone(),
+                at: contract.source().diagnostic(code, contract.span_of(pointer), String::new()),
+            })
+        };
+        let meta = &contract.meta;
+        let links = [("amends", &meta.amends), ("supersedes", &meta.supersedes), ("parent", &meta.parent)]
+            .into_iter()
+            .filter_map(|(key, value)| Some((key, locate("link/unknown-contract", &format!("/{key}"), value)?)))
+            .collect();
+        Self { path: contract.path.clone(), id: locate("id/duplicate", "/id", &meta.id), links }
+    }
+}
+
+/// The repository rules over every contract's entry.
+#[must_use]
+pub fn check(entries: &[Entry]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut by_id: HashMap<&str, Vec<&Entry>> = HashMap::new();
+    for entry in entries {
+        if let Some(id) = &entry.id {
+            by_id.entry(&id.value).or_default().push(entry);
+        }
+    }
+    for (id, holders) in &by_id {
+        if holders.len() < 2 {
+            continue;
+        }
+        for holder in holders {
+            let others: Vec<&str> = holders.iter().filter(|h| h.path != holder.path).map(|h| h.path.as_str()).collect();
+            let mut diagnostic = holder.id.as_ref().expect("grouped by id").at.clone();
+            diagnostic.message = format!("the id `{id}` is also used by {}", others.join(", "));
+            out.push(diagnostic.with_help("every contract needs its own id: other contracts, reminders and the approval ledger name contracts by id"));
+        }
+    }
+    let known: HashSet<&str> = by_id.keys().copied().collect();
+    for entry in entries {
+        let own = entry.id.as_ref().map(|id| id.value.as_str());
+        for (key, target) in &entry.links {
+            if Some(target.value.as_str()) == own {
+                let mut diagnostic = target.at.clone();
+                diagnostic.code = "link/self";
+                diagnostic.message = format!("`{key}` names this contract itself");
+                out.push(diagnostic);
+            } else if !known.contains(target.value.as_str()) {
+                let mut diagnostic = target.at.clone();
+                diagnostic.message =
+                    format!("`{key}` names `{}`, but no contract in the repository has that id", target.value);
+                let close = closest(&target.value, &known);
+                out.push(match close {
+                    Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
+                    None => diagnostic.with_help("name the id of an existing contract"),
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| (&a.path, a.location.line).cmp(&(&b.path, b.location.line)));
+    out
+}
+
+/// The known id nearest to `wanted` by edit distance, if it is near enough to be a typo.
+fn closest<'a>(wanted: &str, known: &HashSet<&'a str>) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|candidate| (edit_distance(wanted, candidate), *candidate))
+        .filter(|(distance, _)| *distance <= 2.max(wanted.len() / 5))
+        .min()
+        .map(|(_, candidate)| candidate)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = (previous + usize::from(ca != *cb)).min(row[j] + 1).min(current + 1);
+            previous = current;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(edit_distance("acme-msa", "acme-msa"), 0);
+        assert_eq!(edit_distance("acme-msa", "acme-mas"), 2);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+}

@@ -1,0 +1,108 @@
+//! A whole `pactum check` run: read every file in parallel, check each, then the repository.
+
+use std::collections::HashSet;
+
+use rayon::prelude::*;
+
+use crate::contract::{Contract, FrontMatterRule, decode};
+use crate::lifecycle::Calendar;
+use crate::lint::repository::{self, Entry};
+use crate::lint::{Diagnostic, LintConfig};
+use crate::repo::FileRef;
+use crate::schema::SchemaSet;
+
+/// What a check run needs besides the files.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    pub max_file_size: u64,
+    pub calendar: Calendar,
+    pub lint: LintConfig,
+}
+
+/// The findings of a run, sorted by file and position.
+#[derive(Debug, Clone, Default)]
+pub struct CheckReport {
+    /// How many files were checked (and reported on).
+    pub files: usize,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Check `files` against `schemas` and the drafting and repository rules. With `only`, the
+/// repository rules still see every file (an id is duplicated across the whole repository),
+/// but only findings in the named paths are reported.
+#[must_use]
+pub fn check(
+    files: &[FileRef],
+    schemas: &SchemaSet,
+    options: &CheckOptions,
+    only: Option<&HashSet<String>>,
+) -> CheckReport {
+    let results: Vec<(Vec<Diagnostic>, Option<Entry>)> =
+        files.par_iter().map(|file| check_file(file, schemas, options)).collect();
+    let mut entries = Vec::with_capacity(results.len());
+    let mut diagnostics = Vec::new();
+    for (found, entry) in results {
+        diagnostics.extend(found);
+        entries.extend(entry);
+    }
+    diagnostics.extend(repository::check(&entries));
+    options.lint.apply(&mut diagnostics);
+    let reported = match only {
+        Some(only) => {
+            diagnostics.retain(|d| only.contains(&d.path));
+            files.iter().filter(|f| only.contains(&f.shown)).count()
+        }
+        None => files.len(),
+    };
+    diagnostics.sort_by(|a, b| {
+        (&a.path, a.location.line, a.location.column, a.code).cmp(&(
+            &b.path,
+            b.location.line,
+            b.location.column,
+            b.code,
+        ))
+    });
+    CheckReport { files: reported, diagnostics }
+}
+
+fn check_file(file: &FileRef, schemas: &SchemaSet, options: &CheckOptions) -> (Vec<Diagnostic>, Option<Entry>) {
+    let path = file.shown.as_str();
+    if file.escapes {
+        let diagnostic = Diagnostic::file(
+            "file/outside-repository",
+            path,
+            "this symbolic link points outside the repository; it was not read",
+        )
+        .with_help("keep contracts inside the repository, so that their history is the record");
+        return (vec![diagnostic], None);
+    }
+    let size = std::fs::metadata(&file.path).map(|m| m.len()).unwrap_or(0);
+    if size > options.max_file_size {
+        let diagnostic = Diagnostic::file(
+            "file/too-large",
+            path,
+            format!("the file is {size} bytes, more than the {} bytes pactum reads", options.max_file_size),
+        )
+        .with_help("raise `[check] max_file_size` in pactum.toml if this really is one contract");
+        return (vec![diagnostic], None);
+    }
+    let bytes = match std::fs::read(&file.path) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            return (vec![Diagnostic::file("file/unreadable", path, format!("cannot read the file: {error}"))], None);
+        }
+    };
+    let mut diagnostics = Vec::new();
+    let text = match decode(path, bytes) {
+        Ok((text, bom)) => {
+            diagnostics.extend(bom);
+            text
+        }
+        Err(diagnostic) => return (vec![diagnostic], None),
+    };
+    let contract = Contract::read(path, text, FrontMatterRule::Required, &mut diagnostics);
+    diagnostics.extend(schemas.validate(&contract));
+    diagnostics.extend(crate::lint::contract::check(&contract, &options.calendar));
+    let entry = contract.front.is_some().then(|| Entry::of(&contract));
+    (diagnostics, entry)
+}

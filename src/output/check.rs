@@ -1,0 +1,281 @@
+//! Reporters for `pactum check`: human, JSON, SARIF, GitHub annotations, JUnit.
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use serde::Serialize;
+use serde_json::json;
+
+use super::{fingerprint, xml_escape};
+use crate::lint::{Diagnostic, RULES, Severity, Summary};
+
+/// The output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// rustc-style snippets with `path:line:col`
+    Human,
+    /// one JSON document (stable interface)
+    Json,
+    /// SARIF 2.1.0, for code scanning
+    Sarif,
+    /// GitHub Actions workflow annotations
+    Github,
+    /// JUnit XML, one test case per file
+    Junit,
+}
+
+/// Everything a check reporter needs.
+pub struct CheckOutput<'a> {
+    pub diagnostics: &'a [Diagnostic],
+    pub summary: Summary,
+    /// The paths checked, for reporters that list every file (JUnit).
+    pub files: &'a [String],
+}
+
+/// Render a check run in `format`; `color` asks for ANSI styling (human only).
+#[must_use]
+pub fn render(format: CheckFormat, output: &CheckOutput<'_>, color: bool) -> String {
+    match format {
+        CheckFormat::Human => human(output, color),
+        CheckFormat::Json => json(output),
+        CheckFormat::Sarif => sarif(output),
+        CheckFormat::Github => github(output),
+        CheckFormat::Junit => junit(output),
+    }
+}
+
+fn level(severity: Severity) -> Level<'static> {
+    match severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Info => Level::INFO,
+    }
+}
+
+/// One finding as rustc shows it.
+#[must_use]
+pub fn human_one(diagnostic: &Diagnostic, renderer: &Renderer) -> String {
+    let title = level(diagnostic.severity).primary_title(diagnostic.message.as_str()).id(diagnostic.code);
+    let mut groups: Vec<Group<'_>> = Vec::new();
+    let location = format!("{}:{}:{}", diagnostic.path, diagnostic.location.line, diagnostic.location.column);
+    let first = match &diagnostic.excerpt {
+        Some(excerpt) => title.element(
+            Snippet::source(excerpt.text.as_str())
+                .line_start(excerpt.first_line)
+                .path(diagnostic.path.as_str())
+                .annotation(AnnotationKind::Primary.span(excerpt.span.clone())),
+        ),
+        None => title.element(Level::NOTE.message(format!("in {location}"))),
+    };
+    groups.push(first);
+    if let Some(help) = &diagnostic.help {
+        groups.push(Group::with_title(Level::HELP.secondary_title(help.as_str())));
+    }
+    renderer.render(&groups)
+}
+
+fn human(output: &CheckOutput<'_>, color: bool) -> String {
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let mut out = String::new();
+    for diagnostic in output.diagnostics {
+        out.push_str(&human_one(diagnostic, &renderer));
+        out.push_str("\n\n");
+    }
+    let Summary { files, errors, warnings } = output.summary;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    out.push_str(&format!(
+        "checked {}: {}, {}\n",
+        plural(files, "file"),
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    ));
+    out
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    diagnostics: &'a [Diagnostic],
+    summary: Summary,
+}
+
+fn json(output: &CheckOutput<'_>) -> String {
+    let report = JsonReport { version: 1, diagnostics: output.diagnostics, summary: output.summary };
+    let mut text = serde_json::to_string_pretty(&report).expect("diagnostics serialize");
+    text.push('\n');
+    text
+}
+
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// The text of the line a finding starts on, for a fingerprint that survives edits elsewhere.
+fn line_text(diagnostic: &Diagnostic) -> &str {
+    diagnostic.excerpt.as_ref().map_or("", |e| e.text.lines().next().unwrap_or("").trim())
+}
+
+fn sarif(output: &CheckOutput<'_>) -> String {
+    let rules: Vec<_> = RULES
+        .iter()
+        .map(|rule| {
+            json!({
+                "id": rule.code,
+                "name": rule.code.replace(['/', '-'], "_"),
+                "shortDescription": { "text": rule.summary },
+                "defaultConfiguration": { "level": sarif_level(rule.severity) },
+            })
+        })
+        .collect();
+    let results: Vec<_> = output
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let rule_index = RULES.iter().position(|r| r.code == d.code).unwrap_or(0);
+            let mut text = d.message.clone();
+            if let Some(help) = &d.help {
+                text.push_str("\nhelp: ");
+                text.push_str(help);
+            }
+            json!({
+                "ruleId": d.code,
+                "ruleIndex": rule_index,
+                "level": sarif_level(d.severity),
+                "message": { "text": text },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": d.path, "uriBaseId": "%SRCROOT%" },
+                        "region": {
+                            "startLine": d.location.line,
+                            "startColumn": d.location.column,
+                            "endLine": d.location.end_line,
+                            "endColumn": d.location.end_column.max(if d.location.end_line == d.location.line { d.location.column } else { 1 }),
+                        }
+                    }
+                }],
+                "partialFingerprints": { "pactumFinding/v1": fingerprint(&[d.code, &d.path, &d.message, line_text(d)]) },
+            })
+        })
+        .collect();
+    let document = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "pactum",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "originalUriBaseIds": { "%SRCROOT%": { "description": { "text": "The root of the contracts repository." } } },
+            "results": results,
+        }],
+    });
+    let mut text = serde_json::to_string_pretty(&document).expect("SARIF serializes");
+    text.push('\n');
+    text
+}
+
+/// Escape a workflow command's message.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escape a workflow command's property value.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn github(output: &CheckOutput<'_>) -> String {
+    let mut out = String::new();
+    for d in output.diagnostics {
+        let command = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let mut message = d.message.clone();
+        if let Some(help) = &d.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        let l = &d.location;
+        out.push_str(&format!(
+            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+            escape_property(&d.path),
+            l.line,
+            l.column,
+            l.end_line,
+            l.end_column,
+            escape_property(d.code),
+            escape_data(&message)
+        ));
+    }
+    let Summary { files, errors, warnings } = output.summary;
+    out.push_str(&format!("pactum checked {files} files: {errors} errors, {warnings} warnings\n"));
+    out
+}
+
+fn junit(output: &CheckOutput<'_>) -> String {
+    let failures = output.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!(
+        "<testsuites name=\"pactum check\" tests=\"{}\" failures=\"{failures}\">\n",
+        output.files.len()
+    ));
+    out.push_str(&format!(
+        "  <testsuite name=\"pactum check\" tests=\"{}\" failures=\"{failures}\" errors=\"0\">\n",
+        output.files.len()
+    ));
+    for file in output.files {
+        let found: Vec<&Diagnostic> = output.diagnostics.iter().filter(|d| &d.path == file).collect();
+        out.push_str(&format!("    <testcase classname=\"pactum.check\" name=\"{}\"", xml_escape(file)));
+        if found.is_empty() {
+            out.push_str("/>\n");
+            continue;
+        }
+        out.push_str(">\n");
+        for d in &found {
+            let element = if d.severity == Severity::Error { "failure" } else { "system-out" };
+            let body = format!(
+                "{}:{}:{}: {} [{}]{}",
+                d.path,
+                d.location.line,
+                d.location.column,
+                d.message,
+                d.code,
+                d.help.as_ref().map(|h| format!("\nhelp: {h}")).unwrap_or_default()
+            );
+            if element == "failure" {
+                out.push_str(&format!(
+                    "      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
+                    xml_escape(d.code),
+                    xml_escape(&d.message),
+                    xml_escape(&body)
+                ));
+            } else {
+                out.push_str(&format!(
+                    "      <system-out>{} {}</system-out>\n",
+                    d.severity.as_str(),
+                    xml_escape(&body)
+                ));
+            }
+        }
+        out.push_str("    </testcase>\n");
+    }
+    out.push_str("  </testsuite>\n</testsuites>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workflow_commands_escape_what_would_break_them() {
+        assert_eq!(escape_data("50%\nnext"), "50%25%0Anext");
+        assert_eq!(escape_property("a,b:c"), "a%2Cb%3Ac");
+    }
+}

@@ -1,0 +1,65 @@
+//! Reporters: one per output format, each turning the values the core returns into text.
+//!
+//! The core returns data (findings, clause trees, dates); nothing below `cli` knows about
+//! terminals. A reporter returns the whole document as a `String` and the command line writes
+//! it; colour is requested by the caller and stripped by the terminal stream when not wanted.
+
+pub mod check;
+pub mod inspect;
+
+/// A stable, platform-independent 64-bit FNV-1a hash, for fingerprints that must not change
+/// between runs, machines or versions of Rust.
+#[must_use]
+pub fn fingerprint(parts: &[&str]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain([0xff]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+/// Escape text for XML content and attribute values.
+#[must_use]
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 cannot hold at all.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escape text for HTML.
+#[must_use]
+pub fn html_escape(text: &str) -> String {
+    xml_escape(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_are_stable() {
+        // Pinned: a change here would reopen every code-scanning alert users have dismissed.
+        assert_eq!(fingerprint(&["ref/unresolved", "a.md"]), fingerprint(&["ref/unresolved", "a.md"]));
+        assert_ne!(fingerprint(&["ab", "c"]), fingerprint(&["a", "bc"]));
+        assert_eq!(fingerprint(&[]), "cbf29ce484222325");
+    }
+
+    #[test]
+    fn xml() {
+        assert_eq!(xml_escape("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;\u{fffd}");
+    }
+}

@@ -1,0 +1,176 @@
+//! `pactum.toml`: every key is optional and has a default.
+//!
+//! Tables pactum knows are read strictly (a misspelt key is an error, not silently ignored);
+//! tables it does not know are left for other tools and later versions.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::lifecycle::{Calendar, Duration};
+use crate::lint::{Level, LintConfig, rule_for};
+
+/// Why `pactum.toml` could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    /// The file is not valid TOML or has a wrong key or value.
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    pub repository: RepositoryConfig,
+    pub check: CheckConfig,
+    /// Rule code → level: `"term/unused" = "off"`.
+    pub lint: BTreeMap<String, Level>,
+    pub calendar: CalendarConfig,
+    pub lifecycle: LifecycleConfig,
+    /// Tables of later versions and other tools.
+    #[serde(flatten)]
+    pub other: BTreeMap<String, toml::Value>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RepositoryConfig {
+    /// The branch whose history is the approval record.
+    pub main_branch: String,
+    /// The folder of contracts, relative to the root.
+    pub contracts: String,
+}
+
+impl Default for RepositoryConfig {
+    fn default() -> Self {
+        Self { main_branch: "main".to_owned(), contracts: "contracts".to_owned() }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CheckConfig {
+    /// Files larger than this many bytes are reported and not read.
+    pub max_file_size: u64,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        Self { max_file_size: 10 * 1024 * 1024 }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CalendarConfig {
+    /// Days that are not business days besides weekends.
+    pub holidays: Vec<toml::value::Datetime>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LifecycleConfig {
+    /// A contract that will not renew is "expiring" when it ends within this long.
+    pub expiring_within: String,
+}
+
+impl Default for LifecycleConfig {
+    fn default() -> Self {
+        Self { expiring_within: "90 days".to_owned() }
+    }
+}
+
+impl Config {
+    /// Read and check `pactum.toml`.
+    ///
+    /// # Errors
+    /// When the file cannot be read, is not TOML, or holds a wrong key or value.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: shown.clone(), source })?;
+        Self::parse(&text).map_err(|message| ConfigError::Invalid { path: shown, message })
+    }
+
+    /// Parse configuration text.
+    ///
+    /// # Errors
+    /// A message saying what is wrong and where.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let config: Self = toml::from_str(text).map_err(|error| error.to_string().trim_end().to_owned())?;
+        for code in config.lint.keys() {
+            if rule_for(code).is_none() {
+                return Err(format!(
+                    "[lint] names `{code}`, which is not a rule; `pactum check --list-rules` lists them"
+                ));
+            }
+        }
+        config.calendar().map_err(|e| format!("[calendar] {e}"))?;
+        config.expiring_within().map_err(|e| format!("[lifecycle] expiring_within: {e}"))?;
+        Ok(config)
+    }
+
+    /// The holiday calendar.
+    ///
+    /// # Errors
+    /// When a holiday is not a plain date.
+    pub fn calendar(&self) -> Result<Calendar, String> {
+        let holidays = self
+            .calendar
+            .holidays
+            .iter()
+            .map(|holiday| match (holiday.date, holiday.time) {
+                (Some(date), None) => {
+                    NaiveDate::from_ymd_opt(i32::from(date.year), u32::from(date.month), u32::from(date.day))
+                        .ok_or_else(|| format!("holiday {holiday} is not a date"))
+                }
+                _ => Err(format!("holiday {holiday} must be a date such as 2025-12-25")),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Calendar { holidays })
+    }
+
+    /// How close to its end a non-renewing contract counts as expiring.
+    ///
+    /// # Errors
+    /// When the duration cannot be read.
+    pub fn expiring_within(&self) -> Result<Duration, String> {
+        self.lifecycle.expiring_within.parse().map_err(|e: crate::lifecycle::DurationError| e.to_string())
+    }
+
+    /// The `[lint]` levels.
+    #[must_use]
+    pub fn lint(&self) -> LintConfig {
+        LintConfig { levels: self.lint.clone() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_known_tables() {
+        let config = Config::parse("").unwrap();
+        assert_eq!(config.repository.main_branch, "main");
+        let config = Config::parse(
+            "[lint]\n\"term/unused\" = \"off\"\n[calendar]\nholidays = [2025-12-25]\n[policies]\nanything = 1\n",
+        )
+        .unwrap();
+        assert_eq!(config.calendar().unwrap().holidays.len(), 1);
+        assert!(config.other.contains_key("policies"));
+    }
+
+    #[test]
+    fn mistakes_are_errors() {
+        assert!(Config::parse("[lint]\n\"term/unusd\" = \"off\"").unwrap_err().contains("term/unusd"));
+        assert!(Config::parse("[lint]\n\"term/unused\" = \"loud\"").is_err());
+        assert!(Config::parse("[repository]\nmain_brnch = \"x\"").unwrap_err().contains("main_brnch"));
+        assert!(Config::parse("[calendar]\nholidays = [2025-12-25T10:00:00]").is_err());
+    }
+}

@@ -1,0 +1,210 @@
+//! A contracts repository: finding its root, reading `pactum.toml`, walking its contract files.
+//!
+//! The root is the nearest directory upwards that holds `pactum.toml`, else the Git root. A
+//! directory given on the command line that holds `pactum.toml` is its own repository, so
+//! `pactum check example-repo` works from anywhere. Walks honour `.gitignore`, and a symbolic
+//! link is followed only while it stays inside the repository.
+
+pub mod config;
+
+use std::path::{Path, PathBuf};
+
+pub use config::{Config, ConfigError};
+
+/// Why a repository or its files could not be opened. These are usage or configuration
+/// errors (exit code 2), not findings.
+#[derive(Debug, thiserror::Error)]
+pub enum RepoError {
+    /// The configuration file is invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A path given on the command line does not exist.
+    #[error("{0}: no such file or directory")]
+    NotFound(String),
+    /// A directory could not be walked.
+    #[error("cannot read {path}: {message}")]
+    Walk { path: String, message: String },
+}
+
+/// An opened contracts repository.
+#[derive(Debug, Clone)]
+pub struct Repo {
+    pub root: PathBuf,
+    pub config: Config,
+    /// Whether `pactum.toml` exists (else every key has its default).
+    pub configured: bool,
+}
+
+/// A file to check, as found by a walk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRef {
+    /// Where to read it.
+    pub path: PathBuf,
+    /// How to show it: relative to the repository root with `/` separators.
+    pub shown: String,
+    /// A symbolic link that points outside the repository: reported, never read.
+    pub escapes: bool,
+}
+
+impl Repo {
+    /// The repository whose root is `root`.
+    ///
+    /// # Errors
+    /// When `pactum.toml` exists but is invalid.
+    pub fn open(root: &Path) -> Result<Self, RepoError> {
+        let config_path = root.join("pactum.toml");
+        let configured = config_path.is_file();
+        let config = if configured { Config::load(&config_path)? } else { Config::default() };
+        Ok(Self { root: root.to_path_buf(), config, configured })
+    }
+
+    /// The repository that contains `start`: the nearest `pactum.toml` upwards, else the Git
+    /// root. `None` outside any repository.
+    ///
+    /// # Errors
+    /// When the `pactum.toml` found is invalid.
+    pub fn discover(start: &Path) -> Result<Option<Self>, RepoError> {
+        let start = absolute(start);
+        let mut git_root = None;
+        for dir in start.ancestors() {
+            if dir.join("pactum.toml").is_file() {
+                return Self::open(dir).map(Some);
+            }
+            if git_root.is_none() && dir.join(".git").exists() {
+                git_root = Some(dir.to_path_buf());
+            }
+        }
+        git_root.map(|root| Self::open(&root)).transpose()
+    }
+
+    /// Where contracts live: `contracts/` (or `[repository] contracts`) under the root.
+    #[must_use]
+    pub fn contracts_dir(&self) -> PathBuf {
+        self.root.join(&self.config.repository.contracts)
+    }
+
+    /// Where the repository's own schemas live.
+    #[must_use]
+    pub fn schemas_dir(&self) -> PathBuf {
+        self.root.join("schemas")
+    }
+
+    /// How to show `path` to people: relative to the root, with `/` separators.
+    #[must_use]
+    pub fn shown(&self, path: &Path) -> String {
+        shown_relative(&self.root, path)
+    }
+
+    /// Every contract file: the Markdown files under the contracts folder.
+    ///
+    /// # Errors
+    /// When the folder cannot be walked.
+    pub fn contract_files(&self) -> Result<Vec<FileRef>, RepoError> {
+        let dir = self.contracts_dir();
+        if !dir.is_dir() {
+            return Ok(Vec::new());
+        }
+        walk(&dir, Some(&self.root))
+    }
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// `path` relative to `root`, with `/` separators; as given when it is not under `root`.
+#[must_use]
+pub fn shown_relative(root: &Path, path: &Path) -> String {
+    let absolute_path = absolute(path);
+    let relative =
+        absolute_path.strip_prefix(absolute(root)).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf());
+    let text = relative.to_string_lossy().replace('\\', "/");
+    text.strip_prefix("./").map(str::to_owned).unwrap_or(text)
+}
+
+/// Whether a file name is one pactum reads as a contract.
+#[must_use]
+pub fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+}
+
+/// The Markdown files under `dir`, sorted, honouring `.gitignore`. With a `root`, paths are
+/// shown relative to it and symbolic links that leave it are marked.
+///
+/// # Errors
+/// When the walk fails on the directory itself.
+pub fn walk(dir: &Path, root: Option<&Path>) -> Result<Vec<FileRef>, RepoError> {
+    let root_real = root.and_then(|r| r.canonicalize().ok());
+    let shown_root = root.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let mut files = Vec::new();
+    let walker = ignore::WalkBuilder::new(dir)
+        .hidden(true)
+        .require_git(false)
+        .follow_links(false)
+        .sort_by_file_name(std::ffi::OsStr::cmp)
+        .build();
+    for entry in walker {
+        let entry =
+            entry.map_err(|error| RepoError::Walk { path: dir.display().to_string(), message: error.to_string() })?;
+        let path = entry.path();
+        if !is_markdown(path) {
+            continue;
+        }
+        let Some(kind) = entry.file_type() else { continue };
+        let escapes = if kind.is_symlink() {
+            match (path.canonicalize(), &root_real) {
+                (Ok(target), Some(root)) => {
+                    if !target.is_file() {
+                        continue;
+                    }
+                    !target.starts_with(root)
+                }
+                // A dangling link, or no repository to stay inside: read what it names if it is a file.
+                (Ok(target), None) => !target.is_file(),
+                (Err(_), _) => true,
+            }
+        } else if kind.is_file() {
+            false
+        } else {
+            continue;
+        };
+        files.push(FileRef { path: path.to_path_buf(), shown: shown_relative(&shown_root, path), escapes });
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn discovers_the_nearest_configuration() {
+        let dir = tempfile::tempdir().unwrap();
+        let nested = dir.path().join("contracts/acme");
+        std::fs::create_dir_all(&nested).unwrap();
+        std::fs::write(dir.path().join("pactum.toml"), "").unwrap();
+        let repo = Repo::discover(&nested).unwrap().unwrap();
+        assert_eq!(repo.root.canonicalize().unwrap(), dir.path().canonicalize().unwrap());
+        assert!(repo.configured);
+    }
+
+    #[test]
+    fn walks_markdown_and_marks_links_that_leave() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let contracts = dir.path().join("contracts");
+        std::fs::create_dir_all(contracts.join("a")).unwrap();
+        std::fs::write(contracts.join("a/one.md"), "x").unwrap();
+        std::fs::write(contracts.join("notes.txt"), "x").unwrap();
+        std::fs::write(outside.path().join("secret.md"), "x").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(outside.path().join("secret.md"), contracts.join("leak.md")).unwrap();
+        let repo = Repo::open(dir.path()).unwrap();
+        let files = repo.contract_files().unwrap();
+        let shown: Vec<(&str, bool)> = files.iter().map(|f| (f.shown.as_str(), f.escapes)).collect();
+        #[cfg(unix)]
+        assert_eq!(shown, [("contracts/a/one.md", false), ("contracts/leak.md", true)]);
+    }
+}

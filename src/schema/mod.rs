@@ -1,0 +1,383 @@
+//! JSON Schemas for front matter: the registry of schemas and validation with findings that
+//! point at TOML values.
+//!
+//! The built-in schemas (`schemas/` of this project) are embedded in the binary, so a
+//! repository without its own still validates. A repository's `schemas/<name>.schema.json`
+//! replaces the built-in file of the same name, and adds new types. Type schemas build on
+//! `contract.schema.json` with `$ref`; every schema is registered under one base URI, so a
+//! relative `$ref` finds its sibling and nothing is ever fetched from the network.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::OnceLock;
+
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::{Registry, Validator};
+use serde_json::Value;
+
+use crate::contract::Contract;
+use crate::lint::Diagnostic;
+
+/// The base URI every schema is registered under. `.invalid` is a reserved name that never
+/// resolves: schemas are only ever looked up in the registry.
+const BASE: &str = "https://pactum.invalid/schemas/";
+
+/// The schemas built into pactum: file name → text.
+pub const BUILT_IN: &[(&str, &str)] = &[
+    ("contract.schema.json", include_str!("../../schemas/contract.schema.json")),
+    ("nda.schema.json", include_str!("../../schemas/nda.schema.json")),
+    ("msa.schema.json", include_str!("../../schemas/msa.schema.json")),
+    ("sow.schema.json", include_str!("../../schemas/sow.schema.json")),
+    ("order-form.schema.json", include_str!("../../schemas/order-form.schema.json")),
+    ("dpa.schema.json", include_str!("../../schemas/dpa.schema.json")),
+    ("saas.schema.json", include_str!("../../schemas/saas.schema.json")),
+    ("services.schema.json", include_str!("../../schemas/services.schema.json")),
+    ("employment.schema.json", include_str!("../../schemas/employment.schema.json")),
+    ("amendment.schema.json", include_str!("../../schemas/amendment.schema.json")),
+];
+
+/// Why the schemas could not be loaded: a problem of the repository's configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum SchemaError {
+    /// A schema file could not be read.
+    #[error("cannot read schema {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    /// A schema file is not JSON.
+    #[error("schema {path} is not valid JSON: {source}")]
+    Json { path: String, source: serde_json::Error },
+    /// The schemas do not form a valid registry (a bad `$id` or `$ref`).
+    #[error("the schemas cannot be registered: {0}")]
+    Registry(String),
+    /// A type schema is not a valid JSON Schema.
+    #[error("schema {name} is not a valid JSON Schema: {message}")]
+    Invalid { name: String, message: String },
+}
+
+/// The schemas of a repository, with validators compiled on first use of each type.
+pub struct SchemaSet {
+    registry: Registry<'static>,
+    documents: BTreeMap<String, Value>,
+    validators: HashMap<String, OnceLock<Result<Validator, String>>>,
+    /// Where each schema came from, for messages: `built-in` or a path.
+    origins: BTreeMap<String, String>,
+}
+
+impl std::fmt::Debug for SchemaSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SchemaSet").field("types", &self.types()).finish_non_exhaustive()
+    }
+}
+
+impl SchemaSet {
+    /// The built-in schemas, overridden and extended by the `*.schema.json` files of `dir`.
+    ///
+    /// # Errors
+    /// When a schema file cannot be read or parsed, or the set cannot be registered.
+    pub fn load(dir: Option<&Path>) -> Result<Self, SchemaError> {
+        let mut documents = BTreeMap::new();
+        let mut origins = BTreeMap::new();
+        for (name, text) in BUILT_IN {
+            let value =
+                serde_json::from_str(text).map_err(|source| SchemaError::Json { path: (*name).to_owned(), source })?;
+            documents.insert((*name).to_owned(), value);
+            origins.insert((*name).to_owned(), "built-in".to_owned());
+        }
+        if let Some(dir) = dir.filter(|d| d.is_dir()) {
+            let entries = std::fs::read_dir(dir)
+                .map_err(|source| SchemaError::Read { path: dir.display().to_string(), source })?;
+            let mut paths: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+            paths.sort();
+            for path in paths {
+                let Some(name) = path.file_name().and_then(|n| n.to_str()).filter(|n| n.ends_with(".schema.json"))
+                else {
+                    continue;
+                };
+                let shown = path.display().to_string();
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|source| SchemaError::Read { path: shown.clone(), source })?;
+                let value =
+                    serde_json::from_str(&text).map_err(|source| SchemaError::Json { path: shown.clone(), source })?;
+                documents.insert(name.to_owned(), value);
+                origins.insert(name.to_owned(), shown);
+            }
+        }
+        Self::from_documents(documents, origins)
+    }
+
+    fn from_documents(
+        mut documents: BTreeMap<String, Value>,
+        origins: BTreeMap<String, String>,
+    ) -> Result<Self, SchemaError> {
+        for (name, document) in &mut documents {
+            if let Value::Object(object) = document {
+                // A relative or missing `$id` would resolve against a base of its own; pin every
+                // schema to its name under the one base.
+                let relative = object.get("$id").and_then(Value::as_str).is_none_or(|id| !id.contains("://"));
+                if relative {
+                    object.insert("$id".to_owned(), Value::String(format!("{BASE}{name}")));
+                }
+            }
+        }
+        let mut builder = Registry::new();
+        for (name, document) in &documents {
+            builder = builder
+                .add(format!("{BASE}{name}"), document.clone())
+                .map_err(|e| SchemaError::Registry(e.to_string()))?;
+        }
+        let registry = builder.prepare().map_err(|e| SchemaError::Registry(e.to_string()))?;
+        let validators = documents
+            .keys()
+            .filter_map(|name| name.strip_suffix(".schema.json"))
+            .filter(|name| *name != "contract")
+            .map(|name| (name.to_owned(), OnceLock::new()))
+            .collect();
+        Ok(Self { registry, documents, validators, origins })
+    }
+
+    /// The contract types that have a schema.
+    #[must_use]
+    pub fn types(&self) -> Vec<&str> {
+        self.validators.keys().map(String::as_str).collect::<std::collections::BTreeSet<_>>().into_iter().collect()
+    }
+
+    /// Compile every type's validator now, so that a broken schema is a configuration error
+    /// reported once rather than a finding on every contract.
+    ///
+    /// # Errors
+    /// The first schema that is not a valid JSON Schema.
+    pub fn compile_all(&self) -> Result<(), SchemaError> {
+        for name in self.types() {
+            if let Err(message) = self.validator(name).expect("listed type") {
+                let origin = self.origins.get(&format!("{name}.schema.json")).cloned().unwrap_or_default();
+                return Err(SchemaError::Invalid { name: format!("{name} ({origin})"), message: message.clone() });
+            }
+        }
+        Ok(())
+    }
+
+    fn validator(&self, kind: &str) -> Option<&Result<Validator, String>> {
+        let cell = self.validators.get(kind)?;
+        Some(cell.get_or_init(|| {
+            let document = &self.documents[&format!("{kind}.schema.json")];
+            jsonschema::options()
+                .with_draft(jsonschema::Draft::Draft202012)
+                .with_registry(&self.registry)
+                .with_base_uri(BASE)
+                .build(document)
+                .map_err(|error| error.to_string())
+        }))
+    }
+
+    /// Validate a contract's front matter against the schema of its type.
+    #[must_use]
+    pub fn validate(&self, contract: &Contract) -> Vec<Diagnostic> {
+        let Some(front) = &contract.front else { return Vec::new() };
+        let source = contract.source();
+        let mut diagnostics = Vec::new();
+        let kind = front.value.get("type").and_then(Value::as_str);
+        let validator = match kind.map(|k| (k, self.validator(k))) {
+            Some((_, Some(Ok(validator)))) => validator,
+            Some((_, Some(Err(_)))) => return diagnostics,
+            Some((kind, None)) => {
+                diagnostics.push(
+                    source
+                        .diagnostic(
+                            "schema/unknown-type",
+                            front.spans.value_or_ancestor("/type"),
+                            format!("there is no schema for contract type `{kind}`"),
+                        )
+                        .with_help(format!(
+                            "known types: {}; add `schemas/{kind}.schema.json` to the repository to define a new one",
+                            self.types().join(", ")
+                        )),
+                );
+                // Still check what every contract must have.
+                diagnostics.extend(self.validate_base(contract));
+                return diagnostics;
+            }
+            None => return self.validate_base(contract),
+        };
+        for error in validator.iter_errors(&front.value) {
+            diagnostics.extend(finding(contract, &error));
+        }
+        diagnostics
+    }
+
+    /// Validate against the base schema alone (for a contract whose type has no schema).
+    fn validate_base(&self, contract: &Contract) -> Vec<Diagnostic> {
+        let Some(front) = &contract.front else { return Vec::new() };
+        let base = &self.documents["contract.schema.json"];
+        let Ok(validator) = jsonschema::options().with_registry(&self.registry).with_base_uri(BASE).build(base) else {
+            return Vec::new();
+        };
+        validator
+            .iter_errors(&front.value)
+            .filter(|error| error.instance_path().as_str() != "/type")
+            .flat_map(|error| finding(contract, &error))
+            .collect()
+    }
+}
+
+/// A JSON pointer as people write the key: `/parties/0/role` → `parties[0].role`.
+#[must_use]
+pub fn field_name(pointer: &str) -> String {
+    let mut out = String::new();
+    for segment in pointer.split('/').skip(1) {
+        let segment = segment.replace("~1", "/").replace("~0", "~");
+        if segment.bytes().all(|b| b.is_ascii_digit()) && !segment.is_empty() {
+            out.push_str(&format!("[{segment}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&segment);
+        }
+    }
+    if out.is_empty() { "the front matter".to_owned() } else { out }
+}
+
+fn show(value: &Value) -> String {
+    match value {
+        Value::String(text) => format!("\"{text}\""),
+        Value::Object(_) => "a table".to_owned(),
+        Value::Array(_) => "an array".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// What a pattern of the built-in schemas means, for a message people can act on.
+fn pattern_help(pattern: &str) -> &'static str {
+    if pattern.contains("business") {
+        "write a duration as \"<n> <unit>\" with unit day(s), week(s), month(s), year(s) or business day(s), for example \"12 months\""
+    } else if pattern.contains("[0-9]{4}-") {
+        "write a date as a TOML date without quotes: 2025-01-01"
+    } else if pattern.contains("[a-z0-9][a-z0-9-]*") {
+        "use lower-case letters, digits and hyphens, starting with a letter or digit: \"acme-msa-2025\""
+    } else if pattern.contains("[A-Z]{3}") {
+        "use a three-letter ISO 4217 currency code: \"USD\", \"EUR\", \"NOK\""
+    } else if pattern.starts_with("^(@") {
+        "name a user (\"@alice\"), a team (\"@legal/commercial\") or an e-mail address"
+    } else {
+        "change the value to match the schema"
+    }
+}
+
+fn finding(contract: &Contract, error: &jsonschema::ValidationError<'_>) -> Vec<Diagnostic> {
+    let Some(front) = &contract.front else { return Vec::new() };
+    let source = contract.source();
+    let pointer = error.instance_path().as_str();
+    let field = field_name(pointer);
+    let span = front.spans.value_or_ancestor(pointer);
+    let value = error.instance();
+    match error.kind() {
+        ValidationErrorKind::Required { property } => {
+            let key = property.as_str().unwrap_or_default();
+            let message = if pointer.is_empty() {
+                format!("the front matter is missing the required key `{key}`")
+            } else {
+                format!("`{field}` is missing the required key `{key}`")
+            };
+            vec![source.diagnostic("schema/required", span, message).with_help(format!("add `{key} = …` here"))]
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected } => unexpected
+            .iter()
+            .map(|key| {
+                let child = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+                source
+                    .diagnostic(
+                        "schema/unknown-key",
+                        front.spans.key_or_value(&child),
+                        format!("`{}` is not a key the schema allows", field_name(&child)),
+                    )
+                    .with_help("check the spelling, or allow the key in the contract type's schema")
+            })
+            .collect(),
+        ValidationErrorKind::Enum { options } => {
+            let allowed: Vec<String> = options.as_array().into_iter().flatten().map(show).collect();
+            vec![
+                source
+                    .diagnostic(
+                        "schema/invalid",
+                        span,
+                        format!("`{field}` is {}, which is not one of the allowed values", show(value)),
+                    )
+                    .with_help(format!("use one of: {}", allowed.join(", "))),
+            ]
+        }
+        ValidationErrorKind::Constant { expected_value } => vec![source.diagnostic(
+            "schema/invalid",
+            span,
+            format!("`{field}` is {}, but this schema requires {}", show(value), show(expected_value)),
+        )],
+        ValidationErrorKind::Pattern { pattern } => vec![
+            source
+                .diagnostic(
+                    "schema/invalid",
+                    span,
+                    format!("`{field}` is {}, which does not have the expected form", show(value)),
+                )
+                .with_help(pattern_help(pattern)),
+        ],
+        ValidationErrorKind::Type { kind } => {
+            let expected = format!("{kind:?}").to_lowercase().replace("single(", "").replace(')', "");
+            let hint = if front.spans.is_datetime(pointer) { " (TOML read a date here)" } else { "" };
+            vec![source.diagnostic(
+                "schema/invalid",
+                span,
+                format!("`{field}` must be of type {expected}, not {}{hint}", show(value)),
+            )]
+        }
+        ValidationErrorKind::MinItems { limit } => vec![source.diagnostic(
+            "schema/invalid",
+            span,
+            format!("`{field}` needs at least {limit} entr{}", if *limit == 1 { "y" } else { "ies" }),
+        )],
+        _ => vec![source.diagnostic("schema/invalid", span, format!("`{field}`: {error}"))],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::FrontMatterRule;
+
+    fn check(text: &str) -> Vec<(String, String)> {
+        let schemas = SchemaSet::load(None).unwrap();
+        schemas.compile_all().unwrap();
+        let contract = Contract::read("c.md", text.to_owned(), FrontMatterRule::Required, &mut Vec::new());
+        schemas.validate(&contract).into_iter().map(|d| (d.code.to_owned(), d.message)).collect()
+    }
+
+    const GOOD: &str = "+++\nid = \"a\"\ntitle = \"A\"\ntype = \"nda\"\nstatus = \"draft\"\nowner = \"@legal/alice\"\neffective_date = 2025-01-01\n[[parties]]\nname = \"X\"\nrole = \"discloser\"\n[[parties]]\nname = \"Y\"\nrole = \"recipient\"\n+++\n";
+
+    #[test]
+    fn built_in_schemas_compile_and_accept_a_good_contract() {
+        assert_eq!(check(GOOD), []);
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let bad = GOOD.replace("status = \"draft\"", "status = \"pending\"").replace("id = \"a\"\n", "");
+        let found = check(&bad);
+        assert!(
+            found.contains(&("schema/required".into(), "the front matter is missing the required key `id`".into())),
+            "{found:?}"
+        );
+        assert!(
+            found.iter().any(|(code, message)| code == "schema/invalid" && message.contains("`status` is \"pending\"")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn unknown_type() {
+        let found = check(&GOOD.replace("type = \"nda\"", "type = \"lease\""));
+        assert_eq!(found[0].0, "schema/unknown-type");
+    }
+
+    #[test]
+    fn field_names() {
+        assert_eq!(field_name("/parties/0/role"), "parties[0].role");
+        assert_eq!(field_name(""), "the front matter");
+    }
+}
