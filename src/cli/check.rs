@@ -119,25 +119,10 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
     }
     let started = Instant::now();
     let target = target(global, args)?;
-    let (schemas_dir, options) = match &target.repo {
-        Some(repo) => {
-            let config = &repo.config;
-            let options = CheckOptions {
-                max_file_size: config.check.max_file_size,
-                calendar: config.calendar().map_err(anyhow::Error::msg)?,
-                lint: config.lint(),
-            };
-            (Some(repo.schemas_dir()), options)
-        }
-        None => (
-            None,
-            CheckOptions {
-                max_file_size: pactum::repo::config::CheckConfig::default().max_file_size,
-                calendar: Default::default(),
-                lint: Default::default(),
-            },
-        ),
-    };
+    let default_config = pactum::repo::Config::default();
+    let config = target.repo.as_ref().map_or(&default_config, |repo| &repo.config);
+    let options = CheckOptions::from_config(config).map_err(anyhow::Error::msg)?;
+    let schemas_dir = target.repo.as_ref().map(Repo::schemas_dir);
     let schemas = SchemaSet::load(schemas_dir.as_deref()).context("loading schemas")?;
     schemas.compile_all().context("loading schemas")?;
     global.log(format_args!("read configuration and schemas in {:.1?}", started.elapsed()));

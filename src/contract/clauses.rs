@@ -11,7 +11,7 @@
 //!
 //! The third kind is why this reader does more than walk the Markdown tree. In published
 //! agreements `  1.1.  Recipient …` indented by two spaces under `1.  RECITALS` is, for
-//! CommonMark, a lazy continuation of the list item or a new top-level paragraph, and the same
+//! `CommonMark`, a lazy continuation of the list item or a new top-level paragraph, and the same
 //! text indented by four spaces is an indented code block. A lawyer sees clause 1.1 in all three
 //! cases, so paragraphs and indented blocks are split at lines that open with a clause number,
 //! and `1.1` finds its parent `1` by number wherever `1` was read.
@@ -296,28 +296,25 @@ impl<'a> Reader<'a> {
                     self.frames.push(Frame::Other);
                 }
                 Event::Start(Tag::Link { dest_url, .. }) => {
-                    if let Some(target) = dest_url.strip_prefix('#') {
-                        if !self.in_quote() && !target.is_empty() {
-                            self.out.anchors.push(Anchor {
-                                span: self.offset + range.start..self.offset + range.end,
-                                target: target.to_owned(),
-                            });
-                        }
+                    if let Some(target) = dest_url.strip_prefix('#')
+                        && !self.in_quote()
+                        && !target.is_empty()
+                    {
+                        self.out.anchors.push(Anchor {
+                            span: self.offset + range.start..self.offset + range.end,
+                            target: target.to_owned(),
+                        });
                     }
                 }
-                Event::Start(tag) => {
-                    if is_container(&tag) {
-                        self.count_block();
-                        self.frames.push(Frame::Other);
-                    }
+                Event::Start(tag) if is_container(&tag) => {
+                    self.count_block();
+                    self.frames.push(Frame::Other);
                 }
                 Event::End(TagEnd::List(_) | TagEnd::BlockQuote(_) | TagEnd::CodeBlock | TagEnd::TableCell) => {
                     self.frames.pop();
                 }
-                Event::End(end) => {
-                    if is_container_end(end) {
-                        self.frames.pop();
-                    }
+                Event::End(end) if is_container_end(end) => {
+                    self.frames.pop();
                 }
                 _ => {}
             }
@@ -330,10 +327,10 @@ impl<'a> Reader<'a> {
             Some(Frame::Item { inline, .. }) => inline.take(),
             _ => None,
         };
-        if let Some(range) = range {
-            if !self.in_quote() {
-                self.paragraph(range);
-            }
+        if let Some(range) = range
+            && !self.in_quote()
+        {
+            self.paragraph(range);
         }
     }
 
@@ -471,10 +468,10 @@ impl<'a> Reader<'a> {
         self.boundaries.push(start);
         let (number, rest) = split_heading_number(&text);
         // Headings close deeper or equal sections.
-        if let Some((_, open)) = self.section {
-            if open >= level {
-                self.section = None;
-            }
+        if let Some((_, open)) = self.section
+            && open >= level
+        {
+            self.section = None;
         }
         let Some(parts) = number else {
             // An unnumbered heading ("Exhibit A", "Schedule 1") starts a new part of the document.
@@ -735,13 +732,11 @@ fn is_container_end(end: TagEnd) -> bool {
 /// explicit ids are left as written, and a duplicate among them is a finding.
 fn disambiguate_ids(clauses: &mut [Clause]) {
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for index in 0..clauses.len() {
-        let id = clauses[index].id.clone();
-        if seen.contains_key(&id) && !clauses[index].explicit_id {
-            let unique = format!("{id}-{}", slug(&clauses[index].number));
-            clauses[index].id = unique;
+    for (index, clause) in clauses.iter_mut().enumerate() {
+        if seen.contains_key(&clause.id) && !clause.explicit_id {
+            clause.id = format!("{}-{}", clause.id, slug(&clause.number));
         }
-        seen.entry(clauses[index].id.clone()).or_insert(index);
+        seen.entry(clause.id.clone()).or_insert(index);
     }
 }
 
@@ -942,7 +937,7 @@ fn plain_heading(rest: &str, standalone: bool) -> Option<String> {
     let first_line = rest.lines().next().unwrap_or("");
     let bytes = first_line.as_bytes();
     let stop = (0..bytes.len())
-        .find(|&i| matches!(bytes[i], b'.' | b':') && bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace()));
+        .find(|&i| matches!(bytes[i], b'.' | b':') && bytes.get(i + 1).is_none_or(u8::is_ascii_whitespace));
     let candidate = match stop {
         Some(stop) => &first_line[..stop],
         None if standalone => first_line,
@@ -969,7 +964,7 @@ fn strip_markup(text: &str) -> String {
 
 fn clean_heading(text: &str) -> String {
     let text = strip_markup(text);
-    text.trim().trim_end_matches(['.', ':']).trim().split_whitespace().collect::<Vec<_>>().join(" ")
+    text.trim().trim_end_matches(['.', ':']).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The text of a heading line without its `#` marks, closing `#`s and `{#id}` attributes.
@@ -981,10 +976,10 @@ fn heading_text(raw: &str) -> String {
     }
     let joined = lines.join(" ");
     let mut text = joined.trim().trim_start_matches('#').trim();
-    if let Some(open) = text.rfind('{') {
-        if text.ends_with('}') {
-            text = text[..open].trim_end();
-        }
+    if let Some(open) = text.rfind('{')
+        && text.ends_with('}')
+    {
+        text = text[..open].trim_end();
     }
     let text = text.trim_end_matches('#').trim_end();
     strip_markup(text).trim().to_owned()
@@ -1143,7 +1138,9 @@ mod tests {
     fn roman_numerals_and_letters_are_told_apart() {
         let body = "1. Terms:\n\n   (a) first;\n\n   (i) sub one;\n\n   (ii) sub two;\n\n   (b) second;\n";
         assert_eq!(numbers(body), ["1", "1(a)", "1(a)(i)", "1(a)(ii)", "1(b)"]);
-        let letters: String = (b'a'..=b'j').map(|b| format!("({}) x;\n\n", char::from(b))).collect();
+        let letters: String = (b'a'..=b'j')
+            .flat_map(|b| ["(", &char::from(b).to_string(), ") x;\n\n"].concat().chars().collect::<Vec<_>>())
+            .collect();
         let got = numbers(&format!("1. Terms:\n\n{letters}"));
         assert_eq!(got[9], "1(i)");
         assert_eq!(got[10], "1(j)");
@@ -1193,7 +1190,7 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_bounded() {
-        let deep: String = (0..200).map(|depth| format!("{}1. item\n", "   ".repeat(depth))).collect();
+        let deep: String = (0..200).map(|depth| "   ".repeat(depth) + "1. item\n").collect();
         let read = read(&deep, 0);
         assert_eq!(read.clauses.len(), MAX_DEPTH);
         assert_eq!(read.issues.len(), 1);

@@ -290,7 +290,7 @@ mod tests {
     use super::*;
 
     fn prose(text: &str) -> Prose<'_> {
-        let ranges = Box::leak(Box::new([0..text.len()]));
+        let ranges = Box::leak(std::iter::once(0..text.len()).collect::<Box<[_]>>());
         Prose { text, ranges }
     }
 

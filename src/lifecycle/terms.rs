@@ -132,18 +132,15 @@ impl ContractDates {
             return Err(TermsError::ZeroPeriod);
         }
         let holidays = &calendar.holidays;
-        let next_start = match (self.end_date, self.term.and_then(Duration::months), period.months()) {
-            (None, Some(term_months), Some(period_months)) => {
-                let months = period_months
-                    .checked_mul(k)
-                    .and_then(|m| m.checked_add(term_months))
-                    .ok_or(TermsError::OutOfRange)?;
-                self.effective.checked_add_months(chrono::Months::new(months))
-            }
-            _ => {
-                let anchor = initial_end.succ_opt().ok_or(TermsError::OutOfRange)?;
-                period.times(k).and_then(|p| p.after(anchor, holidays))
-            }
+        let next_start = if let (None, Some(term_months), Some(period_months)) =
+            (self.end_date, self.term.and_then(Duration::months), period.months())
+        {
+            let months =
+                period_months.checked_mul(k).and_then(|m| m.checked_add(term_months)).ok_or(TermsError::OutOfRange)?;
+            self.effective.checked_add_months(chrono::Months::new(months))
+        } else {
+            let anchor = initial_end.succ_opt().ok_or(TermsError::OutOfRange)?;
+            period.times(k).and_then(|p| p.after(anchor, holidays))
         };
         day_before(next_start.ok_or(TermsError::OutOfRange)?).map(Some)
     }
@@ -160,7 +157,7 @@ impl ContractDates {
     /// When a renewal needs a period that is missing, or dates leave the calendar.
     pub fn term(&self, k: u32, calendar: &Calendar) -> Result<Option<Term>, TermsError> {
         match self.kind {
-            RenewalKind::Evergreen => Ok((k == 0).then(|| Term {
+            RenewalKind::Evergreen => Ok((k == 0).then_some(Term {
                 index: 0,
                 start: self.effective,
                 end: None,

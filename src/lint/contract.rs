@@ -71,22 +71,20 @@ fn numbering(contract: &Contract, out: &mut Vec<Diagnostic>) {
             let previous = last_of_kind.iter().rposition(|c| c.label.same_kind(&clause.label));
             let expected = previous.map_or(1, |p| expected_next(last_of_kind[p]));
             let ordinal = clause.label.ordinal();
-            if let Label::Dotted(parts) = &clause.label {
-                if parts.len() > 1
-                    && clause.parent.is_none_or(
-                        |p| !matches!(&clauses[p].label, Label::Dotted(pp) if pp[..] == parts[..parts.len() - 1]),
-                    )
-                {
-                    let parent_number =
-                        parts[..parts.len() - 1].iter().map(u32::to_string).collect::<Vec<_>>().join(".");
-                    out.push(source.diagnostic(
-                        "clause/numbering-gap",
-                        heading_span(clause),
-                        format!("clause {} has no clause {parent_number} above it", clause.number),
-                    ));
-                    last_of_kind.push(clause);
-                    continue;
-                }
+            if let Label::Dotted(parts) = &clause.label
+                && parts.len() > 1
+                && clause.parent.is_none_or(
+                    |p| !matches!(&clauses[p].label, Label::Dotted(pp) if pp[..] == parts[..parts.len() - 1]),
+                )
+            {
+                let parent_number = parts[..parts.len() - 1].iter().map(u32::to_string).collect::<Vec<_>>().join(".");
+                out.push(source.diagnostic(
+                    "clause/numbering-gap",
+                    heading_span(clause),
+                    format!("clause {} has no clause {parent_number} above it", clause.number),
+                ));
+                last_of_kind.push(clause);
+                continue;
             }
             if ordinal > expected {
                 let missing = missing_numbers(clause, expected, ordinal);
@@ -380,14 +378,14 @@ fn dates(contract: &Contract, calendar: &Calendar, out: &mut Vec<Diagnostic>) {
         }
     }
     for (index, obligation) in meta.obligations.iter().enumerate() {
-        if let Some(every) = &obligation.every {
-            if let Err(error) = every.parse::<crate::lifecycle::Duration>() {
-                out.push(source.diagnostic(
-                    "date/invalid-duration",
-                    contract.span_of(&format!("/obligations/{index}/every")),
-                    error.to_string(),
-                ));
-            }
+        if let Some(every) = &obligation.every
+            && let Err(error) = every.parse::<crate::lifecycle::Duration>()
+        {
+            out.push(source.diagnostic(
+                "date/invalid-duration",
+                contract.span_of(&format!("/obligations/{index}/every")),
+                error.to_string(),
+            ));
         }
     }
     let dates = match meta.dates() {
@@ -398,38 +396,37 @@ fn dates(contract: &Contract, calendar: &Calendar, out: &mut Vec<Diagnostic>) {
             return;
         }
     };
-    if let Some(end) = meta.end_date {
-        if end < dates.effective {
+    if let Some(end) = meta.end_date
+        && end < dates.effective
+    {
+        out.push(source.diagnostic(
+            "date/order",
+            contract.span_of("/end_date"),
+            format!("the contract ends on {end}, before it takes effect on {}", dates.effective),
+        ));
+    }
+    for (index, signature) in meta.signatures.iter().enumerate() {
+        if let (Some(date), Some(end)) = (signature.date, meta.end_date)
+            && date > end
+        {
             out.push(source.diagnostic(
                 "date/order",
-                contract.span_of("/end_date"),
-                format!("the contract ends on {end}, before it takes effect on {}", dates.effective),
+                contract.span_of(&format!("/signatures/{index}/date")),
+                format!("signed on {date}, after the contract ended on {end}"),
             ));
         }
     }
-    for (index, signature) in meta.signatures.iter().enumerate() {
-        if let (Some(date), Some(end)) = (signature.date, meta.end_date) {
-            if date > end {
-                out.push(source.diagnostic(
-                    "date/order",
-                    contract.span_of(&format!("/signatures/{index}/date")),
-                    format!("signed on {date}, after the contract ended on {end}"),
-                ));
-            }
-        }
-    }
-    if let (Some(notice), Ok(Some(first))) = (dates.notice, dates.term(0, calendar)) {
-        if let (Some(end), Some(deadline)) =
+    if let (Some(notice), Ok(Some(first))) = (dates.notice, dates.term(0, calendar))
+        && let (Some(end), Some(deadline)) =
             (first.end, first.notice_deadline.or_else(|| notice.before(first.end?, &calendar.holidays)))
-        {
-            if deadline < first.start && end >= first.start {
-                out.push(
+        && deadline < first.start
+        && end >= first.start
+    {
+        out.push(
                     source
                         .diagnostic("date/notice-exceeds-term", contract.span_of("/renewal/notice"), format!("a notice period of {notice} is longer than the initial term ({} to {end}): the notice deadline {deadline} falls before the term starts", first.start))
                         .with_help("shorten the notice period or check the term"),
                 );
-            }
-        }
     }
     match dates.term(1, calendar) {
         Err(TermsError::MissingPeriod) => out.push(

@@ -19,6 +19,16 @@ pub struct CheckOptions {
     pub lint: LintConfig,
 }
 
+impl CheckOptions {
+    /// The options a repository's configuration sets.
+    ///
+    /// # Errors
+    /// When the configured holidays are not dates.
+    pub fn from_config(config: &crate::repo::Config) -> Result<Self, String> {
+        Ok(Self { max_file_size: config.check.max_file_size, calendar: config.calendar()?, lint: config.lint() })
+    }
+}
+
 /// The findings of a run, sorted by file and position.
 #[derive(Debug, Clone, Default)]
 pub struct CheckReport {
@@ -76,7 +86,7 @@ fn check_file(file: &FileRef, schemas: &SchemaSet, options: &CheckOptions) -> (V
         .with_help("keep contracts inside the repository, so that their history is the record");
         return (vec![diagnostic], None);
     }
-    let size = std::fs::metadata(&file.path).map(|m| m.len()).unwrap_or(0);
+    let size = std::fs::metadata(&file.path).map_or(0, |m| m.len());
     if size > options.max_file_size {
         let diagnostic = Diagnostic::file(
             "file/too-large",

@@ -1,4 +1,4 @@
-//! Reporters for `pactum check`: human, JSON, SARIF, GitHub annotations, JUnit.
+//! Reporters for `pactum check`: human, JSON, SARIF, GitHub annotations, `JUnit`.
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
@@ -18,7 +18,7 @@ pub enum CheckFormat {
     Sarif,
     /// GitHub Actions workflow annotations
     Github,
-    /// JUnit XML, one test case per file
+    /// `JUnit` XML, one test case per file
     Junit,
 }
 
@@ -26,7 +26,7 @@ pub enum CheckFormat {
 pub struct CheckOutput<'a> {
     pub diagnostics: &'a [Diagnostic],
     pub summary: Summary,
-    /// The paths checked, for reporters that list every file (JUnit).
+    /// The paths checked, for reporters that list every file (`JUnit`).
     pub files: &'a [String],
 }
 

@@ -116,8 +116,7 @@ fn absolute(path: &Path) -> PathBuf {
 #[must_use]
 pub fn shown_relative(root: &Path, path: &Path) -> String {
     let absolute_path = absolute(path);
-    let relative =
-        absolute_path.strip_prefix(absolute(root)).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf());
+    let relative = absolute_path.strip_prefix(absolute(root)).map_or_else(|_| path.to_path_buf(), Path::to_path_buf);
     let text = relative.to_string_lossy().replace('\\', "/");
     text.strip_prefix("./").map(str::to_owned).unwrap_or(text)
 }
