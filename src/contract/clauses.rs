@@ -553,38 +553,53 @@ impl<'a> Reader<'a> {
     /// item, its lead), and every later line that opens with a clause number after a line that
     /// ended a sentence.
     fn lines(&mut self, range: Range<usize>, item_lead: Option<usize>) {
-        let text = &self.body[range.clone()];
+        let body = self.body;
+        let text = &body[range.clone()];
+        // Split the paragraph into segments, each opening a clause (or, first, the lead).
+        let mut segments: Vec<(usize, Option<Number>)> = Vec::new();
         let mut at = range.start;
         let mut previous: Option<&str> = None;
-        let mut lines = text.split_inclusive('\n').peekable();
-        while let Some(line) = lines.next() {
-            let start = at;
-            at += line.len();
+        for line in text.split_inclusive('\n') {
             let content = line.trim_end_matches(['\n', '\r']);
             let trimmed = content.trim_start();
-            let lead_start = start + (content.len() - trimmed.len());
-            let standalone = lines.peek().is_none_or(|next| starts_with_number(next.trim_start()).is_some());
-            match previous {
-                None => {
-                    if let Some(clause) = item_lead {
-                        let (heading, id) = lead_heading(trimmed, standalone);
-                        self.name(clause, heading, id);
-                    } else if let Some((label, rest)) = starts_with_number(trimmed) {
-                        self.numbered(label, rest, standalone, self.offset + lead_start);
-                    }
-                }
-                Some(previous) if ends_unit(previous) => {
-                    if let Some((label, rest)) = starts_with_number(trimmed) {
-                        self.numbered(label, rest, standalone, self.offset + lead_start);
-                    }
-                }
-                Some(_) => {}
+            let lead_start = at + (content.len() - trimmed.len());
+            at += line.len();
+            let opens = match previous {
+                None => true,
+                Some(previous) => ends_unit(previous) && starts_with_number(trimmed).is_some(),
+            };
+            if opens {
+                let number = if previous.is_none() && item_lead.is_some() {
+                    None
+                } else {
+                    starts_with_number(trimmed).map(|(n, _)| n)
+                };
+                segments.push((lead_start, number));
             }
             previous = Some(content);
         }
+        for (index, (start, number)) in segments.iter().enumerate() {
+            let end = segments.get(index + 1).map_or(range.end, |next| next.0);
+            // `{#id}` anywhere in the segment names the clause; it is no part of the heading.
+            let (segment, anchor) = take_anchor(&body[*start..end]);
+            let standalone = segment.trim_end().lines().count() <= 1;
+            match number {
+                None if index == 0 => {
+                    if let Some(clause) = item_lead {
+                        let (heading, id) = lead_heading(&segment, standalone);
+                        self.name(clause, heading, anchor.or(id));
+                    }
+                }
+                None => {}
+                Some(number) => {
+                    let rest = starts_with_number(&segment).map_or("", |(_, rest)| rest);
+                    self.numbered(number.clone(), rest, anchor, standalone, self.offset + start);
+                }
+            }
+        }
     }
 
-    fn numbered(&mut self, number: Number, rest: &str, standalone: bool, start: usize) {
+    fn numbered(&mut self, number: Number, rest: &str, anchor: Option<String>, standalone: bool, start: usize) {
         let item = self.current_item_id();
         let clause = match number {
             Number::Dotted(parts) => {
@@ -620,7 +635,7 @@ impl<'a> Reader<'a> {
         };
         if let Some(clause) = clause {
             let (heading, id) = lead_heading(rest, standalone);
-            self.name(clause, heading, id);
+            self.name(clause, heading, anchor.or(id));
         }
     }
 
@@ -967,6 +982,18 @@ fn clean_heading(text: &str) -> String {
     text.trim().trim_end_matches(['.', ':']).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Remove `{#id}` attributes from a clause's text, returning the text and the first id.
+fn take_anchor(text: &str) -> (std::borrow::Cow<'_, str>, Option<String>) {
+    let Some(open) = text.find("{#") else { return (text.into(), None) };
+    let Some(close) = text[open..].find('}').map(|c| open + c) else { return (text.into(), None) };
+    let id = &text[open + 2..close];
+    if id.is_empty() || !id.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':')) {
+        return (text.into(), None);
+    }
+    let before = text[..open].trim_end_matches([' ', '\t']);
+    (format!("{before}{}", &text[close + 1..]).into(), Some(id.to_owned()))
+}
+
 /// The text of a heading line without its `#` marks, closing `#`s and `{#id}` attributes.
 fn heading_text(raw: &str) -> String {
     let mut lines: Vec<&str> = raw.lines().collect();
@@ -1165,6 +1192,13 @@ mod tests {
             assert_eq!(read.clauses[0].heading.as_deref(), expected, "{text}");
         }
         assert_eq!(read("1. <span id=\"intro\">Introduction.</span> This", 0).clauses[0].id, "intro");
+    }
+
+    #[test]
+    fn ids_on_list_items_and_paragraphs() {
+        let read = read("1. **True-up** {#true-up}. Each quarter.\n\n1.2 **Capacity.** Reserve it.\n{#capacity}\n", 0);
+        let named: Vec<_> = read.clauses.iter().map(|c| (c.id.as_str(), c.heading.as_deref(), c.explicit_id)).collect();
+        assert_eq!(named, [("true-up", Some("True-up"), true), ("capacity", Some("Capacity"), true)]);
     }
 
     #[test]

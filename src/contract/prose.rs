@@ -169,8 +169,7 @@ impl Prose<'_> {
         for (start, chunk) in self.chunks() {
             for found in automaton.find_iter(chunk) {
                 let before = chunk[..found.start()].chars().next_back();
-                let after = chunk[found.end()..].chars().next();
-                if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {
+                if before.is_some_and(char::is_alphanumeric) || !ends_word(&chunk[found.end()..]) {
                     continue;
                 }
                 let at = start + found.start();
@@ -239,6 +238,13 @@ impl Prose<'_> {
         }
         placeholders
     }
+}
+
+/// Whether a term's match ends a word: followed by a non-letter, or by a plural `s` or `es`
+/// ("Affiliates" uses "Affiliate").
+fn ends_word(after: &str) -> bool {
+    let word_end = after.find(|c: char| !c.is_alphanumeric()).unwrap_or(after.len());
+    matches!(&after[..word_end], "" | "s" | "es")
 }
 
 /// `[Company Name]` is a placeholder; `[link](…)`, `[text][ref]`, `[x]`, `[^1]` and `![alt]` are not.
@@ -335,7 +341,7 @@ mod tests {
 
     #[test]
     fn references_in_every_form() {
-        let text = "See Section 5.2, Sections 8.1 and 8.2, Section 8.1(a), Section 4.3 (Late Payment), §7, Section 5 of the MSA, Section 9 of this Agreement, and http://x.test/Section 3.";
+        let text = "See Section 5.2, Sections 8.1 and 8.2, Section 8.1(a), Section 4.3 (Late Payment), §7, Section 5 of the MSA, Section 6 of the Agreement, Section 9 of this Agreement, and http://x.test/Section 3.";
         let got: Vec<(String, Option<String>)> =
             prose(text).references().into_iter().map(|r| (r.target, r.title)).collect();
         assert_eq!(
