@@ -68,7 +68,7 @@ static MORE_TERMS: LazyLock<Regex> = LazyLock::new(|| regex(r#"[“"]([^“”"\
 /// `"Term" means`, `"Term" shall mean`, `"Term" shall include`.
 static MEANS_TERM: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r#"[“"]([A-Z\[][^“”"\n*]{0,60}?)[”"]\s+(?:shall\s+)?(means|mean|has the meaning|have the meaning|refers to|shall include|includes|include)\b"#,
+        r#"[“"]([A-Z\[][^“”"\n*]{0,60}?)[”"]\s+(?:shall(?:,[^,\n]{1,60},)?\s+)?(means|mean|has the meaning|have the meaning|refers to|shall include|includes|include)\b"#,
     )
 });
 static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
@@ -266,10 +266,8 @@ fn refers_elsewhere(after: &str) -> bool {
     let after = after.trim_start();
     let Some(rest) = after.strip_prefix("of ") else { return false };
     let rest = rest.trim_start();
-    !(rest.starts_with("this")
-        || rest.starts_with("these")
-        || rest.starts_with("the Agreement")
-        || rest.starts_with("the Standard Terms"))
+    // "of this Agreement" stays inside; "of the Agreement" in an amendment means the amended one.
+    !(rest.starts_with("this ") || rest.starts_with("these "))
 }
 
 fn is_reference_title(text: &str) -> bool {
@@ -306,7 +304,7 @@ mod tests {
 
     #[test]
     fn definitions_in_every_quoting_style() {
-        let text = "This (“**MNDA**”) lets each party (\"**Discloser**\") and **\"Recipient\"** and “**Mismatch**\" and (the \"Company\" or the \"Individual\") and (together, \"All IP\"). \"Materials\" shall mean stuff. “Confidential Information” means info.";
+        let text = "This (“**MNDA**”) lets each party (\"**Discloser**\") and **\"Recipient\"** and “**Mismatch**\" and (the \"Company\" or the \"Individual\") and (together, \"All IP\"). \"Materials\" shall mean stuff. \"Officer\" shall, for this Agreement only, include a director. “Confidential Information” means info.";
         let got: Vec<String> = prose(text).terms().into_iter().map(|t| t.term).collect();
         assert_eq!(
             got,
@@ -319,6 +317,7 @@ mod tests {
                 "Individual",
                 "All IP",
                 "Materials",
+                "Officer",
                 "Confidential Information"
             ]
         );
@@ -327,9 +326,9 @@ mod tests {
     #[test]
     fn uses_are_whole_words_outside_the_definition() {
         let got = terms(
-            "(the \"**Agreement**\") This Agreement and the Agreement’s terms; Agreements are not; disagreement neither.",
+            "(the \"**Agreement**\") This Agreement and the Agreement’s terms; Agreements count; Agreementary and disagreement do not.",
         );
-        assert_eq!(got, [("Agreement".to_owned(), 2)]);
+        assert_eq!(got, [("Agreement".to_owned(), 3)]);
     }
 
     #[test]

@@ -1,0 +1,240 @@
+//! The published agreements in `tests/corpus/` parse into the clause tree a lawyer sees.
+//!
+//! Each test names the clauses (number and heading), the defined terms and the references of
+//! one real agreement, as written by lawyers outside this project, in the three ways Markdown
+//! contracts number clauses: ordered lists (Common Paper, Bonterms, GitHub), numbered
+//! paragraphs indented every which way (Papertrail), and lettered sub-items.
+
+use pactum::contract::{Contract, FrontMatterRule};
+
+fn read(path: &str) -> Contract {
+    let text = std::fs::read_to_string(format!("{}/tests/corpus/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let mut diagnostics = Vec::new();
+    let contract = Contract::read(path, text, FrontMatterRule::Optional, &mut diagnostics);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    contract
+}
+
+/// `"1=Introduction 5(a)=Representatives 1.1"`: numbers, with `=heading` where there is one.
+fn outline(contract: &Contract) -> Vec<String> {
+    contract
+        .body
+        .clauses
+        .iter()
+        .map(|c| c.heading.as_ref().map_or_else(|| c.number.clone(), |h| format!("{}={h}", c.number)))
+        .collect()
+}
+
+fn terms(contract: &Contract) -> Vec<&str> {
+    contract.terms.iter().map(|t| t.term.as_str()).collect()
+}
+
+/// (reference text, target, the number of the clause it resolves to)
+fn references(contract: &Contract) -> Vec<(String, String, Option<String>)> {
+    contract
+        .references
+        .iter()
+        .map(|r| (r.text.clone(), r.target.clone(), contract.resolve(r).map(|c| c.number.clone())))
+        .collect()
+}
+
+fn split(expected: &str) -> Vec<String> {
+    expected.split(" | ").map(str::to_owned).collect()
+}
+
+#[test]
+fn common_paper_mutual_nda_v1() {
+    let nda = read("commonpaper-mutual-nda/Mutual-NDA.v1-f90b8ac.md");
+    assert_eq!(
+        outline(&nda),
+        split(
+            "1=Introduction | 2=Use and Protection of Confidential Information | 3=Exceptions | \
+             4=Disclosures Required by Law | 5=Term and Termination | \
+             6=Return or Destruction of Confidential Information | 7=Proprietary Rights | 8=Disclaimer | \
+             9=Governing Law and Jurisdiction | 10=Equitable Relief | 11=General"
+        )
+    );
+    // Curly-quoted bold definitions; "Cover Page" is defined in passing inside clause 1.
+    assert_eq!(terms(&nda), ["MNDA", "Disclosing Party", "Receiving Party", "Confidential Information", "Cover Page"]);
+    // "subsection (b)" and "this Section" name no numbered clause.
+    assert_eq!(references(&nda), []);
+    // `<span class="coverpage_link">Purpose</span>` wraps a word of a sentence: no heading, no clause.
+    assert_eq!(nda.body.clauses.len(), 11);
+    // Clause ids are slugs of the headings.
+    assert_eq!(nda.body.clauses[4].id, "term-and-termination");
+}
+
+#[test]
+fn common_paper_mutual_nda_v0_has_a_plain_quoted_definition() {
+    let nda = read("commonpaper-mutual-nda/Mutual-NDA.v0-335270c.md");
+    assert_eq!(outline(&nda).len(), 11);
+    // v0 defines Cover Page as (“Cover Page”), without bold, after a space inside the parenthesis.
+    assert_eq!(terms(&nda), ["MNDA", "Disclosing Party", "Receiving Party", "Confidential Information", "Cover Page"]);
+    let uses: Vec<usize> = nda.terms.iter().map(|t| t.uses).collect();
+    assert!(uses.iter().all(|&u| u > 0), "{uses:?}");
+}
+
+#[test]
+fn common_paper_cover_page_has_placeholders_but_no_clauses() {
+    let cover = read("commonpaper-mutual-nda/Mutual-NDA-coverpage.md");
+    assert!(cover.body.clauses.is_empty());
+    assert_eq!(terms(&cover), ["MNDA", "Cover Page", "Standard Terms"]);
+    let placeholders: Vec<&str> = cover.placeholders.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(
+        placeholders[..4],
+        [
+            "[Evaluating whether to enter into a business relationship with the other party.]",
+            "[Today’s date]",
+            "[1 year(s)]",
+            "[1 year(s)]"
+        ]
+    );
+    assert_eq!(placeholders.len(), 6);
+}
+
+const BONTERMS: &str = "1=Introduction | 2=Confidential Information | 3=Use and Protection of Confidential Information | \
+     4=Exceptions | 5=Permitted Disclosures | 5(a)=Representatives | 5(b)=Required by Law | \
+     6=Term and Termination | 7=Return or Destruction of Confidential Information | 8=Proprietary Rights | \
+     9=Disclaimer | 10=Governing Law and Courts | 11=Equitable Relief | 12=General";
+
+#[test]
+fn bonterms_v1_lettered_paragraphs_after_the_list() {
+    let nda = read("bonterms-mutual-nda/Mutual-NDA.v1-82cf9dc.md");
+    // In v1, "(a) _Representatives_." is indented too little to belong to item 5: CommonMark
+    // ends the list, but a reader sees 5(a), and so does pactum.
+    assert_eq!(outline(&nda), split(BONTERMS));
+    assert_eq!(nda.body.clauses[5].parent, Some(4));
+    assert_eq!(terms(&nda), ["NDA", "Discloser", "Recipient", "Cover Page", "Confidential Information"]);
+    assert_eq!(references(&nda), [("Section 5 (Permitted Disclosures)".into(), "5".into(), Some("5".into()))]);
+}
+
+#[test]
+fn bonterms_v2_lettered_bullets_inside_the_item() {
+    // v2 moved the lettered paragraphs into a bullet list inside item 5: the same clauses.
+    let nda = read("bonterms-mutual-nda/Mutual-NDA.v2-0daebed.md");
+    assert_eq!(outline(&nda), split(BONTERMS));
+    // "**Disclaimer. Confidential Information is provided …**": the heading is the first sentence.
+    assert_eq!(nda.body.clauses[10].heading.as_deref(), Some("Disclaimer"));
+    assert_eq!(references(&nda).len(), 1);
+}
+
+#[test]
+fn github_balanced_employee_ip_v1() {
+    let ip = read("github-balanced-employee-ip/Balanced_Employee_IP_Agreement.v1.0.1.md");
+    assert_eq!(
+        outline(&ip),
+        split(
+            "1=What the Company owns | 2=What the Company doesn't own | 3=Contribution of your IP to Company projects | \
+             4=Your contributions to non-Company projects | 5=Works made for hire | 6=No conflicts | 7=IP protection | \
+             8=Confidentiality"
+        )
+    );
+    // Definitions in plain quotes inside parentheses, and one elaborated with "includes".
+    assert_eq!(
+        terms(&ip),
+        ["Company", "Agreement", "IP", "Legal", "Company IP", "License", "All IP", "Confidential Information"]
+    );
+    assert!(ip.terms[4].redefined.is_empty(), "\"Company IP\" includes … elaborates, it does not redefine");
+    // The statutes quoted in Exhibit A (block quotes) hold no clauses and no references,
+    // although they say "Section 2870" and number their paragraphs "(a)", "(1)".
+    assert_eq!(references(&ip), [("Section 1".into(), "1".into(), Some("1".into()))]);
+    // The signature blanks are placeholders.
+    assert_eq!(ip.placeholders.iter().filter(|p| p.text.starts_with('＿')).count(), 3);
+}
+
+#[test]
+fn github_balanced_employee_ip_v2() {
+    let ip = read("github-balanced-employee-ip/Balanced_Employee_IP_Agreement.v2.0.0.md");
+    assert_eq!(
+        outline(&ip),
+        split(
+            "1=What the Company owns | 2=What the Company doesn't own | 3=License to the Company for Your IP | 3(a) | 3(b) | \
+             4=Check with Legal on using non-Company IP | 5=Check with Legal on your contributions to non-Company projects | \
+             6=No conflicts | 7=Cooperation | 8=Survivorship"
+        )
+    );
+    assert_eq!(terms(&ip), ["Company", "Agreement", "IP", "Legal", "Company IP", "Your IP", "License"]);
+    assert_eq!(references(&ip), [("Section 3".into(), "3".into(), Some("3".into()))]);
+}
+
+#[test]
+fn papertrail_short_nda() {
+    let nda = read("papertrail-nda/nda-short-individual-or-corporate.md");
+    assert_eq!(outline(&nda), split("1 | 2 | 3 | 4 | 5 | 6 | 7"));
+    // ("[AKA]") and (the "Company" or the "Individual"): two terms in one parenthesis.
+    assert_eq!(
+        terms(&nda),
+        [
+            "Agreement",
+            "[AKA]",
+            "Company",
+            "Individual",
+            "Confidential Information",
+            "Disclosing Party",
+            "Receiving Party"
+        ]
+    );
+    assert_eq!(references(&nda), [("Section 4".into(), "4".into(), Some("4".into()))]);
+    let blanks = nda.placeholders.iter().filter(|p| p.text.starts_with('_')).count();
+    assert!(blanks >= 8, "{blanks}");
+}
+
+const LONG_CORPORATE: &str = "1=RECITALS | 1.1 | 1.2 | 1.3 | 1.4 | 1.5 | 1.6 | 2=DEFINITIONS | 2.1 | 2.2 | 2.3=[AKA] Business | \
+     2.4=Confidential Information | 2.4.1 | 2.4.2 | 2.4.3 | 2.4.4 | 2.4.5 | 2.4.6 | 2.5=Materials | 2.6=[AKA] | \
+     2.7=Effective Date | 2.8=Materials | 2.9=[AKA] Executive Officer | 3=RECIPIENT'S REPRESENTATIONS | \
+     3.1=Confidential Information | 3.2=Economic Value | 3.3=Prior Contacts | 4=PROTECTION OF CONFIDENTIAL INFORMATION | \
+     4.1=Confidential Information | 4.1.1 | 4.1.2 | 4.1.3 | 4.1.4 | 4.2 | 4.3=Property of [AKA] | 4.4=Materials | 4.5 | \
+     4.5.1 | 4.5.2 | 5=INJUNCTIVE RELIEF | 6=ADDITIONAL REMEDIES | 7=SURVIVAL OF REPRESENTATIONS AND WARRANTIES | \
+     8=ENTIRE AGREEMENT | 8.1=Sole Agreement | 8.2=No Other Representatives | 8.3=No Reliance | 9=NO OBLIGATION | \
+     10=BACKGROUND CHECK & SECURITY CLEARANCES | 10.1 | 10.2 | 11=NO MODIFICATIONS OR WAIVERS | 11.1=Must Be Written | \
+     11.2=No Use As Evidence | 12=COOPERATION AND FURTHER ACTIONS | 13=PROFESSIONAL FEES | 14=COUNTERPARTS | \
+     15=SEVERABILITY | 16=BINDING UPON SUCCESSORS | 17=RECITALS | 18=GOVERNING LAW AND VENUE | 19=INTERPRETATION | \
+     19.1=Paragraph Headings | 19.2=Capitalized Terms | 19.3=Gender and Number | 20=TIME OF ESSENCE | \
+     21=RELATIONSHIP CREATED | 22=THIRD PARTY BENEFICIARIES";
+
+#[test]
+fn papertrail_long_corporate_nda_nests_by_number() {
+    let nda = read("papertrail-nda/nda-long-corporate.md");
+    // "  1.1." under "1.  RECITALS" is a top-level paragraph to CommonMark, "    2.4.1." an
+    // indented code block; the numbers say where each belongs.
+    assert_eq!(outline(&nda), split(LONG_CORPORATE));
+    let clause = |number: &str| nda.body.clauses.iter().find(|c| c.number == number).unwrap();
+    let parent = |number: &str| clause(number).parent.map(|p| nda.body.clauses[p].number.as_str());
+    assert_eq!(parent("1.1"), Some("1"));
+    assert_eq!(parent("2.4.1"), Some("2.4"));
+    assert_eq!(parent("4.5.2"), Some("4.5"));
+    assert_eq!(parent("22"), None);
+    // Two clauses are headed "Materials": ids stay unique.
+    assert_eq!((clause("2.5").id.as_str(), clause("2.8").id.as_str()), ("materials", "materials-2-8"));
+    assert_eq!(
+        terms(&nda),
+        [
+            "Agreement",
+            "[AKA]",
+            "Recipient",
+            "[AKA] Business",
+            "Confidential Information",
+            "Materials",
+            "Effective Date",
+            "[AKA] Executive Officer"
+        ]
+    );
+    // "Materials" shall mean … twice (2.5 and 2.8), and "[AKA]" in 2.6 after ("[AKA]") in the preamble.
+    let redefined: Vec<&str> = nda.terms.iter().filter(|t| !t.redefined.is_empty()).map(|t| t.term.as_str()).collect();
+    assert_eq!(redefined, ["Agreement", "[AKA]", "Recipient", "Materials"]);
+}
+
+#[test]
+fn papertrail_employee_nda_lazy_continuation_lines() {
+    let nda = read("papertrail-nda/employee-nda.md");
+    let outline = outline(&nda);
+    // "1.  RECITALS\n  1.1.  Employee is …" with no blank line: 1.1 continues item 1's paragraph
+    // lazily in CommonMark; it is clause 1.1 all the same.
+    assert_eq!(outline[..3], ["1=RECITALS", "1.1", "1.2"]);
+    assert_eq!(outline.iter().filter(|o| o.starts_with("1.")).count(), 9);
+    // "  2.3.1." is indented like 2.3 but numbered under it.
+    let clause = |number: &str| nda.body.clauses.iter().find(|c| c.number == number).unwrap();
+    assert_eq!(clause("2.3.1").parent.map(|p| nda.body.clauses[p].number.as_str()), Some("2.3"));
+    assert_eq!(outline.last().map(String::as_str), Some("23=THIRD PARTY BENEFICIARIES"));
+    assert_eq!(outline.len(), 73);
+}
