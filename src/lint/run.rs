@@ -113,6 +113,15 @@ fn check_file(file: &FileRef, schemas: &SchemaSet, options: &CheckOptions) -> (V
     let contract = Contract::read(path, text, FrontMatterRule::Required, &mut diagnostics);
     diagnostics.extend(schemas.validate(&contract));
     diagnostics.extend(crate::lint::contract::check(&contract, &options.calendar));
+    drop_shadowed(&mut diagnostics);
     let entry = contract.front.is_some().then(|| Entry::of(&contract));
     (diagnostics, entry)
+}
+
+/// Where a specific rule and the schema both object to one value (a duration the schema's
+/// pattern rejects and the duration reader explains), keep the specific finding.
+fn drop_shadowed(diagnostics: &mut Vec<Diagnostic>) {
+    let specific: Vec<crate::lint::Location> =
+        diagnostics.iter().filter(|d| d.code.starts_with("date/")).map(|d| d.location).collect();
+    diagnostics.retain(|d| d.code != "schema/invalid" || !specific.contains(&d.location));
 }

@@ -1,0 +1,330 @@
+//! `pactum check` and `pactum inspect` as users run them: exit codes, positions, formats.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn pactum(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pactum")).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn example_repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("example-repo")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Replace `old` by `new` in a file, and return the 1-based line and column where `new` starts.
+fn edit(path: &Path, old: &str, new: &str) -> (usize, usize) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let at = text.find(old).unwrap_or_else(|| panic!("{old} not in {}", path.display()));
+    std::fs::write(path, text.replacen(old, new, 1)).unwrap();
+    let before = &text[..at];
+    (before.matches('\n').count() + 1, before.rsplit('\n').next().unwrap().chars().count() + 1)
+}
+
+#[test]
+fn the_example_repository_is_clean() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = pactum(root, &["check", "example-repo"]);
+    assert!(output.status.success(), "{}{}", stdout(&output), String::from_utf8_lossy(&output.stderr));
+    assert!(stdout(&output).contains("checked 15 files: 0 errors, 0 warnings"), "{}", stdout(&output));
+}
+
+struct Broken {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    /// (code, path, line, column) of each planted mistake.
+    planted: Vec<(&'static str, &'static str, usize, usize)>,
+}
+
+/// A copy of the example repository with four mistakes planted: a bad TOML value, an unknown
+/// status, a duplicated id and a reference to a missing section.
+fn broken() -> Broken {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("repo");
+    copy_dir(&example_repo(), &root);
+    let msa = "contracts/acme/msa.md";
+    let sow = "contracts/acme/sow-002-analytics.md";
+    let saas = "contracts/hooli/saas-subscription.md";
+    let (l1, c1) = edit(&root.join(msa), "notice = \"60 days\"", "notice = \"sixty days\"");
+    let (l2, c2) = edit(&root.join(sow), "status = \"review\"", "status = \"pending\"");
+    let (l3, c3) = edit(&root.join(saas), "id = \"hooli-saas-2024\"", "id = \"acme-msa-2025\"");
+    let (l4, c4) = edit(&root.join(msa), "Section 9.3 (Termination for Cause)", "Section 11.3 (Termination for Cause)");
+    // The duplicated id also breaks the link from the order form to the SaaS agreement.
+    let order = "contracts/hooli/order-form-2026.md";
+    let (l5, c5) = edit(&root.join(order), "parent = \"hooli-saas-2024\"", "parent = \"hooli-saas-2024\"");
+    Broken {
+        _dir: dir,
+        root,
+        planted: vec![
+            ("date/invalid-duration", msa, l1, c1 + "notice = ".len()),
+            ("schema/invalid", sow, l2, c2 + "status = ".len()),
+            ("id/duplicate", saas, l3, c3 + "id = ".len()),
+            ("id/duplicate", msa, 2, 6),
+            ("ref/unresolved", msa, l4, c4),
+            ("link/unknown-contract", order, l5, c5 + "parent = ".len()),
+        ],
+    }
+}
+
+#[test]
+fn planted_mistakes_are_found_at_their_place_in_json() {
+    let broken = broken();
+    let output = pactum(&broken.root, &["check", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["version"], 1);
+    let found: Vec<(String, String, u64, u64)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                d["path"].as_str().unwrap().to_owned(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    for (code, path, line, column) in &broken.planted {
+        assert!(
+            found.contains(&((*code).to_owned(), (*path).to_owned(), *line as u64, *column as u64)),
+            "{code} at {path}:{line}:{column} not in {found:#?}"
+        );
+    }
+    assert_eq!(found.len(), broken.planted.len(), "{found:#?}");
+    assert_eq!(report["summary"]["errors"], broken.planted.len());
+    assert_eq!(report["summary"]["files"], 15);
+}
+
+#[test]
+fn planted_mistakes_in_every_format() {
+    let broken = broken();
+    let human = pactum(&broken.root, &["check"]);
+    assert_eq!(human.status.code(), Some(1));
+    let human = stdout(&human);
+    let github = stdout(&pactum(&broken.root, &["check", "--format", "github"]));
+    let junit = stdout(&pactum(&broken.root, &["check", "--format", "junit"]));
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&pactum(&broken.root, &["check", "--format", "sarif"]).stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    for (code, path, line, column) in &broken.planted {
+        assert!(human.contains(&format!("error[{code}]")), "{human}");
+        assert!(human.contains(&format!("{path}:{line}:{column}")), "{path}:{line}:{column} in {human}");
+        assert!(github.contains(&format!("::error file={path},line={line},col={column},")), "{github}");
+        assert!(junit.contains(&format!("{path}:{line}:{column}: ")), "{junit}");
+        assert!(
+            results.iter().any(|r| r["ruleId"] == *code
+                && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == *path
+                && r["locations"][0]["physicalLocation"]["region"]["startLine"] == *line
+                && r["locations"][0]["physicalLocation"]["region"]["startColumn"] == *column),
+            "{code} {path}:{line}:{column} in SARIF"
+        );
+    }
+    assert!(
+        human.contains(
+            "help: use one of: \"draft\", \"review\", \"approved\", \"executed\", \"terminated\", \"superseded\""
+        ),
+        "{human}"
+    );
+    assert!(human.ends_with("checked 15 files: 6 errors, 0 warnings\n"), "{human}");
+}
+
+#[test]
+fn sarif_is_valid_2_1_0_with_stable_fingerprints() {
+    let broken = broken();
+    let first: serde_json::Value =
+        serde_json::from_slice(&pactum(&broken.root, &["check", "--format", "sarif"]).stdout).unwrap();
+    assert_eq!(first["version"], "2.1.0");
+    let run = &first["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "pactum");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    for result in run["results"].as_array().unwrap() {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+        assert!(["error", "warning", "note"].contains(&result["level"].as_str().unwrap()));
+        assert!(result["message"]["text"].as_str().is_some_and(|t| !t.is_empty()));
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        assert!(region["startLine"].as_u64().unwrap() >= 1 && region["startColumn"].as_u64().unwrap() >= 1);
+    }
+    // Fingerprints do not depend on line numbers: adding a line above a finding keeps them.
+    let fingerprints = |report: &serde_json::Value| -> Vec<String> {
+        let mut all: Vec<String> = report["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["partialFingerprints"]["pactumFinding/v1"].as_str().unwrap().to_owned())
+            .collect();
+        all.sort();
+        all
+    };
+    edit(
+        &broken.root.join("contracts/acme/msa.md"),
+        "# Master Services Agreement\n",
+        "# Master Services Agreement\n\n<!-- reviewed -->\n",
+    );
+    let second: serde_json::Value =
+        serde_json::from_slice(&pactum(&broken.root, &["check", "--format", "sarif"]).stdout).unwrap();
+    assert_eq!(fingerprints(&first), fingerprints(&second));
+}
+
+#[test]
+fn deny_warnings_and_lint_levels() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy_dir(&example_repo(), root);
+    // A definition nobody uses is a warning: exit 0, or 1 with --deny warnings.
+    edit(
+        &root.join("contracts/acme/msa.md"),
+        "1.1 \"**Affiliate**\"",
+        "1.0 \"**Spare Term**\" means nothing.\n\n1.1 \"**Affiliate**\"",
+    );
+    let plain = pactum(root, &["check", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&plain.stdout).unwrap();
+    let codes: Vec<&str> =
+        report["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"term/unused"), "{codes:?}");
+    assert_eq!(plain.status.code(), Some(0));
+    assert_eq!(pactum(root, &["check", "--deny", "warnings"]).status.code(), Some(1));
+    // pactum.toml can turn a rule off.
+    let config = std::fs::read_to_string(root.join("pactum.toml")).unwrap().replace(
+        "\"term/unused\" = \"warning\"",
+        "\"term/unused\" = \"off\"\n\"clause/numbering-gap\" = \"off\"\n\"clause/numbering-repeat\" = \"off\"",
+    );
+    std::fs::write(root.join("pactum.toml"), config).unwrap();
+    assert_eq!(pactum(root, &["check", "--deny", "warnings"]).status.code(), Some(0));
+}
+
+#[test]
+fn configuration_and_usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pactum.toml"), "[lint]\n\"no/such-rule\" = \"off\"\n").unwrap();
+    let output = pactum(dir.path(), &["check"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no/such-rule"));
+    assert_eq!(pactum(dir.path(), &["check", "missing.md"]).status.code(), Some(2));
+    assert_eq!(pactum(dir.path(), &["check", "--format", "yaml"]).status.code(), Some(2));
+    let outside = tempfile::tempdir().unwrap();
+    let output = pactum(outside.path(), &["check"]);
+    assert_eq!(output.status.code(), Some(2), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn a_repository_schema_replaces_the_built_in_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy_dir(&example_repo(), root);
+    // The example repository's own type needs its own schema.
+    std::fs::remove_file(root.join("schemas/reseller.schema.json")).unwrap();
+    let output = pactum(root, &["check", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["diagnostics"][0]["code"], "schema/unknown-type");
+    // A stricter NDA schema of the repository's own applies to its NDAs.
+    std::fs::write(
+        root.join("schemas/nda.schema.json"),
+        r#"{"allOf": [{"$ref": "contract.schema.json"}], "required": ["governing_law"]}"#,
+    )
+    .unwrap();
+    let report: serde_json::Value =
+        serde_json::from_slice(&pactum(root, &["check", "--format", "json"]).stdout).unwrap();
+    let missing: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "schema/required")
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(missing, ["contracts/initech/mutual-nda.md"]);
+}
+
+#[test]
+fn checking_some_paths_still_sees_the_whole_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy_dir(&example_repo(), root);
+    // The SOW names the MSA as its parent: checking the SOW alone must still find the MSA.
+    let output = pactum(root, &["check", "contracts/acme/sow-001-data-platform.md"]);
+    assert!(output.status.success(), "{}", stdout(&output));
+    assert!(stdout(&output).contains("checked 1 file: 0 errors"), "{}", stdout(&output));
+    // And from inside a sub-folder.
+    let output = pactum(&root.join("contracts/acme"), &["check", "."]);
+    assert!(stdout(&output).contains("checked 5 files"), "{}", stdout(&output));
+}
+
+#[test]
+fn files_outside_a_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("draft.md"), "# A draft\n\n1. **Term**. See Section 2.\n").unwrap();
+    let output = pactum(dir.path(), &["check", "draft.md", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let codes: Vec<&str> =
+        report["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["frontmatter/missing", "ref/unresolved"]);
+    let inspect = pactum(dir.path(), &["inspect", "draft.md"]);
+    assert!(inspect.status.success());
+    assert!(stdout(&inspect).contains("1 Term"), "{}", stdout(&inspect));
+}
+
+#[test]
+fn inspect_json_shows_what_was_read() {
+    let root = example_repo();
+    let output = pactum(&root, &["inspect", "contracts/acme/msa.md", "--format", "json", "--as-of", "2026-11-27"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["path"], "contracts/acme/msa.md");
+    assert_eq!(report["id"], "acme-msa-2025");
+    assert_eq!(report["metadata"]["effective_date"], "2025-01-01");
+    assert_eq!(report["metadata"]["renewal"]["notice"], "60 days");
+    let first = &report["clauses"][0];
+    assert_eq!(
+        (first["number"].as_str(), first["id"].as_str(), first["heading"].as_str()),
+        (Some("1"), Some("definitions"), Some("Definitions"))
+    );
+    assert_eq!(first["children"][0]["number"], "1.1");
+    assert_eq!(report["clauses"][5]["children"][1]["heading"], "From Customer");
+    let terms: Vec<&str> = report["terms"].as_array().unwrap().iter().map(|t| t["term"].as_str().unwrap()).collect();
+    assert_eq!(terms[..4], ["Agreement", "Provider", "Customer", "Effective Date"]);
+    let reference = report["references"].as_array().unwrap().iter().find(|r| r["target"] == "3.2").unwrap();
+    assert_eq!(reference["text"], "Section 3.2 (Late Payment)");
+    assert_eq!(reference["resolved"], true);
+    // Effective 2025-01-01, 12 months, renewing yearly with 60 days' notice.
+    let dates = &report["dates"];
+    assert_eq!(dates["state"], "renewed");
+    assert_eq!(dates["current_term"]["start"], "2026-01-01");
+    assert_eq!(dates["current_term"]["end"], "2026-12-31");
+    assert_eq!(dates["next_notice_deadline"], "2027-11-01");
+    assert_eq!(dates["next_renewal"], "2027-01-01");
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pactum"))
+        .args(["check", "--list-rules"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 1];
+    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    assert!(status.code() == Some(0), "{status:?}");
+}
