@@ -23,7 +23,7 @@ impl LineIndex {
     #[must_use]
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         Self { starts }
     }
 
@@ -63,10 +63,6 @@ impl LineIndex {
         let column = text[start..offset].chars().count() + 1;
         Position { line: line + 1, column }
     }
-}
-
-fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes.iter().enumerate().filter_map(|(i, b)| (*b == b'\n').then_some(i))
 }
 
 /// The largest character boundary of `text` at or before `offset`.

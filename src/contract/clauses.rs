@@ -19,6 +19,8 @@
 //! Block quotes (quoted statutes) and fenced code are never clauses.
 
 use std::collections::HashMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -173,7 +175,7 @@ struct Reader<'a> {
     out: Body,
     frames: Vec<Frame>,
     /// Most recent clause by number, for finding `1.1`'s parent `1`.
-    by_number: HashMap<String, usize>,
+    by_number: FxHashMap<Vec<u32>, usize>,
     /// The innermost numbered heading: the container of lists and lettered paragraphs at top level.
     section: Option<(usize, HeadingLevel)>,
     /// The clause that lettered paragraphs attach to, and the lettered clauses open under it.
@@ -196,7 +198,7 @@ impl<'a> Reader<'a> {
             offset,
             out: Body::default(),
             frames: Vec::new(),
-            by_number: HashMap::new(),
+            by_number: FxHashMap::default(),
             section: None,
             anchor: None,
             letters: Vec::new(),
@@ -415,14 +417,16 @@ impl<'a> Reader<'a> {
         }
         let parent_number = parent.map(|p| self.out.clauses[p].number.as_str());
         let number = match (&label, parent_number) {
-            (Label::Dotted(parts), _) => parts.iter().map(u32::to_string).collect::<Vec<_>>().join("."),
+            (Label::Dotted(parts), _) => dotted(parts),
             (Label::Letter(n), parent) => format!("{}({})", parent.unwrap_or(""), letters(*n)),
             (Label::Upper(n), parent) => format!("{}({})", parent.unwrap_or(""), letters(*n).to_uppercase()),
             (Label::Roman(n), parent) => format!("{}({})", parent.unwrap_or(""), roman(*n)),
             (Label::Paren(n), parent) => format!("{}({n})", parent.unwrap_or("")),
         };
         let index = self.out.clauses.len();
-        self.by_number.insert(number.clone(), index);
+        if let Label::Dotted(parts) = &label {
+            self.by_number.insert(parts.clone(), index);
+        }
         self.out.clauses.push(Clause {
             id: String::new(),
             explicit_id: false,
@@ -493,10 +497,7 @@ impl<'a> Reader<'a> {
     }
 
     fn parent_by_number(&self, parts: &[u32]) -> Option<usize> {
-        (1..parts.len()).rev().find_map(|len| {
-            let key = parts[..len].iter().map(u32::to_string).collect::<Vec<_>>().join(".");
-            self.by_number.get(&key).copied()
-        })
+        (1..parts.len()).rev().find_map(|len| self.by_number.get(&parts[..len]).copied())
     }
 
     /// Set a clause's heading and id: explicit id, else slug of the heading, else the number.
@@ -746,12 +747,13 @@ fn is_container_end(end: TagEnd) -> bool {
 /// Derived ids that collide (two clauses headed "Materials") get the clause number appended;
 /// explicit ids are left as written, and a duplicate among them is a finding.
 fn disambiguate_ids(clauses: &mut [Clause]) {
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for (index, clause) in clauses.iter_mut().enumerate() {
-        if seen.contains_key(&clause.id) && !clause.explicit_id {
+    let mut seen: FxHashSet<String> = FxHashSet::default();
+    seen.reserve(clauses.len());
+    for clause in clauses {
+        if seen.contains(&clause.id) && !clause.explicit_id {
             clause.id = format!("{}-{}", clause.id, slug(&clause.number));
         }
-        seen.entry(clause.id.clone()).or_insert(index);
+        seen.insert(clause.id.clone());
     }
 }
 
@@ -861,17 +863,19 @@ const SMALL_WORDS: &[&str] = &[
 
 /// Whether `text` reads as a title: at most ten words, each capitalised but for small words.
 fn is_title_like(text: &str) -> bool {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    if words.is_empty() || words.len() > 10 || text.len() > 90 {
+    if text.len() > 90 {
         return false;
     }
     let mut letters = false;
-    for (i, word) in words.iter().enumerate() {
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i >= 10 {
+            return false;
+        }
         let Some(first) = word.chars().find(|c| c.is_alphanumeric()) else { continue };
         letters = true;
         if first.is_lowercase() {
-            let bare: String = word.chars().filter(|c| c.is_alphanumeric()).collect();
-            if i == 0 || !SMALL_WORDS.contains(&bare.to_lowercase().as_str()) {
+            let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
+            if i == 0 || !SMALL_WORDS.iter().any(|small| small.eq_ignore_ascii_case(bare)) {
                 return false;
             }
         }
@@ -950,7 +954,8 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
 
 fn plain_heading(rest: &str, standalone: bool) -> Option<String> {
     let first_line = rest.lines().next().unwrap_or("");
-    let bytes = first_line.as_bytes();
+    // A heading is at most ninety characters: look no further for its end.
+    let bytes = &first_line.as_bytes()[..first_line.len().min(120)];
     let stop = (0..bytes.len())
         .find(|&i| matches!(bytes[i], b'.' | b':') && bytes.get(i + 1).is_none_or(u8::is_ascii_whitespace));
     let candidate = match stop {
@@ -962,7 +967,10 @@ fn plain_heading(rest: &str, standalone: bool) -> Option<String> {
     (is_title_like(&candidate) && !candidate.trim_start().starts_with(is_quote)).then(|| clean_heading(&candidate))
 }
 
-fn strip_markup(text: &str) -> String {
+fn strip_markup(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['<', '*', '_']) {
+        return text.into();
+    }
     let mut out = String::with_capacity(text.len());
     let mut in_tag = false;
     for c in text.chars() {
@@ -974,17 +982,43 @@ fn strip_markup(text: &str) -> String {
             _ => {}
         }
     }
-    out
+    out.into()
 }
 
 fn clean_heading(text: &str) -> String {
     let text = strip_markup(text);
-    text.trim().trim_end_matches(['.', ':']).split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    for word in text.trim().trim_end_matches(['.', ':']).split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// `[5, 2, 1]` → `5.2.1`.
+fn dotted(parts: &[u32]) -> String {
+    let mut out = String::with_capacity(parts.len() * 3);
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        push_number(&mut out, *part);
+    }
+    out
+}
+
+fn push_number(out: &mut String, n: u32) {
+    if n >= 10 {
+        push_number(out, n / 10);
+    }
+    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 /// Remove `{#id}` attributes from a clause's text, returning the text and the first id.
 fn take_anchor(text: &str) -> (std::borrow::Cow<'_, str>, Option<String>) {
-    let Some(open) = text.find("{#") else { return (text.into(), None) };
+    let Some(open) = memchr::memmem::find(text.as_bytes(), b"{#") else { return (text.into(), None) };
     let Some(close) = text[open..].find('}').map(|c| open + c) else { return (text.into(), None) };
     let id = &text[open + 2..close];
     if id.is_empty() || !id.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':')) {

@@ -4,7 +4,7 @@
 //! [`SpanMap`] remembers where each JSON pointer came from, so that a schema error at
 //! `/renewal/notice` points at the TOML value `"sixty days"` on its own line and column.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::ops::Range;
 
 use serde_json::{Map, Number, Value};
@@ -24,7 +24,7 @@ pub struct FieldSpan {
 /// JSON pointer → where its value is written in the file.
 #[derive(Debug, Clone, Default)]
 pub struct SpanMap {
-    spans: HashMap<String, FieldSpan>,
+    spans: FxHashMap<String, FieldSpan>,
     /// The opening `+++` line: where findings about the whole front matter point.
     pub opening: Range<usize>,
 }
@@ -137,8 +137,9 @@ pub fn parse(text: &str, layout: &Layout) -> Result<FrontMatter, SyntaxError> {
         let span = error.span().map_or(layout.opening.clone(), |s| base + s.start..base + s.end.max(s.start));
         SyntaxError { message: first_line(error.message()), span }
     })?;
-    let mut spans = SpanMap { spans: HashMap::new(), opening: layout.opening.clone() };
-    let value = convert_table(table.get_ref(), "", base, &mut spans);
+    let mut spans = SpanMap { spans: FxHashMap::default(), opening: layout.opening.clone() };
+    let mut pointer = String::new();
+    let value = convert_table(table.get_ref(), &mut pointer, base, &mut spans);
     Ok(FrontMatter { value, spans })
 }
 
@@ -146,34 +147,45 @@ fn first_line(message: &str) -> String {
     message.lines().next().unwrap_or(message).trim().to_owned()
 }
 
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
-}
-
 fn shift(range: Range<usize>, base: usize) -> Range<usize> {
     base + range.start..base + range.end
 }
 
-fn convert_table(table: &DeTable<'_>, pointer: &str, base: usize, spans: &mut SpanMap) -> Value {
+/// Convert a table; `pointer` is the table's JSON pointer, extended and restored in place for
+/// each child so that no pointer is built twice.
+fn convert_table(table: &DeTable<'_>, pointer: &mut String, base: usize, spans: &mut SpanMap) -> Value {
     let mut object = Map::new();
     for (key, value) in table {
-        let child = format!("{pointer}/{}", escape(key.get_ref()));
-        let converted = convert(value, &child, Some(shift(key.span(), base)), base, spans);
+        let length = pointer.len();
+        pointer.push('/');
+        push_escaped(pointer, key.get_ref());
+        let converted = convert(value, pointer, Some(shift(key.span(), base)), base, spans);
+        pointer.truncate(length);
         object.insert(key.get_ref().to_string(), converted);
     }
     Value::Object(object)
 }
 
+fn push_escaped(pointer: &mut String, key: &str) {
+    for c in key.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
+}
+
 fn convert(
     value: &Spanned<DeValue<'_>>,
-    pointer: &str,
+    pointer: &mut String,
     key: Option<Range<usize>>,
     base: usize,
     spans: &mut SpanMap,
 ) -> Value {
     let span = shift(value.span(), base);
     let datetime = matches!(value.get_ref(), DeValue::Datetime(_));
-    spans.spans.insert(pointer.to_owned(), FieldSpan { key, value: span, datetime });
+    spans.spans.insert(pointer.clone(), FieldSpan { key, value: span, datetime });
     match value.get_ref() {
         DeValue::String(text) => Value::String(text.to_string()),
         DeValue::Integer(integer) => {
@@ -192,13 +204,17 @@ fn convert(
         }
         DeValue::Boolean(flag) => Value::Bool(*flag),
         DeValue::Datetime(datetime) => Value::String(datetime.to_string()),
-        DeValue::Array(array) => Value::Array(
-            array
-                .iter()
-                .enumerate()
-                .map(|(index, element)| convert(element, &format!("{pointer}/{index}"), None, base, spans))
-                .collect(),
-        ),
+        DeValue::Array(array) => {
+            let mut elements = Vec::with_capacity(array.len());
+            for (index, element) in array.iter().enumerate() {
+                let length = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&index.to_string());
+                elements.push(convert(element, pointer, None, base, spans));
+                pointer.truncate(length);
+            }
+            Value::Array(elements)
+        }
         DeValue::Table(table) => convert_table(table, pointer, base, spans),
     }
 }

@@ -135,7 +135,7 @@ impl Contract {
         };
         let body_start = layout.as_ref().map_or(0, |l| l.body);
         let body = clauses::read(&text[body_start..], body_start);
-        let prose = prose::Prose { text: &text, ranges: &body.prose };
+        let prose = prose::Prose::new(&text, &body.prose);
         let terms = prose.terms();
         let mut references = prose.references();
         references.extend(body.anchors.iter().map(|anchor| Reference {
@@ -149,7 +149,7 @@ impl Contract {
         let mut placeholders = prose.placeholders();
         // Unfilled template variables in the front matter count too.
         if let Some(layout) = &layout {
-            let front_prose = prose::Prose { text: &text, ranges: std::slice::from_ref(&layout.toml) };
+            let front_prose = prose::Prose::new(&text, std::slice::from_ref(&layout.toml));
             let mut found = front_prose.placeholders();
             found.retain(|p| p.text.starts_with("{{") || p.text.starts_with("{%") || p.text == "TBD");
             placeholders.splice(0..0, found);

@@ -1,10 +1,10 @@
 //! Drafting rules over one contract: clause numbering, clause ids, cross-references, defined
 //! terms, placeholders, signatures, obligations and dates.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::contract::clauses::{Label, StructureIssue};
-use crate::contract::prose::normalize_title;
+use crate::contract::prose::title_chars;
 use crate::contract::{Clause, Contract, Status};
 use crate::lifecycle::{Calendar, TermsError};
 use crate::lint::Diagnostic;
@@ -152,7 +152,7 @@ fn missing_numbers(clause: &Clause, expected: u32, found: u32) -> String {
 }
 
 fn clause_ids(contract: &Contract, out: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<&str, &Clause> = HashMap::new();
+    let mut seen: FxHashMap<&str, &Clause> = FxHashMap::default();
     for clause in &contract.body.clauses {
         if let Some(first) = seen.get(clause.id.as_str()) {
             if clause.explicit_id {
@@ -200,19 +200,21 @@ fn references(contract: &Contract, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let Some(title) = &reference.title else { continue };
-        let wanted = normalize_title(title);
-        let own = clause.heading.as_deref().map(normalize_title);
-        let with_parent = clause
-            .parent
-            .and_then(|p| clauses[p].heading.as_deref())
-            .zip(own.as_ref())
-            .map(|(parent, own)| format!("{} {own}", normalize_title(parent)));
-        if own.as_ref() == Some(&wanted) || with_parent.as_ref() == Some(&wanted) {
+        let matches =
+            |heading: &str| heading.eq_ignore_ascii_case(title) || title_chars(heading).eq(title_chars(title));
+        let with_parent = || {
+            clause.parent.and_then(|p| clauses[p].heading.as_deref()).zip(clause.heading.as_deref()).is_some_and(
+                |(parent, heading)| {
+                    title_chars(parent).chain(std::iter::once(' ')).chain(title_chars(heading)).eq(title_chars(title))
+                },
+            )
+        };
+        if clause.heading.as_deref().is_some_and(matches) || with_parent() {
             continue;
         }
         let heading =
             clause.heading.as_deref().map_or_else(|| "has no heading".to_owned(), |h| format!("is headed \"{h}\""));
-        let elsewhere = clauses.iter().find(|c| c.heading.as_deref().map(normalize_title) == Some(wanted.clone()));
+        let elsewhere = clauses.iter().find(|c| c.heading.as_deref().is_some_and(matches));
         let help = match elsewhere {
             Some(other) => format!(
                 "the clause headed \"{}\" is {}: were the clauses renumbered?",

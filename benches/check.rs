@@ -1,0 +1,68 @@
+//! `pactum check` over generated repositories of 2,500, 5,000 and 10,000 contracts of ~8 KB.
+//!
+//! Run with `cargo bench --bench check`. For each size it runs the real `pactum check` binary
+//! (best of three) and reports its wall time, the time to merely read the same files (the
+//! floor, what `cat` would do), and the peak memory of the checking process. The target
+//! (DESIGN §8): 10,000 contracts in under 1 s on 2 cores and under 300 MB.
+//! `PACTUM_BENCH_SIZES=20000` picks other sizes.
+
+mod common;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use std::process::Command;
+
+use pactum::repo::Repo;
+
+/// The peak resident memory of the largest child process so far, in MB.
+fn children_peak_mb() -> f64 {
+    // SAFETY: getrusage writes into the struct we own and reads nothing else.
+    #[allow(unsafe_code)]
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &raw mut usage);
+        usage
+    };
+    usage.ru_maxrss as f64 / 1024.0
+}
+
+fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
+    let mut best = Duration::MAX;
+    let mut last = None;
+    for _ in 0..runs {
+        let started = Instant::now();
+        let value = f();
+        best = best.min(started.elapsed());
+        last = Some(value);
+    }
+    (best, last.expect("at least one run"))
+}
+
+fn main() {
+    let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-check");
+    let sizes: Vec<usize> = std::env::var("PACTUM_BENCH_SIZES")
+        .ok()
+        .map_or_else(|| vec![2_500, 5_000, 10_000], |s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect());
+    println!("cores: {}", std::thread::available_parallelism().map_or(1, usize::from));
+    println!("{:>8} {:>9} {:>12} {:>12} {:>12} {:>10}", "files", "MB", "check", "read only", "per file", "peak MB");
+    for &size in &sizes {
+        let root = base.join(format!("repo-{size}"));
+        let bytes = common::repository(&root, size).expect("generate the repository");
+        let files = Repo::open(&root).expect("open").contract_files().expect("walk");
+        let (read_time, _) =
+            best_of(3, || files.iter().map(|f| std::fs::read(&f.path).map_or(0, |b| b.len())).sum::<usize>());
+        let (check_time, status) = best_of(3, || {
+            Command::new(env!("CARGO_BIN_EXE_pactum")).args(["check", "-q"]).arg(&root).status().expect("run pactum")
+        });
+        assert!(status.success(), "the generated repository must check clean");
+        println!(
+            "{size:>8} {:>9.1} {:>10.0}ms {:>10.0}ms {:>10.1}µs {:>10.0}",
+            bytes as f64 / 1e6,
+            check_time.as_secs_f64() * 1e3,
+            read_time.as_secs_f64() * 1e3,
+            check_time.as_secs_f64() * 1e6 / size as f64,
+            children_peak_mb(),
+        );
+    }
+}
