@@ -268,3 +268,32 @@ impl Summary {
         Self { files, errors: count(Severity::Error), warnings: count(Severity::Warning) }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_is_documented() {
+        let reference = include_str!("../../docs/rules.md");
+        for rule in RULES {
+            assert!(reference.contains(&format!("## {}\n", rule.code)), "docs/rules.md lacks {}", rule.code);
+        }
+    }
+
+    #[test]
+    fn codes_are_unique_kebab_case_paths() {
+        let mut seen = std::collections::HashSet::new();
+        for rule in RULES {
+            assert!(seen.insert(rule.code), "{} twice", rule.code);
+            let (area, name) = rule.code.split_once('/').expect("area/name");
+            for part in [area, name] {
+                assert!(
+                    !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                    "{}",
+                    rule.code
+                );
+            }
+        }
+    }
+}
