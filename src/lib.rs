@@ -9,6 +9,7 @@ pub mod contract;
 pub mod lifecycle;
 pub mod lint;
 pub mod output;
+pub mod remind;
 pub mod repo;
 pub mod schema;
 pub mod text;

@@ -2,6 +2,7 @@
 
 mod check;
 mod inspect;
+mod remind;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -63,6 +64,11 @@ enum Command {
         after_help = "Examples:\n  pactum inspect contracts/acme/msa.md\n  pactum inspect agreement.md --format json --as-of 2026-01-01"
     )]
     Inspect(inspect::InspectArgs),
+    /// Upcoming notice deadlines, renewals, expiries and obligations; calendar and tracker issues
+    #[command(
+        after_help = "Examples:\n  pactum remind --within 60d\n  pactum remind --format ics -o reminders.ics\n  GITHUB_TOKEN=… pactum remind --sync github --repository acme/contracts --dry-run"
+    )]
+    Remind(remind::RemindArgs),
 }
 
 impl GlobalArgs {
@@ -110,6 +116,7 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Check(args) => check::run(&cli.global, args),
         Command::Inspect(args) => inspect::run(&cli.global, args),
+        Command::Remind(args) => remind::run(&cli.global, args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

@@ -80,6 +80,8 @@ pub struct Renewal {
     pub kind: Option<String>,
     pub period: Option<String>,
     pub notice: Option<String>,
+    /// When notice of non-renewal was given: the term it falls in is the last.
+    pub notice_given: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -140,6 +142,7 @@ impl Metadata {
                 kind: text(r, "kind"),
                 period: text(r, "period"),
                 notice: text(r, "notice"),
+                notice_given: date(r, "notice_given"),
             }),
             value: value.get("value").filter(|v| v.is_object()).map(|v| Money {
                 amount: v.get("amount").and_then(Value::as_f64),

@@ -158,6 +158,15 @@ impl Contract {
         Self { path: path.to_owned(), text, lines, layout, front, meta, body, terms, references, placeholders }
     }
 
+    /// Read only the front matter, for commands that need metadata and not the body (reminders
+    /// over thousands of contracts). `None` when there is no readable front matter.
+    #[must_use]
+    pub fn read_metadata(text: &str) -> Option<Metadata> {
+        let layout = frontmatter::split(text).ok()?;
+        let front = frontmatter::parse(text, &layout).ok()?;
+        Some(Metadata::from_json(&front.value))
+    }
+
     /// A view for making diagnostics that point into this file.
     #[must_use]
     pub fn source(&self) -> SourceFile<'_> {

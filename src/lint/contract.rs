@@ -360,6 +360,7 @@ fn dates(contract: &Contract, calendar: &Calendar, out: &mut Vec<Diagnostic>) {
     // A date in quotes is a string to TOML: the schema's pattern accepts its text, but pactum
     // wants real dates so that a typo such as "2025-02-30" cannot pass.
     let mut pointers: Vec<String> = DATE_FIELDS.iter().map(|p| (*p).to_owned()).collect();
+    pointers.push("/renewal/notice_given".to_owned());
     pointers.extend((0..meta.signatures.len()).map(|i| format!("/signatures/{i}/date")));
     pointers.extend(
         (0..meta.obligations.len())

@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod inspect;
+pub mod remind;
 
 /// A stable, platform-independent 64-bit FNV-1a hash, for fingerprints that must not change
 /// between runs, machines or versions of Rust.

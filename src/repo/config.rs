@@ -33,6 +33,7 @@ pub struct Config {
     pub lint: BTreeMap<String, Level>,
     pub calendar: CalendarConfig,
     pub lifecycle: LifecycleConfig,
+    pub remind: RemindConfig,
     /// Tables of later versions and other tools.
     #[serde(flatten)]
     pub other: BTreeMap<String, toml::Value>,
@@ -86,6 +87,58 @@ impl Default for LifecycleConfig {
     }
 }
 
+/// `[remind]`: which events are listed, their lead times, and the tracker issues' labels.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RemindConfig {
+    /// Events dated today through today + `within` are listed (`--within` overrides).
+    pub within: String,
+    /// Obligations due this long ago are still listed, as overdue.
+    pub overdue: String,
+    /// Labels of reminder issues; the first identifies pactum's issues.
+    pub labels: Vec<String>,
+    /// Lead times per event kind: `notice-deadline = ["60 days", "30 days", "7 days"]`.
+    pub lead_times: BTreeMap<String, Vec<String>>,
+}
+
+impl Default for RemindConfig {
+    fn default() -> Self {
+        let leads = |l: &[&str]| l.iter().map(|d| (*d).to_owned()).collect::<Vec<_>>();
+        Self {
+            within: "90 days".to_owned(),
+            overdue: "30 days".to_owned(),
+            labels: vec!["contract-reminder".to_owned()],
+            lead_times: BTreeMap::from([
+                ("notice-deadline".to_owned(), leads(&["60 days", "30 days", "7 days"])),
+                ("renewal".to_owned(), leads(&["30 days"])),
+                ("expiry".to_owned(), leads(&["60 days", "14 days"])),
+                ("obligation".to_owned(), leads(&["7 days"])),
+            ]),
+        }
+    }
+}
+
+impl RemindConfig {
+    /// The lead times, read.
+    ///
+    /// # Errors
+    /// An unknown event kind or a duration that cannot be read.
+    pub fn lead_times(&self) -> Result<Vec<(crate::remind::EventKind, Vec<Duration>)>, String> {
+        let mut out = Vec::new();
+        for (kind, leads) in &self.lead_times {
+            let kind = crate::remind::EventKind::ALL.into_iter().find(|k| k.as_str() == kind).ok_or_else(|| {
+                format!("lead_times: `{kind}` is not an event kind (notice-deadline, renewal, expiry, obligation)")
+            })?;
+            let leads = leads
+                .iter()
+                .map(|l| l.parse::<Duration>().map_err(|e| format!("lead_times: {e}")))
+                .collect::<Result<Vec<_>, _>>()?;
+            out.push((kind, leads));
+        }
+        Ok(out)
+    }
+}
+
 impl Config {
     /// Read and check `pactum.toml`.
     ///
@@ -112,6 +165,13 @@ impl Config {
         }
         config.calendar().map_err(|e| format!("[calendar] {e}"))?;
         config.expiring_within().map_err(|e| format!("[lifecycle] expiring_within: {e}"))?;
+        config.remind.lead_times().map_err(|e| format!("[remind] {e}"))?;
+        for (key, value) in [("within", &config.remind.within), ("overdue", &config.remind.overdue)] {
+            value.parse::<Duration>().map_err(|e| format!("[remind] {key}: {e}"))?;
+        }
+        if config.remind.labels.is_empty() {
+            return Err("[remind] labels: give at least one label; the first identifies pactum's issues".to_owned());
+        }
         Ok(config)
     }
 

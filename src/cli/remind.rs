@@ -1,0 +1,250 @@
+//! `pactum remind`.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, ValueEnum};
+use pactum::contract::{Contract, Metadata, decode};
+use pactum::lifecycle::Duration;
+use pactum::output::remind as report;
+use pactum::remind::sync::{self, SyncOptions};
+use pactum::remind::tracker::http::Limits;
+use pactum::remind::tracker::{self, Endpoint, Kind};
+use pactum::remind::{self, RemindOptions, Source, ics};
+use pactum::repo::Repo;
+use rayon::prelude::*;
+
+use super::{GlobalArgs, Outcome, emit};
+
+#[derive(Debug, Args)]
+pub struct RemindArgs {
+    /// List events dated from --as-of through this much later ("90 days", "12 weeks", "30d")
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    within: Option<Duration>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = RemindFormat::Table)]
+    format: RemindFormat,
+    /// Write the output to this file instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<std::path::PathBuf>,
+    /// Create, update and close one tracker issue per event
+    #[arg(long, value_enum, value_name = "TRACKER")]
+    sync: Option<Kind>,
+    /// With --sync: show what would change, change nothing
+    #[arg(long, requires = "sync")]
+    dry_run: bool,
+    /// The tracker's API base URL (default: from the CI's variables, else the public service)
+    #[arg(long, value_name = "URL", requires = "sync")]
+    api_url: Option<String>,
+    /// owner/repo on GitHub and Gitea, the project id or path on GitLab (default: from the CI's variables)
+    #[arg(long, value_name = "NAME", requires = "sync")]
+    repository: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum RemindFormat {
+    Table,
+    Json,
+    Markdown,
+    Ics,
+}
+
+/// A duration as contracts write it, or the short forms `30d`, `12w`, `3m`, `1y`.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let short = text.trim();
+    if let Some(unit) = short.chars().last().filter(|c| "dwmy".contains(*c)) {
+        if let Ok(count) = short[..short.len() - 1].parse::<u32>() {
+            let unit = match unit {
+                'd' => "days",
+                'w' => "weeks",
+                'm' => "months",
+                _ => "years",
+            };
+            return format!("{count} {unit}").parse().map_err(|e: pactum::lifecycle::DurationError| e.to_string());
+        }
+    }
+    text.parse().map_err(|e: pactum::lifecycle::DurationError| e.to_string())
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// The tracker to sync to, from the options and each CI's own variables.
+fn endpoint(kind: Kind, args: &RemindArgs) -> Result<(Endpoint, String)> {
+    let (api_default, api_vars, repo_vars): (&str, &[&str], &[&str]) = match kind {
+        Kind::Github => ("https://api.github.com", &["GITHUB_API_URL"], &["GITHUB_REPOSITORY"]),
+        Kind::Gitlab => ("https://gitlab.com/api/v4", &["CI_API_V4_URL"], &["CI_PROJECT_ID"]),
+        Kind::Gitea => ("", &["GITEA_API_URL", "GITHUB_API_URL"], &["GITEA_REPOSITORY", "GITHUB_REPOSITORY"]),
+    };
+    let api_url = args
+        .api_url
+        .clone()
+        .or_else(|| api_vars.iter().find_map(|v| env(v)))
+        .or_else(|| (!api_default.is_empty()).then(|| api_default.to_owned()));
+    let Some(api_url) = api_url else {
+        bail!("--sync gitea needs the API URL: --api-url https://gitea.example/api/v1 or GITEA_API_URL")
+    };
+    let Some(repository) = args.repository.clone().or_else(|| repo_vars.iter().find_map(|v| env(v))) else {
+        bail!("--sync needs the repository: --repository, or {}", repo_vars.join(" or "));
+    };
+    let Some(token) = kind.token_variables().iter().find_map(|v| env(v)) else {
+        bail!("--sync needs a token in {}", kind.token_variables().join(" or "));
+    };
+    Ok((Endpoint { kind, api_url, repository }, token))
+}
+
+/// Read every contract's front matter in parallel; report the ones that cannot be read.
+fn read_all(global: &GlobalArgs, repo: &Repo) -> Result<Vec<(String, Metadata)>> {
+    let files = repo.contract_files()?;
+    let read: Vec<Result<(String, Metadata), String>> = files
+        .par_iter()
+        .map(|file| {
+            let bytes = std::fs::read(&file.path).map_err(|e| format!("{}: {e}", file.shown))?;
+            let (text, _) = decode(&file.shown, bytes).map_err(|d| format!("{}: {}", file.shown, d.message))?;
+            let meta =
+                Contract::read_metadata(&text).ok_or_else(|| format!("{}: no readable front matter", file.shown))?;
+            Ok((file.shown.clone(), meta))
+        })
+        .collect();
+    let mut contracts = Vec::with_capacity(read.len());
+    let mut unreadable = Vec::new();
+    for result in read {
+        match result {
+            Ok(contract) => contracts.push(contract),
+            Err(problem) => unreadable.push(problem),
+        }
+    }
+    if !unreadable.is_empty() {
+        let mut stderr = anstream::stderr();
+        let _ = std::io::Write::write_all(
+            &mut stderr,
+            format!(
+                "warning: {} contract(s) could not be read and have no reminders (`pactum check` says why):\n  {}\n",
+                unreadable.len(),
+                unreadable.join("\n  ")
+            )
+            .as_bytes(),
+        );
+    }
+    global.log(format_args!("read the front matter of {} contracts", contracts.len()));
+    Ok(contracts)
+}
+
+pub fn run(global: &GlobalArgs, args: &RemindArgs) -> Result<Outcome> {
+    let repo = match &global.repo {
+        Some(dir) => Repo::open(dir)?,
+        None => Repo::discover(Path::new("."))?.context(
+            "not inside a contracts repository (no pactum.toml or Git repository here or above); use --repo DIR",
+        )?,
+    };
+    let config = &repo.config;
+    let as_of = global.today();
+    let within = match args.within {
+        Some(within) => within,
+        None => config
+            .remind
+            .within
+            .parse()
+            .map_err(|e: pactum::lifecycle::DurationError| anyhow::anyhow!("[remind] within: {e}"))?,
+    };
+    let options = RemindOptions {
+        as_of,
+        within,
+        overdue: config
+            .remind
+            .overdue
+            .parse()
+            .map_err(|e: pactum::lifecycle::DurationError| anyhow::anyhow!("[remind] overdue: {e}"))?,
+        lead_times: config.remind.lead_times().map_err(anyhow::Error::msg)?,
+        calendar: config.calendar().map_err(anyhow::Error::msg)?,
+    };
+    let contracts = read_all(global, &repo)?;
+    let sources: Vec<Source<'_>> = contracts.iter().map(|(path, meta)| Source { path, meta }).collect();
+    let events = remind::events(&sources, &options);
+    if let Some(kind) = args.sync {
+        return sync_to(global, args, kind, &sources, &options, &events, config);
+    }
+    let text = match args.format {
+        RemindFormat::Table => report::table(as_of, &events),
+        RemindFormat::Json => report::json(as_of, &events),
+        RemindFormat::Markdown => report::markdown(as_of, &events),
+        RemindFormat::Ics => ics::calendar(&events, as_of, &options.calendar.holidays),
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?,
+        None => emit(global, &text)?,
+    }
+    Ok(Outcome::Clean)
+}
+
+fn sync_to(
+    global: &GlobalArgs,
+    args: &RemindArgs,
+    kind: Kind,
+    sources: &[Source<'_>],
+    options: &RemindOptions,
+    events: &[remind::Event],
+    config: &pactum::repo::Config,
+) -> Result<Outcome> {
+    let (endpoint, token) = endpoint(kind, args)?;
+    // Events beyond the window still apply: their open issues stay open.
+    let horizon = RemindOptions { within: "3 years".parse().expect("a valid duration"), ..options.clone() };
+    let still_applies: HashSet<String> = remind::events(sources, &horizon).into_iter().map(|e| e.key).collect();
+    let sync_options = SyncOptions { labels: config.remind.labels.clone() };
+    let mut tracker = tracker::open(&endpoint, token, Limits::default());
+    let text = if args.dry_run {
+        let label = sync_options.labels.first().map_or("contract-reminder", String::as_str);
+        let existing = tracker.list(label).with_context(|| format!("listing issues of {}", endpoint.repository))?;
+        let plan = sync::plan(events, &still_applies, &existing, &sync_options);
+        if args.format == RemindFormat::Json {
+            let mut text = serde_json::to_string_pretty(
+                &serde_json::json!({ "version": 1, "as_of": options.as_of, "dry_run": true, "plan": plan }),
+            )?;
+            text.push('\n');
+            text
+        } else {
+            let mut text =
+                format!("dry run against {} ({}): nothing was changed\n", endpoint.repository, endpoint.api_url);
+            for change in &plan.changes {
+                text.push_str(&match change {
+                    sync::Change::Create { key, title } => format!("  create  {title}  [{key}]\n"),
+                    sync::Change::Update { key, number, title } => format!("  update  #{number} {title}  [{key}]\n"),
+                    sync::Change::Close { key, number, reason } => format!("  close   #{number} ({reason})  [{key}]\n"),
+                });
+            }
+            text.push_str(&format!(
+                "{} change(s), {} issue(s) already up to date\n",
+                plan.changes.len(),
+                plan.unchanged
+            ));
+            text
+        }
+    } else {
+        let report = sync::sync(tracker.as_mut(), events, &still_applies, &sync_options)
+            .with_context(|| format!("syncing reminders to {}", endpoint.repository))?;
+        if args.format == RemindFormat::Json {
+            let mut text = serde_json::to_string_pretty(
+                &serde_json::json!({ "version": 1, "as_of": options.as_of, "report": report }),
+            )?;
+            text.push('\n');
+            text
+        } else {
+            format!(
+                "synced {} reminder(s) to {}: {} created, {} updated, {} closed, {} unchanged, {} closed by people ({} requests)\n",
+                events.len(),
+                endpoint.repository,
+                report.created,
+                report.updated,
+                report.closed,
+                report.unchanged,
+                report.closed_by_people,
+                report.requests
+            )
+        }
+    };
+    global.log(format_args!("{} requests to {}", tracker.requests(), endpoint.api_url));
+    emit(global, &text)?;
+    Ok(Outcome::Clean)
+}

@@ -1,0 +1,107 @@
+//! Reporters for `pactum remind`: a table, JSON, Markdown, and (in `remind::ics`) a calendar.
+
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::remind::Event;
+
+/// The `remind` JSON document (DESIGN §4).
+#[derive(Debug, Serialize)]
+pub struct RemindReport<'a> {
+    pub version: u32,
+    pub as_of: NaiveDate,
+    pub events: &'a [Event],
+}
+
+#[must_use]
+pub fn json(as_of: NaiveDate, events: &[Event]) -> String {
+    let mut text = serde_json::to_string_pretty(&RemindReport { version: 1, as_of, events }).expect("events serialize");
+    text.push('\n');
+    text
+}
+
+fn when(event: &Event, as_of: NaiveDate) -> String {
+    let days = (event.date - as_of).num_days();
+    match days {
+        0 => "today".to_owned(),
+        1 => "tomorrow".to_owned(),
+        d if d < 0 => format!("{} days overdue", -d),
+        d => format!("in {d} days"),
+    }
+}
+
+/// A table for the terminal.
+#[must_use]
+pub fn table(as_of: NaiveDate, events: &[Event]) -> String {
+    if events.is_empty() {
+        return format!("no reminders as of {as_of}\n");
+    }
+    let rows: Vec<[String; 6]> = events
+        .iter()
+        .map(|e| {
+            [
+                e.date.to_string(),
+                when(e, as_of),
+                e.kind.as_str().to_owned(),
+                e.contract.clone(),
+                e.owner.clone().unwrap_or_default(),
+                e.title.clone(),
+            ]
+        })
+        .collect();
+    let headers = ["DATE", "WHEN", "KIND", "CONTRACT", "OWNER", "WHAT"];
+    let mut widths = headers.map(str::len);
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut write_row = |cells: &[&str]| {
+        let last = cells.len() - 1;
+        for (i, cell) in cells.iter().enumerate() {
+            if i == last {
+                let _ = writeln!(out, "{cell}");
+            } else {
+                let _ = write!(out, "{cell:<width$}  ", width = widths[i]);
+            }
+        }
+    };
+    write_row(&headers);
+    for row in &rows {
+        write_row(&row.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+    let _ = writeln!(out, "\n{} reminder{} as of {as_of}", events.len(), if events.len() == 1 { "" } else { "s" });
+    out
+}
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+/// A Markdown table, for a job summary or an issue.
+#[must_use]
+pub fn markdown(as_of: NaiveDate, events: &[Event]) -> String {
+    let mut out = format!("## Contract reminders as of {as_of}\n\n");
+    if events.is_empty() {
+        out.push_str("No reminders.\n");
+        return out;
+    }
+    out.push_str("| Date | When | Kind | Contract | Owner | What |\n|---|---|---|---|---|---|\n");
+    for e in events {
+        let contract =
+            if e.path.is_empty() { format!("`{}`", e.contract) } else { format!("[`{}`]({})", e.contract, e.path) };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {contract} | {} | {} |",
+            e.date,
+            when(e, as_of),
+            e.kind.as_str(),
+            cell(e.owner.as_deref().unwrap_or("")),
+            cell(&e.title)
+        );
+    }
+    out
+}

@@ -1,0 +1,257 @@
+//! Tracker sync: exactly one issue per reminder event, however often CI runs.
+//!
+//! Each event's key is written as a hidden marker in its issue's body. A run lists every issue
+//! carrying pactum's label (open and closed), plans what to create, update and close, applies
+//! the plan, then lists again and closes duplicates: a run after a failure half-way, or two runs
+//! at once, converge on one open issue per event. An issue a person closed stays closed.
+//!
+//! ```text
+//! <!-- pactum:key=acme-msa-2025/notice-deadline/1 -->
+//! ```
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::Serialize;
+
+use super::Event;
+use super::tracker::{Draft, Issue, Tracker, TrackerError};
+
+const MARKER_OPEN: &str = "<!-- pactum:key=";
+const MARKER_CLOSE: &str = " -->";
+/// The marker a closed duplicate gets instead of its key, so that it no longer counts.
+const DUPLICATE_MARKER: &str = "<!-- pactum:duplicate -->";
+
+/// The event key an issue body carries, if any.
+#[must_use]
+pub fn key_of(body: &str) -> Option<&str> {
+    let start = body.find(MARKER_OPEN)? + MARKER_OPEN.len();
+    let end = body[start..].find(MARKER_CLOSE)? + start;
+    Some(body[start..end].trim())
+}
+
+/// How issues are written.
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    /// Labels applied to every reminder issue; the first identifies pactum's issues.
+    pub labels: Vec<String>,
+}
+
+/// The issue an event should have.
+#[must_use]
+pub fn draft(event: &Event, options: &SyncOptions) -> Draft {
+    let (assignees, mention) = match event.owner.as_deref() {
+        // `@alice` is a user: assign her. `@legal/contracts` is a team: mention it.
+        Some(owner) if owner.starts_with('@') && !owner.contains('/') => {
+            (vec![owner.trim_start_matches('@').to_owned()], None)
+        }
+        Some(owner) => (Vec::new(), Some(owner)),
+        None => (Vec::new(), None),
+    };
+    let what = match event.kind {
+        super::EventKind::NoticeDeadline => "Notice deadline",
+        super::EventKind::Renewal => "Renewal",
+        super::EventKind::Expiry => "Expiry",
+        super::EventKind::Obligation => "Obligation due",
+    };
+    let mut body = format!("**{what}: {}**\n\n{}\n\n", event.date, event.detail);
+    body.push_str(&format!("- Contract: `{}`", event.contract));
+    if !event.path.is_empty() {
+        body.push_str(&format!(" ({})", event.path));
+    }
+    body.push_str(&format!("\n- Date: {}\n- Remind from: {}\n", event.date, event.remind_on));
+    if let Some(owner) = &event.owner {
+        body.push_str(&format!("- Owner: {owner}\n"));
+    }
+    if let Some(team) = mention {
+        body.push_str(&format!("\n{team}: this reminder is for you.\n"));
+    }
+    body.push_str(&format!("\n_Kept up to date by pactum; it closes this issue when the event no longer applies._\n\n{MARKER_OPEN}{}{MARKER_CLOSE}\n", event.key));
+    Draft { title: format!("{}: {}", event.date, event.title), body, labels: options.labels.clone(), assignees }
+}
+
+/// One planned change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all = "lowercase")]
+pub enum Change {
+    Create { key: String, title: String },
+    Update { key: String, number: u64, title: String },
+    Close { key: String, number: u64, reason: String },
+}
+
+/// What a sync does (or, with `--dry-run`, would do).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Plan {
+    pub changes: Vec<Change>,
+    /// Issues already as they should be.
+    pub unchanged: usize,
+    /// Events whose issue a person closed: left closed.
+    pub closed_by_people: usize,
+    #[serde(skip)]
+    drafts: BTreeMap<String, Draft>,
+    #[serde(skip)]
+    closing_bodies: BTreeMap<u64, String>,
+}
+
+fn sorted(names: &[String]) -> Vec<String> {
+    let mut names = names.to_vec();
+    names.sort();
+    names
+}
+
+/// Plan the changes that make `existing` match `events`. Open issues whose key is in
+/// `still_applies` but not among `events` (an event beyond the window) are left alone.
+#[must_use]
+pub fn plan(events: &[Event], still_applies: &HashSet<String>, existing: &[Issue], options: &SyncOptions) -> Plan {
+    let mut plan = Plan::default();
+    let mut by_key: BTreeMap<&str, Vec<&Issue>> = BTreeMap::new();
+    for issue in existing {
+        if let Some(key) = key_of(&issue.body) {
+            by_key.entry(key).or_default().push(issue);
+        }
+    }
+    for issues in by_key.values_mut() {
+        issues.sort_by_key(|i| i.number);
+    }
+    let wanted: HashSet<&str> = events.iter().map(|e| e.key.as_str()).collect();
+    for event in events {
+        let draft = draft(event, options);
+        let issues = by_key.get(event.key.as_str()).map(Vec::as_slice).unwrap_or_default();
+        match issues.iter().find(|i| i.open) {
+            Some(open) => {
+                if open.title == draft.title
+                    && open.body == draft.body
+                    && sorted(&open.assignees) == sorted(&draft.assignees)
+                {
+                    plan.unchanged += 1;
+                } else {
+                    plan.changes.push(Change::Update {
+                        key: event.key.clone(),
+                        number: open.number,
+                        title: draft.title.clone(),
+                    });
+                }
+            }
+            None if !issues.is_empty() => plan.closed_by_people += 1,
+            None => plan.changes.push(Change::Create { key: event.key.clone(), title: draft.title.clone() }),
+        }
+        plan.drafts.insert(event.key.clone(), draft);
+    }
+    for (key, issues) in &by_key {
+        let open: Vec<&&Issue> = issues.iter().filter(|i| i.open).collect();
+        // Duplicates of one event (two runs at once, a create retried after a lost answer):
+        // keep the oldest.
+        for duplicate in open.iter().skip(1) {
+            plan.changes.push(Change::Close {
+                key: (*key).to_owned(),
+                number: duplicate.number,
+                reason: format!("duplicate of #{}", open[0].number),
+            });
+            plan.closing_bodies.insert(
+                duplicate.number,
+                duplicate.body.replace(&format!("{MARKER_OPEN}{key}{MARKER_CLOSE}"), DUPLICATE_MARKER),
+            );
+        }
+        if let Some(first) = open.first() {
+            if !wanted.contains(key) && !still_applies.contains(*key) {
+                plan.changes.push(Change::Close {
+                    key: (*key).to_owned(),
+                    number: first.number,
+                    reason: "no longer applies".to_owned(),
+                });
+            }
+        }
+    }
+    plan
+}
+
+/// What a sync did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    pub created: usize,
+    pub updated: usize,
+    pub closed: usize,
+    pub unchanged: usize,
+    pub closed_by_people: usize,
+    /// HTTP requests sent.
+    pub requests: usize,
+}
+
+fn comment(reason: &str) -> String {
+    if let Some(number) = reason.strip_prefix("duplicate of ") {
+        format!("pactum closes this issue as a duplicate of {number}, which tracks the same event.")
+    } else {
+        "pactum closes this reminder: the contract no longer has this event (it was renewed, terminated or superseded, notice was recorded, or its date has passed).".to_owned()
+    }
+}
+
+/// Apply a plan.
+///
+/// # Errors
+/// The first request that fails; what was done before it stays done, and the next run picks
+/// up from there.
+pub fn apply(tracker: &mut dyn Tracker, plan: &Plan, report: &mut Report) -> Result<(), TrackerError> {
+    for change in &plan.changes {
+        match change {
+            Change::Create { key, .. } => {
+                tracker.create(&plan.drafts[key])?;
+                report.created += 1;
+            }
+            Change::Update { key, number, .. } => {
+                tracker.update(*number, &plan.drafts[key])?;
+                report.updated += 1;
+            }
+            Change::Close { number, reason, .. } => {
+                tracker.close(*number, &comment(reason), plan.closing_bodies.get(number).map(String::as_str))?;
+                report.closed += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Sync `events` to the tracker: list, plan, apply, then list again and close duplicates that
+/// a concurrent run or a retried create left.
+///
+/// # Errors
+/// When a request fails.
+pub fn sync(
+    tracker: &mut dyn Tracker,
+    events: &[Event],
+    still_applies: &HashSet<String>,
+    options: &SyncOptions,
+) -> Result<Report, TrackerError> {
+    let label = options.labels.first().map_or("contract-reminder", String::as_str);
+    let existing = tracker.list(label)?;
+    let first = plan(events, still_applies, &existing, options);
+    let mut report =
+        Report { unchanged: first.unchanged, closed_by_people: first.closed_by_people, ..Report::default() };
+    apply(tracker, &first, &mut report)?;
+    if first.changes.iter().any(|c| matches!(c, Change::Create { .. })) {
+        let after = tracker.list(label)?;
+        let heal = plan(events, still_applies, &after, options);
+        let duplicates = Plan {
+            changes: heal
+                .changes
+                .into_iter()
+                .filter(|c| matches!(c, Change::Close { reason, .. } if reason.starts_with("duplicate")))
+                .collect(),
+            ..heal
+        };
+        apply(tracker, &duplicates, &mut report)?;
+    }
+    report.requests = tracker.requests();
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_round_trip() {
+        let body = format!("text\n\n{MARKER_OPEN}acme/renewal/1{MARKER_CLOSE}\n");
+        assert_eq!(key_of(&body), Some("acme/renewal/1"));
+        assert_eq!(key_of("no marker"), None);
+        assert_eq!(key_of(DUPLICATE_MARKER), None);
+    }
+}

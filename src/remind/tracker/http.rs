@@ -1,0 +1,278 @@
+//! The one HTTP client every tracker call goes through: authentication, JSON, rate limits and
+//! retries, and errors that never show the token.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::TrackerError;
+
+/// How a tracker wants its token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// `Authorization: Bearer <token>` (GitHub).
+    Bearer,
+    /// `Authorization: token <token>` (Gitea, Forgejo).
+    Token,
+    /// `PRIVATE-TOKEN: <token>` (GitLab).
+    PrivateToken,
+}
+
+/// A response: status, the headers pactum reads, and the JSON body.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub link: Option<String>,
+    pub next_page: Option<String>,
+    pub body: Value,
+}
+
+/// Retry and wait limits.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Retries of one request after a server error, a dropped connection or a rate limit.
+    pub retries: u32,
+    /// The first backoff; it doubles each retry.
+    pub backoff: Duration,
+    /// The longest pactum waits for a rate limit to reset before giving up.
+    pub max_wait: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { retries: 4, backoff: Duration::from_millis(500), max_wait: Duration::from_secs(120) }
+    }
+}
+
+pub struct Client {
+    agent: ureq::Agent,
+    base: String,
+    token: String,
+    auth: Auth,
+    limits: Limits,
+    requests: usize,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the token.
+        f.debug_struct("Client").field("base", &self.base).field("requests", &self.requests).finish_non_exhaustive()
+    }
+}
+
+/// Whether an error is worth retrying: the connection dropped or timed out.
+fn transient(error: &ureq::Error) -> bool {
+    matches!(
+        error,
+        ureq::Error::Io(_) | ureq::Error::Timeout(_) | ureq::Error::ConnectionFailed | ureq::Error::HostNotFound
+    )
+}
+
+impl Client {
+    #[must_use]
+    pub fn new(base: &str, token: String, auth: Auth, limits: Limits) -> Self {
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .user_agent(concat!("pactum/", env!("CARGO_PKG_VERSION")))
+            .build();
+        Self { agent: config.into(), base: base.trim_end_matches('/').to_owned(), token, auth, limits, requests: 0 }
+    }
+
+    /// How many HTTP requests were sent (retries included).
+    #[must_use]
+    pub fn requests(&self) -> usize {
+        self.requests
+    }
+
+    /// Send a request to `path` (below the base URL) with an optional JSON body, retrying
+    /// transient failures and waiting out rate limits.
+    ///
+    /// # Errors
+    /// When the request keeps failing, or the tracker answers with an error status.
+    pub fn send(&mut self, method: &str, path: &str, body: Option<&Value>) -> Result<Reply, TrackerError> {
+        // A path below the base URL, or a whole URL from a `Link` header.
+        let url = if path.starts_with("http://") || path.starts_with("https://") {
+            path.to_owned()
+        } else {
+            format!("{}{path}", self.base)
+        };
+        let without_query = url.split('?').next().unwrap_or(&url);
+        let shown = format!("{method} {}", without_query.strip_prefix(&self.base).unwrap_or(without_query));
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            self.requests += 1;
+            let outcome = self.once(method, &url, body);
+            let retry_after = match &outcome {
+                Err(error) if transient(error) => Some(self.backoff(attempt)),
+                Err(error) => return Err(TrackerError::Http { request: shown, message: error.to_string() }),
+                Ok((status, headers, _)) => {
+                    rate_limit_wait(*status, headers).or_else(|| (*status >= 500).then(|| self.backoff(attempt)))
+                }
+            };
+            match retry_after {
+                Some(wait) if attempt <= self.limits.retries && wait <= self.limits.max_wait => {
+                    std::thread::sleep(wait)
+                }
+                Some(wait) if wait > self.limits.max_wait => {
+                    return Err(TrackerError::RateLimited { request: shown, seconds: wait.as_secs() });
+                }
+                Some(_) => {
+                    let message = match outcome {
+                        Ok((status, _, body)) => format!("status {status}{}", error_message(&body)),
+                        Err(error) => error.to_string(),
+                    };
+                    return Err(TrackerError::Http {
+                        request: shown,
+                        message: format!("{message} (gave up after {attempt} attempts)"),
+                    });
+                }
+                None => {
+                    let (status, headers, body) = outcome.expect("errors returned above");
+                    if status >= 400 {
+                        return Err(TrackerError::Status { request: shown, status, message: error_message(&body) });
+                    }
+                    return Ok(Reply { status, link: headers.link, next_page: headers.next_page, body });
+                }
+            }
+        }
+    }
+
+    fn backoff(&self, attempt: u32) -> Duration {
+        self.limits.backoff * 2u32.saturating_pow(attempt.saturating_sub(1))
+    }
+
+    fn once(&self, method: &str, url: &str, body: Option<&Value>) -> Result<(u16, Headers, Value), ureq::Error> {
+        let (name, value) = match self.auth {
+            Auth::Bearer => ("Authorization", format!("Bearer {}", self.token)),
+            Auth::Token => ("Authorization", format!("token {}", self.token)),
+            Auth::PrivateToken => ("PRIVATE-TOKEN", self.token.clone()),
+        };
+        let accept = "application/vnd.github+json, application/json";
+        let mut response = match (method, body) {
+            ("GET", _) => self
+                .agent
+                .get(url)
+                .header(name, &value)
+                .header("Accept", accept)
+                .header("X-GitHub-Api-Version", "2022-11-28")
+                .call()?,
+            (method, body) => {
+                let request = match method {
+                    "POST" => self.agent.post(url),
+                    "PATCH" => self.agent.patch(url),
+                    "PUT" => self.agent.put(url),
+                    _ => self.agent.delete(url).force_send_body(),
+                };
+                let request =
+                    request.header(name, &value).header("Accept", accept).header("X-GitHub-Api-Version", "2022-11-28");
+                match body {
+                    Some(body) => request.send_json(body)?,
+                    None => request.send_empty()?,
+                }
+            }
+        };
+        let status = response.status().as_u16();
+        let header = |key: &str| response.headers().get(key).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let headers = Headers {
+            link: header("link"),
+            next_page: header("x-next-page").filter(|p| !p.is_empty()),
+            retry_after: header("retry-after"),
+            remaining: header("x-ratelimit-remaining"),
+            reset: header("x-ratelimit-reset"),
+        };
+        let text = response.body_mut().read_to_string()?;
+        let body = if text.trim().is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Ok((status, headers, body))
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+struct Headers {
+    link: Option<String>,
+    next_page: Option<String>,
+    retry_after: Option<String>,
+    remaining: Option<String>,
+    reset: Option<String>,
+}
+
+/// How long a rate-limited response asks to wait: `retry-after` seconds, or until
+/// `x-ratelimit-reset` when no requests remain. GitHub answers 403 or 429 for both.
+fn rate_limit_wait(status: u16, headers: &Headers) -> Option<Duration> {
+    if status != 429 && status != 403 {
+        return None;
+    }
+    if let Some(seconds) = headers.retry_after.as_deref().and_then(|s| s.trim().parse::<u64>().ok()) {
+        return Some(Duration::from_secs(seconds));
+    }
+    if headers.remaining.as_deref() == Some("0") {
+        let reset = headers.reset.as_deref().and_then(|s| s.trim().parse::<u64>().ok())?;
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        return Some(Duration::from_secs(reset.saturating_sub(now) + 1));
+    }
+    (status == 429).then(|| Duration::from_secs(1))
+}
+
+fn error_message(body: &Value) -> String {
+    let message = body
+        .get("message")
+        .or_else(|| body.get("error"))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .or_else(|| body.get("message").map(Value::to_string));
+    message.map(|m| format!(": {}", m.chars().take(300).collect::<String>())).unwrap_or_default()
+}
+
+/// The URL of the next page from a `Link` header, if there is one.
+#[must_use]
+pub fn next_link(link: Option<&str>) -> Option<String> {
+    link?.split(',').find_map(|part| {
+        let (url, params) = part.split_once(';')?;
+        params.contains("rel=\"next\"").then(|| url.trim().trim_start_matches('<').trim_end_matches('>').to_owned())
+    })
+}
+
+/// Percent-encode a query or path value.
+#[must_use]
+pub fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_headers() {
+        let link = "<https://api.github.com/repos/o/r/issues?page=2>; rel=\"next\", <https://api.github.com/repos/o/r/issues?page=5>; rel=\"last\"";
+        assert_eq!(next_link(Some(link)).as_deref(), Some("https://api.github.com/repos/o/r/issues?page=2"));
+        assert_eq!(next_link(Some("<x>; rel=\"prev\"")), None);
+    }
+
+    #[test]
+    fn rate_limit_headers() {
+        let retry = Headers { retry_after: Some("3".into()), ..Headers::default() };
+        assert_eq!(rate_limit_wait(429, &retry), Some(Duration::from_secs(3)));
+        assert_eq!(rate_limit_wait(403, &Headers::default()), None, "a plain 403 is a permission error");
+        assert_eq!(rate_limit_wait(200, &retry), None);
+    }
+
+    #[test]
+    fn encoding() {
+        assert_eq!(encode("group/project"), "group%2Fproject");
+        assert_eq!(encode("contract reminder"), "contract%20reminder");
+    }
+}

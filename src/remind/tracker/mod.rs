@@ -1,0 +1,414 @@
+//! Issue trackers that reminders are synced to: GitHub, GitLab and Gitea (also Forgejo).
+//!
+//! Each tracker lists the issues carrying pactum's label (open and closed, every page, never
+//! through the search API, which lags behind writes), creates, updates and closes them. The
+//! differences between the three APIs stay in this module; [`super::sync`] sees one
+//! [`Tracker`] trait.
+
+pub mod http;
+
+use serde_json::{Value, json};
+
+use http::{Auth, Client, Limits, encode, next_link};
+
+/// Why a tracker request failed. Messages name the request, never the token.
+#[derive(Debug, thiserror::Error)]
+pub enum TrackerError {
+    /// The request could not be sent or kept failing.
+    #[error("{request} failed: {message}")]
+    Http { request: String, message: String },
+    /// The tracker answered with an error status.
+    #[error("{request} answered {status}{message}")]
+    Status { request: String, status: u16, message: String },
+    /// The tracker's rate limit resets later than pactum waits.
+    #[error("{request} is rate-limited for another {seconds} s; run again later")]
+    RateLimited { request: String, seconds: u64 },
+    /// The tracker answered something pactum cannot read.
+    #[error("unexpected answer to {request}: {message}")]
+    Unexpected { request: String, message: String },
+}
+
+/// An issue as pactum sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    pub number: u64,
+    pub title: String,
+    pub body: String,
+    pub open: bool,
+    pub labels: Vec<String>,
+    pub assignees: Vec<String>,
+}
+
+/// What an issue should say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    pub title: String,
+    pub body: String,
+    pub labels: Vec<String>,
+    pub assignees: Vec<String>,
+}
+
+/// One issue tracker.
+pub trait Tracker {
+    /// Every issue, open or closed, that carries `label`.
+    ///
+    /// # Errors
+    /// When a request fails.
+    fn list(&mut self, label: &str) -> Result<Vec<Issue>, TrackerError>;
+    /// Create an issue.
+    ///
+    /// # Errors
+    /// When the request fails.
+    fn create(&mut self, draft: &Draft) -> Result<u64, TrackerError>;
+    /// Replace an issue's title, body and assignees.
+    ///
+    /// # Errors
+    /// When the request fails.
+    fn update(&mut self, number: u64, draft: &Draft) -> Result<(), TrackerError>;
+    /// Comment on an issue and close it, replacing its body when one is given.
+    ///
+    /// # Errors
+    /// When a request fails.
+    fn close(&mut self, number: u64, comment: &str, body: Option<&str>) -> Result<(), TrackerError>;
+    /// How many HTTP requests were sent so far.
+    fn requests(&self) -> usize;
+}
+
+/// Which tracker, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    pub kind: Kind,
+    /// The API base: `https://api.github.com`, `https://gitlab.com/api/v4`, `https://gitea.example/api/v1`.
+    pub api_url: String,
+    /// `owner/repo` (GitHub, Gitea) or a project id or path (GitLab).
+    pub repository: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kind {
+    Github,
+    Gitlab,
+    Gitea,
+}
+
+impl Kind {
+    /// The environment variable that holds the token.
+    #[must_use]
+    pub fn token_variables(self) -> &'static [&'static str] {
+        match self {
+            Self::Github => &["GITHUB_TOKEN"],
+            Self::Gitlab => &["GITLAB_TOKEN", "CI_JOB_TOKEN"],
+            Self::Gitea => &["GITEA_TOKEN", "GITHUB_TOKEN"],
+        }
+    }
+}
+
+/// Open the tracker at `endpoint`.
+#[must_use]
+pub fn open(endpoint: &Endpoint, token: String, limits: Limits) -> Box<dyn Tracker> {
+    match endpoint.kind {
+        Kind::Github => Box::new(GitHub {
+            client: Client::new(&endpoint.api_url, token, Auth::Bearer, limits),
+            repo: endpoint.repository.clone(),
+        }),
+        Kind::Gitlab => Box::new(GitLab {
+            client: Client::new(&endpoint.api_url, token, Auth::PrivateToken, limits),
+            project: encode(&endpoint.repository),
+            users: Vec::new(),
+        }),
+        Kind::Gitea => Box::new(Gitea {
+            client: Client::new(&endpoint.api_url, token, Auth::Token, limits),
+            repo: endpoint.repository.clone(),
+            labels: None,
+        }),
+    }
+}
+
+fn text(value: &Value, key: &str) -> String {
+    value.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
+}
+
+fn names(value: &Value, key: &str, field: &str) -> Vec<String> {
+    value
+        .get(key)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.get(field).and_then(Value::as_str).or_else(|| v.as_str()).map(str::to_owned))
+        .collect()
+}
+
+fn unexpected(request: &str, message: &str) -> TrackerError {
+    TrackerError::Unexpected { request: request.to_owned(), message: message.to_owned() }
+}
+
+fn array<'a>(body: &'a Value, request: &str) -> Result<&'a Vec<Value>, TrackerError> {
+    body.as_array().ok_or_else(|| unexpected(request, "expected a list of issues"))
+}
+
+fn number(body: &Value, key: &str, request: &str) -> Result<u64, TrackerError> {
+    body.get(key).and_then(Value::as_u64).ok_or_else(|| unexpected(request, &format!("no `{key}` in the answer")))
+}
+
+/// The GitHub REST API.
+struct GitHub {
+    client: Client,
+    repo: String,
+}
+
+impl Tracker for GitHub {
+    fn list(&mut self, label: &str) -> Result<Vec<Issue>, TrackerError> {
+        let mut issues = Vec::new();
+        let mut next = Some(format!("/repos/{}/issues?labels={}&state=all&per_page=100", self.repo, encode(label)));
+        while let Some(path) = next.take() {
+            let reply = self.client.send("GET", &path, None)?;
+            for item in array(&reply.body, "list issues")? {
+                // The issues endpoint also lists pull requests.
+                if item.get("pull_request").is_some() {
+                    continue;
+                }
+                issues.push(Issue {
+                    number: number(item, "number", "list issues")?,
+                    title: text(item, "title"),
+                    body: text(item, "body"),
+                    open: text(item, "state") == "open",
+                    labels: names(item, "labels", "name"),
+                    assignees: names(item, "assignees", "login"),
+                });
+            }
+            next = next_link(reply.link.as_deref());
+        }
+        Ok(issues)
+    }
+
+    fn create(&mut self, draft: &Draft) -> Result<u64, TrackerError> {
+        let body =
+            json!({ "title": draft.title, "body": draft.body, "labels": draft.labels, "assignees": draft.assignees });
+        let reply = self.client.send("POST", &format!("/repos/{}/issues", self.repo), Some(&body))?;
+        number(&reply.body, "number", "create issue")
+    }
+
+    fn update(&mut self, number: u64, draft: &Draft) -> Result<(), TrackerError> {
+        let body = json!({ "title": draft.title, "body": draft.body, "assignees": draft.assignees });
+        self.client.send("PATCH", &format!("/repos/{}/issues/{number}", self.repo), Some(&body)).map(drop)
+    }
+
+    fn close(&mut self, number: u64, comment: &str, body: Option<&str>) -> Result<(), TrackerError> {
+        self.client.send(
+            "POST",
+            &format!("/repos/{}/issues/{number}/comments", self.repo),
+            Some(&json!({ "body": comment })),
+        )?;
+        let mut patch = json!({ "state": "closed", "state_reason": "not_planned" });
+        if let Some(body) = body {
+            patch["body"] = json!(body);
+        }
+        self.client.send("PATCH", &format!("/repos/{}/issues/{number}", self.repo), Some(&patch)).map(drop)
+    }
+
+    fn requests(&self) -> usize {
+        self.client.requests()
+    }
+}
+
+/// The GitLab REST API (v4).
+struct GitLab {
+    client: Client,
+    project: String,
+    /// Usernames already looked up, with their ids.
+    users: Vec<(String, Option<u64>)>,
+}
+
+impl GitLab {
+    fn user_ids(&mut self, usernames: &[String]) -> Result<Vec<u64>, TrackerError> {
+        let mut ids = Vec::new();
+        for username in usernames {
+            let known = self.users.iter().find(|(name, _)| name == username).map(|(_, id)| *id);
+            let id = match known {
+                Some(id) => id,
+                None => {
+                    let reply = self.client.send("GET", &format!("/users?username={}", encode(username)), None)?;
+                    let id = reply
+                        .body
+                        .as_array()
+                        .and_then(|users| users.first())
+                        .and_then(|user| user.get("id"))
+                        .and_then(Value::as_u64);
+                    self.users.push((username.clone(), id));
+                    id
+                }
+            };
+            ids.extend(id);
+        }
+        Ok(ids)
+    }
+}
+
+impl Tracker for GitLab {
+    fn list(&mut self, label: &str) -> Result<Vec<Issue>, TrackerError> {
+        let mut issues = Vec::new();
+        let base = format!("/projects/{}/issues?labels={}&scope=all&per_page=100", self.project, encode(label));
+        let mut next = Some(base.clone());
+        while let Some(path) = next.take() {
+            let reply = self.client.send("GET", &path, None)?;
+            for item in array(&reply.body, "list issues")? {
+                issues.push(Issue {
+                    number: number(item, "iid", "list issues")?,
+                    title: text(item, "title"),
+                    body: text(item, "description"),
+                    open: text(item, "state") == "opened",
+                    labels: names(item, "labels", "name"),
+                    assignees: names(item, "assignees", "username"),
+                });
+            }
+            next =
+                reply.next_page.map(|page| format!("{base}&page={page}")).or_else(|| next_link(reply.link.as_deref()));
+        }
+        Ok(issues)
+    }
+
+    fn create(&mut self, draft: &Draft) -> Result<u64, TrackerError> {
+        let assignees = self.user_ids(&draft.assignees)?;
+        let body = json!({ "title": draft.title, "description": draft.body, "labels": draft.labels.join(","), "assignee_ids": assignees });
+        let reply = self.client.send("POST", &format!("/projects/{}/issues", self.project), Some(&body))?;
+        number(&reply.body, "iid", "create issue")
+    }
+
+    fn update(&mut self, number: u64, draft: &Draft) -> Result<(), TrackerError> {
+        let assignees = self.user_ids(&draft.assignees)?;
+        let body = json!({ "title": draft.title, "description": draft.body, "assignee_ids": assignees });
+        self.client.send("PUT", &format!("/projects/{}/issues/{number}", self.project), Some(&body)).map(drop)
+    }
+
+    fn close(&mut self, number: u64, comment: &str, body: Option<&str>) -> Result<(), TrackerError> {
+        self.client.send(
+            "POST",
+            &format!("/projects/{}/issues/{number}/notes", self.project),
+            Some(&json!({ "body": comment })),
+        )?;
+        let mut put = json!({ "state_event": "close" });
+        if let Some(body) = body {
+            put["description"] = json!(body);
+        }
+        self.client.send("PUT", &format!("/projects/{}/issues/{number}", self.project), Some(&put)).map(drop)
+    }
+
+    fn requests(&self) -> usize {
+        self.client.requests()
+    }
+}
+
+/// The Gitea and Forgejo API (v1).
+struct Gitea {
+    client: Client,
+    repo: String,
+    /// The repository's labels by name, once read.
+    labels: Option<Vec<(String, u64)>>,
+}
+
+impl Gitea {
+    /// Label ids for names, creating labels the repository does not have: Gitea's issue API
+    /// takes ids, not names.
+    fn label_ids(&mut self, wanted: &[String]) -> Result<Vec<u64>, TrackerError> {
+        if self.labels.is_none() {
+            let mut labels = Vec::new();
+            let mut page = 1;
+            loop {
+                let reply =
+                    self.client.send("GET", &format!("/repos/{}/labels?limit=50&page={page}", self.repo), None)?;
+                let items = array(&reply.body, "list labels")?;
+                for item in items {
+                    labels.push((text(item, "name"), number(item, "id", "list labels")?));
+                }
+                if items.len() < 50 {
+                    break;
+                }
+                page += 1;
+            }
+            self.labels = Some(labels);
+        }
+        let mut ids = Vec::new();
+        for name in wanted {
+            let known =
+                self.labels.as_ref().and_then(|labels| labels.iter().find(|(n, _)| n == name).map(|(_, id)| *id));
+            let id = match known {
+                Some(id) => id,
+                None => {
+                    let reply = self.client.send(
+                        "POST",
+                        &format!("/repos/{}/labels", self.repo),
+                        Some(&json!({ "name": name, "color": "#d93f0b" })),
+                    )?;
+                    let id = number(&reply.body, "id", "create label")?;
+                    self.labels.get_or_insert_with(Vec::new).push((name.clone(), id));
+                    id
+                }
+            };
+            ids.push(id);
+        }
+        Ok(ids)
+    }
+}
+
+impl Tracker for Gitea {
+    fn list(&mut self, label: &str) -> Result<Vec<Issue>, TrackerError> {
+        let mut issues = Vec::new();
+        let mut page = 1;
+        loop {
+            let path = format!(
+                "/repos/{}/issues?labels={}&state=all&type=issues&limit=50&page={page}",
+                self.repo,
+                encode(label)
+            );
+            let reply = self.client.send("GET", &path, None)?;
+            let items = array(&reply.body, "list issues")?;
+            for item in items {
+                issues.push(Issue {
+                    number: number(item, "number", "list issues")?,
+                    title: text(item, "title"),
+                    body: text(item, "body"),
+                    open: text(item, "state") == "open",
+                    labels: names(item, "labels", "name"),
+                    assignees: names(item, "assignees", "login"),
+                });
+            }
+            if next_link(reply.link.as_deref()).is_none() && items.len() < 50 {
+                break;
+            }
+            if items.is_empty() {
+                break;
+            }
+            page += 1;
+        }
+        Ok(issues)
+    }
+
+    fn create(&mut self, draft: &Draft) -> Result<u64, TrackerError> {
+        let labels = self.label_ids(&draft.labels)?;
+        let body = json!({ "title": draft.title, "body": draft.body, "labels": labels, "assignees": draft.assignees });
+        let reply = self.client.send("POST", &format!("/repos/{}/issues", self.repo), Some(&body))?;
+        number(&reply.body, "number", "create issue")
+    }
+
+    fn update(&mut self, number: u64, draft: &Draft) -> Result<(), TrackerError> {
+        let body = json!({ "title": draft.title, "body": draft.body, "assignees": draft.assignees });
+        self.client.send("PATCH", &format!("/repos/{}/issues/{number}", self.repo), Some(&body)).map(drop)
+    }
+
+    fn close(&mut self, number: u64, comment: &str, body: Option<&str>) -> Result<(), TrackerError> {
+        self.client.send(
+            "POST",
+            &format!("/repos/{}/issues/{number}/comments", self.repo),
+            Some(&json!({ "body": comment })),
+        )?;
+        let mut patch = json!({ "state": "closed" });
+        if let Some(body) = body {
+            patch["body"] = json!(body);
+        }
+        self.client.send("PATCH", &format!("/repos/{}/issues/{number}", self.repo), Some(&patch)).map(drop)
+    }
+
+    fn requests(&self) -> usize {
+        self.client.requests()
+    }
+}
