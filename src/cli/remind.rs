@@ -53,16 +53,16 @@ enum RemindFormat {
 /// A duration as contracts write it, or the short forms `30d`, `12w`, `3m`, `1y`.
 fn parse_duration(text: &str) -> Result<Duration, String> {
     let short = text.trim();
-    if let Some(unit) = short.chars().last().filter(|c| "dwmy".contains(*c)) {
-        if let Ok(count) = short[..short.len() - 1].parse::<u32>() {
-            let unit = match unit {
-                'd' => "days",
-                'w' => "weeks",
-                'm' => "months",
-                _ => "years",
-            };
-            return format!("{count} {unit}").parse().map_err(|e: pactum::lifecycle::DurationError| e.to_string());
-        }
+    if let Some(unit) = short.chars().last().filter(|c| "dwmy".contains(*c))
+        && let Ok(count) = short[..short.len() - 1].parse::<u32>()
+    {
+        let unit = match unit {
+            'd' => "days",
+            'w' => "weeks",
+            'm' => "months",
+            _ => "years",
+        };
+        return format!("{count} {unit}").parse().map_err(|e: pactum::lifecycle::DurationError| e.to_string());
     }
     text.parse().map_err(|e: pactum::lifecycle::DurationError| e.to_string())
 }

@@ -248,7 +248,7 @@ fn occurrences(
     }
     // Occurrence k is `starting + k × every`, each computed from the anchor. Skip ahead to near
     // the window by days, then walk.
-    let mut k = u32::try_from((from - starting).num_days().max(0) as u64 / every.max_days().max(1))
+    let mut k = u32::try_from(u64::try_from((from - starting).num_days()).unwrap_or(0) / every.max_days().max(1))
         .unwrap_or(0)
         .saturating_sub(1);
     let mut out = Vec::new();

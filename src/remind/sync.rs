@@ -151,14 +151,15 @@ pub fn plan(events: &[Event], still_applies: &HashSet<String>, existing: &[Issue
                 duplicate.body.replace(&format!("{MARKER_OPEN}{key}{MARKER_CLOSE}"), DUPLICATE_MARKER),
             );
         }
-        if let Some(first) = open.first() {
-            if !wanted.contains(key) && !still_applies.contains(*key) {
-                plan.changes.push(Change::Close {
-                    key: (*key).to_owned(),
-                    number: first.number,
-                    reason: "no longer applies".to_owned(),
-                });
-            }
+        if let Some(first) = open.first()
+            && !wanted.contains(key)
+            && !still_applies.contains(*key)
+        {
+            plan.changes.push(Change::Close {
+                key: (*key).to_owned(),
+                number: first.number,
+                reason: "no longer applies".to_owned(),
+            });
         }
     }
     plan

@@ -113,7 +113,7 @@ impl Client {
             };
             match retry_after {
                 Some(wait) if attempt <= self.limits.retries && wait <= self.limits.max_wait => {
-                    std::thread::sleep(wait)
+                    std::thread::sleep(wait);
                 }
                 Some(wait) if wait > self.limits.max_wait => {
                     return Err(TrackerError::RateLimited { request: shown, seconds: wait.as_secs() });

@@ -224,19 +224,18 @@ impl GitLab {
         let mut ids = Vec::new();
         for username in usernames {
             let known = self.users.iter().find(|(name, _)| name == username).map(|(_, id)| *id);
-            let id = match known {
-                Some(id) => id,
-                None => {
-                    let reply = self.client.send("GET", &format!("/users?username={}", encode(username)), None)?;
-                    let id = reply
-                        .body
-                        .as_array()
-                        .and_then(|users| users.first())
-                        .and_then(|user| user.get("id"))
-                        .and_then(Value::as_u64);
-                    self.users.push((username.clone(), id));
-                    id
-                }
+            let id = if let Some(id) = known {
+                id
+            } else {
+                let reply = self.client.send("GET", &format!("/users?username={}", encode(username)), None)?;
+                let id = reply
+                    .body
+                    .as_array()
+                    .and_then(|users| users.first())
+                    .and_then(|user| user.get("id"))
+                    .and_then(Value::as_u64);
+                self.users.push((username.clone(), id));
+                id
             };
             ids.extend(id);
         }
@@ -331,18 +330,17 @@ impl Gitea {
         for name in wanted {
             let known =
                 self.labels.as_ref().and_then(|labels| labels.iter().find(|(n, _)| n == name).map(|(_, id)| *id));
-            let id = match known {
-                Some(id) => id,
-                None => {
-                    let reply = self.client.send(
-                        "POST",
-                        &format!("/repos/{}/labels", self.repo),
-                        Some(&json!({ "name": name, "color": "#d93f0b" })),
-                    )?;
-                    let id = number(&reply.body, "id", "create label")?;
-                    self.labels.get_or_insert_with(Vec::new).push((name.clone(), id));
-                    id
-                }
+            let id = if let Some(id) = known {
+                id
+            } else {
+                let reply = self.client.send(
+                    "POST",
+                    &format!("/repos/{}/labels", self.repo),
+                    Some(&json!({ "name": name, "color": "#d93f0b" })),
+                )?;
+                let id = number(&reply.body, "id", "create label")?;
+                self.labels.get_or_insert_with(Vec::new).push((name.clone(), id));
+                id
             };
             ids.push(id);
         }
