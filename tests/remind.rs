@@ -1,0 +1,481 @@
+//! `pactum remind`: events, the calendar, and tracker sync against local trackers that keep
+//! state like GitHub, GitLab and Gitea, with failures injected half-way.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use support::tracker::{Dialect, Failure, FakeTracker};
+
+const AS_OF: &str = "2026-11-27";
+
+fn contract(id: &str, owner: &str, extra: &str) -> String {
+    format!(
+        "+++\nid = \"{id}\"\ntitle = \"Agreement {id}\"\ntype = \"services\"\nstatus = \"executed\"\nowner = \"{owner}\"\n\
+         effective_date = 2025-12-15\nterm = \"12 months\"\n\n[[parties]]\nname = \"A\"\nrole = \"supplier\"\n\n\
+         [[parties]]\nname = \"B\"\nrole = \"customer\"\n\n[renewal]\nkind = \"auto\"\nperiod = \"12 months\"\nnotice = \"30 days\"\n\
+         {extra}\n[[signatures]]\nparty = \"A\"\nname = \"X\"\ntitle = \"CEO\"\ndate = 2025-12-01\n\n\
+         [[signatures]]\nparty = \"B\"\nname = \"Y\"\ntitle = \"CEO\"\ndate = 2025-12-01\n+++\n\n# Agreement\n\n1. **Services**. Work.\n2. **Reporting** {{#reporting}}. Reports.\n"
+    )
+}
+
+const REPORT: &str = "\n[[obligations]]\nid = \"report\"\nsummary = \"Send the monthly report\"\nclause = \"reporting\"\nowner = \"@bob\"\nevery = \"1 month\"\nstarting = 2026-01-31\n";
+
+/// A repository with three executed contracts: two renew on 2026-12-15 (notice deadline
+/// 2026-11-15, past), one has a monthly obligation owned by @bob.
+fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pactum.toml"), "[remind]\nlabels = [\"contract-reminder\", \"legal\"]\n").unwrap();
+    std::fs::create_dir_all(dir.path().join("contracts")).unwrap();
+    std::fs::write(dir.path().join("contracts/alpha.md"), contract("alpha", "@alice", REPORT)).unwrap();
+    std::fs::write(dir.path().join("contracts/beta.md"), contract("beta", "@legal/contracts", "")).unwrap();
+    std::fs::write(dir.path().join("contracts/gamma.md"), contract("gamma", "@erik", "")).unwrap();
+    dir
+}
+
+fn pactum(root: &Path, args: &[&str], envs: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pactum"));
+    command.args(args).args(["--as-of", AS_OF]).current_dir(root).env("NO_COLOR", "1");
+    for var in [
+        "GITHUB_TOKEN",
+        "GITLAB_TOKEN",
+        "CI_JOB_TOKEN",
+        "GITEA_TOKEN",
+        "GITHUB_API_URL",
+        "GITHUB_REPOSITORY",
+        "CI_API_V4_URL",
+        "CI_PROJECT_ID",
+        "GITEA_API_URL",
+    ] {
+        command.env_remove(var);
+    }
+    for (key, value) in envs {
+        command.env(key, value);
+    }
+    command.output().unwrap()
+}
+
+fn text(output: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
+
+fn event_keys(root: &Path) -> Vec<String> {
+    let output = pactum(root, &["remind", "--format", "json"], &[]);
+    assert!(output.status.success(), "{}", text(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    report["events"].as_array().unwrap().iter().map(|e| e["key"].as_str().unwrap().to_owned()).collect()
+}
+
+fn token_variable(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::GitHub => "GITHUB_TOKEN",
+        Dialect::GitLab => "GITLAB_TOKEN",
+        Dialect::Gitea => "GITEA_TOKEN",
+    }
+}
+
+fn tracker_name(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::GitHub => "github",
+        Dialect::GitLab => "gitlab",
+        Dialect::Gitea => "gitea",
+    }
+}
+
+fn sync(root: &Path, tracker: &FakeTracker, extra: &[&str]) -> Output {
+    let api = tracker.api_url();
+    let mut args = vec![
+        "remind",
+        "--sync",
+        tracker_name(tracker.dialect),
+        "--api-url",
+        &api,
+        "--repository",
+        tracker.repository(),
+    ];
+    args.extend_from_slice(extra);
+    pactum(root, &args, &[(token_variable(tracker.dialect), &tracker.token)])
+}
+
+/// Open issues per event key (from the hidden marker).
+fn open_by_key(tracker: &FakeTracker) -> BTreeMap<String, Vec<u64>> {
+    let mut map: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    for issue in tracker.issues().into_iter().filter(|i| i.open) {
+        if let Some(key) = pactum::remind::sync::key_of(&issue.body) {
+            map.entry(key.to_owned()).or_default().push(issue.number);
+        }
+    }
+    map
+}
+
+fn assert_one_issue_per_event(root: &Path, tracker: &FakeTracker) {
+    let open = open_by_key(tracker);
+    let keys = event_keys(root);
+    assert_eq!(
+        open.keys().cloned().collect::<Vec<_>>(),
+        {
+            let mut k = keys.clone();
+            k.sort();
+            k
+        },
+        "{open:?}"
+    );
+    for (key, numbers) in &open {
+        assert_eq!(numbers.len(), 1, "{key} has issues {numbers:?}");
+    }
+}
+
+fn mutations(tracker: &FakeTracker) -> usize {
+    tracker.requests().iter().filter(|r| r.method != "GET").count()
+}
+
+#[test]
+fn events_in_the_window() {
+    let dir = repo();
+    let keys = event_keys(dir.path());
+    // The renewals on 2026-12-15 and the obligation due 2026-11-30, 2026-12-31, … within 90 days.
+    assert_eq!(
+        keys,
+        [
+            "alpha/obligation/report/9",
+            "alpha/obligation/report/10",
+            "alpha/renewal/1",
+            "beta/renewal/1",
+            "gamma/renewal/1",
+            "alpha/obligation/report/11",
+            "alpha/obligation/report/12",
+        ]
+    );
+    let table = text(&pactum(dir.path(), &["remind"], &[]));
+    assert!(table.contains("2026-11-30  in 3 days"), "{table}");
+    let markdown = text(&pactum(dir.path(), &["remind", "--format", "markdown", "--within", "30d"], &[]));
+    assert!(markdown.starts_with("## Contract reminders as of 2026-11-27"), "{markdown}");
+    assert_eq!(markdown.matches("| 20").count(), 5, "{markdown}");
+}
+
+#[test]
+fn the_calendar_parses_and_is_reproducible() {
+    let dir = repo();
+    let first = pactum(dir.path(), &["remind", "--format", "ics"], &[]);
+    let second = pactum(dir.path(), &["remind", "--format", "ics"], &[]);
+    assert_eq!(first.stdout, second.stdout, "same repository and day, same bytes");
+    let ics = String::from_utf8(first.stdout).unwrap();
+    assert!(ics.lines().all(|l| l.len() <= 76), "lines are folded");
+    assert!(ics.split("\r\n").all(|l| !l.contains('\n')), "every line ends in CRLF");
+    let calendar: icalendar::Calendar = ics.parse().unwrap();
+    let events: Vec<&icalendar::Event> = calendar.components.iter().filter_map(|c| c.as_event()).collect();
+    assert_eq!(events.len(), 7);
+    use icalendar::Component;
+    let renewal = events.iter().find(|e| e.get_uid() == Some("beta/renewal/1@pactum")).unwrap();
+    assert_eq!(renewal.get_summary(), Some("Agreement beta (beta) renews for 12 months"));
+    assert_eq!(
+        renewal.get_start(),
+        Some(icalendar::DatePerhapsTime::Date(chrono::NaiveDate::from_ymd_opt(2026, 12, 15).unwrap()))
+    );
+    assert_eq!(renewal.property_value("DTSTAMP"), Some("20261127T000000Z"));
+    assert!(ics.contains("BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:In 30 days: Agreement beta"), "{ics}");
+}
+
+fn sync_round_trip(dialect: Dialect) {
+    let dir = repo();
+    let root = dir.path();
+    let tracker = FakeTracker::start(dialect);
+    // Somebody's own issue with the label, and an unrelated issue: both left alone.
+    tracker.insert("Renegotiate beta", "no marker here", true, &["contract-reminder"]);
+    let first = sync(root, &tracker, &[]);
+    assert!(first.status.success(), "{}", text(&first));
+    assert!(text(&first).contains("7 created"), "{}", text(&first));
+    assert_one_issue_per_event(root, &tracker);
+    let issues = tracker.issues();
+    let obligation = issues.iter().find(|i| i.body.contains("alpha/obligation/report/10")).unwrap();
+    assert_eq!(obligation.title, "2026-11-30: Send the monthly report (alpha)");
+    assert_eq!(obligation.assignees, ["bob"], "an @user owner is assigned");
+    assert!(
+        obligation.labels.contains(&"legal".to_owned()) && obligation.labels.contains(&"contract-reminder".to_owned())
+    );
+    let team = issues.iter().find(|i| i.body.contains("beta/renewal/1")).unwrap();
+    assert!(
+        team.assignees.is_empty() && team.body.contains("@legal/contracts: this reminder is for you"),
+        "a team is mentioned"
+    );
+    assert!(issues[0].open && issues[0].body == "no marker here");
+
+    // Again: nothing to do, only the listing.
+    let before = tracker.request_count();
+    let again = sync(root, &tracker, &[]);
+    assert!(text(&again).contains("0 created, 0 updated, 0 closed, 7 unchanged"), "{}", text(&again));
+    assert_eq!(tracker.request_count() - before, 1);
+
+    // The owner changes: the issue is updated in place.
+    let path = root.join("contracts/gamma.md");
+    std::fs::write(&path, std::fs::read_to_string(&path).unwrap().replace("@erik", "@alice")).unwrap();
+    let number = tracker.issues().iter().find(|i| i.body.contains("gamma/renewal/1")).unwrap().number;
+    let updated = sync(root, &tracker, &[]);
+    assert!(text(&updated).contains("1 updated"), "{}", text(&updated));
+    let gamma = tracker.issues().into_iter().find(|i| i.number == number).unwrap();
+    assert_eq!(gamma.assignees, ["alice"]);
+
+    // Beta is terminated: its reminder no longer applies and is closed with a comment.
+    let path = root.join("contracts/beta.md");
+    std::fs::write(
+        &path,
+        std::fs::read_to_string(&path).unwrap().replace("status = \"executed\"", "status = \"terminated\""),
+    )
+    .unwrap();
+    let closed = sync(root, &tracker, &[]);
+    assert!(text(&closed).contains("1 closed"), "{}", text(&closed));
+    let beta = tracker.issues().into_iter().find(|i| i.body.contains("beta/renewal/1")).unwrap();
+    assert!(!beta.open);
+    assert!(beta.comments.last().unwrap().contains("no longer has this event"));
+    assert_one_issue_per_event(root, &tracker);
+
+    // A person closes an obligation's issue (done): it stays closed.
+    let done = tracker.issues().into_iter().find(|i| i.body.contains("alpha/obligation/report/9")).unwrap();
+    tracker.set_open(done.number, false);
+    let after = sync(root, &tracker, &[]);
+    assert!(text(&after).contains("0 created") && text(&after).contains("1 closed by people"), "{}", text(&after));
+    assert!(!tracker.issues().into_iter().find(|i| i.number == done.number).unwrap().open);
+}
+
+#[test]
+fn github_sync_round_trip() {
+    sync_round_trip(Dialect::GitHub);
+}
+
+#[test]
+fn gitlab_sync_round_trip() {
+    sync_round_trip(Dialect::GitLab);
+}
+
+#[test]
+fn gitea_sync_round_trip() {
+    sync_round_trip(Dialect::Gitea);
+}
+
+fn converges_after(dialect: Dialect, failure: Failure, at: usize) {
+    let dir = repo();
+    let root = dir.path();
+    let tracker = FakeTracker::start(dialect);
+    tracker.fail(at, failure);
+    let first = sync(root, &tracker, &[]);
+    // Retried failures succeed; a lost answer may leave a duplicate, or the run may give up.
+    let second = sync(root, &tracker, &[]);
+    assert!(second.status.success(), "{failure:?}: {}\n{}", text(&first), text(&second));
+    assert_one_issue_per_event(root, &tracker);
+    let third = sync(root, &tracker, &[]);
+    assert!(text(&third).contains("0 created, 0 updated, 0 closed"), "{}", text(&third));
+}
+
+#[test]
+fn a_server_error_on_the_third_request_is_retried() {
+    for dialect in [Dialect::GitHub, Dialect::GitLab, Dialect::Gitea] {
+        converges_after(dialect, Failure::ServerError, 3);
+    }
+}
+
+#[test]
+fn rate_limits_are_waited_out() {
+    let dir = repo();
+    let tracker = FakeTracker::start(Dialect::GitHub);
+    tracker.fail(2, Failure::RateLimited(1));
+    tracker.fail(4, Failure::RateLimitReset);
+    let started = std::time::Instant::now();
+    let output = sync(dir.path(), &tracker, &[]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(started.elapsed() >= std::time::Duration::from_secs(1), "retry-after was honoured");
+    assert_one_issue_per_event(dir.path(), &tracker);
+}
+
+#[test]
+fn connection_resets_before_and_after_the_change() {
+    for dialect in [Dialect::GitHub, Dialect::GitLab, Dialect::Gitea] {
+        converges_after(dialect, Failure::ResetBefore, 2);
+        // The create on request 2 (after the listing) happens, but its answer is lost.
+        converges_after(dialect, Failure::ResetAfter, 2);
+    }
+}
+
+#[test]
+fn a_run_that_gives_up_half_way_is_finished_by_the_next() {
+    let dir = repo();
+    let tracker = FakeTracker::start(Dialect::GitHub);
+    for at in 4..=9 {
+        tracker.fail(at, Failure::ServerError);
+    }
+    let first = sync(dir.path(), &tracker, &[]);
+    assert_eq!(first.status.code(), Some(2), "{}", text(&first));
+    let created = tracker.issues().len();
+    assert!(created > 0 && created < 7, "{created} issues after the failed run");
+    let second = sync(dir.path(), &tracker, &[]);
+    assert!(second.status.success(), "{}", text(&second));
+    assert_one_issue_per_event(dir.path(), &tracker);
+}
+
+#[test]
+fn two_runs_at_once_converge() {
+    let dir = repo();
+    let tracker = FakeTracker::start(Dialect::GitHub);
+    let root = dir.path().to_path_buf();
+    let runs: Vec<_> = (0..2)
+        .map(|_| {
+            let (root, tracker) = (root.clone(), tracker.clone());
+            std::thread::spawn(move || sync(&root, &tracker, &[]))
+        })
+        .collect();
+    for run in runs {
+        let output = run.join().unwrap();
+        assert!(output.status.success(), "{}", text(&output));
+    }
+    // Each run closes the duplicates it sees after creating; the next run closes any the other
+    // run created later. Either way one issue per event stays open.
+    let next = sync(&root, &tracker, &[]);
+    assert!(next.status.success());
+    assert_one_issue_per_event(&root, &tracker);
+    let duplicates = tracker.issues().into_iter().filter(|i| !i.open && i.body.contains("pactum:duplicate")).count();
+    let total_open = tracker.issues().into_iter().filter(|i| i.open).count();
+    assert_eq!(total_open, 7, "{duplicates} duplicates closed");
+}
+
+#[test]
+fn dry_run_changes_nothing_and_tokens_never_show() {
+    let dir = repo();
+    let tracker = FakeTracker::start(Dialect::GitHub);
+    let output = sync(dir.path(), &tracker, &["--dry-run"]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(text(&output).contains("7 change(s)"), "{}", text(&output));
+    assert_eq!(mutations(&tracker), 0);
+    assert!(tracker.issues().is_empty());
+    // A wrong token: a clear error without the token in it.
+    let api = tracker.api_url();
+    let bad = pactum(
+        dir.path(),
+        &["remind", "--sync", "github", "--api-url", &api, "--repository", "northwind/contracts"],
+        &[("GITHUB_TOKEN", "wrong-token-123")],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad).contains("401") && text(&bad).contains("Bad credentials"), "{}", text(&bad));
+    assert!(!text(&bad).contains("wrong-token-123"));
+    let good = sync(dir.path(), &tracker, &["-v"]);
+    assert!(!text(&good).contains(&tracker.token));
+    // No token at all: a usage error naming the variable.
+    let none = pactum(dir.path(), &["remind", "--sync", "github", "--repository", "o/r"], &[]);
+    assert_eq!(none.status.code(), Some(2));
+    assert!(text(&none).contains("GITHUB_TOKEN"), "{}", text(&none));
+}
+
+#[test]
+fn ci_variables_name_the_tracker() {
+    let dir = repo();
+    let tracker = FakeTracker::start(Dialect::GitLab);
+    let api = tracker.api_url();
+    let output = pactum(
+        dir.path(),
+        &["remind", "--sync", "gitlab"],
+        &[("CI_API_V4_URL", &api), ("CI_PROJECT_ID", "northwind/contracts"), ("GITLAB_TOKEN", &tracker.token)],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    assert_one_issue_per_event(dir.path(), &tracker);
+}
+
+/// A repository whose contracts have 1,000 events in the window.
+fn thousand_events() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pactum.toml"), "").unwrap();
+    std::fs::create_dir_all(dir.path().join("contracts")).unwrap();
+    for n in 0..1000 {
+        let obligation = format!(
+            "\n[[obligations]]\nid = \"pay\"\nsummary = \"Pay invoice {n}\"\ndue = 2026-12-{:02}\n",
+            1 + n % 28
+        );
+        let text = contract(&format!("c{n:04}"), "@alice", &obligation).replace(
+            "effective_date = 2025-12-15\nterm = \"12 months\"",
+            "effective_date = 2025-01-01\nterm = \"36 months\"",
+        );
+        std::fs::write(dir.path().join(format!("contracts/c{n:04}.md")), text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn a_thousand_issues_are_listed_in_ten_requests() {
+    let dir = thousand_events();
+    let tracker = FakeTracker::start(Dialect::GitHub);
+    let first = sync(dir.path(), &tracker, &["--format", "json"]);
+    assert!(first.status.success(), "{}", text(&first));
+    assert_eq!(tracker.issues().len(), 1000);
+    let before = tracker.request_count();
+    let second = sync(dir.path(), &tracker, &["--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&second.stdout).unwrap();
+    assert_eq!(report["report"]["unchanged"], 1000);
+    let requests = tracker.request_count() - before;
+    assert!(requests <= 11, "{requests} requests");
+    assert_eq!(requests, 10, "ten pages of 100");
+    assert_eq!(report["report"]["requests"], 10);
+}
+
+/// The GitHub requests pactum sends match GitHub's own OpenAPI description (the npm package
+/// `@octokit/openapi`, which `.ci/run` installs): every method and path exists, every query
+/// parameter is declared with a valid value, every body validates against its schema.
+#[test]
+fn github_requests_match_the_openapi_description() {
+    let spec_path = std::env::var("PACTUM_GITHUB_OPENAPI").map(PathBuf::from).unwrap_or_else(|_| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("target/openapi/node_modules/@octokit/openapi/generated/api.github.com.json")
+    });
+    if !spec_path.exists() {
+        assert!(std::env::var("CI").is_err(), "CI must install @octokit/openapi (see .ci/run)");
+        eprintln!("skipped: {} is missing; `.ci/run` installs it", spec_path.display());
+        return;
+    }
+    let dir = repo();
+    let tracker = FakeTracker::start(Dialect::GitHub);
+    assert!(sync(dir.path(), &tracker, &[]).status.success());
+    let path = dir.path().join("contracts/gamma.md");
+    std::fs::write(&path, std::fs::read_to_string(&path).unwrap().replace("@erik", "@alice")).unwrap();
+    let path = dir.path().join("contracts/beta.md");
+    std::fs::write(
+        &path,
+        std::fs::read_to_string(&path).unwrap().replace("status = \"executed\"", "status = \"terminated\""),
+    )
+    .unwrap();
+    assert!(sync(dir.path(), &tracker, &[]).status.success());
+    let requests = tracker.requests();
+    let methods: Vec<&str> = requests.iter().map(|r| r.method.as_str()).collect();
+    assert!(methods.contains(&"GET") && methods.contains(&"POST") && methods.contains(&"PATCH"), "{methods:?}");
+    support::openapi::check_requests(&spec_path, &requests);
+}
+
+/// The OpenAPI check is no test that cannot fail: a request GitHub would reject is caught.
+#[test]
+fn the_openapi_check_rejects_what_github_would() {
+    let spec_path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/openapi/node_modules/@octokit/openapi/generated/api.github.com.json");
+    let spec_path = std::env::var("PACTUM_GITHUB_OPENAPI").map(PathBuf::from).unwrap_or(spec_path);
+    if !spec_path.exists() {
+        assert!(std::env::var("CI").is_err(), "CI must install @octokit/openapi (see .ci/run)");
+        return;
+    }
+    let request =
+        |method: &str, path: &str, query: &[(&str, &str)], body: serde_json::Value| support::tracker::Request {
+            method: method.into(),
+            path: path.into(),
+            query: query.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+            body,
+            authorized: true,
+        };
+    let bad = [
+        request("PATCH", "/repos/o/r/issues/1", &[], serde_json::json!({ "state": "finished" })),
+        request("GET", "/repos/o/r/issues", &[("state", "everything")], serde_json::Value::Null),
+        request("GET", "/repos/o/r/issues", &[("search", "x")], serde_json::Value::Null),
+        request("POST", "/repos/o/r/issues", &[], serde_json::json!({ "body": "no title" })),
+        request("PUT", "/repos/o/r/issues", &[], serde_json::Value::Null),
+    ];
+    for bad in bad {
+        let shown = format!("{} {} {:?}", bad.method, bad.path, bad.query);
+        let caught =
+            std::panic::catch_unwind(|| support::openapi::check_requests(&spec_path, std::slice::from_ref(&bad)));
+        assert!(caught.is_err(), "{shown} passed the check");
+    }
+}

@@ -1,0 +1,4 @@
+//! Test helpers shared by the integration tests.
+
+pub mod openapi;
+pub mod tracker;
