@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use icalendar::Component as _;
 use support::tracker::{Dialect, Failure, FakeTracker};
 
 const AS_OF: &str = "2026-11-27";
@@ -167,7 +168,6 @@ fn the_calendar_parses_and_is_reproducible() {
     let calendar: icalendar::Calendar = ics.parse().unwrap();
     let events: Vec<&icalendar::Event> = calendar.components.iter().filter_map(|c| c.as_event()).collect();
     assert_eq!(events.len(), 7);
-    use icalendar::Component;
     let renewal = events.iter().find(|e| e.get_uid() == Some("beta/renewal/1@pactum")).unwrap();
     assert_eq!(renewal.get_summary(), Some("Agreement beta (beta) renews for 12 months"));
     assert_eq!(
@@ -415,15 +415,18 @@ fn a_thousand_issues_are_listed_in_ten_requests() {
     assert_eq!(report["report"]["requests"], 10);
 }
 
-/// The GitHub requests pactum sends match GitHub's own OpenAPI description (the npm package
+/// The GitHub requests pactum sends match GitHub's own `OpenAPI` description (the npm package
 /// `@octokit/openapi`, which `.ci/run` installs): every method and path exists, every query
 /// parameter is declared with a valid value, every body validates against its schema.
 #[test]
 fn github_requests_match_the_openapi_description() {
-    let spec_path = std::env::var("PACTUM_GITHUB_OPENAPI").map(PathBuf::from).unwrap_or_else(|_| {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("target/openapi/node_modules/@octokit/openapi/generated/api.github.com.json")
-    });
+    let spec_path = std::env::var("PACTUM_GITHUB_OPENAPI").map_or_else(
+        |_| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("target/openapi/node_modules/@octokit/openapi/generated/api.github.com.json")
+        },
+        PathBuf::from,
+    );
     if !spec_path.exists() {
         assert!(std::env::var("CI").is_err(), "CI must install @octokit/openapi (see .ci/run)");
         eprintln!("skipped: {} is missing; `.ci/run` installs it", spec_path.display());
@@ -447,12 +450,12 @@ fn github_requests_match_the_openapi_description() {
     support::openapi::check_requests(&spec_path, &requests);
 }
 
-/// The OpenAPI check is no test that cannot fail: a request GitHub would reject is caught.
+/// The `OpenAPI` check is no test that cannot fail: a request GitHub would reject is caught.
 #[test]
 fn the_openapi_check_rejects_what_github_would() {
     let spec_path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("target/openapi/node_modules/@octokit/openapi/generated/api.github.com.json");
-    let spec_path = std::env::var("PACTUM_GITHUB_OPENAPI").map(PathBuf::from).unwrap_or(spec_path);
+    let spec_path = std::env::var("PACTUM_GITHUB_OPENAPI").map_or(spec_path, PathBuf::from);
     if !spec_path.exists() {
         assert!(std::env::var("CI").is_err(), "CI must install @octokit/openapi (see .ci/run)");
         return;

@@ -1,4 +1,4 @@
-//! Checks recorded HTTP requests against an OpenAPI 3.0 description.
+//! Checks recorded HTTP requests against an `OpenAPI` 3.0 description.
 
 #![allow(dead_code)]
 

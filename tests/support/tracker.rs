@@ -100,11 +100,9 @@ impl FakeTracker {
         }
     }
 
+    #[allow(clippy::unused_self)] // one repository per tracker, named like the others
     pub fn repository(&self) -> &'static str {
-        match self.dialect {
-            Dialect::GitLab => "northwind/contracts",
-            _ => "northwind/contracts",
-        }
+        "northwind/contracts"
     }
 
     pub fn fail(&self, request: usize, failure: Failure) {
@@ -375,11 +373,11 @@ impl FakeTracker {
                 };
                 let body = &request.body;
                 if let Some(title) = body["title"].as_str() {
-                    issue.title = title.to_owned();
+                    title.clone_into(&mut issue.title);
                 }
                 let text_key = if dialect == Dialect::GitLab { "description" } else { "body" };
                 if let Some(text) = body[text_key].as_str() {
-                    issue.body = text.to_owned();
+                    text.clone_into(&mut issue.body);
                 }
                 if dialect == Dialect::GitLab {
                     if let Some(ids) = body["assignee_ids"].as_array() {
@@ -457,12 +455,14 @@ fn decode(text: &str) -> String {
     let mut out = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() + 0 && i + 2 <= bytes.len() - 1 {
-            if let Ok(byte) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && i + 2 < bytes.len()
+            && let Ok(byte) = u8::from_str_radix(&text[i + 1..i + 3], 16)
+        {
+            out.push(byte);
+            i += 3;
+            continue;
         }
         out.push(if bytes[i] == b'+' { b' ' } else { bytes[i] });
         i += 1;
