@@ -13,7 +13,7 @@ use pactum::output::check::{CheckFormat, CheckOutput, render};
 use pactum::repo::{self, FileRef, Repo};
 use pactum::schema::SchemaSet;
 
-use super::{GlobalArgs, Outcome, emit};
+use super::{GlobalArgs, Outcome, emit, emit_raw};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -149,7 +149,11 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
             text.clear();
         }
     }
-    emit(global, &text)?;
+    if args.format == CheckFormat::Human {
+        emit(global, &text)?;
+    } else {
+        emit_raw(&text)?;
+    }
     let denied =
         args.deny == Some(Deny::Warnings) && report.diagnostics.iter().any(|d| d.severity == Severity::Warning);
     Ok(if summary.errors > 0 || denied { Outcome::Findings } else { Outcome::Clean })

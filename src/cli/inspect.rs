@@ -9,7 +9,7 @@ use pactum::lifecycle::{Calendar, Duration, State};
 use pactum::output::inspect::InspectReport;
 use pactum::repo::Repo;
 
-use super::{GlobalArgs, Outcome, emit};
+use super::{GlobalArgs, Outcome, emit, emit_raw};
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
@@ -70,10 +70,9 @@ pub fn run(global: &GlobalArgs, args: &InspectArgs) -> Result<Outcome> {
         Err((pointer, error)) => Err(format!("{}: {error}", pactum::schema::field_name(pointer))),
     };
     let report = InspectReport::new(&contract, dates);
-    let text = match args.format {
-        InspectFormat::Human => report.human(),
-        InspectFormat::Json => report.json(),
-    };
-    emit(global, &text)?;
+    match args.format {
+        InspectFormat::Human => emit(global, &report.human())?,
+        InspectFormat::Json => emit_raw(&report.json())?,
+    }
     Ok(Outcome::Clean)
 }

@@ -107,6 +107,13 @@ fn emit(global: &GlobalArgs, text: &str) -> Result<()> {
     stdout.flush().context("writing to standard output")
 }
 
+/// Write machine-readable `text` to standard output as is: no colour handling to scan it.
+fn emit_raw(text: &str) -> Result<()> {
+    let mut stdout = io::stdout().lock();
+    stdout.write_all(text.as_bytes()).context("writing to standard output")?;
+    stdout.flush().context("writing to standard output")
+}
+
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| cause.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))
 }

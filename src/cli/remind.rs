@@ -15,7 +15,7 @@ use pactum::remind::{self, RemindOptions, Source, ics};
 use pactum::repo::Repo;
 use rayon::prelude::*;
 
-use super::{GlobalArgs, Outcome, emit};
+use super::{GlobalArgs, Outcome, emit, emit_raw};
 
 #[derive(Debug, Args)]
 pub struct RemindArgs {
@@ -160,9 +160,11 @@ pub fn run(global: &GlobalArgs, args: &RemindArgs) -> Result<Outcome> {
         lead_times: config.remind.lead_times().map_err(anyhow::Error::msg)?,
         calendar: config.calendar().map_err(anyhow::Error::msg)?,
     };
+    let started = std::time::Instant::now();
     let contracts = read_all(global, &repo)?;
     let sources: Vec<Source<'_>> = contracts.iter().map(|(path, meta)| Source { path, meta }).collect();
     let events = remind::events(&sources, &options);
+    global.log(format_args!("computed {} events in {:.1?}", events.len(), started.elapsed()));
     if let Some(kind) = args.sync {
         return sync_to(global, args, kind, &sources, &options, &events, config);
     }
@@ -174,7 +176,8 @@ pub fn run(global: &GlobalArgs, args: &RemindArgs) -> Result<Outcome> {
     };
     match &args.output {
         Some(path) => std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?,
-        None => emit(global, &text)?,
+        None if args.format == RemindFormat::Table => emit(global, &text)?,
+        None => emit_raw(&text)?,
     }
     Ok(Outcome::Clean)
 }

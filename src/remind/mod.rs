@@ -95,7 +95,7 @@ impl RemindOptions {
 }
 
 /// A contract as reminders need it: its path and front matter.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct Source<'a> {
     pub path: &'a str,
     pub meta: &'a Metadata,
@@ -107,7 +107,8 @@ const MAX_TERMS: u32 = 10_000;
 /// Every event of `contracts` that falls in the window of `options`, sorted by date.
 #[must_use]
 pub fn events(contracts: &[Source<'_>], options: &RemindOptions) -> Vec<Event> {
-    let mut events: Vec<Event> = contracts.iter().flat_map(|c| contract_events(c, options)).collect();
+    use rayon::prelude::*;
+    let mut events: Vec<Event> = contracts.par_iter().flat_map_iter(|c| contract_events(c, options)).collect();
     events.sort_by(|a, b| (a.date, &a.contract, a.kind, &a.key).cmp(&(b.date, &b.contract, b.kind, &b.key)));
     events
 }
