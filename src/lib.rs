@@ -6,6 +6,8 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod contract;
+pub mod diff;
+pub mod history;
 pub mod lifecycle;
 pub mod lint;
 pub mod output;

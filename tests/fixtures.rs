@@ -9,7 +9,12 @@ use std::process::Command;
 
 fn check_snapshot(repo: &str, format: &str, expected: &str) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(repo);
-    let output = Command::new(env!("CARGO_BIN_EXE_pactum")).args(["check", "--format", format, "--color", "never"]).current_dir(&root).env("NO_COLOR", "1").output().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_pactum"))
+        .args(["check", "--format", format, "--color", "never"])
+        .current_dir(&root)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
     let actual = String::from_utf8(output.stdout).unwrap();
     let path = root.join(expected);
@@ -19,7 +24,11 @@ fn check_snapshot(repo: &str, format: &str, expected: &str) {
     }
     let wanted = std::fs::read_to_string(&path).unwrap_or_default();
     if actual != wanted {
-        let first = actual.lines().zip(wanted.lines()).position(|(a, w)| a != w).unwrap_or(actual.lines().count().min(wanted.lines().count()));
+        let first = actual
+            .lines()
+            .zip(wanted.lines())
+            .position(|(a, w)| a != w)
+            .unwrap_or(actual.lines().count().min(wanted.lines().count()));
         panic!(
             "{} differs from the output at line {}:\n  expected: {:?}\n  actual:   {:?}\n(PACTUM_BLESS=1 rewrites it)",
             path.display(),

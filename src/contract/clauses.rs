@@ -744,6 +744,45 @@ fn is_container_end(end: TagEnd) -> bool {
     matches!(end, TagEnd::FootnoteDefinition | TagEnd::Table | TagEnd::HtmlBlock | TagEnd::DefinitionList)
 }
 
+/// The words of a clause's own text as a reader compares versions: without its number, list
+/// marker or heading marks, `{#id}` attributes and emphasis, white space collapsed. Renumbering
+/// a clause does not change its text; rewording does.
+#[must_use]
+pub fn clause_text(file: &str, clause: &Clause) -> String {
+    let raw = &file[clause.start..clause.own_end];
+    let (raw, _) = take_anchor(raw);
+    let mut rest = raw.trim_start();
+    if clause.form == Form::Heading {
+        rest = rest.trim_start_matches('#').trim_start();
+        let (_, after) = split_heading_number(rest.lines().next().unwrap_or(""));
+        let first_len = rest.lines().next().map_or(0, str::len);
+        let tail = &rest[first_len..];
+        return collapse(&strip_markup(&format!("{after}\n{tail}")));
+    }
+    if clause.form == Form::ListItem {
+        // The item's own marker: `12.` or `3)`.
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && matches!(rest.as_bytes().get(digits), Some(b'.' | b')')) {
+            rest = rest[digits + 1..].trim_start();
+        }
+    }
+    if let Some((_, after)) = starts_with_number(rest) {
+        rest = after;
+    }
+    collapse(&strip_markup(rest))
+}
+
+fn collapse(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 /// Derived ids that collide (two clauses headed "Materials") get the clause number appended;
 /// explicit ids are left as written, and a duplicate among them is a finding.
 fn disambiguate_ids(clauses: &mut [Clause]) {
@@ -1254,6 +1293,14 @@ mod tests {
         assert_eq!(first.own_end, 10 + body.find("(a)").unwrap());
         assert!(first.end >= 10 + body.find("two.").unwrap());
         assert!(first.end <= 10 + body.find("2. Next").unwrap());
+    }
+
+    #[test]
+    fn clause_text_leaves_out_numbers_and_markup() {
+        let body = "## 5. Term {#term}\n\nThe term.\n\n5.2 **Renewal.** It  renews.\n\n1. **Fees**. Pay.\n";
+        let read = read(body, 0);
+        let texts: Vec<String> = read.clauses.iter().map(|c| clause_text(body, c)).collect();
+        assert_eq!(texts, ["Term The term.", "Renewal. It renews.", "Fees. Pay."]);
     }
 
     #[test]

@@ -1,0 +1,686 @@
+//! Clause-level redlines: which clauses changed between two versions of a contract, and how.
+//!
+//! Reviewers do not want a line diff of Markdown. Clauses are aligned before words are
+//! compared, in four passes, each over what the previous left unmatched:
+//!
+//! 1. by id, when the id was written by the author or derived from a heading (an id derived
+//!    from a number would pair clause 5 with whatever is numbered 5 now);
+//! 2. by identical text, so that unheaded clauses that were only renumbered still pair;
+//! 3. by heading;
+//! 4. by word similarity, for reworded clauses.
+//!
+//! A pair whose order among the other pairs changed (it is not on the longest run of pairs in
+//! the same order) or whose parent changed has *moved*; one that kept its place but not its
+//! number was *renumbered*; one whose words changed is *modified*, with a word-level redline.
+
+pub mod render;
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::contract::Contract;
+use crate::contract::clauses::{Clause, clause_text};
+use crate::contract::prose::title_chars;
+
+/// What happened to a contract between two revisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ContractChange {
+    Added,
+    Removed,
+    Modified,
+    Renamed,
+}
+
+/// What happened to a clause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClauseChange {
+    Added,
+    Removed,
+    Modified,
+    Moved,
+    Renumbered,
+}
+
+impl ClauseChange {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Added => "added",
+            Self::Removed => "removed",
+            Self::Modified => "modified",
+            Self::Moved => "moved",
+            Self::Renumbered => "renumbered",
+        }
+    }
+}
+
+/// A clause as the diff names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClauseRef {
+    pub number: String,
+    pub id: String,
+    pub heading: Option<String>,
+}
+
+/// A piece of a word-level redline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "op", content = "text", rename_all = "lowercase")]
+pub enum Segment {
+    Equal(String),
+    Delete(String),
+    Insert(String),
+}
+
+/// One changed clause.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClauseDiff {
+    pub change: ClauseChange,
+    pub old: Option<ClauseRef>,
+    pub new: Option<ClauseRef>,
+    pub inserted_words: usize,
+    pub deleted_words: usize,
+    /// Whether the clause is one `pactum.toml` marks as material.
+    pub material: bool,
+    pub redline: Vec<Segment>,
+}
+
+/// One changed front-matter value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldChange {
+    pub pointer: String,
+    pub old: Option<Value>,
+    pub new: Option<Value>,
+    pub material: bool,
+}
+
+/// The diff of one contract.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContractDiff {
+    pub path: String,
+    /// Where the contract was before, when it moved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_path: Option<String>,
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub change: ContractChange,
+    pub fields: Vec<FieldChange>,
+    pub clauses: Vec<ClauseDiff>,
+}
+
+impl ContractDiff {
+    /// Whether anything material changed.
+    #[must_use]
+    pub fn material(&self) -> bool {
+        self.fields.iter().any(|f| f.material) || self.clauses.iter().any(|c| c.material)
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.change == ContractChange::Modified && self.fields.is_empty() && self.clauses.is_empty()
+    }
+}
+
+/// What counts as material (`pactum.toml` `[diff]`).
+#[derive(Debug, Clone)]
+pub struct DiffOptions {
+    /// Front-matter pointers (prefixes) whose changes are material.
+    pub material_fields: Vec<String>,
+    /// Words that make a clause material when its heading or id contains them.
+    pub material_clauses: Vec<String>,
+}
+
+impl Default for DiffOptions {
+    fn default() -> Self {
+        let strings = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect();
+        Self {
+            material_fields: strings(&[
+                "/value",
+                "/term",
+                "/end_date",
+                "/renewal",
+                "/parties",
+                "/governing_law",
+                "/liability_cap",
+            ]),
+            material_clauses: strings(&[
+                "liabilit",
+                "indemn",
+                "terminat",
+                "warrant",
+                "governing law",
+                "payment",
+                "fees",
+                "renewal",
+            ]),
+        }
+    }
+}
+
+impl DiffOptions {
+    fn field_is_material(&self, pointer: &str) -> bool {
+        self.material_fields.iter().any(|prefix| pointer == prefix || pointer.starts_with(&format!("{prefix}/")))
+    }
+
+    fn clause_is_material(&self, clause: &ClauseRef) -> bool {
+        let heading = clause.heading.as_deref().unwrap_or("").to_lowercase();
+        let id = clause.id.to_lowercase();
+        self.material_clauses.iter().any(|word| {
+            let word = word.to_lowercase();
+            heading.contains(&word) || id.contains(&word.replace(' ', "-"))
+        })
+    }
+}
+
+fn reference(clause: &Clause) -> ClauseRef {
+    ClauseRef { number: clause.number.clone(), id: clause.id.clone(), heading: clause.heading.clone() }
+}
+
+/// The contract's change, from its two sides.
+///
+/// # Panics
+/// When both sides are absent.
+#[must_use]
+pub fn diff(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOptions) -> ContractDiff {
+    let either = new.or(old).expect("a contract on one side at least");
+    let change = match (old, new) {
+        (None, _) => ContractChange::Added,
+        (_, None) => ContractChange::Removed,
+        (Some(old), Some(new)) if old.path != new.path => ContractChange::Renamed,
+        _ => ContractChange::Modified,
+    };
+    let fields = fields(old, new, options);
+    let clauses = clauses(old, new, options);
+    ContractDiff {
+        path: either.path.clone(),
+        old_path: old.filter(|o| new.is_some_and(|n| n.path != o.path)).map(|o| o.path.clone()),
+        id: either.meta.id.clone(),
+        title: either.meta.title.clone(),
+        change,
+        fields,
+        clauses,
+    }
+}
+
+fn flatten(value: &Value, pointer: &mut String, out: &mut Vec<(String, Value)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let length = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                flatten(child, pointer, out);
+                pointer.truncate(length);
+            }
+        }
+        Value::Array(items) if items.iter().any(|i| i.is_object() || i.is_array()) => {
+            for (index, child) in items.iter().enumerate() {
+                let length = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&index.to_string());
+                flatten(child, pointer, out);
+                pointer.truncate(length);
+            }
+        }
+        other => out.push((pointer.clone(), other.clone())),
+    }
+}
+
+fn fields(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOptions) -> Vec<FieldChange> {
+    let values = |contract: Option<&Contract>| {
+        let mut out = Vec::new();
+        if let Some(front) = contract.and_then(|c| c.front.as_ref()) {
+            flatten(&front.value, &mut String::new(), &mut out);
+        }
+        out
+    };
+    let (old, new) = (values(old), values(new));
+    let new_map: HashMap<&str, &Value> = new.iter().map(|(p, v)| (p.as_str(), v)).collect();
+    let old_map: HashMap<&str, &Value> = old.iter().map(|(p, v)| (p.as_str(), v)).collect();
+    let mut changes = Vec::new();
+    for (pointer, value) in &old {
+        match new_map.get(pointer.as_str()) {
+            Some(after) if *after == value => {}
+            after => changes.push(FieldChange {
+                pointer: pointer.clone(),
+                old: Some(value.clone()),
+                new: after.map(|v| (*v).clone()),
+                material: options.field_is_material(pointer),
+            }),
+        }
+    }
+    for (pointer, value) in &new {
+        if !old_map.contains_key(pointer.as_str()) {
+            changes.push(FieldChange {
+                pointer: pointer.clone(),
+                old: None,
+                new: Some(value.clone()),
+                material: options.field_is_material(pointer),
+            });
+        }
+    }
+    changes
+}
+
+/// A clause of one side, with what alignment compares.
+struct Side<'a> {
+    clause: &'a Clause,
+    text: String,
+    /// An id that names the clause itself (explicit or from its heading), not its number.
+    stable_id: Option<&'a str>,
+    heading: Option<String>,
+}
+
+fn sides(contract: Option<&Contract>) -> Vec<Side<'_>> {
+    let Some(contract) = contract else { return Vec::new() };
+    contract
+        .body
+        .clauses
+        .iter()
+        .map(|clause| Side {
+            clause,
+            text: clause_text(&contract.text, clause),
+            stable_id: (clause.explicit_id || clause.heading.is_some()).then_some(clause.id.as_str()),
+            heading: clause.heading.as_deref().map(|h| title_chars(h).collect()),
+        })
+        .collect()
+}
+
+fn clauses(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOptions) -> Vec<ClauseDiff> {
+    let (olds, news) = (sides(old), sides(new));
+    let pairs = align(&olds, &news);
+    let mut matched_old = vec![false; olds.len()];
+    let mut matched_new = vec![None; news.len()];
+    for &(o, n) in &pairs {
+        matched_old[o] = true;
+        matched_new[n] = Some(o);
+    }
+    let in_order = longest_in_order(&pairs);
+    // The old index each new clause's parent was paired with, to see a clause change parents.
+    let parent_pair = |o: usize, n: usize| {
+        let old_parent = olds[o].clause.parent;
+        let new_parent = news[n].clause.parent;
+        match (old_parent, new_parent) {
+            (None, None) => true,
+            (Some(op), Some(np)) => matched_new.get(np).copied().flatten() == Some(op),
+            _ => false,
+        }
+    };
+    let mut out: Vec<(usize, ClauseDiff)> = Vec::new();
+    for (index, &(o, n)) in pairs.iter().enumerate() {
+        let (before, after) = (&olds[o], &news[n]);
+        let same_text = before.text == after.text;
+        let moved = !in_order[index] || !parent_pair(o, n);
+        let change = if moved {
+            ClauseChange::Moved
+        } else if !same_text {
+            ClauseChange::Modified
+        } else if before.clause.number != after.clause.number {
+            ClauseChange::Renumbered
+        } else {
+            continue;
+        };
+        let (redline, inserted, deleted) = match (same_text, change) {
+            // A moved clause shows its words where it arrived, even when they did not change.
+            (true, ClauseChange::Moved) => (vec![Segment::Equal(after.text.clone())], 0, 0),
+            (true, _) => (Vec::new(), 0, 0),
+            (false, _) => redline(&before.text, &after.text),
+        };
+        let (old_ref, new_ref) = (reference(before.clause), reference(after.clause));
+        let material = options.clause_is_material(&old_ref) || options.clause_is_material(&new_ref);
+        out.push((
+            n * 2 + 1,
+            ClauseDiff {
+                change,
+                old: Some(old_ref),
+                new: Some(new_ref),
+                inserted_words: inserted,
+                deleted_words: deleted,
+                material,
+                redline,
+            },
+        ));
+    }
+    for (n, side) in news.iter().enumerate().filter(|(n, _)| matched_new[*n].is_none()) {
+        let new_ref = reference(side.clause);
+        let words = count_words(&side.text);
+        let material = options.clause_is_material(&new_ref);
+        out.push((
+            n * 2 + 1,
+            ClauseDiff {
+                change: ClauseChange::Added,
+                old: None,
+                new: Some(new_ref),
+                inserted_words: words,
+                deleted_words: 0,
+                material,
+                redline: vec![Segment::Insert(side.text.clone())],
+            },
+        ));
+    }
+    // A removed clause sorts just before the new clause that follows its old neighbour.
+    for (o, side) in olds.iter().enumerate().filter(|(o, _)| !matched_old[*o]) {
+        let next_new = pairs.iter().filter(|(po, _)| *po > o).map(|(_, pn)| *pn).min().unwrap_or(news.len());
+        let old_ref = reference(side.clause);
+        let words = count_words(&side.text);
+        let material = options.clause_is_material(&old_ref);
+        out.push((
+            next_new * 2,
+            ClauseDiff {
+                change: ClauseChange::Removed,
+                old: Some(old_ref),
+                new: None,
+                inserted_words: 0,
+                deleted_words: words,
+                material,
+                redline: vec![Segment::Delete(side.text.clone())],
+            },
+        ));
+    }
+    out.sort_by_key(|(order, _)| *order);
+    out.into_iter().map(|(_, diff)| diff).collect()
+}
+
+/// Pair old and new clauses (indices), in four passes.
+fn align(olds: &[Side<'_>], news: &[Side<'_>]) -> Vec<(usize, usize)> {
+    let mut old_free = vec![true; olds.len()];
+    let mut new_free = vec![true; news.len()];
+    let mut pairs = Vec::new();
+    let take =
+        |o: usize, n: usize, old_free: &mut Vec<bool>, new_free: &mut Vec<bool>, pairs: &mut Vec<(usize, usize)>| {
+            old_free[o] = false;
+            new_free[n] = false;
+            pairs.push((o, n));
+        };
+    // 1. By id (unique on both sides).
+    let new_ids = unique_keys(news.iter().map(|s| s.stable_id));
+    let old_ids = unique_keys(olds.iter().map(|s| s.stable_id));
+    for (o, side) in olds.iter().enumerate() {
+        let Some(id) = side.stable_id else { continue };
+        if let (Some(Some(_)), Some(Some(n))) = (old_ids.get(id), new_ids.get(id)) {
+            take(o, *n, &mut old_free, &mut new_free, &mut pairs);
+        }
+    }
+    // 2. By identical text, in order.
+    let mut by_text: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (n, side) in news.iter().enumerate().rev() {
+        if new_free[n] && !side.text.is_empty() {
+            by_text.entry(side.text.as_str()).or_default().push(n);
+        }
+    }
+    for (o, side) in olds.iter().enumerate() {
+        if !old_free[o] || side.text.is_empty() {
+            continue;
+        }
+        if let Some(n) = by_text.get_mut(side.text.as_str()).and_then(Vec::pop) {
+            take(o, n, &mut old_free, &mut new_free, &mut pairs);
+        }
+    }
+    // 3. By heading (unique among the unmatched).
+    let free_headings = |sides: &[Side<'_>], free: &[bool]| {
+        let mut map: HashMap<String, Option<usize>> = HashMap::new();
+        for (index, side) in sides.iter().enumerate() {
+            if let (true, Some(heading)) = (free[index], &side.heading) {
+                map.entry(heading.clone()).and_modify(|v| *v = None).or_insert(Some(index));
+            }
+        }
+        map
+    };
+    let old_headings = free_headings(olds, &old_free);
+    let new_headings = free_headings(news, &new_free);
+    for (heading, o) in &old_headings {
+        if let (Some(o), Some(Some(n))) = (o, new_headings.get(heading)) {
+            take(*o, *n, &mut old_free, &mut new_free, &mut pairs);
+        }
+    }
+    // 4. By word similarity, best pairs first, among what is left.
+    let old_left: Vec<usize> = (0..olds.len()).filter(|&o| old_free[o]).collect();
+    let new_left: Vec<usize> = (0..news.len()).filter(|&n| new_free[n]).collect();
+    let words = |text: &str| -> std::collections::HashSet<String> {
+        text.split_whitespace()
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+            .filter(|w| !w.is_empty())
+            .collect()
+    };
+    let old_words: Vec<_> = old_left.iter().map(|&o| words(&olds[o].text)).collect();
+    let new_words: Vec<_> = new_left.iter().map(|&n| words(&news[n].text)).collect();
+    // Past a few hundred unmatched clauses a side, compare only near positions.
+    let window = if old_left.len() * new_left.len() > 250_000 { 50 } else { usize::MAX };
+    let mut candidates = Vec::new();
+    for (i, ow) in old_words.iter().enumerate() {
+        for (j, nw) in new_words.iter().enumerate() {
+            if i.abs_diff(j) > window || ow.is_empty() || nw.is_empty() {
+                continue;
+            }
+            let shared = ow.intersection(nw).count();
+            let score = 2.0 * shared as f64 / (ow.len() + nw.len()) as f64;
+            if score >= 0.5 {
+                candidates.push((score, i, j));
+            }
+        }
+    }
+    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    for (_, i, j) in candidates {
+        let (o, n) = (old_left[i], new_left[j]);
+        if old_free[o] && new_free[n] {
+            take(o, n, &mut old_free, &mut new_free, &mut pairs);
+        }
+    }
+    pairs.sort_unstable();
+    pairs
+}
+
+/// Each key with the index that holds it, or `None` when several do.
+fn unique_keys<'a>(keys: impl Iterator<Item = Option<&'a str>>) -> HashMap<&'a str, Option<usize>> {
+    let mut seen: HashMap<&str, Option<usize>> = HashMap::new();
+    for (index, key) in keys.enumerate() {
+        if let Some(key) = key {
+            seen.entry(key).and_modify(|v| *v = None).or_insert(Some(index));
+        }
+    }
+    seen
+}
+
+/// For pairs sorted by old index: which lie on a longest run of pairs whose new indices also
+/// increase. The others are the ones that moved.
+fn longest_in_order(pairs: &[(usize, usize)]) -> Vec<bool> {
+    // Patience sorting: O(n log n).
+    let mut tails: Vec<usize> = Vec::new();
+    let mut previous = vec![usize::MAX; pairs.len()];
+    for (index, &(_, n)) in pairs.iter().enumerate() {
+        let at = tails.partition_point(|&t| pairs[t].1 < n);
+        if at > 0 {
+            previous[index] = tails[at - 1];
+        }
+        if at == tails.len() {
+            tails.push(index);
+        } else {
+            tails[at] = index;
+        }
+    }
+    let mut keep = vec![false; pairs.len()];
+    let mut at = tails.last().copied();
+    while let Some(index) = at {
+        keep[index] = true;
+        at = (previous[index] != usize::MAX).then_some(previous[index]);
+    }
+    keep
+}
+
+fn count_words(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+/// Words and punctuation marks of a text, for the word-level redline.
+fn tokens(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for word in text.split_whitespace() {
+        let mut start = 0;
+        for (at, c) in word.char_indices() {
+            if !c.is_alphanumeric() && !matches!(c, '\'' | '’' | '-') {
+                if start < at {
+                    out.push(&word[start..at]);
+                }
+                out.push(&word[at..at + c.len_utf8()]);
+                start = at + c.len_utf8();
+            }
+        }
+        if start < word.len() {
+            out.push(&word[start..]);
+        }
+    }
+    out
+}
+
+/// Join tokens as text: a space between words, none before closing or after opening marks.
+fn join(tokens: &[&str], out: &mut String) {
+    for token in tokens {
+        let no_space_before = matches!(*token, "." | "," | ";" | ":" | ")" | "]" | "”" | "’" | "!" | "?" | "%");
+        let after_opening = out.ends_with(['(', '[', '“', '$']);
+        if !out.is_empty() && !no_space_before && !after_opening {
+            out.push(' ');
+        }
+        out.push_str(token);
+    }
+}
+
+/// The word-level redline of two texts, with the number of words inserted and deleted.
+#[must_use]
+pub fn redline(old: &str, new: &str) -> (Vec<Segment>, usize, usize) {
+    let (a, b) = (tokens(old), tokens(new));
+    let ops = similar::capture_diff_slices(similar::Algorithm::Patience, &a, &b);
+    let mut segments: Vec<Segment> = Vec::new();
+    let (mut inserted, mut deleted) = (0, 0);
+    let count = |tokens: &[&str]| tokens.iter().filter(|t| t.chars().any(char::is_alphanumeric)).count();
+    let push = |segments: &mut Vec<Segment>, make: fn(String) -> Segment, words: &[&str]| {
+        if words.is_empty() {
+            return;
+        }
+        let mut text = String::new();
+        join(words, &mut text);
+        segments.push(make(text));
+    };
+    for op in ops {
+        let (tag, old_range, new_range) = op.as_tag_tuple();
+        match tag {
+            similar::DiffTag::Equal => push(&mut segments, Segment::Equal, &a[old_range]),
+            similar::DiffTag::Delete => {
+                deleted += count(&a[old_range.clone()]);
+                push(&mut segments, Segment::Delete, &a[old_range]);
+            }
+            similar::DiffTag::Insert => {
+                inserted += count(&b[new_range.clone()]);
+                push(&mut segments, Segment::Insert, &b[new_range]);
+            }
+            similar::DiffTag::Replace => {
+                deleted += count(&a[old_range.clone()]);
+                inserted += count(&b[new_range.clone()]);
+                push(&mut segments, Segment::Delete, &a[old_range]);
+                push(&mut segments, Segment::Insert, &b[new_range]);
+            }
+        }
+    }
+    (segments, inserted, deleted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::FrontMatterRule;
+
+    fn read(text: &str) -> Contract {
+        Contract::read("c.md", text.to_owned(), FrontMatterRule::Optional, &mut Vec::new())
+    }
+
+    fn changes(old: &str, new: &str) -> Vec<(String, String, String)> {
+        let (old, new) = (read(old), read(new));
+        diff(Some(&old), Some(&new), &DiffOptions::default())
+            .clauses
+            .into_iter()
+            .map(|c| {
+                let number = |r: &Option<ClauseRef>| r.as_ref().map_or("-".to_owned(), |r| r.number.clone());
+                (c.change.as_str().to_owned(), number(&c.old), number(&c.new))
+            })
+            .collect()
+    }
+
+    fn triple(change: &str, old: &str, new: &str) -> (String, String, String) {
+        (change.into(), old.into(), new.into())
+    }
+
+    #[test]
+    fn an_insertion_renumbers_what_follows() {
+        let old = "1. **Scope**. Work.\n2. **Fees**. Pay.\n3. **Term**. One year.\n";
+        let new = "1. **Scope**. Work.\n2. **Audit**. Customer may audit.\n3. **Fees**. Pay.\n4. **Term**. One year.\n";
+        assert_eq!(
+            changes(old, new),
+            [triple("added", "-", "2"), triple("renumbered", "2", "3"), triple("renumbered", "3", "4")]
+        );
+    }
+
+    #[test]
+    fn unheaded_clauses_pair_by_text() {
+        let old = "1. Alpha beta gamma.\n2. Delta epsilon.\n";
+        let new = "1. Zeta eta theta iota.\n2. Alpha beta gamma.\n3. Delta epsilon.\n";
+        assert_eq!(
+            changes(old, new),
+            [triple("added", "-", "1"), triple("renumbered", "1", "2"), triple("renumbered", "2", "3")]
+        );
+    }
+
+    #[test]
+    fn a_moved_clause_is_moved() {
+        let old = "1. **Scope**. Work.\n2. **Fees**. Pay.\n3. **Term**. One year.\n4. **Law**. Norway.\n";
+        let new = "1. **Scope**. Work.\n2. **Term**. One year.\n3. **Law**. Norway.\n4. **Fees**. Pay.\n";
+        let found = changes(old, new);
+        assert!(found.contains(&triple("moved", "2", "4")), "{found:?}");
+        assert_eq!(found.iter().filter(|c| c.0 == "moved").count(), 1, "{found:?}");
+    }
+
+    #[test]
+    fn reworded_clauses_are_modified_with_a_redline() {
+        let old = read("1. **Fees**. Customer pays within thirty days.\n");
+        let new = read("1. **Fees**. Customer pays within sixty days of invoice.\n");
+        let result = diff(Some(&old), Some(&new), &DiffOptions::default());
+        let clause = &result.clauses[0];
+        assert_eq!(clause.change, ClauseChange::Modified);
+        assert_eq!((clause.inserted_words, clause.deleted_words), (3, 1));
+        assert!(clause.material, "fees are material by default");
+        assert_eq!(
+            clause.redline,
+            [
+                Segment::Equal("Fees. Customer pays within".into()),
+                Segment::Delete("thirty".into()),
+                Segment::Insert("sixty".into()),
+                Segment::Equal("days".into()),
+                Segment::Insert("of invoice".into()),
+                Segment::Equal(".".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn front_matter_fields() {
+        let old = read("+++\nid = \"a\"\n[value]\namount = 120000\ncurrency = \"USD\"\n+++\n");
+        let new = read("+++\nid = \"a\"\nowner = \"@x\"\n[value]\namount = 150000\ncurrency = \"USD\"\n+++\n");
+        let fields = diff(Some(&old), Some(&new), &DiffOptions::default()).fields;
+        let shown: Vec<(String, String, bool)> =
+            fields.iter().map(|f| (f.pointer.clone(), format!("{:?} → {:?}", f.old, f.new), f.material)).collect();
+        assert_eq!(
+            shown,
+            [
+                ("/value/amount".into(), "Some(Number(120000)) → Some(Number(150000))".into(), true),
+                ("/owner".into(), "None → Some(String(\"@x\"))".into(), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn longest_run_in_order() {
+        assert_eq!(longest_in_order(&[(0, 0), (1, 3), (2, 1), (3, 2)]), [true, false, true, true]);
+        assert_eq!(longest_in_order(&[]), Vec::<bool>::new());
+    }
+}

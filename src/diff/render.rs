@@ -1,0 +1,421 @@
+//! Redlines for people: the terminal, a pull-request comment, a standalone web page, and JSON.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{ClauseChange, ClauseDiff, ClauseRef, ContractChange, ContractDiff, FieldChange, Segment};
+use crate::output::html_escape;
+
+/// A whole diff: what was compared, and each changed contract.
+#[derive(Debug, Clone, Serialize)]
+pub struct DiffReport {
+    pub version: u32,
+    /// The old side: a revision, or a file with `--files`.
+    pub base: String,
+    /// The new side: a revision, the working tree, or a file.
+    pub head: String,
+    pub contracts: Vec<ContractDiff>,
+}
+
+impl DiffReport {
+    #[must_use]
+    pub fn json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).expect("diff serializes");
+        text.push('\n');
+        text
+    }
+
+    fn counts(&self) -> (usize, usize, usize) {
+        let clauses = self.contracts.iter().map(|c| c.clauses.len()).sum();
+        let material = self
+            .contracts
+            .iter()
+            .map(|c| c.clauses.iter().filter(|c| c.material).count() + c.fields.iter().filter(|f| f.material).count())
+            .sum();
+        (self.contracts.len(), clauses, material)
+    }
+
+    /// One line: what changed, in numbers.
+    #[must_use]
+    pub fn summary(&self) -> String {
+        let (contracts, clauses, material) = self.counts();
+        if contracts == 0 {
+            return format!("no contract changes between {} and {}", self.base, self.head);
+        }
+        let mut kinds: Vec<String> = Vec::new();
+        for change in
+            [ContractChange::Added, ContractChange::Modified, ContractChange::Renamed, ContractChange::Removed]
+        {
+            let n = self.contracts.iter().filter(|c| c.change == change).count();
+            if n > 0 {
+                kinds.push(format!(
+                    "{n} {}",
+                    serde_json::to_value(change).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+                ));
+            }
+        }
+        format!(
+            "{contracts} contract{} changed ({}), {clauses} clause change{}, {material} material, between {} and {}",
+            plural(contracts),
+            kinds.join(", "),
+            plural(clauses),
+            self.base,
+            self.head
+        )
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn show_value(value: Option<&Value>) -> String {
+    match value {
+        None => "(none)".to_owned(),
+        Some(Value::String(text)) => format!("\"{text}\""),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn name(clause: &ClauseRef) -> String {
+    match &clause.heading {
+        Some(heading) => format!("{} {heading}", clause.number),
+        None => clause.number.clone(),
+    }
+}
+
+/// How a clause change is described in one line: `3.2 Late Payment`, `2 → 3 Fees`.
+fn clause_title(diff: &ClauseDiff) -> String {
+    match (&diff.old, &diff.new) {
+        (Some(old), Some(new)) if old.number != new.number => {
+            let heading = new.heading.as_ref().or(old.heading.as_ref()).map(|h| format!(" {h}")).unwrap_or_default();
+            format!("{} → {}{heading}", old.number, new.number)
+        }
+        (_, Some(new)) => name(new),
+        (Some(old), None) => name(old),
+        (None, None) => String::new(),
+    }
+}
+
+fn words(diff: &ClauseDiff) -> String {
+    if diff.inserted_words == 0 && diff.deleted_words == 0 {
+        String::new()
+    } else {
+        format!(" +{} −{}", diff.inserted_words, diff.deleted_words)
+    }
+}
+
+const RED_STRIKE: &str = "\x1b[31;9m";
+const GREEN_UNDERLINE: &str = "\x1b[32;4m";
+const BOLD: &str = "\x1b[1m";
+const YELLOW: &str = "\x1b[33m";
+const RESET: &str = "\x1b[0m";
+
+/// The redline for a terminal: in colour, deletions struck through in red and insertions
+/// underlined in green; without, `[-deleted-]` and `{+inserted+}` as `git diff --word-diff`.
+fn terminal_redline(segments: &[Segment], color: bool) -> String {
+    let mut out = String::new();
+    for segment in segments {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        match (segment, color) {
+            (Segment::Equal(text), _) => out.push_str(text),
+            (Segment::Delete(text), true) => write!(out, "{RED_STRIKE}{text}{RESET}").unwrap_or_default(),
+            (Segment::Insert(text), true) => write!(out, "{GREEN_UNDERLINE}{text}{RESET}").unwrap_or_default(),
+            (Segment::Delete(text), false) => write!(out, "[-{text}-]").unwrap_or_default(),
+            (Segment::Insert(text), false) => write!(out, "{{+{text}+}}").unwrap_or_default(),
+        }
+    }
+    out
+}
+
+fn symbol(change: ClauseChange) -> &'static str {
+    match change {
+        ClauseChange::Added => "+",
+        ClauseChange::Removed => "-",
+        ClauseChange::Modified => "~",
+        ClauseChange::Moved => "↔",
+        ClauseChange::Renumbered => "#",
+    }
+}
+
+/// Wrap text at `width` columns with an indent.
+fn wrap(text: &str, indent: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for word in text.split(' ') {
+        let visible = word.chars().filter(|c| !c.is_control()).count();
+        if line > 0 && line + 1 + visible > width {
+            out.push('\n');
+            line = 0;
+        }
+        if line == 0 {
+            out.push_str(indent);
+        } else {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += visible;
+    }
+    out
+}
+
+/// The terminal rendering.
+#[must_use]
+pub fn terminal(report: &DiffReport, color: bool) -> String {
+    let mut out = String::new();
+    let bold = |text: &str| if color { format!("{BOLD}{text}{RESET}") } else { text.to_owned() };
+    for contract in &report.contracts {
+        let id = contract.id.as_deref().map(|id| format!(" ({id})")).unwrap_or_default();
+        let moved = contract.old_path.as_deref().map(|p| format!(", from {p}")).unwrap_or_default();
+        let change =
+            serde_json::to_value(contract.change).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let _ = writeln!(out, "{}{id}: {change}{moved}", bold(&contract.path));
+        let material: Vec<String> = contract
+            .fields
+            .iter()
+            .filter(|f| f.material)
+            .map(|f| f.pointer.clone())
+            .chain(contract.clauses.iter().filter(|c| c.material).map(|c| format!("clause {}", clause_title(c))))
+            .collect();
+        if !material.is_empty() {
+            let line = format!("  material: {}", material.join(", "));
+            let _ = writeln!(out, "{}", if color { format!("{YELLOW}{line}{RESET}") } else { line });
+        }
+        for field in &contract.fields {
+            let _ = writeln!(
+                out,
+                "  {}: {} → {}",
+                field.pointer,
+                show_value(field.old.as_ref()),
+                show_value(field.new.as_ref())
+            );
+        }
+        for clause in &contract.clauses {
+            let _ = writeln!(
+                out,
+                "  {} {} ({}{})",
+                symbol(clause.change),
+                bold(&clause_title(clause)),
+                clause.change.as_str(),
+                words(clause)
+            );
+            if matches!(clause.change, ClauseChange::Modified | ClauseChange::Moved) && !clause.redline.is_empty() {
+                let _ = writeln!(out, "{}", wrap(&terminal_redline(&clause.redline, color), "      ", 96));
+            }
+        }
+        out.push('\n');
+    }
+    out.push_str(&report.summary());
+    out.push('\n');
+    out
+}
+
+fn html_redline(segments: &[Segment]) -> String {
+    let mut out = String::new();
+    for segment in segments {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        match segment {
+            Segment::Equal(text) => out.push_str(&html_escape(text)),
+            Segment::Delete(text) => write!(out, "<del>{}</del>", html_escape(text)).unwrap_or_default(),
+            Segment::Insert(text) => write!(out, "<ins>{}</ins>", html_escape(text)).unwrap_or_default(),
+        }
+    }
+    out
+}
+
+/// The marker that finds pactum's pull-request comment, so it is updated, never duplicated.
+pub const COMMENT_MARKER: &str = "<!-- pactum:diff -->";
+
+/// GitHub refuses comments over 65,536 characters; stay well below.
+const COMMENT_LIMIT: usize = 60_000;
+
+fn field_line(contract: &ContractDiff, field: &FieldChange) -> String {
+    format!(
+        "`{}` `{}`: {} → {}",
+        contract.id.as_deref().unwrap_or(&contract.path),
+        field.pointer,
+        html_escape(&show_value(field.old.as_ref())),
+        html_escape(&show_value(field.new.as_ref()))
+    )
+}
+
+/// The pull-request comment: a summary table, material changes first, one collapsible section
+/// per changed clause, truncated with a note to stay within GitHub's comment size.
+#[must_use]
+pub fn markdown(report: &DiffReport) -> String {
+    let mut out = format!("{COMMENT_MARKER}\n## Contract changes\n\n{}\n\n", report.summary());
+    if report.contracts.is_empty() {
+        return out;
+    }
+    out.push_str("| Contract | Change | Clauses | Fields | Material |\n|---|---|---|---|---|\n");
+    for contract in &report.contracts {
+        let change =
+            serde_json::to_value(contract.change).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "| `{}` {} | {change} | {} | {} | {} |",
+            contract.id.as_deref().unwrap_or("?"),
+            html_escape(&contract.path),
+            contract.clauses.len(),
+            contract.fields.len(),
+            if contract.material() { "**yes**" } else { "no" }
+        );
+    }
+    let material: Vec<String> = report
+        .contracts
+        .iter()
+        .flat_map(|contract| {
+            let fields = contract.fields.iter().filter(|f| f.material).map(move |f| field_line(contract, f));
+            let clauses = contract.clauses.iter().filter(|c| c.material).map(move |c| {
+                format!(
+                    "`{}` clause {} ({})",
+                    contract.id.as_deref().unwrap_or(&contract.path),
+                    html_escape(&clause_title(c)),
+                    c.change.as_str()
+                )
+            });
+            fields.chain(clauses)
+        })
+        .collect();
+    if !material.is_empty() {
+        out.push_str("\n### ⚠️ Material changes\n\n");
+        for line in &material {
+            let _ = writeln!(out, "- {line}");
+        }
+    }
+    let mut sections = Vec::new();
+    for contract in &report.contracts {
+        let mut section = format!("\n### {}\n\n", html_escape(&contract.path));
+        for field in &contract.fields {
+            let _ = writeln!(section, "- {}", field_line(contract, field));
+        }
+        if !contract.fields.is_empty() {
+            section.push('\n');
+        }
+        sections.push(section);
+        // Material clauses first, then the others, each in document order.
+        let ordered =
+            contract.clauses.iter().filter(|c| c.material).chain(contract.clauses.iter().filter(|c| !c.material));
+        for clause in ordered {
+            let flag = if clause.material { "⚠️ " } else { "" };
+            sections.push(format!(
+                "<details><summary>{flag}{} — {}{}</summary>\n\n{}\n\n</details>\n",
+                html_escape(&clause_title(clause)),
+                clause.change.as_str(),
+                words(clause),
+                if clause.redline.is_empty() {
+                    "<em>Same words.</em>".to_owned()
+                } else {
+                    html_redline(&clause.redline)
+                }
+            ));
+        }
+    }
+    let total = sections.len();
+    for (shown, section) in sections.iter().enumerate() {
+        if out.len() + section.len() > COMMENT_LIMIT {
+            let _ = write!(
+                out,
+                "\n> **{} more change(s) not shown:** this comment would exceed GitHub's size limit. Run `pactum diff` or open the HTML redline for the rest.\n",
+                total - shown
+            );
+            break;
+        }
+        out.push_str(section);
+    }
+    out
+}
+
+const STYLE: &str = "body{font:16px/1.6 Georgia,'Times New Roman',serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#111}\
+h1{font-size:1.6rem}h2{font-size:1.25rem;border-bottom:1px solid #ccc;margin-top:2.5rem}h3{font-size:1.05rem;margin:1.5rem 0 .3rem}\
+del{color:#b00020;text-decoration:line-through}ins{color:#0033cc;text-decoration:underline}\
+.moved-from,.moved-to{color:#1b5e20;border-left:4px double #1b5e20;padding-left:.6rem}.moved-from{text-decoration:line-through double}\
+.moved-to .text{text-decoration:underline double}.tag{font:12px/1 system-ui,sans-serif;text-transform:uppercase;letter-spacing:.05em;padding:2px 6px;border-radius:3px;background:#eee;margin-left:.4rem}\
+.material{background:#fff3cd}nav ol{font:14px/1.5 system-ui,sans-serif}table{border-collapse:collapse;font:14px system-ui,sans-serif}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}\
+@media print{nav{display:none}}";
+
+/// A standalone redline page, as lawyers read them: deletions red and struck through,
+/// insertions blue and underlined, moved text marked where it left and where it arrived, and a
+/// list of changes linking to each clause.
+#[must_use]
+pub fn html(report: &DiffReport) -> String {
+    let mut body = String::new();
+    let mut nav = String::new();
+    for (c, contract) in report.contracts.iter().enumerate() {
+        let title = contract.title.as_deref().unwrap_or(&contract.path);
+        let change =
+            serde_json::to_value(contract.change).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let _ = write!(
+            body,
+            "<h2 id=\"contract-{c}\">{} <span class=\"tag\">{change}</span></h2>\n<p><code>{}</code>",
+            html_escape(title),
+            html_escape(&contract.path)
+        );
+        if let Some(old) = &contract.old_path {
+            let _ = write!(body, " (was <code>{}</code>)", html_escape(old));
+        }
+        body.push_str("</p>\n");
+        let _ = write!(nav, "<li><a href=\"#contract-{c}\">{}</a><ol>", html_escape(title));
+        if !contract.fields.is_empty() {
+            body.push_str("<table><tr><th>Field</th><th>Before</th><th>After</th></tr>\n");
+            for field in &contract.fields {
+                let class = if field.material { " class=\"material\"" } else { "" };
+                let _ = writeln!(
+                    body,
+                    "<tr{class}><td><code>{}</code></td><td><del>{}</del></td><td><ins>{}</ins></td></tr>",
+                    html_escape(&field.pointer),
+                    html_escape(&show_value(field.old.as_ref())),
+                    html_escape(&show_value(field.new.as_ref()))
+                );
+            }
+            body.push_str("</table>\n");
+        }
+        for (k, clause) in contract.clauses.iter().enumerate() {
+            let anchor = format!("c{c}-{k}");
+            let class = if clause.material { " class=\"material\"" } else { "" };
+            let _ = write!(
+                nav,
+                "<li><a href=\"#{anchor}\">{}</a> — {}</li>",
+                html_escape(&clause_title(clause)),
+                clause.change.as_str()
+            );
+            let _ = writeln!(
+                body,
+                "<section id=\"{anchor}\"{class}><h3>{} <span class=\"tag\">{}</span></h3>",
+                html_escape(&clause_title(clause)),
+                clause.change.as_str()
+            );
+            match clause.change {
+                ClauseChange::Moved => {
+                    let from = clause.old.as_ref().map(|o| o.number.clone()).unwrap_or_default();
+                    let to = clause.new.as_ref().map(|n| n.number.clone()).unwrap_or_default();
+                    let _ = writeln!(
+                        body,
+                        "<p class=\"moved-from\" id=\"{anchor}-from\">Moved from clause {from} to clause {to} (<a href=\"#{anchor}-to\">see where it arrived</a>).</p>\n<p class=\"moved-to\" id=\"{anchor}-to\">Moved here from clause {from} (<a href=\"#{anchor}-from\">see where it left</a>): <span class=\"text\">{}</span></p>",
+                        html_redline(&clause.redline)
+                    );
+                }
+                ClauseChange::Renumbered => {
+                    let _ = writeln!(body, "<p>Same words; renumbered.</p>");
+                }
+                _ => {
+                    let _ = writeln!(body, "<p class=\"text\">{}</p>", html_redline(&clause.redline));
+                }
+            }
+            body.push_str("</section>\n");
+        }
+        nav.push_str("</ol></li>");
+    }
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Redline: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>Redline</h1>\n<p id=\"summary\">{}</p>\n<nav><h2>Changes</h2><ol>{nav}</ol></nav>\n{body}</body>\n</html>\n",
+        html_escape(&format!("{} → {}", report.base, report.head)),
+        html_escape(&report.summary())
+    )
+}
