@@ -1,6 +1,7 @@
 //! Command-line definitions and the commands: the only code that writes output.
 
 mod check;
+mod diff;
 mod inspect;
 mod remind;
 
@@ -59,6 +60,11 @@ enum Command {
         after_help = "Examples:\n  pactum check\n  pactum check contracts/acme --format github\n  pactum check --format sarif > pactum.sarif\n  pactum check --deny warnings"
     )]
     Check(check::CheckArgs),
+    /// Clause-level redline between two revisions, or two files
+    #[command(
+        after_help = "Examples:\n  pactum diff                         what this branch changes, uncommitted edits included\n  pactum diff main...feature\n  pactum diff v1.0 v2.0 -- contracts/acme\n  pactum diff --files old.md new.md --format html -o redline.html"
+    )]
+    Diff(diff::DiffArgs),
     /// Show what pactum read from one contract: metadata, clauses, terms, references, dates
     #[command(
         after_help = "Examples:\n  pactum inspect contracts/acme/msa.md\n  pactum inspect agreement.md --format json --as-of 2026-01-01"
@@ -123,6 +129,7 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Check(args) => check::run(&cli.global, args),
         Command::Inspect(args) => inspect::run(&cli.global, args),
+        Command::Diff(args) => diff::run(&cli.global, args),
         Command::Remind(args) => remind::run(&cli.global, args),
     };
     match result {

@@ -774,7 +774,16 @@ pub fn clause_text(file: &str, clause: &Clause) -> String {
 
 fn collapse(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
+    // The marker of a nested list whose first item is a child clause (`- (a) …`) is no word
+    // of the parent.
+    let mut words: Vec<&str> = text.split_whitespace().collect();
+    while words.last().is_some_and(|w| {
+        matches!(*w, "-" | "*" | "+")
+            || (w.len() > 1 && w[..w.len() - 1].bytes().all(|b| b.is_ascii_digit()) && w.ends_with(['.', ')']))
+    }) {
+        words.pop();
+    }
+    for word in words {
         if !out.is_empty() {
             out.push(' ');
         }

@@ -436,28 +436,58 @@ fn align(olds: &[Side<'_>], news: &[Side<'_>]) -> Vec<(usize, usize)> {
             take(*o, *n, &mut old_free, &mut new_free, &mut pairs);
         }
     }
-    // 4. By word similarity, best pairs first, among what is left.
+    // 4. By word similarity, best pairs first, among what is left: first clauses with most of
+    // their words in common wherever they are, then, within each gap between aligned pairs,
+    // clauses with a fair share in common (a clause rewritten where the old one stood).
+    for lenient in [false, true] {
+        similar_pairs(olds, news, &mut old_free, &mut new_free, &mut pairs, lenient);
+    }
+    pairs.sort_unstable();
+    pairs
+}
+
+type Words = std::collections::HashSet<String>;
+
+fn word_set(text: &str) -> Words {
+    text.split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// For each unmatched clause, how many aligned pairs come before it on its side: two clauses
+/// with the same count sit in the same gap.
+fn gaps(free: &[bool], paired: &[usize]) -> Vec<usize> {
+    let mut sorted = paired.to_vec();
+    sorted.sort_unstable();
+    (0..free.len()).filter(|&i| free[i]).map(|i| sorted.partition_point(|&p| p < i)).collect()
+}
+
+fn similar_pairs(
+    olds: &[Side<'_>],
+    news: &[Side<'_>],
+    old_free: &mut [bool],
+    new_free: &mut [bool],
+    pairs: &mut Vec<(usize, usize)>,
+    lenient: bool,
+) {
     let old_left: Vec<usize> = (0..olds.len()).filter(|&o| old_free[o]).collect();
     let new_left: Vec<usize> = (0..news.len()).filter(|&n| new_free[n]).collect();
-    let words = |text: &str| -> std::collections::HashSet<String> {
-        text.split_whitespace()
-            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
-            .filter(|w| !w.is_empty())
-            .collect()
-    };
-    let old_words: Vec<_> = old_left.iter().map(|&o| words(&olds[o].text)).collect();
-    let new_words: Vec<_> = new_left.iter().map(|&n| words(&news[n].text)).collect();
+    let old_gaps = gaps(old_free, &pairs.iter().map(|p| p.0).collect::<Vec<_>>());
+    let new_gaps = gaps(new_free, &pairs.iter().map(|p| p.1).collect::<Vec<_>>());
+    let old_words: Vec<Words> = old_left.iter().map(|&o| word_set(&olds[o].text)).collect();
+    let new_words: Vec<Words> = new_left.iter().map(|&n| word_set(&news[n].text)).collect();
     // Past a few hundred unmatched clauses a side, compare only near positions.
     let window = if old_left.len() * new_left.len() > 250_000 { 50 } else { usize::MAX };
     let mut candidates = Vec::new();
     for (i, ow) in old_words.iter().enumerate() {
         for (j, nw) in new_words.iter().enumerate() {
-            if i.abs_diff(j) > window || ow.is_empty() || nw.is_empty() {
+            if i.abs_diff(j) > window || ow.is_empty() || nw.is_empty() || (lenient && old_gaps[i] != new_gaps[j]) {
                 continue;
             }
             let shared = ow.intersection(nw).count();
             let score = 2.0 * shared as f64 / (ow.len() + nw.len()) as f64;
-            if score >= 0.5 {
+            if score >= if lenient { 0.25 } else { 0.5 } {
                 candidates.push((score, i, j));
             }
         }
@@ -466,11 +496,11 @@ fn align(olds: &[Side<'_>], news: &[Side<'_>]) -> Vec<(usize, usize)> {
     for (_, i, j) in candidates {
         let (o, n) = (old_left[i], new_left[j]);
         if old_free[o] && new_free[n] {
-            take(o, n, &mut old_free, &mut new_free, &mut pairs);
+            old_free[o] = false;
+            new_free[n] = false;
+            pairs.push((o, n));
         }
     }
-    pairs.sort_unstable();
-    pairs
 }
 
 /// Each key with the index that holds it, or `None` when several do.

@@ -34,6 +34,7 @@ pub struct Config {
     pub calendar: CalendarConfig,
     pub lifecycle: LifecycleConfig,
     pub remind: RemindConfig,
+    pub diff: DiffConfig,
     /// Tables of later versions and other tools.
     #[serde(flatten)]
     pub other: BTreeMap<String, toml::Value>,
@@ -85,6 +86,16 @@ impl Default for LifecycleConfig {
     fn default() -> Self {
         Self { expiring_within: "90 days".to_owned() }
     }
+}
+
+/// `[diff]`: what counts as a material change, flagged at the top of a redline.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DiffConfig {
+    /// Front-matter pointers whose changes are material (prefixes): `["/value", "/term"]`.
+    pub material_fields: Option<Vec<String>>,
+    /// Words that make a clause material when its heading or id contains them.
+    pub material_clauses: Option<Vec<String>>,
 }
 
 /// `[remind]`: which events are listed, their lead times, and the tracker issues' labels.

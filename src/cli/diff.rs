@@ -1,0 +1,251 @@
+//! `pactum diff`.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, ValueEnum};
+use pactum::contract::{Contract, FrontMatterRule, decode};
+use pactum::diff::render::{self, DiffReport};
+use pactum::diff::{self, DiffOptions};
+use pactum::history::Git;
+use pactum::repo::{self, Repo};
+
+use super::{ColorWhen, GlobalArgs, Outcome, emit, emit_raw};
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// BASE, BASE..HEAD or BASE...HEAD, then HEAD (default: the merge base of the main branch
+    /// and HEAD, against the working tree with uncommitted changes)
+    #[arg(value_name = "REVISION", num_args = 0..=2)]
+    revisions: Vec<String>,
+    /// Limit the diff to these contracts or folders
+    #[arg(last = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Compare two files, without Git
+    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with = "revisions")]
+    files: Option<Vec<PathBuf>>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DiffFormat::Terminal)]
+    format: DiffFormat,
+    /// Write the output to this file instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DiffFormat {
+    /// a redline for the terminal
+    Terminal,
+    /// a pull-request comment
+    Markdown,
+    /// a standalone redline page
+    Html,
+    /// one JSON document (stable interface)
+    Json,
+}
+
+/// One side of a comparison: contract files by path.
+type Files = Vec<(String, Vec<u8>)>;
+
+fn read_contract(path: &str, bytes: Vec<u8>, rule: FrontMatterRule) -> Result<Contract> {
+    let (text, _) = decode(path, bytes).map_err(|d| anyhow::anyhow!("{path}: {}", d.message))?;
+    Ok(Contract::read(path, text, rule, &mut Vec::new()))
+}
+
+fn options(repo: Option<&Repo>) -> DiffOptions {
+    let mut options = DiffOptions::default();
+    if let Some(config) = repo.map(|r| &r.config.diff) {
+        if let Some(fields) = &config.material_fields {
+            options.material_fields.clone_from(fields);
+        }
+        if let Some(clauses) = &config.material_clauses {
+            options.material_clauses.clone_from(clauses);
+        }
+    }
+    options
+}
+
+/// Pair the contracts of two sides: by id (so a moved file is a rename), else by path.
+fn compare(old: Files, new: Files, options: &DiffOptions, global: &GlobalArgs) -> Vec<diff::ContractDiff> {
+    let read = |side: Files| -> Vec<Contract> {
+        side.into_iter()
+            .filter_map(|(path, bytes)| match read_contract(&path, bytes, FrontMatterRule::Optional) {
+                Ok(contract) => Some(contract),
+                Err(error) => {
+                    let mut stderr = anstream::stderr();
+                    let _ = std::io::Write::write_all(
+                        &mut stderr,
+                        format!("warning: {error:#}; left out of the diff\n").as_bytes(),
+                    );
+                    None
+                }
+            })
+            .collect()
+    };
+    let (old, new) = (read(old), read(new));
+    let key = |c: &Contract| c.meta.id.clone().unwrap_or_else(|| format!("path:{}", c.path));
+    let mut pairs: BTreeMap<String, (Option<&Contract>, Option<&Contract>)> = BTreeMap::new();
+    for contract in &old {
+        pairs.entry(key(contract)).or_default().0 = Some(contract);
+    }
+    for contract in &new {
+        pairs.entry(key(contract)).or_default().1 = Some(contract);
+    }
+    let mut out: Vec<diff::ContractDiff> = pairs
+        .values()
+        .filter(
+            |(before, after)| !matches!((before, after), (Some(b), Some(a)) if b.text == a.text && b.path == a.path),
+        )
+        .map(|(before, after)| diff::diff(*before, *after, options))
+        .filter(|d| !d.is_empty())
+        .collect();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    global.log(format_args!("compared {} old and {} new contracts", old.len(), new.len()));
+    out
+}
+
+/// The working tree's contract files.
+fn working_tree(repo: &Repo) -> Result<Files> {
+    let mut files = Vec::new();
+    for file in repo.contract_files()? {
+        if file.escapes {
+            continue;
+        }
+        let bytes = std::fs::read(&file.path).with_context(|| format!("reading {}", file.shown))?;
+        files.push((file.shown, bytes));
+    }
+    Ok(files)
+}
+
+/// Keep the files under the paths given after `--`.
+fn limit(files: Files, only: &[String]) -> Files {
+    if only.is_empty() {
+        return files;
+    }
+    files
+        .into_iter()
+        .filter(|(path, _)| {
+            only.iter().any(|o| path == o || path.starts_with(&format!("{}/", o.trim_end_matches('/'))))
+        })
+        .collect()
+}
+
+pub fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome> {
+    let report = match &args.files {
+        Some(files) => files_report(&files[0], &files[1])?,
+        None => revisions_report(global, args)?,
+    };
+    let color = match global.color {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let text = match args.format {
+        DiffFormat::Terminal => render::terminal(&report, color),
+        DiffFormat::Markdown => render::markdown(&report),
+        DiffFormat::Html => render::html(&report),
+        DiffFormat::Json => report.json(),
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?,
+        None if args.format == DiffFormat::Terminal => emit(global, &text)?,
+        None => emit_raw(&text)?,
+    }
+    Ok(Outcome::Clean)
+}
+
+fn files_report(old: &Path, new: &Path) -> Result<DiffReport> {
+    let read = |path: &Path| -> Result<Contract> {
+        if path.is_dir() {
+            bail!("{} is a directory: --files compares two files", path.display());
+        }
+        let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        read_contract(&path.to_string_lossy(), bytes, FrontMatterRule::Optional)
+    };
+    let (before, after) = (read(old)?, read(new)?);
+    let repo =
+        Repo::discover(new.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))).ok().flatten();
+    let mut diff = diff::diff(Some(&before), Some(&after), &options(repo.as_ref()));
+    // Two files are two versions of one contract, not a rename.
+    diff.change = diff::ContractChange::Modified;
+    diff.old_path = None;
+    let contracts = if diff.is_empty() { Vec::new() } else { vec![diff] };
+    Ok(DiffReport { version: 1, base: old.display().to_string(), head: new.display().to_string(), contracts })
+}
+
+fn revisions_report(global: &GlobalArgs, args: &DiffArgs) -> Result<DiffReport> {
+    let repo = match &global.repo {
+        Some(dir) => Repo::open(dir)?,
+        None => Repo::discover(Path::new("."))?
+            .context("not inside a contracts repository; compare two files with `pactum diff --files OLD NEW`")?,
+    };
+    let git = Git::open(&repo.root)?;
+    let folder = PathBuf::from(&repo.config.repository.contracts);
+    let main = || {
+        git.main_branch(&repo.config.repository.main_branch).with_context(|| {
+            format!(
+                "no branch `{}` (or `master`) to compare with; name the revisions: pactum diff BASE [HEAD]",
+                repo.config.repository.main_branch
+            )
+        })
+    };
+    // (base label, base files, head label, head files)
+    let (base, head, old, new) = match args.revisions.as_slice() {
+        [] => {
+            let main = main()?;
+            let base = git.merge_base(&main, "HEAD")?;
+            (
+                format!("{main} ({})", git.short(base)),
+                "working tree".to_owned(),
+                git.files_at(base, &folder)?,
+                working_tree(&repo)?,
+            )
+        }
+        [range] if range.contains("...") => {
+            let (a, b) = range.split_once("...").expect("contains ...");
+            let (a, b) = (if a.is_empty() { "HEAD" } else { a }, if b.is_empty() { "HEAD" } else { b });
+            let base = git.merge_base(a, b)?;
+            (
+                format!("{a}...{b} ({})", git.short(base)),
+                b.to_owned(),
+                git.files_at(base, &folder)?,
+                git.files_at(git.commit(b)?, &folder)?,
+            )
+        }
+        [range] if range.contains("..") => {
+            let (a, b) = range.split_once("..").expect("contains ..");
+            let (a, b) = (if a.is_empty() { "HEAD" } else { a }, if b.is_empty() { "HEAD" } else { b });
+            (a.to_owned(), b.to_owned(), git.files_at(git.commit(a)?, &folder)?, git.files_at(git.commit(b)?, &folder)?)
+        }
+        [base] => {
+            (base.clone(), "working tree".to_owned(), git.files_at(git.commit(base)?, &folder)?, working_tree(&repo)?)
+        }
+        [base, head] => (
+            base.clone(),
+            head.clone(),
+            git.files_at(git.commit(base)?, &folder)?,
+            git.files_at(git.commit(head)?, &folder)?,
+        ),
+        _ => bail!("give at most two revisions"),
+    };
+    let only: Vec<String> = args
+        .paths
+        .iter()
+        .map(|p| {
+            let absolute = std::path::absolute(p).unwrap_or_else(|_| p.clone());
+            repo::shown_relative(&repo.root, &absolute)
+        })
+        .collect();
+    for (path, given) in only.iter().zip(&args.paths) {
+        let known: HashSet<&str> = old.iter().chain(new.iter()).map(|(p, _)| p.as_str()).collect();
+        if !known.iter().any(|k| *k == path || k.starts_with(&format!("{}/", path.trim_end_matches('/')))) {
+            bail!("{} is not a contract of this repository at either revision", given.display());
+        }
+    }
+    let contracts = compare(limit(old, &only), limit(new, &only), &options(Some(&repo)), global);
+    Ok(DiffReport { version: 1, base, head, contracts })
+}

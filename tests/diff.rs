@@ -1,0 +1,424 @@
+//! `pactum diff`: the published agreements' real revisions, a real Git repository with a
+//! branch, a merge and uncommitted edits, every output format, and bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn manifest() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn pactum(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pactum")).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap()
+}
+
+fn text(output: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
+
+fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let mut all = vec![args[0], "--format", "json"];
+    all.extend(&args[1..]);
+    let output = pactum(dir, &all);
+    assert!(output.status.success(), "{}", text(&output));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// (change, old number, new number) of each clause of the first contract.
+fn clause_changes(report: &serde_json::Value) -> Vec<(String, String, String)> {
+    let number = |side: &serde_json::Value| side.get("number").and_then(|n| n.as_str()).unwrap_or("-").to_owned();
+    report["contracts"][0]["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["change"].as_str().unwrap().to_owned(), number(&c["old"]), number(&c["new"])))
+        .collect()
+}
+
+fn t(change: &str, old: &str, new: &str) -> (String, String, String) {
+    (change.into(), old.into(), new.into())
+}
+
+fn corpus_diff(old: &str, new: &str) -> serde_json::Value {
+    let dir = manifest().join("tests/corpus");
+    json(&dir, &["diff", "--files", old, new])
+}
+
+#[test]
+fn common_paper_small_revisions() {
+    let report = corpus_diff(
+        "commonpaper-mutual-nda/Mutual-NDA.v0-335270c.md",
+        "commonpaper-mutual-nda/Mutual-NDA.v1-f90b8ac.md",
+    );
+    assert_eq!(
+        clause_changes(&report),
+        [
+            t("modified", "1", "1"),
+            t("modified", "2", "2"),
+            t("modified", "3", "3"),
+            t("modified", "5", "5"),
+            t("modified", "6", "6"),
+            t("modified", "11", "11")
+        ]
+    );
+    let clauses = report["contracts"][0]["clauses"].as_array().unwrap();
+    // "prior approval" became "prior written approval".
+    let use_clause = &clauses[1];
+    assert_eq!((use_clause["inserted_words"].as_u64(), use_clause["deleted_words"].as_u64()), (Some(5), Some(0)));
+    assert!(use_clause["redline"].as_array().unwrap().iter().any(|s| s["op"] == "insert" && s["text"] == "written"));
+    // Clause 3 only changed commas to semicolons: modified, with no word inserted or deleted.
+    assert_eq!((clauses[2]["inserted_words"].as_u64(), clauses[2]["deleted_words"].as_u64()), (Some(0), Some(0)));
+    // Term and Termination is material by default.
+    assert_eq!(clauses[3]["material"], true);
+}
+
+#[test]
+fn bonterms_formatting_only_revision_changes_no_clause() {
+    // v2 only moved the lettered paragraphs into a bullet list inside item 5.
+    let report =
+        corpus_diff("bonterms-mutual-nda/Mutual-NDA.v1-82cf9dc.md", "bonterms-mutual-nda/Mutual-NDA.v2-0daebed.md");
+    assert_eq!(report["contracts"].as_array().unwrap().len(), 0, "{report}");
+}
+
+#[test]
+fn github_ip_agreement_major_rewrite() {
+    let report = corpus_diff(
+        "github-balanced-employee-ip/Balanced_Employee_IP_Agreement.v1.0.1.md",
+        "github-balanced-employee-ip/Balanced_Employee_IP_Agreement.v2.0.0.md",
+    );
+    assert_eq!(
+        clause_changes(&report),
+        [
+            t("modified", "1", "1"), // rewritten; absorbs "Works made for hire"
+            t("modified", "2", "2"),
+            t("modified", "3", "3"), // renamed: "Contribution of your IP…" → "License to the Company for Your IP"
+            t("added", "-", "3(a)"),
+            t("added", "-", "3(b)"),
+            t("added", "-", "4"),    // "Check with Legal on using non-Company IP"
+            t("modified", "4", "5"), // renamed and renumbered
+            t("removed", "5", "-"),  // "Works made for hire", merged into 1
+            t("modified", "6", "6"),
+            t("modified", "7", "7"), // "IP protection" → "Cooperation"
+            t("added", "-", "8"),    // "Survivorship"
+            t("removed", "8", "-"),  // "Confidentiality"
+        ]
+    );
+    let clauses = report["contracts"][0]["clauses"].as_array().unwrap();
+    assert_eq!(clauses[2]["old"]["heading"], "Contribution of your IP to Company projects");
+    assert_eq!(clauses[2]["new"]["heading"], "License to the Company for Your IP");
+}
+
+#[test]
+fn moved_renumbered_modified_added_removed_and_material() {
+    let dir = manifest().join("tests/fixtures/diff");
+    let report = json(&dir, &["diff", "--files", "old.md", "new.md"]);
+    assert_eq!(report["version"], 1);
+    assert_eq!((report["base"].as_str(), report["head"].as_str()), (Some("old.md"), Some("new.md")));
+    let contract = &report["contracts"][0];
+    assert_eq!((contract["id"].as_str(), contract["change"].as_str()), (Some("acme-msa-2025"), Some("modified")));
+    assert_eq!(contract["fields"][0]["pointer"], "/value/amount");
+    assert_eq!(
+        (contract["fields"][0]["old"].as_i64(), contract["fields"][0]["new"].as_i64()),
+        (Some(120_000), Some(150_000))
+    );
+    assert_eq!(
+        clause_changes(&report),
+        [
+            t("added", "-", "2.2"),
+            t("renumbered", "2.2", "2.3"),
+            t("renumbered", "2.3", "2.4"),
+            t("modified", "3.2", "3.2"),
+            t("removed", "4.3", "-"),
+            t("moved", "10.3", "10.1"),
+            t("renumbered", "10.1", "10.2"),
+            t("renumbered", "10.2", "10.3"),
+        ]
+    );
+    assert_eq!(contract["clauses"][3]["old"]["heading"], "Late Payment");
+}
+
+/// Compare an output with the expected file next to the fixtures (PACTUM_BLESS=1 rewrites).
+fn snapshot(format: &str, file: &str) {
+    let dir = manifest().join("tests/fixtures/diff");
+    let output = pactum(&dir, &["diff", "--files", "old.md", "new.md", "--format", format, "--color", "never"]);
+    assert!(output.status.success(), "{}", text(&output));
+    let actual = String::from_utf8(output.stdout).unwrap();
+    let path = dir.join(file);
+    if std::env::var_os("PACTUM_BLESS").is_some() {
+        std::fs::write(&path, &actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(actual == expected, "{} is out of date (PACTUM_BLESS=1 rewrites it); output:\n{actual}", path.display());
+}
+
+#[test]
+fn terminal_snapshot() {
+    snapshot("terminal", "expected.txt");
+}
+
+#[test]
+fn markdown_snapshot() {
+    snapshot("markdown", "expected.md");
+}
+
+#[test]
+fn html_snapshot() {
+    snapshot("html", "expected.html");
+}
+
+#[test]
+fn terminal_colours_deletions_and_insertions() {
+    let dir = manifest().join("tests/fixtures/diff");
+    let output = text(&pactum(&dir, &["diff", "--files", "old.md", "new.md", "--color", "always"]));
+    assert!(
+        output.contains("\u{1b}[31;9mthe rate set by the Norwegian") && output.contains("Interest Act\u{1b}[0m"),
+        "{output}"
+    );
+    assert!(output.contains("\u{1b}[32;4m8% a year\u{1b}[0m"), "{output}");
+    let plain = text(&pactum(&dir, &["diff", "--files", "old.md", "new.md"]));
+    assert!(
+        plain.contains("[-the rate set by the Norwegian Late Payment")
+            && plain.contains("{+8% a year+}")
+            && !plain.contains('\u{1b}')
+    );
+}
+
+#[test]
+fn markdown_comment_stays_within_githubs_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let clause = |n: usize, word: &str| {
+        format!(
+            "{n}. **Clause {n}**. The parties agree that {word} applies to clause {n} and nothing else, in every case, at all times.\n"
+        )
+    };
+    let old: String = (1..=800).map(|n| clause(n, "the old rule")).collect();
+    let new: String = (1..=800).map(|n| clause(n, "the new rule")).collect();
+    std::fs::write(dir.path().join("old.md"), old).unwrap();
+    std::fs::write(dir.path().join("new.md"), new).unwrap();
+    let output = pactum(dir.path(), &["diff", "--files", "old.md", "new.md", "--format", "markdown"]);
+    let comment = String::from_utf8(output.stdout).unwrap();
+    assert!(comment.len() < 65_536, "{} characters", comment.len());
+    assert!(comment.starts_with("<!-- pactum:diff -->"));
+    assert!(comment.contains("more change(s) not shown"), "a clear note says what was left out");
+}
+
+// ---- a real Git repository ----
+
+fn git(dir: &Path, args: &[&str]) {
+    let output = Command::new("git")
+        .args([
+            "-c",
+            "user.name=Alice Lawyer",
+            "-c",
+            "user.email=alice@example.com",
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_DATE", "2025-03-01T10:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2025-03-01T10:00:00Z")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+}
+
+fn write(dir: &Path, path: &str, content: &str) {
+    let path = dir.join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, content).unwrap();
+}
+
+fn nda(id: &str, purpose: &str) -> String {
+    format!(
+        "+++\nid = \"{id}\"\ntitle = \"NDA {id}\"\ntype = \"nda\"\nstatus = \"draft\"\nowner = \"@legal\"\neffective_date = 2025-01-01\n\n[[parties]]\nname = \"A\"\nrole = \"one\"\n\n[[parties]]\nname = \"B\"\nrole = \"two\"\n+++\n\n# NDA\n\n1. **Purpose**. {purpose}\n2. **Term**. Two years.\n3. **Law**. Norwegian law applies.\n"
+    )
+}
+
+/// main: two NDAs. feature (branched off main): acme's purpose reworded, globex's file moved,
+/// a third NDA added; merged into main with a real merge commit after main got its own commit.
+/// Working tree: an uncommitted edit.
+fn repository() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q"]);
+    write(root, "pactum.toml", "");
+    write(root, "contracts/acme.md", &nda("acme-nda", "Evaluating a partnership."));
+    write(root, "contracts/globex.md", &nda("globex-nda", "Evaluating an acquisition."));
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "Two NDAs"]);
+    git(root, &["tag", "v1"]);
+    git(root, &["checkout", "-q", "-b", "feature"]);
+    write(root, "contracts/acme.md", &nda("acme-nda", "Evaluating a joint venture in Norway."));
+    std::fs::create_dir_all(root.join("contracts/globex")).unwrap();
+    git(root, &["mv", "contracts/globex.md", "contracts/globex/nda.md"]);
+    write(root, "contracts/initech.md", &nda("initech-nda", "Evaluating a licence."));
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "Rework acme, move globex, add initech"]);
+    git(root, &["checkout", "-q", "main"]);
+    write(root, "README.md", "contracts\n");
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "Readme on main"]);
+    git(root, &["checkout", "-q", "feature"]);
+    dir
+}
+
+fn contracts_changed(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["contracts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["id"].as_str().unwrap().to_owned(), c["change"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+fn pair(id: &str, change: &str) -> (String, String) {
+    (id.into(), change.into())
+}
+
+#[test]
+fn every_way_of_naming_revisions() {
+    let dir = repository();
+    let root = dir.path();
+    let branch = vec![pair("acme-nda", "modified"), pair("globex-nda", "renamed"), pair("initech-nda", "added")];
+    // Default: merge base of main and HEAD against the working tree, as a pull request shows.
+    assert_eq!(contracts_changed(&json(root, &["diff"])), branch);
+    // An uncommitted edit shows in the default diff.
+    write(root, "contracts/globex/nda.md", &nda("globex-nda", "Evaluating an acquisition of shares."));
+    let report = json(root, &["diff"]);
+    assert_eq!(
+        contracts_changed(&report),
+        [pair("acme-nda", "modified"), pair("globex-nda", "renamed"), pair("initech-nda", "added")]
+    );
+    assert_eq!(report["contracts"][1]["old_path"], "contracts/globex.md");
+    assert_eq!(report["contracts"][1]["path"], "contracts/globex/nda.md");
+    assert_eq!(report["contracts"][1]["clauses"][0]["change"], "modified");
+    assert_eq!(report["head"], "working tree");
+    // BASE HEAD, BASE..HEAD and BASE...HEAD name committed states only.
+    assert_eq!(contracts_changed(&json(root, &["diff", "main", "feature"])), branch);
+    assert_eq!(contracts_changed(&json(root, &["diff", "v1..feature"])), branch);
+    assert_eq!(contracts_changed(&json(root, &["diff", "main...feature"])), branch);
+    // BASE alone: against the working tree.
+    let against_tree = json(root, &["diff", "v1"]);
+    assert_eq!(against_tree["contracts"][1]["clauses"][0]["change"], "modified");
+    // The other way round: removed and renamed back.
+    assert_eq!(
+        contracts_changed(&json(root, &["diff", "feature", "main"])),
+        [pair("acme-nda", "modified"), pair("globex-nda", "renamed"), pair("initech-nda", "removed")]
+    );
+    // -- PATH limits the diff.
+    assert_eq!(
+        contracts_changed(&json(root, &["diff", "main", "feature", "--", "contracts/initech.md"])),
+        [pair("initech-nda", "added")]
+    );
+    // After the merge, main has everything: nothing left to show against feature.
+    git(root, &["checkout", "-q", "--", "."]);
+    git(root, &["checkout", "-q", "main"]);
+    git(root, &["merge", "-q", "--no-ff", "-m", "Merge pull request #1 from northwind/feature", "feature"]);
+    assert_eq!(contracts_changed(&json(root, &["diff", "feature", "main"])), Vec::<(String, String)>::new());
+    assert_eq!(contracts_changed(&json(root, &["diff", "HEAD~1", "HEAD"])), branch);
+    let clause = &json(root, &["diff", "HEAD^1", "HEAD"])["contracts"][0]["clauses"][0];
+    assert_eq!((clause["change"].as_str(), clause["new"]["heading"].as_str()), (Some("modified"), Some("Purpose")));
+}
+
+#[test]
+fn bad_revisions_paths_and_files_are_clear_errors() {
+    let dir = repository();
+    let root = dir.path();
+    let unknown = pactum(root, &["diff", "no-such-branch"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(text(&unknown).contains("unknown revision `no-such-branch`"), "{}", text(&unknown));
+    let not_contract = pactum(root, &["diff", "main", "feature", "--", "README.md"]);
+    assert_eq!(not_contract.status.code(), Some(2));
+    assert!(text(&not_contract).contains("is not a contract"), "{}", text(&not_contract));
+    std::fs::write(root.join("binary.md"), [0u8, 159, 146, 150]).unwrap();
+    let binary = pactum(root, &["diff", "--files", "contracts/acme.md", "binary.md"]);
+    assert_eq!(binary.status.code(), Some(2));
+    assert!(text(&binary).contains("binary"), "{}", text(&binary));
+    let missing = pactum(root, &["diff", "--files", "contracts/acme.md", "nope.md"]);
+    assert_eq!(missing.status.code(), Some(2));
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("pactum.toml"), "").unwrap();
+    let no_git = pactum(outside.path(), &["diff"]);
+    assert_eq!(no_git.status.code(), Some(2));
+    assert!(text(&no_git).contains("--files"), "{}", text(&no_git));
+    // A contract that cannot be parsed in one revision is left out with a warning, not a crash.
+    write(root, "contracts/broken.md", "+++\nid = = \n+++\n1. **X**. Y.\n");
+    let output = pactum(root, &["diff", "--format", "json"]);
+    assert!(output.status.success(), "{}", text(&output));
+}
+
+/// The HTML redline as a reader sees it, in a real browser: Debian's Chromium renders the page
+/// headless and the test reads the DOM it built (`.ci/run` installs Chromium).
+#[test]
+fn html_redline_in_a_browser() {
+    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].into_iter().find(|p| Path::new(p).exists());
+    let Some(chromium) = chromium else {
+        assert!(std::env::var("CI").is_err(), "CI must install Chromium (see .ci/run)");
+        eprintln!("skipped: no Chromium");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("redline.html");
+    let fixtures = manifest().join("tests/fixtures/diff");
+    let output =
+        pactum(&fixtures, &["diff", "--files", "old.md", "new.md", "--format", "html", "-o", page.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", text(&output));
+    let profile = dir.path().join("profile");
+    let dom = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&dom.stdout).into_owned();
+    assert!(dom.contains("<del>the rate set by the Norwegian Late Payment Interest Act</del>"), "{dom}");
+    assert!(dom.contains("<ins>8% a year</ins>"));
+    assert!(
+        dom.contains("class=\"moved-from\"") && dom.contains("class=\"moved-to\""),
+        "moved text is marked at both ends"
+    );
+    assert!(dom.contains("href=\"#c0-3\""), "the change list links to each clause");
+    // The browser's computed style, through a script the page cannot see: print to PDF would
+    // lose it, so ask for the styles in the DOM dump by evaluating them into the title.
+    let probe = dir.path().join("probe.html");
+    let html = std::fs::read_to_string(&page).unwrap().replace(
+        "</body>",
+        "<script>const d=getComputedStyle(document.querySelector('del')),i=getComputedStyle(document.querySelector('ins'));document.body.setAttribute('data-probe',[d.color,d.textDecorationLine,i.color,i.textDecorationLine].join('|'));</script></body>",
+    );
+    std::fs::write(&probe, html).unwrap();
+    let dom = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("file://{}", probe.display()))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&dom.stdout).into_owned();
+    assert!(
+        dom.contains("data-probe=\"rgb(176, 0, 32)|line-through|rgb(0, 51, 204)|underline\""),
+        "{}",
+        dom.lines().find(|l| l.contains("data-probe")).unwrap_or("")
+    );
+}
