@@ -137,7 +137,7 @@ fn moved_renumbered_modified_added_removed_and_material() {
     assert_eq!(contract["clauses"][3]["old"]["heading"], "Late Payment");
 }
 
-/// Compare an output with the expected file next to the fixtures (PACTUM_BLESS=1 rewrites).
+/// Compare an output with the expected file next to the fixtures (`PACTUM_BLESS=1` rewrites).
 fn snapshot(format: &str, file: &str) {
     let dir = manifest().join("tests/fixtures/diff");
     let output = pactum(&dir, &["diff", "--files", "old.md", "new.md", "--format", format, "--color", "never"]);

@@ -112,10 +112,10 @@ impl Git {
         };
         let mut blobs = Vec::new();
         subtree.walk(TreeWalkMode::PreOrder, |dir, entry| {
-            if let (Some(ObjectType::Blob), Ok(name)) = (entry.kind(), entry.name()) {
-                if crate::repo::is_markdown(Path::new(name)) {
-                    blobs.push((format!("{dir}{name}"), entry.id()));
-                }
+            if let (Some(ObjectType::Blob), Ok(name)) = (entry.kind(), entry.name())
+                && crate::repo::is_markdown(Path::new(name))
+            {
+                blobs.push((format!("{dir}{name}"), entry.id()));
             }
             TreeWalkResult::Ok
         })?;
