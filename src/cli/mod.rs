@@ -2,6 +2,7 @@
 
 mod check;
 mod diff;
+mod history;
 mod inspect;
 mod remind;
 
@@ -65,6 +66,22 @@ enum Command {
         after_help = "Examples:\n  pactum diff                         what this branch changes, uncommitted edits included\n  pactum diff main...feature\n  pactum diff v1.0 v2.0 -- contracts/acme\n  pactum diff --files old.md new.md --format html -o redline.html"
     )]
     Diff(diff::DiffArgs),
+    /// The approval ledger: each landing on the main branch that changed a contract
+    #[command(
+        after_help = "Examples:\n  pactum approvals\n  pactum approvals contracts/acme/msa.md --format json\n  GITHUB_TOKEN=… pactum approvals --github"
+    )]
+    Approvals(history::ApprovalsArgs),
+    /// Which approvals the pending change needs under pactum.toml's policies, and whether it has them
+    #[command(
+        after_help = "Examples:\n  pactum policy --approver @alice --approver @carol\n  pactum policy --github            (in a pull_request workflow)"
+    )]
+    Policy(history::PolicyArgs),
+    /// One contract's life from Git: created, revised, status changes, signatures, amendments
+    #[command(after_help = "Examples:\n  pactum log acme-msa-2025\n  pactum log contracts/acme/msa.md --format json")]
+    Log(history::LogArgs),
+    /// Check the main branch: no direct pushes, policies met, executed contracts unchanged
+    #[command(after_help = "Examples:\n  pactum audit\n  pactum audit --format json")]
+    Audit(history::AuditArgs),
     /// Show what pactum read from one contract: metadata, clauses, terms, references, dates
     #[command(
         after_help = "Examples:\n  pactum inspect contracts/acme/msa.md\n  pactum inspect agreement.md --format json --as-of 2026-01-01"
@@ -130,6 +147,10 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(&cli.global, args),
         Command::Inspect(args) => inspect::run(&cli.global, args),
         Command::Diff(args) => diff::run(&cli.global, args),
+        Command::Approvals(args) => history::approvals(&cli.global, args),
+        Command::Policy(args) => history::policy(&cli.global, args),
+        Command::Log(args) => history::log(&cli.global, args),
+        Command::Audit(args) => history::audit(&cli.global, args),
         Command::Remind(args) => remind::run(&cli.global, args),
     };
     match result {

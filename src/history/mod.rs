@@ -1,11 +1,15 @@
-//! Git: contract files at revisions, merge bases, and what a shallow clone cannot tell.
+//! Git: contract files at revisions, merge bases, the main branch's first-parent history, and
+//! what a shallow clone cannot tell.
 //!
 //! Only local repositories are read (git2 without network features). Paths are shown relative
 //! to the contracts repository's root, which may be a folder inside the Git work tree.
 
 use std::path::{Path, PathBuf};
 
-use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
+pub mod ledger;
+pub mod policy;
+
+use git2::{ObjectType, Oid, Repository, Tree, TreeWalkMode, TreeWalkResult};
 
 /// Why Git could not answer.
 #[derive(Debug, thiserror::Error)]
@@ -19,6 +23,11 @@ pub enum HistoryError {
     /// Two revisions share no history.
     #[error("`{0}` and `{1}` have no common ancestor")]
     NoMergeBase(String, String),
+    /// A shallow clone's history stops short: its ledger would be wrong, not just short.
+    #[error(
+        "this is a shallow clone, so the history stops short and the approval record would be incomplete; fetch the whole history (`git fetch --unshallow`, or `fetch-depth: 0` for actions/checkout)"
+    )]
+    Shallow,
     /// Any other Git failure.
     #[error("git: {0}")]
     Git(#[from] git2::Error),
@@ -39,6 +48,33 @@ impl std::fmt::Debug for Git {
 
 /// A file's path (relative to the contracts repository) and bytes at a revision.
 pub type File = (String, Vec<u8>);
+
+/// A commit, as the ledger reads it.
+#[derive(Debug, Clone)]
+pub struct CommitInfo {
+    pub id: Oid,
+    pub parents: Vec<Oid>,
+    pub message: String,
+    pub author: Person,
+    pub committer: Person,
+    /// When the commit landed (committer time), seconds since the epoch, and its UTC offset in minutes.
+    pub time: i64,
+    pub offset_minutes: i32,
+}
+
+/// An author or committer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub name: String,
+    pub email: String,
+}
+
+/// A contract file changed by a commit: where it was and where it is, with blob ids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChange {
+    pub old: Option<(String, Oid)>,
+    pub new: Option<(String, Oid)>,
+}
 
 impl Git {
     /// The Git repository that contains `root`.
@@ -87,6 +123,167 @@ impl Git {
         let candidates =
             [configured.to_owned(), format!("origin/{configured}"), "master".to_owned(), "origin/master".to_owned()];
         candidates.into_iter().find(|name| self.commit(name).is_ok())
+    }
+
+    /// Fail on a shallow clone: a ledger from a cut history is wrong, not just short.
+    ///
+    /// # Errors
+    /// When the repository is shallow.
+    pub fn require_full_history(&self) -> Result<(), HistoryError> {
+        if self.is_shallow() { Err(HistoryError::Shallow) } else { Ok(()) }
+    }
+
+    fn info(&self, id: Oid) -> Result<CommitInfo, HistoryError> {
+        let commit = self.repo.find_commit(id)?;
+        let person = |signature: git2::Signature<'_>| Person {
+            name: signature.name().unwrap_or_default().to_owned(),
+            email: signature.email().unwrap_or_default().to_owned(),
+        };
+        Ok(CommitInfo {
+            id,
+            parents: commit.parent_ids().collect(),
+            message: String::from_utf8_lossy(commit.message_bytes()).into_owned(),
+            author: person(commit.author()),
+            committer: person(commit.committer()),
+            time: commit.time().seconds(),
+            offset_minutes: commit.time().offset_minutes(),
+        })
+    }
+
+    /// The first-parent history from `tip`, newest first: on a main branch, one commit per
+    /// merge, squash or direct push.
+    ///
+    /// # Errors
+    /// When a commit cannot be read.
+    pub fn first_parent_history(&self, tip: Oid) -> Result<Vec<CommitInfo>, HistoryError> {
+        let mut out = Vec::new();
+        let mut at = Some(tip);
+        while let Some(id) = at {
+            let info = self.info(id)?;
+            at = info.parents.first().copied();
+            out.push(info);
+        }
+        Ok(out)
+    }
+
+    fn subtree(&self, commit: Option<Oid>, folder: &Path) -> Result<Option<Tree<'_>>, HistoryError> {
+        let Some(commit) = commit else { return Ok(None) };
+        let tree = self.repo.find_commit(commit)?.tree()?;
+        let inside = self.prefix.join(folder);
+        if inside.as_os_str().is_empty() {
+            return Ok(Some(tree));
+        }
+        match tree.get_path(&inside) {
+            Ok(entry) if entry.kind() == Some(ObjectType::Tree) => Ok(Some(self.repo.find_tree(entry.id())?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// The contract files under `folder` that `commit` changed against its first parent.
+    ///
+    /// Only the contracts folder is compared, and subtrees with the same id are skipped whole:
+    /// most commits leave contracts alone, and are then one comparison of two ids.
+    ///
+    /// # Errors
+    /// When a tree cannot be read.
+    pub fn contract_changes(&self, commit: &CommitInfo, folder: &Path) -> Result<Vec<FileChange>, HistoryError> {
+        let old = self.subtree(commit.parents.first().copied(), folder)?;
+        let new = self.subtree(Some(commit.id), folder)?;
+        if old.as_ref().map(Tree::id) == new.as_ref().map(Tree::id) {
+            return Ok(Vec::new());
+        }
+        let base = folder.to_string_lossy().replace('\\', "/");
+        let base = base.trim_end_matches('/');
+        let mut removed = Vec::new();
+        let mut added = Vec::new();
+        self.compare(old.as_ref(), new.as_ref(), base, &mut removed, &mut added)?;
+        // A file at the same path on both sides is a change; the rest are additions and removals.
+        let mut changes = Vec::new();
+        for (path, new_id) in added {
+            match removed.iter().position(|(p, _)| *p == path) {
+                Some(at) => {
+                    let (old_path, old_id) = removed.remove(at);
+                    changes.push(FileChange { old: Some((old_path, old_id)), new: Some((path, new_id)) });
+                }
+                None => changes.push(FileChange { old: None, new: Some((path, new_id)) }),
+            }
+        }
+        changes.extend(removed.into_iter().map(|old| FileChange { old: Some(old), new: None }));
+        Ok(changes)
+    }
+
+    fn compare(
+        &self,
+        old: Option<&Tree<'_>>,
+        new: Option<&Tree<'_>>,
+        dir: &str,
+        removed: &mut Vec<(String, Oid)>,
+        added: &mut Vec<(String, Oid)>,
+    ) -> Result<(), HistoryError> {
+        let join = |name: &str| if dir.is_empty() { name.to_owned() } else { format!("{dir}/{name}") };
+        if let Some(old) = old {
+            for entry in old.iter() {
+                let Ok(name) = entry.name() else { continue };
+                let counterpart = new.and_then(|n| n.get_name(name));
+                if counterpart.as_ref().is_some_and(|c| c.id() == entry.id()) {
+                    continue;
+                }
+                match entry.kind() {
+                    Some(ObjectType::Tree) => {
+                        let sub = self.repo.find_tree(entry.id())?;
+                        let other = match counterpart.filter(|c| c.kind() == Some(ObjectType::Tree)) {
+                            Some(c) => Some(self.repo.find_tree(c.id())?),
+                            None => None,
+                        };
+                        self.compare(Some(&sub), other.as_ref(), &join(name), removed, added)?;
+                    }
+                    Some(ObjectType::Blob) if crate::repo::is_markdown(Path::new(name)) => {
+                        removed.push((join(name), entry.id()))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if let Some(new) = new {
+            for entry in new.iter() {
+                let Ok(name) = entry.name() else { continue };
+                let counterpart = old.and_then(|o| o.get_name(name));
+                if counterpart.as_ref().is_some_and(|c| c.id() == entry.id()) {
+                    continue;
+                }
+                match entry.kind() {
+                    Some(ObjectType::Tree) => {
+                        // Trees present on both sides were walked from the old side.
+                        if counterpart.as_ref().is_some_and(|c| c.kind() == Some(ObjectType::Tree)) {
+                            continue;
+                        }
+                        let sub = self.repo.find_tree(entry.id())?;
+                        self.compare(None, Some(&sub), &join(name), removed, added)?;
+                    }
+                    Some(ObjectType::Blob) if crate::repo::is_markdown(Path::new(name)) => {
+                        added.push((join(name), entry.id()))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A blob's bytes.
+    ///
+    /// # Errors
+    /// When it cannot be read.
+    pub fn blob(&self, id: Oid) -> Result<Vec<u8>, HistoryError> {
+        Ok(self.repo.find_blob(id)?.content().to_vec())
+    }
+
+    /// A file of the contracts repository (`pactum.toml`) at a commit.
+    #[must_use]
+    pub fn file_at(&self, commit: Oid, path: &str) -> Option<Vec<u8>> {
+        let tree = self.repo.find_commit(commit).ok()?.tree().ok()?;
+        let entry = tree.get_path(&self.prefix.join(path)).ok()?;
+        self.blob(entry.id()).ok()
     }
 
     /// Short form of a commit for people.

@@ -35,6 +35,10 @@ pub struct Config {
     pub lifecycle: LifecycleConfig,
     pub remind: RemindConfig,
     pub diff: DiffConfig,
+    /// Named groups of people, for approval policies: `legal = ["@alice", "@bea"]`.
+    pub groups: BTreeMap<String, Vec<String>>,
+    /// Who must approve what.
+    pub policies: Vec<crate::history::policy::PolicyConfig>,
     /// Tables of later versions and other tools.
     #[serde(flatten)]
     pub other: BTreeMap<String, toml::Value>,
@@ -180,6 +184,7 @@ impl Config {
         for (key, value) in [("within", &config.remind.within), ("overdue", &config.remind.overdue)] {
             value.parse::<Duration>().map_err(|e| format!("[remind] {key}: {e}"))?;
         }
+        config.policy_set().validate()?;
         if config.remind.labels.is_empty() {
             return Err("[remind] labels: give at least one label; the first identifies pactum's issues".to_owned());
         }
@@ -212,6 +217,12 @@ impl Config {
     /// When the duration cannot be read.
     pub fn expiring_within(&self) -> Result<Duration, String> {
         self.lifecycle.expiring_within.parse().map_err(|e: crate::lifecycle::DurationError| e.to_string())
+    }
+
+    /// The approval policies.
+    #[must_use]
+    pub fn policy_set(&self) -> crate::history::policy::Policies {
+        crate::history::policy::Policies { groups: self.groups.clone(), policies: self.policies.clone() }
     }
 
     /// The `[lint]` levels.

@@ -64,6 +64,8 @@ struct State {
     requests: Vec<Request>,
     failures: VecDeque<(usize, Failure)>,
     count: usize,
+    /// Pull request reviews: (number, login, state), oldest first.
+    reviews: Vec<(u64, String, String)>,
 }
 
 #[derive(Clone)]
@@ -142,6 +144,11 @@ impl FakeTracker {
             comments: vec![],
         });
         number
+    }
+
+    /// Record a pull request review (GitHub dialect).
+    pub fn add_review(&self, number: u64, login: &str, state: &str) {
+        self.state.lock().unwrap().reviews.push((number, login.to_owned(), state.to_owned()));
     }
 
     pub fn set_open(&self, number: u64, open: bool) {
@@ -278,6 +285,17 @@ impl FakeTracker {
         };
         let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
         match (request.method.as_str(), segments.as_slice()) {
+            ("GET", ["pulls", number, "reviews"]) if self.dialect == Dialect::GitHub => {
+                let number: u64 = number.parse().unwrap_or(0);
+                let reviews: Vec<Value> = state
+                    .reviews
+                    .iter()
+                    .filter(|(n, _, _)| *n == number)
+                    .enumerate()
+                    .map(|(i, (_, login, review))| json!({ "id": i + 1, "user": { "login": login }, "state": review }))
+                    .collect();
+                (200, vec![], json!(reviews))
+            }
             ("GET", ["issues"]) => {
                 let label = param("labels").unwrap_or_default();
                 let (default_size, max_size, size_key) = match self.dialect {

@@ -410,3 +410,39 @@ impl Tracker for Gitea {
         self.client.requests()
     }
 }
+
+/// Who approved a GitHub pull request: each reviewer's latest review counts, and it counts only
+/// when it approves (a later comment does not withdraw an approval; a dismissal or a request
+/// for changes does).
+///
+/// # Errors
+/// When a request fails.
+pub fn github_approvers(
+    api_url: &str,
+    repository: &str,
+    token: String,
+    number: u64,
+    limits: Limits,
+) -> Result<Vec<String>, TrackerError> {
+    let mut client = Client::new(api_url, token, Auth::Bearer, limits);
+    let mut latest: Vec<(String, String)> = Vec::new();
+    let mut next = Some(format!("/repos/{repository}/pulls/{number}/reviews?per_page=100"));
+    while let Some(path) = next.take() {
+        let reply = client.send("GET", &path, None)?;
+        for review in array(&reply.body, "list reviews")? {
+            let login =
+                review.get("user").and_then(|u| u.get("login")).and_then(Value::as_str).unwrap_or_default().to_owned();
+            let state = text(review, "state");
+            if login.is_empty() || state == "COMMENTED" || state == "PENDING" {
+                continue;
+            }
+            // Reviews come oldest first: a later one replaces an earlier one.
+            match latest.iter_mut().find(|(l, _)| *l == login) {
+                Some(entry) => entry.1 = state,
+                None => latest.push((login, state)),
+            }
+        }
+        next = next_link(reply.link.as_deref());
+    }
+    Ok(latest.into_iter().filter(|(_, state)| state == "APPROVED").map(|(login, _)| login).collect())
+}

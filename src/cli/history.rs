@@ -1,0 +1,415 @@
+//! `pactum approvals`, `pactum policy`, `pactum log` and `pactum audit`: the main branch's
+//! history as the approval record.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, ValueEnum};
+use pactum::contract::{Contract, FrontMatterRule, decode};
+use pactum::diff::{self, DiffOptions};
+use pactum::history::Git;
+use pactum::history::ledger::{self, Scope};
+use pactum::history::policy::{Change, Verdict};
+use pactum::remind::tracker::http::Limits;
+use pactum::repo::Repo;
+
+use super::{GlobalArgs, Outcome, emit, emit_raw};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+/// Where approvals come from besides the commit trailers.
+#[derive(Debug, Args)]
+pub struct GithubArgs {
+    /// Also read approvals from the pull requests' reviews on GitHub (GITHUB_TOKEN)
+    #[arg(long)]
+    github: bool,
+    /// GitHub's API URL (default: GITHUB_API_URL, else the public service)
+    #[arg(long, value_name = "URL", requires = "github")]
+    api_url: Option<String>,
+    /// owner/repo on GitHub (default: GITHUB_REPOSITORY)
+    #[arg(long, value_name = "NAME", requires = "github")]
+    repository: Option<String>,
+}
+
+impl GithubArgs {
+    fn reviews(&self, numbers: impl IntoIterator<Item = u64>) -> Result<HashMap<u64, Vec<String>>> {
+        if !self.github {
+            return Ok(HashMap::new());
+        }
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let api = self
+            .api_url
+            .clone()
+            .or_else(|| env("GITHUB_API_URL"))
+            .unwrap_or_else(|| "https://api.github.com".to_owned());
+        let repository = self
+            .repository
+            .clone()
+            .or_else(|| env("GITHUB_REPOSITORY"))
+            .context("--github needs the repository: --repository owner/repo or GITHUB_REPOSITORY")?;
+        let token = env("GITHUB_TOKEN").context("--github needs a token in GITHUB_TOKEN")?;
+        let mut reviews = HashMap::new();
+        for number in numbers {
+            let approvers =
+                pactum::remind::tracker::github_approvers(&api, &repository, token.clone(), number, Limits::default())
+                    .with_context(|| format!("reading the reviews of pull request #{number}"))?;
+            reviews.insert(number, approvers);
+        }
+        Ok(reviews)
+    }
+}
+
+fn open(global: &GlobalArgs) -> Result<(Repo, Git)> {
+    let repo = match &global.repo {
+        Some(dir) => Repo::open(dir)?,
+        None => Repo::discover(Path::new("."))?.context(
+            "not inside a contracts repository (no pactum.toml or Git repository here or above); use --repo DIR",
+        )?,
+    };
+    let git = Git::open(&repo.root)?;
+    Ok((repo, git))
+}
+
+fn diff_options(repo: &Repo) -> DiffOptions {
+    let mut options = DiffOptions::default();
+    if let Some(fields) = &repo.config.diff.material_fields {
+        options.material_fields.clone_from(fields);
+    }
+    if let Some(clauses) = &repo.config.diff.material_clauses {
+        options.material_clauses.clone_from(clauses);
+    }
+    options
+}
+
+fn scope(repo: &Repo, paths: &[PathBuf]) -> Result<Scope> {
+    if paths.is_empty() {
+        return Ok(Scope { folder: PathBuf::from(&repo.config.repository.contracts), paths: Vec::new() });
+    }
+    let mut shown = Vec::new();
+    for path in paths {
+        let relative = ledger::relative(&repo.root, path);
+        if relative.starts_with("..") || Path::new(&relative).is_absolute() {
+            bail!("{} is outside the repository at {}", path.display(), repo.root.display());
+        }
+        shown.push(relative);
+    }
+    // Paths may lie outside the contracts folder: compare the whole tree, keep the paths.
+    Ok(Scope { folder: PathBuf::new(), paths: shown })
+}
+
+fn output(
+    global: &GlobalArgs,
+    format: Format,
+    human: impl FnOnce() -> String,
+    json: impl FnOnce() -> String,
+) -> Result<()> {
+    match format {
+        Format::Human => emit(global, &human()),
+        Format::Json => emit_raw(&json()),
+    }
+}
+
+fn to_json(value: &impl serde::Serialize) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("serializes");
+    text.push('\n');
+    text
+}
+
+// ---- approvals ----
+
+#[derive(Debug, Args)]
+pub struct ApprovalsArgs {
+    /// Only these contracts (any tracked path, also a Markdown file without front matter)
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    #[command(flatten)]
+    github: GithubArgs,
+}
+
+pub fn approvals(global: &GlobalArgs, args: &ApprovalsArgs) -> Result<Outcome> {
+    let (repo, git) = open(global)?;
+    let (branch, tip) = ledger::main_tip(&git, &repo.config.repository.main_branch)?;
+    let started = std::time::Instant::now();
+    let mut entries = ledger::approvals(&git, tip, &scope(&repo, &args.paths)?, &diff_options(&repo))?;
+    let reviews = args
+        .github
+        .reviews(entries.iter().filter_map(|e| e.pull_request).collect::<std::collections::BTreeSet<_>>())?;
+    for entry in &mut entries {
+        if let Some(approvers) = entry.pull_request.and_then(|n| reviews.get(&n)) {
+            for approver in approvers {
+                if !entry.approvers.contains(approver) {
+                    entry.approvers.push(approver.clone());
+                }
+            }
+        }
+    }
+    global.log(format_args!("read the ledger of {branch} in {:.1?}", started.elapsed()));
+    output(
+        global,
+        args.format,
+        || {
+            let mut out = String::new();
+            for e in &entries {
+                let pr = e.pull_request.map_or_else(|| "-".to_owned(), |n| format!("#{n}"));
+                let status = match (&e.status_before, &e.status_after) {
+                    (a, b) if a == b => b.clone().unwrap_or_default(),
+                    (a, b) => format!("{} → {}", a.as_deref().unwrap_or("(new)"), b.as_deref().unwrap_or("(removed)")),
+                };
+                let landing = serde_json::to_value(e.landing)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                let approvers = if e.approvers.is_empty() {
+                    String::new()
+                } else {
+                    format!("  approved by {}", e.approvers.join(", "))
+                };
+                out.push_str(&format!(
+                    "{}  {}  {landing:<6} {pr:<6} {}  {} ({})  {status}  {} clause(s){approvers}\n",
+                    &e.merged_at[..10.min(e.merged_at.len())],
+                    &e.commit[..10],
+                    e.merged_by,
+                    e.contract.as_deref().unwrap_or("-"),
+                    e.path,
+                    e.clauses_changed.len()
+                ));
+            }
+            out.push_str(&format!(
+                "{} ledger entr{} on {branch}\n",
+                entries.len(),
+                if entries.len() == 1 { "y" } else { "ies" }
+            ));
+            out
+        },
+        || to_json(&serde_json::json!({ "version": 1, "branch": branch, "entries": entries })),
+    )?;
+    Ok(Outcome::Clean)
+}
+
+// ---- policy ----
+
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    /// The base of the change (default: the merge base of the main branch and --head)
+    #[arg(long, value_name = "REV")]
+    base: Option<String>,
+    /// The head of the change
+    #[arg(long, value_name = "REV", default_value = "HEAD")]
+    head: String,
+    /// Someone who approved the change (repeatable)
+    #[arg(long = "approver", value_name = "NAME")]
+    approvers: Vec<String>,
+    /// The pull request whose reviews count, with --github (default: from GITHUB_REF)
+    #[arg(long, value_name = "N")]
+    pr: Option<u64>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    #[command(flatten)]
+    github: GithubArgs,
+}
+
+fn read(path: &str, bytes: Vec<u8>) -> Option<Contract> {
+    decode(path, bytes).ok().map(|(text, _)| Contract::read(path, text, FrontMatterRule::Optional, &mut Vec::new()))
+}
+
+/// The pull request number GitHub Actions gives a `pull_request` run: `refs/pull/N/merge`.
+fn pr_from_environment() -> Option<u64> {
+    let reference = std::env::var("GITHUB_REF").ok()?;
+    reference.strip_prefix("refs/pull/")?.split('/').next()?.parse().ok()
+}
+
+pub fn policy(global: &GlobalArgs, args: &PolicyArgs) -> Result<Outcome> {
+    let (repo, git) = open(global)?;
+    let policies = repo.config.policy_set();
+    let base = match &args.base {
+        Some(base) => base.clone(),
+        None => {
+            let (main, _) = ledger::main_tip(&git, &repo.config.repository.main_branch)?;
+            git.merge_base(&main, &args.head)?.to_string()
+        }
+    };
+    let folder = PathBuf::from(&repo.config.repository.contracts);
+    let side = |revision: &str| -> Result<Vec<Contract>> {
+        Ok(git
+            .files_at(git.commit(revision)?, &folder)?
+            .into_iter()
+            .filter_map(|(path, bytes)| read(&path, bytes))
+            .collect())
+    };
+    let (old, new) = (side(&base)?, side(&args.head)?);
+    let mut approvers = args.approvers.clone();
+    if args.github.github {
+        let number = args
+            .pr
+            .or_else(pr_from_environment)
+            .context("--github needs the pull request: --pr N (GITHUB_REF gives it in a pull_request workflow)")?;
+        approvers.extend(args.github.reviews([number])?.remove(&number).unwrap_or_default());
+    }
+    let key = |c: &Contract| c.meta.id.clone().unwrap_or_else(|| c.path.clone());
+    let mut pairs: BTreeMap<String, (Option<&Contract>, Option<&Contract>)> = BTreeMap::new();
+    for c in &old {
+        pairs.entry(key(c)).or_default().0 = Some(c);
+    }
+    for c in &new {
+        pairs.entry(key(c)).or_default().1 = Some(c);
+    }
+    let options = diff_options(&repo);
+    let mut verdicts: Vec<(String, String, Verdict)> = Vec::new();
+    let mut changed = 0;
+    for (id, (before, after)) in &pairs {
+        if let (Some(b), Some(a)) = (before, after) {
+            if b.text == a.text && b.path == a.path {
+                continue;
+            }
+        }
+        changed += 1;
+        let diff = diff::diff(*before, *after, &options);
+        let either = after.or(*before).expect("one side");
+        let status = |c: &Option<&Contract>| c.and_then(|c| c.meta.status).map(|s| s.as_str().to_owned());
+        let change = Change {
+            id: id.clone(),
+            contract: either,
+            status_before: status(before),
+            status_after: status(after),
+            diff: &diff,
+        };
+        for verdict in policies.evaluate(&change, &approvers) {
+            verdicts.push((id.clone(), either.path.clone(), verdict));
+        }
+    }
+    let unmet = verdicts.iter().filter(|(_, _, v)| !v.met).count();
+    let head = args.head.clone();
+    output(
+        global,
+        args.format,
+        || {
+            let mut out = String::new();
+            if verdicts.is_empty() {
+                out.push_str(&format!("{changed} contract(s) changed; no policy applies\n"));
+            }
+            for (id, path, v) in &verdicts {
+                let mark = if v.met { "✓" } else { "✗" };
+                let by = if v.approved_by.is_empty() { "nobody yet".to_owned() } else { v.approved_by.join(", ") };
+                out.push_str(&format!(
+                    "{mark} {id} ({path}): \"{}\" needs {} approval(s) from {}: approved by {by}\n",
+                    v.policy,
+                    v.required,
+                    v.eligible.join(", ")
+                ));
+            }
+            out.push_str(&format!("{} requirement(s), {unmet} unmet\n", verdicts.len()));
+            out
+        },
+        || {
+            let list: Vec<_> = verdicts
+                .iter()
+                .map(|(id, path, v)| serde_json::json!({ "contract": id, "path": path, "verdict": v }))
+                .collect();
+            to_json(
+                &serde_json::json!({ "version": 1, "base": base, "head": head, "approvers": approvers, "verdicts": list, "met": unmet == 0 }),
+            )
+        },
+    )?;
+    Ok(if unmet > 0 { Outcome::Findings } else { Outcome::Clean })
+}
+
+// ---- log ----
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// The contract: its id or its path
+    #[arg(value_name = "CONTRACT")]
+    contract: String,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+pub fn log(global: &GlobalArgs, args: &LogArgs) -> Result<Outcome> {
+    let (repo, git) = open(global)?;
+    let (_, tip) = ledger::main_tip(&git, &repo.config.repository.main_branch)?;
+    let wanted = if Path::new(&args.contract).exists() {
+        ledger::relative(&repo.root, Path::new(&args.contract))
+    } else {
+        args.contract.clone()
+    };
+    let scope = Scope { folder: PathBuf::from(&repo.config.repository.contracts), paths: Vec::new() };
+    let log = ledger::log(&git, tip, &scope, &wanted, &diff_options(&repo))?;
+    if log.events.is_empty() {
+        bail!("no contract `{}` in the history of the main branch", args.contract);
+    }
+    output(
+        global,
+        args.format,
+        || {
+            let mut out =
+                format!("{}{}\n", log.contract, log.path.as_deref().map(|p| format!(" ({p})")).unwrap_or_default());
+            for e in &log.events {
+                let pr = e.pull_request.map(|n| format!(" #{n}")).unwrap_or_default();
+                let approvers = if e.approvers.is_empty() {
+                    String::new()
+                } else {
+                    format!(", approved by {}", e.approvers.join(", "))
+                };
+                out.push_str(&format!(
+                    "  {}  {}  {}{pr} by {}{approvers}\n",
+                    &e.date[..10.min(e.date.len())],
+                    e.detail,
+                    &e.commit[..10],
+                    e.merged_by
+                ));
+            }
+            if let Some(days) = log.cycle_time_days {
+                out.push_str(&format!("cycle time: {days} day(s) from first draft to executed\n"));
+            }
+            out
+        },
+        || to_json(&log),
+    )?;
+    Ok(Outcome::Clean)
+}
+
+// ---- audit ----
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    #[command(flatten)]
+    github: GithubArgs,
+}
+
+pub fn audit(global: &GlobalArgs, args: &AuditArgs) -> Result<Outcome> {
+    let (repo, git) = open(global)?;
+    let (branch, tip) = ledger::main_tip(&git, &repo.config.repository.main_branch)?;
+    let scope = Scope { folder: PathBuf::from(&repo.config.repository.contracts), paths: Vec::new() };
+    let options = diff_options(&repo);
+    let reviews = if args.github.github {
+        let numbers: std::collections::BTreeSet<u64> =
+            ledger::approvals(&git, tip, &scope, &options)?.iter().filter_map(|e| e.pull_request).collect();
+        args.github.reviews(numbers)?
+    } else {
+        HashMap::new()
+    };
+    let findings = ledger::audit(&git, tip, &scope, &options, &reviews)?;
+    output(
+        global,
+        args.format,
+        || {
+            let mut out = String::new();
+            for f in &findings {
+                out.push_str(&format!("{}: {}\n", f.kind, f.message));
+            }
+            out.push_str(&format!("audited {branch}: {} finding(s)\n", findings.len()));
+            out
+        },
+        || to_json(&serde_json::json!({ "version": 1, "branch": branch, "findings": findings })),
+    )?;
+    Ok(if findings.is_empty() { Outcome::Clean } else { Outcome::Findings })
+}

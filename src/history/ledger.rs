@@ -1,0 +1,643 @@
+//! The approval ledger: the main branch's first-parent history, read as a record of who
+//! approved what.
+//!
+//! Every first-parent commit of the main branch is one landing: a merge commit (GitHub's
+//! "Merge pull request #N from …", GitLab's "See merge request group/project!N", Gitea's and
+//! Forgejo's "Reviewed-on: …/pulls/N"), a squash merge ("… (#N)"), a rebase merge (GitHub
+//! as committer, no merge commit), or a direct push. Each landing that changed a contract is
+//! one entry per contract. Approvers come from `Approved-by:` and `Reviewed-by:` trailers.
+//!
+//! GitHub's web merges are *committed* by GitHub; the person who pressed the button is the
+//! merge commit's *author*, so that is `merged_by`.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset};
+use git2::Oid;
+use serde::Serialize;
+
+use super::policy::{Change, Policies, Verdict};
+use super::{CommitInfo, FileChange, Git, HistoryError};
+use crate::contract::{Contract, FrontMatterRule, decode};
+use crate::diff::{self, ContractDiff, DiffOptions};
+
+/// How a change reached the main branch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Landing {
+    Merge,
+    Squash,
+    Rebase,
+    Direct,
+}
+
+/// What a commit's message and people say about how it landed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Landed {
+    pub landing: Landing,
+    /// `github`, `gitlab` or `gitea`, when the message says.
+    pub platform: Option<&'static str>,
+    pub pull_request: Option<u64>,
+    pub approvers: Vec<String>,
+    pub merged_by: String,
+}
+
+fn number_after(text: &str, marker: &str) -> Option<u64> {
+    let at = text.find(marker)? + marker.len();
+    let digits: String = text[at..].chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// The trailers of a message: `Key: value` lines of its last paragraph.
+fn trailers(message: &str) -> Vec<(String, String)> {
+    let last = message.trim_end().rsplit("\n\n").next().unwrap_or("");
+    last.lines()
+        .filter_map(|line| {
+            let (key, value) = line.split_once(": ")?;
+            (!key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+                .then(|| (key.to_ascii_lowercase(), value.trim().to_owned()))
+        })
+        .collect()
+}
+
+const GITHUB_COMMITTER: &str = "noreply@github.com";
+
+/// Read how a commit landed.
+#[must_use]
+pub fn landed(commit: &CommitInfo) -> Landed {
+    let subject = commit.message.lines().next().unwrap_or("").trim();
+    let trailers = trailers(&commit.message);
+    let reviewed_on = trailers
+        .iter()
+        .find(|(k, _)| k == "reviewed-on")
+        .and_then(|(_, v)| number_after(v, "/pulls/").or_else(|| number_after(v, "/pull/")));
+    let gitlab = number_after(&commit.message, "See merge request ").map(|_| {
+        let at = commit.message.find("See merge request ").unwrap_or(0);
+        let rest = &commit.message[at..];
+        rest.find('!')
+            .and_then(|bang| rest[bang + 1..].chars().take_while(char::is_ascii_digit).collect::<String>().parse().ok())
+    });
+    let gitlab = gitlab.flatten().or_else(|| {
+        let at = commit.message.find("See merge request ")?;
+        let rest = &commit.message[at..];
+        let bang = rest.find('!')?;
+        rest[bang + 1..].chars().take_while(char::is_ascii_digit).collect::<String>().parse().ok()
+    });
+    let squash_number = subject
+        .strip_suffix(')')
+        .and_then(|s| s.rfind("(#").map(|at| &s[at + 2..]))
+        .and_then(|n| n.parse::<u64>().ok());
+    let merge = commit.parents.len() >= 2;
+    let (landing, platform, pull_request) = if merge {
+        if let Some(n) = number_after(subject, "Merge pull request #") {
+            (Landing::Merge, Some("github"), Some(n))
+        } else if let Some(n) = gitlab {
+            (Landing::Merge, Some("gitlab"), Some(n))
+        } else if let Some(n) =
+            reviewed_on.or_else(|| number_after(subject, "(#").filter(|_| subject.starts_with("Merge pull request '")))
+        {
+            (Landing::Merge, Some("gitea"), Some(n))
+        } else {
+            (Landing::Merge, None, None)
+        }
+    } else if let Some(n) = gitlab {
+        (Landing::Squash, Some("gitlab"), Some(n))
+    } else if let Some(n) = reviewed_on {
+        (Landing::Squash, Some("gitea"), Some(n))
+    } else if let Some(n) = squash_number {
+        (Landing::Squash, Some("github"), Some(n))
+    } else if commit.committer.email == GITHUB_COMMITTER && commit.author.email != GITHUB_COMMITTER {
+        (Landing::Rebase, Some("github"), None)
+    } else {
+        (Landing::Direct, None, None)
+    };
+    let approvers =
+        trailers.iter().filter(|(k, _)| k == "approved-by" || k == "reviewed-by").map(|(_, v)| v.clone()).collect();
+    // GitHub commits web merges as itself: the author pressed the button.
+    let person = if commit.committer.email == GITHUB_COMMITTER { &commit.author } else { &commit.committer };
+    let merged_by = if landing == Landing::Merge { &commit.author } else { person };
+    Landed {
+        landing,
+        platform,
+        pull_request,
+        approvers,
+        merged_by: format!("{} <{}>", merged_by.name, merged_by.email),
+    }
+}
+
+/// One entry of the ledger: a landing that changed a contract.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    pub contract: Option<String>,
+    pub path: String,
+    pub commit: String,
+    pub merged_at: String,
+    pub merged_by: String,
+    pub pull_request: Option<u64>,
+    pub approvers: Vec<String>,
+    pub status_before: Option<String>,
+    pub status_after: Option<String>,
+    /// The clauses the landing changed (their numbers after it, or before for removed ones).
+    pub clauses_changed: Vec<String>,
+    pub landing: Landing,
+    pub platform: Option<&'static str>,
+    pub subject: String,
+    #[serde(skip)]
+    pub diff: Option<ContractDiff>,
+}
+
+fn time(commit: &CommitInfo) -> String {
+    let offset = FixedOffset::east_opt(commit.offset_minutes * 60)
+        .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"));
+    DateTime::from_timestamp(commit.time, 0).map(|t| t.with_timezone(&offset).to_rfc3339()).unwrap_or_default()
+}
+
+/// Reads contracts from blobs once each, however many commits share them.
+pub struct Reader<'a> {
+    git: &'a Git,
+    cache: HashMap<Oid, Option<Contract>>,
+}
+
+impl<'a> Reader<'a> {
+    #[must_use]
+    pub fn new(git: &'a Git) -> Self {
+        Self { git, cache: HashMap::new() }
+    }
+
+    /// The contract in a blob; `None` when it is not text.
+    ///
+    /// # Errors
+    /// When the blob cannot be read.
+    pub fn contract(&mut self, path: &str, id: Oid) -> Result<Option<&Contract>, HistoryError> {
+        if !self.cache.contains_key(&id) {
+            let bytes = self.git.blob(id)?;
+            let contract = decode(path, bytes)
+                .ok()
+                .map(|(text, _)| Contract::read(path, text, FrontMatterRule::Optional, &mut Vec::new()));
+            self.cache.insert(id, contract);
+        }
+        Ok(self.cache.get(&id).and_then(Option::as_ref))
+    }
+}
+
+/// One contract's change in one commit, with both versions read.
+pub struct ContractStep<'a> {
+    pub old: Option<&'a Contract>,
+    pub new: Option<&'a Contract>,
+}
+
+/// Pair a commit's file changes into contract changes: a removed and an added file with the
+/// same id are one contract that moved.
+fn pair_changes(
+    changes: Vec<FileChange>,
+    reader: &mut Reader<'_>,
+) -> Result<Vec<(Option<(String, Oid)>, Option<(String, Oid)>)>, HistoryError> {
+    let mut removed: Vec<(String, Oid, Option<String>)> = Vec::new();
+    let mut added: Vec<(String, Oid, Option<String>)> = Vec::new();
+    let mut paired = Vec::new();
+    for change in changes {
+        match (change.old, change.new) {
+            (Some(old), Some(new)) => paired.push((Some(old), Some(new))),
+            (Some((path, id)), None) => {
+                let key = reader.contract(&path, id)?.and_then(|c| c.meta.id.clone());
+                removed.push((path, id, key));
+            }
+            (None, Some((path, id))) => {
+                let key = reader.contract(&path, id)?.and_then(|c| c.meta.id.clone());
+                added.push((path, id, key));
+            }
+            (None, None) => {}
+        }
+    }
+    for (path, id, key) in added {
+        let twin = key.as_ref().and_then(|key| removed.iter().position(|(_, _, k)| k.as_ref() == Some(key)));
+        match twin {
+            Some(at) => {
+                let (old_path, old_id, _) = removed.remove(at);
+                paired.push((Some((old_path, old_id)), Some((path, id))));
+            }
+            None => paired.push((None, Some((path, id)))),
+        }
+    }
+    paired.extend(removed.into_iter().map(|(path, id, _)| (Some((path, id)), None)));
+    Ok(paired)
+}
+
+/// Which files to follow: the contracts folder, or the paths given.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub folder: std::path::PathBuf,
+    /// Paths (relative to the contracts repository) to keep; all when empty.
+    pub paths: Vec<String>,
+}
+
+impl Scope {
+    fn keeps(&self, path: &str) -> bool {
+        self.paths.is_empty()
+            || self.paths.iter().any(|p| path == p || path.starts_with(&format!("{}/", p.trim_end_matches('/'))))
+    }
+}
+
+/// Walk the ledger: for each first-parent commit from `tip` (oldest first), each contract it
+/// changed, with both versions. `visit` returns an error to stop.
+///
+/// # Errors
+/// When Git cannot be read.
+pub fn walk(
+    git: &Git,
+    tip: Oid,
+    scope: &Scope,
+    mut visit: impl FnMut(&CommitInfo, &[(Option<&Contract>, Option<&Contract>)]) -> Result<(), HistoryError>,
+) -> Result<(), HistoryError> {
+    let mut history = git.first_parent_history(tip)?;
+    history.reverse();
+    let mut reader = Reader::new(git);
+    for commit in &history {
+        let changes: Vec<FileChange> = git
+            .contract_changes(commit, &scope.folder)?
+            .into_iter()
+            .filter(|c| c.old.iter().chain(c.new.iter()).any(|(path, _)| scope.keeps(path)))
+            .collect();
+        if changes.is_empty() {
+            continue;
+        }
+        let pairs = pair_changes(changes, &mut reader)?;
+        // Read every version first, then borrow them together.
+        for (old, new) in &pairs {
+            for (path, id) in old.iter().chain(new.iter()) {
+                reader.contract(path, *id)?;
+            }
+        }
+        let steps: Vec<(Option<&Contract>, Option<&Contract>)> = pairs
+            .iter()
+            .map(|(old, new)| {
+                let get = |side: &Option<(String, Oid)>| {
+                    side.as_ref().and_then(|(_, id)| reader.cache.get(id).and_then(Option::as_ref))
+                };
+                (get(old), get(new))
+            })
+            .collect();
+        visit(commit, &steps)?;
+    }
+    Ok(())
+}
+
+fn status(contract: Option<&Contract>) -> Option<String> {
+    contract.and_then(|c| c.meta.status).map(|s| s.as_str().to_owned())
+}
+
+/// The ledger: one entry per landing and contract, oldest first.
+///
+/// # Errors
+/// When Git cannot be read.
+pub fn approvals(git: &Git, tip: Oid, scope: &Scope, options: &DiffOptions) -> Result<Vec<Entry>, HistoryError> {
+    let mut entries = Vec::new();
+    walk(git, tip, scope, |commit, steps| {
+        let landed = landed(commit);
+        for (old, new) in steps {
+            let diff = diff::diff(*old, *new, options);
+            let either = new.or(*old).expect("one side");
+            entries.push(Entry {
+                contract: either.meta.id.clone(),
+                path: either.path.clone(),
+                commit: commit.id.to_string(),
+                merged_at: time(commit),
+                merged_by: landed.merged_by.clone(),
+                pull_request: landed.pull_request,
+                approvers: landed.approvers.clone(),
+                status_before: status(*old),
+                status_after: status(*new),
+                clauses_changed: diff
+                    .clauses
+                    .iter()
+                    .filter_map(|c| c.new.as_ref().or(c.old.as_ref()).map(|r| r.number.clone()))
+                    .collect(),
+                landing: landed.landing,
+                platform: landed.platform,
+                subject: commit.message.lines().next().unwrap_or("").to_owned(),
+                diff: Some(diff),
+            });
+        }
+        Ok(())
+    })?;
+    Ok(entries)
+}
+
+/// A finding of the audit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// `direct-push`, `policy-unmet` or `executed-changed`.
+    pub kind: &'static str,
+    pub commit: String,
+    pub contract: Option<String>,
+    pub path: String,
+    pub message: String,
+}
+
+/// The policies in force at a commit: its own `pactum.toml`.
+fn policies_at(git: &Git, commit: Oid) -> Policies {
+    git.file_at(commit, "pactum.toml")
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| crate::repo::Config::parse(&text).ok())
+        .map(|config| config.policy_set())
+        .unwrap_or_default()
+}
+
+fn body(contract: &Contract) -> &str {
+    contract.layout.as_ref().map_or(contract.text.as_str(), |l| &contract.text[l.body..]).trim()
+}
+
+/// Audit the main branch: direct pushes that touched contracts, merges that did not satisfy
+/// the policies in force at the time (as far as the recorded approvals show), and changes to
+/// the body of an executed contract other than through an amendment.
+///
+/// # Errors
+/// When Git cannot be read.
+pub fn audit(
+    git: &Git,
+    tip: Oid,
+    scope: &Scope,
+    options: &DiffOptions,
+    extra_approvers: &HashMap<u64, Vec<String>>,
+) -> Result<Vec<Finding>, HistoryError> {
+    let mut findings = Vec::new();
+    walk(git, tip, scope, |commit, steps| {
+        let landed = landed(commit);
+        let short = git.short(commit.id);
+        let policies = policies_at(git, commit.id);
+        let mut approvers = landed.approvers.clone();
+        if let Some(reviews) = landed.pull_request.and_then(|n| extra_approvers.get(&n)) {
+            approvers.extend(reviews.iter().cloned());
+        }
+        // Contracts this landing amends: their executed bodies may change with it.
+        let amended: Vec<&str> =
+            steps.iter().filter_map(|(_, new)| new.and_then(|n| n.meta.amends.as_deref())).collect();
+        for (old, new) in steps {
+            let either = new.or(*old).expect("one side");
+            let (id, path) = (either.meta.id.clone(), either.path.clone());
+            let finding = |kind, message: String| Finding {
+                kind,
+                commit: commit.id.to_string(),
+                contract: id.clone(),
+                path: path.clone(),
+                message,
+            };
+            if landed.landing == Landing::Direct {
+                findings.push(finding(
+                    "direct-push",
+                    format!(
+                        "{short} \"{}\" changed {path} by a direct push, without review",
+                        commit.message.lines().next().unwrap_or("")
+                    ),
+                ));
+            } else {
+                let diff = diff::diff(*old, *new, options);
+                let change = Change {
+                    id: id.clone().unwrap_or_else(|| path.clone()),
+                    contract: either,
+                    status_before: status(*old),
+                    status_after: status(*new),
+                    diff: &diff,
+                };
+                for verdict in policies.evaluate(&change, &approvers).into_iter().filter(|v| !v.met) {
+                    findings.push(finding("policy-unmet", unmet_message(&short, &landed, &verdict)));
+                }
+            }
+            if let (Some(before), Some(after)) = (old, new) {
+                let was_executed = before.meta.status == Some(crate::contract::Status::Executed);
+                let ends = matches!(
+                    after.meta.status,
+                    Some(crate::contract::Status::Terminated | crate::contract::Status::Superseded)
+                );
+                let through_amendment = id.as_deref().is_some_and(|id| amended.contains(&id));
+                if was_executed && !ends && !through_amendment && body(before) != body(after) {
+                    findings.push(finding(
+                        "executed-changed",
+                        format!("{short} changed the body of executed contract {path} without an amendment: executed text must stay as signed"),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    })?;
+    Ok(findings)
+}
+
+fn unmet_message(short: &str, landed: &Landed, verdict: &Verdict) -> String {
+    let pr = landed.pull_request.map(|n| format!(" (#{n})")).unwrap_or_default();
+    let given = if verdict.approved_by.is_empty() { "none".to_owned() } else { verdict.approved_by.join(", ") };
+    format!(
+        "{short}{pr}: policy \"{}\" needs {} approval(s) from {}; recorded: {given}",
+        verdict.policy,
+        verdict.required,
+        verdict.eligible.join(", ")
+    )
+}
+
+/// One event of a contract's life.
+#[derive(Debug, Clone, Serialize)]
+pub struct LogEvent {
+    pub commit: String,
+    pub date: String,
+    /// `created`, `revised`, `status`, `signed`, `amended`, `renamed`, `removed`.
+    pub kind: &'static str,
+    pub detail: String,
+    pub landing: Landing,
+    pub pull_request: Option<u64>,
+    pub merged_by: String,
+    pub approvers: Vec<String>,
+}
+
+/// A contract's lifecycle from Git.
+#[derive(Debug, Clone, Serialize)]
+pub struct Log {
+    pub version: u32,
+    pub contract: String,
+    pub path: Option<String>,
+    pub events: Vec<LogEvent>,
+    /// Days from the first commit to the landing that made it executed.
+    pub cycle_time_days: Option<i64>,
+}
+
+/// The life of contract `wanted` (an id or a path) on the main branch.
+///
+/// # Errors
+/// When Git cannot be read.
+pub fn log(git: &Git, tip: Oid, scope: &Scope, wanted: &str, options: &DiffOptions) -> Result<Log, HistoryError> {
+    let mut events = Vec::new();
+    let mut path = None;
+    let mut created: Option<i64> = None;
+    let mut executed: Option<i64> = None;
+    // Asked for by path, the contract is known by its id once found (amendments name the id).
+    let mut known_id: Option<String> = None;
+    walk(git, tip, scope, |commit, steps| {
+        let landed = landed(commit);
+        let event = |kind, detail: String| LogEvent {
+            commit: commit.id.to_string(),
+            date: time(commit),
+            kind,
+            detail,
+            landing: landed.landing,
+            pull_request: landed.pull_request,
+            merged_by: landed.merged_by.clone(),
+            approvers: landed.approvers.clone(),
+        };
+        for (old, new) in steps {
+            let matches =
+                |c: &Option<&Contract>| c.is_some_and(|c| c.meta.id.as_deref() == Some(wanted) || c.path == wanted);
+            if !matches(old) && !matches(new) {
+                let amends = |n: &&Contract| {
+                    n.meta.amends.as_deref().is_some_and(|a| a == wanted || known_id.as_deref() == Some(a))
+                };
+                if let Some(amendment) = new.filter(amends) {
+                    if old.is_none() {
+                        events.push(event(
+                            "amended",
+                            format!("amended by {} ({})", amendment.meta.id.as_deref().unwrap_or("?"), amendment.path),
+                        ));
+                    }
+                }
+                continue;
+            }
+            if known_id.is_none() {
+                known_id = new.or(*old).and_then(|c| c.meta.id.clone());
+            }
+            match (old, new) {
+                (None, Some(new)) => {
+                    path = Some(new.path.clone());
+                    created.get_or_insert(commit.time);
+                    events.push(event(
+                        "created",
+                        format!(
+                            "created at {} with status {}",
+                            new.path,
+                            status(Some(new)).unwrap_or_else(|| "(none)".to_owned())
+                        ),
+                    ));
+                }
+                (Some(old), None) => events.push(event("removed", format!("removed from {}", old.path))),
+                (Some(old), Some(new)) => {
+                    path = Some(new.path.clone());
+                    if old.path != new.path {
+                        events.push(event("renamed", format!("moved from {} to {}", old.path, new.path)));
+                    }
+                    let diff = diff::diff(Some(old), Some(new), options);
+                    if !diff.clauses.is_empty() {
+                        let clauses: Vec<String> = diff
+                            .clauses
+                            .iter()
+                            .map(|c| {
+                                format!(
+                                    "{} {}",
+                                    c.new.as_ref().or(c.old.as_ref()).map_or("?", |r| r.number.as_str()),
+                                    c.change.as_str()
+                                )
+                            })
+                            .collect();
+                        events.push(event(
+                            "revised",
+                            format!("{} clause change(s): {}", clauses.len(), clauses.join(", ")),
+                        ));
+                    }
+                    let (before, after) = (status(Some(old)), status(Some(new)));
+                    if before != after {
+                        events.push(event(
+                            "status",
+                            format!(
+                                "status {} → {}",
+                                before.as_deref().unwrap_or("(none)"),
+                                after.as_deref().unwrap_or("(none)")
+                            ),
+                        ));
+                        if after.as_deref() == Some("executed") {
+                            executed.get_or_insert(commit.time);
+                        }
+                    }
+                    let signed = new.meta.signatures.len().saturating_sub(old.meta.signatures.len());
+                    if signed > 0 {
+                        let names: Vec<&str> = new
+                            .meta
+                            .signatures
+                            .iter()
+                            .skip(old.meta.signatures.len())
+                            .map(|s| s.party.as_str())
+                            .collect();
+                        events.push(event("signed", format!("signed for {}", names.join(", "))));
+                    }
+                }
+                (None, None) => {}
+            }
+        }
+        Ok(())
+    })?;
+    let cycle_time_days = created.zip(executed).map(|(from, to)| (to - from) / 86_400);
+    Ok(Log { version: 1, contract: wanted.to_owned(), path, events, cycle_time_days })
+}
+
+/// The tip of the main branch, refusing shallow clones.
+///
+/// # Errors
+/// When the clone is shallow or there is no main branch.
+pub fn main_tip(git: &Git, configured: &str) -> Result<(String, Oid), HistoryError> {
+    git.require_full_history()?;
+    let name = git.main_branch(configured).ok_or_else(|| HistoryError::UnknownRevision(configured.to_owned()))?;
+    let tip = git.commit(&name)?;
+    Ok((name, tip))
+}
+
+/// Where `path` (relative to the current directory) is, relative to the contracts repository.
+#[must_use]
+pub fn relative(root: &Path, path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    crate::repo::shown_relative(root, &absolute)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::Person;
+
+    fn commit(message: &str, parents: usize, author: (&str, &str), committer: (&str, &str)) -> CommitInfo {
+        CommitInfo {
+            id: Oid::zero(),
+            parents: vec![Oid::zero(); parents],
+            message: message.to_owned(),
+            author: Person { name: author.0.into(), email: author.1.into() },
+            committer: Person { name: committer.0.into(), email: committer.1.into() },
+            time: 0,
+            offset_minutes: 0,
+        }
+    }
+
+    #[test]
+    fn every_way_of_landing() {
+        let alice = ("Alice", "alice@example.com");
+        let github = ("GitHub", GITHUB_COMMITTER);
+        let merge = landed(&commit("Merge pull request #12 from northwind/renewal\n\nRaise the cap", 2, alice, github));
+        assert_eq!((merge.landing, merge.platform, merge.pull_request), (Landing::Merge, Some("github"), Some(12)));
+        assert_eq!(merge.merged_by, "Alice <alice@example.com>");
+        let squash = landed(&commit("Raise the cap (#13)\n\n* edits", 1, alice, github));
+        assert_eq!((squash.landing, squash.pull_request), (Landing::Squash, Some(13)));
+        let rebase = landed(&commit("Raise the cap", 1, alice, github));
+        assert_eq!(rebase.landing, Landing::Rebase);
+        let gitlab = landed(&commit(
+            "Merge branch 'cap' into 'main'\n\nRaise the cap\n\nSee merge request legal/contracts!7\n\nApproved-by: Bea <bea@example.com>",
+            2,
+            alice,
+            alice,
+        ));
+        assert_eq!((gitlab.landing, gitlab.platform, gitlab.pull_request), (Landing::Merge, Some("gitlab"), Some(7)));
+        assert_eq!(gitlab.approvers, ["Bea <bea@example.com>"]);
+        let gitea = landed(&commit(
+            "Merge pull request 'Raise the cap' (#9) from cap into main\n\nReviewed-on: https://gitea.example/legal/contracts/pulls/9\nReviewed-by: carol <carol@example.com>",
+            2,
+            alice,
+            alice,
+        ));
+        assert_eq!((gitea.landing, gitea.platform, gitea.pull_request), (Landing::Merge, Some("gitea"), Some(9)));
+        assert_eq!(gitea.approvers, ["carol <carol@example.com>"]);
+        let direct = landed(&commit("Fix typo", 1, alice, alice));
+        assert_eq!(direct.landing, Landing::Direct);
+    }
+}

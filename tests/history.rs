@@ -1,0 +1,436 @@
+//! The approval ledger, policies, contract log and audit, on real Git repositories built by a
+//! script with pinned dates and every way of landing a change: GitHub merge commits (committed
+//! by GitHub), squash and rebase merges, GitLab and Gitea merges with trailers, direct pushes,
+//! an octopus merge, a merge of merges, a renamed file and an unrelated history.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use support::tracker::{Dialect, FakeTracker};
+
+struct Person(&'static str, &'static str);
+
+const ADMIN: Person = Person("Admin", "admin@example.com");
+const ALICE: Person = Person("Alice", "alice@example.com");
+const BEA: Person = Person("Bea", "bea@example.com");
+const CAROL: Person = Person("Carol", "carol@example.com");
+const DAN: Person = Person("Dan", "dan@example.com");
+const GITHUB: Person = Person("GitHub", "noreply@github.com");
+
+struct Script {
+    dir: tempfile::TempDir,
+    day: u32,
+}
+
+impl Script {
+    fn new() -> Self {
+        let script = Self { dir: tempfile::tempdir().unwrap(), day: 0 };
+        script.git(&ADMIN, &ADMIN, &["init", "-q", "-b", "main"]);
+        script
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Run git with pinned author and committer, one day later than the previous call.
+    fn git(&self, author: &Person, committer: &Person, args: &[&str]) -> Output {
+        let date = format!("2025-{:02}-{:02}T10:00:00Z", 1 + self.day / 28, 1 + self.day % 28);
+        let output = Command::new("git")
+            .args(["-c", "commit.gpgsign=false", "-c", "merge.ff=false"])
+            .args(args)
+            .current_dir(self.root())
+            .env("GIT_AUTHOR_NAME", author.0)
+            .env("GIT_AUTHOR_EMAIL", author.1)
+            .env("GIT_COMMITTER_NAME", committer.0)
+            .env("GIT_COMMITTER_EMAIL", committer.1)
+            .env("GIT_AUTHOR_DATE", &date)
+            .env("GIT_COMMITTER_DATE", &date)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        output
+    }
+
+    fn tick(&mut self) {
+        self.day += 1;
+    }
+
+    fn write(&self, path: &str, text: &str) {
+        let path = self.root().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn commit(&mut self, author: &Person, committer: &Person, message: &str) {
+        self.tick();
+        self.git(author, committer, &["add", "-A"]);
+        self.git(author, committer, &["commit", "-q", "-m", message]);
+    }
+
+    fn merge(&mut self, author: &Person, committer: &Person, branches: &[&str], message: &str) {
+        self.tick();
+        let mut args = vec!["merge", "-q", "--no-ff", "-m", message];
+        args.extend_from_slice(branches);
+        self.git(author, committer, &args);
+    }
+
+    fn checkout(&self, args: &[&str]) {
+        let mut all = vec!["checkout", "-q"];
+        all.extend_from_slice(args);
+        self.git(&ADMIN, &ADMIN, &all);
+    }
+}
+
+const CONFIG: &str = r#"[groups]
+legal = ["@alice", "@bea"]
+finance = ["@carol"]
+
+[[policies]]
+name = "Legal approves executions"
+transition = "* -> executed"
+require = { groups = ["legal"], count = 1 }
+
+[[policies]]
+name = "Large deals need finance"
+types = ["msa"]
+when = ["value.amount > 100000"]
+changed = ["field:/value/*"]
+require = { groups = ["finance"], count = 1 }
+"#;
+
+fn msa(status: &str, amount: u32, fees: &str, signatures: bool) -> String {
+    let signed = if signatures {
+        "\n[[signatures]]\nparty = \"Acme Inc.\"\nname = \"Jane Doe\"\ntitle = \"CEO\"\ndate = 2025-03-01\n\n[[signatures]]\nparty = \"Northwind AS\"\nname = \"Ola\"\ntitle = \"MD\"\ndate = 2025-03-01\n"
+    } else {
+        ""
+    };
+    format!(
+        "+++\nid = \"acme-msa\"\ntitle = \"MSA\"\ntype = \"msa\"\nstatus = \"{status}\"\nowner = \"@alice\"\neffective_date = 2025-01-01\ngoverning_law = \"NO\"\n\n[[parties]]\nname = \"Acme Inc.\"\nrole = \"customer\"\n\n[[parties]]\nname = \"Northwind AS\"\nrole = \"provider\"\n\n[value]\namount = {amount}\ncurrency = \"EUR\"\n{signed}+++\n\n# MSA\n\n## 1. Services\n\n1.1 Provider provides the services.\n\n## 2. Fees\n\n2.1 {fees}\n\n## 3. Term\n\n3.1 One year.\n"
+    )
+}
+
+fn amendment() -> String {
+    "+++\nid = \"acme-msa-amendment-1\"\ntitle = \"Amendment 1\"\ntype = \"amendment\"\nstatus = \"executed\"\nowner = \"@alice\"\namends = \"acme-msa\"\neffective_date = 2025-06-01\n\n[[parties]]\nname = \"Acme Inc.\"\nrole = \"customer\"\n\n[[parties]]\nname = \"Northwind AS\"\nrole = \"provider\"\n+++\n\n1. **Fees**. Clause 2.1 of the MSA is replaced.\n".to_owned()
+}
+
+/// The scripted history of `main`, oldest first (with the landing each commit should be read as).
+fn history() -> Script {
+    let mut s = Script::new();
+    // 1. direct push: the repository and a draft MSA.
+    s.write("pactum.toml", CONFIG);
+    s.write("contracts/acme-msa.md", &msa("draft", 90_000, "Customer pays monthly.", false));
+    s.write("README.md", "contracts\n");
+    s.commit(&ADMIN, &ADMIN, "Set up the contracts repository");
+    // 2. GitHub merge commit: authored by the person who merged, committed by GitHub.
+    s.checkout(&["-b", "review"]);
+    s.write("contracts/acme-msa.md", &msa("review", 90_000, "Customer pays monthly in advance.", false));
+    s.commit(&BEA, &BEA, "Fees in advance");
+    s.checkout(&["main"]);
+    s.merge(&BEA, &GITHUB, &["review"], "Merge pull request #1 from northwind/review\n\nFees in advance");
+    // 3. GitHub squash merge raising the value: authored by Carol, committed by GitHub. No
+    //    recorded approval, so the finance policy is unmet (unless reviews say otherwise).
+    s.write("contracts/acme-msa.md", &msa("review", 150_000, "Customer pays monthly in advance.", false));
+    s.commit(&CAROL, &GITHUB, "Raise the value (#2)\n\n* Raise the value");
+    // 4. GitLab merge: executed and signed, approved by Alice (legal).
+    s.checkout(&["-b", "sign"]);
+    s.write("contracts/acme-msa.md", &msa("executed", 150_000, "Customer pays monthly in advance.", true));
+    s.commit(&ALICE, &ALICE, "Executed");
+    s.checkout(&["main"]);
+    s.merge(&ALICE, &ALICE, &["sign"], "Merge branch 'sign' into 'main'\n\nExecuted\n\nSee merge request legal/contracts!3\n\nApproved-by: Alice <alice@example.com>");
+    // 5. Gitea merge: an amendment that changes the executed MSA's fees with it.
+    s.checkout(&["-b", "amend"]);
+    s.write("contracts/acme-msa-amendment-1.md", &amendment());
+    s.write("contracts/acme-msa.md", &msa("executed", 150_000, "Customer pays quarterly in advance.", true));
+    s.commit(&BEA, &BEA, "Amendment 1");
+    s.checkout(&["main"]);
+    s.merge(&BEA, &BEA, &["amend"], "Merge pull request 'Amendment 1' (#4) from amend into main\n\nReviewed-on: https://gitea.example/legal/contracts/pulls/4\nReviewed-by: carol <carol@example.com>");
+    // 6. GitHub rebase merge: Dan's commit, committed by GitHub, no merge commit.
+    s.write(
+        "contracts/globex-nda.md",
+        &msa("draft", 1_000, "No fees.", false)
+            .replace("acme-msa", "globex-nda")
+            .replace("type = \"msa\"", "type = \"nda\""),
+    );
+    s.commit(&DAN, &GITHUB, "Draft the Globex NDA");
+    // 7. A merge of merges: branch `outer` merges `inner` before landing; and a rename.
+    s.checkout(&["-b", "inner"]);
+    s.write(
+        "contracts/globex-nda.md",
+        &msa("review", 1_000, "No fees at all.", false)
+            .replace("acme-msa", "globex-nda")
+            .replace("type = \"msa\"", "type = \"nda\""),
+    );
+    s.commit(&DAN, &DAN, "Globex review");
+    s.checkout(&["main"]);
+    s.checkout(&["-b", "outer"]);
+    s.merge(&DAN, &DAN, &["inner"], "Merge inner into outer");
+    std::fs::create_dir_all(s.root().join("contracts/globex")).unwrap();
+    s.git(&DAN, &DAN, &["mv", "contracts/globex-nda.md", "contracts/globex/nda.md"]);
+    s.commit(&DAN, &DAN, "Move Globex into its folder");
+    s.checkout(&["main"]);
+    s.merge(&BEA, &GITHUB, &["outer"], "Merge pull request #5 from northwind/outer");
+    // 8. An octopus merge of two branches, each adding a contract.
+    for name in ["initech", "hooli"] {
+        s.checkout(&["-b", name]);
+        s.write(
+            &format!("contracts/{name}.md"),
+            &msa("draft", 500, "Free.", false)
+                .replace("acme-msa", &format!("{name}-nda"))
+                .replace("type = \"msa\"", "type = \"nda\""),
+        );
+        s.commit(&DAN, &DAN, &format!("Add {name}"));
+        s.checkout(&["main"]);
+    }
+    s.merge(&ALICE, &GITHUB, &["initech", "hooli"], "Merge pull request #6 from northwind/octopus");
+    // 9. An unrelated history merged in.
+    s.checkout(&["--orphan", "imported"]);
+    s.git(&ADMIN, &ADMIN, &["rm", "-rq", "--cached", "."]);
+    for entry in std::fs::read_dir(s.root()).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_name() != ".git" {
+            if entry.path().is_dir() {
+                std::fs::remove_dir_all(entry.path()).unwrap()
+            } else {
+                std::fs::remove_file(entry.path()).unwrap()
+            }
+        }
+    }
+    s.write(
+        "contracts/legacy/umbrella.md",
+        &msa("executed", 100, "Legacy.", true)
+            .replace("acme-msa", "umbrella-nda")
+            .replace("type = \"msa\"", "type = \"nda\""),
+    );
+    s.commit(&ADMIN, &ADMIN, "Legacy contracts");
+    s.checkout(&["main"]);
+    s.tick();
+    s.git(
+        &ALICE,
+        &GITHUB,
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "--allow-unrelated-histories",
+            "-m",
+            "Merge pull request #7 from northwind/imported",
+            "imported",
+        ],
+    );
+    // 10. A direct push that edits the executed MSA's body: flagged twice by the audit.
+    s.write("contracts/acme-msa.md", &msa("executed", 150_000, "Customer pays yearly in advance.", true));
+    s.commit(&DAN, &DAN, "Quick fix");
+    s
+}
+
+fn pactum(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pactum"));
+    command.args(args).current_dir(root).env("NO_COLOR", "1").env_remove("GITHUB_TOKEN").env_remove("GITHUB_REF");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command.output().unwrap()
+}
+
+fn text(output: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
+
+fn json(root: &Path, args: &[&str], env: &[(&str, &str)]) -> serde_json::Value {
+    let output = pactum(root, args, env);
+    assert!(matches!(output.status.code(), Some(0 | 1)), "{}", text(&output));
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&output)))
+}
+
+#[test]
+fn the_ledger_reads_every_way_of_landing() {
+    let s = history();
+    let report = json(s.root(), &["approvals", "--format", "json"], &[]);
+    let entries = report["entries"].as_array().unwrap();
+    let row = |e: &serde_json::Value| {
+        (
+            e["landing"].as_str().unwrap().to_owned(),
+            e["pull_request"].as_u64(),
+            e["contract"].as_str().unwrap_or("-").to_owned(),
+            format!(
+                "{} → {}",
+                e["status_before"].as_str().unwrap_or("none"),
+                e["status_after"].as_str().unwrap_or("none")
+            ),
+        )
+    };
+    let rows: Vec<_> = entries.iter().map(row).collect();
+    let expected = [
+        ("direct", None, "acme-msa", "none → draft"),
+        ("merge", Some(1), "acme-msa", "draft → review"),
+        ("squash", Some(2), "acme-msa", "review → review"),
+        ("merge", Some(3), "acme-msa", "review → executed"),
+        ("merge", Some(4), "acme-msa", "executed → executed"),
+        ("merge", Some(4), "acme-msa-amendment-1", "none → executed"),
+        ("rebase", None, "globex-nda", "none → draft"),
+        ("merge", Some(5), "globex-nda", "draft → review"),
+        ("merge", Some(6), "hooli-nda", "none → draft"),
+        ("merge", Some(6), "initech-nda", "none → draft"),
+        ("merge", Some(7), "umbrella-nda", "none → executed"),
+        ("direct", None, "acme-msa", "executed → executed"),
+    ];
+    let expected: Vec<_> =
+        expected.iter().map(|(l, p, c, s)| ((*l).to_owned(), *p, (*c).to_owned(), (*s).to_owned())).collect();
+    assert_eq!(rows, expected);
+    // GitHub commits its web merges; the merge commit's author is who pressed the button.
+    assert_eq!(entries[1]["merged_by"], "Bea <bea@example.com>");
+    assert_eq!(entries[3]["approvers"], serde_json::json!(["Alice <alice@example.com>"]));
+    assert_eq!(entries[4]["approvers"], serde_json::json!(["carol <carol@example.com>"]));
+    assert_eq!(entries[1]["clauses_changed"], serde_json::json!(["2.1"]));
+    assert_eq!(entries[7]["path"], "contracts/globex/nda.md", "the rename is one contract, followed by id");
+    assert_eq!(entries[0]["merged_at"], "2025-01-02T10:00:00+00:00");
+    assert_eq!(entries[1]["commit"].as_str().unwrap().len(), 40);
+    // One path only; and a Markdown file without front matter is followed too.
+    let acme = json(s.root(), &["approvals", "contracts/acme-msa.md", "--format", "json"], &[]);
+    assert_eq!(acme["entries"].as_array().unwrap().len(), 6);
+    let readme = json(s.root(), &["approvals", "README.md", "--format", "json"], &[]);
+    assert_eq!(readme["entries"].as_array().unwrap().len(), 1);
+    assert_eq!(readme["entries"][0]["status_after"], serde_json::Value::Null);
+    // Detached HEAD: the ledger is the main branch's, whatever is checked out.
+    s.checkout(&["--detach", "HEAD~3"]);
+    let detached = json(s.root(), &["approvals", "--format", "json"], &[]);
+    assert_eq!(detached["entries"].as_array().unwrap().len(), 12);
+}
+
+#[test]
+fn the_audit_flags_direct_pushes_unmet_policies_and_edited_executed_contracts() {
+    let s = history();
+    let output = pactum(s.root(), &["audit", "--format", "json"], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let findings: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["kind"].as_str().unwrap().to_owned(), f["message"].as_str().unwrap().to_owned()))
+        .collect();
+    let kinds: Vec<&str> = findings.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["direct-push", "policy-unmet", "policy-unmet", "policy-unmet", "direct-push", "executed-changed"],
+        "{findings:#?}"
+    );
+    assert!(
+        findings[1].1.contains("(#2)")
+            && findings[1].1.contains("Large deals need finance")
+            && findings[1].1.contains("carol"),
+        "{}",
+        findings[1].1
+    );
+    // The amendment (#4) and the imported contract (#7) were executed without a legal approver
+    // on record (Carol reviewed #4, but she is finance).
+    assert!(findings[2].1.contains("(#4)") && findings[2].1.contains("Legal approves executions"), "{}", findings[2].1);
+    assert!(findings[3].1.contains("(#7)"), "{}", findings[3].1);
+    // The amendment changed the executed MSA's fees through an amendment: not flagged as an
+    // edit of executed text. The GitLab merge (#3) has Alice's Approved-by trailer: met.
+    assert!(!findings.iter().any(|(k, m)| (k == "executed-changed" && m.contains("Amendment")) || m.contains("(#3)")));
+
+    // With GitHub's reviews, Carol's approval of #2 counts; her later comment does not withdraw
+    // it, and Dan's dismissed review never counted.
+    let tracker = FakeTracker::start(Dialect::GitHub);
+    tracker.add_review(2, "dan", "APPROVED");
+    tracker.add_review(2, "carol", "APPROVED");
+    tracker.add_review(2, "carol", "COMMENTED");
+    tracker.add_review(2, "dan", "DISMISSED");
+    let api = tracker.api_url();
+    let env = [("GITHUB_TOKEN", tracker.token.as_str())];
+    let output = pactum(
+        s.root(),
+        &["audit", "--format", "json", "--github", "--api-url", &api, "--repository", "northwind/contracts"],
+        &env,
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&output)));
+    let kinds: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["direct-push", "policy-unmet", "policy-unmet", "direct-push", "executed-changed"]);
+}
+
+#[test]
+fn policy_checks_a_pending_change() {
+    let mut s = history();
+    s.checkout(&["-b", "bigger"]);
+    s.write("contracts/acme-msa.md", &msa("executed", 250_000, "Customer pays yearly in advance.", true));
+    s.commit(&BEA, &BEA, "Bigger deal");
+    let missing = pactum(s.root(), &["policy"], &[]);
+    assert_eq!(missing.status.code(), Some(1), "{}", text(&missing));
+    assert!(text(&missing).contains("✗ acme-msa (contracts/acme-msa.md): \"Large deals need finance\" needs 1 approval(s) from carol: approved by nobody yet"), "{}", text(&missing));
+    let wrong = pactum(s.root(), &["policy", "--approver", "@bea"], &[]);
+    assert_eq!(wrong.status.code(), Some(1));
+    let met = pactum(s.root(), &["policy", "--approver", "@carol", "--format", "json"], &[]);
+    assert_eq!(met.status.code(), Some(0), "{}", text(&met));
+    let report: serde_json::Value = serde_json::from_slice(&met.stdout).unwrap();
+    assert_eq!(report["met"], true);
+    assert_eq!(report["verdicts"][0]["verdict"]["approved_by"], serde_json::json!(["carol"]));
+    // From the pull request's reviews on GitHub, as in a pull_request workflow.
+    let tracker = FakeTracker::start(Dialect::GitHub);
+    tracker.add_review(9, "carol", "APPROVED");
+    let api = tracker.api_url();
+    let env = [
+        ("GITHUB_TOKEN", tracker.token.as_str()),
+        ("GITHUB_REF", "refs/pull/9/merge"),
+        ("GITHUB_REPOSITORY", "northwind/contracts"),
+        ("GITHUB_API_URL", api.as_str()),
+    ];
+    let from_reviews = pactum(s.root(), &["policy", "--github"], &env);
+    assert_eq!(from_reviews.status.code(), Some(0), "{}", text(&from_reviews));
+    // A change no policy covers passes.
+    s.checkout(&["main"]);
+    s.checkout(&["-b", "typo"]);
+    s.write(
+        "contracts/initech.md",
+        &msa("draft", 500, "Free of charge.", false)
+            .replace("acme-msa", "initech-nda")
+            .replace("type = \"msa\"", "type = \"nda\""),
+    );
+    s.commit(&BEA, &BEA, "Typo");
+    let none = pactum(s.root(), &["policy"], &[]);
+    assert_eq!(none.status.code(), Some(0), "{}", text(&none));
+    assert!(text(&none).contains("no policy applies"));
+}
+
+#[test]
+fn a_contracts_life() {
+    let s = history();
+    let log = json(s.root(), &["log", "acme-msa", "--format", "json"], &[]);
+    let kinds: Vec<&str> = log["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["created", "revised", "status", "status", "signed", "revised", "amended", "revised"]);
+    let details: Vec<&str> = log["events"].as_array().unwrap().iter().map(|e| e["detail"].as_str().unwrap()).collect();
+    assert_eq!(details[2], "status draft → review");
+    assert_eq!(details[4], "signed for Acme Inc., Northwind AS");
+    assert!(details[6].starts_with("amended by acme-msa-amendment-1"));
+    // Created on 2 January, executed when the GitLab merge landed on 7 January.
+    assert_eq!(log["cycle_time_days"], 5);
+    let by_path = json(s.root(), &["log", "contracts/acme-msa.md", "--format", "json"], &[]);
+    assert_eq!(by_path["events"].as_array().unwrap().len(), 8);
+    let human = text(&pactum(s.root(), &["log", "acme-msa"], &[]));
+    assert!(human.contains("cycle time: 5 day(s)"), "{human}");
+    assert_eq!(pactum(s.root(), &["log", "no-such-contract"], &[]).status.code(), Some(2));
+}
+
+#[test]
+fn a_shallow_clone_is_explained_not_misread() {
+    let s = history();
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", s.root().display());
+    let output =
+        Command::new("git").args(["clone", "-q", "--depth", "1", &url]).arg(clone.path().join("c")).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let shallow = clone.path().join("c");
+    for command in ["approvals", "audit"] {
+        let output = pactum(&shallow, &[command], &[]);
+        assert_eq!(output.status.code(), Some(2));
+        assert!(
+            text(&output).contains("shallow clone") && text(&output).contains("fetch-depth: 0"),
+            "{}",
+            text(&output)
+        );
+    }
+}
