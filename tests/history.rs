@@ -192,9 +192,9 @@ fn history() -> Script {
         let entry = entry.unwrap();
         if entry.file_name() != ".git" {
             if entry.path().is_dir() {
-                std::fs::remove_dir_all(entry.path()).unwrap()
+                std::fs::remove_dir_all(entry.path()).unwrap();
             } else {
-                std::fs::remove_file(entry.path()).unwrap()
+                std::fs::remove_file(entry.path()).unwrap();
             }
         }
     }

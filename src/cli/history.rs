@@ -25,13 +25,13 @@ pub enum Format {
 /// Where approvals come from besides the commit trailers.
 #[derive(Debug, Args)]
 pub struct GithubArgs {
-    /// Also read approvals from the pull requests' reviews on GitHub (GITHUB_TOKEN)
+    /// Also read approvals from the pull requests' reviews on GitHub (`GITHUB_TOKEN`)
     #[arg(long)]
     github: bool,
-    /// GitHub's API URL (default: GITHUB_API_URL, else the public service)
+    /// GitHub's API URL (default: `GITHUB_API_URL`, else the public service)
     #[arg(long, value_name = "URL", requires = "github")]
     api_url: Option<String>,
-    /// owner/repo on GitHub (default: GITHUB_REPOSITORY)
+    /// owner/repo on GitHub (default: `GITHUB_REPOSITORY`)
     #[arg(long, value_name = "NAME", requires = "github")]
     repository: Option<String>,
 }
@@ -206,7 +206,7 @@ pub struct PolicyArgs {
     /// Someone who approved the change (repeatable)
     #[arg(long = "approver", value_name = "NAME")]
     approvers: Vec<String>,
-    /// The pull request whose reviews count, with --github (default: from GITHUB_REF)
+    /// The pull request whose reviews count, with --github (default: from `GITHUB_REF`)
     #[arg(long, value_name = "N")]
     pr: Option<u64>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -228,12 +228,11 @@ fn pr_from_environment() -> Option<u64> {
 pub fn policy(global: &GlobalArgs, args: &PolicyArgs) -> Result<Outcome> {
     let (repo, git) = open(global)?;
     let policies = repo.config.policy_set();
-    let base = match &args.base {
-        Some(base) => base.clone(),
-        None => {
-            let (main, _) = ledger::main_tip(&git, &repo.config.repository.main_branch)?;
-            git.merge_base(&main, &args.head)?.to_string()
-        }
+    let base = if let Some(base) = &args.base {
+        base.clone()
+    } else {
+        let (main, _) = ledger::main_tip(&git, &repo.config.repository.main_branch)?;
+        git.merge_base(&main, &args.head)?.to_string()
     };
     let folder = PathBuf::from(&repo.config.repository.contracts);
     let side = |revision: &str| -> Result<Vec<Contract>> {
@@ -264,20 +263,21 @@ pub fn policy(global: &GlobalArgs, args: &PolicyArgs) -> Result<Outcome> {
     let mut verdicts: Vec<(String, String, Verdict)> = Vec::new();
     let mut changed = 0;
     for (id, (before, after)) in &pairs {
-        if let (Some(b), Some(a)) = (before, after) {
-            if b.text == a.text && b.path == a.path {
-                continue;
-            }
+        if let (Some(b), Some(a)) = (before, after)
+            && b.text == a.text
+            && b.path == a.path
+        {
+            continue;
         }
         changed += 1;
         let diff = diff::diff(*before, *after, &options);
         let either = after.or(*before).expect("one side");
-        let status = |c: &Option<&Contract>| c.and_then(|c| c.meta.status).map(|s| s.as_str().to_owned());
+        let status = |c: Option<&Contract>| c.and_then(|c| c.meta.status).map(|s| s.as_str().to_owned());
         let change = Change {
             id: id.clone(),
             contract: either,
-            status_before: status(before),
-            status_after: status(after),
+            status_before: status(*before),
+            status_after: status(*after),
             diff: &diff,
         };
         for verdict in policies.evaluate(&change, &approvers) {

@@ -187,12 +187,12 @@ pub struct ContractStep<'a> {
     pub new: Option<&'a Contract>,
 }
 
+/// A contract file before and after a commit: (path, blob) on each side that has it.
+type SidePair = (Option<(String, Oid)>, Option<(String, Oid)>);
+
 /// Pair a commit's file changes into contract changes: a removed and an added file with the
 /// same id are one contract that moved.
-fn pair_changes(
-    changes: Vec<FileChange>,
-    reader: &mut Reader<'_>,
-) -> Result<Vec<(Option<(String, Oid)>, Option<(String, Oid)>)>, HistoryError> {
+fn pair_changes(changes: Vec<FileChange>, reader: &mut Reader<'_>) -> Result<Vec<SidePair>, HistoryError> {
     let mut removed: Vec<(String, Oid, Option<String>)> = Vec::new();
     let mut added: Vec<(String, Oid, Option<String>)> = Vec::new();
     let mut paired = Vec::new();
@@ -485,18 +485,18 @@ pub fn log(git: &Git, tip: Oid, scope: &Scope, wanted: &str, options: &DiffOptio
         };
         for (old, new) in steps {
             let matches =
-                |c: &Option<&Contract>| c.is_some_and(|c| c.meta.id.as_deref() == Some(wanted) || c.path == wanted);
-            if !matches(old) && !matches(new) {
+                |c: Option<&Contract>| c.is_some_and(|c| c.meta.id.as_deref() == Some(wanted) || c.path == wanted);
+            if !matches(*old) && !matches(*new) {
                 let amends = |n: &&Contract| {
                     n.meta.amends.as_deref().is_some_and(|a| a == wanted || known_id.as_deref() == Some(a))
                 };
-                if let Some(amendment) = new.filter(amends) {
-                    if old.is_none() {
-                        events.push(event(
-                            "amended",
-                            format!("amended by {} ({})", amendment.meta.id.as_deref().unwrap_or("?"), amendment.path),
-                        ));
-                    }
+                if let Some(amendment) = new.filter(amends)
+                    && old.is_none()
+                {
+                    events.push(event(
+                        "amended",
+                        format!("amended by {} ({})", amendment.meta.id.as_deref().unwrap_or("?"), amendment.path),
+                    ));
                 }
                 continue;
             }
@@ -600,8 +600,8 @@ mod tests {
 
     fn commit(message: &str, parents: usize, author: (&str, &str), committer: (&str, &str)) -> CommitInfo {
         CommitInfo {
-            id: Oid::zero(),
-            parents: vec![Oid::zero(); parents],
+            id: Oid::ZERO_SHA1,
+            parents: vec![Oid::ZERO_SHA1; parents],
             message: message.to_owned(),
             author: Person { name: author.0.into(), email: author.1.into() },
             committer: Person { name: committer.0.into(), email: committer.1.into() },

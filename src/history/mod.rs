@@ -222,7 +222,7 @@ impl Git {
     ) -> Result<(), HistoryError> {
         let join = |name: &str| if dir.is_empty() { name.to_owned() } else { format!("{dir}/{name}") };
         if let Some(old) = old {
-            for entry in old.iter() {
+            for entry in old {
                 let Ok(name) = entry.name() else { continue };
                 let counterpart = new.and_then(|n| n.get_name(name));
                 if counterpart.as_ref().is_some_and(|c| c.id() == entry.id()) {
@@ -238,14 +238,14 @@ impl Git {
                         self.compare(Some(&sub), other.as_ref(), &join(name), removed, added)?;
                     }
                     Some(ObjectType::Blob) if crate::repo::is_markdown(Path::new(name)) => {
-                        removed.push((join(name), entry.id()))
+                        removed.push((join(name), entry.id()));
                     }
                     _ => {}
                 }
             }
         }
         if let Some(new) = new {
-            for entry in new.iter() {
+            for entry in new {
                 let Ok(name) = entry.name() else { continue };
                 let counterpart = old.and_then(|o| o.get_name(name));
                 if counterpart.as_ref().is_some_and(|c| c.id() == entry.id()) {
@@ -261,7 +261,7 @@ impl Git {
                         self.compare(None, Some(&sub), &join(name), removed, added)?;
                     }
                     Some(ObjectType::Blob) if crate::repo::is_markdown(Path::new(name)) => {
-                        added.push((join(name), entry.id()))
+                        added.push((join(name), entry.id()));
                     }
                     _ => {}
                 }

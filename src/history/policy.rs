@@ -110,22 +110,21 @@ impl Condition {
             }
         }
         let number = |text: &str| text.replace('_', "").parse::<f64>().ok();
-        match (at.as_f64(), number(&self.value)) {
-            (Some(left), Some(right)) => match self.operator {
+        if let (Some(left), Some(right)) = (at.as_f64(), number(&self.value)) {
+            match self.operator {
                 Operator::Equal => (left - right).abs() < f64::EPSILON,
                 Operator::NotEqual => (left - right).abs() >= f64::EPSILON,
                 Operator::Greater => left > right,
                 Operator::GreaterOrEqual => left >= right,
                 Operator::Less => left < right,
                 Operator::LessOrEqual => left <= right,
-            },
-            _ => {
-                let left = at.as_str().map_or_else(|| at.to_string(), str::to_owned);
-                match self.operator {
-                    Operator::Equal => left == self.value,
-                    Operator::NotEqual => left != self.value,
-                    _ => false,
-                }
+            }
+        } else {
+            let left = at.as_str().map_or_else(|| at.to_string(), str::to_owned);
+            match self.operator {
+                Operator::Equal => left == self.value,
+                Operator::NotEqual => left != self.value,
+                _ => false,
             }
         }
     }
@@ -210,13 +209,13 @@ impl Policies {
                     ));
                 }
             }
-            if let Some(transition) = &policy.transition {
-                if !transition.contains("->") {
-                    return Err(format!(
-                        "policy \"{}\": transition `{transition}` is not `from -> to` (`*` for any)",
-                        policy.name
-                    ));
-                }
+            if let Some(transition) = &policy.transition
+                && !transition.contains("->")
+            {
+                return Err(format!(
+                    "policy \"{}\": transition `{transition}` is not `from -> to` (`*` for any)",
+                    policy.name
+                ));
             }
             if policy.require.count == 0 || (policy.require.users.is_empty() && policy.require.groups.is_empty()) {
                 return Err(format!(
@@ -290,7 +289,7 @@ fn applies(policy: &PolicyConfig, change: &Change<'_>) -> bool {
         return false;
     }
     if let Some(transition) = &policy.transition {
-        let (from, to) = transition.split_once("->").map(|(a, b)| (a.trim(), b.trim())).unwrap_or(("*", "*"));
+        let (from, to) = transition.split_once("->").map_or(("*", "*"), |(a, b)| (a.trim(), b.trim()));
         let before = change.status_before.as_deref().unwrap_or("none");
         let after = change.status_after.as_deref().unwrap_or("none");
         if before == after || !(from == "*" || from == before) || !(to == "*" || to == after) {

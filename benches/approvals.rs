@@ -1,0 +1,158 @@
+//! `pactum approvals` over a generated history of about 20,000 commits with 2,000 pull-request
+//! merges and 1,000 contracts (DESIGN §8: under 2 s), beside `git log --first-parent
+//! --name-only` on the same repository. Run with `cargo bench --bench approvals`.
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const CONTRACTS: usize = 1_000;
+const MERGES: usize = 2_000;
+const OTHER_COMMITS: usize = 16_000;
+
+fn contract(n: usize, revision: usize) -> String {
+    let status = if revision == 0 {
+        "draft"
+    } else if revision % 3 == 0 {
+        "executed"
+    } else {
+        "review"
+    };
+    let mut text = format!(
+        "+++\nid = \"contract-{n:04}\"\ntitle = \"Agreement {n}\"\ntype = \"nda\"\nstatus = \"{status}\"\nowner = \"@legal\"\neffective_date = 2025-01-01\n\n[[parties]]\nname = \"A\"\nrole = \"one\"\n\n[[parties]]\nname = \"B\"\nrole = \"two\"\n+++\n\n# Agreement {n}\n\n"
+    );
+    for clause in 1..=12 {
+        let word = if clause == 1 + revision % 12 {
+            format!("revision {revision}")
+        } else {
+            "the original wording".to_owned()
+        };
+        text.push_str(&format!("{clause}. **Clause {clause}**. The parties agree to {word} for clause {clause} of this agreement, in good faith.\n"));
+    }
+    text
+}
+
+fn data(stream: &mut Vec<u8>, text: &str) {
+    let _ = write!(stream, "data {}\n{text}\n", text.len());
+}
+
+/// A fast-import stream of the whole history.
+fn stream() -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut time = 1_700_000_000u64;
+    let mut mark = 1;
+    let _ = writeln!(out, "commit refs/heads/main\nmark :{mark}\ncommitter Admin <admin@example.com> {time} +0000");
+    data(&mut out, "Add the contracts");
+    for n in 0..CONTRACTS {
+        let _ = writeln!(out, "M 100644 inline contracts/group-{:02}/contract-{n:04}.md", n / 100);
+        data(&mut out, &contract(n, 0));
+    }
+    let mut main = mark;
+    let per_merge = OTHER_COMMITS / MERGES;
+    for pr in 1..=MERGES {
+        for other in 0..per_merge {
+            mark += 1;
+            time += 60;
+            let _ = writeln!(out, "commit refs/heads/main\nmark :{mark}\ncommitter Dan <dan@example.com> {time} +0000");
+            data(&mut out, &format!("Notes {pr}.{other}"));
+            let _ = writeln!(out, "from :{main}\nM 100644 inline docs/notes-{}.md", other % 10);
+            data(&mut out, &format!("notes {pr} {other}\n"));
+            main = mark;
+        }
+        let n = (pr * 7) % CONTRACTS;
+        mark += 1;
+        time += 60;
+        let topic = mark;
+        let _ = writeln!(out, "commit refs/heads/topic\nmark :{topic}\ncommitter Bea <bea@example.com> {time} +0000");
+        data(&mut out, &format!("Revise contract {n}"));
+        let _ = writeln!(out, "from :{main}\nM 100644 inline contracts/group-{:02}/contract-{n:04}.md", n / 100);
+        data(&mut out, &contract(n, pr));
+        mark += 1;
+        time += 60;
+        let _ = writeln!(
+            out,
+            "commit refs/heads/main\nmark :{mark}\nauthor Alice <alice@example.com> {time} +0000\ncommitter GitHub <noreply@github.com> {time} +0000"
+        );
+        data(
+            &mut out,
+            &format!(
+                "Merge pull request #{pr} from northwind/topic\n\nRevise contract {n}\n\nApproved-by: Carol <carol@example.com>"
+            ),
+        );
+        // fast-import does not merge: the merge commit states the merged tree's change itself.
+        let _ = writeln!(
+            out,
+            "from :{main}\nmerge :{topic}\nM 100644 inline contracts/group-{:02}/contract-{n:04}.md",
+            n / 100
+        );
+        data(&mut out, &contract(n, pr));
+        main = mark;
+    }
+    out
+}
+
+fn generate(root: &Path) {
+    if root.join(".git").exists() {
+        return;
+    }
+    std::fs::create_dir_all(root).expect("bench folder");
+    let git = |args: &[&str]| Command::new("git").args(args).current_dir(root).output().expect("git");
+    git(&["init", "-q", "-b", "main"]);
+    let mut import = Command::new("git")
+        .args(["fast-import", "--quiet"])
+        .current_dir(root)
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("git fast-import");
+    import.stdin.take().expect("stdin").write_all(&stream()).expect("stream");
+    assert!(import.wait().expect("fast-import").success());
+    std::fs::write(root.join("pactum.toml"), "").expect("config");
+    git(&["checkout", "-q", "-f", "main"]);
+}
+
+fn best(runs: usize, mut f: impl FnMut()) -> Duration {
+    (0..runs)
+        .map(|_| {
+            let started = Instant::now();
+            f();
+            started.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-approvals/repo");
+    generate(&root);
+    let count = |args: &[&str]| {
+        String::from_utf8_lossy(&Command::new("git").args(args).current_dir(&root).output().expect("git").stdout)
+            .trim()
+            .to_owned()
+    };
+    println!(
+        "commits: {}, first-parent: {}, merges: {}",
+        count(&["rev-list", "--count", "--all"]),
+        count(&["rev-list", "--count", "--first-parent", "main"]),
+        count(&["rev-list", "--count", "--merges", "main"])
+    );
+    let mut entries = 0;
+    let pactum = best(3, || {
+        let output = Command::new(env!("CARGO_BIN_EXE_pactum"))
+            .args(["approvals", "--format", "json", "--repo"])
+            .arg(&root)
+            .output()
+            .expect("pactum");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        entries = report["entries"].as_array().map_or(0, Vec::len);
+    });
+    let git = best(3, || {
+        let _ = Command::new("git").args(["log", "--first-parent", "--name-only", "main"]).current_dir(&root).output();
+    });
+    println!(
+        "pactum approvals: {:.0} ms ({entries} entries); git log --first-parent --name-only: {:.0} ms",
+        pactum.as_secs_f64() * 1e3,
+        git.as_secs_f64() * 1e3
+    );
+}
