@@ -14,7 +14,7 @@ const OTHER_COMMITS: usize = 16_000;
 fn contract(n: usize, revision: usize) -> String {
     let status = if revision == 0 {
         "draft"
-    } else if revision % 3 == 0 {
+    } else if revision.is_multiple_of(3) {
         "executed"
     } else {
         "review"
