@@ -483,6 +483,11 @@ pub fn log(git: &Git, tip: Oid, scope: &Scope, wanted: &str, options: &DiffOptio
             merged_by: landed.merged_by.clone(),
             approvers: landed.approvers.clone(),
         };
+        // The contract's own changes first, then amendments landing with them.
+        let mut steps: Vec<&(Option<&Contract>, Option<&Contract>)> = steps.iter().collect();
+        steps.sort_by_key(|(old, new)| {
+            !new.or(*old).is_some_and(|c| c.meta.id.as_deref() == Some(wanted) || c.path == wanted)
+        });
         for (old, new) in steps {
             let matches =
                 |c: Option<&Contract>| c.is_some_and(|c| c.meta.id.as_deref() == Some(wanted) || c.path == wanted);

@@ -211,6 +211,7 @@ impl Policies {
             }
             if let Some(transition) = &policy.transition
                 && !transition.contains("->")
+                && !transition.contains('→')
             {
                 return Err(format!(
                     "policy \"{}\": transition `{transition}` is not `from -> to` (`*` for any)",
@@ -289,7 +290,10 @@ fn applies(policy: &PolicyConfig, change: &Change<'_>) -> bool {
         return false;
     }
     if let Some(transition) = &policy.transition {
-        let (from, to) = transition.split_once("->").map_or(("*", "*"), |(a, b)| (a.trim(), b.trim()));
+        let (from, to) = transition
+            .split_once("->")
+            .or_else(|| transition.split_once('→'))
+            .map_or(("*", "*"), |(a, b)| (a.trim(), b.trim()));
         let before = change.status_before.as_deref().unwrap_or("none");
         let after = change.status_after.as_deref().unwrap_or("none");
         if before == after || !(from == "*" || from == before) || !(to == "*" || to == after) {
