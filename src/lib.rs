@@ -13,5 +13,6 @@ pub mod lint;
 pub mod output;
 pub mod remind;
 pub mod repo;
+pub mod report;
 pub mod schema;
 pub mod text;

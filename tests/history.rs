@@ -8,81 +8,8 @@ mod support;
 use std::path::Path;
 use std::process::{Command, Output};
 
+use support::git::{ADMIN, ALICE, BEA, CAROL, DAN, GITHUB, Script};
 use support::tracker::{Dialect, FakeTracker};
-
-struct Person(&'static str, &'static str);
-
-const ADMIN: Person = Person("Admin", "admin@example.com");
-const ALICE: Person = Person("Alice", "alice@example.com");
-const BEA: Person = Person("Bea", "bea@example.com");
-const CAROL: Person = Person("Carol", "carol@example.com");
-const DAN: Person = Person("Dan", "dan@example.com");
-const GITHUB: Person = Person("GitHub", "noreply@github.com");
-
-struct Script {
-    dir: tempfile::TempDir,
-    day: u32,
-}
-
-impl Script {
-    fn new() -> Self {
-        let script = Self { dir: tempfile::tempdir().unwrap(), day: 0 };
-        script.git(&ADMIN, &ADMIN, &["init", "-q", "-b", "main"]);
-        script
-    }
-
-    fn root(&self) -> &Path {
-        self.dir.path()
-    }
-
-    /// Run git with pinned author and committer, one day later than the previous call.
-    fn git(&self, author: &Person, committer: &Person, args: &[&str]) -> Output {
-        let date = format!("2025-{:02}-{:02}T10:00:00Z", 1 + self.day / 28, 1 + self.day % 28);
-        let output = Command::new("git")
-            .args(["-c", "commit.gpgsign=false", "-c", "merge.ff=false"])
-            .args(args)
-            .current_dir(self.root())
-            .env("GIT_AUTHOR_NAME", author.0)
-            .env("GIT_AUTHOR_EMAIL", author.1)
-            .env("GIT_COMMITTER_NAME", committer.0)
-            .env("GIT_COMMITTER_EMAIL", committer.1)
-            .env("GIT_AUTHOR_DATE", &date)
-            .env("GIT_COMMITTER_DATE", &date)
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
-        output
-    }
-
-    fn tick(&mut self) {
-        self.day += 1;
-    }
-
-    fn write(&self, path: &str, text: &str) {
-        let path = self.root().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-
-    fn commit(&mut self, author: &Person, committer: &Person, message: &str) {
-        self.tick();
-        self.git(author, committer, &["add", "-A"]);
-        self.git(author, committer, &["commit", "-q", "-m", message]);
-    }
-
-    fn merge(&mut self, author: &Person, committer: &Person, branches: &[&str], message: &str) {
-        self.tick();
-        let mut args = vec!["merge", "-q", "--no-ff", "-m", message];
-        args.extend_from_slice(branches);
-        self.git(author, committer, &args);
-    }
-
-    fn checkout(&self, args: &[&str]) {
-        let mut all = vec!["checkout", "-q"];
-        all.extend_from_slice(args);
-        self.git(&ADMIN, &ADMIN, &all);
-    }
-}
 
 const CONFIG: &str = r#"[groups]
 legal = ["@alice", "@bea"]

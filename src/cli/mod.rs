@@ -5,6 +5,7 @@ mod diff;
 mod history;
 mod inspect;
 mod remind;
+mod report;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -87,6 +88,11 @@ enum Command {
         after_help = "Examples:\n  pactum inspect contracts/acme/msa.md\n  pactum inspect agreement.md --format json --as-of 2026-01-01"
     )]
     Inspect(inspect::InspectArgs),
+    /// The portfolio: counts, values, what renews soon, what needs attention, cycle times
+    #[command(
+        after_help = "Examples:\n  pactum report\n  pactum report --format csv -o contracts.csv\n  pactum report --format html -o portfolio.html"
+    )]
+    Report(report::ReportArgs),
     /// Upcoming notice deadlines, renewals, expiries and obligations; calendar and tracker issues
     #[command(
         after_help = "Examples:\n  pactum remind --within 60d\n  pactum remind --format ics -o reminders.ics\n  GITHUB_TOKEN=… pactum remind --sync github --repository acme/contracts --dry-run"
@@ -105,6 +111,14 @@ impl GlobalArgs {
             ColorWhen::Auto => anstream::ColorChoice::Auto,
             ColorWhen::Always => anstream::ColorChoice::Always,
             ColorWhen::Never => anstream::ColorChoice::Never,
+        }
+    }
+
+    /// A warning on standard error, whatever the verbosity.
+    fn warn(&self, message: impl std::fmt::Display) {
+        if !self.quiet {
+            let mut stderr = anstream::stderr();
+            let _ = writeln!(stderr, "warning: {message}");
         }
     }
 
@@ -152,6 +166,7 @@ pub fn main() -> ExitCode {
         Command::Log(args) => history::log(&cli.global, args),
         Command::Audit(args) => history::audit(&cli.global, args),
         Command::Remind(args) => remind::run(&cli.global, args),
+        Command::Report(args) => report::run(&cli.global, args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

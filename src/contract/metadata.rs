@@ -103,6 +103,7 @@ pub struct Metadata {
     pub effective_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
     pub term: Option<String>,
+    pub governing_law: Option<String>,
     pub renewal: Option<Renewal>,
     pub value: Option<Money>,
     pub parties: Vec<Party>,
@@ -138,6 +139,7 @@ impl Metadata {
             effective_date: date(value, "effective_date"),
             end_date: date(value, "end_date"),
             term: text(value, "term"),
+            governing_law: text(value, "governing_law"),
             renewal: value.get("renewal").filter(|r| r.is_object()).map(|r| Renewal {
                 kind: text(r, "kind"),
                 period: text(r, "period"),

@@ -35,6 +35,7 @@ pub struct Config {
     pub lifecycle: LifecycleConfig,
     pub remind: RemindConfig,
     pub diff: DiffConfig,
+    pub report: ReportConfig,
     /// Named groups of people, for approval policies: `legal = ["@alice", "@bea"]`.
     pub groups: BTreeMap<String, Vec<String>>,
     /// Who must approve what.
@@ -90,6 +91,15 @@ impl Default for LifecycleConfig {
     fn default() -> Self {
         Self { expiring_within: "90 days".to_owned() }
     }
+}
+
+/// `[report]`: how the portfolio is summed up.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReportConfig {
+    /// Our own names among the parties; the rest are counterparties. Default: the party on
+    /// most contracts.
+    pub our_names: Vec<String>,
 }
 
 /// `[diff]`: what counts as a material change, flagged at the top of a redline.

@@ -1,0 +1,122 @@
+//! `pactum report`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use pactum::contract::{Contract, FrontMatterRule, decode};
+use pactum::diff::DiffOptions;
+use pactum::history::Git;
+use pactum::history::ledger::{self, Scope};
+use pactum::lint::run::{CheckOptions, check};
+use pactum::repo::Repo;
+use pactum::report::{self, Input};
+use pactum::schema::SchemaSet;
+use rayon::prelude::*;
+
+use super::{GlobalArgs, Outcome, emit, emit_raw};
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    format: ReportFormat,
+    /// Write the output to this file instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Our own name among the parties (repeatable; default: the party on most contracts)
+    #[arg(long = "our-name", value_name = "NAME")]
+    our_names: Vec<String>,
+    /// Leave out cycle times (do not read the Git history)
+    #[arg(long)]
+    no_history: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    Table,
+    Json,
+    Csv,
+    Markdown,
+    Html,
+}
+
+pub fn run(global: &GlobalArgs, args: &ReportArgs) -> Result<Outcome> {
+    let repo = match &global.repo {
+        Some(dir) => Repo::open(dir)?,
+        None => Repo::discover(Path::new("."))?.context(
+            "not inside a contracts repository (no pactum.toml or Git repository here or above); use --repo DIR",
+        )?,
+    };
+    let started = std::time::Instant::now();
+    let files = repo.contract_files()?;
+    // Findings per file, from the same check `pactum check` runs.
+    let schemas = SchemaSet::load(Some(&repo.schemas_dir())).context("loading schemas")?;
+    schemas.compile_all().context("loading schemas")?;
+    let options = CheckOptions::from_config(&repo.config).map_err(anyhow::Error::msg)?;
+    let checked = check(&files, &schemas, &options, None);
+    let mut findings: HashMap<&str, usize> = HashMap::new();
+    for diagnostic in &checked.diagnostics {
+        if diagnostic.severity != pactum::lint::Severity::Info {
+            *findings.entry(diagnostic.path.as_str()).or_default() += 1;
+        }
+    }
+    let contracts: Vec<(String, Contract)> = files
+        .par_iter()
+        .filter(|f| !f.escapes)
+        .filter_map(|file| {
+            let bytes = std::fs::read(&file.path).ok()?;
+            let (text, _) = decode(&file.shown, bytes).ok()?;
+            Contract::read_metadata(&text)?;
+            Some((file.shown.clone(), Contract::read(&file.shown, text, FrontMatterRule::Required, &mut Vec::new())))
+        })
+        .collect();
+    global.log(format_args!("read and checked {} contracts in {:.1?}", contracts.len(), started.elapsed()));
+    let inputs: Vec<Input<'_>> = contracts
+        .iter()
+        .map(|(path, c)| Input { path, meta: &c.meta, findings: findings.get(path.as_str()).copied().unwrap_or(0) })
+        .collect();
+    let timelines = if args.no_history { None } else { history(&repo, global) };
+    global.log(format_args!("read the history in {:.1?}", started.elapsed()));
+    let calendar = repo.config.calendar().map_err(anyhow::Error::msg)?;
+    let ours: Vec<String> =
+        if args.our_names.is_empty() { repo.config.report.our_names.clone() } else { args.our_names.clone() };
+    let report = report::build(&inputs, timelines.as_ref(), global.today(), &calendar, &ours);
+    let text = match args.format {
+        ReportFormat::Table => report.table(),
+        ReportFormat::Json => report.json(),
+        ReportFormat::Csv => report.csv(),
+        ReportFormat::Markdown => report.markdown(),
+        ReportFormat::Html => report::html::page(&report),
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?,
+        None if args.format == ReportFormat::Table => emit(global, &text)?,
+        None => emit_raw(&text)?,
+    }
+    Ok(Outcome::Clean)
+}
+
+/// Timelines from the approval ledger; `None` (with a note on standard error) without Git.
+fn history(repo: &Repo, global: &GlobalArgs) -> Option<HashMap<String, report::Timeline>> {
+    let attempt = || -> Result<HashMap<String, report::Timeline>> {
+        let git = Git::open(&repo.root)?;
+        let (_, tip) = ledger::main_tip(&git, &repo.config.repository.main_branch)?;
+        let scope = Scope { folder: PathBuf::from(&repo.config.repository.contracts), paths: Vec::new() };
+        let entries = ledger::approvals(
+            &git,
+            tip,
+            &scope,
+            &DiffOptions { material_fields: Vec::new(), material_clauses: Vec::new() },
+        )?;
+        Ok(report::timelines(&entries))
+    };
+    match attempt() {
+        Ok(timelines) => Some(timelines),
+        Err(error) => {
+            global.warn(format_args!("cycle times are left out: {error:#}"));
+            None
+        }
+    }
+}

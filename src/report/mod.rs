@@ -1,0 +1,526 @@
+//! The portfolio at a glance: counts and values by status, type, counterparty, owner and
+//! governing law; what renews or expires soon; contracts that need attention; and cycle times
+//! from the approval ledger.
+//!
+//! Values are summed per currency, never converted. A value `per` month, quarter or year is
+//! annualised; a value `per = "once"` is a one-off and summed apart. Only contracts in force
+//! (executed and neither expired, terminated nor superseded as of the day) count towards the
+//! value totals; every contract counts in the tallies.
+
+pub mod html;
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::contract::{Metadata, Status};
+use crate::lifecycle::{Calendar, Duration, State};
+use crate::remind::{self, EventKind, RemindOptions, Source};
+
+/// One contract's row.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub id: String,
+    pub path: String,
+    pub title: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub status: String,
+    /// The computed state as of the day, for executed contracts.
+    pub state: Option<State>,
+    pub owner: Option<String>,
+    pub counterparties: Vec<String>,
+    pub governing_law: Option<String>,
+    pub amount: Option<f64>,
+    pub currency: Option<String>,
+    pub per: Option<String>,
+    /// The yearly value, for recurring values.
+    pub annual_value: Option<f64>,
+    pub effective_date: Option<NaiveDate>,
+    pub next_notice_deadline: Option<NaiveDate>,
+    /// The next renewal or expiry.
+    pub next_event: Option<String>,
+    pub next_event_date: Option<NaiveDate>,
+    /// Errors and warnings `pactum check` reports.
+    pub findings: usize,
+    /// Days from the first commit to the landing that made it executed.
+    pub cycle_days: Option<i64>,
+    /// Days in review (from status review to the next status).
+    pub review_days: Option<i64>,
+}
+
+/// A tally of one group.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Tally {
+    pub count: usize,
+    /// Yearly value of contracts in force, per currency.
+    pub annual_value: BTreeMap<String, f64>,
+}
+
+/// Totals per currency.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Money {
+    pub annual: f64,
+    pub one_off: f64,
+    pub contracts: usize,
+}
+
+/// Something coming up.
+#[derive(Debug, Clone, Serialize)]
+pub struct Upcoming {
+    pub id: String,
+    pub kind: EventKind,
+    pub date: NaiveDate,
+    pub days: i64,
+    pub notice_deadline: Option<NaiveDate>,
+}
+
+/// Median and spread of cycle times, in days.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Spread {
+    pub count: usize,
+    pub median: f64,
+    pub min: i64,
+    pub max: i64,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub version: u32,
+    pub as_of: NaiveDate,
+    pub contracts: usize,
+    pub by_status: BTreeMap<String, Tally>,
+    pub by_type: BTreeMap<String, Tally>,
+    pub by_counterparty: BTreeMap<String, Tally>,
+    pub by_owner: BTreeMap<String, Tally>,
+    pub by_governing_law: BTreeMap<String, Tally>,
+    pub value: BTreeMap<String, Money>,
+    /// Renewals and expiries in the next 30, 60 and 90 days (each list includes the shorter).
+    pub upcoming: BTreeMap<String, Vec<Upcoming>>,
+    pub without_owner: Vec<String>,
+    pub with_findings: Vec<String>,
+    pub cycle_times: BTreeMap<String, Spread>,
+    pub review_times: BTreeMap<String, Spread>,
+    pub slowest: Vec<(String, i64)>,
+    /// Why cycle times are missing, when they are.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history_note: Option<String>,
+    pub rows: Vec<Row>,
+}
+
+/// A contract as the report reads it.
+pub struct Input<'a> {
+    pub path: &'a str,
+    pub meta: &'a Metadata,
+    pub findings: usize,
+}
+
+/// From the ledger: when a contract was created, executed, entered and left review.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timeline {
+    pub created: Option<i64>,
+    pub executed: Option<i64>,
+    pub review_started: Option<i64>,
+    pub review_ended: Option<i64>,
+}
+
+fn annual(amount: f64, per: Option<&str>) -> Option<f64> {
+    match per {
+        Some("year") => Some(amount),
+        Some("quarter") => Some(amount * 4.0),
+        Some("month") => Some(amount * 12.0),
+        _ => None,
+    }
+}
+
+fn median(values: &mut [i64]) -> f64 {
+    values.sort_unstable();
+    let n = values.len();
+    if n == 0 {
+        return 0.0;
+    }
+    if n % 2 == 1 { values[n / 2] as f64 } else { f64::midpoint(values[n / 2 - 1] as f64, values[n / 2] as f64) }
+}
+
+fn spread(mut values: Vec<i64>) -> Option<Spread> {
+    if values.is_empty() {
+        return None;
+    }
+    let median = median(&mut values);
+    Some(Spread { count: values.len(), median, min: values[0], max: values[values.len() - 1] })
+}
+
+/// Which party is "us": the name that appears among the parties of the most contracts, unless
+/// `ours` names them.
+fn our_names(inputs: &[Input<'_>], ours: &[String]) -> Vec<String> {
+    if !ours.is_empty() {
+        return ours.to_vec();
+    }
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for input in inputs {
+        for party in &input.meta.parties {
+            *counts.entry(party.name.as_str()).or_default() += 1;
+        }
+    }
+    let most = counts.values().copied().max().unwrap_or(0);
+    // Only a name on more than half the contracts is plausibly ours.
+    if most * 2 <= inputs.len() {
+        return Vec::new();
+    }
+    let mut names: Vec<String> = counts.into_iter().filter(|(_, c)| *c == most).map(|(n, _)| n.to_owned()).collect();
+    names.sort();
+    names
+}
+
+/// Build the report.
+#[must_use]
+pub fn build(
+    inputs: &[Input<'_>],
+    timelines: Option<&HashMap<String, Timeline>>,
+    as_of: NaiveDate,
+    calendar: &Calendar,
+    ours: &[String],
+) -> Report {
+    let within: Duration = "90 days".parse().expect("a valid duration");
+    let ours = our_names(inputs, ours);
+    let remind_options = RemindOptions {
+        as_of,
+        within,
+        overdue: "0 days".parse().expect("a valid duration"),
+        lead_times: Vec::new(),
+        calendar: calendar.clone(),
+    };
+    let sources: Vec<Source<'_>> = inputs.iter().map(|i| Source { path: i.path, meta: i.meta }).collect();
+    let events = remind::events(&sources, &remind_options);
+    let horizon = RemindOptions { within: "5 years".parse().expect("a valid duration"), ..remind_options.clone() };
+    let later = remind::events(&sources, &horizon);
+    let mut rows = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let meta = input.meta;
+        let id = meta.id.clone().unwrap_or_else(|| input.path.to_owned());
+        let status = meta.status.map_or("unknown", Status::as_str).to_owned();
+        let state = match meta.status {
+            Some(Status::Executed) => meta.dates().ok().flatten().and_then(|d| d.state(as_of, within, calendar).ok()),
+            Some(Status::Terminated) => Some(State::Terminated),
+            Some(Status::Superseded) => Some(State::Superseded),
+            _ => None,
+        };
+        let mine: Vec<&remind::Event> = later.iter().filter(|e| e.contract == id).collect();
+        let next_notice_deadline = mine.iter().find(|e| e.kind == EventKind::NoticeDeadline).map(|e| e.date);
+        let next = mine.iter().find(|e| matches!(e.kind, EventKind::Renewal | EventKind::Expiry));
+        let money = meta.value.as_ref();
+        let amount = money.and_then(|v| v.amount);
+        let per = money.and_then(|v| v.per.clone());
+        let timeline = timelines.and_then(|t| t.get(&id)).copied().unwrap_or_default();
+        let days = |from: Option<i64>, to: Option<i64>| from.zip(to).map(|(a, b)| (b - a) / 86_400);
+        rows.push(Row {
+            id,
+            path: input.path.to_owned(),
+            title: meta.title.clone().unwrap_or_default(),
+            kind: meta.kind.clone().unwrap_or_else(|| "unknown".to_owned()),
+            status,
+            state,
+            owner: meta.owner.clone(),
+            counterparties: meta.parties.iter().filter(|p| !ours.contains(&p.name)).map(|p| p.name.clone()).collect(),
+            governing_law: meta.governing_law.clone(),
+            amount,
+            currency: money.and_then(|v| v.currency.clone()),
+            annual_value: amount.and_then(|a| annual(a, per.as_deref())),
+            per,
+            effective_date: meta.effective_date,
+            next_notice_deadline,
+            next_event: next.map(|e| e.kind.as_str().to_owned()),
+            next_event_date: next.map(|e| e.date),
+            findings: input.findings,
+            cycle_days: days(timeline.created, timeline.executed),
+            review_days: days(timeline.review_started, timeline.review_ended),
+        });
+    }
+    rows.sort_by(|a, b| a.id.cmp(&b.id));
+    let in_force = |row: &Row| row.status == "executed" && !matches!(row.state, Some(State::Expired | State::Pending));
+    let mut by_status: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut by_type: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut by_counterparty: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut by_owner: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut by_law: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut value: BTreeMap<String, Money> = BTreeMap::new();
+    for row in &rows {
+        let counted = in_force(row).then(|| row.currency.clone().zip(row.annual_value)).flatten();
+        let add = |map: &mut BTreeMap<String, Tally>, key: &str| {
+            let tally = map.entry(key.to_owned()).or_default();
+            tally.count += 1;
+            if let Some((currency, amount)) = &counted {
+                *tally.annual_value.entry(currency.clone()).or_default() += amount;
+            }
+        };
+        add(&mut by_status, &row.status);
+        add(&mut by_type, &row.kind);
+        for counterparty in &row.counterparties {
+            add(&mut by_counterparty, counterparty);
+        }
+        add(&mut by_owner, row.owner.as_deref().unwrap_or("(none)"));
+        add(&mut by_law, row.governing_law.as_deref().unwrap_or("(none)"));
+        if let (true, Some(currency), Some(amount)) = (in_force(row), &row.currency, row.amount) {
+            let money = value.entry(currency.clone()).or_default();
+            money.contracts += 1;
+            match row.annual_value {
+                Some(yearly) => money.annual += yearly,
+                None => money.one_off += amount,
+            }
+        }
+    }
+    let mut upcoming: BTreeMap<String, Vec<Upcoming>> = BTreeMap::new();
+    for bucket in [30, 60, 90] {
+        let list = events
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::Renewal | EventKind::Expiry | EventKind::NoticeDeadline))
+            .filter(|e| (e.date - as_of).num_days() <= bucket)
+            .map(|e| Upcoming {
+                id: e.contract.clone(),
+                kind: e.kind,
+                date: e.date,
+                days: (e.date - as_of).num_days(),
+                notice_deadline: rows.iter().find(|r| r.id == e.contract).and_then(|r| r.next_notice_deadline),
+            })
+            .collect();
+        upcoming.insert(format!("within_{bucket}_days"), list);
+    }
+    let mut cycle: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    let mut review: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for row in &rows {
+        if let Some(days) = row.cycle_days {
+            cycle.entry(row.kind.clone()).or_default().push(days);
+        }
+        if let Some(days) = row.review_days {
+            review.entry(row.kind.clone()).or_default().push(days);
+        }
+    }
+    let mut slowest: Vec<(String, i64)> = rows.iter().filter_map(|r| r.cycle_days.map(|d| (r.id.clone(), d))).collect();
+    slowest.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    slowest.truncate(5);
+    Report {
+        version: 1,
+        as_of,
+        contracts: rows.len(),
+        by_status,
+        by_type,
+        by_counterparty,
+        by_owner,
+        by_governing_law: by_law,
+        value,
+        upcoming,
+        without_owner: rows
+            .iter()
+            .filter(|r| r.owner.as_deref().is_none_or(str::is_empty))
+            .map(|r| r.id.clone())
+            .collect(),
+        with_findings: rows.iter().filter(|r| r.findings > 0).map(|r| r.id.clone()).collect(),
+        cycle_times: cycle.into_iter().filter_map(|(k, v)| spread(v).map(|s| (k, s))).collect(),
+        review_times: review.into_iter().filter_map(|(k, v)| spread(v).map(|s| (k, s))).collect(),
+        slowest,
+        history_note: timelines.is_none().then(|| "no Git history: cycle times are left out".to_owned()),
+        rows,
+    }
+}
+
+/// Timelines of every contract from the approval ledger's entries.
+#[must_use]
+pub fn timelines(entries: &[crate::history::ledger::Entry]) -> HashMap<String, Timeline> {
+    let mut out: HashMap<String, Timeline> = HashMap::new();
+    for entry in entries {
+        let Some(id) = &entry.contract else { continue };
+        let Ok(time) = chrono::DateTime::parse_from_rfc3339(&entry.merged_at) else { continue };
+        let time = time.timestamp();
+        let timeline = out.entry(id.clone()).or_default();
+        timeline.created.get_or_insert(time);
+        let (before, after) = (entry.status_before.as_deref(), entry.status_after.as_deref());
+        if after == Some("executed") && before != Some("executed") {
+            timeline.executed.get_or_insert(time);
+        }
+        if after == Some("review") && before != Some("review") {
+            timeline.review_started.get_or_insert(time);
+        }
+        if before == Some("review") && after != Some("review") && timeline.review_started.is_some() {
+            timeline.review_ended.get_or_insert(time);
+        }
+    }
+    out
+}
+
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_owned() }
+}
+
+impl Report {
+    #[must_use]
+    pub fn json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).expect("report serializes");
+        text.push('\n');
+        text
+    }
+
+    /// One row per contract, for spreadsheets.
+    #[must_use]
+    pub fn csv(&self) -> String {
+        let mut out = String::from(
+            "id,title,type,status,state,owner,counterparties,governing_law,amount,currency,per,annual_value,effective_date,next_notice_deadline,next_event,next_event_date,findings,cycle_days,review_days,path\r\n",
+        );
+        let opt = |v: Option<String>| v.unwrap_or_default();
+        for r in &self.rows {
+            let state = r.state.and_then(|s| serde_json::to_value(s).ok()).and_then(|v| v.as_str().map(str::to_owned));
+            let fields = [
+                r.id.clone(),
+                r.title.clone(),
+                r.kind.clone(),
+                r.status.clone(),
+                opt(state),
+                opt(r.owner.clone()),
+                r.counterparties.join("; "),
+                opt(r.governing_law.clone()),
+                opt(r.amount.map(|a| a.to_string())),
+                opt(r.currency.clone()),
+                opt(r.per.clone()),
+                opt(r.annual_value.map(|a| a.to_string())),
+                opt(r.effective_date.map(|d| d.to_string())),
+                opt(r.next_notice_deadline.map(|d| d.to_string())),
+                opt(r.next_event.clone()),
+                opt(r.next_event_date.map(|d| d.to_string())),
+                r.findings.to_string(),
+                opt(r.cycle_days.map(|d| d.to_string())),
+                opt(r.review_days.map(|d| d.to_string())),
+                r.path.clone(),
+            ];
+            out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
+            out.push_str("\r\n");
+        }
+        out
+    }
+
+    fn tally_lines(title: &str, map: &BTreeMap<String, Tally>, out: &mut String) {
+        out.push_str(&format!("\n{title}\n"));
+        for (key, tally) in map {
+            let values: Vec<String> = tally.annual_value.iter().map(|(c, v)| format!("{c} {}", money(*v))).collect();
+            let values = if values.is_empty() { String::new() } else { format!("  {}/year", values.join(", ")) };
+            out.push_str(&format!("  {key:<32} {:>5}{values}\n", tally.count));
+        }
+    }
+
+    /// The terminal table.
+    #[must_use]
+    pub fn table(&self) -> String {
+        let mut out = format!("Portfolio as of {}: {} contract(s)\n", self.as_of, self.contracts);
+        out.push_str("\nValue of contracts in force\n");
+        for (currency, m) in &self.value {
+            out.push_str(&format!(
+                "  {currency}  {}/year recurring, {} one-off, {} contract(s)\n",
+                money(m.annual),
+                money(m.one_off),
+                m.contracts
+            ));
+        }
+        Self::tally_lines("By status", &self.by_status, &mut out);
+        Self::tally_lines("By type", &self.by_type, &mut out);
+        Self::tally_lines("By counterparty", &self.by_counterparty, &mut out);
+        Self::tally_lines("By owner", &self.by_owner, &mut out);
+        Self::tally_lines("By governing law", &self.by_governing_law, &mut out);
+        out.push_str("\nComing up (90 days)\n");
+        for u in self.upcoming.get("within_90_days").into_iter().flatten() {
+            let notice = u.notice_deadline.map(|d| format!(", notice by {d}")).unwrap_or_default();
+            out.push_str(&format!("  {}  {:<16} {} (in {} days{notice})\n", u.date, u.kind.as_str(), u.id, u.days));
+        }
+        if !self.without_owner.is_empty() {
+            out.push_str(&format!("\nWithout an owner: {}\n", self.without_owner.join(", ")));
+        }
+        if !self.with_findings.is_empty() {
+            out.push_str(&format!("\nWith findings from `pactum check`: {}\n", self.with_findings.join(", ")));
+        }
+        if !self.cycle_times.is_empty() {
+            out.push_str("\nCycle time, first draft to executed (days)\n");
+            for (kind, s) in &self.cycle_times {
+                out.push_str(&format!(
+                    "  {kind:<16} median {:>6.1}  min {:>4}  max {:>4}  ({} contract(s))\n",
+                    s.median, s.min, s.max, s.count
+                ));
+            }
+            let slowest: Vec<String> = self.slowest.iter().map(|(id, d)| format!("{id} ({d} days)")).collect();
+            out.push_str(&format!("  slowest: {}\n", slowest.join(", ")));
+        }
+        if let Some(note) = &self.history_note {
+            out.push_str(&format!("\n({note})\n"));
+        }
+        out
+    }
+
+    /// A Markdown summary, for a job summary or a wiki page.
+    #[must_use]
+    pub fn markdown(&self) -> String {
+        let mut out = format!("## Contract portfolio as of {}\n\n{} contracts.\n\n", self.as_of, self.contracts);
+        out.push_str("| Currency | Recurring per year | One-off | Contracts |\n|---|---:|---:|---:|\n");
+        for (currency, m) in &self.value {
+            out.push_str(&format!("| {currency} | {} | {} | {} |\n", money(m.annual), money(m.one_off), m.contracts));
+        }
+        out.push_str("\n| Status | Contracts |\n|---|---:|\n");
+        for (status, t) in &self.by_status {
+            out.push_str(&format!("| {status} | {} |\n", t.count));
+        }
+        out.push_str(
+            "\n### Coming up in 90 days\n\n| Date | Event | Contract | Notice deadline |\n|---|---|---|---|\n",
+        );
+        for u in self.upcoming.get("within_90_days").into_iter().flatten() {
+            out.push_str(&format!(
+                "| {} | {} | `{}` | {} |\n",
+                u.date,
+                u.kind.as_str(),
+                u.id,
+                u.notice_deadline.map(|d| d.to_string()).unwrap_or_default()
+            ));
+        }
+        if !self.cycle_times.is_empty() {
+            out.push_str(
+                "\n### Cycle times (days)\n\n| Type | Median | Min | Max | Contracts |\n|---|---:|---:|---:|---:|\n",
+            );
+            for (kind, s) in &self.cycle_times {
+                out.push_str(&format!("| {kind} | {:.1} | {} | {} | {} |\n", s.median, s.min, s.max, s.count));
+            }
+        }
+        out
+    }
+}
+
+/// A sum of money for people: thousands separated, cents only when there are any.
+#[must_use]
+pub fn money(value: f64) -> String {
+    let whole = value.trunc() as i64;
+    let cents = ((value - value.trunc()) * 100.0).round() as i64;
+    let digits = whole.abs().to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if whole < 0 { "-" } else { "" };
+    if cents == 0 { format!("{sign}{grouped}") } else { format!("{sign}{grouped}.{:02}", cents.abs()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_for_people() {
+        assert_eq!(money(1_234_567.0), "1,234,567");
+        assert_eq!(money(50_400.5), "50,400.50");
+        assert_eq!(money(0.0), "0");
+    }
+
+    #[test]
+    #[allow(clippy::float_cmp)] // halves of small integers are exact
+    fn medians() {
+        assert_eq!(median(&mut [5, 1, 3]), 3.0);
+        assert_eq!(median(&mut [4, 1, 3, 2]), 2.5);
+    }
+}

@@ -1,0 +1,296 @@
+//! `pactum report` on a repository whose answers are known: every number is checked, in each
+//! format, and the HTML page in a real browser.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use support::git::{ALICE, BEA, Script};
+
+#[allow(clippy::too_many_arguments)] // one argument per front-matter key the report reads
+fn contract(
+    id: &str,
+    kind: &str,
+    status: &str,
+    owner: Option<&str>,
+    party: &str,
+    law: Option<&str>,
+    value: Option<(u32, &str, &str)>,
+    dates: &str,
+) -> String {
+    let owner = owner.map(|o| format!("owner = \"{o}\"\n")).unwrap_or_default();
+    let law = law.map(|l| format!("governing_law = \"{l}\"\n")).unwrap_or_default();
+    let value = value
+        .map(|(amount, currency, per)| {
+            format!("\n[value]\namount = {amount}\ncurrency = \"{currency}\"\nper = \"{per}\"\n")
+        })
+        .unwrap_or_default();
+    let signatures = if matches!(status, "executed" | "terminated") {
+        format!(
+            "\n[[signatures]]\nparty = \"Northwind AS\"\nname = \"Ola\"\ntitle = \"MD\"\ndate = 2025-12-01\n\n[[signatures]]\nparty = \"{party}\"\nname = \"X\"\ntitle = \"CEO\"\ndate = 2025-12-01\n"
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "+++\nid = \"{id}\"\ntitle = \"Agreement {id}\"\ntype = \"{kind}\"\nstatus = \"{status}\"\n{owner}{law}{dates}\n[[parties]]\nname = \"Northwind AS\"\nrole = \"us\"\n\n[[parties]]\nname = \"{party}\"\nrole = \"them\"\n{value}{signatures}+++\n\n# Agreement\n\n1. **Scope**. Work.\n"
+    )
+}
+
+const MSA_DATES: &str = "effective_date = 2026-01-01\nterm = \"12 months\"\n\n[renewal]\nkind = \"auto\"\nperiod = \"12 months\"\nnotice = \"60 days\"\n";
+const SAAS_DATES: &str = "effective_date = 2026-01-01\nend_date = 2026-12-31\n\n[renewal]\nkind = \"fixed\"\n";
+const PLAIN_DATES: &str = "effective_date = 2026-01-01\n";
+
+fn msa(status: &str) -> String {
+    contract("a-msa", "msa", status, Some("@alice"), "Acme", Some("NO"), Some((120_000, "USD", "year")), MSA_DATES)
+}
+
+fn saas(status: &str) -> String {
+    contract("b-saas", "saas", status, Some("@bob"), "Bravo", Some("US-CA"), Some((1_000, "USD", "month")), SAAS_DATES)
+}
+
+fn services(status: &str) -> String {
+    contract(
+        "d-services",
+        "services",
+        status,
+        Some("@bob"),
+        "Delta",
+        None,
+        Some((5_000, "EUR", "once")),
+        "effective_date = 2026-01-01\n\n[renewal]\nkind = \"evergreen\"\n",
+    )
+}
+
+/// Six contracts with a history: a-msa drafted on day 1, in review from day 3, executed on
+/// day 8 (cycle 7 days, review 5); b-saas drafted on day 2, executed on day 4 (cycle 2);
+/// d-services drafted on day 9, executed on day 12 (cycle 3).
+fn repository() -> Script {
+    let mut s = Script::new();
+    s.write("pactum.toml", "");
+    s.write("contracts/a-msa.md", &msa("draft"));
+    s.commit(&ALICE, &ALICE, "Draft a-msa"); // day 1
+    s.write("contracts/b-saas.md", &saas("draft"));
+    s.commit(&BEA, &BEA, "Draft b-saas"); // day 2
+    s.write("contracts/a-msa.md", &msa("review"));
+    s.commit(&ALICE, &ALICE, "a-msa to review"); // day 3
+    s.write("contracts/b-saas.md", &saas("executed"));
+    s.commit(&BEA, &BEA, "b-saas executed"); // day 4
+    for _ in 0..3 {
+        s.tick();
+    }
+    s.write("contracts/a-msa.md", &msa("executed"));
+    s.commit(&ALICE, &ALICE, "a-msa executed"); // day 8
+    s.write("contracts/c-nda.md", &contract("c-nda", "nda", "draft", None, "Charlie", None, None, PLAIN_DATES));
+    s.write("contracts/d-services.md", &services("draft"));
+    s.write(
+        "contracts/e-dpa.md",
+        &contract(
+            "e-dpa",
+            "dpa",
+            "terminated",
+            Some("@alice"),
+            "Echo",
+            Some("NO"),
+            Some((3_000, "EUR", "year")),
+            PLAIN_DATES,
+        ),
+    );
+    s.write(
+        "contracts/f-msa.md",
+        &contract(
+            "f-msa",
+            "msa",
+            "review",
+            Some("@alice"),
+            "Foxtrot",
+            Some("NO"),
+            Some((200_000, "USD", "year")),
+            MSA_DATES,
+        ),
+    );
+    s.commit(&BEA, &BEA, "More contracts"); // day 9
+    for _ in 0..2 {
+        s.tick();
+    }
+    s.write("contracts/d-services.md", &services("executed"));
+    s.commit(&BEA, &BEA, "d-services executed"); // day 12
+    s
+}
+
+fn pactum(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pactum"))
+        .args(args)
+        .args(["--as-of", "2026-11-27"])
+        .current_dir(root)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn text(output: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
+
+#[test]
+fn every_number_of_the_report() {
+    let s = repository();
+    let output = pactum(s.root(), &["report", "--format", "json"]);
+    assert!(output.status.success(), "{}", text(&output));
+    let r: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(r["contracts"], 6);
+    let count = |group: &str, key: &str| r[group][key]["count"].as_u64().unwrap_or(0);
+    assert_eq!(
+        (
+            count("by_status", "executed"),
+            count("by_status", "draft"),
+            count("by_status", "review"),
+            count("by_status", "terminated")
+        ),
+        (3, 1, 1, 1)
+    );
+    assert_eq!((count("by_type", "msa"), count("by_type", "saas"), count("by_type", "nda")), (2, 1, 1));
+    assert_eq!(
+        (count("by_counterparty", "Acme"), count("by_counterparty", "Northwind AS")),
+        (1, 0),
+        "we are no counterparty of ours"
+    );
+    assert_eq!((count("by_owner", "@alice"), count("by_owner", "@bob"), count("by_owner", "(none)")), (3, 2, 1));
+    assert_eq!(
+        (count("by_governing_law", "NO"), count("by_governing_law", "US-CA"), count("by_governing_law", "(none)")),
+        (3, 1, 2)
+    );
+    // In force: a-msa (USD 120,000/year), b-saas (USD 1,000/month = 12,000/year), d-services
+    // (EUR 5,000 once). Not: e-dpa (terminated), f-msa (in review).
+    assert_eq!(r["value"]["USD"], serde_json::json!({ "annual": 132_000.0, "one_off": 0.0, "contracts": 2 }));
+    assert_eq!(r["value"]["EUR"], serde_json::json!({ "annual": 0.0, "one_off": 5_000.0, "contracts": 1 }));
+    assert_eq!(r["by_type"]["msa"]["annual_value"]["USD"], 120_000.0);
+    assert_eq!(r["by_owner"]["@bob"]["annual_value"]["USD"], 12_000.0);
+    // Coming up: b-saas expires 2026-12-31 (34 days), a-msa renews 2027-01-01 (35 days).
+    let soon = |bucket: &str| -> Vec<(String, String, i64)> {
+        r["upcoming"][bucket]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| {
+                (
+                    u["id"].as_str().unwrap().to_owned(),
+                    u["kind"].as_str().unwrap().to_owned(),
+                    u["days"].as_i64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(soon("within_30_days"), Vec::<(String, String, i64)>::new());
+    assert_eq!(
+        soon("within_60_days"),
+        [("b-saas".into(), "expiry".into(), 34), ("a-msa".into(), "renewal".into(), 35)]
+    );
+    assert_eq!(soon("within_90_days").len(), 2);
+    assert_eq!(
+        r["upcoming"]["within_60_days"][1]["notice_deadline"], "2027-11-01",
+        "the next notice deadline, for the renewal after this one"
+    );
+    // Attention: c-nda has no owner (and so a finding from check).
+    assert_eq!(r["without_owner"], serde_json::json!(["c-nda"]));
+    assert_eq!(r["with_findings"], serde_json::json!(["c-nda"]));
+    // Cycle times from the history.
+    assert_eq!(r["cycle_times"]["msa"], serde_json::json!({ "count": 1, "median": 7.0, "min": 7, "max": 7 }));
+    assert_eq!(r["cycle_times"]["saas"]["median"], 2.0);
+    assert_eq!(r["cycle_times"]["services"]["median"], 3.0);
+    assert_eq!(r["review_times"]["msa"]["median"], 5.0);
+    assert_eq!(r["slowest"], serde_json::json!([["a-msa", 7], ["d-services", 3], ["b-saas", 2]]));
+    let row = r["rows"].as_array().unwrap().iter().find(|row| row["id"] == "b-saas").unwrap();
+    assert_eq!(
+        (row["annual_value"].as_f64(), row["state"].as_str(), row["next_event"].as_str()),
+        (Some(12_000.0), Some("expiring"), Some("expiry"))
+    );
+}
+
+#[test]
+fn table_csv_and_markdown() {
+    let s = repository();
+    let table = text(&pactum(s.root(), &["report"]));
+    assert!(table.contains("USD  132,000/year recurring, 0 one-off, 2 contract(s)"), "{table}");
+    assert!(table.contains("msa              median    7.0  min    7  max    7  (1 contract(s))"), "{table}");
+    let csv = String::from_utf8(pactum(s.root(), &["report", "--format", "csv"]).stdout).unwrap();
+    let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 7, "a header and one row per contract");
+    assert!(lines[0].starts_with("id,title,type,status,state,owner,counterparties"));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l
+                .starts_with("b-saas,Agreement b-saas,saas,executed,expiring,@bob,Bravo,US-CA,1000,USD,month,12000,")),
+        "{csv}"
+    );
+    let markdown = String::from_utf8(pactum(s.root(), &["report", "--format", "markdown"]).stdout).unwrap();
+    assert!(markdown.contains("| USD | 132,000 | 0 | 2 |"), "{markdown}");
+    assert!(markdown.contains("| 2026-12-31 | expiry | `b-saas` |"), "{markdown}");
+    // Without history: a note, no cycle times.
+    let output = pactum(s.root(), &["report", "--format", "json", "--no-history"]);
+    let r: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(r["cycle_times"], serde_json::json!({}));
+    assert!(r["history_note"].is_string());
+}
+
+/// The page in Debian's Chromium: it loads without script errors, shows the numbers, and its
+/// table sorts when a header is clicked.
+#[test]
+fn html_page_in_a_browser() {
+    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].into_iter().find(|p| Path::new(p).exists());
+    let Some(chromium) = chromium else {
+        assert!(std::env::var("CI").is_err(), "CI must install Chromium (see .ci/run)");
+        eprintln!("skipped: no Chromium");
+        return;
+    };
+    let s = repository();
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("portfolio.html");
+    let output = pactum(s.root(), &["report", "--format", "html", "-o", page.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", text(&output));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(!html.contains("http://") && !html.contains("https://"), "no external assets");
+    // Record script errors, then click the "Value per year" header twice (descending).
+    let probe = html.replace(
+        "<head>",
+        "<head><script>window.errors=[];window.addEventListener('error',e=>window.errors.push(e.message));</script>",
+    ).replace(
+        "</body>",
+        "<script>const th=document.querySelectorAll('#contracts th')[6];th.click();th.click();document.body.dataset.order=Array.from(document.querySelectorAll('#contracts tbody tr')).map(r=>r.cells[0].textContent).join(',');document.body.dataset.errors=window.errors.join('|')||'none';</script></body>",
+    );
+    let probe_path = dir.path().join("probe.html");
+    std::fs::write(&probe_path, probe).unwrap();
+    let dom = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", dir.path().join("profile").display()))
+        .arg(format!("file://{}", probe_path.display()))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&dom.stdout).into_owned();
+    assert!(
+        dom.contains("data-errors=\"none\""),
+        "script errors: {}",
+        dom.lines().find(|l| l.contains("data-errors")).unwrap_or("")
+    );
+    // Largest yearly value first after the second click.
+    assert!(
+        dom.contains("data-order=\"f-msa,a-msa,b-saas,e-dpa,"),
+        "{}",
+        dom.lines().find(|l| l.contains("data-order")).unwrap_or("")
+    );
+    assert!(dom.contains("<b class=\"annual\">132,000</b>"), "the USD card shows the yearly value");
+    assert!(dom.contains("id=\"upcoming-count\">2<"), "two events in 90 days");
+    assert_eq!(dom.matches("class=\"event\"").count(), 2, "two markers on the timeline");
+}
