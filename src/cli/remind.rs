@@ -159,6 +159,7 @@ pub fn run(global: &GlobalArgs, args: &RemindArgs) -> Result<Outcome> {
             .map_err(|e: pactum::lifecycle::DurationError| anyhow::anyhow!("[remind] overdue: {e}"))?,
         lead_times: config.remind.lead_times().map_err(anyhow::Error::msg)?,
         calendar: config.calendar().map_err(anyhow::Error::msg)?,
+        obligations: true,
     };
     let started = std::time::Instant::now();
     let contracts = read_all(global, &repo)?;

@@ -5,15 +5,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use pactum::contract::{Contract, FrontMatterRule, decode};
-use pactum::diff::DiffOptions;
 use pactum::history::Git;
-use pactum::history::ledger::{self, Scope};
-use pactum::lint::run::{CheckOptions, check};
+use pactum::history::ledger;
+use pactum::lint::run::{CheckOptions, check_and_keep};
 use pactum::repo::Repo;
 use pactum::report::{self, Input};
 use pactum::schema::SchemaSet;
-use rayon::prelude::*;
 
 use super::{GlobalArgs, Outcome, emit, emit_raw};
 
@@ -55,29 +52,23 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> Result<Outcome> {
     let schemas = SchemaSet::load(Some(&repo.schemas_dir())).context("loading schemas")?;
     schemas.compile_all().context("loading schemas")?;
     let options = CheckOptions::from_config(&repo.config).map_err(anyhow::Error::msg)?;
-    let checked = check(&files, &schemas, &options, None);
+    // One pass: the findings of `pactum check`, and each contract's metadata.
+    // The history (mostly Git, on one thread) is read while the contracts are checked.
+    let ((checked, contracts), timelines) = rayon::join(
+        || check_and_keep(&files, &schemas, &options, None, |contract| contract.meta.clone()),
+        || if args.no_history { None } else { history(&repo, global) },
+    );
     let mut findings: HashMap<&str, usize> = HashMap::new();
     for diagnostic in &checked.diagnostics {
         if diagnostic.severity != pactum::lint::Severity::Info {
             *findings.entry(diagnostic.path.as_str()).or_default() += 1;
         }
     }
-    let contracts: Vec<(String, Contract)> = files
-        .par_iter()
-        .filter(|f| !f.escapes)
-        .filter_map(|file| {
-            let bytes = std::fs::read(&file.path).ok()?;
-            let (text, _) = decode(&file.shown, bytes).ok()?;
-            Contract::read_metadata(&text)?;
-            Some((file.shown.clone(), Contract::read(&file.shown, text, FrontMatterRule::Required, &mut Vec::new())))
-        })
-        .collect();
     global.log(format_args!("read and checked {} contracts in {:.1?}", contracts.len(), started.elapsed()));
     let inputs: Vec<Input<'_>> = contracts
         .iter()
-        .map(|(path, c)| Input { path, meta: &c.meta, findings: findings.get(path.as_str()).copied().unwrap_or(0) })
+        .map(|(path, meta)| Input { path, meta, findings: findings.get(path.as_str()).copied().unwrap_or(0) })
         .collect();
-    let timelines = if args.no_history { None } else { history(&repo, global) };
     global.log(format_args!("read the history in {:.1?}", started.elapsed()));
     let calendar = repo.config.calendar().map_err(anyhow::Error::msg)?;
     let ours: Vec<String> =
@@ -103,14 +94,8 @@ fn history(repo: &Repo, global: &GlobalArgs) -> Option<HashMap<String, report::T
     let attempt = || -> Result<HashMap<String, report::Timeline>> {
         let git = Git::open(&repo.root)?;
         let (_, tip) = ledger::main_tip(&git, &repo.config.repository.main_branch)?;
-        let scope = Scope { folder: PathBuf::from(&repo.config.repository.contracts), paths: Vec::new() };
-        let entries = ledger::approvals(
-            &git,
-            tip,
-            &scope,
-            &DiffOptions { material_fields: Vec::new(), material_clauses: Vec::new() },
-        )?;
-        Ok(report::timelines(&entries))
+        let changes = ledger::status_history(&git, tip, Path::new(&repo.config.repository.contracts))?;
+        Ok(report::timelines(&changes))
     };
     match attempt() {
         Ok(timelines) => Some(timelines),

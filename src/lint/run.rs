@@ -47,13 +47,29 @@ pub fn check(
     options: &CheckOptions,
     only: Option<&HashSet<String>>,
 ) -> CheckReport {
-    let results: Vec<(Vec<Diagnostic>, Option<Entry>)> =
-        files.par_iter().map(|file| check_file(file, schemas, options)).collect();
+    check_and_keep(files, schemas, options, only, |_| ()).0
+}
+
+/// [`check`], also keeping what `keep` takes from each contract read (its metadata, say), so
+/// that a command that needs both reads every file once.
+pub fn check_and_keep<T: Send>(
+    files: &[FileRef],
+    schemas: &SchemaSet,
+    options: &CheckOptions,
+    only: Option<&HashSet<String>>,
+    keep: impl Fn(&Contract) -> T + Sync,
+) -> (CheckReport, Vec<(String, T)>) {
+    let results: Vec<(Vec<Diagnostic>, Option<Entry>, Option<T>)> =
+        files.par_iter().map(|file| check_file(file, schemas, options, &keep)).collect();
     let mut entries = Vec::with_capacity(results.len());
     let mut diagnostics = Vec::new();
-    for (found, entry) in results {
+    let mut kept = Vec::new();
+    for ((found, entry, value), file) in results.into_iter().zip(files) {
         diagnostics.extend(found);
         entries.extend(entry);
+        if let Some(value) = value {
+            kept.push((file.shown.clone(), value));
+        }
     }
     diagnostics.extend(repository::check(&entries));
     options.lint.apply(&mut diagnostics);
@@ -72,10 +88,15 @@ pub fn check(
             b.code,
         ))
     });
-    CheckReport { files: reported, diagnostics }
+    (CheckReport { files: reported, diagnostics }, kept)
 }
 
-fn check_file(file: &FileRef, schemas: &SchemaSet, options: &CheckOptions) -> (Vec<Diagnostic>, Option<Entry>) {
+fn check_file<T>(
+    file: &FileRef,
+    schemas: &SchemaSet,
+    options: &CheckOptions,
+    keep: &(impl Fn(&Contract) -> T + Sync),
+) -> (Vec<Diagnostic>, Option<Entry>, Option<T>) {
     let path = file.shown.as_str();
     if file.escapes {
         let diagnostic = Diagnostic::file(
@@ -84,7 +105,7 @@ fn check_file(file: &FileRef, schemas: &SchemaSet, options: &CheckOptions) -> (V
             "this symbolic link points outside the repository; it was not read",
         )
         .with_help("keep contracts inside the repository, so that their history is the record");
-        return (vec![diagnostic], None);
+        return (vec![diagnostic], None, None);
     }
     let size = std::fs::metadata(&file.path).map_or(0, |m| m.len());
     if size > options.max_file_size {
@@ -94,12 +115,16 @@ fn check_file(file: &FileRef, schemas: &SchemaSet, options: &CheckOptions) -> (V
             format!("the file is {size} bytes, more than the {} bytes pactum reads", options.max_file_size),
         )
         .with_help("raise `[check] max_file_size` in pactum.toml if this really is one contract");
-        return (vec![diagnostic], None);
+        return (vec![diagnostic], None, None);
     }
     let bytes = match std::fs::read(&file.path) {
         Ok(bytes) => bytes,
         Err(error) => {
-            return (vec![Diagnostic::file("file/unreadable", path, format!("cannot read the file: {error}"))], None);
+            return (
+                vec![Diagnostic::file("file/unreadable", path, format!("cannot read the file: {error}"))],
+                None,
+                None,
+            );
         }
     };
     let mut diagnostics = Vec::new();
@@ -108,14 +133,15 @@ fn check_file(file: &FileRef, schemas: &SchemaSet, options: &CheckOptions) -> (V
             diagnostics.extend(bom);
             text
         }
-        Err(diagnostic) => return (vec![diagnostic], None),
+        Err(diagnostic) => return (vec![diagnostic], None, None),
     };
     let contract = Contract::read(path, text, FrontMatterRule::Required, &mut diagnostics);
     diagnostics.extend(schemas.validate(&contract));
     diagnostics.extend(crate::lint::contract::check(&contract, &options.calendar));
     drop_shadowed(&mut diagnostics);
     let entry = contract.front.is_some().then(|| Entry::of(&contract));
-    (diagnostics, entry)
+    let kept = contract.front.is_some().then(|| keep(&contract));
+    (diagnostics, entry, kept)
 }
 
 /// Where a specific rule and the schema both object to one value (a duration the schema's

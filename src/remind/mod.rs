@@ -79,6 +79,8 @@ pub struct RemindOptions {
     pub overdue: Duration,
     pub lead_times: Vec<(EventKind, Vec<Duration>)>,
     pub calendar: Calendar,
+    /// Whether obligations are listed (a report of terms leaves them out).
+    pub obligations: bool,
 }
 
 impl RemindOptions {
@@ -177,6 +179,9 @@ fn contract_events(source: &Source<'_>, options: &RemindOptions) -> Vec<Event> {
                 ));
             }
         }
+    }
+    if !options.obligations {
+        return out;
     }
     let overdue_from = options.overdue.before(options.as_of, &options.calendar.holidays).unwrap_or(NaiveDate::MIN);
     for obligation in &meta.obligations {
@@ -282,6 +287,7 @@ mod tests {
             overdue: "30 days".parse().unwrap(),
             lead_times: vec![(EventKind::NoticeDeadline, vec!["7 days".parse().unwrap(), "30 days".parse().unwrap()])],
             calendar: Calendar::default(),
+            obligations: true,
         }
     }
 

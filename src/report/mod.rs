@@ -191,11 +191,22 @@ pub fn build(
         overdue: "0 days".parse().expect("a valid duration"),
         lead_times: Vec::new(),
         calendar: calendar.clone(),
+        obligations: false,
     };
     let sources: Vec<Source<'_>> = inputs.iter().map(|i| Source { path: i.path, meta: i.meta }).collect();
     let events = remind::events(&sources, &remind_options);
     let horizon = RemindOptions { within: "5 years".parse().expect("a valid duration"), ..remind_options.clone() };
     let later = remind::events(&sources, &horizon);
+    // Each contract's next notice deadline and next renewal or expiry, found once.
+    let mut next_by_contract: HashMap<&str, (Option<NaiveDate>, Option<&remind::Event>)> = HashMap::new();
+    for event in &later {
+        let entry = next_by_contract.entry(event.contract.as_str()).or_default();
+        match event.kind {
+            EventKind::NoticeDeadline if entry.0.is_none() => entry.0 = Some(event.date),
+            EventKind::Renewal | EventKind::Expiry if entry.1.is_none() => entry.1 = Some(event),
+            _ => {}
+        }
+    }
     let mut rows = Vec::with_capacity(inputs.len());
     for input in inputs {
         let meta = input.meta;
@@ -207,9 +218,7 @@ pub fn build(
             Some(Status::Superseded) => Some(State::Superseded),
             _ => None,
         };
-        let mine: Vec<&remind::Event> = later.iter().filter(|e| e.contract == id).collect();
-        let next_notice_deadline = mine.iter().find(|e| e.kind == EventKind::NoticeDeadline).map(|e| e.date);
-        let next = mine.iter().find(|e| matches!(e.kind, EventKind::Renewal | EventKind::Expiry));
+        let (next_notice_deadline, next) = next_by_contract.get(id.as_str()).copied().unwrap_or_default();
         let money = meta.value.as_ref();
         let amount = money.and_then(|v| v.amount);
         let per = money.and_then(|v| v.per.clone());
@@ -271,6 +280,8 @@ pub fn build(
             }
         }
     }
+    let notice_of: HashMap<&str, Option<NaiveDate>> =
+        rows.iter().map(|r| (r.id.as_str(), r.next_notice_deadline)).collect();
     let mut upcoming: BTreeMap<String, Vec<Upcoming>> = BTreeMap::new();
     for bucket in [30, 60, 90] {
         let list = events
@@ -282,7 +293,7 @@ pub fn build(
                 kind: e.kind,
                 date: e.date,
                 days: (e.date - as_of).num_days(),
-                notice_deadline: rows.iter().find(|r| r.id == e.contract).and_then(|r| r.next_notice_deadline),
+                notice_deadline: notice_of.get(e.contract.as_str()).copied().flatten(),
             })
             .collect();
         upcoming.insert(format!("within_{bucket}_days"), list);
@@ -325,17 +336,15 @@ pub fn build(
     }
 }
 
-/// Timelines of every contract from the approval ledger's entries.
+/// Timelines of every contract from the ledger's status changes.
 #[must_use]
-pub fn timelines(entries: &[crate::history::ledger::Entry]) -> HashMap<String, Timeline> {
+pub fn timelines(changes: &[crate::history::ledger::StatusChange]) -> HashMap<String, Timeline> {
     let mut out: HashMap<String, Timeline> = HashMap::new();
-    for entry in entries {
-        let Some(id) = &entry.contract else { continue };
-        let Ok(time) = chrono::DateTime::parse_from_rfc3339(&entry.merged_at) else { continue };
-        let time = time.timestamp();
-        let timeline = out.entry(id.clone()).or_default();
+    for change in changes {
+        let time = change.time;
+        let timeline = out.entry(change.contract.clone()).or_default();
         timeline.created.get_or_insert(time);
-        let (before, after) = (entry.status_before.as_deref(), entry.status_after.as_deref());
+        let (before, after) = (change.before.as_deref(), change.after.as_deref());
         if after == Some("executed") && before != Some("executed") {
             timeline.executed.get_or_insert(time);
         }
