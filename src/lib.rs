@@ -15,4 +15,5 @@ pub mod remind;
 pub mod repo;
 pub mod report;
 pub mod schema;
+pub mod template;
 pub mod text;

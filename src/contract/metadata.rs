@@ -61,6 +61,7 @@ pub struct Party {
 pub struct Signature {
     pub party: String,
     pub name: Option<String>,
+    pub title: Option<String>,
     pub date: Option<NaiveDate>,
 }
 
@@ -112,6 +113,12 @@ pub struct Metadata {
     pub amends: Option<String>,
     pub supersedes: Option<String>,
     pub parent: Option<String>,
+    /// Library clauses the contract was drafted with: (clause id, version).
+    pub library: Vec<(String, String)>,
+    /// `[execution] body_sha256`: the body as signed.
+    pub body_sha256: Option<String>,
+    /// `[execution] amends_body_sha256`, on an amendment: the amended contract's body as amended.
+    pub amends_body_sha256: Option<String>,
 }
 
 fn text(value: &Value, key: &str) -> Option<String> {
@@ -156,7 +163,7 @@ impl Metadata {
                 .collect(),
             signatures: list(value, "signatures")
                 .filter_map(|s| {
-                    Some(Signature { party: text(s, "party")?, name: text(s, "name"), date: date(s, "date") })
+                    Some(Signature { party: text(s, "party")?, name: text(s, "name"), title: text(s, "title"), date: date(s, "date") })
                 })
                 .collect(),
             obligations: list(value, "obligations")
@@ -173,6 +180,9 @@ impl Metadata {
             amends: text(value, "amends"),
             supersedes: text(value, "supersedes"),
             parent: text(value, "parent"),
+            library: list(value, "library").filter_map(|l| Some((text(l, "clause")?, text(l, "version")?))).collect(),
+            body_sha256: value.get("execution").and_then(|e| text(e, "body_sha256")),
+            amends_body_sha256: value.get("execution").and_then(|e| text(e, "amends_body_sha256")),
         }
     }
 

@@ -9,6 +9,7 @@
 //! ids, links between contracts) live in [`repository`].
 
 pub mod contract;
+pub mod library;
 pub mod repository;
 pub mod run;
 
@@ -73,7 +74,7 @@ const fn rule(code: &'static str, severity: Severity, summary: &'static str) -> 
     Rule { code, severity, summary }
 }
 
-use Severity::{Error as E, Warning as W};
+use Severity::{Error as E, Info as I, Warning as W};
 
 /// Every rule pactum knows, in the order the reference documents them.
 pub const RULES: &[Rule] = &[
@@ -109,6 +110,10 @@ pub const RULES: &[Rule] = &[
     rule("signature/missing", E, "an executed contract lacks a signature for a party"),
     rule("signature/unknown-party", E, "a signature names a party the contract does not have"),
     rule("obligation/unknown-clause", E, "an obligation names no clause of the contract"),
+    rule("clause/deviates-from-library", W, "a clause drafted from the library no longer reads as the library's"),
+    rule("clause/library-outdated", I, "the library has a newer version of a clause the contract uses"),
+    rule("clause/library-missing", W, "a clause the contract records from the library is missing"),
+    rule("executed/body-changed", E, "an executed contract's text changed after signing, not through an amendment"),
 ];
 
 /// The rule with `code`, if pactum has one.

@@ -23,6 +23,11 @@ pub struct Entry {
     pub id: Option<Located>,
     /// `amends`, `supersedes`, `parent`: the key and the id it names.
     pub links: Vec<(&'static str, Located)>,
+    /// For an executed contract whose body no longer hashes as signed: the body's hash now,
+    /// and a finding pointed at the stored hash.
+    pub changed_body: Option<Located>,
+    /// On an amendment: the contract it amends and that contract's body hash as amended.
+    pub amends_body: Option<(String, String)>,
 }
 
 impl Entry {
@@ -39,7 +44,13 @@ impl Entry {
             .into_iter()
             .filter_map(|(key, value)| Some((key, locate("link/unknown-contract", &format!("/{key}"), value)?)))
             .collect();
-        Self { path: contract.path.clone(), id: locate("id/duplicate", "/id", &meta.id), links }
+        let body = contract.layout.as_ref().map_or(contract.text.as_str(), |l| &contract.text[l.body..]);
+        let changed_body = meta.body_sha256.as_ref().and_then(|stored| {
+            let now = crate::template::body_hash(body);
+            (&now != stored).then(|| locate("executed/body-changed", "/execution/body_sha256", &Some(now))).flatten()
+        });
+        let amends_body = meta.amends.clone().zip(meta.amends_body_sha256.clone());
+        Self { path: contract.path.clone(), id: locate("id/duplicate", "/id", &meta.id), links, changed_body, amends_body }
     }
 }
 
@@ -83,6 +94,16 @@ pub fn check(entries: &[Entry]) -> Vec<Diagnostic> {
                     None => diagnostic.with_help("name the id of an existing contract"),
                 });
             }
+        }
+    }
+    for entry in entries {
+        let Some(changed) = &entry.changed_body else { continue };
+        let id = entry.id.as_ref().map(|i| i.value.as_str());
+        let amended = entries.iter().any(|other| other.amends_body.as_ref().is_some_and(|(target, hash)| Some(target.as_str()) == id && *hash == changed.value));
+        if !amended {
+            let mut diagnostic = changed.at.clone();
+            diagnostic.message = "the body of this executed contract changed after it was signed".to_owned();
+            out.push(diagnostic.with_help("restore the signed text, or change it through an amendment: `pactum execute` on the amendment records the amended text"));
         }
     }
     out.sort_by(|a, b| (&a.path, a.location.line).cmp(&(&b.path, b.location.line)));

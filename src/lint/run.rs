@@ -17,6 +17,8 @@ pub struct CheckOptions {
     pub max_file_size: u64,
     pub calendar: Calendar,
     pub lint: LintConfig,
+    /// The clause library, for the playbook check.
+    pub library: Option<std::sync::Arc<crate::template::Library>>,
 }
 
 impl CheckOptions {
@@ -25,7 +27,7 @@ impl CheckOptions {
     /// # Errors
     /// When the configured holidays are not dates.
     pub fn from_config(config: &crate::repo::Config) -> Result<Self, String> {
-        Ok(Self { max_file_size: config.check.max_file_size, calendar: config.calendar()?, lint: config.lint() })
+        Ok(Self { max_file_size: config.check.max_file_size, calendar: config.calendar()?, lint: config.lint(), library: None })
     }
 }
 
@@ -138,6 +140,9 @@ fn check_file<T>(
     let contract = Contract::read(path, text, FrontMatterRule::Required, &mut diagnostics);
     diagnostics.extend(schemas.validate(&contract));
     diagnostics.extend(crate::lint::contract::check(&contract, &options.calendar));
+    if let Some(library) = &options.library {
+        diagnostics.extend(crate::lint::library::check(&contract, library));
+    }
     drop_shadowed(&mut diagnostics);
     let entry = contract.front.is_some().then(|| Entry::of(&contract));
     let kept = contract.front.is_some().then(|| keep(&contract));

@@ -1,0 +1,147 @@
+//! A printable HTML rendition of a contract for signing: a cover page with the parties, key
+//! terms and dates, the body with its clause numbers, defined terms marked, cross-references
+//! as links to the clauses they name, and a signature block per party.
+
+use std::fmt::Write as _;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{Options, Parser, html};
+use regex::Regex;
+
+use crate::contract::Contract;
+use crate::output::html_escape;
+
+static ANCHOR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[ \t]*\{#[A-Za-z0-9_.:-]+\}").expect("valid pattern"));
+
+const STYLE: &str = "@page{size:A4;margin:22mm 20mm}body{font:11pt/1.55 Georgia,'Times New Roman',serif;color:#111;max-width:46rem;margin:2rem auto;padding:0 1rem}\
+.cover{page-break-after:always;break-after:page;min-height:85vh}.cover h1{font-size:22pt;margin:20vh 0 1rem}.cover table{border-collapse:collapse;margin-top:1.5rem}\
+.cover td,.cover th{text-align:left;padding:3px 12px 3px 0;vertical-align:top}.cover th{font-weight:normal;color:#555}\
+dfn{font-style:normal;font-weight:bold}a.ref{color:inherit;text-decoration:underline dotted}h1,h2,h3{page-break-after:avoid;break-after:avoid}\
+.signatures{page-break-before:always;break-before:page}.party{margin:2rem 0;page-break-inside:avoid;break-inside:avoid}\
+.line{border-bottom:1px solid #111;height:2.2rem;margin:.2rem 0 .1rem;width:60%}.label{font:9pt system-ui,sans-serif;color:#555}\
+blockquote{margin-left:1.5rem;color:#333}@media screen{body{background:#fafafa}.cover,.body,.signatures{background:#fff;padding:2rem;margin-bottom:1rem;box-shadow:0 1px 3px #0002}}";
+
+fn value(contract: &Contract, key: &str) -> Option<String> {
+    let front = &contract.front.as_ref()?.value;
+    let mut at = front;
+    for part in key.split('.') {
+        at = at.get(part)?;
+    }
+    Some(match at {
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
+    })
+}
+
+/// The body as Markdown with anchors, links and definitions added.
+fn annotated_body(contract: &Contract) -> String {
+    let start = contract.layout.as_ref().map_or(0, |l| l.body);
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    for clause in &contract.body.clauses {
+        let line_end = contract.text[clause.start..].find('\n').map_or(contract.text.len(), |i| clause.start + i);
+        let line = &contract.text[clause.start..line_end];
+        // After a heading's marks or a list item's marker, where inline HTML is inline.
+        let skip = match clause.form {
+            crate::contract::clauses::Form::Heading => line.len() - line.trim_start_matches('#').trim_start().len(),
+            crate::contract::clauses::Form::ListItem => {
+                let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+                if digits > 0 && matches!(line.as_bytes().get(digits), Some(b'.' | b')')) { digits + 1 + (line[digits + 1..].len() - line[digits + 1..].trim_start().len()) } else { 0 }
+            }
+            crate::contract::clauses::Form::Paragraph => 0,
+        };
+        edits.push((clause.start + skip, clause.start + skip, format!("<a id=\"clause-{}\"></a>", html_escape(&clause.id))));
+    }
+    for reference in &contract.references {
+        if let Some(clause) = contract.resolve(reference) {
+            let text = &contract.text[reference.span.clone()];
+            let replacement = if reference.by_id {
+                text.replace(&format!("(#{})", reference.target), &format!("(#clause-{})", clause.id))
+            } else {
+                format!("<a class=\"ref\" href=\"#clause-{}\">{}</a>", html_escape(&clause.id), text)
+            };
+            edits.push((reference.span.start, reference.span.end, replacement));
+        }
+    }
+    for term in &contract.terms {
+        let text = &contract.text[term.span.clone()];
+        edits.push((term.span.start, term.span.end, format!("<dfn id=\"term-{}\">{text}</dfn>", crate::text::slug(text))));
+    }
+    for found in ANCHOR.find_iter(&contract.text[start..]) {
+        edits.push((start + found.start(), start + found.end(), String::new()));
+    }
+    // Apply from the end, skipping an edit that overlaps one already applied.
+    edits.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
+    let mut text = contract.text.clone();
+    let mut limit = usize::MAX;
+    for (from, to, insert) in edits {
+        if from < start || to > limit {
+            continue;
+        }
+        text.replace_range(from..to, &insert);
+        limit = from;
+    }
+    text[start..].to_owned()
+}
+
+/// The printable page.
+#[must_use]
+pub fn page(contract: &Contract) -> String {
+    let title = contract.meta.title.clone().unwrap_or_else(|| contract.path.clone());
+    let mut cover = format!("<section class=\"cover\"><h1>{}</h1>", html_escape(&title));
+    let parties: Vec<String> = contract.meta.parties.iter().map(|p| format!("{}{}", html_escape(&p.name), p.role.as_deref().map(|r| format!(" <span class=\"label\">({})</span>", html_escape(r))).unwrap_or_default())).collect();
+    let _ = write!(cover, "<p class=\"parties\">between {}</p><table>", parties.join(" and "));
+    let rows = [
+        ("Contract", value(contract, "id")),
+        ("Type", value(contract, "type")),
+        ("Status", value(contract, "status")),
+        ("Effective date", value(contract, "effective_date")),
+        ("Initial term", value(contract, "term").or_else(|| value(contract, "end_date").map(|d| format!("until {d}")))),
+        ("Renewal", value(contract, "renewal.kind").map(|kind| {
+            let period = value(contract, "renewal.period").map(|p| format!(" for {p}")).unwrap_or_default();
+            let notice = value(contract, "renewal.notice").map(|n| format!(", notice {n}")).unwrap_or_default();
+            format!("{kind}{period}{notice}")
+        })),
+        ("Value", value(contract, "value.amount").map(|amount| {
+            let currency = value(contract, "value.currency").unwrap_or_default();
+            let per = value(contract, "value.per").map(|p| format!(" per {p}")).unwrap_or_default();
+            format!("{currency} {amount}{per}")
+        })),
+        ("Governing law", value(contract, "governing_law")),
+        ("Owner", value(contract, "owner")),
+    ];
+    for (label, text) in rows {
+        if let Some(text) = text {
+            let _ = write!(cover, "<tr><th>{label}</th><td>{}</td></tr>", html_escape(&text));
+        }
+    }
+    cover.push_str("</table></section>");
+    let mut body_html = String::new();
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_FOOTNOTES;
+    html::push_html(&mut body_html, Parser::new_ext(&annotated_body(contract), options));
+    let mut signatures = String::from("<section class=\"signatures\"><h2>Signatures</h2>");
+    for party in &contract.meta.parties {
+        let _ = write!(signatures, "<div class=\"party\"><h3>{}</h3>", html_escape(&party.name));
+        match contract.meta.signatures.iter().find(|s| s.party == party.name) {
+            Some(signed) => {
+                let _ = write!(
+                    signatures,
+                    "<p class=\"signed\">Signed by {}{} on {}</p>",
+                    html_escape(signed.name.as_deref().unwrap_or("")),
+                    signed.title.as_deref().map(|t| format!(", {}", html_escape(t))).unwrap_or_default(),
+                    signed.date.map(|d| d.to_string()).unwrap_or_default()
+                );
+            }
+            None => {
+                for label in ["Signature", "Name", "Title", "Date"] {
+                    let _ = write!(signatures, "<div class=\"line\"></div><div class=\"label\">{label}</div>");
+                }
+            }
+        }
+        signatures.push_str("</div>");
+    }
+    signatures.push_str("</section>");
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{cover}\n<section class=\"body\">\n{body_html}</section>\n{signatures}\n</body>\n</html>\n",
+        html_escape(&title)
+    )
+}
