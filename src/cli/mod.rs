@@ -2,6 +2,7 @@
 
 mod check;
 mod diff;
+mod draft;
 mod history;
 mod inspect;
 mod remind;
@@ -83,6 +84,22 @@ enum Command {
     /// Check the main branch: no direct pushes, policies met, executed contracts unchanged
     #[command(after_help = "Examples:\n  pactum audit\n  pactum audit --format json")]
     Audit(history::AuditArgs),
+    /// Scaffold a contracts repository: configuration, schemas, templates, clauses, workflows
+    #[command(after_help = "Examples:\n  pactum init contracts-repo")]
+    Init(draft::InitArgs),
+    /// Draft a contract from a template and the clause library
+    #[command(
+        after_help = "Examples:\n  pactum new --list\n  pactum new nda --describe\n  pactum new nda --id acme-nda --set counterparty=\"Acme Inc.\"\n  pactum new nda --id acme-nda --values acme.toml"
+    )]
+    New(draft::NewArgs),
+    /// A printable HTML rendition for signing
+    #[command(after_help = "Examples:\n  pactum render contracts/acme-nda.md -o acme-nda.html")]
+    Render(draft::RenderArgs),
+    /// Record the signatures, set the status to executed and seal the body
+    #[command(
+        after_help = "Examples:\n  pactum execute contracts/acme-nda.md --signature 'party=\"Acme, Inc.\",name=Jane Doe,title=CEO,date=2025-01-02' --signature 'party=Our Company AS,name=Ola,title=CEO,date=2025-01-02'"
+    )]
+    Execute(draft::ExecuteArgs),
     /// Show what pactum read from one contract: metadata, clauses, terms, references, dates
     #[command(
         after_help = "Examples:\n  pactum inspect contracts/acme/msa.md\n  pactum inspect agreement.md --format json --as-of 2026-01-01"
@@ -161,6 +178,10 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(&cli.global, args),
         Command::Inspect(args) => inspect::run(&cli.global, args),
         Command::Diff(args) => diff::run(&cli.global, args),
+        Command::Init(args) => draft::init(&cli.global, args),
+        Command::New(args) => draft::new(&cli.global, args),
+        Command::Render(args) => draft::render(&cli.global, args),
+        Command::Execute(args) => draft::execute(&cli.global, args),
         Command::Approvals(args) => history::approvals(&cli.global, args),
         Command::Policy(args) => history::policy(&cli.global, args),
         Command::Log(args) => history::log(&cli.global, args),

@@ -163,7 +163,12 @@ impl Metadata {
                 .collect(),
             signatures: list(value, "signatures")
                 .filter_map(|s| {
-                    Some(Signature { party: text(s, "party")?, name: text(s, "name"), title: text(s, "title"), date: date(s, "date") })
+                    Some(Signature {
+                        party: text(s, "party")?,
+                        name: text(s, "name"),
+                        title: text(s, "title"),
+                        date: date(s, "date"),
+                    })
                 })
                 .collect(),
             obligations: list(value, "obligations")

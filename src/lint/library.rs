@@ -14,13 +14,21 @@ pub fn check(contract: &Contract, library: &Library) -> Vec<Diagnostic> {
     for (index, (id, version)) in contract.meta.library.iter().enumerate() {
         let at = contract.span_of(&format!("/library/{index}"));
         let Some(clause) = contract.body.clauses.iter().find(|c| &c.id == id) else {
-            out.push(source.diagnostic("clause/library-missing", at, format!("the contract records library clause `{id}`, but has no clause with that id")));
+            out.push(source.diagnostic(
+                "clause/library-missing",
+                at,
+                format!("the contract records library clause `{id}`, but has no clause with that id"),
+            ));
             continue;
         };
         let Some(recorded) = library.version(id, version) else {
             out.push(
                 source
-                    .diagnostic("clause/library-missing", at, format!("the library has no version {version} of clause `{id}` to compare with"))
+                    .diagnostic(
+                        "clause/library-missing",
+                        at,
+                        format!("the library has no version {version} of clause `{id}` to compare with"),
+                    )
                     .with_help(format!("keep earlier versions as clauses/{id}@{version}.md")),
             );
             continue;
@@ -29,7 +37,9 @@ pub fn check(contract: &Contract, library: &Library) -> Vec<Diagnostic> {
         let contract_text = clause_text(&contract.text, clause);
         if library_text != contract_text {
             let (segments, inserted, deleted) = crate::diff::redline(&library_text, &contract_text);
-            let show = |keep: fn(&crate::diff::Segment) -> Option<&String>| segments.iter().filter_map(keep).map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(", ");
+            let show = |keep: fn(&crate::diff::Segment) -> Option<&String>| {
+                segments.iter().filter_map(keep).map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(", ")
+            };
             let added = show(|s| if let crate::diff::Segment::Insert(t) = s { Some(t) } else { None });
             let removed = show(|s| if let crate::diff::Segment::Delete(t) = s { Some(t) } else { None });
             let mut what = Vec::new();
@@ -50,7 +60,11 @@ pub fn check(contract: &Contract, library: &Library) -> Vec<Diagnostic> {
             );
         }
         if let Some(current) = library.current(id).filter(|c| &c.version != version) {
-            out.push(source.diagnostic("clause/library-outdated", at, format!("library clause `{id}` has a newer version {} (the contract has {version})", current.version)));
+            out.push(source.diagnostic(
+                "clause/library-outdated",
+                at,
+                format!("library clause `{id}` has a newer version {} (the contract has {version})", current.version),
+            ));
         }
     }
     out

@@ -50,7 +50,13 @@ impl Entry {
             (&now != stored).then(|| locate("executed/body-changed", "/execution/body_sha256", &Some(now))).flatten()
         });
         let amends_body = meta.amends.clone().zip(meta.amends_body_sha256.clone());
-        Self { path: contract.path.clone(), id: locate("id/duplicate", "/id", &meta.id), links, changed_body, amends_body }
+        Self {
+            path: contract.path.clone(),
+            id: locate("id/duplicate", "/id", &meta.id),
+            links,
+            changed_body,
+            amends_body,
+        }
     }
 }
 
@@ -99,10 +105,15 @@ pub fn check(entries: &[Entry]) -> Vec<Diagnostic> {
     for entry in entries {
         let Some(changed) = &entry.changed_body else { continue };
         let id = entry.id.as_ref().map(|i| i.value.as_str());
-        let amended = entries.iter().any(|other| other.amends_body.as_ref().is_some_and(|(target, hash)| Some(target.as_str()) == id && *hash == changed.value));
+        let amended = entries.iter().any(|other| {
+            other
+                .amends_body
+                .as_ref()
+                .is_some_and(|(target, hash)| Some(target.as_str()) == id && *hash == changed.value)
+        });
         if !amended {
             let mut diagnostic = changed.at.clone();
-            diagnostic.message = "the body of this executed contract changed after it was signed".to_owned();
+            "the body of this executed contract changed after it was signed".clone_into(&mut diagnostic.message);
             out.push(diagnostic.with_help("restore the signed text, or change it through an amendment: `pactum execute` on the amendment records the amended text"));
         }
     }

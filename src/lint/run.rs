@@ -27,7 +27,12 @@ impl CheckOptions {
     /// # Errors
     /// When the configured holidays are not dates.
     pub fn from_config(config: &crate::repo::Config) -> Result<Self, String> {
-        Ok(Self { max_file_size: config.check.max_file_size, calendar: config.calendar()?, lint: config.lint(), library: None })
+        Ok(Self {
+            max_file_size: config.check.max_file_size,
+            calendar: config.calendar()?,
+            lint: config.lint(),
+            library: None,
+        })
     }
 }
 

@@ -12,7 +12,7 @@
 //! +++
 //! +++
 //! id = {{ id | toml }}
-//! title = {{ "Mutual NDA with " ~ counterparty | toml }}
+//! title = {{ ("Mutual NDA with " ~ counterparty) | toml }}
 //! …
 //! +++
 //! 1. {{ clause(id="confidentiality") }}
@@ -111,12 +111,18 @@ pub fn body_hash(body: &str) -> String {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
 }
 
 /// A template's name is a file name under `templates/`: no separators, no `..`.
 fn safe_name(name: &str) -> bool {
-    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) && !name.contains("..")
+    !name.is_empty()
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && !name.contains("..")
 }
 
 impl Template {
@@ -133,16 +139,32 @@ impl Template {
         if !path.is_file() {
             return Err(TemplateError::NotFound { name: name.to_owned(), dir: dir.display().to_string() });
         }
-        let text = std::fs::read_to_string(&path).map_err(|source| TemplateError::Read { path: path.display().to_string(), source })?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|source| TemplateError::Read { path: path.display().to_string(), source })?;
         let shown = path.display().to_string();
-        let layout = frontmatter::split(&text).map_err(|e| TemplateError::Invalid { path: shown.clone(), message: e.to_string() })?;
-        let header: TemplateHeader = toml::from_str(&text[layout.toml.clone()]).map_err(|e| TemplateError::Invalid { path: shown.clone(), message: e.to_string() })?;
+        let layout = frontmatter::split(&text)
+            .map_err(|e| TemplateError::Invalid { path: shown.clone(), message: e.to_string() })?;
+        let header: TemplateHeader = toml::from_str(&text[layout.toml.clone()])
+            .map_err(|e| TemplateError::Invalid { path: shown.clone(), message: e.to_string() })?;
         for (variable, declared) in &header.variables {
             if !matches!(declared.kind.as_str(), "string" | "date" | "duration" | "number" | "boolean") {
-                return Err(TemplateError::Invalid { path: shown, message: format!("variable `{variable}` has type `{}`; use string, date, duration, number or boolean", declared.kind) });
+                return Err(TemplateError::Invalid {
+                    path: shown,
+                    message: format!(
+                        "variable `{variable}` has type `{}`; use string, date, duration, number or boolean",
+                        declared.kind
+                    ),
+                });
             }
         }
-        Ok(Self { name: name.to_owned(), path, description: header.description, variables: header.variables, source: text[layout.body..].to_owned(), version: short_hash(text.as_bytes()) })
+        Ok(Self {
+            name: name.to_owned(),
+            path,
+            description: header.description,
+            variables: header.variables,
+            source: text[layout.body..].to_owned(),
+            version: short_hash(text.as_bytes()),
+        })
     }
 
     /// Every template under `root`.
@@ -197,16 +219,25 @@ impl Library {
         let mut library = Self::default();
         let dir = root.join("clauses");
         let Ok(entries) = std::fs::read_dir(&dir) else { return Ok(library) };
-        let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| crate::repo::is_markdown(p)).collect();
+        let mut paths: Vec<PathBuf> =
+            entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| crate::repo::is_markdown(p)).collect();
         paths.sort();
         for path in paths {
             let shown = path.display().to_string();
-            let text = std::fs::read_to_string(&path).map_err(|source| TemplateError::Read { path: shown.clone(), source })?;
-            let layout = frontmatter::split(&text).map_err(|e| TemplateError::Invalid { path: shown.clone(), message: e.to_string() })?;
-            let header: ClauseHeader = toml::from_str(&text[layout.toml.clone()]).map_err(|e| TemplateError::Invalid { path: shown.clone(), message: e.to_string() })?;
+            let text =
+                std::fs::read_to_string(&path).map_err(|source| TemplateError::Read { path: shown.clone(), source })?;
+            let layout = frontmatter::split(&text)
+                .map_err(|e| TemplateError::Invalid { path: shown.clone(), message: e.to_string() })?;
+            let header: ClauseHeader = toml::from_str(&text[layout.toml.clone()])
+                .map_err(|e| TemplateError::Invalid { path: shown.clone(), message: e.to_string() })?;
             let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
             let is_current = !stem.contains('@');
-            let clause = LibraryClause { id: header.id.clone(), version: header.version.clone(), title: header.title, text: text[layout.body..].trim().to_owned() };
+            let clause = LibraryClause {
+                id: header.id.clone(),
+                version: header.version.clone(),
+                title: header.title,
+                text: text[layout.body..].trim().to_owned(),
+            };
             if is_current {
                 library.current.insert(header.id.clone(), header.version.clone());
             }
@@ -238,16 +269,29 @@ impl Library {
 ///
 /// # Errors
 /// Every missing required value and every value of the wrong form, in one message.
-pub fn resolve(template: &Template, given: &BTreeMap<String, String>, today: NaiveDate) -> Result<BTreeMap<String, String>, TemplateError> {
+pub fn resolve(
+    template: &Template,
+    given: &BTreeMap<String, String>,
+    today: NaiveDate,
+) -> Result<BTreeMap<String, String>, TemplateError> {
     let mut values = BTreeMap::new();
     let mut problems = Vec::new();
     for name in given.keys() {
         if name != "id" && !template.variables.contains_key(name) {
-            problems.push(format!("`{name}` is not a variable of template {} (it has: {})", template.name, template.variables.keys().cloned().collect::<Vec<_>>().join(", ")));
+            problems.push(format!(
+                "`{name}` is not a variable of template {} (it has: {})",
+                template.name,
+                template.variables.keys().cloned().collect::<Vec<_>>().join(", ")
+            ));
         }
     }
     for (name, variable) in &template.variables {
-        let value = given.get(name).cloned().or_else(|| variable.default.clone().map(|d| if d == "today" && variable.kind == "date" { today.to_string() } else { d }));
+        let value = given.get(name).cloned().or_else(|| {
+            variable
+                .default
+                .clone()
+                .map(|d| if d == "today" && variable.kind == "date" { today.to_string() } else { d })
+        });
         let Some(value) = value else {
             if variable.required {
                 problems.push(format!("`{name}` is required: {}", variable.description));
@@ -289,26 +333,35 @@ pub fn toml_string(value: &str) -> String {
 ///
 /// # Errors
 /// When Tera cannot render it, or it names a clause the library lacks.
-pub fn draft(template: &Template, values: &BTreeMap<String, String>, library: &Library) -> Result<Drafted, TemplateError> {
+pub fn draft(
+    template: &Template,
+    values: &BTreeMap<String, String>,
+    library: &Library,
+) -> Result<Drafted, TemplateError> {
     let mut tera = tera::Tera::default();
     // Contracts are Markdown and TOML, not HTML: no HTML escaping.
     tera.autoescape_on(Vec::<&str>::new());
     tera.register_filter("toml", |value: &str, _: tera::Kwargs, _: &tera::State| toml_string(value));
     let used: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
-    let clauses: HashMap<String, LibraryClause> = library.current.keys().filter_map(|id| library.current(id).map(|c| (id.clone(), c.clone()))).collect();
+    let clauses: HashMap<String, LibraryClause> =
+        library.current.keys().filter_map(|id| library.current(id).map(|c| (id.clone(), c.clone()))).collect();
     let recorded = Arc::clone(&used);
     tera.register_function("clause", move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
         let id: &str = kwargs.must_get("id")?;
-        let clause = clauses.get(id).ok_or_else(|| tera::Error::message(format!("the clause library has no clause `{id}`")))?;
+        let clause =
+            clauses.get(id).ok_or_else(|| tera::Error::message(format!("the clause library has no clause `{id}`")))?;
         recorded.lock().expect("not poisoned").push((clause.id.clone(), clause.version.clone()));
         Ok(clause.text.clone())
     });
-    tera.add_raw_template(&template.name, &template.source).map_err(|e| TemplateError::Render { name: template.name.clone(), message: error_chain(&e) })?;
+    tera.add_raw_template(&template.name, &template.source)
+        .map_err(|e| TemplateError::Render { name: template.name.clone(), message: error_chain(&e) })?;
     let mut context = tera::Context::new();
     for (name, value) in values {
         context.insert(name.clone(), value);
     }
-    let text = tera.render(&template.name, &context).map_err(|e| TemplateError::Render { name: template.name.clone(), message: error_chain(&e) })?;
+    let text = tera
+        .render(&template.name, &context)
+        .map_err(|e| TemplateError::Render { name: template.name.clone(), message: error_chain(&e) })?;
     let library = used.lock().expect("not poisoned").clone();
     Ok(Drafted { text: text.trim_start().to_owned(), library })
 }
@@ -332,7 +385,9 @@ fn error_chain(error: &dyn std::error::Error) -> String {
 pub fn stamp(drafted: &Drafted, template: &Template, id: &str) -> Result<String, String> {
     let text = &drafted.text;
     let layout = frontmatter::split(text).map_err(|e| format!("the template does not produce front matter: {e}"))?;
-    let mut document: toml_edit::DocumentMut = text[layout.toml.clone()].parse().map_err(|e| format!("the template produces front matter that is not TOML: {e}"))?;
+    let mut document: toml_edit::DocumentMut = text[layout.toml.clone()]
+        .parse()
+        .map_err(|e| format!("the template produces front matter that is not TOML: {e}"))?;
     document["id"] = toml_edit::value(id);
     document["status"] = toml_edit::value("draft");
     let mut provenance = toml_edit::Table::new();

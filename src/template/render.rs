@@ -45,11 +45,19 @@ fn annotated_body(contract: &Contract) -> String {
             crate::contract::clauses::Form::Heading => line.len() - line.trim_start_matches('#').trim_start().len(),
             crate::contract::clauses::Form::ListItem => {
                 let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-                if digits > 0 && matches!(line.as_bytes().get(digits), Some(b'.' | b')')) { digits + 1 + (line[digits + 1..].len() - line[digits + 1..].trim_start().len()) } else { 0 }
+                if digits > 0 && matches!(line.as_bytes().get(digits), Some(b'.' | b')')) {
+                    digits + 1 + (line[digits + 1..].len() - line[digits + 1..].trim_start().len())
+                } else {
+                    0
+                }
             }
             crate::contract::clauses::Form::Paragraph => 0,
         };
-        edits.push((clause.start + skip, clause.start + skip, format!("<a id=\"clause-{}\"></a>", html_escape(&clause.id))));
+        edits.push((
+            clause.start + skip,
+            clause.start + skip,
+            format!("<a id=\"clause-{}\"></a>", html_escape(&clause.id)),
+        ));
     }
     for reference in &contract.references {
         if let Some(clause) = contract.resolve(reference) {
@@ -64,7 +72,11 @@ fn annotated_body(contract: &Contract) -> String {
     }
     for term in &contract.terms {
         let text = &contract.text[term.span.clone()];
-        edits.push((term.span.start, term.span.end, format!("<dfn id=\"term-{}\">{text}</dfn>", crate::text::slug(text))));
+        edits.push((
+            term.span.start,
+            term.span.end,
+            format!("<dfn id=\"term-{}\">{text}</dfn>", crate::text::slug(text)),
+        ));
     }
     for found in ANCHOR.find_iter(&contract.text[start..]) {
         edits.push((start + found.start(), start + found.end(), String::new()));
@@ -88,7 +100,21 @@ fn annotated_body(contract: &Contract) -> String {
 pub fn page(contract: &Contract) -> String {
     let title = contract.meta.title.clone().unwrap_or_else(|| contract.path.clone());
     let mut cover = format!("<section class=\"cover\"><h1>{}</h1>", html_escape(&title));
-    let parties: Vec<String> = contract.meta.parties.iter().map(|p| format!("{}{}", html_escape(&p.name), p.role.as_deref().map(|r| format!(" <span class=\"label\">({})</span>", html_escape(r))).unwrap_or_default())).collect();
+    let parties: Vec<String> = contract
+        .meta
+        .parties
+        .iter()
+        .map(|p| {
+            format!(
+                "{}{}",
+                html_escape(&p.name),
+                p.role
+                    .as_deref()
+                    .map(|r| format!(" <span class=\"label\">({})</span>", html_escape(r)))
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
     let _ = write!(cover, "<p class=\"parties\">between {}</p><table>", parties.join(" and "));
     let rows = [
         ("Contract", value(contract, "id")),
@@ -96,16 +122,22 @@ pub fn page(contract: &Contract) -> String {
         ("Status", value(contract, "status")),
         ("Effective date", value(contract, "effective_date")),
         ("Initial term", value(contract, "term").or_else(|| value(contract, "end_date").map(|d| format!("until {d}")))),
-        ("Renewal", value(contract, "renewal.kind").map(|kind| {
-            let period = value(contract, "renewal.period").map(|p| format!(" for {p}")).unwrap_or_default();
-            let notice = value(contract, "renewal.notice").map(|n| format!(", notice {n}")).unwrap_or_default();
-            format!("{kind}{period}{notice}")
-        })),
-        ("Value", value(contract, "value.amount").map(|amount| {
-            let currency = value(contract, "value.currency").unwrap_or_default();
-            let per = value(contract, "value.per").map(|p| format!(" per {p}")).unwrap_or_default();
-            format!("{currency} {amount}{per}")
-        })),
+        (
+            "Renewal",
+            value(contract, "renewal.kind").map(|kind| {
+                let period = value(contract, "renewal.period").map(|p| format!(" for {p}")).unwrap_or_default();
+                let notice = value(contract, "renewal.notice").map(|n| format!(", notice {n}")).unwrap_or_default();
+                format!("{kind}{period}{notice}")
+            }),
+        ),
+        (
+            "Value",
+            value(contract, "value.amount").map(|amount| {
+                let currency = value(contract, "value.currency").unwrap_or_default();
+                let per = value(contract, "value.per").map(|p| format!(" per {p}")).unwrap_or_default();
+                format!("{currency} {amount}{per}")
+            }),
+        ),
         ("Governing law", value(contract, "governing_law")),
         ("Owner", value(contract, "owner")),
     ];
@@ -116,7 +148,10 @@ pub fn page(contract: &Contract) -> String {
     }
     cover.push_str("</table></section>");
     let mut body_html = String::new();
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_FOOTNOTES;
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_FOOTNOTES;
     html::push_html(&mut body_html, Parser::new_ext(&annotated_body(contract), options));
     let mut signatures = String::from("<section class=\"signatures\"><h2>Signatures</h2>");
     for party in &contract.meta.parties {

@@ -1,0 +1,421 @@
+//! Drafting and execution: `pactum init`, `pactum new`, `pactum render`, `pactum execute`.
+//! With `check` and `inspect` these are the commands that write files, and they write only
+//! what they were asked to: never over an existing file, never a contract that fails `check`.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use pactum::contract::{Contract, FrontMatterRule, decode, frontmatter};
+use pactum::lint::Diagnostic;
+use pactum::lint::run::{CheckOptions, check};
+use pactum::output::check::{CheckFormat, CheckOutput, render as render_findings};
+use pactum::repo::{FileRef, Repo};
+use pactum::schema::SchemaSet;
+use pactum::template::{self, Library, Template};
+
+use super::{GlobalArgs, Outcome, emit};
+
+/// Every file `pactum init` writes: path and contents.
+const SCAFFOLD: &[(&str, &str)] = &[
+    ("pactum.toml", include_str!("../template/scaffold/pactum.toml")),
+    ("schemas/README.md", include_str!("../template/scaffold/schemas-README.md")),
+    ("templates/nda.md", include_str!("../template/scaffold/nda.md")),
+    ("clauses/confidential-information.md", include_str!("../template/scaffold/confidential-information.md")),
+    ("clauses/confidentiality.md", include_str!("../template/scaffold/confidentiality.md")),
+    ("clauses/governing-law.md", include_str!("../template/scaffold/governing-law.md")),
+    ("contracts/.gitkeep", ""),
+    ("CODEOWNERS", include_str!("../template/scaffold/CODEOWNERS")),
+    (".github/workflows/contracts.yml", include_str!("../../example-repo/.github/workflows/contracts.yml")),
+    (".github/workflows/redline.yml", include_str!("../../example-repo/.github/workflows/redline.yml")),
+    (".github/workflows/reminders.yml", include_str!("../../example-repo/.github/workflows/reminders.yml")),
+];
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to create the repository (default: here)
+    #[arg(value_name = "DIR", default_value = ".")]
+    dir: PathBuf,
+}
+
+pub fn init(global: &GlobalArgs, args: &InitArgs) -> Result<Outcome> {
+    let mut created = Vec::new();
+    let mut kept = Vec::new();
+    for (path, contents) in SCAFFOLD {
+        let target = args.dir.join(path);
+        if target.exists() {
+            kept.push(*path);
+            continue;
+        }
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        }
+        // create_new: a file that appeared meanwhile is not overwritten either.
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&target)
+            .with_context(|| format!("creating {}", target.display()))?;
+        file.write_all(contents.as_bytes()).with_context(|| format!("writing {}", target.display()))?;
+        created.push(*path);
+    }
+    let mut out = String::new();
+    for path in &created {
+        out.push_str(&format!("created  {path}\n"));
+    }
+    for path in &kept {
+        out.push_str(&format!("kept     {path} (already there)\n"));
+    }
+    out.push_str(&format!("\n{} file(s) created in {}. Next: `pactum new nda --set counterparty=\"Acme Inc.\" --id acme-nda`, then `pactum check`.\n", created.len(), args.dir.display()));
+    emit(global, &out)?;
+    Ok(Outcome::Clean)
+}
+
+fn open_repo(global: &GlobalArgs) -> Result<Repo> {
+    Ok(match &global.repo {
+        Some(dir) => Repo::open(dir)?,
+        None => Repo::discover(Path::new("."))?.context("not inside a contracts repository (no pactum.toml or Git repository here or above); `pactum init` creates one")?,
+    })
+}
+
+/// Check a contract that is not written yet, as `pactum check` would once it is: with the
+/// repository around it. Returns the findings at error level, rendered for people.
+fn check_candidate(repo: &Repo, shown: &str, text: &str) -> Result<(Vec<Diagnostic>, String)> {
+    let scratch = tempfile::tempdir().context("a scratch folder")?;
+    let path = scratch.path().join("candidate.md");
+    std::fs::write(&path, text).context("writing the candidate")?;
+    let mut files: Vec<FileRef> = repo.contract_files()?.into_iter().filter(|f| f.shown != shown).collect();
+    files.push(FileRef { path, shown: shown.to_owned(), escapes: false });
+    let schemas = SchemaSet::load(Some(&repo.schemas_dir())).context("loading schemas")?;
+    schemas.compile_all().context("loading schemas")?;
+    let mut options = CheckOptions::from_config(&repo.config).map_err(anyhow::Error::msg)?;
+    options.library = Some(std::sync::Arc::new(Library::load(&repo.root)?));
+    let only: HashSet<String> = [shown.to_owned()].into();
+    let report = check(&files, &schemas, &options, Some(&only));
+    let errors: Vec<Diagnostic> =
+        report.diagnostics.into_iter().filter(|d| d.severity == pactum::lint::Severity::Error).collect();
+    let summary = pactum::lint::Summary::of(1, &errors);
+    let rendered = render_findings(
+        CheckFormat::Human,
+        &CheckOutput { diagnostics: &errors, summary, files: &[shown.to_owned()] },
+        false,
+    );
+    Ok((errors, rendered))
+}
+
+// ---- new ----
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The template (a file in templates/, without .md)
+    #[arg(value_name = "TEMPLATE", required_unless_present = "list")]
+    template: Option<String>,
+    /// The new contract's id (also its file name: contracts/<id>.md)
+    #[arg(long, value_name = "ID")]
+    id: Option<String>,
+    /// A value for a template variable (repeatable): --set counterparty="Acme Inc."
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    set: Vec<String>,
+    /// Values from a TOML file of `name = value` lines
+    #[arg(long, value_name = "FILE")]
+    values: Option<PathBuf>,
+    /// List the templates and exit
+    #[arg(long)]
+    list: bool,
+    /// Show the template's variables and exit
+    #[arg(long)]
+    describe: bool,
+    /// Print the contract instead of writing it
+    #[arg(long)]
+    dry_run: bool,
+}
+
+fn describe(template: &Template) -> String {
+    let mut out = format!("{}: {}\n", template.name, template.description);
+    for (name, variable) in &template.variables {
+        let default = variable.default.as_ref().map(|d| format!(" (default: {d})")).unwrap_or_default();
+        let required = if variable.required { " [required]" } else { "" };
+        out.push_str(&format!("  --set {name}=…  {} — {}{required}{default}\n", variable.kind, variable.description));
+    }
+    out
+}
+
+fn ask(prompt: &str) -> Result<String> {
+    let mut stderr = std::io::stderr();
+    write!(stderr, "{prompt}: ")?;
+    stderr.flush()?;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim().to_owned())
+}
+
+fn is_valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+pub fn new(global: &GlobalArgs, args: &NewArgs) -> Result<Outcome> {
+    let repo = open_repo(global)?;
+    if args.list {
+        let mut out = String::new();
+        for template in Template::list(&repo.root) {
+            match template {
+                Ok(template) => out.push_str(&format!("{:<20} {}\n", template.name, template.description)),
+                Err(error) => out.push_str(&format!("(unreadable) {error}\n")),
+            }
+        }
+        emit(global, &out)?;
+        return Ok(Outcome::Clean);
+    }
+    let template = Template::load(&repo.root, args.template.as_deref().expect("required unless --list"))?;
+    if args.describe {
+        emit(global, &describe(&template))?;
+        return Ok(Outcome::Clean);
+    }
+    let mut given: BTreeMap<String, String> = BTreeMap::new();
+    if let Some(file) = &args.values {
+        let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        let table: toml::Table = toml::from_str(&text).with_context(|| format!("{} is not TOML", file.display()))?;
+        for (name, value) in table {
+            let text = match value {
+                toml::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            given.insert(name, text);
+        }
+    }
+    for pair in &args.set {
+        let (name, value) = pair.split_once('=').with_context(|| format!("--set {pair}: write NAME=VALUE"))?;
+        given.insert(name.trim().to_owned(), value.to_owned());
+    }
+    if let Some(id) = &args.id {
+        given.insert("id".to_owned(), id.clone());
+    }
+    // On a terminal, ask for what is still missing.
+    if std::io::stdin().is_terminal() {
+        if !given.contains_key("id") {
+            given.insert("id".to_owned(), ask("id of the new contract (lower-case letters, digits, hyphens)")?);
+        }
+        for (name, variable) in &template.variables {
+            if variable.required && !given.contains_key(name) {
+                given.insert(name.clone(), ask(&format!("{name} ({})", variable.description))?);
+            }
+        }
+    }
+    let id = given.get("id").cloned().context("the new contract needs an id: --id acme-nda")?;
+    // The id is the file name: it must be a slug, so that it can name no other place.
+    if !is_valid_id(&id) {
+        bail!("`{id}` is not a valid id: use lower-case letters, digits and hyphens, starting with a letter or digit");
+    }
+    let values = template::resolve(&template, &given, global.today())?;
+    let library = Library::load(&repo.root)?;
+    let drafted = template::draft(&template, &values, &library)?;
+    let text = template::stamp(&drafted, &template, &id).map_err(anyhow::Error::msg)?;
+    let shown = format!("{}/{id}.md", repo.config.repository.contracts.trim_end_matches('/'));
+    let target = repo.root.join(&shown);
+    if target.exists() {
+        bail!("{shown} exists already; pactum new never overwrites a contract (choose another --id)");
+    }
+    let (errors, findings) = check_candidate(&repo, &shown, &text)?;
+    if !errors.is_empty() {
+        let mut stderr = anstream::stderr();
+        let _ = stderr.write_all(findings.as_bytes());
+        bail!("the drafted contract does not pass `pactum check`, so nothing was written");
+    }
+    if args.dry_run {
+        emit(global, &text)?;
+        return Ok(Outcome::Clean);
+    }
+    if let Some(parent) = target.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&target)
+        .with_context(|| format!("creating {shown}"))?;
+    file.write_all(text.as_bytes())?;
+    emit(global, &format!("created {shown} from template {} ({})\n", template.name, template.version))?;
+    Ok(Outcome::Clean)
+}
+
+// ---- render ----
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// The contract
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// Write the page here instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+fn read_file(path: &Path) -> Result<Contract> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let shown = path.to_string_lossy().into_owned();
+    let (text, _) = decode(&shown, bytes).map_err(|d| anyhow::anyhow!("{shown}: {}", d.message))?;
+    Ok(Contract::read(&shown, text, FrontMatterRule::Optional, &mut Vec::new()))
+}
+
+pub fn render(global: &GlobalArgs, args: &RenderArgs) -> Result<Outcome> {
+    let contract = read_file(&args.file)?;
+    let page = template::render::page(&contract);
+    match &args.output {
+        Some(path) => std::fs::write(path, page).with_context(|| format!("writing {}", path.display()))?,
+        None => super::emit_raw(&page)?,
+    }
+    let _ = global;
+    Ok(Outcome::Clean)
+}
+
+// ---- execute ----
+
+#[derive(Debug, Args)]
+pub struct ExecuteArgs {
+    /// The contract to execute
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// A signature (repeatable): 'party="Acme, Inc.",name=Jane Doe,title=CEO,date=2025-01-02'
+    #[arg(long = "signature", value_name = "FIELDS")]
+    signatures: Vec<String>,
+    /// Signatures from a TOML file of [[signatures]] tables
+    #[arg(long = "signatures", value_name = "FILE")]
+    signatures_file: Option<PathBuf>,
+    /// Show the new front matter instead of writing it
+    #[arg(long)]
+    dry_run: bool,
+}
+
+/// `party="Acme, Inc.",name=Jane Doe` → fields; a value in double quotes may hold commas.
+fn parse_signature(text: &str) -> Result<BTreeMap<String, String>> {
+    let mut fields = BTreeMap::new();
+    let mut pieces = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => pieces.push(std::mem::take(&mut current)),
+            c => current.push(c),
+        }
+    }
+    if quoted {
+        bail!("--signature {text}: a quote is not closed");
+    }
+    pieces.push(current);
+    for piece in pieces.into_iter().filter(|p| !p.trim().is_empty()) {
+        let (key, value) = piece.split_once('=').with_context(|| format!("--signature: `{piece}` is not key=value"))?;
+        let key = key.trim();
+        if !matches!(key, "party" | "name" | "title" | "date") {
+            bail!("--signature: `{key}` is not a field; use party, name, title and date");
+        }
+        fields.insert(key.to_owned(), value.trim().to_owned());
+    }
+    for required in ["party", "name", "date"] {
+        if !fields.contains_key(required) {
+            bail!("--signature {text}: `{required}` is missing");
+        }
+    }
+    Ok(fields)
+}
+
+pub fn execute(global: &GlobalArgs, args: &ExecuteArgs) -> Result<Outcome> {
+    let repo = open_repo(global)?;
+    let contract = read_file(&args.file)?;
+    let shown = repo.shown(&args.file);
+    let layout = contract.layout.clone().context("the contract has no front matter to record the execution in")?;
+    let mut signatures: Vec<BTreeMap<String, String>> =
+        args.signatures.iter().map(|s| parse_signature(s)).collect::<Result<_>>()?;
+    if let Some(file) = &args.signatures_file {
+        let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        let table: toml::Table = toml::from_str(&text).with_context(|| format!("{} is not TOML", file.display()))?;
+        for entry in table
+            .get("signatures")
+            .and_then(toml::Value::as_array)
+            .context("the signatures file needs [[signatures]] tables")?
+        {
+            let mut fields = BTreeMap::new();
+            for (key, value) in entry.as_table().context("each signature is a table")? {
+                fields.insert(key.clone(), value.as_str().map_or_else(|| value.to_string(), str::to_owned));
+            }
+            signatures.push(fields);
+        }
+    }
+    if signatures.is_empty() {
+        bail!(
+            "give the signatures: --signature 'party=…,name=…,title=…,date=YYYY-MM-DD' (repeatable) or --signatures FILE.toml"
+        );
+    }
+    let parties: Vec<&str> = contract.meta.parties.iter().map(|p| p.name.as_str()).collect();
+    for signature in &signatures {
+        let party = &signature["party"];
+        if !parties.contains(&party.as_str()) {
+            bail!("`{party}` is not a party to this contract; its parties are: {}", parties.join(", "));
+        }
+        chrono::NaiveDate::parse_from_str(&signature["date"], "%Y-%m-%d")
+            .with_context(|| format!("date {} is not YYYY-MM-DD", signature["date"]))?;
+    }
+    // Edit only the front matter, keeping its formatting and comments.
+    let mut document: toml_edit::DocumentMut =
+        contract.text[layout.toml.clone()].parse().context("the front matter is not TOML")?;
+    let array = document.entry("signatures").or_insert(toml_edit::Item::ArrayOfTables(toml_edit::ArrayOfTables::new()));
+    let array = array.as_array_of_tables_mut().context("`signatures` is not an array of tables")?;
+    for signature in &signatures {
+        let mut table = toml_edit::Table::new();
+        table["party"] = toml_edit::value(signature["party"].as_str());
+        table["name"] = toml_edit::value(signature["name"].as_str());
+        if let Some(title) = signature.get("title") {
+            table["title"] = toml_edit::value(title.as_str());
+        }
+        let date: toml_edit::Datetime = signature["date"].parse().context("a date")?;
+        table["date"] = toml_edit::value(date);
+        array.push(table);
+    }
+    document["status"] = toml_edit::value("executed");
+    let body = &contract.text[layout.body..];
+    let mut execution = toml_edit::Table::new();
+    execution["body_sha256"] = toml_edit::value(template::body_hash(body));
+    // An amendment records the amended contract's text as it now stands.
+    if let Some(amended) = &contract.meta.amends {
+        let target = repo
+            .contract_files()?
+            .into_iter()
+            .filter_map(|f| std::fs::read(&f.path).ok().and_then(|b| decode(&f.shown, b).ok()).map(|(t, _)| t))
+            .find(|text| Contract::read_metadata(text).is_some_and(|m| m.id.as_deref() == Some(amended)))
+            .with_context(|| format!("the amended contract `{amended}` is not in the repository"))?;
+        let layout = frontmatter::split(&target).map_err(|e| anyhow::anyhow!("{amended}: {e}"))?;
+        execution["amends_body_sha256"] = toml_edit::value(template::body_hash(&target[layout.body..]));
+    }
+    document["execution"] = toml_edit::Item::Table(execution);
+    let toml = document.to_string();
+    let text = format!(
+        "{}{}{}{}",
+        &contract.text[..layout.toml.start],
+        toml,
+        if toml.ends_with('\n') { "" } else { "\n" },
+        &contract.text[layout.toml.end..]
+    );
+    let (errors, findings) = check_candidate(&repo, &shown, &text)?;
+    if !errors.is_empty() {
+        let mut stderr = anstream::stderr();
+        let _ = stderr.write_all(findings.as_bytes());
+        bail!("the executed contract would not pass `pactum check`, so {shown} was left as it was");
+    }
+    if args.dry_run {
+        emit(global, &toml)?;
+        return Ok(Outcome::Clean);
+    }
+    // Write beside it, then rename: a failure half-way leaves the contract as it was.
+    let scratch = args.file.with_extension("md.pactum-tmp");
+    std::fs::write(&scratch, &text).with_context(|| format!("writing {}", scratch.display()))?;
+    std::fs::rename(&scratch, &args.file).with_context(|| format!("replacing {}", args.file.display()))?;
+    emit(
+        global,
+        &format!("executed {shown}: {} signature(s) recorded, status executed, body sealed\n", signatures.len()),
+    )?;
+    Ok(Outcome::Clean)
+}

@@ -1,0 +1,265 @@
+//! Drafting and execution end to end, in a real Git repository: init, new, check, execute,
+//! check; the playbook check; amendments; refusals; and the printable page in a real browser.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use support::git::{ALICE, Script};
+
+fn pactum(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pactum"))
+        .args(args)
+        .args(["--as-of", "2026-11-27"])
+        .current_dir(root)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn text(output: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
+
+fn ok(root: &Path, args: &[&str]) -> String {
+    let output = pactum(root, args);
+    assert!(output.status.success(), "pactum {args:?}: {}", text(&output));
+    text(&output)
+}
+
+fn read(root: &Path, path: &str) -> String {
+    std::fs::read_to_string(root.join(path)).unwrap()
+}
+
+const SIGN_ACME: &str = "party=\"Acme, Inc.\",name=Jane Doe,title=CEO,date=2026-11-30";
+const SIGN_US: &str = "party=Our Company AS,name=Ola Nordmann,title=Managing Director,date=2026-11-30";
+
+/// A repository made by `pactum init`, committed.
+fn initialised() -> Script {
+    let mut s = Script::new();
+    ok(s.root(), &["init"]);
+    s.commit(&ALICE, &ALICE, "pactum init");
+    s
+}
+
+#[test]
+fn init_new_check_execute_check() {
+    let mut s = initialised();
+    let root = s.root().to_path_buf();
+    // init never overwrites, and what it creates checks clean.
+    std::fs::write(root.join("CODEOWNERS"), "# ours\n").unwrap();
+    let again = ok(&root, &["init"]);
+    assert!(again.contains("kept     CODEOWNERS (already there)") && again.contains("0 file(s) created"), "{again}");
+    assert_eq!(read(&root, "CODEOWNERS"), "# ours\n");
+    assert!(ok(&root, &["check"]).contains("0 errors, 0 warnings"));
+
+    let created = ok(&root, &["new", "nda", "--id", "acme-nda", "--set", "counterparty=Acme, Inc."]);
+    assert!(created.contains("created contracts/acme-nda.md from template nda"), "{created}");
+    let drafted = read(&root, "contracts/acme-nda.md");
+    assert!(drafted.contains("id = \"acme-nda\"") && drafted.contains("status = \"draft\""));
+    assert!(drafted.contains("[template]\nname = \"nda\"\nversion = "), "template provenance");
+    assert!(drafted.contains("[[library]]\nclause = \"confidentiality\"\nversion = \"1\""), "library provenance");
+    assert!(drafted.contains("effective_date = 2026-11-27"), "the date default is today (--as-of)");
+    assert!(ok(&root, &["check"]).contains("checked 1 file: 0 errors, 0 warnings"));
+    s.commit(&ALICE, &ALICE, "Draft the Acme NDA");
+
+    // Executing with one party's signature only would fail check: refused, file untouched.
+    let partial = pactum(&root, &["execute", "contracts/acme-nda.md", "--signature", SIGN_ACME]);
+    assert_eq!(partial.status.code(), Some(2));
+    assert!(text(&partial).contains("signature/missing"), "{}", text(&partial));
+    assert_eq!(read(&root, "contracts/acme-nda.md"), drafted);
+
+    let executed = ok(&root, &["execute", "contracts/acme-nda.md", "--signature", SIGN_ACME, "--signature", SIGN_US]);
+    assert!(executed.contains("2 signature(s) recorded"), "{executed}");
+    let signed = read(&root, "contracts/acme-nda.md");
+    assert!(signed.contains("status = \"executed\""));
+    assert!(
+        signed.contains(
+            "[[signatures]]\nparty = \"Acme, Inc.\"\nname = \"Jane Doe\"\ntitle = \"CEO\"\ndate = 2026-11-30"
+        ),
+        "{signed}"
+    );
+    assert!(signed.contains("[execution]\nbody_sha256 = \""));
+    // Only the front matter changed.
+    let body = |t: &str| t.split("+++\n").nth(2).unwrap().to_owned();
+    assert_eq!(body(&signed), body(&drafted));
+    assert!(ok(&root, &["check"]).contains("0 errors"));
+    s.commit(&ALICE, &ALICE, "Executed");
+
+    // A later edit of the executed text is an error …
+    let path = root.join("contracts/acme-nda.md");
+    std::fs::write(&path, signed.replace("runs for 2 years", "runs for 5 years")).unwrap();
+    let changed = pactum(&root, &["check", "--format", "json"]);
+    assert_eq!(changed.status.code(), Some(1));
+    assert!(text(&changed).contains("executed/body-changed"));
+    // … unless an executed amendment records it.
+    std::fs::write(
+        root.join("contracts/acme-nda-amendment-1.md"),
+        "+++\nid = \"acme-nda-amendment-1\"\ntitle = \"Amendment 1\"\ntype = \"amendment\"\nstatus = \"draft\"\nowner = \"@legal\"\namends = \"acme-nda\"\neffective_date = 2026-12-01\n\n[[parties]]\nname = \"Our Company AS\"\nrole = \"party-1\"\n\n[[parties]]\nname = \"Acme, Inc.\"\nrole = \"party-2\"\n+++\n\n1. **Term**. The NDA runs for five years.\n",
+    )
+    .unwrap();
+    ok(&root, &["execute", "contracts/acme-nda-amendment-1.md", "--signature", SIGN_ACME, "--signature", SIGN_US]);
+    assert!(read(&root, "contracts/acme-nda-amendment-1.md").contains("amends_body_sha256 = \""));
+    assert!(ok(&root, &["check"]).contains("0 errors"), "the amendment records the amended text");
+}
+
+#[test]
+fn the_playbook_check_sees_deviations_and_newer_versions() {
+    let s = initialised();
+    let root = s.root();
+    ok(root, &["new", "nda", "--id", "globex-nda", "--set", "counterparty=Globex"]);
+    let path = root.join("contracts/globex-nda.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("Each Party keeps the other's", "Each Party keeps all of the other's")).unwrap();
+    // A new version of a library clause, keeping the old one to compare with.
+    std::fs::copy(root.join("clauses/governing-law.md"), root.join("clauses/governing-law@1.md")).unwrap();
+    let clause = read(root, "clauses/governing-law.md").replace("version = \"1\"", "version = \"2\"");
+    std::fs::write(root.join("clauses/governing-law.md"), clause).unwrap();
+    let output = pactum(root, &["check", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found: Vec<(String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap().to_owned(), d["message"].as_str().unwrap().to_owned()))
+        .collect();
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert_eq!(found[0].0, "clause/library-outdated");
+    assert!(found[0].1.contains("`governing-law` has a newer version 2"));
+    assert_eq!(found[1].0, "clause/deviates-from-library");
+    assert!(
+        found[1].1.contains("clause 2 deviates from library clause `confidentiality` version 1")
+            && found[1].1.contains("inserted \"all of\""),
+        "{}",
+        found[1].1
+    );
+}
+
+#[test]
+fn values_are_data_and_paths_stay_inside() {
+    let s = initialised();
+    let root = s.root();
+    // Template syntax in a value is written as typed, never evaluated.
+    ok(
+        root,
+        &[
+            "new",
+            "nda",
+            "--id",
+            "inject",
+            "--set",
+            "counterparty={{ 7 * 7 }} {% include \"x\" %} Ltd",
+            "--set",
+            "our_name=Quote \" and back\\slash AS",
+        ],
+    );
+    let drafted = read(root, "contracts/inject.md");
+    assert!(drafted.contains("{{ 7 * 7 }} {% include \"x\" %} Ltd"), "{drafted}");
+    assert!(!drafted.contains("49"));
+    assert!(ok(root, &["check"]).contains("0 errors"), "quotes and backslashes are escaped in TOML");
+    // Ids name files: anything but a slug is refused, and nothing is written.
+    for bad in ["../escape", "a/b", "Upper", "", "..", "x.md"] {
+        let output = pactum(root, &["new", "nda", "--id", bad, "--set", "counterparty=X"]);
+        assert_eq!(output.status.code(), Some(2), "{bad}: {}", text(&output));
+    }
+    assert!(!root.join("escape.md").exists() && !root.join("contracts/a").exists());
+    // Templates are names, not paths.
+    let output = pactum(root, &["new", "../../etc/passwd", "--id", "x"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output).contains("no template"), "{}", text(&output));
+    // Never overwrite.
+    let before = read(root, "contracts/inject.md");
+    let output = pactum(root, &["new", "nda", "--id", "inject", "--set", "counterparty=Other"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output).contains("exists already"));
+    assert_eq!(read(root, "contracts/inject.md"), before);
+    // Missing or malformed values are named, all at once.
+    let output = pactum(root, &["new", "nda", "--id", "empty", "--set", "term=forever", "--set", "colour=red"]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = text(&output);
+    assert!(
+        message.contains("`counterparty` is required")
+            && message.contains("`term` = \"forever\" is not a duration")
+            && message.contains("`colour` is not a variable"),
+        "{message}"
+    );
+    // A draft that would fail check is not written.
+    std::fs::write(root.join("templates/broken.md"), "+++\ndescription = \"broken\"\n+++\n+++\ntitle = \"No parties\"\ntype = \"nda\"\nowner = \"@legal\"\n+++\n\n1. **Only**. Text.\n").unwrap();
+    let output = pactum(root, &["new", "broken", "--id", "broken"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output).contains("schema/required") && text(&output).contains("nothing was written"),
+        "{}",
+        text(&output)
+    );
+    assert!(!root.join("contracts/broken.md").exists());
+}
+
+/// The page printed to PDF by Debian's Chromium, read back with pdftotext.
+#[test]
+fn render_prints_to_pdf() {
+    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].into_iter().find(|p| Path::new(p).exists());
+    let pdftotext = Path::new("/usr/bin/pdftotext");
+    let (Some(chromium), true) = (chromium, pdftotext.exists()) else {
+        assert!(std::env::var("CI").is_err(), "CI must install Chromium and poppler-utils (see .ci/run)");
+        eprintln!("skipped: no Chromium or pdftotext");
+        return;
+    };
+    let s = initialised();
+    let root = s.root();
+    ok(root, &["new", "nda", "--id", "acme-nda", "--set", "counterparty=Acme, Inc."]);
+    ok(root, &["execute", "contracts/acme-nda.md", "--signature", SIGN_ACME, "--signature", SIGN_US]);
+    let page = root.join("acme.html");
+    ok(root, &["render", "contracts/acme-nda.md", "-o", page.to_str().unwrap()]);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("<dfn id=\"term-confidential-information\">Confidential Information</dfn>"),
+        "defined terms are marked"
+    );
+    assert!(
+        html.contains("<a class=\"ref\" href=\"#clause-confidentiality\">Section 2 (Confidentiality)</a>"),
+        "references are links"
+    );
+    assert!(html.contains("<a id=\"clause-confidentiality\"></a>"), "clauses are anchors");
+    let pdf = root.join("acme.pdf");
+    let printed = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--user-data-dir={}", root.join(".profile").display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    assert!(pdf.exists(), "{}", String::from_utf8_lossy(&printed.stderr));
+    let text = String::from_utf8(Command::new(pdftotext).args(["-layout"]).arg(&pdf).arg("-").output().unwrap().stdout)
+        .unwrap();
+    let pages = text.split('\u{c}').filter(|p| !p.trim().is_empty()).count();
+    // Lines wrap where the page ends them: compare with white space folded.
+    let folded = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(pages >= 3, "a cover page, the body, the signatures: {pages} pages");
+    let first = folded(text.split('\u{c}').next().unwrap());
+    assert!(
+        first.contains("Mutual NDA with Acme, Inc.")
+            && first.contains("Our Company AS")
+            && first.contains("Effective date"),
+        "cover page: {first}"
+    );
+    let text = folded(&text);
+    assert!(text.contains("Confidential Information. \"Confidential Information\" means"), "{text}");
+    assert!(text.contains("Section 2 (Confidentiality)"), "{text}");
+    assert!(
+        text.contains("Signed by Jane Doe, CEO on 2026-11-30")
+            && text.contains("Signed by Ola Nordmann, Managing Director on 2026-11-30"),
+        "{text}"
+    );
+}
