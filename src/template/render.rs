@@ -14,7 +14,7 @@ use crate::output::html_escape;
 static ANCHOR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[ \t]*\{#[A-Za-z0-9_.:-]+\}").expect("valid pattern"));
 
 const STYLE: &str = "@page{size:A4;margin:22mm 20mm}body{font:11pt/1.55 Georgia,'Times New Roman',serif;color:#111;max-width:46rem;margin:2rem auto;padding:0 1rem}\
-.cover{page-break-after:always;break-after:page;min-height:85vh}.cover h1{font-size:22pt;margin:20vh 0 1rem}.cover table{border-collapse:collapse;margin-top:1.5rem}\
+.cover{page-break-after:always;break-after:page}.cover h1{font-size:22pt;margin:20vh 0 1rem}.cover table{border-collapse:collapse;margin-top:1.5rem}\
 .cover td,.cover th{text-align:left;padding:3px 12px 3px 0;vertical-align:top}.cover th{font-weight:normal;color:#555}\
 dfn{font-style:normal;font-weight:bold}a.ref{color:inherit;text-decoration:underline dotted}h1,h2,h3{page-break-after:avoid;break-after:avoid}\
 .signatures{page-break-before:always;break-before:page}.party{margin:2rem 0;page-break-inside:avoid;break-inside:avoid}\
