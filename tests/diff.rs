@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod support;
+
 fn manifest() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -354,36 +356,14 @@ fn bad_revisions_paths_and_files_are_clear_errors() {
 /// headless and the test reads the DOM it built (`.ci/run` installs Chromium).
 #[test]
 fn html_redline_in_a_browser() {
-    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].into_iter().find(|p| Path::new(p).exists());
-    let Some(chromium) = chromium else {
-        assert!(std::env::var("CI").is_err(), "CI must install Chromium (see .ci/run)");
-        eprintln!("skipped: no Chromium");
-        return;
-    };
+    let Some(chromium) = support::browser::chromium() else { return };
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("redline.html");
     let fixtures = manifest().join("tests/fixtures/diff");
     let output =
         pactum(&fixtures, &["diff", "--files", "old.md", "new.md", "--format", "html", "-o", page.to_str().unwrap()]);
     assert!(output.status.success(), "{}", text(&output));
-    let profile = dir.path().join("profile");
-    let dom = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .unwrap();
-    let dom = String::from_utf8_lossy(&dom.stdout).into_owned();
+    let dom = support::browser::dom(chromium, dir.path(), &page);
     assert!(dom.contains("<del>the rate set by the Norwegian Late Payment Interest Act</del>"), "{dom}");
     assert!(dom.contains("<ins>8% a year</ins>"));
     assert!(
@@ -391,31 +371,14 @@ fn html_redline_in_a_browser() {
         "moved text is marked at both ends"
     );
     assert!(dom.contains("href=\"#c0-3\""), "the change list links to each clause");
-    // The browser's computed style, through a script the page cannot see: print to PDF would
-    // lose it, so ask for the styles in the DOM dump by evaluating them into the title.
+    // The styles the browser computed, written into the DOM by a probe script.
     let probe = dir.path().join("probe.html");
     let html = std::fs::read_to_string(&page).unwrap().replace(
         "</body>",
         "<script>const d=getComputedStyle(document.querySelector('del')),i=getComputedStyle(document.querySelector('ins'));document.body.setAttribute('data-probe',[d.color,d.textDecorationLine,i.color,i.textDecorationLine].join('|'));</script></body>",
     );
     std::fs::write(&probe, html).unwrap();
-    let dom = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("file://{}", probe.display()))
-        .output()
-        .unwrap();
-    let dom = String::from_utf8_lossy(&dom.stdout).into_owned();
+    let dom = support::browser::dom(chromium, dir.path(), &probe);
     assert!(
         dom.contains("data-probe=\"rgb(176, 0, 32)|line-through|rgb(0, 51, 204)|underline\""),
         "{}",

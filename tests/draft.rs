@@ -199,13 +199,13 @@ fn values_are_data_and_paths_stay_inside() {
 /// The page printed to PDF by Debian's Chromium, read back with pdftotext.
 #[test]
 fn render_prints_to_pdf() {
-    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].into_iter().find(|p| Path::new(p).exists());
+    let Some(chromium) = support::browser::chromium() else { return };
     let pdftotext = Path::new("/usr/bin/pdftotext");
-    let (Some(chromium), true) = (chromium, pdftotext.exists()) else {
-        assert!(std::env::var("CI").is_err(), "CI must install Chromium and poppler-utils (see .ci/run)");
-        eprintln!("skipped: no Chromium or pdftotext");
+    if !pdftotext.exists() {
+        assert!(std::env::var("CI").is_err(), "CI must install poppler-utils (see .ci/run)");
+        eprintln!("skipped: no pdftotext");
         return;
-    };
+    }
     let s = initialised();
     let root = s.root();
     ok(root, &["new", "nda", "--id", "acme-nda", "--set", "counterparty=Acme, Inc."]);
@@ -223,24 +223,13 @@ fn render_prints_to_pdf() {
     );
     assert!(html.contains("<a id=\"clause-confidentiality\"></a>"), "clauses are anchors");
     let pdf = root.join("acme.pdf");
-    let printed = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-pdf-header-footer",
-        ])
-        .arg(format!("--user-data-dir={}", root.join(".profile").display()))
-        .arg(format!("--print-to-pdf={}", pdf.display()))
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .unwrap();
-    assert!(pdf.exists(), "{}", String::from_utf8_lossy(&printed.stderr));
+    support::browser::run(
+        chromium,
+        root,
+        &page,
+        &["--no-pdf-header-footer", &format!("--print-to-pdf={}", pdf.display())],
+    );
+    assert!(pdf.exists(), "Chromium printed no PDF");
     let text = String::from_utf8(Command::new(pdftotext).args(["-layout"]).arg(&pdf).arg("-").output().unwrap().stdout)
         .unwrap();
     let pages = text.split('\u{c}').filter(|p| !p.trim().is_empty()).count();

@@ -239,12 +239,7 @@ fn table_csv_and_markdown() {
 /// table sorts when a header is clicked.
 #[test]
 fn html_page_in_a_browser() {
-    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].into_iter().find(|p| Path::new(p).exists());
-    let Some(chromium) = chromium else {
-        assert!(std::env::var("CI").is_err(), "CI must install Chromium (see .ci/run)");
-        eprintln!("skipped: no Chromium");
-        return;
-    };
+    let Some(chromium) = support::browser::chromium() else { return };
     let s = repository();
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("portfolio.html");
@@ -262,23 +257,7 @@ fn html_page_in_a_browser() {
     );
     let probe_path = dir.path().join("probe.html");
     std::fs::write(&probe_path, probe).unwrap();
-    let dom = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", dir.path().join("profile").display()))
-        .arg(format!("file://{}", probe_path.display()))
-        .output()
-        .unwrap();
-    let dom = String::from_utf8_lossy(&dom.stdout).into_owned();
+    let dom = support::browser::dom(chromium, dir.path(), &probe_path);
     assert!(
         dom.contains("data-errors=\"none\""),
         "script errors: {}",

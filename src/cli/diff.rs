@@ -55,16 +55,7 @@ fn read_contract(path: &str, bytes: Vec<u8>, rule: FrontMatterRule) -> Result<Co
 }
 
 fn options(repo: Option<&Repo>) -> DiffOptions {
-    let mut options = DiffOptions::default();
-    if let Some(config) = repo.map(|r| &r.config.diff) {
-        if let Some(fields) = &config.material_fields {
-            options.material_fields.clone_from(fields);
-        }
-        if let Some(clauses) = &config.material_clauses {
-            options.material_clauses.clone_from(clauses);
-        }
-    }
-    options
+    repo.map_or_else(DiffOptions::default, |repo| DiffOptions::from_config(&repo.config.diff))
 }
 
 /// Pair the contracts of two sides: by id (so a moved file is a rename), else by path.
@@ -178,11 +169,7 @@ fn files_report(old: &Path, new: &Path) -> Result<DiffReport> {
 }
 
 fn revisions_report(global: &GlobalArgs, args: &DiffArgs) -> Result<DiffReport> {
-    let repo = match &global.repo {
-        Some(dir) => Repo::open(dir)?,
-        None => Repo::discover(Path::new("."))?
-            .context("not inside a contracts repository; compare two files with `pactum diff --files OLD NEW`")?,
-    };
+    let repo = super::repository(global, "compare two files with `pactum diff --files OLD NEW`")?;
     let git = Git::open(&repo.root)?;
     let folder = PathBuf::from(&repo.config.repository.contracts);
     let main = || {

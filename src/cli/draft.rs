@@ -74,10 +74,7 @@ pub fn init(global: &GlobalArgs, args: &InitArgs) -> Result<Outcome> {
 }
 
 fn open_repo(global: &GlobalArgs) -> Result<Repo> {
-    Ok(match &global.repo {
-        Some(dir) => Repo::open(dir)?,
-        None => Repo::discover(Path::new("."))?.context("not inside a contracts repository (no pactum.toml or Git repository here or above); `pactum init` creates one")?,
-    })
+    super::repository(global, "`pactum init` creates one")
 }
 
 /// Check a contract that is not written yet, as `pactum check` would once it is: with the

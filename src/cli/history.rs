@@ -65,25 +65,13 @@ impl GithubArgs {
 }
 
 fn open(global: &GlobalArgs) -> Result<(Repo, Git)> {
-    let repo = match &global.repo {
-        Some(dir) => Repo::open(dir)?,
-        None => Repo::discover(Path::new("."))?.context(
-            "not inside a contracts repository (no pactum.toml or Git repository here or above); use --repo DIR",
-        )?,
-    };
+    let repo = super::repository(global, "use --repo DIR")?;
     let git = Git::open(&repo.root)?;
     Ok((repo, git))
 }
 
 fn diff_options(repo: &Repo) -> DiffOptions {
-    let mut options = DiffOptions::default();
-    if let Some(fields) = &repo.config.diff.material_fields {
-        options.material_fields.clone_from(fields);
-    }
-    if let Some(clauses) = &repo.config.diff.material_clauses {
-        options.material_clauses.clone_from(clauses);
-    }
-    options
+    DiffOptions::from_config(&repo.config.diff)
 }
 
 fn scope(repo: &Repo, paths: &[PathBuf]) -> Result<Scope> {

@@ -147,6 +147,17 @@ impl GlobalArgs {
     }
 }
 
+/// The contracts repository a command works on: `--repo`, else found from the current
+/// directory. `hint` says what to do outside one.
+fn repository(global: &GlobalArgs, hint: &str) -> Result<pactum::repo::Repo> {
+    Ok(match &global.repo {
+        Some(dir) => pactum::repo::Repo::open(dir)?,
+        None => pactum::repo::Repo::discover(std::path::Path::new("."))?.with_context(|| {
+            format!("not inside a contracts repository (no pactum.toml or Git repository here or above); {hint}")
+        })?,
+    })
+}
+
 /// What a command decided: the exit status it asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {

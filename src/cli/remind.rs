@@ -1,7 +1,6 @@
 //! `pactum remind`.
 
 use std::collections::HashSet;
-use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
@@ -133,12 +132,7 @@ fn read_all(global: &GlobalArgs, repo: &Repo) -> Result<Vec<(String, Metadata)>>
 }
 
 pub fn run(global: &GlobalArgs, args: &RemindArgs) -> Result<Outcome> {
-    let repo = match &global.repo {
-        Some(dir) => Repo::open(dir)?,
-        None => Repo::discover(Path::new("."))?.context(
-            "not inside a contracts repository (no pactum.toml or Git repository here or above); use --repo DIR",
-        )?,
-    };
+    let repo = super::repository(global, "use --repo DIR")?;
     let config = &repo.config;
     let as_of = global.today();
     let within = match args.within {

@@ -40,12 +40,7 @@ enum ReportFormat {
 }
 
 pub fn run(global: &GlobalArgs, args: &ReportArgs) -> Result<Outcome> {
-    let repo = match &global.repo {
-        Some(dir) => Repo::open(dir)?,
-        None => Repo::discover(Path::new("."))?.context(
-            "not inside a contracts repository (no pactum.toml or Git repository here or above); use --repo DIR",
-        )?,
-    };
+    let repo = super::repository(global, "use --repo DIR")?;
     let started = std::time::Instant::now();
     let files = repo.contract_files()?;
     // Findings per file, from the same check `pactum check` runs.

@@ -161,6 +161,19 @@ impl Default for DiffOptions {
 }
 
 impl DiffOptions {
+    /// The defaults, with what `pactum.toml` `[diff]` sets.
+    #[must_use]
+    pub fn from_config(config: &crate::repo::config::DiffConfig) -> Self {
+        let mut options = Self::default();
+        if let Some(fields) = &config.material_fields {
+            options.material_fields.clone_from(fields);
+        }
+        if let Some(clauses) = &config.material_clauses {
+            options.material_clauses.clone_from(clauses);
+        }
+        options
+    }
+
     fn field_is_material(&self, pointer: &str) -> bool {
         self.material_fields.iter().any(|prefix| pointer == prefix || pointer.starts_with(&format!("{prefix}/")))
     }
