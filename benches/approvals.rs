@@ -2,10 +2,11 @@
 //! merges and 1,000 contracts (DESIGN §8: under 2 s), beside `git log --first-parent
 //! --name-only` on the same repository. Run with `cargo bench --bench approvals`.
 
+mod common;
+
 use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 const CONTRACTS: usize = 1_000;
 const MERGES: usize = 2_000;
@@ -111,17 +112,6 @@ fn generate(root: &Path) {
     git(&["checkout", "-q", "-f", "main"]);
 }
 
-fn best(runs: usize, mut f: impl FnMut()) -> Duration {
-    (0..runs)
-        .map(|_| {
-            let started = Instant::now();
-            f();
-            started.elapsed()
-        })
-        .min()
-        .unwrap_or_default()
-}
-
 fn main() {
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-approvals/repo");
     generate(&root);
@@ -136,8 +126,7 @@ fn main() {
         count(&["rev-list", "--count", "--first-parent", "main"]),
         count(&["rev-list", "--count", "--merges", "main"])
     );
-    let mut entries = 0;
-    let pactum = best(3, || {
+    let (pactum, entries) = common::best_of(3, || {
         let output = Command::new(env!("CARGO_BIN_EXE_pactum"))
             .args(["approvals", "--format", "json", "--repo"])
             .arg(&root)
@@ -145,9 +134,9 @@ fn main() {
             .expect("pactum");
         assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
         let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
-        entries = report["entries"].as_array().map_or(0, Vec::len);
+        report["entries"].as_array().map_or(0, Vec::len)
     });
-    let git = best(3, || {
+    let (git, ()) = common::best_of(3, || {
         let _ = Command::new("git").args(["log", "--first-parent", "--name-only", "main"]).current_dir(&root).output();
     });
     println!(

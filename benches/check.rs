@@ -9,7 +9,6 @@
 mod common;
 
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use std::process::Command;
 
@@ -27,18 +26,6 @@ fn children_peak_mb() -> f64 {
     usage.ru_maxrss as f64 / 1024.0
 }
 
-fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
-    let mut best = Duration::MAX;
-    let mut last = None;
-    for _ in 0..runs {
-        let started = Instant::now();
-        let value = f();
-        best = best.min(started.elapsed());
-        last = Some(value);
-    }
-    (best, last.expect("at least one run"))
-}
-
 fn main() {
     let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-check");
     let sizes: Vec<usize> = std::env::var("PACTUM_BENCH_SIZES")
@@ -51,8 +38,8 @@ fn main() {
         let bytes = common::repository(&root, size).expect("generate the repository");
         let files = Repo::open(&root).expect("open").contract_files().expect("walk");
         let (read_time, _) =
-            best_of(3, || files.iter().map(|f| std::fs::read(&f.path).map_or(0, |b| b.len())).sum::<usize>());
-        let (check_time, status) = best_of(3, || {
+            common::best_of(3, || files.iter().map(|f| std::fs::read(&f.path).map_or(0, |b| b.len())).sum::<usize>());
+        let (check_time, status) = common::best_of(3, || {
             Command::new(env!("CARGO_BIN_EXE_pactum")).args(["check", "-q"]).arg(&root).status().expect("run pactum")
         });
         assert!(status.success(), "the generated repository must check clean");

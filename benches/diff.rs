@@ -4,10 +4,11 @@
 //! pair, and a contract of 4,000 clauses to show the cost stays near-linear.
 //! Run with `cargo bench --bench diff`.
 
+mod common;
+
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 fn clause_text(n: usize, variant: &str) -> String {
     let mut text = format!("**Clause {n} Heading {variant}.** ");
@@ -46,17 +47,6 @@ fn pair(clauses: usize) -> (String, String) {
     (old, new)
 }
 
-fn best(runs: usize, mut f: impl FnMut()) -> Duration {
-    (0..runs)
-        .map(|_| {
-            let started = Instant::now();
-            f();
-            started.elapsed()
-        })
-        .min()
-        .unwrap_or_default()
-}
-
 fn main() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-diff");
     std::fs::create_dir_all(&dir).expect("bench folder");
@@ -66,8 +56,7 @@ fn main() {
         let (old_path, new_path) = (dir.join(format!("old-{clauses}.md")), dir.join(format!("new-{clauses}.md")));
         std::fs::write(&old_path, &old).expect("write");
         std::fs::write(&new_path, &new).expect("write");
-        let mut changes = 0;
-        let pactum = best(5, || {
+        let (pactum, changes) = common::best_of(5, || {
             let output = Command::new(env!("CARGO_BIN_EXE_pactum"))
                 .args(["diff", "--format", "json", "--files"])
                 .arg(&old_path)
@@ -76,9 +65,9 @@ fn main() {
                 .expect("run pactum");
             assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
             let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
-            changes = report["contracts"][0]["clauses"].as_array().map_or(0, Vec::len);
+            report["contracts"][0]["clauses"].as_array().map_or(0, Vec::len)
         });
-        let git = best(5, || {
+        let (git, ()) = common::best_of(5, || {
             let _ =
                 Command::new("git").args(["diff", "--no-index", "--word-diff"]).arg(&old_path).arg(&new_path).output();
         });

@@ -6,7 +6,6 @@ mod common;
 
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 fn main() {
     let sizes: Vec<usize> = std::env::var("PACTUM_BENCH_SIZES")
@@ -16,20 +15,16 @@ fn main() {
     for size in sizes {
         let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("bench-remind/repo-{size}"));
         common::repository(&root, size).expect("generate the repository");
-        let mut best = Duration::MAX;
-        let mut events = 0;
-        for _ in 0..3 {
-            let started = Instant::now();
+        let (best, events) = common::best_of(3, || {
             let output = Command::new(env!("CARGO_BIN_EXE_pactum"))
                 .args(["remind", "--format", "json", "--as-of", "2026-11-27", "--repo"])
                 .arg(&root)
                 .output()
                 .expect("run pactum");
-            best = best.min(started.elapsed());
             assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
             let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
-            events = report["events"].as_array().map_or(0, Vec::len);
-        }
+            report["events"].as_array().map_or(0, Vec::len)
+        });
         println!("{size:>8} {:>10.0}ms {events:>10}", best.as_secs_f64() * 1e3);
     }
 }

@@ -5,7 +5,6 @@ mod common;
 
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 fn git(root: &Path, args: &[&str]) {
     let output = Command::new("git")
@@ -46,20 +45,16 @@ fn generate(root: &Path) {
 fn main() {
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-report/repo");
     generate(&root);
-    let mut best = Duration::MAX;
-    let mut contracts = 0;
-    for _ in 0..3 {
-        let started = Instant::now();
+    let (best, contracts) = common::best_of(3, || {
         let output = Command::new(env!("CARGO_BIN_EXE_pactum"))
             .args(["report", "--format", "json", "--as-of", "2026-11-27", "--repo"])
             .arg(&root)
             .output()
             .expect("pactum");
-        best = best.min(started.elapsed());
         assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
         let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
-        contracts = report["contracts"].as_u64().unwrap_or(0);
         assert!(report["history_note"].is_null(), "the history was read");
-    }
+        report["contracts"].as_u64().unwrap_or(0)
+    });
     println!("pactum report: {:.0} ms for {contracts} contracts and 201 commits of history", best.as_secs_f64() * 1e3);
 }

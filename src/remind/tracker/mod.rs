@@ -150,6 +150,19 @@ fn number(body: &Value, key: &str, request: &str) -> Result<u64, TrackerError> {
     body.get(key).and_then(Value::as_u64).ok_or_else(|| unexpected(request, &format!("no `{key}` in the answer")))
 }
 
+/// Comment on an issue, then close it: the same two requests on every tracker, with each
+/// tracker's own paths, method and closing body.
+fn comment_then_close(
+    client: &mut Client,
+    comment_path: &str,
+    comment: &str,
+    close: (&str, &str, Value),
+) -> Result<(), TrackerError> {
+    client.send("POST", comment_path, Some(&json!({ "body": comment })))?;
+    let (method, path, body) = close;
+    client.send(method, path, Some(&body)).map(drop)
+}
+
 /// The GitHub REST API.
 struct GitHub {
     client: Client,
@@ -194,16 +207,12 @@ impl Tracker for GitHub {
     }
 
     fn close(&mut self, number: u64, comment: &str, body: Option<&str>) -> Result<(), TrackerError> {
-        self.client.send(
-            "POST",
-            &format!("/repos/{}/issues/{number}/comments", self.repo),
-            Some(&json!({ "body": comment })),
-        )?;
         let mut patch = json!({ "state": "closed", "state_reason": "not_planned" });
         if let Some(body) = body {
             patch["body"] = json!(body);
         }
-        self.client.send("PATCH", &format!("/repos/{}/issues/{number}", self.repo), Some(&patch)).map(drop)
+        let issue = format!("/repos/{}/issues/{number}", self.repo);
+        comment_then_close(&mut self.client, &format!("{issue}/comments"), comment, ("PATCH", &issue, patch))
     }
 
     fn requests(&self) -> usize {
@@ -280,16 +289,12 @@ impl Tracker for GitLab {
     }
 
     fn close(&mut self, number: u64, comment: &str, body: Option<&str>) -> Result<(), TrackerError> {
-        self.client.send(
-            "POST",
-            &format!("/projects/{}/issues/{number}/notes", self.project),
-            Some(&json!({ "body": comment })),
-        )?;
         let mut put = json!({ "state_event": "close" });
         if let Some(body) = body {
             put["description"] = json!(body);
         }
-        self.client.send("PUT", &format!("/projects/{}/issues/{number}", self.project), Some(&put)).map(drop)
+        let issue = format!("/projects/{}/issues/{number}", self.project);
+        comment_then_close(&mut self.client, &format!("{issue}/notes"), comment, ("PUT", &issue, put))
     }
 
     fn requests(&self) -> usize {
@@ -394,16 +399,12 @@ impl Tracker for Gitea {
     }
 
     fn close(&mut self, number: u64, comment: &str, body: Option<&str>) -> Result<(), TrackerError> {
-        self.client.send(
-            "POST",
-            &format!("/repos/{}/issues/{number}/comments", self.repo),
-            Some(&json!({ "body": comment })),
-        )?;
         let mut patch = json!({ "state": "closed" });
         if let Some(body) = body {
             patch["body"] = json!(body);
         }
-        self.client.send("PATCH", &format!("/repos/{}/issues/{number}", self.repo), Some(&patch)).map(drop)
+        let issue = format!("/repos/{}/issues/{number}", self.repo);
+        comment_then_close(&mut self.client, &format!("{issue}/comments"), comment, ("PATCH", &issue, patch))
     }
 
     fn requests(&self) -> usize {
