@@ -1066,7 +1066,11 @@ fn push_number(out: &mut String, n: u32) {
 
 /// Remove `{#id}` attributes from a clause's text, returning the text and the first id.
 fn take_anchor(text: &str) -> (std::borrow::Cow<'_, str>, Option<String>) {
-    let Some(open) = memchr::memmem::find(text.as_bytes(), b"{#") else { return (text.into(), None) };
+    // Most clauses have no `{` at all: one memchr decides.
+    let bytes = text.as_bytes();
+    let Some(open) = memchr::memchr_iter(b'{', bytes).find(|&at| bytes.get(at + 1) == Some(&b'#')) else {
+        return (text.into(), None);
+    };
     let Some(close) = text[open..].find('}').map(|c| open + c) else { return (text.into(), None) };
     let id = &text[open + 2..close];
     if id.is_empty() || !id.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':')) {
