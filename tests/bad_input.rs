@@ -149,6 +149,26 @@ fn read_everything(bytes: Vec<u8>) {
             assert!(diagnostic.location.line >= 1 && diagnostic.location.column >= 1);
         }
         let _ = pactum::output::inspect::InspectReport::new(&contract, Ok(None)).json();
+        // Everything else that reads a contract: the printable page, a redline against an
+        // empty and a shortened version, and the report's summary of it.
+        let _ = pactum::template::render::page(&contract);
+        let empty = Contract::read("empty.md", String::new(), FrontMatterRule::Optional, &mut Vec::new());
+        let half_text: String = contract.text.chars().take(contract.text.chars().count() / 2).collect();
+        let half = Contract::read("half.md", half_text, FrontMatterRule::Optional, &mut Vec::new());
+        for other in [&empty, &half] {
+            let diff = pactum::diff::diff(Some(other), Some(&contract), &pactum::diff::DiffOptions::default());
+            let report = pactum::diff::render::DiffReport {
+                version: 1,
+                base: "a".into(),
+                head: "b".into(),
+                contracts: vec![diff],
+            };
+            let _ = (
+                pactum::diff::render::terminal(&report, true),
+                pactum::diff::render::markdown(&report),
+                pactum::diff::render::html(&report),
+            );
+        }
     }
 }
 
@@ -214,7 +234,7 @@ fn markdownish() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 1500, ..ProptestConfig::default() })]
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2000)) {

@@ -779,7 +779,8 @@ fn collapse(text: &str) -> String {
     let mut words: Vec<&str> = text.split_whitespace().collect();
     while words.last().is_some_and(|w| {
         matches!(*w, "-" | "*" | "+")
-            || (w.len() > 1 && w[..w.len() - 1].bytes().all(|b| b.is_ascii_digit()) && w.ends_with(['.', ')']))
+            // `ends_with` first: it makes the last character one byte, so the slice is safe.
+            || (w.len() > 1 && w.ends_with(['.', ')']) && w[..w.len() - 1].bytes().all(|b| b.is_ascii_digit()))
     }) {
         words.pop();
     }
@@ -1314,6 +1315,14 @@ mod tests {
         let read = read(body, 0);
         let texts: Vec<String> = read.clauses.iter().map(|c| clause_text(body, c)).collect();
         assert_eq!(texts, ["Term The term.", "Renewal. It renews.", "Fees. Pay."]);
+    }
+
+    #[test]
+    fn clause_text_of_a_lone_quotation_mark() {
+        // Regression: a trailing word of one multi-byte character was sliced mid-character.
+        let body = "1. **A**. Text “\n";
+        let read = read(body, 0);
+        assert_eq!(clause_text(body, &read.clauses[0]), "A. Text “");
     }
 
     #[test]
