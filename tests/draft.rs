@@ -99,8 +99,22 @@ fn init_new_check_execute_check() {
         "+++\nid = \"acme-nda-amendment-1\"\ntitle = \"Amendment 1\"\ntype = \"amendment\"\nstatus = \"draft\"\nowner = \"@legal\"\namends = \"acme-nda\"\neffective_date = 2026-12-01\n\n[[parties]]\nname = \"Our Company AS\"\nrole = \"party-1\"\n\n[[parties]]\nname = \"Acme, Inc.\"\nrole = \"party-2\"\n+++\n\n1. **Term**. The NDA runs for five years.\n",
     )
     .unwrap();
-    ok(&root, &["execute", "contracts/acme-nda-amendment-1.md", "--signature", SIGN_ACME, "--signature", SIGN_US]);
-    assert!(read(&root, "contracts/acme-nda-amendment-1.md").contains("amends_body_sha256 = \""));
+    // Signatures from a file this time; a comment in the front matter survives the edit.
+    let amendment = root.join("contracts/acme-nda-amendment-1.md");
+    let text = std::fs::read_to_string(&amendment)
+        .unwrap()
+        .replace("owner = \"@legal\"", "owner = \"@legal\"   # the legal team keeps it");
+    std::fs::write(&amendment, text).unwrap();
+    std::fs::write(
+        root.join("signatures.toml"),
+        "[[signatures]]\nparty = \"Acme, Inc.\"\nname = \"Jane Doe\"\ntitle = \"CEO\"\ndate = 2026-12-01\n\n[[signatures]]\nparty = \"Our Company AS\"\nname = \"Ola Nordmann\"\ntitle = \"Managing Director\"\ndate = 2026-12-01\n",
+    )
+    .unwrap();
+    ok(&root, &["execute", "contracts/acme-nda-amendment-1.md", "--signatures", "signatures.toml"]);
+    let executed = read(&root, "contracts/acme-nda-amendment-1.md");
+    assert!(executed.contains("amends_body_sha256 = \""));
+    assert!(executed.contains("owner = \"@legal\"   # the legal team keeps it"), "{executed}");
+    assert!(executed.contains("date = 2026-12-01"));
     assert!(ok(&root, &["check"]).contains("0 errors"), "the amendment records the amended text");
 }
 
