@@ -266,3 +266,30 @@ fn render_prints_to_pdf() {
         "{text}"
     );
 }
+
+/// On a terminal, `pactum new` asks for what is still missing (`script` gives it a terminal).
+#[test]
+fn new_prompts_on_a_terminal() {
+    if !Path::new("/usr/bin/script").exists() {
+        assert!(std::env::var("CI").is_err(), "util-linux's script is part of the machine");
+        return;
+    }
+    let s = initialised();
+    let root = s.root();
+    let command = format!("{} new nda --as-of 2026-11-27", env!("CARGO_BIN_EXE_pactum"));
+    let mut child = Command::new("/usr/bin/script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(root)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), b"tty-nda\nTTY Corp\n").unwrap();
+    let output = child.wait_with_output().unwrap();
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        shown.contains("id of the new contract") && shown.contains("counterparty (The other party's legal name)"),
+        "{shown}"
+    );
+    assert!(read(root, "contracts/tty-nda.md").contains("name = \"TTY Corp\""));
+}
