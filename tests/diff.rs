@@ -341,6 +341,13 @@ fn bad_revisions_paths_and_files_are_clear_errors() {
     assert!(text(&binary).contains("binary"), "{}", text(&binary));
     let missing = pactum(root, &["diff", "--files", "contracts/acme.md", "nope.md"]);
     assert_eq!(missing.status.code(), Some(2));
+    let files_as_revisions = pactum(root, &["diff", "contracts/acme.md", "binary.md"]);
+    assert_eq!(files_as_revisions.status.code(), Some(2));
+    assert!(
+        text(&files_as_revisions).contains("pactum diff --files contracts/acme.md binary.md"),
+        "{}",
+        text(&files_as_revisions)
+    );
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(outside.path().join("pactum.toml"), "").unwrap();
     let no_git = pactum(outside.path(), &["diff"]);

@@ -180,6 +180,14 @@ fn revisions_report(global: &GlobalArgs, args: &DiffArgs) -> Result<DiffReport> 
             )
         })
     };
+    // Two files named where revisions go: say how to compare files rather than "unknown revision".
+    if let [a, b] = args.revisions.as_slice()
+        && Path::new(a).is_file()
+        && Path::new(b).is_file()
+        && git.commit(a).is_err()
+    {
+        bail!("`{a}` and `{b}` are files, not revisions: compare them with `pactum diff --files {a} {b}`");
+    }
     // (base label, base files, head label, head files)
     let (base, head, old, new) = match args.revisions.as_slice() {
         [] => {
