@@ -557,10 +557,12 @@ fn count_words(text: &str) -> usize {
     text.split_whitespace().count()
 }
 
-/// Words and punctuation marks of a text, for the word-level redline.
-fn tokens(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
+/// Words and punctuation marks of a text, for the word-level redline, each with whether
+/// whitespace came before it in the text.
+fn tokens(text: &str) -> (Vec<&str>, Vec<bool>) {
+    let (mut out, mut spaced) = (Vec::new(), Vec::new());
     for word in text.split_whitespace() {
+        let first = out.len();
         let mut start = 0;
         for (at, c) in word.char_indices() {
             if !c.is_alphanumeric() && !matches!(c, '\'' | '’' | '-') {
@@ -574,55 +576,65 @@ fn tokens(text: &str) -> Vec<&str> {
         if start < word.len() {
             out.push(&word[start..]);
         }
+        spaced.extend((first..out.len()).map(|index| index == first));
     }
-    out
+    (out, spaced)
 }
 
-/// Join tokens as text: a space between words, none before closing or after opening marks.
-fn join(tokens: &[&str], out: &mut String) {
-    for token in tokens {
-        let no_space_before = matches!(*token, "." | "," | ";" | ":" | ")" | "]" | "”" | "’" | "!" | "?" | "%");
-        let after_opening = out.ends_with(['(', '[', '“', '$']);
-        if !out.is_empty() && !no_space_before && !after_opening {
+/// Join tokens as the text had them: a space where the text had whitespace.
+fn join(tokens: &[&str], spaced: &[bool], out: &mut String) {
+    for (token, spaced) in tokens.iter().zip(spaced) {
+        if !out.is_empty() && *spaced {
             out.push(' ');
         }
         out.push_str(token);
     }
 }
 
+/// Whether a space goes between two pieces of a redline: none before closing marks, none after
+/// opening ones.
+#[must_use]
+pub fn spaced(before: &str, after: &str) -> bool {
+    let closing = after.starts_with(['.', ',', ';', ':', ')', ']', '”', '’', '!', '?', '%']);
+    let opening = before.ends_with(['(', '[', '“', '$']);
+    !before.is_empty() && !closing && !opening
+}
+
 /// The word-level redline of two texts, with the number of words inserted and deleted.
 #[must_use]
 pub fn redline(old: &str, new: &str) -> (Vec<Segment>, usize, usize) {
-    let (a, b) = (tokens(old), tokens(new));
+    let ((a, a_spaced), (b, b_spaced)) = (tokens(old), tokens(new));
     let ops = similar::capture_diff_slices(similar::Algorithm::Patience, &a, &b);
     let mut segments: Vec<Segment> = Vec::new();
     let (mut inserted, mut deleted) = (0, 0);
     let count = |tokens: &[&str]| tokens.iter().filter(|t| t.chars().any(char::is_alphanumeric)).count();
-    let push = |segments: &mut Vec<Segment>, make: fn(String) -> Segment, words: &[&str]| {
+    let push = |segments: &mut Vec<Segment>, make: fn(String) -> Segment, words: &[&str], spaced: &[bool]| {
         if words.is_empty() {
             return;
         }
         let mut text = String::new();
-        join(words, &mut text);
+        join(words, spaced, &mut text);
         segments.push(make(text));
     };
     for op in ops {
         let (tag, old_range, new_range) = op.as_tag_tuple();
+        let (old_words, old_spaced) = (&a[old_range.clone()], &a_spaced[old_range]);
+        let (new_words, new_spaced) = (&b[new_range.clone()], &b_spaced[new_range]);
         match tag {
-            similar::DiffTag::Equal => push(&mut segments, Segment::Equal, &a[old_range]),
+            similar::DiffTag::Equal => push(&mut segments, Segment::Equal, old_words, old_spaced),
             similar::DiffTag::Delete => {
-                deleted += count(&a[old_range.clone()]);
-                push(&mut segments, Segment::Delete, &a[old_range]);
+                deleted += count(old_words);
+                push(&mut segments, Segment::Delete, old_words, old_spaced);
             }
             similar::DiffTag::Insert => {
-                inserted += count(&b[new_range.clone()]);
-                push(&mut segments, Segment::Insert, &b[new_range]);
+                inserted += count(new_words);
+                push(&mut segments, Segment::Insert, new_words, new_spaced);
             }
             similar::DiffTag::Replace => {
-                deleted += count(&a[old_range.clone()]);
-                inserted += count(&b[new_range.clone()]);
-                push(&mut segments, Segment::Delete, &a[old_range]);
-                push(&mut segments, Segment::Insert, &b[new_range]);
+                deleted += count(old_words);
+                inserted += count(new_words);
+                push(&mut segments, Segment::Delete, old_words, old_spaced);
+                push(&mut segments, Segment::Insert, new_words, new_spaced);
             }
         }
     }
@@ -681,6 +693,31 @@ mod tests {
         let found = changes(old, new);
         assert!(found.contains(&triple("moved", "2", "4")), "{found:?}");
         assert_eq!(found.iter().filter(|c| c.0 == "moved").count(), 1, "{found:?}");
+    }
+
+    /// Segments keep the text's own spacing: straight quotes, brackets and a comma that follows a
+    /// change are not pulled apart.
+    #[test]
+    fn redline_keeps_the_spacing_of_the_text() {
+        let (segments, inserted, deleted) = redline(
+            "The Company owns any IP (\"Company IP\") that you create as its employee, but",
+            "The Company owns any IP (\"Company IP\") that you create, during your employment, but",
+        );
+        assert_eq!((inserted, deleted), (3, 3));
+        assert_eq!(
+            segments,
+            [
+                Segment::Equal("The Company owns any IP (\"Company IP\") that you create".into()),
+                Segment::Delete("as its employee".into()),
+                Segment::Equal(",".into()),
+                Segment::Insert("during your employment,".into()),
+                Segment::Equal("but".into()),
+            ]
+        );
+        assert!(spaced("create", "as its employee"));
+        assert!(!spaced("as its employee", ","));
+        assert!(!spaced("(", "iii"));
+        assert!(!spaced("", "The"));
     }
 
     #[test]

@@ -117,10 +117,13 @@ const RESET: &str = "\x1b[0m";
 /// underlined in green; without, `[-deleted-]` and `{+inserted+}` as `git diff --word-diff`.
 fn terminal_redline(segments: &[Segment], color: bool) -> String {
     let mut out = String::new();
+    let mut before = "";
     for segment in segments {
-        if !out.is_empty() {
+        let (Segment::Equal(text) | Segment::Delete(text) | Segment::Insert(text)) = segment;
+        if super::spaced(before, text) {
             out.push(' ');
         }
+        before = text;
         match (segment, color) {
             (Segment::Equal(text), _) => out.push_str(text),
             (Segment::Delete(text), true) => write!(out, "{RED_STRIKE}{text}{RESET}").unwrap_or_default(),
@@ -217,10 +220,13 @@ pub fn terminal(report: &DiffReport, color: bool) -> String {
 
 fn html_redline(segments: &[Segment]) -> String {
     let mut out = String::new();
+    let mut before = "";
     for segment in segments {
-        if !out.is_empty() {
+        let (Segment::Equal(text) | Segment::Delete(text) | Segment::Insert(text)) = segment;
+        if super::spaced(before, text) {
             out.push(' ');
         }
+        before = text;
         match segment {
             Segment::Equal(text) => out.push_str(&html_escape(text)),
             Segment::Delete(text) => write!(out, "<del>{}</del>", html_escape(text)).unwrap_or_default(),
