@@ -621,7 +621,8 @@ pub fn redline(old: &str, new: &str) -> (Vec<Segment>, usize, usize) {
         let (old_words, old_spaced) = (&a[old_range.clone()], &a_spaced[old_range]);
         let (new_words, new_spaced) = (&b[new_range.clone()], &b_spaced[new_range]);
         match tag {
-            similar::DiffTag::Equal => push(&mut segments, Segment::Equal, old_words, old_spaced),
+            // Unchanged words read as the new text spaces them.
+            similar::DiffTag::Equal => push(&mut segments, Segment::Equal, new_words, new_spaced),
             similar::DiffTag::Delete => {
                 deleted += count(old_words);
                 push(&mut segments, Segment::Delete, old_words, old_spaced);
