@@ -202,6 +202,7 @@ fn markdown_comment_stays_within_githubs_limit() {
     assert!(comment.len() < 65_536, "{} characters", comment.len());
     assert!(comment.starts_with("<!-- pactum:diff -->"));
     assert!(comment.contains("more change(s) not shown"), "a clear note says what was left out");
+    assert!(comment.contains("| new.md | modified | 800 |"), "a file without an id is named by its path");
 }
 
 // ---- a real Git repository ----

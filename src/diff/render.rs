@@ -264,10 +264,11 @@ pub fn markdown(report: &DiffReport) -> String {
     for contract in &report.contracts {
         let change =
             serde_json::to_value(contract.change).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        // A file without front matter (`--files` on a bare agreement) has no id: name it by path.
+        let id = contract.id.as_deref().map(|id| format!("`{id}` ")).unwrap_or_default();
         let _ = writeln!(
             out,
-            "| `{}` {} | {change} | {} | {} | {} |",
-            contract.id.as_deref().unwrap_or("?"),
+            "| {id}{} | {change} | {} | {} | {} |",
             html_escape(&contract.path),
             contract.clauses.len(),
             contract.fields.len(),
