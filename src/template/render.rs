@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::sync::LazyLock;
 
-use pulldown_cmark::{Options, Parser, html};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd, html};
 use regex::Regex;
 
 use crate::contract::Contract;
@@ -95,6 +95,32 @@ fn annotated_body(contract: &Contract) -> String {
     text[start..].to_owned()
 }
 
+const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_HEADING_ATTRIBUTES)
+    .union(Options::ENABLE_FOOTNOTES);
+
+/// The body's Markdown events, with indented blocks read as prose: agreements indent
+/// sub-clauses (`    2.4.1.  All information…`), which Markdown would otherwise print as code.
+/// Fenced code blocks stay code.
+fn prose_events(markdown: &str) -> Vec<Event<'static>> {
+    let mut out = Vec::new();
+    let mut indented: Option<String> = None;
+    for event in Parser::new_ext(markdown, OPTIONS) {
+        match (event, indented.as_mut()) {
+            (Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)), _) => indented = Some(String::new()),
+            (Event::End(TagEnd::CodeBlock), Some(text)) => {
+                let text = std::mem::take(text);
+                indented = None;
+                out.extend(prose_events(&text));
+            }
+            (Event::Text(text), Some(collected)) => collected.push_str(&text),
+            (event, _) => out.push(event.into_static()),
+        }
+    }
+    out
+}
+
 /// The printable page.
 #[must_use]
 pub fn page(contract: &Contract) -> String {
@@ -148,11 +174,7 @@ pub fn page(contract: &Contract) -> String {
     }
     cover.push_str("</table></section>");
     let mut body_html = String::new();
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_FOOTNOTES;
-    html::push_html(&mut body_html, Parser::new_ext(&annotated_body(contract), options));
+    html::push_html(&mut body_html, prose_events(&annotated_body(contract)).into_iter());
     let mut signatures = String::from("<section class=\"signatures\"><h2>Signatures</h2>");
     for party in &contract.meta.parties {
         let _ = write!(signatures, "<div class=\"party\"><h3>{}</h3>", html_escape(&party.name));
@@ -179,4 +201,26 @@ pub fn page(contract: &Contract) -> String {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{cover}\n<section class=\"body\">\n{body_html}</section>\n{signatures}\n</body>\n</html>\n",
         html_escape(&title)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rendered(markdown: &str) -> String {
+        let mut out = String::new();
+        html::push_html(&mut out, prose_events(markdown).into_iter());
+        out
+    }
+
+    #[test]
+    fn indented_sub_clauses_are_prose_and_fenced_code_stays_code() {
+        let html = rendered(
+            "Definitions:\n\n    2.4.1.  All **client** data.\n\n        2.4.1.1.  Lists.\n\n```\nkept = true\n```\n",
+        );
+        assert!(html.contains("<p>2.4.1.  All <strong>client</strong> data.</p>"), "{html}");
+        assert!(html.contains("<p>2.4.1.1.  Lists.</p>"), "{html}");
+        assert!(html.contains("<pre><code>kept = true\n</code></pre>"), "{html}");
+        assert_eq!(html.matches("<pre>").count(), 1, "{html}");
+    }
 }
