@@ -267,6 +267,28 @@ fn checking_some_paths_still_sees_the_whole_repository() {
     assert!(stdout(&output).contains("checked 5 files"), "{}", stdout(&output));
 }
 
+/// Nothing to check passes, but says so: a mistyped contracts folder must not pass unseen.
+#[test]
+fn an_empty_repository_passes_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pactum.toml"), "[repository]\ncontracts = \"agreements\"\n").unwrap();
+    let output = pactum(dir.path(), &["check"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("warning: no contract files under agreements/"), "{stderr}");
+    let quiet = pactum(dir.path(), &["check", "--quiet"]);
+    assert!(quiet.status.success() && quiet.stderr.is_empty(), "{}", String::from_utf8_lossy(&quiet.stderr));
+    std::fs::create_dir(dir.path().join("agreements")).unwrap();
+    std::fs::write(dir.path().join("agreements/nda.md"), "+++\nid = \"x\"\n+++\n").unwrap();
+    let some = pactum(dir.path(), &["check"]);
+    assert!(!String::from_utf8_lossy(&some.stderr).contains("no contract files"));
+    // Outside Git, history commands say so, without advice meant for `diff`.
+    let approvals = pactum(dir.path(), &["approvals"]);
+    assert_eq!(approvals.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&approvals.stderr);
+    assert!(stderr.contains("is not inside a Git repository") && !stderr.contains("--files"), "{stderr}");
+}
+
 #[test]
 fn files_outside_a_repository() {
     let dir = tempfile::tempdir().unwrap();

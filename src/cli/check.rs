@@ -119,6 +119,16 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
     }
     let started = Instant::now();
     let target = target(global, args)?;
+    // Zero files is no failure (a new repository), but a mistyped folder should not pass unseen.
+    if target.files.is_empty() {
+        match (&target.repo, target.only.is_none()) {
+            (Some(repo), true) => global.warn(format_args!(
+                "no contract files under {}/ (the contracts folder; `[repository] contracts` in pactum.toml moves it)",
+                repo.config.repository.contracts.trim_end_matches('/')
+            )),
+            _ => global.warn("no Markdown files among the paths given"),
+        }
+    }
     let default_config = pactum::repo::Config::default();
     let config = target.repo.as_ref().map_or(&default_config, |repo| &repo.config);
     let mut options = CheckOptions::from_config(config).map_err(anyhow::Error::msg)?;

@@ -170,7 +170,8 @@ fn files_report(old: &Path, new: &Path) -> Result<DiffReport> {
 
 fn revisions_report(global: &GlobalArgs, args: &DiffArgs) -> Result<DiffReport> {
     let repo = super::repository(global, "compare two files with `pactum diff --files OLD NEW`")?;
-    let git = Git::open(&repo.root)?;
+    let git = Git::open(&repo.root)
+        .map_err(|error| anyhow::anyhow!("{error}; compare two files with `pactum diff --files OLD NEW`"))?;
     let folder = PathBuf::from(&repo.config.repository.contracts);
     let main = || {
         git.main_branch(&repo.config.repository.main_branch).with_context(|| {

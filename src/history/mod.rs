@@ -15,7 +15,7 @@ use git2::{ObjectType, Oid, Repository, Tree, TreeWalkMode, TreeWalkResult};
 #[derive(Debug, thiserror::Error)]
 pub enum HistoryError {
     /// The folder is not inside a Git repository.
-    #[error("{0} is not inside a Git repository; compare two files with `pactum diff --files OLD NEW`")]
+    #[error("{0} is not inside a Git repository")]
     NotARepository(String),
     /// A revision does not name a commit.
     #[error("unknown revision `{0}`: name a branch, tag or commit of this repository")]
