@@ -116,6 +116,17 @@ const RESET: &str = "\x1b[0m";
 /// The redline for a terminal: in colour, deletions struck through in red and insertions
 /// underlined in green; without, `[-deleted-]` and `{+inserted+}` as `git diff --word-diff`.
 fn terminal_redline(segments: &[Segment], color: bool) -> String {
+    lay_out(segments, |out, segment| match (segment, color) {
+        (Segment::Equal(text), _) => out.push_str(text),
+        (Segment::Delete(text), true) => write!(out, "{RED_STRIKE}{text}{RESET}").unwrap_or_default(),
+        (Segment::Insert(text), true) => write!(out, "{GREEN_UNDERLINE}{text}{RESET}").unwrap_or_default(),
+        (Segment::Delete(text), false) => write!(out, "[-{text}-]").unwrap_or_default(),
+        (Segment::Insert(text), false) => write!(out, "{{+{text}+}}").unwrap_or_default(),
+    })
+}
+
+/// A redline's segments in a row, spaced as the text spaces them, each written by `write`.
+fn lay_out(segments: &[Segment], mut write: impl FnMut(&mut String, &Segment)) -> String {
     let mut out = String::new();
     let mut before = "";
     for segment in segments {
@@ -124,13 +135,7 @@ fn terminal_redline(segments: &[Segment], color: bool) -> String {
             out.push(' ');
         }
         before = text;
-        match (segment, color) {
-            (Segment::Equal(text), _) => out.push_str(text),
-            (Segment::Delete(text), true) => write!(out, "{RED_STRIKE}{text}{RESET}").unwrap_or_default(),
-            (Segment::Insert(text), true) => write!(out, "{GREEN_UNDERLINE}{text}{RESET}").unwrap_or_default(),
-            (Segment::Delete(text), false) => write!(out, "[-{text}-]").unwrap_or_default(),
-            (Segment::Insert(text), false) => write!(out, "{{+{text}+}}").unwrap_or_default(),
-        }
+        write(&mut out, segment);
     }
     out
 }
@@ -219,21 +224,11 @@ pub fn terminal(report: &DiffReport, color: bool) -> String {
 }
 
 fn html_redline(segments: &[Segment]) -> String {
-    let mut out = String::new();
-    let mut before = "";
-    for segment in segments {
-        let (Segment::Equal(text) | Segment::Delete(text) | Segment::Insert(text)) = segment;
-        if super::spaced(before, text) {
-            out.push(' ');
-        }
-        before = text;
-        match segment {
-            Segment::Equal(text) => out.push_str(&html_escape(text)),
-            Segment::Delete(text) => write!(out, "<del>{}</del>", html_escape(text)).unwrap_or_default(),
-            Segment::Insert(text) => write!(out, "<ins>{}</ins>", html_escape(text)).unwrap_or_default(),
-        }
-    }
-    out
+    lay_out(segments, |out, segment| match segment {
+        Segment::Equal(text) => out.push_str(&html_escape(text)),
+        Segment::Delete(text) => write!(out, "<del>{}</del>", html_escape(text)).unwrap_or_default(),
+        Segment::Insert(text) => write!(out, "<ins>{}</ins>", html_escape(text)).unwrap_or_default(),
+    })
 }
 
 /// The marker that finds pactum's pull-request comment, so it is updated, never duplicated.
