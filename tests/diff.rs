@@ -6,16 +6,14 @@ use std::process::{Command, Output};
 
 mod support;
 
+use support::text;
+
 fn manifest() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn pactum(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pactum")).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap()
-}
-
-fn text(output: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+    support::pactum_with(dir, args, &[])
 }
 
 fn json(dir: &Path, args: &[&str]) -> serde_json::Value {

@@ -3,23 +3,15 @@
 
 mod support;
 
+use support::text;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
 use support::git::{ALICE, Script};
 
 fn pactum(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pactum"))
-        .args(args)
-        .args(["--as-of", "2026-11-27"])
-        .current_dir(root)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
-fn text(output: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+    support::pactum_with(root, &[args, &["--as-of", "2026-11-27"]].concat(), &[])
 }
 
 fn ok(root: &Path, args: &[&str]) -> String {

@@ -5,8 +5,10 @@
 
 mod support;
 
+use support::text;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use support::git::{ADMIN, ALICE, BEA, CAROL, DAN, GITHUB, Script};
 use support::tracker::{Dialect, FakeTracker};
@@ -153,18 +155,7 @@ fn history() -> Script {
     s
 }
 
-fn pactum(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_pactum"));
-    command.args(args).current_dir(root).env("NO_COLOR", "1").env_remove("GITHUB_TOKEN").env_remove("GITHUB_REF");
-    for (k, v) in env {
-        command.env(k, v);
-    }
-    command.output().unwrap()
-}
-
-fn text(output: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
-}
+use support::pactum_with as pactum;
 
 fn json(root: &Path, args: &[&str], env: &[(&str, &str)]) -> serde_json::Value {
     let output = pactum(root, args, env);

@@ -3,9 +3,11 @@
 
 mod support;
 
+use support::text;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use icalendar::Component as _;
 use support::tracker::{Dialect, Failure, FakeTracker};
@@ -37,29 +39,7 @@ fn repo() -> tempfile::TempDir {
 }
 
 fn pactum(root: &Path, args: &[&str], envs: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_pactum"));
-    command.args(args).args(["--as-of", AS_OF]).current_dir(root).env("NO_COLOR", "1");
-    for var in [
-        "GITHUB_TOKEN",
-        "GITLAB_TOKEN",
-        "CI_JOB_TOKEN",
-        "GITEA_TOKEN",
-        "GITHUB_API_URL",
-        "GITHUB_REPOSITORY",
-        "CI_API_V4_URL",
-        "CI_PROJECT_ID",
-        "GITEA_API_URL",
-    ] {
-        command.env_remove(var);
-    }
-    for (key, value) in envs {
-        command.env(key, value);
-    }
-    command.output().unwrap()
-}
-
-fn text(output: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+    support::pactum_with(root, &[args, &["--as-of", AS_OF]].concat(), envs)
 }
 
 fn event_keys(root: &Path) -> Vec<String> {

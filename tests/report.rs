@@ -3,8 +3,10 @@
 
 mod support;
 
+use support::text;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use support::git::{ALICE, BEA, Script};
 
@@ -120,17 +122,7 @@ fn repository() -> Script {
 }
 
 fn pactum(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pactum"))
-        .args(args)
-        .args(["--as-of", "2026-11-27"])
-        .current_dir(root)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
-fn text(output: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+    support::pactum_with(root, &[args, &["--as-of", "2026-11-27"]].concat(), &[])
 }
 
 #[test]
