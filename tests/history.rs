@@ -41,6 +41,13 @@ fn msa(status: &str, amount: u32, fees: &str, signatures: bool) -> String {
     )
 }
 
+/// An NDA with the MSA's shape: `<name>-nda`, of type `nda`.
+fn nda(name: &str, status: &str, amount: u32, fees: &str, signatures: bool) -> String {
+    msa(status, amount, fees, signatures)
+        .replace("acme-msa", &format!("{name}-nda"))
+        .replace("type = \"msa\"", "type = \"nda\"")
+}
+
 fn amendment() -> String {
     "+++\nid = \"acme-msa-amendment-1\"\ntitle = \"Amendment 1\"\ntype = \"amendment\"\nstatus = \"executed\"\nowner = \"@alice\"\namends = \"acme-msa\"\neffective_date = 2025-06-01\n\n[[parties]]\nname = \"Acme Inc.\"\nrole = \"customer\"\n\n[[parties]]\nname = \"Northwind AS\"\nrole = \"provider\"\n+++\n\n1. **Fees**. Clause 2.1 of the MSA is replaced.\n".to_owned()
 }
@@ -77,21 +84,11 @@ fn history() -> Script {
     s.checkout(&["main"]);
     s.merge(&BEA, &BEA, &["amend"], "Merge pull request 'Amendment 1' (#4) from amend into main\n\nReviewed-on: https://gitea.example/legal/contracts/pulls/4\nReviewed-by: carol <carol@example.com>");
     // 6. GitHub rebase merge: Dan's commit, committed by GitHub, no merge commit.
-    s.write(
-        "contracts/globex-nda.md",
-        &msa("draft", 1_000, "No fees.", false)
-            .replace("acme-msa", "globex-nda")
-            .replace("type = \"msa\"", "type = \"nda\""),
-    );
+    s.write("contracts/globex-nda.md", &nda("globex", "draft", 1_000, "No fees.", false));
     s.commit(&DAN, &GITHUB, "Draft the Globex NDA");
     // 7. A merge of merges: branch `outer` merges `inner` before landing; and a rename.
     s.checkout(&["-b", "inner"]);
-    s.write(
-        "contracts/globex-nda.md",
-        &msa("review", 1_000, "No fees at all.", false)
-            .replace("acme-msa", "globex-nda")
-            .replace("type = \"msa\"", "type = \"nda\""),
-    );
+    s.write("contracts/globex-nda.md", &nda("globex", "review", 1_000, "No fees at all.", false));
     s.commit(&DAN, &DAN, "Globex review");
     s.checkout(&["main"]);
     s.checkout(&["-b", "outer"]);
@@ -104,12 +101,7 @@ fn history() -> Script {
     // 8. An octopus merge of two branches, each adding a contract.
     for name in ["initech", "hooli"] {
         s.checkout(&["-b", name]);
-        s.write(
-            &format!("contracts/{name}.md"),
-            &msa("draft", 500, "Free.", false)
-                .replace("acme-msa", &format!("{name}-nda"))
-                .replace("type = \"msa\"", "type = \"nda\""),
-        );
+        s.write(&format!("contracts/{name}.md"), &nda(name, "draft", 500, "Free.", false));
         s.commit(&DAN, &DAN, &format!("Add {name}"));
         s.checkout(&["main"]);
     }
@@ -127,12 +119,7 @@ fn history() -> Script {
             }
         }
     }
-    s.write(
-        "contracts/legacy/umbrella.md",
-        &msa("executed", 100, "Legacy.", true)
-            .replace("acme-msa", "umbrella-nda")
-            .replace("type = \"msa\"", "type = \"nda\""),
-    );
+    s.write("contracts/legacy/umbrella.md", &nda("umbrella", "executed", 100, "Legacy.", true));
     s.commit(&ADMIN, &ADMIN, "Legacy contracts");
     s.checkout(&["main"]);
     s.tick();
@@ -302,12 +289,7 @@ fn policy_checks_a_pending_change() {
     // A change no policy covers passes.
     s.checkout(&["main"]);
     s.checkout(&["-b", "typo"]);
-    s.write(
-        "contracts/initech.md",
-        &msa("draft", 500, "Free of charge.", false)
-            .replace("acme-msa", "initech-nda")
-            .replace("type = \"msa\"", "type = \"nda\""),
-    );
+    s.write("contracts/initech.md", &nda("initech", "draft", 500, "Free of charge.", false));
     s.commit(&BEA, &BEA, "Typo");
     let none = pactum(s.root(), &["policy"], &[]);
     assert_eq!(none.status.code(), Some(0), "{}", text(&none));
