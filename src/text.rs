@@ -75,6 +75,22 @@ pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
     offset
 }
 
+/// The anchor GitHub (and most Markdown renderers after it) gives a heading: lower case, every
+/// character but letters, digits, spaces, hyphens and underscores dropped, each space a hyphen.
+/// `B. Account Terms` → `b-account-terms`; `Section 1 – Definitions.` → `section-1--definitions`.
+#[must_use]
+pub fn github_anchor(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() || c == '_' || c == '-' {
+            out.extend(c.to_lowercase());
+        } else if c == ' ' {
+            out.push('-');
+        }
+    }
+    out
+}
+
 /// A slug of `text`: lower-case ASCII letters and digits joined by single hyphens.
 #[must_use]
 pub fn slug(text: &str) -> String {
@@ -101,6 +117,13 @@ pub fn slug(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn heading_anchors_as_github_makes_them() {
+        assert_eq!(github_anchor("B. Account Terms"), "b-account-terms");
+        assert_eq!(github_anchor("Section 1 – Definitions."), "section-1--definitions");
+        assert_eq!(github_anchor("F. Copyright Infringement & DMCA Policy"), "f-copyright-infringement--dmca-policy");
+    }
 
     #[test]
     fn positions_count_characters_not_bytes() {

@@ -77,7 +77,7 @@ fn numbering(contract: &Contract, out: &mut Vec<Diagnostic>) {
                     |p| !matches!(&clauses[p].label, Label::Dotted(pp) if pp[..] == parts[..parts.len() - 1]),
                 )
             {
-                let parent_number = parts[..parts.len() - 1].iter().map(u32::to_string).collect::<Vec<_>>().join(".");
+                let parent_number = crate::contract::clauses::number::dotted(&parts[..parts.len() - 1]);
                 out.push(source.diagnostic(
                     "clause/numbering-gap",
                     heading_span(clause),
@@ -137,16 +137,14 @@ fn numbering(contract: &Contract, out: &mut Vec<Diagnostic>) {
 
 fn missing_numbers(clause: &Clause, expected: u32, found: u32) -> String {
     let prefix = match clause.number.rfind(['.', '(']) {
-        Some(cut) => &clause.number[..cut],
-        None => "",
+        Some(cut) if !matches!(clause.label, Label::Dotted(_)) => &clause.number[..cut],
+        _ => "",
     };
     let name = |n: u32| match &clause.label {
-        Label::Dotted(_) if prefix.is_empty() => format!("clause {n}"),
-        Label::Dotted(_) => format!("clause {prefix}.{n}"),
-        Label::Letter(_) => {
-            format!("clause {prefix}({})", char::from(b'a' + u8::try_from(n.saturating_sub(1)).unwrap_or(0)))
+        Label::Dotted(_) | Label::Letter(_) | Label::Roman(_) | Label::Upper(_) => {
+            clause.label.cite_with_ordinal(n, prefix)
         }
-        _ => format!("item {n} of clause {prefix}"),
+        Label::Paren(_) => format!("item {n} of clause {prefix}"),
     };
     if found == expected + 1 { name(expected) } else { format!("{} to {}", name(expected), name(found - 1)) }
 }

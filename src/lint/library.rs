@@ -83,6 +83,7 @@ fn library_words(text: &str) -> String {
         _ => {
             let plain = crate::contract::clauses::Clause {
                 number: String::new(),
+                local_number: String::new(),
                 id: String::new(),
                 explicit_id: false,
                 heading: None,

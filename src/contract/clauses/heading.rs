@@ -1,0 +1,292 @@
+//! Heading recognition: what names a clause.
+//!
+//! A heading line names its clause outright. A list item or numbered paragraph is named by its
+//! lead-in, written in as many ways as there are drafting styles:
+//!
+//! ```text
+//! **7. Termination.** Either party …      bold around number and heading
+//! **7. Termination**. Either party …      the period after the bold
+//! **7.2**. Effect. On termination …       bold around the number only
+//! **7.3.** Survival.The sections …        no space after the heading's period
+//! 7.4 _Audit_. Customer may …             italic lead-in
+//! 7.5 Audit Rights. Customer may …        a short title-case lead-in ending with a period
+//! 1. <span id="intro">Introduction.</span> This agreement …
+//! ```
+//!
+//! A definition (`2.1 "**Action**" means …`) has no heading, and neither has a sentence that
+//! merely starts in bold or wraps its first word in a `<span>`.
+
+use super::normalise::{strip_markup, unescape};
+use super::number::{self, Number, Place};
+
+/// How a numbered paragraph or line opens: its number, the text after it, and, when the number
+/// stood inside bold text (`**7. Termination.**`), what the bold held after the number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opening<'a> {
+    pub number: Number,
+    pub rest: &'a str,
+    pub bold_tail: Option<BoldTail<'a>>,
+}
+
+/// The rest of the bold text a number opened: `Termination.` and what follows the bold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BoldTail<'a> {
+    pub inner: &'a str,
+    pub after: &'a str,
+}
+
+/// The clause number at the start of `line` and what follows it. A bold opening around the
+/// number (`**5.2 Renewal**.`, `**7.2**. Effect.`) is looked through.
+#[must_use]
+pub fn opening(line: &str) -> Option<Opening<'_>> {
+    let (marker, inner) = match ["**", "__"].iter().find_map(|m| line.strip_prefix(m).map(|rest| (*m, rest))) {
+        Some((marker, rest)) => (Some(marker), rest.trim_start()),
+        None => (None, line),
+    };
+    // Inside bold, `**7 Termination**` is numbered as a heading line is.
+    let (number, consumed) =
+        number::parse(inner, Place::Paragraph).or_else(|| marker.and_then(|_| number::parse(inner, Place::Heading)))?;
+    let after = &inner[consumed..];
+    let Some(marker) = marker else {
+        return Some(Opening { number, rest: after.trim_start(), bold_tail: None });
+    };
+    // `**7.2**. Effect.`: the bold closes right after the number; the punctuation after it
+    // belongs to the number, not to the heading.
+    if let Some(rest) = after.strip_prefix(marker) {
+        let rest = rest.trim_start_matches(['.', ':', ')']).trim_start();
+        return Some(Opening { number, rest, bold_tail: None });
+    }
+    let body = after.trim_start();
+    let bold_tail = body.find(marker).map(|close| BoldTail { inner: &body[..close], after: &body[close + 2..] });
+    Some(Opening { number, rest: body, bold_tail })
+}
+
+const SMALL_WORDS: &[&str] = &[
+    "a", "an", "the", "and", "or", "nor", "but", "of", "to", "for", "in", "on", "by", "with", "from", "at", "as", "vs",
+    "via", "per", "upon", "into", "under", "than", "its", "their",
+];
+
+/// Whether `text` reads as a title: at most ten words, each capitalised but for small words.
+#[must_use]
+pub fn is_title_like(text: &str) -> bool {
+    if text.len() > 90 {
+        return false;
+    }
+    let mut letters = false;
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i >= 10 {
+            return false;
+        }
+        let Some(first) = word.chars().find(|c| c.is_alphanumeric()) else { continue };
+        letters = true;
+        if first.is_lowercase() {
+            let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
+            if i == 0 || !SMALL_WORDS.iter().any(|small| small.eq_ignore_ascii_case(bare)) {
+                return false;
+            }
+        }
+    }
+    letters
+}
+
+/// Whether a line ends a unit of text, so that a number opening the next line opens a clause
+/// rather than continuing a sentence ("… under Section\n5.2 above").
+#[must_use]
+pub fn ends_unit(line: &str) -> bool {
+    let trimmed = line.trim_end();
+    trimmed.ends_with(['.', ':', ';'])
+        || line.ends_with("  ")
+        || line.ends_with('\\')
+        || (trimmed.len() <= 60 && is_title_like(trimmed))
+}
+
+pub fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '“' | '”' | '\'' | '‘')
+}
+
+/// The heading of a numbered paragraph or list item from how it opens, and an HTML `id` if a
+/// `<span>` carries one.
+#[must_use]
+pub fn of_opening(opening: &Opening<'_>, standalone: bool) -> (Option<String>, Option<String>) {
+    match opening.bold_tail {
+        Some(tail) => (bold_heading(tail, standalone), None),
+        None => lead_heading(opening.rest, standalone),
+    }
+}
+
+/// `**7. Termination.**`, `**7. Termination**.`, `**7 Termination** Either …`: the bold that
+/// held the number names the clause when it is short and ends like a heading.
+fn bold_heading(tail: BoldTail<'_>, standalone: bool) -> Option<String> {
+    let inner = tail.inner.trim();
+    if let Some(heading) = emphasis_heading(inner, tail.after, standalone) {
+        return Some(heading);
+    }
+    (!inner.is_empty() && is_title_like(&strip_markup(inner))).then(|| clean_heading(inner))
+}
+
+/// The heading of a clause from the text after its number, and an HTML `id` if a `<span>`
+/// carries one.
+///
+/// A heading is leading bold, italic or `<span>`-wrapped text that ends with a period or stands
+/// alone; else a short title-case lead-in that ends with a period or colon, as lawyers write
+/// them (`7.2. Audit Rights. Customer may …`). A definition (`"Action" means …`) has none.
+#[must_use]
+pub fn lead_heading(rest: &str, standalone: bool) -> (Option<String>, Option<String>) {
+    let rest = rest.trim_start();
+    if rest.starts_with(is_quote) {
+        return (None, None);
+    }
+    if rest.starts_with("<span") {
+        return span_heading(rest, standalone);
+    }
+    for marker in ["**", "__", "*", "_"] {
+        if let Some(inner_start) = rest.strip_prefix(marker) {
+            let Some(close) = inner_start.find(marker) else { continue };
+            let inner = &inner_start[..close];
+            let after = &inner_start[close + marker.len()..];
+            return (emphasis_heading(inner, after, standalone), None);
+        }
+    }
+    (plain_heading(rest, standalone), None)
+}
+
+fn emphasis_heading(inner: &str, after: &str, standalone: bool) -> Option<String> {
+    let inner = inner.trim().trim_matches(['*', '_']).trim();
+    if inner.is_empty() || inner.starts_with(is_quote) {
+        return None;
+    }
+    // `**Disclaimer. Confidential Information is provided …**`: the heading is the first sentence.
+    if let Some(stop) = inner.find(". ") {
+        let first = &inner[..stop];
+        return (first.split_whitespace().count() <= 12).then(|| clean_heading(first));
+    }
+    let after = after.trim_start();
+    let ends = inner.ends_with(['.', ':']) || after.starts_with(['.', ':']) || after.is_empty() && standalone;
+    (ends && inner.split_whitespace().count() <= 16).then(|| clean_heading(inner))
+}
+
+fn span_heading(rest: &str, standalone: bool) -> (Option<String>, Option<String>) {
+    let Some(tag_end) = rest.find('>') else { return (None, None) };
+    let tag = &rest[..tag_end];
+    let id = attribute(tag, "id");
+    let Some(close) = rest[tag_end..].find("</span>") else { return (None, id) };
+    let inner = &rest[tag_end + 1..tag_end + close];
+    let after = rest[tag_end + close + "</span>".len()..].trim_start();
+    let inner = strip_markup(inner);
+    let ends = inner.trim_end().ends_with('.') || after.starts_with(['.', ':']) || (after.is_empty() && standalone);
+    let heading = (ends && !inner.trim().is_empty()).then(|| clean_heading(&inner));
+    (heading, id)
+}
+
+/// The value of attribute `name` in an HTML tag.
+#[must_use]
+pub fn attribute(tag: &str, name: &str) -> Option<String> {
+    let at = tag.find(&format!("{name}="))? + name.len() + 1;
+    let value = &tag[at..];
+    let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let value = &value[1..];
+    let end = value.find(quote)?;
+    Some(value[..end].to_owned())
+}
+
+fn plain_heading(rest: &str, standalone: bool) -> Option<String> {
+    let first_line = rest.lines().next().unwrap_or("");
+    // A heading is at most ninety characters: look no further for its end.
+    let bytes = &first_line.as_bytes()[..first_line.len().min(120)];
+    // A period or colon ends the lead-in before white space, or before a capital where the
+    // space was forgotten (`Survival.The sections …`, but not `U.S.`).
+    // An abbreviation's period (`U.S.`, `Inc.`'s single letters) ends nothing.
+    let stop = (0..bytes.len()).find(|&i| {
+        let word_start = bytes[..i].iter().rposition(u8::is_ascii_whitespace).map_or(0, |s| s + 1);
+        let word = &bytes[word_start..i];
+        let abbreviation = word.contains(&b'.') || word.len() == 1;
+        matches!(bytes[i], b'.' | b':')
+            && !(bytes[i] == b'.' && abbreviation)
+            && match bytes.get(i + 1) {
+                None => true,
+                Some(next) if next.is_ascii_whitespace() => true,
+                Some(next) => next.is_ascii_uppercase() && i > 1 && bytes[i - 1].is_ascii_lowercase(),
+            }
+    });
+    let candidate = match stop {
+        Some(stop) => &first_line[..stop],
+        None if standalone => first_line,
+        None => return None,
+    };
+    let candidate = strip_markup(candidate);
+    (is_title_like(&candidate) && !candidate.trim_start().starts_with(is_quote)).then(|| clean_heading(&candidate))
+}
+
+/// A heading as shown: markup, escapes and a closing period or colon removed, white space
+/// collapsed.
+#[must_use]
+pub fn clean_heading(text: &str) -> String {
+    let text = strip_markup(text);
+    let text = unescape(&text);
+    let mut out = String::with_capacity(text.len());
+    for word in text.trim().trim_end_matches(['.', ':']).split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// The text of a heading line without its `#` marks, closing `#`s, `{#id}` attributes and
+/// Markdown escapes; a setext heading's underline is dropped.
+#[must_use]
+pub fn heading_text(raw: &str) -> String {
+    let mut lines: Vec<&str> = raw.lines().collect();
+    if lines.len() > 1 && lines.last().is_some_and(|l| l.trim().chars().all(|c| c == '=' || c == '-')) {
+        lines.pop();
+    }
+    let joined = lines.join(" ");
+    let mut text = joined.trim().trim_start_matches('#').trim();
+    if let Some(open) = text.rfind('{')
+        && text.ends_with('}')
+    {
+        text = text[..open].trim_end();
+    }
+    let text = text.trim_end_matches('#').trim_end();
+    unescape(strip_markup(text).trim()).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn heading_of(line: &str) -> Option<String> {
+        let opening = opening(line).expect("a number");
+        of_opening(&opening, line.lines().count() <= 1).0
+    }
+
+    #[test]
+    fn bold_run_in_headings_in_every_punctuation() {
+        let cases = [
+            ("**7. Termination.** Either party may end it.", "Termination"),
+            ("**7. Termination**. Either party may end it.", "Termination"),
+            ("**7.2**. Effect. On termination, access ends.", "Effect"),
+            ("**7.3.** Survival.The sections survive.", "Survival"),
+            ("**7 Termination** Either party may end it.", "Termination"),
+            ("**X2-3. Transfers**", "Transfers"),
+            ("7.4 _Audit_. Customer may audit.", "Audit"),
+        ];
+        for (line, expected) in cases {
+            assert_eq!(heading_of(line).as_deref(), Some(expected), "{line}");
+        }
+    }
+
+    #[test]
+    fn sentences_in_bold_are_no_headings() {
+        assert_eq!(heading_of("**1. The parties agree that** the fee is due."), None);
+        assert_eq!(heading_of("1. U.S. law applies to the Services."), None);
+    }
+
+    #[test]
+    fn heading_lines_lose_marks_and_escapes() {
+        assert_eq!(heading_text("## 3\\. Payment {#pay}"), "3. Payment");
+        assert_eq!(heading_text("3\\. Payment\n---"), "3. Payment");
+        assert_eq!(heading_text("### **5.2** Renewal ###"), "5.2 Renewal");
+    }
+}

@@ -1,0 +1,116 @@
+//! Clause text as versions are compared: without numbers, list markers, heading marks, `{#id}`
+//! attributes, emphasis and escapes, white space collapsed. Renumbering a clause does not
+//! change its text; rewording does.
+
+use std::borrow::Cow;
+
+use super::heading::opening;
+use super::number::split_heading;
+use super::tree::{Clause, Form};
+
+/// The words of a clause's own text as a reader compares versions.
+#[must_use]
+pub fn clause_text(file: &str, clause: &Clause) -> String {
+    let raw = &file[clause.start..clause.own_end];
+    let (raw, _) = take_anchor(raw);
+    let mut rest = raw.trim_start();
+    if clause.form == Form::Heading {
+        rest = rest.trim_start_matches('#').trim_start();
+        let first = rest.lines().next().unwrap_or("");
+        let first_text = unescape(first);
+        let (_, after) = split_heading(&first_text);
+        let tail = &rest[first.len()..];
+        return collapse(&strip_markup(&unescape(&format!("{after}\n{tail}"))));
+    }
+    if clause.form == Form::ListItem {
+        // The item's own marker: `12.` or `3)`.
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && matches!(rest.as_bytes().get(digits), Some(b'.' | b')')) {
+            rest = rest[digits + 1..].trim_start();
+        }
+    }
+    if let Some(found) = opening(rest) {
+        // The rest starts after the number; a bold that opened before the number has lost its
+        // opening marks, and loses its closing ones below.
+        rest = found.rest;
+    }
+    collapse(&strip_markup(&unescape(rest)))
+}
+
+fn collapse(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    // The marker of a nested list whose first item is a child clause (`- (a) …`) is no word
+    // of the parent.
+    let mut words: Vec<&str> = text.split_whitespace().collect();
+    while words.last().is_some_and(|w| {
+        matches!(*w, "-" | "*" | "+")
+            // `ends_with` first: it makes the last character one byte, so the slice is safe.
+            || (w.len() > 1 && w.ends_with(['.', ')']) && w[..w.len() - 1].bytes().all(|b| b.is_ascii_digit()))
+    }) {
+        words.pop();
+    }
+    for word in words {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Text without HTML tags and emphasis marks.
+#[must_use]
+pub fn strip_markup(text: &str) -> Cow<'_, str> {
+    if !text.contains(['<', '*', '_']) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            '*' | '_' if !in_tag => {}
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.into()
+}
+
+/// Text without Markdown's backslash escapes: `3\. Payment` → `3. Payment`.
+#[must_use]
+pub fn unescape(text: &str) -> Cow<'_, str> {
+    if !text.contains('\\') {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\'
+            && let Some(&next) = chars.peek()
+            && next.is_ascii_punctuation()
+        {
+            continue;
+        }
+        out.push(c);
+    }
+    out.into()
+}
+
+/// Remove `{#id}` attributes from a clause's text, returning the text and the first id.
+#[must_use]
+pub fn take_anchor(text: &str) -> (Cow<'_, str>, Option<String>) {
+    // Most clauses have no `{` at all: one memchr decides.
+    let bytes = text.as_bytes();
+    let Some(open) = memchr::memchr_iter(b'{', bytes).find(|&at| bytes.get(at + 1) == Some(&b'#')) else {
+        return (text.into(), None);
+    };
+    let Some(close) = text[open..].find('}').map(|c| open + c) else { return (text.into(), None) };
+    let id = &text[open + 2..close];
+    if id.is_empty() || !id.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':')) {
+        return (text.into(), None);
+    }
+    let before = text[..open].trim_end_matches([' ', '\t']);
+    (format!("{before}{}", &text[close + 1..]).into(), Some(id.to_owned()))
+}
