@@ -180,21 +180,51 @@ impl Contract {
     }
 
     /// The clause a reference names: by number (`8.1(a)` falls back to `8.1` when 8.1 has no
-    /// lettered clauses, since then its `(a)` is an inline enumeration) or by id.
+    /// lettered clauses, since then its `(a)` is an inline enumeration), or by id or heading
+    /// anchor. Where numbering restarts under unnumbered headings, `Section 2` names clause 2
+    /// of the reference's own part.
     #[must_use]
     pub fn resolve(&self, reference: &Reference) -> Option<&Clause> {
         let clauses = &self.body.clauses;
         if reference.by_id {
-            return clauses.iter().find(|c| c.id == reference.target);
+            return clauses
+                .iter()
+                .find(|c| c.id == reference.target)
+                .or_else(|| self.heading_clause(&reference.target));
         }
-        if let Some(found) = clauses.iter().find(|c| c.number == reference.target) {
+        let part = self.body.part_at(reference.span.start);
+        let numbered = |number: &str| {
+            clauses.iter().find(|c| c.number == number).or_else(|| {
+                let mut local = clauses.iter().filter(|c| c.local_number == number);
+                let first = local.next()?;
+                if first.part == part {
+                    return Some(first);
+                }
+                local.find(|c| c.part == part).or(Some(first))
+            })
+        };
+        if let Some(found) = numbered(&reference.target) {
             return Some(found);
         }
         let base_end = reference.target.find('(')?;
-        let base = clauses.iter().find(|c| c.number == reference.target[..base_end])?;
-        let has_sub =
-            base.children.iter().any(|&child| clauses[child].number.starts_with(&format!("{}(", base.number)));
+        let base = numbered(&reference.target[..base_end])?;
+        let has_sub = base.children.iter().any(|&child| clauses[child].number.ends_with(')'));
         (!has_sub).then_some(base)
+    }
+
+    /// The clause whose heading carries the anchor `target` as GitHub renders it (`#b-account-terms`).
+    fn heading_clause(&self, target: &str) -> Option<&Clause> {
+        self.body.clauses.iter().filter(|c| c.form == clauses::Form::Heading).find(|c| {
+            let line = self.text[c.start..c.own_end].lines().next().unwrap_or("");
+            crate::text::github_anchor(&clauses::heading::heading_text(line)) == target
+        })
+    }
+
+    /// Whether a link to `#target` lands somewhere in the document: on a clause, a heading or
+    /// an HTML `id`.
+    #[must_use]
+    pub fn has_target(&self, target: &str) -> bool {
+        self.body.clauses.iter().any(|c| c.id == target) || self.body.has_target(target)
     }
 
     /// The span of the value at a front-matter pointer, or the opening line.

@@ -9,6 +9,8 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
+
+use crate::contract::clauses::number::parse_reference;
 use serde::Serialize;
 
 /// A defined term: `(the "**Term**")`, `"**Term**" means`, `("Term")`, `"Term" shall mean`.
@@ -69,12 +71,10 @@ static MEANS_TERM: LazyLock<Regex> = LazyLock::new(|| {
         r#"[“"]([A-Z\[][^“”"\n*]{0,60}?)[”"]\s+(?:shall(?:,[^,\n]{1,60},)?\s+)?(means|mean|has the meaning|have the meaning|refers to|shall include|includes|include)\b"#,
     )
 });
-static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
-    let number = r"\d{1,3}(?:\.\d{1,3})*(?:\([a-zA-Z0-9]{1,4}\))*";
-    regex(&format!(
-        r"(?-u:\b)(?:Sections?|Clauses?|Articles?)\s+({number}(?:(?:\s*,\s*|\s+(?:and|or|through|to)\s+|\s*[-–]\s*){number})*)(?:\s+\(([^()\n]{{1,80}})\))?|§§?\s*({number})"
-    ))
-});
+/// Where a cross-reference starts: the word that announces a clause number. The number after
+/// it is read by the clause-number grammar, so a reference cites exactly what a heading or
+/// paragraph can number.
+static REFERENCE: LazyLock<Regex> = LazyLock::new(|| regex(r"(?-u:\b)(?:Sections?|Clauses?|Articles?)\s+|§§?\s*"));
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
     regex(r"\[([^\[\]\n]{1,80})\]|\{\{[^}\n]{0,80}\}\}|\{%[^%\n]{0,80}%\}|(?-u:\b)TBD(?-u:\b)|_{3,}|＿{2,}|●")
 });
@@ -255,38 +255,49 @@ impl<'a> Prose<'a> {
     }
 
     /// Cross-references by number (`Section 5.2`, `Sections 8.1 and 8.2`, `Section 4.3 (Late
-    /// Payment)`); references to other documents (`Section 5 of the MSA`) are left out.
+    /// Payment)`, `Section B.2`); citations of other instruments (`Section 5 of the MSA`, `48
+    /// C.F.R. § 2.101`, `Article 28 GDPR`) are left out.
     #[must_use]
     pub fn references(&self) -> Vec<Reference> {
         let (start, chunk) = self.region();
-        let mut references = Vec::new();
-        for whole in REFERENCE.find_iter(chunk) {
-            if !self.keeps(&(start + whole.start()..start + whole.end())) || refers_elsewhere(&chunk[whole.end()..]) {
+        let mut found: Vec<Found> = Vec::new();
+        for keyword in REFERENCE.find_iter(chunk) {
+            if found.last().is_some_and(|last| keyword.start() < last.end) {
                 continue;
             }
-            let text = whole.as_str();
-            // `Section 4.3 (Late Payment)`: the title is the parenthesis after the numbers.
-            let (list_end, title) =
-                match text.strip_suffix(')').and_then(|t| t.rfind(" (").map(|open| (open, &t[open + 2..]))) {
-                    Some((open, title))
-                        if !title.starts_with(|c: char| c.is_ascii_alphanumeric() && !c.is_ascii_uppercase()) =>
-                    {
-                        (open, Some(title))
-                    }
-                    _ => (text.len(), None),
-                };
-            let numbers = numbers(&text[..list_end]);
-            let title = title.filter(|t| numbers.len() == 1 && is_reference_title(t)).map(|t| t.trim().to_owned());
-            // Without a title, a trailing "(…)" that is no title is not part of the reference.
-            let text_end = if title.is_some() { text.len() } else { list_end };
-            let shown = text[..text_end].to_owned();
-            for number in numbers {
+            let Some(mut reference) = read_reference(chunk, keyword.start(), keyword.end()) else { continue };
+            if !self.keeps(&(start + reference.start..start + reference.end)) {
+                continue;
+            }
+            reference.elsewhere = cites_instrument(&chunk[..reference.start], &chunk[reference.end..]);
+            found.push(reference);
+        }
+        // `Clause 8.1(d) and Clause 8.5 of the SCCs`: the instrument named at the end of a
+        // chain of references is the instrument of every reference in it.
+        // A chain ends in `and` or `or` before its last reference (`Article 6, Article 7 and
+        // Article 9 of the GDPR`); references separated by commas alone are a series of their own.
+        let mut in_chain = false;
+        for index in (1..found.len()).rev() {
+            let joint = &chunk[found[index - 1].end..found[index].start];
+            in_chain = match is_list_joint(joint) {
+                Some(conjunction) => found[index].elsewhere && (conjunction || in_chain),
+                None => false,
+            };
+            if in_chain {
+                found[index - 1].elsewhere = true;
+            }
+        }
+        let mut references = Vec::new();
+        for reference in found.into_iter().filter(|r| !r.elsewhere) {
+            let span = start + reference.start..start + reference.end;
+            let text = chunk[reference.start..reference.end].to_owned();
+            for target in reference.numbers {
                 references.push(Reference {
-                    text: shown.clone(),
-                    target: number.to_owned(),
+                    text: text.clone(),
+                    target,
                     by_id: false,
-                    title: title.clone(),
-                    span: start + whole.start()..start + whole.start() + text_end,
+                    title: reference.title.clone(),
+                    span: span.clone(),
                 });
             }
         }
@@ -347,31 +358,141 @@ fn quoted(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     .filter(|term| !term.is_empty())
 }
 
-/// The clause numbers in a reference's list: `5.2, 8.1(a) and 9` → `5.2`, `8.1(a)`, `9`.
-fn numbers(list: &str) -> Vec<&str> {
-    let bytes = list.as_bytes();
-    let mut out = Vec::new();
-    let mut at = 0;
-    while at < bytes.len() {
-        if !bytes[at].is_ascii_digit() {
-            at += 1;
-            continue;
+/// A reference as read: its extent in the region, the numbers it cites, its title.
+struct Found {
+    start: usize,
+    end: usize,
+    numbers: Vec<String>,
+    title: Option<String>,
+    elsewhere: bool,
+}
+
+/// The reference whose keyword spans `keyword_start..numbers_start`: a list of numbers
+/// (`5.2, 8.1(a) and 9`, `8.1 through 8.4`) and an optional parenthetical title.
+fn read_reference(chunk: &str, keyword_start: usize, numbers_start: usize) -> Option<Found> {
+    let mut at = numbers_start;
+    let mut numbers = Vec::new();
+    loop {
+        let (number, length) = parse_reference(&chunk[at..])?;
+        numbers.push(number);
+        at += length;
+        let Some(next) = list_continues(&chunk[at..]) else { break };
+        if parse_reference(&chunk[at + next..]).is_none() {
+            break;
         }
-        let start = at;
-        while at < bytes.len()
-            && (bytes[at].is_ascii_digit() || (bytes[at] == b'.' && bytes.get(at + 1).is_some_and(u8::is_ascii_digit)))
-        {
-            at += 1;
-        }
-        while bytes.get(at) == Some(&b'(') {
-            match list[at..].find(')') {
-                Some(close) if close <= 5 => at += close + 1,
-                _ => break,
-            }
-        }
-        out.push(&list[start..at]);
+        at += next;
     }
-    out
+    let mut end = at;
+    // `Section 4.3 (Late Payment)`: the title is the parenthesis after a single number.
+    let mut title = None;
+    if numbers.len() == 1
+        && let Some(open) = chunk[at..].strip_prefix(" (").map(|_| at + 2)
+        && let Some(close) = chunk[open..].find([')', '(', '\n']).map(|c| open + c)
+        && chunk.as_bytes()[close] == b')'
+        && close - open <= 80
+        && is_reference_title(&chunk[open..close])
+    {
+        title = Some(chunk[open..close].trim().to_owned());
+        end = close + 1;
+    }
+    Some(Found { start: keyword_start, end, numbers, title, elsewhere: false })
+}
+
+/// How many bytes of `after` join one number of a list to the next: `, `, ` and `, `, and `,
+/// ` or `, ` through `, ` to `, `–`.
+fn list_continues(after: &str) -> Option<usize> {
+    const JOINTS: [&str; 9] = [", and ", ", or ", ", ", " and ", " or ", " through ", " to ", "–", "-"];
+    JOINTS.iter().find(|joint| after.starts_with(**joint)).map(|joint| joint.len())
+}
+
+/// Whether the text between two references only joins them into one list, and whether it
+/// does so with a conjunction (`and`, `or`) rather than a comma alone.
+fn is_list_joint(between: &str) -> Option<bool> {
+    let words: Vec<&str> = between.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).collect();
+    match words[..] {
+        [] => Some(false),
+        ["and" | "or" | "&"] => Some(true),
+        _ => None,
+    }
+}
+
+/// Whether a reference cites another instrument rather than this contract: `Section 5 of the
+/// MSA`, `Article 28 GDPR`, `48 C.F.R. § 2.101`, `Cal. Civ. Code § 1798.100`.
+fn cites_instrument(before: &str, after: &str) -> bool {
+    refers_elsewhere(after) || named_before(before) || named_after(after)
+}
+
+/// An instrument named just before the reference: an abbreviation with inner dots (`U.S.C.`,
+/// `C.F.R.`), an acronym (`CFR`, `GDPR`), or a word such as `Code`, `Act` or `Regulation`.
+fn named_before(before: &str) -> bool {
+    let Some(word) = before.trim_end().rsplit(char::is_whitespace).next() else { return false };
+    let word = word.trim_end_matches([',', ';']);
+    let letters = word.chars().filter(char::is_ascii_alphabetic).count();
+    let inner_dots = word.trim_end_matches('.').contains('.');
+    (inner_dots && letters >= 2)
+        || (letters >= 2 && word.chars().all(|c| c.is_ascii_uppercase()) && !is_shouted_word(word))
+        || matches!(
+            word,
+            "Code" | "Act" | "Regulation" | "Regulations" | "Directive" | "Rules" | "Treaty" | "Convention"
+        )
+}
+
+/// An instrument named just after the reference: `Article 28 GDPR`, `Section 5 DPA`.
+fn named_after(after: &str) -> bool {
+    let word: String = after.trim_start().chars().take_while(char::is_ascii_alphanumeric).collect();
+    after.starts_with(' ')
+        && word.len() >= 2
+        && word.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && word.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && !is_shouted_word(&word)
+}
+
+/// Capitalised words of running text written in capitals (`SECTION 5 AND SECTION 6`), which
+/// name no instrument.
+fn is_shouted_word(word: &str) -> bool {
+    matches!(
+        word,
+        "AND"
+            | "OR"
+            | "OF"
+            | "THE"
+            | "TO"
+            | "IN"
+            | "IS"
+            | "ARE"
+            | "SHALL"
+            | "WILL"
+            | "NOT"
+            | "ANY"
+            | "IF"
+            | "BY"
+            | "FOR"
+            | "AS"
+            | "ON"
+            | "AT"
+            | "NO"
+            | "BE"
+            | "UNDER"
+            | "WITH"
+            | "FROM"
+            | "PER"
+            | "EXCEPT"
+            | "SEE"
+            | "PURSUANT"
+            | "PROVIDED"
+            | "INCLUDING"
+            | "UNLESS"
+            | "WITHOUT"
+            | "THAN"
+            | "THIS"
+            | "THAT"
+            | "SUCH"
+            | "ABOVE"
+            | "BELOW"
+            | "HEREIN"
+            | "HEREOF"
+            | "HEREUNDER"
+    )
 }
 
 /// Whether a term's match ends a word: followed by a non-letter, or by a plural `s` or `es`
@@ -418,6 +539,60 @@ pub fn title_chars(text: &str) -> impl Iterator<Item = char> + '_ {
         .filter(|word| !word.is_empty())
         .enumerate()
         .flat_map(|(i, word)| (i > 0).then_some(' ').into_iter().chain(word.chars().flat_map(char::to_lowercase)))
+}
+
+/// Whether two titles name the same thing written another way: case, punctuation, `&` for
+/// `and`, singular for plural, and an abbreviation for the words it abbreviates (`IP and
+/// Marks` for `Intellectual Property and Marks`).
+#[must_use]
+pub fn titles_match_loosely(a: &str, b: &str) -> bool {
+    let (a, b) = (loose_words(a), loose_words(b));
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i].1 == b[j].1 {
+            i += 1;
+            j += 1;
+        } else if let Some(taken) = abbreviates(&a[i].0, &b[j..]) {
+            i += 1;
+            j += taken;
+        } else if let Some(taken) = abbreviates(&b[j].0, &a[i..]) {
+            i += taken;
+            j += 1;
+        } else {
+            return false;
+        }
+    }
+    i == a.len() && j == b.len()
+}
+
+/// Each word as written and as compared: lower case, singular, `&` as `and`.
+fn loose_words(title: &str) -> Vec<(String, String)> {
+    title
+        .split(|c: char| !(c.is_alphanumeric() || c == '&'))
+        .filter(|word| !word.is_empty())
+        .map(|word| {
+            let lower = if word == "&" { "and".to_owned() } else { word.to_lowercase() };
+            let singular = if let Some(stem) = lower.strip_suffix("ies") {
+                format!("{stem}y")
+            } else if lower.len() > 3 && lower.ends_with('s') && !lower.ends_with("ss") {
+                lower[..lower.len() - 1].to_owned()
+            } else {
+                lower
+            };
+            (word.to_owned(), singular)
+        })
+        .collect()
+}
+
+/// How many of `words` the acronym `word` abbreviates by their initials (`IP` → `Intellectual
+/// Property`), if it is one.
+fn abbreviates(word: &str, words: &[(String, String)]) -> Option<usize> {
+    let letters = word.chars().count();
+    if letters < 2 || !word.chars().all(|c| c.is_ascii_uppercase()) || words.len() < letters {
+        return None;
+    }
+    let initials = words[..letters].iter().filter_map(|(written, _)| written.chars().next());
+    initials.map(|c| c.to_ascii_uppercase()).eq(word.chars()).then_some(letters)
 }
 
 #[cfg(test)]
@@ -485,6 +660,29 @@ mod tests {
                 ("9".into(), None),
             ]
         );
+    }
+
+    #[test]
+    fn citations_of_other_instruments_are_no_references() {
+        let text = "Under 48 C.F.R. § 2.101, §§ 1798.100–1798.199, Section 17A of the Data Protection Act 2018, \
+                    Clause 13 of the Standard Contractual Clauses, Clause 8.1(d) and Clause 8.5 of the SCCs, \
+                    Article 6, Article 7 and Article 9 of the GDPR, Article 28 GDPR, 17 U.S.C. Section 512, \
+                    Cal. Civ. Code § 1798.140, Section 1234, and Section 1.1000; but Section 4.10, Section B.2 \
+                    and Sections 1, 5, and 8 apply, as do Section 3 (Fees) and Section 2(b)(1)-(2).";
+        let got: Vec<String> = prose(text).references().into_iter().map(|r| r.target).collect();
+        assert_eq!(got, ["4.10", "B.2", "1", "5", "8", "3", "2(b)(1)"]);
+    }
+
+    #[test]
+    fn loose_titles_are_the_same_title_written_another_way() {
+        assert!(titles_match_loosely(
+            "Representations and Warranties From Provider",
+            "Representations & Warranty From Provider"
+        ));
+        assert!(titles_match_loosely("Intellectual Property and Marks", "IP and Marks"));
+        assert!(titles_match_loosely("Fees", "FEES."));
+        assert!(!titles_match_loosely("Termination for Cause", "Term"));
+        assert!(!titles_match_loosely("Fees", "Late Payment"));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::contract::clauses::{Label, StructureIssue};
-use crate::contract::prose::title_chars;
+use crate::contract::prose::{title_chars, titles_match_loosely};
 use crate::contract::{Clause, Contract, Status};
 use crate::lifecycle::{Calendar, TermsError};
 use crate::lint::Diagnostic;
@@ -181,8 +181,13 @@ fn references(contract: &Contract, out: &mut Vec<Diagnostic>) {
     let clauses = &contract.body.clauses;
     for reference in &contract.references {
         let Some(clause) = contract.resolve(reference) else {
+            // A link to an unnumbered heading (`[Account Terms](#b-account-terms)`) or an HTML
+            // `id` lands, though on no clause.
+            if reference.by_id && contract.has_target(&reference.target) {
+                continue;
+            }
             let what = if reference.by_id {
-                format!("no clause has the id `{}`", reference.target)
+                format!("no clause or heading has the anchor `{}`", reference.target)
             } else {
                 format!("there is no clause {}", reference.target)
             };
@@ -198,21 +203,34 @@ fn references(contract: &Contract, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let Some(title) = &reference.title else { continue };
-        let matches =
-            |heading: &str| heading.eq_ignore_ascii_case(title) || title_chars(heading).eq(title_chars(title));
-        let with_parent = || {
-            clause.parent.and_then(|p| clauses[p].heading.as_deref()).zip(clause.heading.as_deref()).is_some_and(
-                |(parent, heading)| {
-                    title_chars(parent).chain(std::iter::once(' ')).chain(title_chars(heading)).eq(title_chars(title))
-                },
-            )
-        };
-        if clause.heading.as_deref().is_some_and(matches) || with_parent() {
+        let titles = |c: &Clause| clause_titles(clauses, c);
+        let exact = |c: &Clause| titles(c).iter().any(|t| title_chars(t).eq(title_chars(title)));
+        if exact(clause) {
+            continue;
+        }
+        // A title that names another clause exactly is how a renumbering shows.
+        let elsewhere = clauses.iter().find(|c| exact(c));
+        let loose = |c: &Clause| titles(c).iter().any(|t| titles_match_loosely(t, title));
+        if elsewhere.is_none() && loose(clause) {
+            out.push(
+                source
+                    .diagnostic(
+                        "ref/title-loose",
+                        reference.span.clone(),
+                        format!(
+                            "`{}` names \"{title}\", which is clause {}'s heading written another way: \"{}\"",
+                            reference.text,
+                            clause.number,
+                            titles(clause).last().map_or("", String::as_str)
+                        ),
+                    )
+                    .with_help("write the title as the heading is written, so that a search finds both"),
+            );
             continue;
         }
         let heading =
             clause.heading.as_deref().map_or_else(|| "has no heading".to_owned(), |h| format!("is headed \"{h}\""));
-        let elsewhere = clauses.iter().find(|c| c.heading.as_deref().is_some_and(matches));
+        let elsewhere = elsewhere.or_else(|| clauses.iter().find(|c| !std::ptr::eq(*c, clause) && loose(c)));
         let help = match elsewhere {
             Some(other) => format!(
                 "the clause headed \"{}\" is {}: were the clauses renumbered?",
@@ -231,6 +249,17 @@ fn references(contract: &Contract, out: &mut Vec<Diagnostic>) {
                 .with_help(help),
         );
     }
+}
+
+/// The titles a reference may give a clause: its heading, and its parent's heading followed by
+/// its own (`Warranties From Supplier` for 6.3 "From Supplier" under 6 "Warranties").
+fn clause_titles(clauses: &[Clause], clause: &Clause) -> Vec<String> {
+    let Some(heading) = clause.heading.as_deref() else { return Vec::new() };
+    let mut titles = vec![heading.to_owned()];
+    if let Some(parent) = clause.parent.and_then(|p| clauses[p].heading.as_deref()) {
+        titles.push(format!("{parent} {heading}"));
+    }
+    titles
 }
 
 fn terms(contract: &Contract, out: &mut Vec<Diagnostic>) {

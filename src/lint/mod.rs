@@ -104,6 +104,7 @@ pub const RULES: &[Rule] = &[
     rule("clause/too-deep", W, "clauses nest deeper than pactum reads"),
     rule("ref/unresolved", E, "a cross-reference names no clause"),
     rule("ref/title-mismatch", E, "a cross-reference's title is not the clause's heading"),
+    rule("ref/title-loose", I, "a cross-reference's title is the clause's heading written another way"),
     rule("term/duplicate", W, "a term is defined more than once"),
     rule("term/unused", W, "a defined term is never used"),
     rule("placeholder/unfilled", W, "a placeholder is left from a template (an error once approved)"),

@@ -376,7 +376,13 @@ impl<'a> Reader<'a> {
         let text = heading_text(raw);
         let start = self.offset + range.start;
         if !in_quote {
-            self.out.prose.push(start..self.offset + range.end);
+            // `## Section 3 – Conditions`: the heading's own number is no reference to itself.
+            let (number, rest) = split_heading(&text);
+            let prose_start = match number {
+                Some(_) if !rest.is_empty() => raw.find(rest).map_or(range.start, |at| range.start + at),
+                _ => range.start,
+            };
+            self.out.prose.push(self.offset + prose_start..self.offset + range.end);
             self.add_target(&text, id.as_deref());
         }
         // A heading that is the first block of a list-item clause names that item.
