@@ -238,3 +238,238 @@ fn papertrail_employee_nda_lazy_continuation_lines() {
     assert_eq!(outline.last().map(String::as_str), Some("23=THIRD PARTY BENEFICIARIES"));
     assert_eq!(outline.len(), 73);
 }
+
+const FEDERAL_AMENDMENT_NOW: &str = "A=Public purpose | A.1=Government entity | A.2=Advertisements | \
+     B=Your content on GitHub | B.1=Access and use | B.2=No endorsement | B.3=Provision of data | \
+     C=Unpaid and paid plans | C.1=No cost agreement | C.2=Government responsibilities under paid usage plans | \
+     C.3=No business relationship created | D=Federal Regulations | D.1=Security | D.2=Federal Records | \
+     E=General Conditions | E.1=Indemnification | E.2=Limitation of liability | E.3=Governing law and Forum | \
+     E.4=Assignment | F=Changes to this agreement | F.1=Precedence; Further Amendment; Termination | \
+     F.2=Posting and availability of this Amendment";
+
+#[test]
+fn github_federal_amendment_lettered_sections_over_numbered_lists() {
+    let amendment = read("github-site-policy/amendment-us-federal-government-users.v3c81029.md");
+    // `### A. Public purpose` over `1. *Government entity* - …`: clause A.1, headed by the
+    // italic lead-in that a dash ends.
+    assert_eq!(outline(&amendment), split(FEDERAL_AMENDMENT_NOW));
+    assert_eq!(terms(&amendment), ["GitHub", "Company", "Service", "Government", "Parties", "ToS"]);
+    // "44 U.S.C. 3541", "36 CFR Chapter XII" cite statutes, not clauses of the amendment.
+    assert_eq!(references(&amendment), []);
+    // The Jekyll front matter of the published page and its `{{#tip}}` block tags are no
+    // placeholders.
+    assert_eq!(amendment.placeholders, []);
+}
+
+#[test]
+fn github_federal_amendment_earlier_revision() {
+    let amendment = read("github-site-policy/amendment-us-federal-government-users.v04c8757.md");
+    // The Markdown numbers the second item of A `3.`; it is the second item, A.2, as rendered.
+    let outline = outline(&amendment);
+    assert_eq!(outline[..3], ["A=Public purpose", "A.1=Government entity", "A.2=Advertisements"]);
+    assert_eq!(
+        outline[19..],
+        [
+            "F=Changes to this agreement",
+            "F.1=Changes to standard ToS",
+            "F.2=Precedence; Further Amendment; Termination",
+            "F.3=Posting and availability of this Amendment"
+        ]
+    );
+    assert_eq!(terms(&amendment), ["GitHub", "Company", "Service", "Agency", "Parties", "ToS"]);
+}
+
+#[test]
+fn github_gpl_cooperation_commitment_british_quotes() {
+    let commitment = read("github-site-policy/github-gpl-cooperation-commitment.md");
+    assert!(commitment.body.clauses.is_empty());
+    // ‘Covered License’ means …: single curly quotes define as double ones do.
+    assert_eq!(terms(&commitment), ["Covered License", "Defensive Action", "GitHub"]);
+    // "(a) provisionally, … and (b) permanently" run inside a sentence: no clauses.
+    assert_eq!(references(&commitment), []);
+}
+
+#[test]
+fn automattic_ads_terms_bold_run_in_headings() {
+    let terms_of_service = read("automattic-legal/automattic-ads-terms.md");
+    assert_eq!(
+        outline(&terms_of_service),
+        split(
+            "1=Binding Agreement | 2=Age Restrictions | 3=Your Automattic Ads | 4=Traffic, Impressions, and Clicks | \
+             5=Prohibited Content | 6=No Duty to Monitor | 7=Revenue and Payments | 8=Changes to These Terms | \
+             9=Termination | 10=Survival | 11=Representations, Warranties, and Disclaimers | \
+             12=Limitation of Liability | 13=Indemnification | 14=Translation | 15=Arbitration Agreement | \
+             16=No Class Actions | 17=Governing Law"
+        )
+    );
+    // (“Terms,” “Agreement”): the comma inside the quotes is no part of the term.
+    assert_eq!(
+        terms(&terms_of_service),
+        ["Jetpack Ads", "WordAds", "Terms", "Agreement", "Automattic Ads", "Ads", "JAMS"]
+    );
+    assert_eq!(
+        references(&terms_of_service),
+        [
+            ("Sections 15 and 16".into(), "15".into(), Some("15".into())),
+            ("Sections 15 and 16".into(), "16".into(), Some("16".into()))
+        ]
+    );
+    // The bulleted list under 5 is prose of clause 5, not clauses.
+    assert_eq!(terms_of_service.body.clauses[4].children, Vec::<usize>::new());
+}
+
+#[test]
+fn opengov_policies_have_sections_but_no_clauses() {
+    for path in
+        ["opengov-site-policy/terms.md", "opengov-site-policy/copyright.md", "opengov-site-policy/privacy-policy.md"]
+    {
+        let policy = read(path);
+        assert!(policy.body.clauses.is_empty(), "{path}");
+        // "section 501(c)3 of the U.S. Internal Revenue Code", "Section 512(f) of the DMCA":
+        // citations of statutes.
+        assert_eq!(references(&policy), [], "{path}");
+        // Every unnumbered heading is a part of the document.
+        assert!(policy.body.parts.len() > 3, "{path}");
+    }
+    assert_eq!(terms(&read("opengov-site-policy/privacy-policy.md")), ["OpenGov"]);
+}
+
+#[test]
+fn creative_commons_licence_nests_five_levels() {
+    let licence = read("creativecommons-legalcode/cc-by-4.0.md");
+    let numbers: Vec<&str> = licence.body.clauses.iter().map(|c| c.number.as_str()).collect();
+    assert_eq!(numbers.len(), 65);
+    // `### Section 3 – License Conditions.`, `a. ___Attribution.___`, `1.` (a list), `A.`,
+    // `i.`: Section 3(a)(1)(A)(i), as the licence itself cites it.
+    let headed: Vec<String> = outline(&licence).into_iter().filter(|o| o.contains('=')).collect();
+    assert_eq!(
+        headed,
+        split(
+            "1=Definitions | 2=Scope | 2(a)=License grant | 2(a)(2)=Exceptions and Limitations | 2(a)(3)=Term | \
+             2(a)(4)=Media and formats; technical modifications allowed | 2(a)(5)=Downstream recipients | \
+             2(a)(5)(A)=Offer from the Licensor – Licensed Material | 2(a)(5)(B)=No downstream restrictions | \
+             2(a)(6)=No endorsement | 2(b)=Other rights | 3=License Conditions | 3(a)=Attribution | \
+             4=Sui Generis Database Rights | 5=Disclaimer of Warranties and Limitation of Liability | \
+             6=Term and Termination | 7=Other Terms and Conditions | 8=Interpretation"
+        )
+    );
+    assert_eq!(
+        numbers[29..40],
+        [
+            "3(a)",
+            "3(a)(1)",
+            "3(a)(1)(A)",
+            "3(a)(1)(A)(i)",
+            "3(a)(1)(A)(ii)",
+            "3(a)(1)(A)(iii)",
+            "3(a)(1)(A)(iv)",
+            "3(a)(1)(A)(v)",
+            "3(a)(1)(B)",
+            "3(a)(1)(C)",
+            "3(a)(2)"
+        ]
+    );
+    // `__Adapted Material__ means …`: bold terms without quotes are definitions.
+    assert_eq!(
+        terms(&licence),
+        [
+            "Public License",
+            "Adapted Material",
+            "Adapter's License",
+            "Copyright and Similar Rights",
+            "Effective Technological Measures",
+            "Exceptions and Limitations",
+            "Licensed Material",
+            "Licensed Rights",
+            "Licensor",
+            "Share",
+            "Sui Generis Database Rights",
+            "You"
+        ]
+    );
+    // Every reference resolves, to the deepest level; "Article 11 of the WIPO Copyright
+    // Treaty" cites a treaty.
+    let references = references(&licence);
+    let targets: Vec<&str> = references.iter().map(|(_, target, _)| target.as_str()).collect();
+    assert_eq!(
+        targets,
+        [
+            "2(b)(1)",
+            "6(a)",
+            "2(a)(4)",
+            "3(a)(1)(A)(i)",
+            "3(a)(1)",
+            "3(a)(1)(A)",
+            "2(a)(1)",
+            "3(a)",
+            "4",
+            "6(a)",
+            "6(b)",
+            "1",
+            "5",
+            "6",
+            "7",
+            "8"
+        ]
+    );
+    assert!(references.iter().all(|(_, target, resolved)| resolved.as_deref() == Some(target.as_str())));
+    // `___License grant.___` is bold italics, not a blank.
+    assert_eq!(licence.placeholders, []);
+}
+
+#[test]
+fn basecamp_terms_restart_numbering_under_each_heading() {
+    let terms_of_service = read("basecamp-policies/terms-reacher-adaptation.md");
+    let outline = outline(&terms_of_service);
+    assert_eq!(outline.len(), 31);
+    assert_eq!(
+        outline[..6],
+        [
+            "Account Terms › 1",
+            "Account Terms › 2",
+            "Account Terms › 3",
+            "Account Terms › 4",
+            "Payment, Refunds, and Plan Changes › 1",
+            "Payment, Refunds, and Plan Changes › 2"
+        ]
+    );
+    // A bulleted list interrupts the list under "Uptime, Security, and Privacy"; the list that
+    // follows continues it at 5.
+    assert_eq!(outline[20], "Uptime, Security, and Privacy › 5");
+    assert_eq!(terms_of_service.body.clauses[20].local_number, "5");
+    assert_eq!(terms(&terms_of_service), ["CCPA"]);
+    let sla = read("basecamp-policies/sla.md");
+    assert!(sla.body.clauses.is_empty());
+    assert_eq!(terms(&sla), ["Uptime"]);
+}
+
+/// Every document of the corpus, wrapped in front matter, checked as a contract: no finding
+/// at error level except the true ones listed here, which must go on being found.
+#[test]
+fn the_corpus_raises_no_false_errors() {
+    use pactum::lifecycle::Calendar;
+    let root = format!("{}/tests/corpus", env!("CARGO_MANIFEST_DIR"));
+    let mut errors = Vec::new();
+    for folder in std::fs::read_dir(&root).unwrap() {
+        let folder = folder.unwrap().path();
+        if !folder.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&folder).unwrap() {
+            let file = file.unwrap().path();
+            let name = file.file_name().unwrap().to_string_lossy().into_owned();
+            if !name.ends_with(".md") || name.starts_with("LICENSE") {
+                continue;
+            }
+            let path = format!("{}/{name}", folder.file_name().unwrap().to_string_lossy());
+            let contract = read(&path);
+            for finding in pactum::lint::contract::check(&contract, &Calendar::default()) {
+                if finding.severity == pactum::lint::Severity::Error {
+                    errors.push(format!("{path}: {}: {}", finding.code, finding.message));
+                }
+            }
+        }
+    }
+    errors.sort();
+    assert_eq!(errors, Vec::<String>::new());
+}

@@ -65,10 +65,18 @@ static PAREN_TERM: LazyLock<Regex> = LazyLock::new(|| {
         r#"\(\s*(?:[A-Za-z]+,?\s+){0,3}?[“"]([A-Z\[][^“”"\n*]{0,60}?)[”"]((?:\s*(?:,|or|and)?\s*(?:the\s+|a\s+|an\s+)?[“"][A-Z\[][^“”"\n*]{0,60}?[”"])*)\s*\)"#,
     )
 });
-/// `"Term" means`, `"Term" shall mean`, `"Term" shall include`.
+/// `"Term" means`, `"Term" shall mean`, `"Term" shall include`, and with the single quotes of
+/// British drafting, `‘Term’ means`.
 static MEANS_TERM: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r#"[“"]([A-Z\[][^“”"\n*]{0,60}?)[”"]\s+(?:shall(?:,[^,\n]{1,60},)?\s+)?(means|mean|has the meaning|have the meaning|refers to|shall include|includes|include)\b"#,
+        r#"(?:[“"]([A-Z\[][^“”"\n*]{0,60}?)[”"]|‘([A-Z\[][^‘’“”"\n*]{0,60}?)’)\s+(?:shall(?:,[^,\n]{1,60},)?\s+)?(means|mean|has the meaning|have the meaning|refers to|shall include|includes|include)\b"#,
+    )
+});
+/// `**Affiliate** means`, `__Adapted Material__ means`: a bold term without quotes, defined by
+/// the verb after it.
+static BOLD_MEANS_TERM: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r#"(?:\*\*|__)([A-Z][^*_\n“”"]{0,60}?)(?:\*\*|__)\s+(?:shall\s+)?(?:means|mean|has the meaning|have the meaning|refers to)\b"#,
     )
 });
 /// Where a cross-reference starts: the word that announces a clause number. The number after
@@ -123,22 +131,27 @@ impl<'a> Prose<'a> {
         inside && !self.urls.iter().any(|u| u.start <= span.start && span.start < u.end)
     }
 
-    /// The parts of the region where a definition can be: around each quotation mark. Every
-    /// definition holds a quotation mark, starts at most [`BEFORE_QUOTE`] bytes before its first
-    /// one and ends at most [`AFTER_QUOTE`] bytes after it, so running the definition patterns
-    /// over these windows finds exactly what a run over the whole region would, in a fraction
-    /// of the time (most of a contract is no definition).
-    fn quote_windows(&self) -> Vec<Range<usize>> {
+    /// The parts of the region where a definition can be: around each quotation mark, and
+    /// before each defining verb (`means`, `refers to`) for bold terms without quotes. Every
+    /// definition holds one of them, starts at most [`BEFORE_QUOTE`] bytes before it and ends at
+    /// most [`AFTER_QUOTE`] bytes after it, so running the definition patterns over these
+    /// windows finds exactly what a run over the whole region would, in a fraction of the time
+    /// (most of a contract is no definition).
+    fn definition_windows(&self) -> Vec<Range<usize>> {
         let (start, chunk) = self.region();
         let bytes = chunk.as_bytes();
+        // `"` and the first byte of `“` (E2 80 9C), `”` (E2 80 9D) and `‘` (E2 80 98).
+        let quotes = memchr::memchr2_iter(b'"', 0xE2, bytes).filter(|&at| {
+            bytes[at] == b'"'
+                || (bytes.get(at + 1) == Some(&0x80) && matches!(bytes.get(at + 2), Some(0x98 | 0x9C | 0x9D)))
+        });
+        let verbs = [&b" mean"[..], b" refers to", b" has the meaning", b" have the meaning"]
+            .into_iter()
+            .flat_map(|verb| memchr::memmem::find_iter(bytes, verb));
+        let mut marks: Vec<usize> = quotes.chain(verbs).collect();
+        marks.sort_unstable();
         let mut windows: Vec<Range<usize>> = Vec::new();
-        // `"` and the first byte of `“` (E2 80 9C) and `”` (E2 80 9D).
-        for at in memchr::memchr2_iter(b'"', 0xE2, bytes) {
-            if bytes[at] == 0xE2
-                && !(bytes.get(at + 1) == Some(&0x80) && matches!(bytes.get(at + 2), Some(0x9C | 0x9D)))
-            {
-                continue;
-            }
+        for at in marks {
             let from = crate::text::floor_char_boundary(chunk, at.saturating_sub(BEFORE_QUOTE));
             let to = crate::text::floor_char_boundary(chunk, (at + AFTER_QUOTE).min(chunk.len()));
             match windows.last_mut() {
@@ -153,7 +166,7 @@ impl<'a> Prose<'a> {
     #[must_use]
     pub fn terms(&self) -> Vec<Term> {
         let mut found: Vec<(String, Range<usize>, bool)> = Vec::new();
-        for window in self.quote_windows() {
+        for window in self.definition_windows() {
             self.definitions_in(window, &mut found);
         }
         found.sort_by_key(|(_, span, _)| span.start);
@@ -216,6 +229,15 @@ impl<'a> Prose<'a> {
             let Some(term) = quoted(text).next() else { continue };
             let elaboration = text[term.end..].contains("include");
             found.push((text[term.clone()].to_owned(), at + term.start..at + term.end, elaboration));
+            covered.push(whole.range());
+        }
+        for found_bold in BOLD_MEANS_TERM.captures_iter(chunk) {
+            let (Some(whole), Some(term)) = (found_bold.get(0), found_bold.get(1)) else { continue };
+            let at = start + whole.start();
+            if overlaps(&covered, &whole.range()) || !self.keeps(&(at..start + whole.end())) {
+                continue;
+            }
+            found.push((term.as_str().trim().to_owned(), start + term.start()..start + term.end(), false));
         }
     }
 
@@ -318,6 +340,15 @@ impl<'a> Prose<'a> {
             if text.starts_with('[') && !is_bracket_placeholder(chunk, found.start(), found.end()) {
                 continue;
             }
+            if text.starts_with('_') && is_emphasis_run(chunk, found.start(), found.end()) {
+                continue;
+            }
+            // `{{#tip}}`, `{{/tip}}`, `{{else}}`: a template's block tags hold no value to fill.
+            if let Some(inner) = text.strip_prefix("{{")
+                && (inner.trim_start().starts_with(['#', '/', '^', '!', '>']) || inner.trim_start().starts_with("else"))
+            {
+                continue;
+            }
             placeholders.push(Placeholder { text: text.to_owned(), span });
         }
         placeholders
@@ -331,7 +362,7 @@ const BEFORE_QUOTE: usize = 160;
 const AFTER_QUOTE: usize = 1200;
 
 fn is_open_quote(c: char) -> bool {
-    matches!(c, '"' | '“')
+    matches!(c, '"' | '“' | '‘')
 }
 
 fn is_close_quote(c: char) -> bool {
@@ -344,14 +375,17 @@ fn quoted(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let mut at = 0;
     std::iter::from_fn(move || {
         let open = text[at..].find(is_open_quote)? + at;
-        let inner = open + text[open..].chars().next()?.len_utf8();
-        let close = text[inner..].find(is_close_quote)? + inner;
+        let opener = text[open..].chars().next()?;
+        let inner = open + opener.len_utf8();
+        // A single quote closes only a single quote: `’` is also the apostrophe of `Licensor’s`.
+        let close = if opener == '‘' { text[inner..].find('’') } else { text[inner..].find(is_close_quote) }? + inner;
         at = close + text[close..].chars().next()?.len_utf8();
         let mut term = inner..close;
         let raw = &text[term.clone()];
         let stripped = raw.trim_start_matches(['*', '_', ' ']);
         term.start += raw.len() - stripped.len();
-        let stripped = text[term.clone()].trim_end_matches(['*', '_', ' ']);
+        // `(“Terms,” “Agreement”)`: American punctuation inside the quotes is no part of the term.
+        let stripped = text[term.clone()].trim_end_matches(['*', '_', ' ', ',', ';', '.']);
         term.end = term.start + stripped.len();
         Some(term)
     })
@@ -516,6 +550,25 @@ fn is_bracket_placeholder(chunk: &str, start: usize, end: usize) -> bool {
         || inner.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// Whether a run of underscores is emphasis (`___License grant.___`) rather than a blank to
+/// fill: it opens against a word, or closes what a run of the same length opened earlier on
+/// the line.
+fn is_emphasis_run(chunk: &str, start: usize, end: usize) -> bool {
+    let run = &chunk[start..end];
+    let next = chunk[end..].chars().next();
+    let previous = chunk[..start].chars().next_back();
+    if next.is_some_and(char::is_alphanumeric) && previous.is_none_or(|c| !c.is_alphanumeric()) {
+        return true;
+    }
+    let line_start = chunk[..start].rfind('\n').map_or(0, |at| at + 1);
+    let before = &chunk[line_start..start];
+    previous.is_some_and(|c| !c.is_whitespace())
+        && before.match_indices(run).any(|(at, _)| {
+            let after_opener = before[at + run.len()..].chars().next();
+            after_opener.is_some_and(|c| !c.is_whitespace() && c != '_')
+        })
+}
+
 /// Whether the text after a reference sends it to another document: `of the MSA`, `of title 18`.
 fn refers_elsewhere(after: &str) -> bool {
     let after = after.trim_start();
@@ -609,11 +662,15 @@ mod tests {
 
     #[test]
     fn definitions_in_every_quoting_style() {
-        let text = "This (“**MNDA**”) lets each party (\"**Discloser**\") and **\"Recipient\"** and “**Mismatch**\" and (the \"Company\" or the \"Individual\") and (together, \"All IP\"). \"Materials\" shall mean stuff. \"Officer\" shall, for this Agreement only, include a director. “Confidential Information” means info.";
+        let text = "Here ‘Covered License’ means a licence, __Adapted Material__ means a work, (“Terms,” “Agreement”) are these. This (“**MNDA**”) lets each party (\"**Discloser**\") and **\"Recipient\"** and “**Mismatch**\" and (the \"Company\" or the \"Individual\") and (together, \"All IP\"). \"Materials\" shall mean stuff. \"Officer\" shall, for this Agreement only, include a director. “Confidential Information” means info.";
         let got: Vec<String> = prose(text).terms().into_iter().map(|t| t.term).collect();
         assert_eq!(
             got,
             [
+                "Covered License",
+                "Adapted Material",
+                "Terms",
+                "Agreement",
                 "MNDA",
                 "Discloser",
                 "Recipient",
@@ -687,7 +744,7 @@ mod tests {
 
     #[test]
     fn placeholders_but_not_links_or_checkboxes() {
-        let text = "[Company Name] and [●] and {{ party }} and TBD and ____ and ＿＿＿ but not [link](x) nor [x] nor [^1] nor [text][ref] nor http://a.test/[x]";
+        let text = "[Company Name] and [●] and {{ party }} and TBD and ____ and ＿＿＿ but not [link](x) nor [x] nor [^1] nor [text][ref] nor http://a.test/[x] nor ___License grant.___ nor {{#tip}} {{/tip}}";
         let got: Vec<String> = prose(text).placeholders().into_iter().map(|p| p.text).collect();
         assert_eq!(got, ["[Company Name]", "[●]", "{{ party }}", "TBD", "____", "＿＿＿"]);
     }

@@ -161,7 +161,9 @@ fn emphasis_heading(inner: &str, after: &str, standalone: bool) -> Option<String
         return (first.split_whitespace().count() <= 12).then(|| clean_heading(first));
     }
     let after = after.trim_start();
-    let ends = inner.ends_with(['.', ':']) || after.starts_with(['.', ':']) || after.is_empty() && standalone;
+    // `*Access and use* - Company acknowledges …`: a dash after the emphasis ends it too.
+    let dash = after.starts_with(['-', '—', '–']) && after.chars().nth(1).is_some_and(char::is_whitespace);
+    let ends = inner.ends_with(['.', ':']) || after.starts_with(['.', ':']) || dash || after.is_empty() && standalone;
     (ends && inner.split_whitespace().count() <= 16).then(|| clean_heading(inner))
 }
 
@@ -271,6 +273,7 @@ mod tests {
             ("**7 Termination** Either party may end it.", "Termination"),
             ("**X2-3. Transfers**", "Transfers"),
             ("7.4 _Audit_. Customer may audit.", "Audit"),
+            ("7.5 *Access and use* - Company acknowledges it.", "Access and use"),
         ];
         for (line, expected) in cases {
             assert_eq!(heading_of(line).as_deref(), Some(expected), "{line}");
