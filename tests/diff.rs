@@ -109,6 +109,63 @@ fn github_ip_agreement_major_rewrite() {
 }
 
 #[test]
+fn github_federal_amendment_revision_under_lettered_numbers() {
+    // "Agency" became "Government" throughout, and F.1 "Changes to standard ToS" was struck, so
+    // F.2 and F.3 moved up. Clauses keep the numbers a lawyer cites: B.1, not 1.
+    let report = corpus_diff(
+        "github-site-policy/amendment-us-federal-government-users.v04c8757.md",
+        "github-site-policy/amendment-us-federal-government-users.v3c81029.md",
+    );
+    assert_eq!(
+        clause_changes(&report),
+        [
+            t("modified", "A.1", "A.1"),
+            t("modified", "A.2", "A.2"),
+            t("modified", "B.1", "B.1"),
+            t("modified", "B.2", "B.2"),
+            t("modified", "C.1", "C.1"),
+            t("modified", "C.2", "C.2"),
+            t("modified", "D.1", "D.1"),
+            t("modified", "D.2", "D.2"),
+            t("modified", "E.1", "E.1"),
+            t("modified", "E.4", "E.4"),
+            t("removed", "F.1", "-"),
+            t("modified", "F.2", "F.1"),
+            t("renumbered", "F.3", "F.2"),
+        ]
+    );
+    let clauses = report["contracts"][0]["clauses"].as_array().unwrap();
+    assert_eq!(clauses[5]["old"]["heading"], "Agency responsibilities under paid usage plans");
+    assert_eq!(clauses[5]["new"]["heading"], "Government responsibilities under paid usage plans");
+    // Every word change in A.1 is Agency → Government.
+    let redline = clauses[0]["redline"].as_array().unwrap();
+    let changed: Vec<&str> =
+        redline.iter().filter(|s| s["op"] != "equal").map(|s| s["text"].as_str().unwrap().trim()).collect();
+    assert!(changed.iter().all(|w| w.starts_with("Agency") || w.starts_with("Government")), "{changed:?}");
+}
+
+#[test]
+fn clauses_under_unnumbered_headings_align_by_their_heading_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = "## Payment\n\n1. Pay monthly in advance.\n2. Fees exclude taxes.\n\n\
+               ## Cancellation\n\n1. Cancel any time from the account page.\n2. Data is deleted after thirty days.\n";
+    let new = "## Payment\n\n1. Prices may change with notice.\n2. Pay monthly in advance.\n3. Fees exclude taxes.\n\n\
+               ## Cancellation\n\n1. Cancel any time from the billing page.\n2. Data is deleted after thirty days.\n";
+    std::fs::write(dir.path().join("old.md"), old).unwrap();
+    std::fs::write(dir.path().join("new.md"), new).unwrap();
+    let report = json(dir.path(), &["diff", "--files", "old.md", "new.md"]);
+    assert_eq!(
+        clause_changes(&report),
+        [
+            t("added", "-", "Payment › 1"),
+            t("renumbered", "Payment › 1", "Payment › 2"),
+            t("renumbered", "Payment › 2", "Payment › 3"),
+            t("modified", "Cancellation › 1", "Cancellation › 1"),
+        ]
+    );
+}
+
+#[test]
 fn moved_renumbered_modified_added_removed_and_material() {
     let dir = manifest().join("tests/fixtures/diff");
     let report = json(&dir, &["diff", "--files", "old.md", "new.md"]);
