@@ -436,7 +436,7 @@ fn basecamp_terms_restart_numbering_under_each_heading() {
     // A bulleted list interrupts the list under "Uptime, Security, and Privacy"; the list that
     // follows continues it at 5.
     assert_eq!(outline[20], "Uptime, Security, and Privacy › 5");
-    assert_eq!(terms_of_service.body.clauses[20].local_number, "5");
+    assert_eq!(terms_of_service.body.clauses[20].local_number(), "5");
     assert_eq!(terms(&terms_of_service), ["CCPA"]);
     let sla = read("basecamp-policies/sla.md");
     assert!(sla.body.clauses.is_empty());

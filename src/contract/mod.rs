@@ -195,7 +195,7 @@ impl Contract {
         let part = self.body.part_at(reference.span.start);
         let numbered = |number: &str| {
             clauses.iter().find(|c| c.number == number).or_else(|| {
-                let mut local = clauses.iter().filter(|c| c.local_number == number);
+                let mut local = clauses.iter().filter(|c| c.local_number() == number);
                 let first = local.next()?;
                 if first.part == part {
                     return Some(first);

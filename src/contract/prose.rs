@@ -65,20 +65,28 @@ static PAREN_TERM: LazyLock<Regex> = LazyLock::new(|| {
         r#"\(\s*(?:[A-Za-z]+,?\s+){0,3}?[“"]([A-Z\[][^“”"\n*]{0,60}?)[”"]((?:\s*(?:,|or|and)?\s*(?:the\s+|a\s+|an\s+)?[“"][A-Z\[][^“”"\n*]{0,60}?[”"])*)\s*\)"#,
     )
 });
-/// `"Term" means`, `"Term" shall mean`, `"Term" shall include`, and with the single quotes of
-/// British drafting, `‘Term’ means`.
+/// `"Term" means`, `"Term" shall mean`, `"Term" shall include`.
 static MEANS_TERM: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r#"(?:[“"]([A-Z\[][^“”"\n*]{0,60}?)[”"]|‘([A-Z\[][^‘’“”"\n*]{0,60}?)’)\s+(?:shall(?:,[^,\n]{1,60},)?\s+)?(means|mean|has the meaning|have the meaning|refers to|shall include|includes|include)\b"#,
+        r#"[“"]([A-Z\[][^“”"\n*]{0,60}?)[”"]\s+(?:shall(?:,[^,\n]{1,60},)?\s+)?(means|mean|has the meaning|have the meaning|refers to|shall include|includes|include)\b"#,
     )
+});
+/// With the single quotes of British drafting: `‘Term’ means`. (Repetitions are unbounded
+/// here and below, and the term's length checked after the match: a bounded repetition of a
+/// Unicode class multiplies the pattern's compiled size by its bound.)
+static SINGLE_QUOTED_MEANS_TERM: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"‘([A-Z\[][^‘’“”\n*]*?)’\s+(?:shall\s+)?(?:means|mean|has the meaning|have the meaning|refers to)\b")
 });
 /// `**Affiliate** means`, `__Adapted Material__ means`: a bold term without quotes, defined by
 /// the verb after it.
 static BOLD_MEANS_TERM: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r#"(?:\*\*|__)([A-Z][^*_\n“”"]{0,60}?)(?:\*\*|__)\s+(?:shall\s+)?(?:means|mean|has the meaning|have the meaning|refers to)\b"#,
+        r"(?:\*\*|__)[A-Z][^*_\n]*?(?:\*\*|__)\s+(?:shall\s+)?(?:means|mean|has the meaning|have the meaning|refers to)\b",
     )
 });
+/// The longest term a definition pattern accepts, in bytes.
+const MAX_TERM: usize = 240;
+
 /// Where a cross-reference starts: the word that announces a clause number. The number after
 /// it is read by the clause-number grammar, so a reference cites exactly what a heading or
 /// paragraph can number.
@@ -231,13 +239,29 @@ impl<'a> Prose<'a> {
             found.push((text[term.clone()].to_owned(), at + term.start..at + term.end, elaboration));
             covered.push(whole.range());
         }
-        for found_bold in BOLD_MEANS_TERM.captures_iter(chunk) {
-            let (Some(whole), Some(term)) = (found_bold.get(0), found_bold.get(1)) else { continue };
+        for whole in SINGLE_QUOTED_MEANS_TERM.find_iter(chunk) {
             let at = start + whole.start();
             if overlaps(&covered, &whole.range()) || !self.keeps(&(at..start + whole.end())) {
                 continue;
             }
-            found.push((term.as_str().trim().to_owned(), start + term.start()..start + term.end(), false));
+            let text = whole.as_str();
+            let Some(term) = quoted(text).next().filter(|term| term.len() <= MAX_TERM) else { continue };
+            found.push((text[term.clone()].to_owned(), at + term.start..at + term.end, false));
+            covered.push(whole.range());
+        }
+        for whole in BOLD_MEANS_TERM.find_iter(chunk) {
+            let at = start + whole.start();
+            if overlaps(&covered, &whole.range()) || !self.keeps(&(at..start + whole.end())) {
+                continue;
+            }
+            // `**Term** means`: the term is between the opening marks and the next closing ones.
+            let text = whole.as_str();
+            let Some(close) = text[2..].find(&text[..2]).map(|c| c + 2) else { continue };
+            let term = text[2..close].trim();
+            if term.len() <= MAX_TERM {
+                let term_start = at + 2 + (text[2..close].len() - text[2..close].trim_start().len());
+                found.push((term.to_owned(), term_start..term_start + term.len(), false));
+            }
         }
     }
 
@@ -442,10 +466,13 @@ fn list_continues(after: &str) -> Option<usize> {
 /// Whether the text between two references only joins them into one list, and whether it
 /// does so with a conjunction (`and`, `or`) rather than a comma alone.
 fn is_list_joint(between: &str) -> Option<bool> {
-    let words: Vec<&str> = between.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).collect();
-    match words[..] {
-        [] => Some(false),
-        ["and" | "or" | "&"] => Some(true),
+    // Looked at only when short: the text between two references is usually a paragraph.
+    if between.len() > 12 {
+        return None;
+    }
+    match between.trim_matches(|c: char| c.is_whitespace() || c == ',') {
+        "" => Some(false),
+        "and" | "or" | "&" => Some(true),
         _ => None,
     }
 }

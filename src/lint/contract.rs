@@ -203,11 +203,11 @@ fn references(contract: &Contract, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let Some(title) = &reference.title else { continue };
-        let titles = |c: &Clause| clause_titles(clauses, c);
-        let exact = |c: &Clause| titles(c).iter().any(|t| title_chars(t).eq(title_chars(title)));
+        let exact = |c: &Clause| names_exactly(clauses, c, title);
         if exact(clause) {
             continue;
         }
+        let titles = |c: &Clause| clause_titles(clauses, c);
         // A title that names another clause exactly is how a renumbering shows.
         let elsewhere = clauses.iter().find(|c| exact(c));
         let loose = |c: &Clause| titles(c).iter().any(|t| titles_match_loosely(t, title));
@@ -249,6 +249,18 @@ fn references(contract: &Contract, out: &mut Vec<Diagnostic>) {
                 .with_help(help),
         );
     }
+}
+
+/// Whether `title` is the clause's heading, ignoring case and punctuation, or its parent's
+/// heading followed by its own.
+fn names_exactly(clauses: &[Clause], clause: &Clause, title: &str) -> bool {
+    let Some(heading) = clause.heading.as_deref() else { return false };
+    if heading.eq_ignore_ascii_case(title) || title_chars(heading).eq(title_chars(title)) {
+        return true;
+    }
+    clause.parent.and_then(|p| clauses[p].heading.as_deref()).is_some_and(|parent| {
+        title_chars(parent).chain(std::iter::once(' ')).chain(title_chars(heading)).eq(title_chars(title))
+    })
 }
 
 /// The titles a reference may give a clause: its heading, and its parent's heading followed by

@@ -198,17 +198,19 @@ fn plain_heading(rest: &str, standalone: bool) -> Option<String> {
     // A period or colon ends the lead-in before white space, or before a capital where the
     // space was forgotten (`Survival.The sections …`, but not `U.S.`).
     // An abbreviation's period (`U.S.`, `Inc.`'s single letters) ends nothing.
-    let stop = (0..bytes.len()).find(|&i| {
+    let abbreviation = |i: usize| {
         let word_start = bytes[..i].iter().rposition(u8::is_ascii_whitespace).map_or(0, |s| s + 1);
         let word = &bytes[word_start..i];
-        let abbreviation = word.contains(&b'.') || word.len() == 1;
+        word.contains(&b'.') || word.len() == 1
+    };
+    let stop = (0..bytes.len()).find(|&i| {
         matches!(bytes[i], b'.' | b':')
-            && !(bytes[i] == b'.' && abbreviation)
             && match bytes.get(i + 1) {
                 None => true,
                 Some(next) if next.is_ascii_whitespace() => true,
                 Some(next) => next.is_ascii_uppercase() && i > 1 && bytes[i - 1].is_ascii_lowercase(),
             }
+            && !(bytes[i] == b'.' && abbreviation(i))
     });
     let candidate = match stop {
         Some(stop) => &first_line[..stop],
@@ -239,11 +241,15 @@ pub fn clean_heading(text: &str) -> String {
 /// Markdown escapes; a setext heading's underline is dropped.
 #[must_use]
 pub fn heading_text(raw: &str) -> String {
-    let mut lines: Vec<&str> = raw.lines().collect();
-    if lines.len() > 1 && lines.last().is_some_and(|l| l.trim().chars().all(|c| c == '=' || c == '-')) {
-        lines.pop();
-    }
-    let joined = lines.join(" ");
+    let joined: std::borrow::Cow<'_, str> = if raw.trim_end().contains('\n') {
+        let mut lines: Vec<&str> = raw.lines().collect();
+        if lines.last().is_some_and(|l| l.trim().chars().all(|c| c == '=' || c == '-')) {
+            lines.pop();
+        }
+        lines.join(" ").into()
+    } else {
+        raw.into()
+    };
     let mut text = joined.trim().trim_start_matches('#').trim();
     if let Some(open) = text.rfind('{')
         && text.ends_with('}')

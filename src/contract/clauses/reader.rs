@@ -350,7 +350,7 @@ impl<'a> Reader<'a> {
         self.out.clauses.push(Clause {
             id: String::new(),
             explicit_id: false,
-            local_number: number.clone(),
+            local_number: String::new(),
             number,
             heading: None,
             label,
@@ -375,9 +375,9 @@ impl<'a> Reader<'a> {
         let raw = &self.body[range.clone()];
         let text = heading_text(raw);
         let start = self.offset + range.start;
+        let (number, rest) = split_heading(&text);
         if !in_quote {
             // `## Section 3 – Conditions`: the heading's own number is no reference to itself.
-            let (number, rest) = split_heading(&text);
             let prose_start = match number {
                 Some(_) if !rest.is_empty() => raw.find(rest).map_or(range.start, |at| range.start + at),
                 _ => range.start,
@@ -389,7 +389,6 @@ impl<'a> Reader<'a> {
         if let Some(Frame::Item { clause: Some(clause), blocks: 0, .. }) = self.innermost_item() {
             let clause = *clause;
             self.count_block();
-            let (_, rest) = split_heading(&text);
             self.name(clause, Some(rest.to_owned()), id);
             return;
         }
@@ -398,7 +397,6 @@ impl<'a> Reader<'a> {
             return;
         }
         self.boundaries.push(start);
-        let (number, rest) = split_heading(&text);
         while self.sections.last().is_some_and(|&(_, open)| open >= level) {
             self.sections.pop();
         }
@@ -643,8 +641,7 @@ impl<'a> Reader<'a> {
         qualify_restarted_numbers(&mut self.out);
         for clause in &mut self.out.clauses {
             if clause.id.is_empty() {
-                clause.id =
-                    if clause.number == clause.local_number { clause.number.clone() } else { slug(&clause.number) };
+                clause.id = if clause.local_number.is_empty() { clause.number.clone() } else { slug(&clause.number) };
             }
         }
         disambiguate_ids(&mut self.out.clauses);
@@ -688,14 +685,14 @@ fn qualify_restarted_numbers(body: &mut Body) {
     let mut restarted: FxHashSet<usize> = FxHashSet::default();
     for &root in &body.roots {
         let clause = &body.clauses[root];
-        match owners.get(clause.local_number.as_str()) {
+        match owners.get(clause.number.as_str()) {
             Some(&part) if part != clause.part => {
                 restarted.insert(part);
                 restarted.insert(clause.part);
             }
             Some(_) => {}
             None => {
-                owners.insert(clause.local_number.as_str(), clause.part);
+                owners.insert(clause.number.as_str(), clause.part);
             }
         }
     }
@@ -705,7 +702,8 @@ fn qualify_restarted_numbers(body: &mut Body) {
     for clause in &mut body.clauses {
         if let Some(title) = restarted.contains(&clause.part).then(|| body.parts[clause.part].title.as_ref()).flatten()
         {
-            clause.number = format!("{title} › {}", clause.local_number);
+            let qualified = format!("{title} › {}", clause.number);
+            clause.local_number = std::mem::replace(&mut clause.number, qualified);
         }
     }
 }

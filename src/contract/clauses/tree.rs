@@ -90,7 +90,8 @@ pub struct Clause {
     pub label: Label,
     #[serde(skip)]
     pub form: Form,
-    /// The number within its part of the document, without the part's heading path.
+    /// Where numbering restarts under unnumbered headings, the number within the part, without
+    /// the part's heading path; empty where `number` is already that.
     #[serde(skip)]
     pub local_number: String,
     /// Byte offset in the file where the clause starts.
@@ -115,6 +116,12 @@ impl Clause {
     #[must_use]
     pub fn span(&self) -> Range<usize> {
         self.start..self.end
+    }
+
+    /// The number within the clause's part of the document: `1` for `Payment › 1`.
+    #[must_use]
+    pub fn local_number(&self) -> &str {
+        if self.local_number.is_empty() { &self.number } else { &self.local_number }
     }
 }
 
