@@ -5,24 +5,15 @@
 //! contracts number clauses: ordered lists (Common Paper, Bonterms, GitHub), numbered
 //! paragraphs indented every which way (Papertrail), and lettered sub-items.
 
-use pactum::contract::{Contract, FrontMatterRule};
+#[path = "support/reading.rs"]
+mod reading;
+
+use pactum::contract::Contract;
+use reading::{outline, split};
 
 fn read(path: &str) -> Contract {
     let text = std::fs::read_to_string(format!("{}/tests/corpus/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
-    let mut diagnostics = Vec::new();
-    let contract = Contract::read(path, text, FrontMatterRule::Optional, &mut diagnostics);
-    assert!(diagnostics.is_empty(), "{diagnostics:?}");
-    contract
-}
-
-/// `"1=Introduction 5(a)=Representatives 1.1"`: numbers, with `=heading` where there is one.
-fn outline(contract: &Contract) -> Vec<String> {
-    contract
-        .body
-        .clauses
-        .iter()
-        .map(|c| c.heading.as_ref().map_or_else(|| c.number.clone(), |h| format!("{}={h}", c.number)))
-        .collect()
+    reading::read_text(path, &text)
 }
 
 fn terms(contract: &Contract) -> Vec<&str> {
@@ -36,10 +27,6 @@ fn references(contract: &Contract) -> Vec<(String, String, Option<String>)> {
         .iter()
         .map(|r| (r.text.clone(), r.target.clone(), contract.resolve(r).map(|c| c.number.clone())))
         .collect()
-}
-
-fn split(expected: &str) -> Vec<String> {
-    expected.split(" | ").map(str::to_owned).collect()
 }
 
 #[test]
@@ -447,7 +434,6 @@ fn basecamp_terms_restart_numbering_under_each_heading() {
 /// at error level except the true ones listed here, which must go on being found.
 #[test]
 fn the_corpus_raises_no_false_errors() {
-    use pactum::lifecycle::Calendar;
     let root = format!("{}/tests/corpus", env!("CARGO_MANIFEST_DIR"));
     let mut errors = Vec::new();
     for folder in std::fs::read_dir(&root).unwrap() {
@@ -464,7 +450,7 @@ fn the_corpus_raises_no_false_errors() {
             }
             let path = format!("{}/{name}", folder.file_name().unwrap().to_string_lossy());
             let contract = read(&path);
-            for finding in pactum::lint::contract::check(&contract, &Calendar::default()) {
+            for finding in reading::findings(&contract) {
                 if finding.severity == pactum::lint::Severity::Error {
                     errors.push(format!("{path}: {}: {}", finding.code, finding.message));
                 }

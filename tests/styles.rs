@@ -3,36 +3,19 @@
 //! Each shape below appears in agreements published today (see `tests/corpus/README.md` for
 //! where); the examples here are minimal forms of them, so that a failure names the construct.
 
-use pactum::contract::{Contract, FrontMatterRule};
-use pactum::lifecycle::Calendar;
+#[path = "support/reading.rs"]
+mod reading;
+
+use pactum::contract::Contract;
+use reading::{outline, split};
 
 fn read(body: &str) -> Contract {
-    let mut diagnostics = Vec::new();
-    let contract = Contract::read("styles.md", body.to_owned(), FrontMatterRule::Optional, &mut diagnostics);
-    assert!(diagnostics.is_empty(), "{diagnostics:?}");
-    contract
-}
-
-/// `"B=Use of the Service B.1=Your Account"`: numbers, with `=heading` where there is one.
-fn outline(contract: &Contract) -> Vec<String> {
-    contract
-        .body
-        .clauses
-        .iter()
-        .map(|c| c.heading.as_ref().map_or_else(|| c.number.clone(), |h| format!("{}={h}", c.number)))
-        .collect()
-}
-
-fn split(expected: &str) -> Vec<String> {
-    expected.split(" | ").map(str::to_owned).collect()
+    reading::read_text("styles.md", body)
 }
 
 /// The findings of the drafting rules, as `code: message`.
 fn findings(contract: &Contract) -> Vec<String> {
-    pactum::lint::contract::check(contract, &Calendar::default())
-        .into_iter()
-        .map(|d| format!("{}: {}", d.code, d.message))
-        .collect()
+    reading::findings(contract).into_iter().map(|d| format!("{}: {}", d.code, d.message)).collect()
 }
 
 fn resolved(contract: &Contract) -> Vec<(String, Option<String>)> {
