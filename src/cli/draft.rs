@@ -287,6 +287,15 @@ pub struct ExecuteArgs {
     dry_run: bool,
 }
 
+/// `[execution.terms]`: one line per sealed field.
+fn digest_table(digests: &std::collections::BTreeMap<String, String>) -> toml_edit::Table {
+    let mut table = toml_edit::Table::new();
+    for (field, digest) in digests {
+        table[field.as_str()] = toml_edit::value(digest.as_str());
+    }
+    table
+}
+
 /// `party="Acme, Inc.",name=Jane Doe` → fields; a value in double quotes may hold commas.
 fn parse_signature(text: &str) -> Result<BTreeMap<String, String>> {
     let mut fields = BTreeMap::new();
@@ -325,19 +334,42 @@ pub fn execute(global: &GlobalArgs, args: &ExecuteArgs) -> Result<Outcome> {
     let contract = read_file(&args.file)?;
     let shown = repo.shown(&args.file);
     let layout = contract.layout.clone().context("the contract has no front matter to record the execution in")?;
+    // An executed contract is sealed: executing it again would seal whatever it says now.
+    if contract.meta.status == Some(pactum::contract::Status::Executed) || contract.meta.body_sha256.is_some() {
+        bail!(
+            "{shown} is already executed: its text and terms are sealed as signed. An executed contract changes \
+             only through an amendment: draft one with `amends = \"{}\"` and execute that",
+            contract.meta.id.as_deref().unwrap_or("<id>")
+        );
+    }
     let mut signatures: Vec<BTreeMap<String, String>> =
         args.signatures.iter().map(|s| parse_signature(s)).collect::<Result<_>>()?;
     if let Some(file) = &args.signatures_file {
         let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
         let table: toml::Table = toml::from_str(&text).with_context(|| format!("{} is not TOML", file.display()))?;
-        for entry in table
+        let entries = table
             .get("signatures")
             .and_then(toml::Value::as_array)
-            .context("the signatures file needs [[signatures]] tables")?
-        {
+            .with_context(|| format!("{} needs [[signatures]] tables", file.display()))?;
+        for (index, entry) in entries.iter().enumerate() {
+            let table = entry
+                .as_table()
+                .with_context(|| format!("{}: signature {} is not a table", file.display(), index + 1))?;
             let mut fields = BTreeMap::new();
-            for (key, value) in entry.as_table().context("each signature is a table")? {
+            for (key, value) in table {
+                if !matches!(key.as_str(), "party" | "name" | "title" | "date") {
+                    bail!(
+                        "{}: signature {}: `{key}` is not a field; use party, name, title and date",
+                        file.display(),
+                        index + 1
+                    );
+                }
                 fields.insert(key.clone(), value.as_str().map_or_else(|| value.to_string(), str::to_owned));
+            }
+            for required in ["party", "name", "date"] {
+                if !fields.contains_key(required) {
+                    bail!("{}: signature {} has no `{required}`", file.display(), index + 1);
+                }
             }
             signatures.push(fields);
         }
@@ -375,8 +407,9 @@ pub fn execute(global: &GlobalArgs, args: &ExecuteArgs) -> Result<Outcome> {
     document["status"] = toml_edit::value("executed");
     let body = &contract.text[layout.body..];
     let mut execution = toml_edit::Table::new();
-    execution["body_sha256"] = toml_edit::value(template::body_hash(body));
-    // An amendment records the amended contract's text as it now stands.
+    execution["body_sha256"] = toml_edit::value(pactum::contract::seal::body_hash(body));
+    // An amendment records the amended contract's text and terms as they now stand.
+    let mut amended_text = None;
     if let Some(amended) = &contract.meta.amends {
         let target = repo
             .contract_files()?
@@ -385,17 +418,33 @@ pub fn execute(global: &GlobalArgs, args: &ExecuteArgs) -> Result<Outcome> {
             .find(|text| Contract::read_metadata(text).is_some_and(|m| m.id.as_deref() == Some(amended)))
             .with_context(|| format!("the amended contract `{amended}` is not in the repository"))?;
         let layout = frontmatter::split(&target).map_err(|e| anyhow::anyhow!("{amended}: {e}"))?;
-        execution["amends_body_sha256"] = toml_edit::value(template::body_hash(&target[layout.body..]));
+        execution["amends_body_sha256"] = toml_edit::value(pactum::contract::seal::body_hash(&target[layout.body..]));
+        amended_text = Some(target);
+    }
+    // The agreed terms as they will stand, read exactly as `check` will read them.
+    let assemble = |toml: &str| {
+        format!(
+            "{}{}{}{}",
+            &contract.text[..layout.toml.start],
+            toml,
+            if toml.ends_with('\n') { "" } else { "\n" },
+            &contract.text[layout.toml.end..]
+        )
+    };
+    let front_of = |text: &str| -> Result<serde_json::Value> {
+        let layout = frontmatter::split(text).map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
+        Ok(frontmatter::parse(text, &layout).map_err(|e| anyhow::anyhow!("{shown}: {}", e.message))?.value)
+    };
+    let operational = &repo.config.execution.operational;
+    let terms = pactum::contract::seal::term_digests(&front_of(&assemble(&document.to_string()))?, operational);
+    execution["terms"] = toml_edit::Item::Table(digest_table(&terms));
+    if let Some(amended) = &amended_text {
+        let amended_terms = pactum::contract::seal::term_digests(&front_of(amended)?, operational);
+        execution["amends_terms"] = toml_edit::Item::Table(digest_table(&amended_terms));
     }
     document["execution"] = toml_edit::Item::Table(execution);
     let toml = document.to_string();
-    let text = format!(
-        "{}{}{}{}",
-        &contract.text[..layout.toml.start],
-        toml,
-        if toml.ends_with('\n') { "" } else { "\n" },
-        &contract.text[layout.toml.end..]
-    );
+    let text = assemble(&toml);
     let (errors, findings) = check_candidate(&repo, &shown, &text)?;
     if !errors.is_empty() {
         let mut stderr = anstream::stderr();

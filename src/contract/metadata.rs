@@ -4,6 +4,8 @@
 //! contract with one wrong value still gets every other check. A value of the wrong type reads
 //! as absent here (and the schema reports it).
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::Value;
@@ -119,6 +121,16 @@ pub struct Metadata {
     pub body_sha256: Option<String>,
     /// `[execution] amends_body_sha256`, on an amendment: the amended contract's body as amended.
     pub amends_body_sha256: Option<String>,
+    /// `[execution.terms]`: a digest of each agreed field as signed.
+    pub sealed_terms: Option<BTreeMap<String, String>>,
+    /// `[execution.amends_terms]`, on an amendment: the amended contract's fields as amended.
+    pub amends_terms: Option<BTreeMap<String, String>>,
+}
+
+/// A table of strings from the front matter: `[execution.terms]`.
+fn digests(value: &Value, key: &str) -> Option<BTreeMap<String, String>> {
+    let table = value.get("execution")?.get(key)?.as_object()?;
+    Some(table.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned())).collect())
 }
 
 fn text(value: &Value, key: &str) -> Option<String> {
@@ -188,6 +200,8 @@ impl Metadata {
             library: list(value, "library").filter_map(|l| Some((text(l, "clause")?, text(l, "version")?))).collect(),
             body_sha256: value.get("execution").and_then(|e| text(e, "body_sha256")),
             amends_body_sha256: value.get("execution").and_then(|e| text(e, "amends_body_sha256")),
+            sealed_terms: digests(value, "terms"),
+            amends_terms: digests(value, "amends_terms"),
         }
     }
 

@@ -9,6 +9,7 @@ pub mod clauses;
 pub mod frontmatter;
 pub mod metadata;
 pub mod prose;
+pub mod seal;
 
 use std::ops::Range;
 

@@ -64,6 +64,25 @@ pub struct ClauseRef {
     pub number: String,
     pub id: String,
     pub heading: Option<String>,
+    /// The clauses it sits in, outermost first: a change to 8.2 is a change under
+    /// "8. Limitation of Liability" for policies and materiality alike.
+    #[serde(skip)]
+    pub ancestors: Vec<ClauseName>,
+}
+
+/// An enclosing clause's id and heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClauseName {
+    pub id: String,
+    pub heading: Option<String>,
+}
+
+impl ClauseRef {
+    /// The clause's own id and heading, then its ancestors'.
+    pub fn names(&self) -> impl Iterator<Item = (&str, Option<&str>)> {
+        std::iter::once((self.id.as_str(), self.heading.as_deref()))
+            .chain(self.ancestors.iter().map(|a| (a.id.as_str(), a.heading.as_deref())))
+    }
 }
 
 /// A piece of a word-level redline.
@@ -178,18 +197,30 @@ impl DiffOptions {
         self.material_fields.iter().any(|prefix| pointer == prefix || pointer.starts_with(&format!("{prefix}/")))
     }
 
+    /// A clause is material when it or any clause it sits in is named by `[diff] material`.
     fn clause_is_material(&self, clause: &ClauseRef) -> bool {
-        let heading = clause.heading.as_deref().unwrap_or("").to_lowercase();
-        let id = clause.id.to_lowercase();
-        self.material_clauses.iter().any(|word| {
-            let word = word.to_lowercase();
-            heading.contains(&word) || id.contains(&word.replace(' ', "-"))
+        clause.names().any(|(id, heading)| {
+            let heading = heading.unwrap_or("").to_lowercase();
+            let id = id.to_lowercase();
+            self.material_clauses.iter().any(|word| {
+                let word = word.to_lowercase();
+                heading.contains(&word) || id.contains(&word.replace(' ', "-"))
+            })
         })
     }
 }
 
-fn reference(clause: &Clause) -> ClauseRef {
-    ClauseRef { number: clause.number.clone(), id: clause.id.clone(), heading: clause.heading.clone() }
+fn reference(side: &Side<'_>) -> ClauseRef {
+    let clause = side.clause;
+    let mut ancestors = Vec::new();
+    let mut at = clause.parent;
+    while let Some(parent) = at {
+        let parent = &side.all[parent];
+        ancestors.push(ClauseName { id: parent.id.clone(), heading: parent.heading.clone() });
+        at = parent.parent;
+    }
+    ancestors.reverse();
+    ClauseRef { number: clause.number.clone(), id: clause.id.clone(), heading: clause.heading.clone(), ancestors }
 }
 
 /// The contract's change, from its two sides.
@@ -281,6 +312,8 @@ fn fields(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOptions)
 /// A clause of one side, with what alignment compares.
 struct Side<'a> {
     clause: &'a Clause,
+    /// Every clause of its contract, for its ancestors.
+    all: &'a [Clause],
     text: String,
     /// An id that names the clause itself (explicit or from its heading), not its number.
     stable_id: Option<&'a str>,
@@ -295,6 +328,7 @@ fn sides(contract: Option<&Contract>) -> Vec<Side<'_>> {
         .iter()
         .map(|clause| Side {
             clause,
+            all: &contract.body.clauses,
             text: clause_text(&contract.text, clause),
             stable_id: (clause.explicit_id || clause.heading.is_some()).then_some(clause.id.as_str()),
             heading: clause.heading.as_deref().map(|h| title_chars(h).collect()),
@@ -342,7 +376,7 @@ fn clauses(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOptions
             (true, _) => (Vec::new(), 0, 0),
             (false, _) => redline(&before.text, &after.text),
         };
-        let (old_ref, new_ref) = (reference(before.clause), reference(after.clause));
+        let (old_ref, new_ref) = (reference(before), reference(after));
         let material = options.clause_is_material(&old_ref) || options.clause_is_material(&new_ref);
         out.push((
             n * 2 + 1,
@@ -358,7 +392,7 @@ fn clauses(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOptions
         ));
     }
     for (n, side) in news.iter().enumerate().filter(|(n, _)| matched_new[*n].is_none()) {
-        let new_ref = reference(side.clause);
+        let new_ref = reference(side);
         let words = count_words(&side.text);
         let material = options.clause_is_material(&new_ref);
         out.push((
@@ -377,7 +411,7 @@ fn clauses(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOptions
     // A removed clause sorts just before the new clause that follows its old neighbour.
     for (o, side) in olds.iter().enumerate().filter(|(o, _)| !matched_old[*o]) {
         let next_new = pairs.iter().filter(|(po, _)| *po > o).map(|(_, pn)| *pn).min().unwrap_or(news.len());
-        let old_ref = reference(side.clause);
+        let old_ref = reference(side);
         let words = count_words(&side.text);
         let material = options.clause_is_material(&old_ref);
         out.push((

@@ -306,12 +306,13 @@ fn applies(policy: &PolicyConfig, change: &Change<'_>) -> bool {
             .clauses
             .iter()
             .flat_map(|c| c.old.iter().chain(c.new.iter()))
+            // A clause pattern matches a clause through its own id, number or heading, or
+            // through any enclosing clause's id or heading: lowering the cap in 8.2 changes
+            // "Limitation of Liability".
             .flat_map(|r| {
-                let mut names = vec![format!("clause:{}", r.id), format!("clause:{}", r.number)];
-                if let Some(heading) = &r.heading {
-                    names.push(format!("clause:{heading}"));
-                }
-                names
+                std::iter::once(format!("clause:{}", r.number)).chain(r.names().flat_map(|(id, heading)| {
+                    std::iter::once(format!("clause:{id}")).chain(heading.map(|h| format!("clause:{h}")))
+                }))
             })
             .chain(change.diff.fields.iter().map(|f| format!("field:{}", f.pointer)))
             .collect();

@@ -115,6 +115,11 @@ pub const RULES: &[Rule] = &[
     rule("clause/library-outdated", I, "the library has a newer version of a clause the contract uses"),
     rule("clause/library-missing", W, "a clause the contract records from the library is missing"),
     rule("executed/body-changed", E, "an executed contract's text changed after signing, not through an amendment"),
+    rule(
+        "executed/terms-changed",
+        E,
+        "an executed contract's agreed terms changed after signing, not through an amendment",
+    ),
 ];
 
 /// The rule with `code`, if pactum has one.

@@ -5,7 +5,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+use std::collections::BTreeMap;
+
 use crate::contract::Contract;
+use crate::contract::seal::{self, TermChange};
 use crate::lint::Diagnostic;
 
 /// A value from a contract's front matter and a finding already pointed at it, to be sent with
@@ -28,11 +31,25 @@ pub struct Entry {
     pub changed_body: Option<Located>,
     /// On an amendment: the contract it amends and that contract's body hash as amended.
     pub amends_body: Option<(String, String)>,
+    /// For an executed contract whose agreed terms no longer read as signed: the fields'
+    /// digests now, and a finding pointed at each field that differs.
+    pub changed_terms: Option<ChangedTerms>,
+    /// On an amendment: the contract it amends and that contract's terms as amended.
+    pub amends_terms: Option<(String, BTreeMap<String, String>)>,
+}
+
+/// The sealed fields of an executed contract that differ from what was signed.
+#[derive(Debug, Clone)]
+pub struct ChangedTerms {
+    /// Every sealed field's digest now, to compare with what an amendment recorded.
+    pub now: BTreeMap<String, String>,
+    /// One finding per field that changed, already pointed at the field.
+    pub findings: Vec<Diagnostic>,
 }
 
 impl Entry {
     #[must_use]
-    pub fn of(contract: &Contract) -> Self {
+    pub fn of(contract: &Contract, operational: &[String]) -> Self {
         let locate = |code: &'static str, pointer: &str, value: &Option<String>| {
             value.as_ref().map(|value| Located {
                 value: value.clone(),
@@ -46,7 +63,7 @@ impl Entry {
             .collect();
         let body = contract.layout.as_ref().map_or(contract.text.as_str(), |l| &contract.text[l.body..]);
         let changed_body = meta.body_sha256.as_ref().and_then(|stored| {
-            let now = crate::template::body_hash(body);
+            let now = crate::contract::seal::body_hash(body);
             (&now != stored).then(|| locate("executed/body-changed", "/execution/body_sha256", &Some(now))).flatten()
         });
         let amends_body = meta.amends.clone().zip(meta.amends_body_sha256.clone());
@@ -56,8 +73,54 @@ impl Entry {
             links,
             changed_body,
             amends_body,
+            changed_terms: changed_terms(contract, operational),
+            amends_terms: meta.amends.clone().zip(meta.amends_terms.clone()),
         }
     }
+}
+
+/// The agreed terms of an executed contract that differ from its seal, each as a finding on
+/// the field; a status that left the executed path is one too.
+fn changed_terms(contract: &Contract, operational: &[String]) -> Option<ChangedTerms> {
+    let front = &contract.front.as_ref()?.value;
+    let sealed = contract.meta.sealed_terms.as_ref();
+    let mut findings = Vec::new();
+    let status = contract.meta.status.map(crate::contract::Status::as_str);
+    if (sealed.is_some() || contract.meta.body_sha256.is_some())
+        && let Some(status) = status.filter(|s| !seal::STATUSES_AFTER_EXECUTION.contains(s))
+    {
+        findings.push(
+            contract
+                .source()
+                .diagnostic(
+                    "executed/terms-changed",
+                    contract.span_of("/status"),
+                    format!("this contract was executed, and its status is now `{status}`"),
+                )
+                .with_help("an executed contract stays `executed` until it is `terminated` or `superseded`"),
+        );
+    }
+    let now = seal::term_digests(front, operational);
+    if let Some(sealed) = sealed {
+        for (field, change) in seal::changed_terms(sealed, &now) {
+            let what = match change {
+                TermChange::Changed => format!("`{field}` changed after the contract was signed"),
+                TermChange::Added => format!("`{field}` was added after the contract was signed"),
+                TermChange::Removed => format!("`{field}` was removed after the contract was signed"),
+            };
+            let span = if change == TermChange::Removed {
+                contract.span_of("/execution")
+            } else {
+                contract.span_of(&format!("/{field}"))
+            };
+            findings.push(contract.source().diagnostic("executed/terms-changed", span, what).with_help(
+                "restore the signed value (`git log -p` on the file shows it), or change the terms through an amendment: \
+                 `pactum execute` on the amendment records the amended terms; a field that may change after signing \
+                 belongs in `[execution] operational` in pactum.toml",
+            ));
+        }
+    }
+    (!findings.is_empty()).then_some(ChangedTerms { now, findings })
 }
 
 /// The repository rules over every contract's entry.
@@ -101,6 +164,18 @@ pub fn check(entries: &[Entry]) -> Vec<Diagnostic> {
                 });
             }
         }
+    }
+    for entry in entries {
+        let Some(changed) = &entry.changed_terms else { continue };
+        let id = entry.id.as_ref().map(|i| i.value.as_str());
+        let amended = entries.iter().any(|other| {
+            other
+                .amends_terms
+                .as_ref()
+                .is_some_and(|(target, terms)| Some(target.as_str()) == id && *terms == changed.now)
+        });
+        // An amendment answers for the fields, never for a status that left the executed path.
+        out.extend(changed.findings.iter().filter(|f| !amended || f.message.contains("status is now")).cloned());
     }
     for entry in entries {
         let Some(changed) = &entry.changed_body else { continue };

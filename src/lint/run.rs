@@ -19,6 +19,8 @@ pub struct CheckOptions {
     pub lint: LintConfig,
     /// The clause library, for the playbook check.
     pub library: Option<std::sync::Arc<crate::template::Library>>,
+    /// Front-matter fields the seal of an executed contract leaves out, besides the built-in ones.
+    pub operational: Vec<String>,
 }
 
 impl CheckOptions {
@@ -32,6 +34,7 @@ impl CheckOptions {
             calendar: config.calendar()?,
             lint: config.lint(),
             library: None,
+            operational: config.execution.operational.clone(),
         })
     }
 }
@@ -149,7 +152,7 @@ fn check_file<T>(
         diagnostics.extend(crate::lint::library::check(&contract, library));
     }
     drop_shadowed(&mut diagnostics);
-    let entry = contract.front.is_some().then(|| Entry::of(&contract));
+    let entry = contract.front.is_some().then(|| Entry::of(&contract, &options.operational));
     let kept = contract.front.is_some().then(|| keep(&contract));
     (diagnostics, entry, kept)
 }

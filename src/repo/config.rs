@@ -40,6 +40,8 @@ pub struct Config {
     pub groups: BTreeMap<String, Vec<String>>,
     /// Who must approve what.
     pub policies: Vec<crate::history::policy::PolicyConfig>,
+    /// What `pactum execute` seals.
+    pub execution: ExecutionConfig,
     /// Tables of later versions and other tools.
     #[serde(flatten)]
     pub other: BTreeMap<String, toml::Value>,
@@ -91,6 +93,16 @@ impl Default for LifecycleConfig {
     fn default() -> Self {
         Self { expiring_within: "90 days".to_owned() }
     }
+}
+
+/// `[execution]`: what the seal of an executed contract leaves out.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExecutionConfig {
+    /// Front-matter fields that may change after signature besides `owner`, `status` (to
+    /// terminated or superseded), `terminated_on` and `renewal.notice_given`: `["tags"]`, or
+    /// dotted for a field inside a table, `["value.po_number"]`.
+    pub operational: Vec<String>,
 }
 
 /// `[report]`: how the portfolio is summed up.

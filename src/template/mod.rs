@@ -102,14 +102,6 @@ pub fn short_hash(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))[..12].to_owned()
 }
 
-/// The full SHA-256 of a contract body, normalised so that line endings and surrounding
-/// blank lines do not count.
-#[must_use]
-pub fn body_hash(body: &str) -> String {
-    let normalized = body.replace("\r\n", "\n");
-    hex(&Sha256::digest(normalized.trim().as_bytes()))
-}
-
 fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
     bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, b| {

@@ -1,0 +1,274 @@
+//! The record cannot be bypassed: each test here is an attempt to get a change past the seal,
+//! the policies or the checks, in a real Git repository, and asserts that it is refused.
+
+mod support;
+
+use std::path::Path;
+use std::process::Output;
+
+use proptest::prelude::*;
+use support::git::{ALICE, BEA, CAROL, Script};
+use support::text;
+
+fn pactum(root: &Path, args: &[&str]) -> Output {
+    support::pactum_with(root, &[args, &["--as-of", "2026-11-27"]].concat(), &[])
+}
+
+fn ok(root: &Path, args: &[&str]) -> String {
+    let output = pactum(root, args);
+    assert!(output.status.success(), "pactum {args:?}: {}", text(&output));
+    text(&output)
+}
+
+const SIGN_ACME: &str = "party=\"Acme, Inc.\",name=Jane Doe,title=CEO,date=2026-11-30";
+const SIGN_US: &str = "party=Our Company AS,name=Ola Nordmann,title=Managing Director,date=2026-11-30";
+
+/// A repository made by `pactum init` with one NDA drafted and executed, committed.
+fn executed() -> Script {
+    let mut s = Script::new();
+    ok(s.root(), &["init"]);
+    ok(s.root(), &["new", "nda", "--id", "acme-nda", "--set", "counterparty=Acme, Inc."]);
+    ok(s.root(), &["execute", "contracts/acme-nda.md", "--signature", SIGN_ACME, "--signature", SIGN_US]);
+    s.commit(&ALICE, &ALICE, "Executed the Acme NDA");
+    s
+}
+
+fn edit(root: &Path, path: &str, from: &str, to: &str) {
+    let path = root.join(path);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{from} in {text}");
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// The findings of `pactum check` as `code` lines, and its exit code.
+fn check(root: &Path) -> (Option<i32>, Vec<String>) {
+    let output = pactum(root, &["check", "--format", "json"]);
+    let report: serde_json::Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&output)));
+    let findings = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| format!("{}: {}", d["code"].as_str().unwrap(), d["message"].as_str().unwrap()))
+        .collect();
+    (output.status.code(), findings)
+}
+
+#[test]
+fn editing_the_agreed_terms_of_an_executed_contract_is_refused() {
+    let s = executed();
+    let root = s.root();
+    let signed = std::fs::read_to_string(root.join("contracts/acme-nda.md")).unwrap();
+    assert!(signed.contains("[execution.terms]"), "{signed}");
+    // The counterparty's name, the governing law and the term, changed quietly after signing.
+    edit(root, "contracts/acme-nda.md", "name = \"Acme, Inc.\"\nrole", "name = \"Acme Holdings, Inc.\"\nrole");
+    edit(root, "contracts/acme-nda.md", "term = \"", "term = \"1");
+    let (code, findings) = check(root);
+    assert_eq!(code, Some(1));
+    let sealed: Vec<&String> = findings.iter().filter(|f| f.starts_with("executed/terms-changed")).collect();
+    assert_eq!(
+        sealed,
+        [
+            "executed/terms-changed: `term` changed after the contract was signed",
+            "executed/terms-changed: `parties` changed after the contract was signed"
+        ]
+    );
+    // Operational fields move on: a new owner, notice of non-renewal, termination.
+    std::fs::write(root.join("contracts/acme-nda.md"), &signed).unwrap();
+    edit(root, "contracts/acme-nda.md", "status = \"executed\"", "status = \"terminated\"\nterminated_on = 2027-01-31");
+    edit(root, "contracts/acme-nda.md", "owner = \"", "owner = \"@someone-else\"\n# was: ");
+    let (code, findings) = check(root);
+    assert_eq!((code, findings.iter().filter(|f| f.starts_with("executed/")).count()), (Some(0), 0), "{findings:?}");
+    // A status that leaves the executed path is a change to what was signed.
+    std::fs::write(root.join("contracts/acme-nda.md"), signed.replace("status = \"executed\"", "status = \"draft\""))
+        .unwrap();
+    let (code, findings) = check(root);
+    assert_eq!(code, Some(1));
+    assert!(
+        findings
+            .iter()
+            .any(|f| f == "executed/terms-changed: this contract was executed, and its status is now `draft`"),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn a_repository_names_its_own_operational_fields() {
+    let s = executed();
+    let root = s.root();
+    edit(root, "contracts/acme-nda.md", "owner = \"", "tags = [\"key-account\"]\nowner = \"");
+    assert_eq!(check(root).0, Some(1), "tags are sealed by default");
+    let config = std::fs::read_to_string(root.join("pactum.toml")).unwrap();
+    std::fs::write(root.join("pactum.toml"), format!("{config}\n[execution]\noperational = [\"tags\"]\n")).unwrap();
+    assert_eq!(check(root).0, Some(0));
+}
+
+#[test]
+fn re_executing_an_edited_contract_does_not_reseal_it() {
+    let s = executed();
+    let root = s.root();
+    edit(root, "contracts/acme-nda.md", "runs for 2 years", "runs for 5 years");
+    let before = std::fs::read_to_string(root.join("contracts/acme-nda.md")).unwrap();
+    let again = pactum(root, &["execute", "contracts/acme-nda.md", "--signature", SIGN_ACME, "--signature", SIGN_US]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        text(&again).contains("is already executed") && text(&again).contains("amends = \"acme-nda\""),
+        "{}",
+        text(&again)
+    );
+    assert_eq!(std::fs::read_to_string(root.join("contracts/acme-nda.md")).unwrap(), before, "nothing written");
+    assert!(check(root).1.iter().any(|f| f.starts_with("executed/body-changed")));
+}
+
+#[test]
+fn an_amendment_changes_the_terms_it_records() {
+    let mut s = executed();
+    let root = s.root();
+    let law = |root: &Path| {
+        let text = std::fs::read_to_string(root.join("contracts/acme-nda.md")).unwrap();
+        text.lines().find(|l| l.starts_with("governing_law")).unwrap().to_owned()
+    };
+    let signed_law = law(root);
+    edit(root, "contracts/acme-nda.md", &signed_law, "governing_law = \"US-DE\"");
+    assert!(
+        check(root)
+            .1
+            .iter()
+            .any(|f| f == "executed/terms-changed: `governing_law` changed after the contract was signed")
+    );
+    std::fs::write(
+        root.join("contracts/acme-nda-amendment-1.md"),
+        "+++\nid = \"acme-nda-amendment-1\"\ntitle = \"Amendment 1\"\ntype = \"amendment\"\nstatus = \"draft\"\nowner = \"@legal\"\namends = \"acme-nda\"\neffective_date = 2026-12-01\n\n[[parties]]\nname = \"Our Company AS\"\nrole = \"party-1\"\n\n[[parties]]\nname = \"Acme, Inc.\"\nrole = \"party-2\"\n+++\n\n1. **Governing law**. Delaware law governs the NDA.\n",
+    )
+    .unwrap();
+    ok(root, &["execute", "contracts/acme-nda-amendment-1.md", "--signature", SIGN_ACME, "--signature", SIGN_US]);
+    assert_eq!(check(root).0, Some(0), "{:?}", check(root).1);
+    s.commit(&ALICE, &ALICE, "Amendment 1");
+    // A further change the amendment did not record is caught again.
+    let root = s.root();
+    edit(root, "contracts/acme-nda.md", "term = \"", "term = \"1");
+    let findings = check(root).1;
+    assert!(
+        findings.iter().any(|f| f == "executed/terms-changed: `term` changed after the contract was signed"),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn a_signatures_file_without_a_name_is_a_clear_error() {
+    let mut s = Script::new();
+    ok(s.root(), &["init"]);
+    ok(s.root(), &["new", "nda", "--id", "acme-nda", "--set", "counterparty=Acme, Inc."]);
+    s.commit(&ALICE, &ALICE, "Drafted");
+    let root = s.root();
+    std::fs::write(root.join("signatures.toml"), "[[signatures]]\nparty = \"Acme, Inc.\"\ndate = 2026-11-30\n")
+        .unwrap();
+    let output = pactum(root, &["execute", "contracts/acme-nda.md", "--signatures", "signatures.toml"]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("signatures.toml: signature 1 has no `name`"), "{}", text(&output));
+    std::fs::write(
+        root.join("signatures.toml"),
+        "[[signatures]]\nparty = \"Acme, Inc.\"\nname = \"J\"\ndate = 2026-11-30\nseal = true\n",
+    )
+    .unwrap();
+    let output = pactum(root, &["execute", "contracts/acme-nda.md", "--signatures", "signatures.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output).contains("`seal` is not a field"), "{}", text(&output));
+}
+
+const LIABILITY_POLICY: &str = "[groups]\nlegal = [\"@alice\"]\n\n[[policies]]\nname = \"Legal approves liability\"\nchanged = [\"clause:*liabilit*\"]\nrequire = { groups = [\"legal\"], count = 1 }\n";
+
+fn msa(cap: &str) -> String {
+    format!(
+        "+++\nid = \"acme-msa\"\ntitle = \"MSA\"\ntype = \"msa\"\nstatus = \"review\"\nowner = \"@alice\"\neffective_date = 2025-01-01\ngoverning_law = \"NO\"\n\n[[parties]]\nname = \"Acme Inc.\"\nrole = \"customer\"\n\n[[parties]]\nname = \"Northwind AS\"\nrole = \"provider\"\n+++\n\n# MSA\n\n## 1. Services\n\n1.1 Provider provides the services.\n\n## 8. Limitation of Liability\n\n8.1 Neither party is liable for indirect loss.\n\n8.2 Each party's liability is capped at {cap}.\n"
+    )
+}
+
+#[test]
+fn a_policy_on_a_heading_covers_its_sub_clauses() {
+    let mut s = Script::new();
+    s.write("pactum.toml", LIABILITY_POLICY);
+    s.write("contracts/acme-msa.md", &msa("EUR 1,000,000"));
+    s.commit(&ALICE, &ALICE, "MSA in review");
+    s.checkout(&["-b", "lower-cap"]);
+    // 8.2 has no heading of its own: it changes under "8. Limitation of Liability".
+    s.write("contracts/acme-msa.md", &msa("EUR 10,000"));
+    s.commit(&BEA, &BEA, "Lower the cap");
+    let output = pactum(s.root(), &["policy"]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert!(text(&output).contains("\"Legal approves liability\" needs 1 approval(s) from alice"), "{}", text(&output));
+    let _ = CAROL;
+}
+
+/// A contract as `pactum execute` leaves it, for the property below.
+fn sealed_contract() -> String {
+    let draft = "+++\nid = \"acme\"\ntitle = \"MSA\"\ntype = \"msa\"\nstatus = \"executed\"\nowner = \"@alice\"\neffective_date = 2025-01-01\nterm = \"12 months\"\ngoverning_law = \"NO\"\n\n[[parties]]\nname = \"Acme Inc.\"\nrole = \"customer\"\n\n[[parties]]\nname = \"Northwind AS\"\nrole = \"provider\"\n\n[renewal]\nkind = \"auto\"\nperiod = \"12 months\"\nnotice = \"60 days\"\n\n[value]\namount = 120000\ncurrency = \"USD\"\nper = \"year\"\n+++\n\n# MSA\n\n## 1. Services\n\nProvider provides the services.\n";
+    let mut diagnostics = Vec::new();
+    let contract = pactum::contract::Contract::read(
+        "x.md",
+        draft.to_owned(),
+        pactum::contract::FrontMatterRule::Required,
+        &mut diagnostics,
+    );
+    let front = &contract.front.as_ref().unwrap().value;
+    let terms: String = pactum::contract::seal::term_digests(front, &[])
+        .iter()
+        .map(|(k, v)| format!("{k} = \"{v}\"\n"))
+        .collect::<Vec<_>>()
+        .concat();
+    let body = &draft[contract.layout.as_ref().unwrap().body..];
+    draft.replacen(
+        "+++\n\n# MSA",
+        &format!(
+            "\n[execution]\nbody_sha256 = \"{}\"\n\n[execution.terms]\n{terms}+++\n\n# MSA",
+            pactum::contract::seal::body_hash(body)
+        ),
+        1,
+    )
+}
+
+/// Whether the repository rules find the contract's seal broken.
+fn seal_broken(text: &str) -> bool {
+    let mut diagnostics = Vec::new();
+    let contract = pactum::contract::Contract::read(
+        "x.md",
+        text.to_owned(),
+        pactum::contract::FrontMatterRule::Required,
+        &mut diagnostics,
+    );
+    let entry = pactum::lint::repository::Entry::of(&contract, &[]);
+    !pactum::lint::repository::check(&[entry]).is_empty()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Any edit to a sealed field, or to the body, breaks the seal; an edit to an operational
+    /// field never does.
+    #[test]
+    fn every_sealed_edit_shows_and_no_operational_edit_does(
+        field in prop::sample::select(vec![
+            "title = \"MSA\"", "effective_date = 2025-01-01", "term = \"12 months\"", "governing_law = \"NO\"",
+            "name = \"Acme Inc.\"", "role = \"provider\"", "period = \"12 months\"", "notice = \"60 days\"",
+            "amount = 120000", "currency = \"USD\"", "per = \"year\"", "type = \"msa\"", "id = \"acme\"",
+        ]),
+        replacement in "[a-z0-9 ]{1,12}",
+        operational in prop::sample::select(vec![
+            ("owner = \"@alice\"", "owner = \"@bea\""),
+            ("status = \"executed\"", "status = \"terminated\"\nterminated_on = 2026-01-01"),
+            ("status = \"executed\"", "status = \"superseded\""),
+            ("notice = \"60 days\"", "notice = \"60 days\"\nnotice_given = 2025-10-01"),
+        ]),
+        body_edit in "[A-Za-z]{1,10}",
+    ) {
+        let sealed = sealed_contract();
+        prop_assert!(!seal_broken(&sealed));
+        let (key, _) = field.split_once(" = ").unwrap();
+        let edited = sealed.replacen(field, &format!("{key} = \"{replacement}\""), 1);
+        prop_assume!(edited != sealed);
+        prop_assert!(seal_broken(&edited), "{field} → {replacement}");
+        prop_assert!(!seal_broken(&sealed.replacen(operational.0, operational.1, 1)), "{operational:?}");
+        let body = sealed.replacen("provides the services", &format!("provides the {body_edit} services"), 1);
+        prop_assert!(seal_broken(&body));
+    }
+}
