@@ -10,7 +10,7 @@ use support::text;
 use std::path::Path;
 use std::process::Command;
 
-use support::git::{ADMIN, ALICE, BEA, CAROL, DAN, GITHUB, Script};
+use support::git::{ADMIN, ALICE, BEA, DAN, GITHUB, Script};
 use support::tracker::{Dialect, FakeTracker};
 
 const CONFIG: &str = r#"[groups]
@@ -66,10 +66,10 @@ fn history() -> Script {
     s.commit(&BEA, &BEA, "Fees in advance");
     s.checkout(&["main"]);
     s.merge(&BEA, &GITHUB, &["review"], "Merge pull request #1 from northwind/review\n\nFees in advance");
-    // 3. GitHub squash merge raising the value: authored by Carol, committed by GitHub. No
+    // 3. GitHub squash merge raising the value: authored by Dan, committed by GitHub. No
     //    recorded approval, so the finance policy is unmet (unless reviews say otherwise).
     s.write("contracts/acme-msa.md", &msa("review", 150_000, "Customer pays monthly in advance.", false));
-    s.commit(&CAROL, &GITHUB, "Raise the value (#2)\n\n* Raise the value");
+    s.commit(&DAN, &GITHUB, "Raise the value (#2)\n\n* Raise the value");
     // 4. GitLab merge: executed and signed, approved by Alice (legal).
     s.checkout(&["-b", "sign"]);
     s.write("contracts/acme-msa.md", &msa("executed", 150_000, "Customer pays monthly in advance.", true));
@@ -220,7 +220,15 @@ fn the_audit_flags_direct_pushes_unmet_policies_and_edited_executed_contracts() 
     let kinds: Vec<&str> = findings.iter().map(|(k, _)| k.as_str()).collect();
     assert_eq!(
         kinds,
-        ["direct-push", "policy-unmet", "policy-unmet", "policy-unmet", "direct-push", "executed-changed"],
+        [
+            "direct-push",
+            "policy-unmet",
+            "policy-unmet",
+            "policy-unmet",
+            "policy-unmet",
+            "direct-push",
+            "executed-changed"
+        ],
         "{findings:#?}"
     );
     assert!(
@@ -230,13 +238,16 @@ fn the_audit_flags_direct_pushes_unmet_policies_and_edited_executed_contracts() 
         "{}",
         findings[1].1
     );
+    // The GitLab merge (#3) carries an Approved-by trailer from Alice, who merged it herself:
+    // the merger is no approver of her own change (`allow_self_approval` is off).
+    assert!(findings[2].1.contains("(#3)") && findings[2].1.contains("recorded: none"), "{}", findings[2].1);
     // The amendment (#4) and the imported contract (#7) were executed without a legal approver
     // on record (Carol reviewed #4, but she is finance).
-    assert!(findings[2].1.contains("(#4)") && findings[2].1.contains("Legal approves executions"), "{}", findings[2].1);
-    assert!(findings[3].1.contains("(#7)"), "{}", findings[3].1);
+    assert!(findings[3].1.contains("(#4)") && findings[3].1.contains("Legal approves executions"), "{}", findings[3].1);
+    assert!(findings[4].1.contains("(#7)"), "{}", findings[4].1);
     // The amendment changed the executed MSA's fees through an amendment: not flagged as an
-    // edit of executed text. The GitLab merge (#3) has Alice's Approved-by trailer: met.
-    assert!(!findings.iter().any(|(k, m)| (k == "executed-changed" && m.contains("Amendment")) || m.contains("(#3)")));
+    // edit of executed text.
+    assert!(!findings.iter().any(|(k, m)| k == "executed-changed" && m.contains("Amendment")));
 
     // With GitHub's reviews, Carol's approval of #2 counts; her later comment does not withdraw
     // it, and Dan's dismissed review never counted.
@@ -255,7 +266,10 @@ fn the_audit_flags_direct_pushes_unmet_policies_and_edited_executed_contracts() 
     let report: serde_json::Value =
         serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&output)));
     let kinds: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["direct-push", "policy-unmet", "policy-unmet", "direct-push", "executed-changed"]);
+    assert_eq!(
+        kinds,
+        ["direct-push", "policy-unmet", "policy-unmet", "policy-unmet", "direct-push", "executed-changed"]
+    );
 }
 
 #[test]

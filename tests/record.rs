@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Output;
 
 use proptest::prelude::*;
-use support::git::{ALICE, BEA, CAROL, Script};
+use support::git::{ALICE, BEA, GITHUB, Script};
 use support::text;
 
 fn pactum(root: &Path, args: &[&str]) -> Output {
@@ -197,7 +197,6 @@ fn a_policy_on_a_heading_covers_its_sub_clauses() {
     let output = pactum(s.root(), &["policy"]);
     assert_eq!(output.status.code(), Some(1), "{}", text(&output));
     assert!(text(&output).contains("\"Legal approves liability\" needs 1 approval(s) from alice"), "{}", text(&output));
-    let _ = CAROL;
 }
 
 /// A contract as `pactum execute` leaves it, for the property below.
@@ -271,4 +270,133 @@ proptest! {
         let body = sealed.replacen("provides the services", &format!("provides the {body_edit} services"), 1);
         prop_assert!(seal_broken(&body));
     }
+}
+
+const FINANCE_POLICY: &str = "[groups]\nlegal = [\"@alice\"]\nfinance = [\"@carol\"]\n\n[[policies]]\nname = \"Large deals need finance\"\nwhen = [\"value.amount > 100000\"]\nrequire = { groups = [\"finance\"], count = 1 }\n";
+
+fn deal(amount: u32) -> String {
+    msa("EUR 1,000,000").replace(
+        "governing_law = \"NO\"",
+        &format!("governing_law = \"NO\"\n\n[value]\namount = {amount}\ncurrency = \"EUR\""),
+    )
+}
+
+#[test]
+fn a_change_cannot_loosen_the_rules_that_gate_it() {
+    let mut s = Script::new();
+    s.write("pactum.toml", FINANCE_POLICY);
+    s.write("contracts/acme-msa.md", &deal(90_000));
+    s.commit(&ALICE, &ALICE, "MSA");
+    s.checkout(&["-b", "bigger"]);
+    // A bigger deal, with the threshold raised in the same change so that no policy applies.
+    s.write("contracts/acme-msa.md", &deal(250_000));
+    s.write("pactum.toml", &FINANCE_POLICY.replace("> 100000", "> 1000000"));
+    s.commit(&BEA, &BEA, "Bigger deal");
+    let output = pactum(s.root(), &["policy"]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    let shown = text(&output);
+    // The target branch's rules apply …
+    assert!(
+        shown.contains(
+            "✗ acme-msa (contracts/acme-msa.md): \"Large deals need finance\" needs 1 approval(s) from carol"
+        ),
+        "{shown}"
+    );
+    // … and the change to the rules needs an approval of its own.
+    assert!(shown.contains("✗ rules (pactum.toml): \"Changes to policies, groups, lint levels or schemas\" needs 1 approval(s) from alice, carol"), "{shown}");
+    // Emptying the group instead fares no better.
+    s.write("pactum.toml", &FINANCE_POLICY.replace("finance = [\"@carol\"]", "finance = [\"@bea\"]"));
+    s.commit(&BEA, &BEA, "Bea is finance now");
+    let output = pactum(s.root(), &["policy", "--approver", "@bea"]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    // Carol approves both: met.
+    let output = pactum(s.root(), &["policy", "--approver", "@carol"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+}
+
+#[test]
+fn the_audit_flags_rules_changed_without_governance_approval() {
+    let mut s = Script::new();
+    s.write("pactum.toml", FINANCE_POLICY);
+    s.write("contracts/acme-msa.md", &deal(90_000));
+    s.commit(&ALICE, &ALICE, "MSA");
+    // Merged on GitHub with no approval on record: the rules changed unapproved.
+    s.checkout(&["-b", "loosen"]);
+    s.write("pactum.toml", &FINANCE_POLICY.replace("> 100000", "> 1000000"));
+    s.commit(&BEA, &BEA, "Raise the threshold");
+    s.checkout(&["main"]);
+    s.merge(&BEA, &GITHUB, &["loosen"], "Merge pull request #3 from acme/loosen");
+    // A schema change approved by Alice (legal) through GitLab: governed, and met.
+    s.checkout(&["-b", "schema"]);
+    s.write("schemas/reseller.schema.json", "{\"allOf\": [{\"$ref\": \"contract.schema.json\"}]}\n");
+    s.commit(&BEA, &BEA, "A reseller schema");
+    s.checkout(&["main"]);
+    s.merge(&BEA, &BEA, &["schema"], "Merge branch 'schema' into 'main'\n\nSee merge request acme/contracts!4\n\nApproved-by: Alice <alice@example.com>");
+    let output = pactum(s.root(), &["audit", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let findings: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["kind"].as_str().unwrap(), f["message"].as_str().unwrap()))
+        .filter(|(kind, _)| *kind != "direct-push")
+        .collect();
+    // The first commit is a direct push of its own; the schema change was approved.
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0].0, "governance-unapproved");
+    assert!(findings[0].1.contains("(#3)") && findings[0].1.contains("recorded: none"), "{}", findings[0].1);
+}
+
+#[test]
+fn the_merger_is_no_approver_unless_a_policy_allows_it() {
+    let mut s = Script::new();
+    s.write("pactum.toml", &LIABILITY_POLICY.replace("[\"@alice\"]", "[\"@alice\", \"@bea\"]"));
+    s.write("contracts/acme-msa.md", &msa("EUR 1,000,000"));
+    s.commit(&ALICE, &ALICE, "MSA");
+    s.checkout(&["-b", "lower-cap"]);
+    s.write("contracts/acme-msa.md", &msa("EUR 10,000"));
+    s.commit(&BEA, &BEA, "Lower the cap");
+    // Bea proposed the change: her own approval does not count.
+    let output = pactum(s.root(), &["policy", "--approver", "@bea"]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert_eq!(pactum(s.root(), &["policy", "--approver", "@alice"]).status.code(), Some(0));
+    // A repository that allows it says so on the policy, on the target branch.
+    s.checkout(&["main"]);
+    let allowing = LIABILITY_POLICY
+        .replace("[\"@alice\"]", "[\"@alice\", \"@bea\"]")
+        .replace("count = 1 }", "count = 1 }\nallow_self_approval = true");
+    s.write("pactum.toml", &allowing);
+    s.commit(&ALICE, &ALICE, "Self-approval allowed");
+    s.checkout(&["lower-cap"]);
+    s.git(&ALICE, &ALICE, &["rebase", "-q", "main"]);
+    assert_eq!(pactum(s.root(), &["policy", "--approver", "@bea"]).status.code(), Some(0));
+}
+
+#[test]
+fn audit_reads_the_record_from_where_it_starts() {
+    let mut s = Script::new();
+    // Contracts imported by a direct push when the team adopted pactum.
+    s.write("pactum.toml", LIABILITY_POLICY);
+    s.write("contracts/acme-msa.md", &msa("EUR 1,000,000"));
+    s.commit(&ALICE, &ALICE, "Import the contracts");
+    s.write("contracts/globex-msa.md", &msa("EUR 2,000,000").replace("acme-msa", "globex-msa"));
+    s.commit(&ALICE, &ALICE, "Import one more");
+    let import = String::from_utf8(s.git(&ALICE, &ALICE, &["rev-parse", "HEAD"]).stdout).unwrap().trim().to_owned();
+    s.checkout(&["-b", "fees"]);
+    s.write("contracts/acme-msa.md", &msa("EUR 1,000,000").replace("provides the services", "provides all services"));
+    s.commit(&BEA, &BEA, "Services");
+    s.checkout(&["main"]);
+    s.merge(&BEA, &GITHUB, &["fees"], "Merge pull request #1 from acme/fees");
+    assert_eq!(pactum(s.root(), &["audit"]).status.code(), Some(1), "the import is a direct push");
+    let output = pactum(s.root(), &["audit", "--since", &import]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    // The same from pactum.toml, with a date.
+    let config = std::fs::read_to_string(s.root().join("pactum.toml")).unwrap();
+    std::fs::write(s.root().join("pactum.toml"), format!("{config}\n[audit]\nsince = \"2025-01-04\"\n")).unwrap();
+    let output = pactum(s.root(), &["audit"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let wrong = pactum(s.root(), &["audit", "--since", "no-such-commit"]);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(text(&wrong).contains("audit since `no-such-commit`"), "{}", text(&wrong));
 }

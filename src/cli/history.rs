@@ -215,13 +215,23 @@ fn pr_from_environment() -> Option<u64> {
 
 pub fn policy(global: &GlobalArgs, args: &PolicyArgs) -> Result<Outcome> {
     let (repo, git) = open(global)?;
-    let policies = repo.config.policy_set();
     let base = if let Some(base) = &args.base {
         base.clone()
     } else {
         let (main, _) = ledger::main_tip(&git, &repo.config.repository.main_branch)?;
         git.merge_base(&main, &args.head)?.to_string()
     };
+    // The rules of the target branch, never those of the change under review: a change that
+    // raises a threshold or empties a group must not pass by its own rules.
+    let (base_id, head_id) = (git.commit(&base)?, git.commit(&args.head)?);
+    let base_config = match git.file_at(base_id, "pactum.toml") {
+        Some(bytes) => pactum::repo::Config::parse(&String::from_utf8_lossy(&bytes))
+            .map_err(|e| anyhow::anyhow!("pactum.toml at the base of the change ({}): {e}", git.short(base_id)))?,
+        None => pactum::repo::Config::default(),
+    };
+    let policies = base_config.policy_set();
+    // Whoever proposes the change is no approver of it, unless a policy allows that.
+    let author = git.info(head_id).map(|c| format!("{} <{}>", c.author.name, c.author.email)).ok();
     let folder = PathBuf::from(&repo.config.repository.contracts);
     let side = |revision: &str| -> Result<Vec<Contract>> {
         Ok(git
@@ -268,9 +278,14 @@ pub fn policy(global: &GlobalArgs, args: &PolicyArgs) -> Result<Outcome> {
             status_after: status(*after),
             diff: &diff,
         };
-        for verdict in policies.evaluate(&change, &approvers) {
+        for verdict in policies.evaluate(&change, &approvers, author.as_deref()) {
             verdicts.push((id.clone(), either.path.clone(), verdict));
         }
+    }
+    if git.rules_differ(base_id, head_id) {
+        changed += 1;
+        let verdict = policies.governance_verdict(&approvers, author.as_deref());
+        verdicts.push(("rules".to_owned(), "pactum.toml".to_owned(), verdict));
     }
     let unmet = verdicts.iter().filter(|(_, _, v)| !v.met).count();
     let head = args.head.clone();
@@ -367,6 +382,10 @@ pub fn log(global: &GlobalArgs, args: &LogArgs) -> Result<Outcome> {
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
+    /// Where the record starts: a commit (landings after it) or a date (landings on or after
+    /// it); default `[audit] since` in pactum.toml, else the first commit
+    #[arg(long, value_name = "COMMIT|DATE")]
+    since: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     #[command(flatten)]
@@ -385,7 +404,14 @@ pub fn audit(global: &GlobalArgs, args: &AuditArgs) -> Result<Outcome> {
     } else {
         HashMap::new()
     };
-    let findings = ledger::audit(&git, tip, &scope, &options, &reviews)?;
+    let since = match args.since.as_ref().or(repo.config.audit.since.as_ref()) {
+        None => None,
+        Some(text) => Some(match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Ok(date) => ledger::Since::Time(date.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp()),
+            Err(_) => ledger::Since::Commit(git.commit(text).with_context(|| format!("audit since `{text}`"))?),
+        }),
+    };
+    let findings = ledger::audit(&git, tip, &scope, &options, &reviews, since.as_ref())?;
     output(
         global,
         args.format,

@@ -406,9 +406,19 @@ fn body(contract: &Contract) -> &str {
     contract.layout.as_ref().map_or(contract.text.as_str(), |l| &contract.text[l.body..]).trim()
 }
 
+/// Where the record starts, for a repository that adopted pactum after its history began:
+/// `[audit] since` or `--since`, a commit (landings after it) or a date (landings on or after it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Since {
+    Commit(Oid),
+    Time(i64),
+}
+
 /// Audit the main branch: direct pushes that touched contracts, merges that did not satisfy
-/// the policies in force at the time (as far as the recorded approvals show), and changes to
-/// the body of an executed contract other than through an amendment.
+/// the policies in force before them (as far as the recorded approvals show, the merger never
+/// counting as an approver unless a policy allows it), changes to the rules themselves without
+/// the approval `[governance]` names, and changes to the body of an executed contract other
+/// than through an amendment.
 ///
 /// # Errors
 /// When Git cannot be read.
@@ -418,16 +428,50 @@ pub fn audit(
     scope: &Scope,
     options: &DiffOptions,
     extra_approvers: &HashMap<u64, Vec<String>>,
+    since: Option<&Since>,
 ) -> Result<Vec<Finding>, HistoryError> {
     let mut findings = Vec::new();
-    walk(git, tip, scope, |commit, steps| {
-        let landed = landed(commit);
-        let short = git.short(commit.id);
-        let policies = policies_at(git, commit.id);
+    let history = git.first_parent_history(tip)?;
+    let recorded = recorded_since(&history, since)?;
+    let approvers_of = |landed: &Landed| {
         let mut approvers = landed.approvers.clone();
         if let Some(reviews) = landed.pull_request.and_then(|n| extra_approvers.get(&n)) {
             approvers.extend(reviews.iter().cloned());
         }
+        approvers
+    };
+    // Changes to the rules, whether or not they touched a contract.
+    for commit in history.iter().rev() {
+        let Some(&parent) = commit.parents.first() else { continue };
+        if !recorded(commit) || !git.rules_differ(parent, commit.id) {
+            continue;
+        }
+        let landed = landed(commit);
+        let verdict = policies_at(git, parent).governance_verdict(&approvers_of(&landed), Some(&landed.merged_by));
+        if landed.landing == Landing::Direct || !verdict.met {
+            findings.push(Finding {
+                kind: "governance-unapproved",
+                commit: commit.id.to_string(),
+                contract: None,
+                path: "pactum.toml".to_owned(),
+                message: format!(
+                    "{} changed the repository's rules (policies, groups, lint levels or schemas){}: {}",
+                    git.short(commit.id),
+                    if landed.landing == Landing::Direct { " by a direct push" } else { "" },
+                    unmet_message(&git.short(commit.id), &landed, &verdict)
+                ),
+            });
+        }
+    }
+    walk(git, tip, scope, |commit, steps| {
+        if !recorded(commit) {
+            return Ok(());
+        }
+        let landed = landed(commit);
+        let short = git.short(commit.id);
+        // The policies in force before the landing: a change cannot loosen its own rules.
+        let policies = commit.parents.first().map_or_else(Policies::default, |&parent| policies_at(git, parent));
+        let approvers = approvers_of(&landed);
         // Contracts this landing amends: their executed bodies may change with it.
         let amended: Vec<&str> =
             steps.iter().filter_map(|(_, new)| new.and_then(|n| n.meta.amends.as_deref())).collect();
@@ -458,7 +502,8 @@ pub fn audit(
                     status_after: status(*new),
                     diff: &diff,
                 };
-                for verdict in policies.evaluate(&change, &approvers).into_iter().filter(|v| !v.met) {
+                let verdicts = policies.evaluate(&change, &approvers, Some(&landed.merged_by));
+                for verdict in verdicts.into_iter().filter(|v| !v.met) {
                     findings.push(finding("policy-unmet", unmet_message(&short, &landed, &verdict)));
                 }
             }
@@ -479,7 +524,30 @@ pub fn audit(
         }
         Ok(())
     })?;
+    // Oldest landing first, the rules' changes among the others.
+    let position: HashMap<String, usize> =
+        history.iter().rev().enumerate().map(|(at, commit)| (commit.id.to_string(), at)).collect();
+    findings.sort_by_key(|f| position.get(&f.commit).copied().unwrap_or(usize::MAX));
     Ok(findings)
+}
+
+/// Which landings the record covers: all, or those after `since`.
+fn recorded_since(history: &[CommitInfo], since: Option<&Since>) -> Result<impl Fn(&CommitInfo) -> bool, HistoryError> {
+    let before: std::collections::HashSet<Oid> = match since {
+        Some(Since::Commit(start)) => {
+            // Newest first: the start and everything older is before the record.
+            match history.iter().position(|c| c.id == *start) {
+                Some(at) => history[at..].iter().map(|c| c.id).collect(),
+                None => return Err(HistoryError::NotOnMain(start.to_string())),
+            }
+        }
+        _ => std::collections::HashSet::new(),
+    };
+    let from_time = match since {
+        Some(Since::Time(time)) => Some(*time),
+        _ => None,
+    };
+    Ok(move |commit: &CommitInfo| !before.contains(&commit.id) && from_time.is_none_or(|t| commit.time >= t))
 }
 
 fn unmet_message(short: &str, landed: &Landed, verdict: &Verdict) -> String {

@@ -28,6 +28,9 @@ pub enum HistoryError {
         "this is a shallow clone, so the history stops short and the approval record would be incomplete; fetch the whole history (`git fetch --unshallow`, or `fetch-depth: 0` for actions/checkout)"
     )]
     Shallow,
+    /// `[audit] since` names a commit that is not on the main branch's first-parent history.
+    #[error("`{0}` ([audit] since) is not a commit of the main branch's history: name a commit on it, or a date")]
+    NotOnMain(String),
     /// Any other Git failure.
     #[error("git: {0}")]
     Git(#[from] git2::Error),
@@ -136,7 +139,11 @@ impl Git {
         if self.is_shallow() { Err(HistoryError::Shallow) } else { Ok(()) }
     }
 
-    fn info(&self, id: Oid) -> Result<CommitInfo, HistoryError> {
+    /// A commit's message, parents, author and committer.
+    ///
+    /// # Errors
+    /// When the commit cannot be read.
+    pub fn info(&self, id: Oid) -> Result<CommitInfo, HistoryError> {
         let commit = self.repo.find_commit(id)?;
         let person = |signature: git2::Signature<'_>| Person {
             name: signature.name().unwrap_or_default().to_owned(),
@@ -287,6 +294,34 @@ impl Git {
         let tree = self.repo.find_commit(commit).ok()?.tree().ok()?;
         let entry = tree.get_path(&self.prefix.join(path)).ok()?;
         self.blob(entry.id()).ok()
+    }
+
+    /// The id of the file or folder at `path` at a commit: equal ids, equal contents.
+    #[must_use]
+    pub fn entry_id_at(&self, commit: Oid, path: &str) -> Option<Oid> {
+        let tree = self.repo.find_commit(commit).ok()?.tree().ok()?;
+        tree.get_path(&self.prefix.join(path)).ok().map(|entry| entry.id())
+    }
+
+    /// Whether the rules of the repository differ between two commits: the governed sections
+    /// of `pactum.toml` (see [`crate::repo::Config::governed`]) or anything under `schemas/`.
+    #[must_use]
+    pub fn rules_differ(&self, before: Oid, after: Oid) -> bool {
+        if self.entry_id_at(before, "schemas") != self.entry_id_at(after, "schemas") {
+            return true;
+        }
+        let (old, new) = (self.entry_id_at(before, "pactum.toml"), self.entry_id_at(after, "pactum.toml"));
+        if old == new {
+            return false;
+        }
+        let governed = |commit: Oid| {
+            let text = self
+                .file_at(commit, "pactum.toml")
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default();
+            crate::repo::Config::governed(&text)
+        };
+        governed(before) != governed(after)
     }
 
     /// Short form of a commit for people.

@@ -39,7 +39,22 @@ pub struct PolicyConfig {
     #[serde(default)]
     pub changed: Vec<String>,
     pub require: Requirement,
+    /// Whether the person who merges a change may count as one of its approvers.
+    #[serde(default)]
+    pub allow_self_approval: bool,
 }
+
+/// `[governance]`: who approves changes to the rules themselves — policies, groups, lint
+/// levels, the seal's operational fields, schemas.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GovernanceConfig {
+    pub require: Option<Requirement>,
+    pub allow_self_approval: bool,
+}
+
+/// The name of the built-in policy over changes to the rules.
+pub const GOVERNANCE: &str = "Changes to policies, groups, lint levels or schemas";
 
 /// Who must approve.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -165,6 +180,7 @@ pub fn glob(pattern: &str, text: &str) -> bool {
 pub struct Policies {
     pub groups: BTreeMap<String, Vec<String>>,
     pub policies: Vec<PolicyConfig>,
+    pub governance: GovernanceConfig,
 }
 
 /// The names an approver can be known by: `Bea Lawyer <bea@example.com>` is `bea lawyer`,
@@ -240,32 +256,63 @@ impl Policies {
         people
     }
 
-    /// Evaluate every policy against one contract's change.
+    /// Evaluate every policy against one contract's change. `merger` is whoever merges it:
+    /// not one of its approvers, unless the policy allows self-approval.
     #[must_use]
-    pub fn evaluate(&self, change: &Change<'_>, approvers: &[String]) -> Vec<Verdict> {
-        let given: Vec<Vec<String>> = approvers.iter().map(|a| identities(a)).collect();
+    pub fn evaluate(&self, change: &Change<'_>, approvers: &[String], merger: Option<&str>) -> Vec<Verdict> {
         self.policies
             .iter()
             .filter(|policy| applies(policy, change))
             .map(|policy| {
-                let eligible = self.eligible(&policy.require);
-                let mut approved_by: Vec<String> = eligible
-                    .iter()
-                    .filter(|person| given.iter().any(|names| names.contains(person)))
-                    .cloned()
-                    .collect();
-                approved_by.sort();
-                approved_by.dedup();
-                Verdict {
-                    policy: policy.name.clone(),
-                    contract: change.id.clone(),
-                    required: policy.require.count,
-                    eligible,
-                    met: approved_by.len() >= policy.require.count,
-                    approved_by,
-                }
+                self.verdict(&policy.name, &change.id, &policy.require, approvers, merger, policy.allow_self_approval)
             })
             .collect()
+    }
+
+    /// The verdict on a change to the rules themselves (`[[policies]]`, `[groups]`, `[lint]`,
+    /// `[governance]`, `[execution]`, schemas): the requirement `[governance]` names, else one
+    /// approval from anyone any policy or group names, else from anyone but the merger.
+    #[must_use]
+    pub fn governance_verdict(&self, approvers: &[String], merger: Option<&str>) -> Verdict {
+        let requirement = self.governance.require.clone().unwrap_or_else(|| {
+            let mut users: Vec<String> = self.groups.values().flatten().cloned().collect();
+            for policy in &self.policies {
+                users.extend(self.eligible(&policy.require));
+            }
+            Requirement { users, groups: Vec::new(), count: 1 }
+        });
+        self.verdict(GOVERNANCE, "pactum.toml", &requirement, approvers, merger, self.governance.allow_self_approval)
+    }
+
+    fn verdict(
+        &self,
+        name: &str,
+        contract: &str,
+        requirement: &Requirement,
+        approvers: &[String],
+        merger: Option<&str>,
+        allow_self_approval: bool,
+    ) -> Verdict {
+        let merger = merger.filter(|_| !allow_self_approval).map(identities).unwrap_or_default();
+        let given: Vec<Vec<String>> =
+            approvers.iter().map(|a| identities(a)).filter(|names| !names.iter().any(|n| merger.contains(n))).collect();
+        let eligible = self.eligible(requirement);
+        let mut approved_by: Vec<String> = if eligible.is_empty() {
+            // Nobody named: anyone but the merger approves.
+            given.iter().filter_map(|names| names.first().cloned()).collect()
+        } else {
+            eligible.iter().filter(|person| given.iter().any(|names| names.contains(person))).cloned().collect()
+        };
+        approved_by.sort();
+        approved_by.dedup();
+        Verdict {
+            policy: name.to_owned(),
+            contract: contract.to_owned(),
+            required: requirement.count,
+            eligible,
+            met: approved_by.len() >= requirement.count,
+            approved_by,
+        }
     }
 }
 

@@ -42,6 +42,10 @@ pub struct Config {
     pub policies: Vec<crate::history::policy::PolicyConfig>,
     /// What `pactum execute` seals.
     pub execution: ExecutionConfig,
+    /// Who approves changes to the rules themselves.
+    pub governance: crate::history::policy::GovernanceConfig,
+    /// Where `pactum audit` starts reading the record.
+    pub audit: AuditConfig,
     /// Tables of later versions and other tools.
     #[serde(flatten)]
     pub other: BTreeMap<String, toml::Value>,
@@ -103,6 +107,15 @@ pub struct ExecutionConfig {
     /// terminated or superseded), `terminated_on` and `renewal.notice_given`: `["tags"]`, or
     /// dotted for a field inside a table, `["value.po_number"]`.
     pub operational: Vec<String>,
+}
+
+/// `[audit]`: where the record starts, for a repository that adopted pactum after its history
+/// began (its first contracts arrived by a direct push).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuditConfig {
+    /// A commit of the main branch (landings after it are audited) or a date `YYYY-MM-DD`.
+    pub since: Option<String>,
 }
 
 /// `[report]`: how the portfolio is summed up.
@@ -244,7 +257,26 @@ impl Config {
     /// The approval policies.
     #[must_use]
     pub fn policy_set(&self) -> crate::history::policy::Policies {
-        crate::history::policy::Policies { groups: self.groups.clone(), policies: self.policies.clone() }
+        crate::history::policy::Policies {
+            groups: self.groups.clone(),
+            policies: self.policies.clone(),
+            governance: self.governance.clone(),
+        }
+    }
+
+    /// What the rules of the repository are, as a comparable value: policies, groups, lint
+    /// levels, governance and the seal's operational fields. A change to it is a change to the
+    /// rules, which `[governance]` gates.
+    #[must_use]
+    pub fn governed(text: &str) -> toml::Value {
+        let table: toml::Table = toml::from_str(text).unwrap_or_default();
+        let mut governed = toml::Table::new();
+        for key in ["policies", "groups", "lint", "governance", "execution"] {
+            if let Some(value) = table.get(key) {
+                governed.insert(key.to_owned(), value.clone());
+            }
+        }
+        toml::Value::Table(governed)
     }
 
     /// The `[lint]` levels.
