@@ -272,13 +272,22 @@ fn checking_some_paths_still_sees_the_whole_repository() {
 fn an_empty_repository_passes_with_a_warning() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("pactum.toml"), "[repository]\ncontracts = \"agreements\"\n").unwrap();
+    // No contracts folder where pactum.toml says: a typo, not an empty repository.
+    let missing = pactum(dir.path(), &["check"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("no contracts folder at ")
+            && String::from_utf8_lossy(&missing.stderr).contains("agreements"),
+        "{}",
+        String::from_utf8_lossy(&missing.stderr)
+    );
+    std::fs::create_dir(dir.path().join("agreements")).unwrap();
     let output = pactum(dir.path(), &["check"]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("warning: no contract files under agreements/"), "{stderr}");
     let quiet = pactum(dir.path(), &["check", "--quiet"]);
     assert!(quiet.status.success() && quiet.stderr.is_empty(), "{}", String::from_utf8_lossy(&quiet.stderr));
-    std::fs::create_dir(dir.path().join("agreements")).unwrap();
     std::fs::write(dir.path().join("agreements/nda.md"), "+++\nid = \"x\"\n+++\n").unwrap();
     let some = pactum(dir.path(), &["check"]);
     assert!(!String::from_utf8_lossy(&some.stderr).contains("no contract files"));

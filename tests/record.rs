@@ -400,3 +400,42 @@ fn audit_reads_the_record_from_where_it_starts() {
     assert_eq!(wrong.status.code(), Some(2));
     assert!(text(&wrong).contains("audit since `no-such-commit`"), "{}", text(&wrong));
 }
+
+#[test]
+fn ci_does_not_go_green_on_a_typo() {
+    let s = executed();
+    let root = s.root();
+    let nowhere = root.join("no/such/dir");
+    for command in [&["check"][..], &["remind"], &["report"], &["audit"]] {
+        let output = pactum(root, &[&["--repo", nowhere.to_str().unwrap()], command].concat());
+        assert_eq!(output.status.code(), Some(2), "{command:?}: {}", text(&output));
+        assert!(text(&output).contains("no/such/dir: no such file or directory"), "{}", text(&output));
+    }
+    let file = root.join("contracts/acme-nda.md");
+    let output = pactum(root, &["--repo", file.to_str().unwrap(), "check"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output).contains("is not a directory"), "{}", text(&output));
+    // A repository whose pactum.toml points at a folder that is not there.
+    let config = std::fs::read_to_string(root.join("pactum.toml")).unwrap();
+    assert!(config.contains("contracts = \"contracts\""), "{config}");
+    std::fs::write(root.join("pactum.toml"), config.replace("contracts = \"contracts\"", "contracts = \"contract\""))
+        .unwrap();
+    for command in [&["check"][..], &["remind"], &["report"]] {
+        let output = pactum(root, command);
+        assert_eq!(output.status.code(), Some(2), "{command:?}: {}", text(&output));
+        assert!(text(&output).contains("no contracts folder at"), "{}", text(&output));
+    }
+}
+
+#[test]
+fn a_file_named_on_the_command_line_is_read_as_given() {
+    let s = executed();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let draft = elsewhere.path().join("contract.md");
+    std::fs::write(&draft, "+++\nid = \"x\"\n+++\n\n1. **Term**. See Section 2.\n").unwrap();
+    // Inside a Git repository, a file outside it is checked, not refused as a link.
+    let output = pactum(s.root(), &["check", draft.to_str().unwrap(), "--format", "json"]);
+    let shown = text(&output);
+    assert!(!shown.contains("file/outside-repository"), "{shown}");
+    assert!(shown.contains("ref/unresolved"), "{shown}");
+}

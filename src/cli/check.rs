@@ -75,10 +75,13 @@ fn target(global: &GlobalArgs, args: &CheckArgs) -> Result<Target> {
         }
         return Ok(Target { repo: None, files, only: None });
     };
-    let mut files = repo.contract_files()?;
     if args.paths.is_empty() {
+        let files = repo.contract_files()?;
         return Ok(Target { repo: Some(repo), files, only: None });
     }
+    // Files named on the command line are read as given; the repository's other contracts
+    // are read too, for the rules over the whole repository (unique ids, links).
+    let mut files = repo.contract_files_if_any()?;
     let mut only = HashSet::new();
     for path in &args.paths {
         for file in expand(path, Some(&repo.root))? {
@@ -97,11 +100,9 @@ fn expand(path: &Path, root: Option<&Path>) -> Result<Vec<FileRef>> {
         return Ok(repo::walk(path, root)?);
     }
     let shown = root.map_or_else(|| path.to_string_lossy().replace('\\', "/"), |root| repo::shown_relative(root, path));
-    let escapes = match (root.and_then(|r| r.canonicalize().ok()), path.canonicalize()) {
-        (Some(root), Ok(real)) => !real.starts_with(root),
-        _ => false,
-    };
-    Ok(vec![FileRef { path: path.to_path_buf(), shown, escapes }])
+    // A file named on the command line is read as given, wherever it is: only links met while
+    // walking a folder are kept inside the repository.
+    Ok(vec![FileRef { path: path.to_path_buf(), shown, escapes: false }])
 }
 
 fn list_rules(global: &GlobalArgs) -> Result<Outcome> {

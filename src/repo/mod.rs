@@ -21,6 +21,13 @@ pub enum RepoError {
     /// A path given on the command line does not exist.
     #[error("{0}: no such file or directory")]
     NotFound(String),
+    /// `--repo` names something that is not a directory.
+    #[error("{0} is not a directory: --repo takes the folder of a contracts repository")]
+    NotADirectory(String),
+    /// The contracts folder is missing: a mistyped `--repo` or `[repository] contracts`
+    /// would otherwise check nothing and pass.
+    #[error("no contracts folder at {0}: check --repo, or `[repository] contracts` in pactum.toml")]
+    NoContractsFolder(String),
     /// A directory could not be walked.
     #[error("cannot read {path}: {message}")]
     Walk { path: String, message: String },
@@ -52,6 +59,12 @@ impl Repo {
     /// # Errors
     /// When `pactum.toml` exists but is invalid.
     pub fn open(root: &Path) -> Result<Self, RepoError> {
+        if !root.exists() {
+            return Err(RepoError::NotFound(root.display().to_string()));
+        }
+        if !root.is_dir() {
+            return Err(RepoError::NotADirectory(root.display().to_string()));
+        }
         let config_path = root.join("pactum.toml");
         let configured = config_path.is_file();
         let config = if configured { Config::load(&config_path)? } else { Config::default() };
@@ -98,13 +111,22 @@ impl Repo {
     /// Every contract file: the Markdown files under the contracts folder.
     ///
     /// # Errors
-    /// When the folder cannot be walked.
+    /// When the contracts folder is missing or cannot be walked.
     pub fn contract_files(&self) -> Result<Vec<FileRef>, RepoError> {
         let dir = self.contracts_dir();
         if !dir.is_dir() {
-            return Ok(Vec::new());
+            return Err(RepoError::NoContractsFolder(dir.display().to_string()));
         }
         walk(&dir, Some(&self.root))
+    }
+
+    /// The contract files when there is a contracts folder, none when there is not: for
+    /// commands that draft the first contract or read files named on the command line.
+    ///
+    /// # Errors
+    /// When the folder cannot be walked.
+    pub fn contract_files_if_any(&self) -> Result<Vec<FileRef>, RepoError> {
+        if self.contracts_dir().is_dir() { self.contract_files() } else { Ok(Vec::new()) }
     }
 }
 
