@@ -439,3 +439,71 @@ fn a_file_named_on_the_command_line_is_read_as_given() {
     assert!(!shown.contains("file/outside-repository"), "{shown}");
     assert!(shown.contains("ref/unresolved"), "{shown}");
 }
+
+#[test]
+fn ignore_files_and_hidden_names_do_not_hide_contracts() {
+    let mut s = executed();
+    let root = s.root().to_path_buf();
+    let signed = std::fs::read_to_string(root.join("contracts/acme-nda.md")).unwrap();
+    let broken = signed.replace("runs for 2 years", "runs for 9 years");
+    // A committed `.ignore` holding `*`, a hidden file, a hidden folder, a file force-added
+    // over a `.gitignore` match, and an entry in `.git/info/exclude`.
+    std::fs::write(root.join("contracts/.ignore"), "*\n").unwrap();
+    std::fs::write(root.join("contracts/.hidden.md"), broken.replace("acme-nda", "hidden-nda")).unwrap();
+    std::fs::create_dir_all(root.join("contracts/.dir")).unwrap();
+    std::fs::write(root.join("contracts/.dir/nda.md"), broken.replace("acme-nda", "dir-nda")).unwrap();
+    std::fs::write(root.join(".gitignore"), "contracts/forced.md\n").unwrap();
+    std::fs::write(root.join("contracts/forced.md"), broken.replace("acme-nda", "forced-nda")).unwrap();
+    s.git(&ALICE, &ALICE, &["add", "-f", "contracts/forced.md"]);
+    std::fs::write(root.join(".git/info/exclude"), "contracts/excluded.md\n").unwrap();
+    std::fs::write(root.join("contracts/excluded.md"), broken.replace("acme-nda", "excluded-nda")).unwrap();
+    s.commit(&ALICE, &ALICE, "Hide things");
+    let output = pactum(&root, &["check", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut changed: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "executed/body-changed")
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    changed.sort_unstable();
+    assert_eq!(
+        changed,
+        ["contracts/.dir/nda.md", "contracts/.hidden.md", "contracts/excluded.md", "contracts/forced.md"],
+        "{}",
+        text(&output)
+    );
+    assert_eq!(report["summary"]["files"], 5);
+    // Untracked and ignored by .gitignore: a draft kept out of the repository on purpose.
+    std::fs::write(root.join(".gitignore"), "contracts/forced.md\ncontracts/scratch.md\n").unwrap();
+    std::fs::write(root.join("contracts/scratch.md"), "not a contract").unwrap();
+    let output = pactum(&root, &["check", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["summary"]["files"], 5);
+    // What pactum skips, pactum.toml says, and check names.
+    let config = std::fs::read_to_string(root.join("pactum.toml")).unwrap();
+    std::fs::write(
+        root.join("pactum.toml"),
+        config.replace("contracts = \"contracts\"", "contracts = \"contracts\"\nexclude = [\"contracts/.dir/\"]"),
+    )
+    .unwrap();
+    let output = pactum(&root, &["check"]);
+    assert!(
+        text(&output)
+            .contains("skipped 1 file(s) that `[repository] exclude` in pactum.toml names: contracts/.dir/nda.md"),
+        "{}",
+        text(&output)
+    );
+}
+
+#[test]
+fn a_link_into_git_is_never_read() {
+    let s = executed();
+    let root = s.root();
+    std::os::unix::fs::symlink(root.join(".git/config"), root.join("contracts/config.md")).unwrap();
+    let output = pactum(root, &["check", "--format", "json"]);
+    let shown = text(&output);
+    assert!(shown.contains("file/outside-repository"), "{shown}");
+    assert!(!shown.contains("[core]"), "{shown}");
+}

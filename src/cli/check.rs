@@ -41,6 +41,8 @@ struct Target {
     repo: Option<Repo>,
     files: Vec<FileRef>,
     only: Option<HashSet<String>>,
+    /// Files `[repository] exclude` skipped, named so that nothing is skipped unseen.
+    excluded: Vec<String>,
 }
 
 fn holds_config(path: &Path) -> bool {
@@ -58,8 +60,8 @@ fn target(global: &GlobalArgs, args: &CheckArgs) -> Result<Target> {
         (Some(dir), _) => Some(Repo::open(dir)?),
         (None, [only]) if holds_config(only) => {
             let repo = Repo::open(only)?;
-            let files = repo.contract_files()?;
-            return Ok(Target { repo: Some(repo), files, only: None });
+            let found = repo.contracts()?;
+            return Ok(Target { repo: Some(repo), files: found.files, only: None, excluded: found.excluded });
         }
         (None, _) => Repo::discover(Path::new("."))?,
     };
@@ -73,11 +75,11 @@ fn target(global: &GlobalArgs, args: &CheckArgs) -> Result<Target> {
         for path in &args.paths {
             files.extend(expand(path, None)?);
         }
-        return Ok(Target { repo: None, files, only: None });
+        return Ok(Target { repo: None, files, only: None, excluded: Vec::new() });
     };
     if args.paths.is_empty() {
-        let files = repo.contract_files()?;
-        return Ok(Target { repo: Some(repo), files, only: None });
+        let found = repo.contracts()?;
+        return Ok(Target { repo: Some(repo), files: found.files, only: None, excluded: found.excluded });
     }
     // Files named on the command line are read as given; the repository's other contracts
     // are read too, for the rules over the whole repository (unique ids, links).
@@ -91,13 +93,13 @@ fn target(global: &GlobalArgs, args: &CheckArgs) -> Result<Target> {
             }
         }
     }
-    Ok(Target { repo: Some(repo), files, only: Some(only) })
+    Ok(Target { repo: Some(repo), files, only: Some(only), excluded: Vec::new() })
 }
 
 /// A path from the command line: a file as is, a folder walked for Markdown files.
 fn expand(path: &Path, root: Option<&Path>) -> Result<Vec<FileRef>> {
     if path.is_dir() {
-        return Ok(repo::walk(path, root)?);
+        return Ok(repo::walk(path, root)?.files);
     }
     let shown = root.map_or_else(|| path.to_string_lossy().replace('\\', "/"), |root| repo::shown_relative(root, path));
     // A file named on the command line is read as given, wherever it is: only links met while
@@ -129,6 +131,13 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
             )),
             _ => global.warn("no Markdown files among the paths given"),
         }
+    }
+    if !target.excluded.is_empty() {
+        global.warn(format_args!(
+            "skipped {} file(s) that `[repository] exclude` in pactum.toml names: {}",
+            target.excluded.len(),
+            target.excluded.join(", ")
+        ));
     }
     let default_config = pactum::repo::Config::default();
     let config = target.repo.as_ref().map_or(&default_config, |repo| &repo.config);

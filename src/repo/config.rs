@@ -58,11 +58,15 @@ pub struct RepositoryConfig {
     pub main_branch: String,
     /// The folder of contracts, relative to the root.
     pub contracts: String,
+    /// Files under the contracts folder that are not contracts, as `.gitignore` patterns
+    /// relative to the repository root: `["contracts/archive/", "*.draft.md"]`. Nothing else
+    /// hides a file from pactum, and `check` names what these skipped.
+    pub exclude: Vec<String>,
 }
 
 impl Default for RepositoryConfig {
     fn default() -> Self {
-        Self { main_branch: "main".to_owned(), contracts: "contracts".to_owned() }
+        Self { main_branch: "main".to_owned(), contracts: "contracts".to_owned(), exclude: Vec::new() }
     }
 }
 

@@ -2,8 +2,15 @@
 //!
 //! The root is the nearest directory upwards that holds `pactum.toml`, else the Git root. A
 //! directory given on the command line that holds `pactum.toml` is its own repository, so
-//! `pactum check example-repo` works from anywhere. Walks honour `.gitignore`, and a symbolic
-//! link is followed only while it stays inside the repository.
+//! `pactum check example-repo` works from anywhere.
+//!
+//! Which files are contracts: every Markdown file under the contracts folder that Git tracks,
+//! and the untracked ones `.gitignore` does not ignore (a contract being drafted). Nothing else
+//! hides a file — no `.ignore` file, no hidden-file rule, no `.git/info/exclude` — so that a
+//! committed `contracts/.ignore` holding `*` cannot make `check` pass over everything. What is
+//! not a contract is said in `pactum.toml` (`[repository] exclude`), and `check` names what that
+//! skipped. A symbolic link is followed only while it stays inside the repository, and never
+//! into `.git/`.
 
 pub mod config;
 
@@ -113,11 +120,46 @@ impl Repo {
     /// # Errors
     /// When the contracts folder is missing or cannot be walked.
     pub fn contract_files(&self) -> Result<Vec<FileRef>, RepoError> {
+        Ok(self.contracts()?.files)
+    }
+
+    /// The contract files, and the files `[repository] exclude` skipped.
+    ///
+    /// # Errors
+    /// When the contracts folder is missing or cannot be walked.
+    pub fn contracts(&self) -> Result<Walk, RepoError> {
         let dir = self.contracts_dir();
         if !dir.is_dir() {
             return Err(RepoError::NoContractsFolder(dir.display().to_string()));
         }
-        walk(&dir, Some(&self.root))
+        let mut found = walk(&dir, Some(&self.root))?;
+        let walked: std::collections::HashSet<PathBuf> =
+            found.files.iter().filter_map(|f| f.path.canonicalize().ok()).collect();
+        for tracked in tracked_markdown(&self.root, &dir) {
+            if !walked.contains(&tracked) {
+                let shown = shown_relative(&self.root, &tracked);
+                found.files.push(FileRef { path: tracked, shown, escapes: false });
+            }
+        }
+        found.files.sort_by(|a, b| a.shown.cmp(&b.shown));
+        if !self.config.repository.exclude.is_empty() {
+            let mut builder = ignore::gitignore::GitignoreBuilder::new(&self.root);
+            for pattern in &self.config.repository.exclude {
+                builder.add_line(None, pattern).map_err(|error| RepoError::Walk {
+                    path: "pactum.toml".to_owned(),
+                    message: format!("[repository] exclude `{pattern}`: {error}"),
+                })?;
+            }
+            let exclude = builder.build().map_err(|error| RepoError::Walk {
+                path: "pactum.toml".to_owned(),
+                message: format!("[repository] exclude: {error}"),
+            })?;
+            let (excluded, kept): (Vec<FileRef>, Vec<FileRef>) =
+                found.files.into_iter().partition(|f| exclude.matched_path_or_any_parents(&f.path, false).is_ignore());
+            found.files = kept;
+            found.excluded = excluded.into_iter().map(|f| f.shown).collect();
+        }
+        Ok(found)
     }
 
     /// The contract files when there is a contracts folder, none when there is not: for
@@ -128,6 +170,31 @@ impl Repo {
     pub fn contract_files_if_any(&self) -> Result<Vec<FileRef>, RepoError> {
         if self.contracts_dir().is_dir() { self.contract_files() } else { Ok(Vec::new()) }
     }
+}
+
+/// What a walk found: the files, and those `[repository] exclude` skipped (shown paths).
+#[derive(Debug, Clone, Default)]
+pub struct Walk {
+    pub files: Vec<FileRef>,
+    pub excluded: Vec<String>,
+}
+
+/// The Markdown files under `dir` that Git tracks, wherever `.gitignore` stands: a file
+/// committed with `git add -f` is a contract all the same.
+fn tracked_markdown(root: &Path, dir: &Path) -> Vec<PathBuf> {
+    let Ok(repository) = git2::Repository::discover(root) else { return Vec::new() };
+    let (Some(workdir), Ok(index)) = (repository.workdir(), repository.index()) else { return Vec::new() };
+    let (Ok(workdir), Ok(dir)) = (workdir.canonicalize(), dir.canonicalize()) else { return Vec::new() };
+    index
+        .iter()
+        .filter_map(|entry| {
+            let relative = std::str::from_utf8(&entry.path).ok()?;
+            let path = workdir.join(relative);
+            // Links are the walk's to judge: it knows where they lead.
+            let plain_file = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file());
+            (path.starts_with(&dir) && is_markdown(&path) && plain_file).then_some(path)
+        })
+        .collect()
 }
 
 fn absolute(path: &Path) -> PathBuf {
@@ -151,19 +218,25 @@ pub fn is_markdown(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
 }
 
-/// The Markdown files under `dir`, sorted, honouring `.gitignore`. With a `root`, paths are
-/// shown relative to it and symbolic links that leave it are marked.
+/// The Markdown files under `dir`, sorted, skipping what `.gitignore` ignores and nothing
+/// else: hidden files and folders are read, `.ignore` files are not obeyed, `.git/` is never
+/// entered. With a `root`, paths are shown relative to it and symbolic links that leave it, or
+/// lead into its `.git/`, are marked.
 ///
 /// # Errors
 /// When the walk fails on the directory itself.
-pub fn walk(dir: &Path, root: Option<&Path>) -> Result<Vec<FileRef>, RepoError> {
+pub fn walk(dir: &Path, root: Option<&Path>) -> Result<Walk, RepoError> {
     let root_real = root.and_then(|r| r.canonicalize().ok());
     let shown_root = root.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     let mut files = Vec::new();
     let walker = ignore::WalkBuilder::new(dir)
-        .hidden(true)
+        .hidden(false)
+        .ignore(false)
+        .git_exclude(false)
+        .git_global(false)
         .require_git(false)
         .follow_links(false)
+        .filter_entry(|entry| entry.file_name() != ".git")
         .sort_by_file_name(std::ffi::OsStr::cmp)
         .build();
     for entry in walker {
@@ -180,10 +253,10 @@ pub fn walk(dir: &Path, root: Option<&Path>) -> Result<Vec<FileRef>, RepoError> 
                     if !target.is_file() {
                         continue;
                     }
-                    !target.starts_with(root)
+                    !target.starts_with(root) || target.starts_with(root.join(".git"))
                 }
                 // A dangling link, or no repository to stay inside: read what it names if it is a file.
-                (Ok(target), None) => !target.is_file(),
+                (Ok(target), None) => !target.is_file() || target.components().any(|c| c.as_os_str() == ".git"),
                 (Err(_), _) => true,
             }
         } else if kind.is_file() {
@@ -193,7 +266,7 @@ pub fn walk(dir: &Path, root: Option<&Path>) -> Result<Vec<FileRef>, RepoError> 
         };
         files.push(FileRef { path: path.to_path_buf(), shown: shown_relative(&shown_root, path), escapes });
     }
-    Ok(files)
+    Ok(Walk { files, excluded: Vec::new() })
 }
 
 #[cfg(test)]
