@@ -177,7 +177,7 @@ fn sarif_is_valid_2_1_0_with_stable_fingerprints() {
     edit(
         &broken.root.join("contracts/acme/msa.md"),
         "# Master Services Agreement\n",
-        "# Master Services Agreement\n\n<!-- reviewed -->\n",
+        "# Master Services Agreement\n\nReviewed in full.\n",
     );
     let second: serde_json::Value =
         serde_json::from_slice(&pactum(&broken.root, &["check", "--format", "sarif"]).stdout).unwrap();

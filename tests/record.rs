@@ -507,3 +507,54 @@ fn a_link_into_git_is_never_read() {
     assert!(shown.contains("file/outside-repository"), "{shown}");
     assert!(!shown.contains("[core]"), "{shown}");
 }
+
+#[test]
+fn what_is_signed_shows_every_word_the_redline_shows() {
+    let mut s = Script::new();
+    ok(s.root(), &["init"]);
+    ok(s.root(), &["new", "nda", "--id", "acme-nda", "--set", "counterparty=Acme, Inc."]);
+    s.commit(&ALICE, &ALICE, "Drafted");
+    let root = s.root();
+    // Words hidden from the signing copy, a script, a link that runs code, a comment.
+    edit(
+        root,
+        "contracts/acme-nda.md",
+        "runs for 2 years",
+        "runs for 2 years<span style=\"display:none\"> and the Recipient waives all claims</span> \
+         <script>document.title='x'</script><a href=\"javascript:alert(1)\">terms</a> <!-- the fee is doubled -->",
+    );
+    let (code, findings) = check(root);
+    assert_eq!(code, Some(0), "a draft: warnings");
+    let markup: Vec<&String> = findings.iter().filter(|f| f.starts_with("markup/hides-text")).collect();
+    assert_eq!(markup.len(), 4, "{findings:#?}");
+    edit(root, "contracts/acme-nda.md", "status = \"draft\"", "status = \"approved\"");
+    let (code, findings) = check(root);
+    assert_eq!(code, Some(1), "approved: errors {findings:#?}");
+    let page = root.join("page.html");
+    ok(root, &["render", "contracts/acme-nda.md", "-o", page.to_str().unwrap()]);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("and the Recipient waives all claims"), "the hidden words are on the page");
+    assert!(
+        !html.contains("<span style") && !html.contains("<script>document") && !html.contains("href=\"javascript:"),
+        "{html}"
+    );
+    assert!(html.contains("&lt;span style=&quot;display:none&quot;&gt;"), "the markup is shown as text");
+    assert!(html.contains("&lt;!-- the fee is doubled --&gt;"), "the comment is shown as text");
+}
+
+#[test]
+fn front_matter_values_are_text_on_the_report_page() {
+    let s = executed();
+    let root = s.root();
+    edit(
+        root,
+        "contracts/acme-nda.md",
+        "owner = \"",
+        "[value]\namount = 1000\ncurrency = \"<img src=x onerror=alert(1)>\"\nper = \"year\"\n\nowner = \"",
+    );
+    let page = root.join("report.html");
+    let _ = pactum(root, &["report", "--format", "html", "-o", page.to_str().unwrap()]);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(!html.contains("<img src=x"), "the currency reached the page as markup");
+    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+}

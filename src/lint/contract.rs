@@ -19,6 +19,7 @@ pub fn check(contract: &Contract, calendar: &Calendar) -> Vec<Diagnostic> {
     references(contract, &mut out);
     terms(contract, &mut out);
     placeholders(contract, &mut out);
+    markup(contract, &mut out);
     if contract.front.is_some() {
         signatures(contract, &mut out);
         obligations(contract, &mut out);
@@ -322,6 +323,23 @@ fn placeholders(contract: &Contract, out: &mut Vec<Diagnostic>) {
             } else {
                 "fill it in before the contract is approved"
             });
+        if is_final {
+            diagnostic = diagnostic.with_severity(crate::lint::Severity::Error);
+        }
+        out.push(diagnostic);
+    }
+}
+
+/// Raw HTML that can hide or restyle words, or run code: the rendered page would not show what
+/// the text says. An error once the contract is approved, when the page is what gets signed.
+fn markup(contract: &Contract, out: &mut Vec<Diagnostic>) {
+    let is_final = contract.meta.status.is_some_and(Status::is_final);
+    for span in &contract.body.html {
+        let Some(why) = crate::text::html::not_inert(&contract.text[span.clone()]) else { continue };
+        let mut diagnostic = contract
+            .source()
+            .diagnostic("markup/hides-text", span.clone(), format!("this markup can change what the page shows: {why}"))
+            .with_help("write the words as Markdown; `render` shows this markup as text, so the signing copy and the redline read the same");
         if is_final {
             diagnostic = diagnostic.with_severity(crate::lint::Severity::Error);
         }

@@ -108,6 +108,7 @@ pub const RULES: &[Rule] = &[
     rule("term/duplicate", W, "a term is defined more than once"),
     rule("term/unused", W, "a defined term is never used"),
     rule("placeholder/unfilled", W, "a placeholder is left from a template (an error once approved)"),
+    rule("markup/hides-text", W, "raw HTML can hide or restyle words or run code (an error once approved)"),
     rule("signature/missing", E, "an executed contract lacks a signature for a party"),
     rule("signature/unknown-party", E, "a signature names a party the contract does not have"),
     rule("obligation/unknown-clause", E, "an obligation names no clause of the contract"),

@@ -69,7 +69,9 @@ pub fn page(report: &Report) -> String {
     for (currency, m) in &report.value {
         let _ = write!(
             body,
-            "<div class=\"card\" data-currency=\"{currency}\">{currency} per year<b class=\"annual\">{}</b>{} one-off · {} contracts in force</div>",
+            "<div class=\"card\" data-currency=\"{}\">{} per year<b class=\"annual\">{}</b>{} one-off · {} contracts in force</div>",
+            html_escape(currency),
+            html_escape(currency),
             money(m.annual),
             money(m.one_off),
             m.contracts

@@ -121,6 +121,16 @@ fn prose_events(markdown: &str) -> Vec<Event<'static>> {
     out
 }
 
+/// Raw HTML as the page may show it: inert markup kept, the rest written out as text (see
+/// [`crate::text::html`]), so that the signing copy shows every word the redline shows.
+fn inert(event: Event<'static>) -> Event<'static> {
+    match event {
+        Event::Html(html) => Event::Html(crate::text::html::inert(&html).into_owned().into()),
+        Event::InlineHtml(html) => Event::InlineHtml(crate::text::html::inert(&html).into_owned().into()),
+        other => other,
+    }
+}
+
 /// The printable page.
 #[must_use]
 pub fn page(contract: &Contract) -> String {
@@ -174,7 +184,7 @@ pub fn page(contract: &Contract) -> String {
     }
     cover.push_str("</table></section>");
     let mut body_html = String::new();
-    html::push_html(&mut body_html, prose_events(&annotated_body(contract)).into_iter());
+    html::push_html(&mut body_html, prose_events(&annotated_body(contract)).into_iter().map(inert));
     let mut signatures = String::from("<section class=\"signatures\"><h2>Signatures</h2>");
     for party in &contract.meta.parties {
         let _ = write!(signatures, "<div class=\"party\"><h3>{}</h3>", html_escape(&party.name));

@@ -188,11 +188,14 @@ impl<'a> Reader<'a> {
                         });
                     }
                 }
-                // `<a id="x">` and `<span id="x">` are link targets too.
-                Event::Html(html) | Event::InlineHtml(html) if html.contains("id=") => {
-                    for tag in html.split('<').skip(1) {
-                        if let Some(id) = attribute(tag, " id").or_else(|| attribute(tag, "\tid")) {
-                            self.out.targets.push(id);
+                Event::Html(html) | Event::InlineHtml(html) => {
+                    self.out.html.push(self.offset + range.start..self.offset + range.end);
+                    // `<a id="x">` and `<span id="x">` are link targets too.
+                    if html.contains("id=") {
+                        for tag in html.split('<').skip(1) {
+                            if let Some(id) = attribute(tag, " id").or_else(|| attribute(tag, "\tid")) {
+                                self.out.targets.push(id);
+                            }
                         }
                     }
                 }

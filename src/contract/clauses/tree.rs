@@ -161,6 +161,9 @@ pub struct Body {
     /// terms, references and placeholders are looked for.
     pub prose: Vec<Range<usize>>,
     pub anchors: Vec<Anchor>,
+    /// Byte ranges of raw HTML in the body (outside code), for the check that what a page
+    /// shows is what the text says.
+    pub html: Vec<Range<usize>>,
     /// Every place a link can point at: the anchor of every heading as GitHub renders it
     /// (`b-account-terms` for `## B. Account Terms`) and every HTML `id` in the text.
     pub targets: Vec<String>,
