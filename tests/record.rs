@@ -558,3 +558,36 @@ fn front_matter_values_are_text_on_the_report_page() {
     assert!(!html.contains("<img src=x"), "the currency reached the page as markup");
     assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
 }
+
+#[test]
+fn template_values_are_text_not_markup() {
+    let mut s = Script::new();
+    ok(s.root(), &["init"]);
+    s.commit(&ALICE, &ALICE, "init");
+    let root = s.root();
+    ok(root, &["new", "nda", "--id", "x-nda", "--set", "counterparty=<b>X</b> *Y* [Z](javascript:x) {#id}"]);
+    let drafted = std::fs::read_to_string(root.join("contracts/x-nda.md")).unwrap();
+    // The front matter holds the name exactly as given …
+    assert!(drafted.contains("name = \"<b>X</b> *Y* [Z](javascript:x) {#id}\""), "{drafted}");
+    // … and the body, as text: no bold, no tag, no link.
+    let mut diagnostics = Vec::new();
+    let contract = pactum::contract::Contract::read(
+        "x.md",
+        drafted.clone(),
+        pactum::contract::FrontMatterRule::Required,
+        &mut diagnostics,
+    );
+    assert!(contract.body.html.is_empty(), "{drafted}");
+    assert!(contract.body.anchors.is_empty() && contract.placeholders.is_empty(), "{:?}", contract.placeholders);
+    assert!(contract.body.clauses.iter().all(|c| c.id != "id"), "`{{#id}}` in a value names no clause");
+    let page = root.join("x.html");
+    ok(root, &["render", "contracts/x-nda.md", "-o", page.to_str().unwrap()]);
+    let html = std::fs::read_to_string(page).unwrap();
+    assert!(html.contains("&lt;b&gt;X&lt;/b&gt; *Y* [Z](javascript:x) {#id}"), "{html}");
+    assert!(!html.contains("<b>X") && !html.contains("<em>Y") && !html.contains("href=\"javascript"));
+    // A one-line field refuses a line break.
+    let output = pactum(root, &["new", "nda", "--id", "y-nda", "--set", "counterparty=Acme\n## 9. Extra"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output).contains("`counterparty` is one line"), "{}", text(&output));
+    assert!(!root.join("contracts/y-nda.md").exists());
+}

@@ -68,6 +68,9 @@ pub struct Variable {
     pub default: Option<String>,
     #[serde(default)]
     pub required: bool,
+    /// Whether the value may run over several lines; a one-line field refuses line breaks.
+    #[serde(default)]
+    pub multiline: bool,
 }
 
 fn string_kind() -> String {
@@ -300,6 +303,9 @@ pub fn resolve(
         if !ok {
             problems.push(format!("`{name}` = \"{value}\" is not a {}", variable.kind));
         }
+        if !variable.multiline && value.contains(['\n', '\r']) {
+            problems.push(format!("`{name}` is one line, but the value given has a line break"));
+        }
         values.insert(name.clone(), value);
     }
     if let Some(id) = given.get("id") {
@@ -313,6 +319,21 @@ pub fn resolve(
 pub struct Drafted {
     pub text: String,
     pub library: Vec<(String, String)>,
+}
+
+/// A value written into Markdown as text: every character that could open markup inline —
+/// emphasis, code, links, HTML, entities, tables, `{#id}` attributes, template tags — and the
+/// backslash itself are escaped. Dates, durations and numbers pass unchanged.
+#[must_use]
+pub fn markdown_text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '{' | '}' | '~') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A value as a TOML basic string, quotes, backslashes and control characters escaped.
@@ -333,7 +354,12 @@ pub fn draft(
     let mut tera = tera::Tera::default();
     // Contracts are Markdown and TOML, not HTML: no HTML escaping.
     tera.autoescape_on(Vec::<&str>::new());
-    tera.register_filter("toml", |value: &str, _: tera::Kwargs, _: &tera::State| toml_string(value));
+    // Values are text wherever they land: the context holds them escaped for Markdown, so
+    // `{{ counterparty }}` in the body cannot open bold, a link or an HTML tag, and `| toml`
+    // takes the escapes off again before writing a TOML string.
+    tera.register_filter("toml", |value: &str, _: tera::Kwargs, _: &tera::State| {
+        toml_string(&crate::contract::clauses::normalise::unescape(value))
+    });
     let used: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
     let clauses: HashMap<String, LibraryClause> =
         library.current.keys().filter_map(|id| library.current(id).map(|c| (id.clone(), c.clone()))).collect();
@@ -349,7 +375,7 @@ pub fn draft(
         .map_err(|e| TemplateError::Render { name: template.name.clone(), message: error_chain(&e) })?;
     let mut context = tera::Context::new();
     for (name, value) in values {
-        context.insert(name.clone(), value);
+        context.insert(name.clone(), &markdown_text(value));
     }
     let text = tera
         .render(&template.name, &context)
