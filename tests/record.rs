@@ -66,11 +66,20 @@ fn editing_the_agreed_terms_of_an_executed_contract_is_refused() {
     let (code, findings) = check(root);
     assert_eq!(code, Some(1));
     let sealed: Vec<&String> = findings.iter().filter(|f| f.starts_with("executed/terms-changed")).collect();
+    // Git has the signed version: each finding names the field and its signed value.
+    let commit = String::from_utf8(s.git(&ALICE, &ALICE, &["rev-parse", "--short=10", "HEAD"]).stdout).unwrap();
     assert_eq!(
         sealed,
         [
-            "executed/terms-changed: `term` changed after the contract was signed",
-            "executed/terms-changed: `parties` changed after the contract was signed"
+            &format!(
+                "executed/terms-changed: `term` changed after the contract was signed; signed in {} as \"2 years\"",
+                commit.trim()
+            ),
+            &format!(
+                "executed/terms-changed: `parties` changed after the contract was signed; signed in {} as \
+                 [{{\"name\":\"Our Company AS\",\"role\":\"party-1\"}},{{\"name\":\"Acme, Inc.\",\"role\":\"party-2\"}}]",
+                commit.trim()
+            )
         ]
     );
     // Operational fields move on: a new owner, notice of non-renewal, termination.
@@ -104,6 +113,36 @@ fn a_repository_names_its_own_operational_fields() {
 }
 
 #[test]
+fn the_tamper_finding_names_the_clauses_that_changed() {
+    let mut s = executed();
+    let signed_in = String::from_utf8(s.git(&ALICE, &ALICE, &["rev-parse", "--short=10", "HEAD"]).stdout).unwrap();
+    // A tampered value committed later is not mistaken for the signed one.
+    edit(s.root(), "contracts/acme-nda.md", "governing_law = \"NO\"", "governing_law = \"US-DE\"");
+    s.commit(&BEA, &BEA, "Quietly change the law");
+    let findings = check(s.root()).1;
+    assert!(
+        findings.contains(&format!(
+            "executed/terms-changed: `governing_law` changed after the contract was signed; signed in {} as \"NO\"",
+            signed_in.trim()
+        )),
+        "{findings:#?}"
+    );
+    edit(s.root(), "contracts/acme-nda.md", "governing_law = \"US-DE\"", "governing_law = \"NO\"");
+    let root = s.root();
+    edit(root, "contracts/acme-nda.md", "runs for 2 years", "runs for 5 years");
+    let commit = String::from_utf8(s.git(&ALICE, &ALICE, &["rev-parse", "--short=10", "HEAD"]).stdout).unwrap();
+    let findings = check(root).1;
+    let body: Vec<&String> = findings.iter().filter(|f| f.starts_with("executed/body-changed")).collect();
+    assert_eq!(
+        body,
+        [&format!(
+            "executed/body-changed: the body of this executed contract changed after it was signed: clause 3 differs from the text signed in {}",
+            commit.trim()
+        )]
+    );
+}
+
+#[test]
 fn re_executing_an_edited_contract_does_not_reseal_it() {
     let s = executed();
     let root = s.root();
@@ -134,7 +173,7 @@ fn an_amendment_changes_the_terms_it_records() {
         check(root)
             .1
             .iter()
-            .any(|f| f == "executed/terms-changed: `governing_law` changed after the contract was signed")
+            .any(|f| f.starts_with("executed/terms-changed: `governing_law` changed after the contract was signed"))
     );
     std::fs::write(
         root.join("contracts/acme-nda-amendment-1.md"),
@@ -149,7 +188,7 @@ fn an_amendment_changes_the_terms_it_records() {
     edit(root, "contracts/acme-nda.md", "term = \"", "term = \"1");
     let findings = check(root).1;
     assert!(
-        findings.iter().any(|f| f == "executed/terms-changed: `term` changed after the contract was signed"),
+        findings.iter().any(|f| f.starts_with("executed/terms-changed: `term` changed after the contract was signed")),
         "{findings:?}"
     );
 }

@@ -324,6 +324,28 @@ impl Git {
         governed(before) != governed(after)
     }
 
+    /// The newest committed version of `path` (relative to the contracts repository) that
+    /// `signed` recognises, and the commit that holds it: the text as executed, for naming what
+    /// changed since. Looks back at most `limit` commits from `HEAD`.
+    #[must_use]
+    pub fn find_version(&self, path: &str, limit: usize, signed: impl Fn(&[u8]) -> bool) -> Option<(Oid, Vec<u8>)> {
+        let mut walk = self.repo.revwalk().ok()?;
+        walk.push_head().ok()?;
+        walk.set_sorting(git2::Sort::TIME).ok()?;
+        let mut seen = std::collections::HashSet::new();
+        for commit in walk.take(limit).flatten() {
+            let Some(blob) = self.entry_id_at(commit, path) else { continue };
+            if !seen.insert(blob) {
+                continue;
+            }
+            let bytes = self.blob(blob).ok()?;
+            if signed(&bytes) {
+                return Some((commit, bytes));
+            }
+        }
+        None
+    }
+
     /// Short form of a commit for people.
     #[must_use]
     pub fn short(&self, oid: Oid) -> String {

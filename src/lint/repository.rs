@@ -43,8 +43,8 @@ pub struct Entry {
 pub struct ChangedTerms {
     /// Every sealed field's digest now, to compare with what an amendment recorded.
     pub now: BTreeMap<String, String>,
-    /// One finding per field that changed, already pointed at the field.
-    pub findings: Vec<Diagnostic>,
+    /// One finding per field that changed (`None`: the status), already pointed at it.
+    pub findings: Vec<(Option<String>, Diagnostic)>,
 }
 
 impl Entry {
@@ -89,7 +89,8 @@ fn changed_terms(contract: &Contract, operational: &[String]) -> Option<ChangedT
     if (sealed.is_some() || contract.meta.body_sha256.is_some())
         && let Some(status) = status.filter(|s| !seal::STATUSES_AFTER_EXECUTION.contains(s))
     {
-        findings.push(
+        findings.push((
+            None,
             contract
                 .source()
                 .diagnostic(
@@ -98,7 +99,7 @@ fn changed_terms(contract: &Contract, operational: &[String]) -> Option<ChangedT
                     format!("this contract was executed, and its status is now `{status}`"),
                 )
                 .with_help("an executed contract stays `executed` until it is `terminated` or `superseded`"),
-        );
+        ));
     }
     let now = seal::term_digests(front, operational);
     if let Some(sealed) = sealed {
@@ -113,10 +114,13 @@ fn changed_terms(contract: &Contract, operational: &[String]) -> Option<ChangedT
             } else {
                 contract.span_of(&format!("/{field}"))
             };
-            findings.push(contract.source().diagnostic("executed/terms-changed", span, what).with_help(
-                "restore the signed value (`git log -p` on the file shows it), or change the terms through an amendment: \
-                 `pactum execute` on the amendment records the amended terms; a field that may change after signing \
-                 belongs in `[execution] operational` in pactum.toml",
+            findings.push((
+                Some(field),
+                contract.source().diagnostic("executed/terms-changed", span, what).with_help(
+                    "restore the signed value (`git log -p` on the file shows it), or change the terms through an amendment: \
+                     `pactum execute` on the amendment records the amended terms; a field that may change after signing \
+                     belongs in `[execution] operational` in pactum.toml",
+                ),
             ));
         }
     }
@@ -168,14 +172,22 @@ pub fn check(entries: &[Entry]) -> Vec<Diagnostic> {
     for entry in entries {
         let Some(changed) = &entry.changed_terms else { continue };
         let id = entry.id.as_ref().map(|i| i.value.as_str());
-        let amended = entries.iter().any(|other| {
-            other
-                .amends_terms
-                .as_ref()
-                .is_some_and(|(target, terms)| Some(target.as_str()) == id && *terms == changed.now)
-        });
-        // An amendment answers for the fields, never for a status that left the executed path.
-        out.extend(changed.findings.iter().filter(|f| !amended || f.message.contains("status is now")).cloned());
+        let amendments: Vec<&BTreeMap<String, String>> = entries
+            .iter()
+            .filter_map(|other| other.amends_terms.as_ref())
+            .filter(|(target, _)| Some(target.as_str()) == id)
+            .map(|(_, terms)| terms)
+            .collect();
+        // A field stands as an executed amendment recorded it; a status that left the executed
+        // path no amendment answers for.
+        let amended = |field: &str| amendments.iter().any(|terms| terms.get(field) == changed.now.get(field));
+        out.extend(
+            changed
+                .findings
+                .iter()
+                .filter(|(field, _)| field.as_deref().is_none_or(|f| !amended(f)))
+                .map(|(_, finding)| finding.clone()),
+        );
     }
     for entry in entries {
         let Some(changed) = &entry.changed_body else { continue };
