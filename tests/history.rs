@@ -252,6 +252,18 @@ fn the_audit_flags_direct_pushes_unmet_policies_and_edited_executed_contracts() 
     // With GitHub's reviews, Carol's approval of #2 counts; her later comment does not withdraw
     // it, and Dan's dismissed review never counted.
     let tracker = FakeTracker::start(Dialect::GitHub);
+    // GitHub confirms each pull request merged the commit that names it.
+    let log = s.git(&ADMIN, &ADMIN, &["log", "--first-parent", "--format=%H %s"]);
+    for line in String::from_utf8(log.stdout).unwrap().lines() {
+        let (sha, subject) = line.split_once(' ').unwrap();
+        let number = subject
+            .strip_prefix("Merge pull request #")
+            .map(|rest| rest.split(' ').next().unwrap())
+            .or_else(|| subject.rsplit_once("(#").map(|(_, n)| n.trim_end_matches(')')));
+        if let Some(number) = number.and_then(|n| n.parse().ok()) {
+            tracker.add_merged_pull(number, sha);
+        }
+    }
     tracker.add_review(2, "dan", "APPROVED");
     tracker.add_review(2, "carol", "APPROVED");
     tracker.add_review(2, "carol", "COMMENTED");

@@ -630,3 +630,87 @@ fn template_values_are_text_not_markup() {
     assert!(text(&output).contains("`counterparty` is one line"), "{}", text(&output));
     assert!(!root.join("contracts/y-nda.md").exists());
 }
+
+fn head(s: &Script) -> String {
+    String::from_utf8(s.git(&ALICE, &ALICE, &["rev-parse", "HEAD"]).stdout).unwrap().trim().to_owned()
+}
+
+#[test]
+fn commit_text_alone_does_not_make_a_reviewed_merge() {
+    let mut s = Script::new();
+    s.write("pactum.toml", LIABILITY_POLICY);
+    s.write("contracts/acme-msa.md", &msa("EUR 1,000,000"));
+    s.commit(&ALICE, &ALICE, "MSA");
+    // A direct push dressed as a squash merge of pull request #12, with approval trailers.
+    s.write("contracts/acme-msa.md", &msa("EUR 10,000"));
+    s.commit(&BEA, &BEA, "Lower the cap (#12)\n\nApproved-by: Alice <alice@example.com>");
+    let forged = head(&s);
+    // From the text alone, audit cannot tell: it says which landings rest on text.
+    let output = pactum(s.root(), &["audit", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["unverified"], serde_json::json!([forged]));
+    // GitHub knows better: #12 never merged that commit (or does not exist).
+    let tracker = support::tracker::FakeTracker::start(support::tracker::Dialect::GitHub);
+    let api = tracker.api_url();
+    let env = [("GITHUB_TOKEN", tracker.token.as_str())];
+    let output = support::pactum_with(
+        s.root(),
+        &["audit", "--format", "json", "--github", "--api-url", &api, "--repository", "northwind/contracts"],
+        &env,
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let kinds: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"unverified-merge"), "{report}");
+    // An approved pull request whose merge made another commit does not lend its approvals.
+    tracker.add_merged_pull(12, "1111111111111111111111111111111111111111");
+    tracker.add_review(12, "alice", "APPROVED");
+    let output = support::pactum_with(
+        s.root(),
+        &["audit", "--format", "json", "--github", "--api-url", &api, "--repository", "northwind/contracts"],
+        &env,
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let messages: Vec<&str> =
+        report["findings"].as_array().unwrap().iter().map(|f| f["message"].as_str().unwrap()).collect();
+    assert!(messages.iter().any(|m| m.contains("claims to be pull request #12")), "{messages:#?}");
+}
+
+#[test]
+fn an_approval_counts_for_the_commit_it_was_given_on() {
+    let mut s = Script::new();
+    s.write("pactum.toml", LIABILITY_POLICY);
+    s.write("contracts/acme-msa.md", &msa("EUR 1,000,000"));
+    s.write("contracts/notes.md", "+++\nid = \"notes\"\n+++\n\nNotes.\n");
+    s.commit(&ALICE, &ALICE, "MSA");
+    s.checkout(&["-b", "cap"]);
+    s.write("contracts/acme-msa.md", &msa("EUR 500,000"));
+    s.commit(&BEA, &BEA, "Lower the cap a little");
+    let approved = head(&s);
+    let tracker = support::tracker::FakeTracker::start(support::tracker::Dialect::GitHub);
+    tracker.add_review_on(7, "alice", "APPROVED", &approved);
+    let api = tracker.api_url();
+    let env = [
+        ("GITHUB_TOKEN", tracker.token.as_str()),
+        ("GITHUB_REF", "refs/pull/7/merge"),
+        ("GITHUB_REPOSITORY", "northwind/contracts"),
+        ("GITHUB_API_URL", api.as_str()),
+    ];
+    let policy = |s: &Script| support::pactum_with(s.root(), &["policy", "--github"], &env);
+    assert_eq!(policy(&s).status.code(), Some(0), "{}", text(&policy(&s)));
+    // A push that changes no contract (a README) keeps the approval …
+    s.write("README.md", "About.\n");
+    s.commit(&BEA, &BEA, "Readme");
+    assert_eq!(policy(&s).status.code(), Some(0), "{}", text(&policy(&s)));
+    // … a push that lowers the cap further leaves it behind.
+    s.write("contracts/acme-msa.md", &msa("EUR 10,000"));
+    s.commit(&BEA, &BEA, "Lower it further");
+    let output = policy(&s);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert!(
+        text(&output)
+            .contains(&format!("stale: alice approved {}; the contracts or rules changed since", &approved[..10])),
+        "{}",
+        text(&output)
+    );
+}

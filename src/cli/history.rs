@@ -37,7 +37,8 @@ pub struct GithubArgs {
 }
 
 impl GithubArgs {
-    fn reviews(&self, numbers: impl IntoIterator<Item = u64>) -> Result<HashMap<u64, Vec<String>>> {
+    /// The pull requests on GitHub: what each merged, and its approvals with their commits.
+    fn pulls(&self, numbers: impl IntoIterator<Item = u64>) -> Result<HashMap<u64, ledger::PullRequest>> {
         if !self.github {
             return Ok(HashMap::new());
         }
@@ -53,14 +54,17 @@ impl GithubArgs {
             .or_else(|| env("GITHUB_REPOSITORY"))
             .context("--github needs the repository: --repository owner/repo or GITHUB_REPOSITORY")?;
         let token = env("GITHUB_TOKEN").context("--github needs a token in GITHUB_TOKEN")?;
-        let mut reviews = HashMap::new();
+        let mut pulls = HashMap::new();
         for number in numbers {
-            let approvers =
-                pactum::remind::tracker::github_approvers(&api, &repository, token.clone(), number, Limits::default())
-                    .with_context(|| format!("reading the reviews of pull request #{number}"))?;
-            reviews.insert(number, approvers);
+            let pull =
+                pactum::remind::tracker::github_pull(&api, &repository, token.clone(), number, Limits::default())
+                    .with_context(|| format!("reading pull request #{number}"))?;
+            let approvals =
+                pull.approvals.into_iter().map(|(login, commit)| ledger::Approval { login, commit }).collect();
+            let merge_commit = pull.merged.then_some(pull.merge_commit_sha).flatten();
+            pulls.insert(number, ledger::PullRequest { merge_commit, approvals });
         }
-        Ok(reviews)
+        Ok(pulls)
     }
 }
 
@@ -126,14 +130,13 @@ pub fn approvals(global: &GlobalArgs, args: &ApprovalsArgs) -> Result<Outcome> {
     let (branch, tip) = ledger::main_tip(&git, &repo.config.repository.main_branch)?;
     let started = std::time::Instant::now();
     let mut entries = ledger::approvals(&git, tip, &scope(&repo, &args.paths)?, &diff_options(&repo))?;
-    let reviews = args
-        .github
-        .reviews(entries.iter().filter_map(|e| e.pull_request).collect::<std::collections::BTreeSet<_>>())?;
+    let pulls =
+        args.github.pulls(entries.iter().filter_map(|e| e.pull_request).collect::<std::collections::BTreeSet<_>>())?;
     for entry in &mut entries {
-        if let Some(approvers) = entry.pull_request.and_then(|n| reviews.get(&n)) {
-            for approver in approvers {
-                if !entry.approvers.contains(approver) {
-                    entry.approvers.push(approver.clone());
+        if let Some(pull) = entry.pull_request.and_then(|n| pulls.get(&n)) {
+            for approval in &pull.approvals {
+                if !entry.approvers.contains(&approval.login) {
+                    entry.approvers.push(approval.login.clone());
                 }
             }
         }
@@ -207,6 +210,21 @@ fn read(path: &str, bytes: Vec<u8>) -> Option<Contract> {
     decode(path, bytes).ok().map(|(text, _)| Contract::read(path, text, FrontMatterRule::Optional, &mut Vec::new()))
 }
 
+/// The contract files (relative to the contracts repository) that differ between two commits.
+fn changed_contract_paths(git: &Git, base: git2::Oid, head: git2::Oid, folder: &str) -> Vec<String> {
+    let files = |commit| git.files_at(commit, Path::new(folder)).unwrap_or_default();
+    let (old, new) = (files(base), files(head));
+    let mut paths: Vec<String> = new
+        .iter()
+        .filter(|(path, bytes)| old.iter().find(|(p, _)| p == path).is_none_or(|(_, b)| b != bytes))
+        .map(|(path, _)| path.clone())
+        .chain(old.iter().filter(|(path, _)| !new.iter().any(|(p, _)| p == path)).map(|(path, _)| path.clone()))
+        .collect();
+    paths.sort();
+    paths.dedup();
+    paths
+}
+
 /// The pull request number GitHub Actions gives a `pull_request` run: `refs/pull/N/merge`.
 fn pr_from_environment() -> Option<u64> {
     let reference = std::env::var("GITHUB_REF").ok()?;
@@ -242,12 +260,23 @@ pub fn policy(global: &GlobalArgs, args: &PolicyArgs) -> Result<Outcome> {
     };
     let (old, new) = (side(&base)?, side(&args.head)?);
     let mut approvers = args.approvers.clone();
+    let mut stale: Vec<String> = Vec::new();
     if args.github.github {
         let number = args
             .pr
             .or_else(pr_from_environment)
             .context("--github needs the pull request: --pr N (GITHUB_REF gives it in a pull_request workflow)")?;
-        approvers.extend(args.github.reviews([number])?.remove(&number).unwrap_or_default());
+        // An approval counts for the commit it was given on: a later push that changed a
+        // contract or the rules leaves it behind, a rebase that changed neither keeps it.
+        let changed_paths = changed_contract_paths(&git, base_id, head_id, &repo.config.repository.contracts);
+        for approval in args.github.pulls([number])?.remove(&number).unwrap_or_default().approvals {
+            if approval.covers(&git, head_id, &changed_paths) {
+                approvers.push(approval.login);
+            } else {
+                let on = approval.commit.as_deref().map_or("?", |c| &c[..10.min(c.len())]);
+                stale.push(format!("{} approved {on}; the contracts or rules changed since", approval.login));
+            }
+        }
     }
     let key = |c: &Contract| c.meta.id.clone().unwrap_or_else(|| c.path.clone());
     let mut pairs: BTreeMap<String, (Option<&Contract>, Option<&Contract>)> = BTreeMap::new();
@@ -307,6 +336,9 @@ pub fn policy(global: &GlobalArgs, args: &PolicyArgs) -> Result<Outcome> {
                     v.eligible.join(", ")
                 ));
             }
+            for note in &stale {
+                out.push_str(&format!("stale: {note}\n"));
+            }
             out.push_str(&format!("{} requirement(s), {unmet} unmet\n", verdicts.len()));
             out
         },
@@ -316,7 +348,7 @@ pub fn policy(global: &GlobalArgs, args: &PolicyArgs) -> Result<Outcome> {
                 .map(|(id, path, v)| serde_json::json!({ "contract": id, "path": path, "verdict": v }))
                 .collect();
             to_json(
-                &serde_json::json!({ "version": 1, "base": base, "head": head, "approvers": approvers, "verdicts": list, "met": unmet == 0 }),
+                &serde_json::json!({ "version": 1, "base": base, "head": head, "approvers": approvers, "stale_approvals": stale, "verdicts": list, "met": unmet == 0 }),
             )
         },
     )?;
@@ -397,12 +429,16 @@ pub fn audit(global: &GlobalArgs, args: &AuditArgs) -> Result<Outcome> {
     let (branch, tip) = ledger::main_tip(&git, &repo.config.repository.main_branch)?;
     let scope = Scope { folder: PathBuf::from(&repo.config.repository.contracts), paths: Vec::new() };
     let options = diff_options(&repo);
-    let reviews = if args.github.github {
-        let numbers: std::collections::BTreeSet<u64> =
-            ledger::approvals(&git, tip, &scope, &options)?.iter().filter_map(|e| e.pull_request).collect();
-        args.github.reviews(numbers)?
+    let pulls = if args.github.github {
+        // GitHub is asked about the landings that claim to be its pull requests.
+        let numbers: std::collections::BTreeSet<u64> = ledger::approvals(&git, tip, &scope, &options)?
+            .iter()
+            .filter(|e| e.platform == Some("github"))
+            .filter_map(|e| e.pull_request)
+            .collect();
+        Some(args.github.pulls(numbers)?)
     } else {
-        HashMap::new()
+        None
     };
     let since = match args.since.as_ref().or(repo.config.audit.since.as_ref()) {
         None => None,
@@ -411,19 +447,33 @@ pub fn audit(global: &GlobalArgs, args: &AuditArgs) -> Result<Outcome> {
             Err(_) => ledger::Since::Commit(git.commit(text).with_context(|| format!("audit since `{text}`"))?),
         }),
     };
-    let findings = ledger::audit(&git, tip, &scope, &options, &reviews, since.as_ref())?;
+    let audit = ledger::audit(&git, tip, &scope, &options, pulls.as_ref(), since.as_ref())?;
+    let findings = &audit.findings;
     output(
         global,
         args.format,
         || {
             let mut out = String::new();
-            for f in &findings {
+            for f in findings {
                 out.push_str(&format!("{}: {}\n", f.kind, f.message));
+            }
+            if !audit.unverified.is_empty() {
+                out.push_str(&format!(
+                    "note: {} landing(s) are read as reviewed merges from their commit text alone; `--github` has GitHub confirm them\n",
+                    audit.unverified.len()
+                ));
             }
             out.push_str(&format!("audited {branch}: {} finding(s)\n", findings.len()));
             out
         },
-        || to_json(&serde_json::json!({ "version": 1, "branch": branch, "findings": findings })),
+        || {
+            to_json(&serde_json::json!({
+                "version": 1,
+                "branch": branch,
+                "findings": findings,
+                "unverified": audit.unverified,
+            }))
+        },
     )?;
     Ok(if findings.is_empty() { Outcome::Clean } else { Outcome::Findings })
 }

@@ -385,12 +385,67 @@ pub fn status_history(git: &Git, tip: Oid, folder: &Path) -> Result<Vec<StatusCh
 /// A finding of the audit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    /// `direct-push`, `policy-unmet` or `executed-changed`.
+    /// `direct-push`, `unverified-merge`, `policy-unmet`, `governance-unapproved` or
+    /// `executed-changed`.
     pub kind: &'static str,
     pub commit: String,
     pub contract: Option<String>,
     pub path: String,
     pub message: String,
+}
+
+/// What the forge says of a pull request: the commit its merge made, and who approved it on
+/// which commit.
+#[derive(Debug, Clone, Default)]
+pub struct PullRequest {
+    pub merge_commit: Option<String>,
+    pub approvals: Vec<Approval>,
+}
+
+/// One reviewer's approval, and the commit it was given on (when the forge says).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Approval {
+    pub login: String,
+    pub commit: Option<String>,
+}
+
+impl Approval {
+    /// Whether the approval covers what `landed` holds: the reviewed commit has the same
+    /// contents at `paths` and the same rules. A rebase that changes no content keeps it; a
+    /// push that changes a contract or the rules after it does not.
+    #[must_use]
+    pub fn covers(&self, git: &Git, landed: Oid, paths: &[String]) -> bool {
+        let Some(reviewed) = self.commit.as_deref() else { return true };
+        let Ok(reviewed) = Oid::from_str(reviewed) else { return false };
+        git.info(reviewed).is_ok()
+            && !git.rules_differ(reviewed, landed)
+            && paths.iter().all(|path| git.entry_id_at(reviewed, path) == git.entry_id_at(landed, path))
+    }
+}
+
+/// How far a landing's claim to be a reviewed pull request is confirmed.
+enum Claim<'a> {
+    /// The forge says this pull request merged this very commit.
+    Verified(&'a PullRequest),
+    /// The commit's text names a pull request that the forge says did not merge it.
+    Refuted(u64),
+    /// The forge was not asked: the claim rests on the commit's text.
+    Unverified,
+    /// No pull request is claimed.
+    None,
+}
+
+fn claim<'a>(landed: &Landed, commit: &CommitInfo, forge: Option<&'a HashMap<u64, PullRequest>>) -> Claim<'a> {
+    let Some(number) = landed.pull_request else { return Claim::None };
+    match forge {
+        Some(pulls) if landed.platform == Some("github") => match pulls.get(&number) {
+            Some(pull) if pull.merge_commit.as_deref() == Some(commit.id.to_string().as_str()) => Claim::Verified(pull),
+            _ => Claim::Refuted(number),
+        },
+        // Without a forge, and for GitLab and Gitea merges, whose forges are not asked, the
+        // claim rests on the commit's text.
+        _ => Claim::Unverified,
+    }
 }
 
 /// The policies in force at a commit: its own `pactum.toml`.
@@ -427,18 +482,32 @@ pub fn audit(
     tip: Oid,
     scope: &Scope,
     options: &DiffOptions,
-    extra_approvers: &HashMap<u64, Vec<String>>,
+    forge: Option<&HashMap<u64, PullRequest>>,
     since: Option<&Since>,
-) -> Result<Vec<Finding>, HistoryError> {
+) -> Result<Audit, HistoryError> {
     let mut findings = Vec::new();
+    let mut unverified = Vec::new();
     let history = git.first_parent_history(tip)?;
     let recorded = recorded_since(&history, since)?;
-    let approvers_of = |landed: &Landed| {
-        let mut approvers = landed.approvers.clone();
-        if let Some(reviews) = landed.pull_request.and_then(|n| extra_approvers.get(&n)) {
-            approvers.extend(reviews.iter().cloned());
-        }
-        approvers
+    // Who approved a landing: the forge's approvals that cover what landed where the forge was
+    // asked (GitHub writes no trailers, so trailers there are only text), else the trailers.
+    let approvers_of = |commit: &CommitInfo, landed: &Landed, paths: &[String]| match claim(landed, commit, forge) {
+        Claim::Verified(pull) => pull
+            .approvals
+            .iter()
+            .filter(|a| a.covers(git, commit.id, paths))
+            .map(|a| a.login.clone())
+            .collect::<Vec<_>>(),
+        Claim::Refuted(_) => Vec::new(),
+        Claim::Unverified | Claim::None => landed.approvers.clone(),
+    };
+    // A landing whose text claims a pull request the forge denies is a direct push.
+    let refuted = |commit: &CommitInfo, landed: &Landed| match claim(landed, commit, forge) {
+        Claim::Refuted(number) => Some(format!(
+            "{} claims to be pull request #{number}, but GitHub says that pull request did not merge this commit",
+            git.short(commit.id)
+        )),
+        _ => None,
     };
     // Changes to the rules, whether or not they touched a contract.
     for commit in history.iter().rev() {
@@ -447,8 +516,10 @@ pub fn audit(
             continue;
         }
         let landed = landed(commit);
-        let verdict = policies_at(git, parent).governance_verdict(&approvers_of(&landed), Some(&landed.merged_by));
-        if landed.landing == Landing::Direct || !verdict.met {
+        let approvers = approvers_of(commit, &landed, &[]);
+        let verdict = policies_at(git, parent).governance_verdict(&approvers, Some(&landed.merged_by));
+        let direct = landed.landing == Landing::Direct || refuted(commit, &landed).is_some();
+        if direct || !verdict.met {
             findings.push(Finding {
                 kind: "governance-unapproved",
                 commit: commit.id.to_string(),
@@ -457,7 +528,7 @@ pub fn audit(
                 message: format!(
                     "{} changed the repository's rules (policies, groups, lint levels or schemas){}: {}",
                     git.short(commit.id),
-                    if landed.landing == Landing::Direct { " by a direct push" } else { "" },
+                    if direct { " without a verified review" } else { "" },
                     unmet_message(&git.short(commit.id), &landed, &verdict)
                 ),
             });
@@ -469,9 +540,15 @@ pub fn audit(
         }
         let landed = landed(commit);
         let short = git.short(commit.id);
+        if matches!(claim(&landed, commit, forge), Claim::Unverified) {
+            unverified.push(commit.id.to_string());
+        }
         // The policies in force before the landing: a change cannot loosen its own rules.
         let policies = commit.parents.first().map_or_else(Policies::default, |&parent| policies_at(git, parent));
-        let approvers = approvers_of(&landed);
+        let paths: Vec<String> =
+            steps.iter().flat_map(|(old, new)| old.iter().chain(new.iter()).map(|c| c.path.clone())).collect();
+        let approvers = approvers_of(commit, &landed, &paths);
+        let refutation = refuted(commit, &landed);
         // Contracts this landing amends: their executed bodies may change with it.
         let amended: Vec<&str> =
             steps.iter().filter_map(|(_, new)| new.and_then(|n| n.meta.amends.as_deref())).collect();
@@ -485,7 +562,9 @@ pub fn audit(
                 path: path.clone(),
                 message,
             };
-            if landed.landing == Landing::Direct {
+            if let Some(refutation) = &refutation {
+                findings.push(finding("unverified-merge", format!("{refutation}: it changed {path} without review")));
+            } else if landed.landing == Landing::Direct {
                 findings.push(finding(
                     "direct-push",
                     format!(
@@ -528,7 +607,16 @@ pub fn audit(
     let position: HashMap<String, usize> =
         history.iter().rev().enumerate().map(|(at, commit)| (commit.id.to_string(), at)).collect();
     findings.sort_by_key(|f| position.get(&f.commit).copied().unwrap_or(usize::MAX));
-    Ok(findings)
+    Ok(Audit { findings, unverified })
+}
+
+/// What the audit found, and which landings rest on their commit text alone.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Audit {
+    pub findings: Vec<Finding>,
+    /// Landings read as reviewed merges from their text (a subject's `(#12)`, trailers) that no
+    /// forge confirmed: `--github` asks GitHub.
+    pub unverified: Vec<String>,
 }
 
 /// Which landings the record covers: all, or those after `since`.

@@ -64,8 +64,10 @@ struct State {
     requests: Vec<Request>,
     failures: VecDeque<(usize, Failure)>,
     count: usize,
-    /// Pull request reviews: (number, login, state), oldest first.
-    reviews: Vec<(u64, String, String)>,
+    /// Pull request reviews: (number, login, state, commit), oldest first.
+    reviews: Vec<(u64, String, String, Option<String>)>,
+    /// Merged pull requests: (number, the commit their merge made).
+    pulls: Vec<(u64, String)>,
 }
 
 #[derive(Clone)]
@@ -148,7 +150,17 @@ impl FakeTracker {
 
     /// Record a pull request review (GitHub dialect).
     pub fn add_review(&self, number: u64, login: &str, state: &str) {
-        self.state.lock().unwrap().reviews.push((number, login.to_owned(), state.to_owned()));
+        self.state.lock().unwrap().reviews.push((number, login.to_owned(), state.to_owned(), None));
+    }
+
+    /// Record a pull request review given on `commit`.
+    pub fn add_review_on(&self, number: u64, login: &str, state: &str, commit: &str) {
+        self.state.lock().unwrap().reviews.push((number, login.to_owned(), state.to_owned(), Some(commit.to_owned())));
+    }
+
+    /// Record that pull request `number` merged, making `commit`.
+    pub fn add_merged_pull(&self, number: u64, commit: &str) {
+        self.state.lock().unwrap().pulls.push((number, commit.to_owned()));
     }
 
     pub fn set_open(&self, number: u64, open: bool) {
@@ -290,11 +302,36 @@ impl FakeTracker {
                 let reviews: Vec<Value> = state
                     .reviews
                     .iter()
-                    .filter(|(n, _, _)| *n == number)
+                    .filter(|(n, _, _, _)| *n == number)
                     .enumerate()
-                    .map(|(i, (_, login, review))| json!({ "id": i + 1, "user": { "login": login }, "state": review }))
+                    .map(|(i, (_, login, review, commit))| {
+                        let mut review = json!({ "id": i + 1, "user": { "login": login }, "state": review });
+                        if let Some(commit) = commit {
+                            review["commit_id"] = json!(commit);
+                        }
+                        review
+                    })
                     .collect();
                 (200, vec![], json!(reviews))
+            }
+            ("GET", ["pulls", number]) if self.dialect == Dialect::GitHub => {
+                let number: u64 = number.parse().unwrap_or(0);
+                // An open pull request has a test merge commit but has not merged.
+                let merged = state.pulls.iter().find(|(n, _)| *n == number);
+                let open = state.reviews.iter().any(|(n, ..)| *n == number);
+                match (merged, open) {
+                    (Some((_, commit)), _) => (
+                        200,
+                        vec![],
+                        json!({ "number": number, "state": "closed", "merged": true, "merge_commit_sha": commit }),
+                    ),
+                    (None, true) => (
+                        200,
+                        vec![],
+                        json!({ "number": number, "state": "open", "merged": false, "merge_commit_sha": "0000000000000000000000000000000000000000" }),
+                    ),
+                    (None, false) => (404, vec![], json!({ "message": "Not Found" })),
+                }
             }
             ("GET", ["issues"]) => {
                 let label = param("labels").unwrap_or_default();

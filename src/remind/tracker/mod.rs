@@ -412,21 +412,37 @@ impl Tracker for Gitea {
     }
 }
 
-/// Who approved a GitHub pull request: each reviewer's latest review counts, and it counts only
-/// when it approves (a later comment does not withdraw an approval; a dismissal or a request
-/// for changes does).
+/// A pull request as GitHub records it: whether it merged, which commit its merge made, and
+/// its reviews' latest state per reviewer, with the commit each was given on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GithubPull {
+    pub merged: bool,
+    pub merge_commit_sha: Option<String>,
+    /// (login, commit the approval was given on), for reviewers whose latest review approves.
+    pub approvals: Vec<(String, Option<String>)>,
+}
+
+/// A pull request and its approvals from GitHub.
 ///
 /// # Errors
 /// When a request fails.
-pub fn github_approvers(
+pub fn github_pull(
     api_url: &str,
     repository: &str,
     token: String,
     number: u64,
     limits: Limits,
-) -> Result<Vec<String>, TrackerError> {
+) -> Result<GithubPull, TrackerError> {
     let mut client = Client::new(api_url, token, Auth::Bearer, limits);
-    let mut latest: Vec<(String, String)> = Vec::new();
+    let pull = match client.send("GET", &format!("/repos/{repository}/pulls/{number}"), None) {
+        Ok(pull) => pull,
+        // No such pull request: it merged nothing.
+        Err(TrackerError::Status { status: 404, .. }) => return Ok(GithubPull::default()),
+        Err(error) => return Err(error),
+    };
+    let merged = pull.body.get("merged").and_then(Value::as_bool).unwrap_or(false);
+    let merge_commit_sha = pull.body.get("merge_commit_sha").and_then(Value::as_str).map(str::to_owned);
+    let mut latest: Vec<(String, String, Option<String>)> = Vec::new();
     let mut next = Some(format!("/repos/{repository}/pulls/{number}/reviews?per_page=100"));
     while let Some(path) = next.take() {
         let reply = client.send("GET", &path, None)?;
@@ -437,13 +453,19 @@ pub fn github_approvers(
             if login.is_empty() || state == "COMMENTED" || state == "PENDING" {
                 continue;
             }
+            let commit = review.get("commit_id").and_then(Value::as_str).map(str::to_owned);
             // Reviews come oldest first: a later one replaces an earlier one.
-            match latest.iter_mut().find(|(l, _)| *l == login) {
-                Some(entry) => entry.1 = state,
-                None => latest.push((login, state)),
+            match latest.iter_mut().find(|(l, _, _)| *l == login) {
+                Some(entry) => (entry.1, entry.2) = (state, commit),
+                None => latest.push((login, state, commit)),
             }
         }
         next = next_link(reply.link.as_deref());
     }
-    Ok(latest.into_iter().filter(|(_, state)| state == "APPROVED").map(|(login, _)| login).collect())
+    let approvals = latest
+        .into_iter()
+        .filter(|(_, state, _)| state == "APPROVED")
+        .map(|(login, _, commit)| (login, commit))
+        .collect();
+    Ok(GithubPull { merged, merge_commit_sha, approvals })
 }
