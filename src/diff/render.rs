@@ -348,76 +348,62 @@ del{color:#b00020;text-decoration:line-through}ins{color:#0033cc;text-decoration
 /// list of changes linking to each clause.
 #[must_use]
 pub fn html(report: &DiffReport) -> String {
-    let mut body = String::new();
-    let mut nav = String::new();
-    for (c, contract) in report.contracts.iter().enumerate() {
-        let title = contract.title.as_deref().unwrap_or(&contract.path);
-        let change =
-            serde_json::to_value(contract.change).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-        let _ = write!(
-            body,
-            "<h2 id=\"contract-{c}\">{} <span class=\"tag\">{change}</span></h2>\n<p><code>{}</code>",
-            html_escape(title),
-            html_escape(&contract.path)
-        );
-        if let Some(old) = &contract.old_path {
-            let _ = write!(body, " (was <code>{}</code>)", html_escape(old));
-        }
-        body.push_str("</p>\n");
-        let _ = write!(nav, "<li><a href=\"#contract-{c}\">{}</a><ol>", html_escape(title));
-        if !contract.fields.is_empty() {
-            body.push_str("<table><tr><th>Field</th><th>Before</th><th>After</th></tr>\n");
-            for field in &contract.fields {
-                let class = if field.material { " class=\"material\"" } else { "" };
-                let _ = writeln!(
-                    body,
-                    "<tr{class}><td><code>{}</code></td><td><del>{}</del></td><td><ins>{}</ins></td></tr>",
-                    html_escape(&field.pointer),
-                    html_escape(&show_value(field.old.as_ref())),
-                    html_escape(&show_value(field.new.as_ref()))
-                );
-            }
-            body.push_str("</table>\n");
-        }
-        for (k, clause) in contract.clauses.iter().enumerate() {
-            let anchor = format!("c{c}-{k}");
-            let class = if clause.material { " class=\"material\"" } else { "" };
-            let _ = write!(
-                nav,
-                "<li><a href=\"#{anchor}\">{}</a> — {}</li>",
-                html_escape(&clause_title(clause)),
-                clause.change.as_str()
-            );
-            let _ = writeln!(
-                body,
-                "<section id=\"{anchor}\"{class}><h3>{} <span class=\"tag\">{}</span></h3>",
-                html_escape(&clause_title(clause)),
-                clause.change.as_str()
-            );
-            match clause.change {
-                ClauseChange::Moved => {
-                    let from = clause.old.as_ref().map(|o| o.number.clone()).unwrap_or_default();
-                    let to = clause.new.as_ref().map(|n| n.number.clone()).unwrap_or_default();
-                    let _ = writeln!(
-                        body,
-                        "<p class=\"moved-from\" id=\"{anchor}-from\">Moved from clause {from} to clause {to} (<a href=\"#{anchor}-to\">see where it arrived</a>).</p>\n<p class=\"moved-to\" id=\"{anchor}-to\">Moved here from clause {from} (<a href=\"#{anchor}-from\">see where it left</a>): <span class=\"text\">{}</span></p>",
-                        html_redline(&clause.redline)
-                    );
-                }
-                ClauseChange::Renumbered => {
-                    let _ = writeln!(body, "<p>Same words; renumbered.</p>");
-                }
-                _ => {
-                    let _ = writeln!(body, "<p class=\"text\">{}</p>", html_redline(&clause.redline));
-                }
-            }
-            body.push_str("</section>\n");
-        }
-        nav.push_str("</ol></li>");
-    }
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Redline: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>Redline</h1>\n<p id=\"summary\">{}</p>\n<nav><h2>Changes</h2><ol>{nav}</ol></nav>\n{body}</body>\n</html>\n",
-        html_escape(&format!("{} → {}", report.base, report.head)),
-        html_escape(&report.summary())
+    let contracts: Vec<serde_json::Value> = report
+        .contracts
+        .iter()
+        .enumerate()
+        .map(|(c, contract)| {
+            let change = serde_json::to_value(contract.change)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            let fields: Vec<serde_json::Value> = contract
+                .fields
+                .iter()
+                .map(|field| {
+                    serde_json::json!({
+                        "pointer": field.pointer,
+                        "old": show_value(field.old.as_ref()),
+                        "new": show_value(field.new.as_ref()),
+                        "material": field.material,
+                    })
+                })
+                .collect();
+            let clauses: Vec<serde_json::Value> = contract
+                .clauses
+                .iter()
+                .enumerate()
+                .map(|(k, clause)| {
+                    serde_json::json!({
+                        "anchor": format!("c{c}-{k}"),
+                        "title": clause_title(clause),
+                        "change": clause.change.as_str(),
+                        "material": clause.material,
+                        "from": clause.old.as_ref().map(|o| o.number.clone()).unwrap_or_default(),
+                        "to": clause.new.as_ref().map(|n| n.number.clone()).unwrap_or_default(),
+                        // Built here from escaped words: the one fragment the page takes as is.
+                        "redline": html_redline(&clause.redline),
+                    })
+                })
+                .collect();
+            serde_json::json!({
+                "anchor": format!("contract-{c}"),
+                "title": contract.title.as_deref().unwrap_or(&contract.path),
+                "path": contract.path,
+                "old_path": contract.old_path,
+                "change": change,
+                "fields": fields,
+                "clauses": clauses,
+            })
+        })
+        .collect();
+    crate::output::page::render(
+        "redline.html",
+        &serde_json::json!({
+            "range": format!("{} → {}", report.base, report.head),
+            "summary": report.summary(),
+            "style": STYLE,
+            "contracts": contracts,
+        }),
     )
 }

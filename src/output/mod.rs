@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod inspect;
+pub mod page;
 pub mod remind;
 
 /// A stable, platform-independent 64-bit FNV-1a hash, for fingerprints that must not change

@@ -2,7 +2,6 @@
 //! terms and dates, the body with its clause numbers, defined terms marked, cross-references
 //! as links to the clauses they name, and a signature block per party.
 
-use std::fmt::Write as _;
 use std::sync::LazyLock;
 
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd, html};
@@ -135,23 +134,8 @@ fn inert(event: Event<'static>) -> Event<'static> {
 #[must_use]
 pub fn page(contract: &Contract) -> String {
     let title = contract.meta.title.clone().unwrap_or_else(|| contract.path.clone());
-    let mut cover = format!("<section class=\"cover\"><h1>{}</h1>", html_escape(&title));
-    let parties: Vec<String> = contract
-        .meta
-        .parties
-        .iter()
-        .map(|p| {
-            format!(
-                "{}{}",
-                html_escape(&p.name),
-                p.role
-                    .as_deref()
-                    .map(|r| format!(" <span class=\"label\">({})</span>", html_escape(r)))
-                    .unwrap_or_default()
-            )
-        })
-        .collect();
-    let _ = write!(cover, "<p class=\"parties\">between {}</p><table>", parties.join(" and "));
+    let parties: Vec<serde_json::Value> =
+        contract.meta.parties.iter().map(|p| serde_json::json!({ "name": p.name, "role": p.role })).collect();
     let rows = [
         ("Contract", value(contract, "id")),
         ("Type", value(contract, "type")),
@@ -177,39 +161,38 @@ pub fn page(contract: &Contract) -> String {
         ("Governing law", value(contract, "governing_law")),
         ("Owner", value(contract, "owner")),
     ];
-    for (label, text) in rows {
-        if let Some(text) = text {
-            let _ = write!(cover, "<tr><th>{label}</th><td>{}</td></tr>", html_escape(&text));
-        }
-    }
-    cover.push_str("</table></section>");
-    let mut body_html = String::new();
-    html::push_html(&mut body_html, prose_events(&annotated_body(contract)).into_iter().map(inert));
-    let mut signatures = String::from("<section class=\"signatures\"><h2>Signatures</h2>");
-    for party in &contract.meta.parties {
-        let _ = write!(signatures, "<div class=\"party\"><h3>{}</h3>", html_escape(&party.name));
-        match contract.meta.signatures.iter().find(|s| s.party == party.name) {
-            Some(signed) => {
-                let _ = write!(
-                    signatures,
-                    "<p class=\"signed\">Signed by {}{} on {}</p>",
-                    html_escape(signed.name.as_deref().unwrap_or("")),
-                    signed.title.as_deref().map(|t| format!(", {}", html_escape(t))).unwrap_or_default(),
-                    signed.date.map(|d| d.to_string()).unwrap_or_default()
-                );
-            }
-            None => {
-                for label in ["Signature", "Name", "Title", "Date"] {
-                    let _ = write!(signatures, "<div class=\"line\"></div><div class=\"label\">{label}</div>");
-                }
-            }
-        }
-        signatures.push_str("</div>");
-    }
-    signatures.push_str("</section>");
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{cover}\n<section class=\"body\">\n{body_html}</section>\n{signatures}\n</body>\n</html>\n",
-        html_escape(&title)
+    let rows: Vec<serde_json::Value> = rows
+        .into_iter()
+        .filter_map(|(label, text)| Some(serde_json::json!({ "label": label, "text": text? })))
+        .collect();
+    // The body is the one fragment built here: Markdown to HTML, every raw tag made inert.
+    let mut body = String::new();
+    html::push_html(&mut body, prose_events(&annotated_body(contract)).into_iter().map(inert));
+    let signatures: Vec<serde_json::Value> = contract
+        .meta
+        .parties
+        .iter()
+        .map(|party| {
+            let signed = contract.meta.signatures.iter().find(|s| s.party == party.name).map(|signed| {
+                serde_json::json!({
+                    "name": signed.name.as_deref().unwrap_or(""),
+                    "title": signed.title,
+                    "date": signed.date.map(|d| d.to_string()).unwrap_or_default(),
+                })
+            });
+            serde_json::json!({ "name": party.name, "signed": signed })
+        })
+        .collect();
+    crate::output::page::render(
+        "contract.html",
+        &serde_json::json!({
+            "title": title,
+            "style": STYLE,
+            "parties": parties,
+            "rows": rows,
+            "body": body,
+            "signatures": signatures,
+        }),
     )
 }
 
