@@ -287,6 +287,31 @@ pub struct ExecuteArgs {
     dry_run: bool,
 }
 
+/// Replace `path`'s contents with `text` so that a failure half-way leaves it as it was: write
+/// a fresh, unpredictably named file beside it (created exclusively, so nothing planted there
+/// is followed), keep the original's permissions, then rename it over the original. A symbolic
+/// link is never written through.
+fn replace_file(path: &Path, text: &str) -> Result<()> {
+    let metadata = std::fs::symlink_metadata(path).with_context(|| format!("reading {}", path.display()))?;
+    if metadata.file_type().is_symlink() {
+        bail!("{} is a symbolic link; pactum writes contracts only as regular files", path.display());
+    }
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut scratch = tempfile::Builder::new()
+        .prefix(".pactum-")
+        .suffix(".tmp")
+        .tempfile_in(folder)
+        .with_context(|| format!("creating a scratch file in {}", folder.display()))?;
+    scratch.write_all(text.as_bytes()).with_context(|| format!("writing beside {}", path.display()))?;
+    scratch
+        .as_file()
+        .set_permissions(metadata.permissions())
+        .with_context(|| format!("keeping the permissions of {}", path.display()))?;
+    scratch.as_file().sync_all().with_context(|| format!("writing beside {}", path.display()))?;
+    scratch.persist(path).map_err(|e| e.error).with_context(|| format!("replacing {}", path.display()))?;
+    Ok(())
+}
+
 /// `[execution.terms]`: one line per sealed field.
 fn digest_table(digests: &std::collections::BTreeMap<String, String>) -> toml_edit::Table {
     let mut table = toml_edit::Table::new();
@@ -455,10 +480,7 @@ pub fn execute(global: &GlobalArgs, args: &ExecuteArgs) -> Result<Outcome> {
         emit(global, &toml)?;
         return Ok(Outcome::Clean);
     }
-    // Write beside it, then rename: a failure half-way leaves the contract as it was.
-    let scratch = args.file.with_extension("md.pactum-tmp");
-    std::fs::write(&scratch, &text).with_context(|| format!("writing {}", scratch.display()))?;
-    std::fs::rename(&scratch, &args.file).with_context(|| format!("replacing {}", args.file.display()))?;
+    replace_file(&args.file, &text)?;
     emit(
         global,
         &format!("executed {shown}: {} signature(s) recorded, status executed, body sealed\n", signatures.len()),

@@ -36,6 +36,7 @@ pub fn xml_escape(text: &str) -> String {
             '\'' => out.push_str("&apos;"),
             // Characters XML 1.0 cannot hold at all.
             c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{fffd}'),
+            '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }

@@ -31,6 +31,9 @@ pub enum RepoError {
     /// `--repo` names something that is not a directory.
     #[error("{0} is not a directory: --repo takes the folder of a contracts repository")]
     NotADirectory(String),
+    /// A configured folder leaves the repository: `[repository] contracts = "../outside"`.
+    #[error("`[repository] contracts = \"{0}\"` leaves the repository; name a folder inside it")]
+    OutsideRepository(String),
     /// The contracts folder is missing: a mistyped `--repo` or `[repository] contracts`
     /// would otherwise check nothing and pass.
     #[error("no contracts folder at {0}: check --repo, or `[repository] contracts` in pactum.toml")]
@@ -75,6 +78,21 @@ impl Repo {
         let config_path = root.join("pactum.toml");
         let configured = config_path.is_file();
         let config = if configured { Config::load(&config_path)? } else { Config::default() };
+        // Configured folders stay inside the repository: no `..`, no absolute path, no link out.
+        let contracts = Path::new(&config.repository.contracts);
+        let escapes_lexically = contracts.is_absolute()
+            || contracts
+                .components()
+                .any(|c| matches!(c, std::path::Component::ParentDir | std::path::Component::Prefix(_)));
+        let escapes_by_link = root
+            .join(contracts)
+            .canonicalize()
+            .ok()
+            .zip(root.canonicalize().ok())
+            .is_some_and(|(folder, root)| !folder.starts_with(&root) || folder.starts_with(root.join(".git")));
+        if escapes_lexically || escapes_by_link {
+            return Err(RepoError::OutsideRepository(config.repository.contracts.clone()));
+        }
         Ok(Self { root: root.to_path_buf(), config, configured })
     }
 

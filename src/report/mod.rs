@@ -358,8 +358,13 @@ pub fn timelines(changes: &[crate::history::ledger::StatusChange]) -> HashMap<St
     out
 }
 
+/// A CSV cell. A cell that a spreadsheet would read as a formula (`=HYPERLINK(…)`, `+cmd|…`,
+/// `@SUM(…)`, a leading tab or carriage return) is prefixed with `'`, as OWASP recommends, so
+/// that it stays text; numbers, negative ones too, stay numbers.
 fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_owned() }
+    let formula = text.starts_with(['=', '+', '-', '@', '\t', '\r']) && text.parse::<f64>().is_err();
+    let text = if formula { format!("'{text}") } else { text.to_owned() };
+    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text }
 }
 
 impl Report {
