@@ -54,7 +54,7 @@ fn execute_does_not_write_through_a_planted_scratch_link() {
     let left: Vec<String> = std::fs::read_dir(root.join("contracts"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".tmp") && !n.starts_with(".pactum-0"))
+        .filter(|n| n.starts_with(".pactum-") && n != ".pactum-0.tmp")
         .collect();
     assert_eq!(left, Vec::<String>::new());
 }
