@@ -43,7 +43,7 @@ fn csv_cells_are_never_formulas() {
     }
 }
 
-/// JUnit XML stays well-formed whatever a title holds.
+/// `JUnit` XML stays well-formed whatever a title holds.
 #[test]
 fn junit_is_well_formed_with_any_character() {
     let s = repository("Agreement \u{fffe}\u{ffff} <&> \u{1}");
