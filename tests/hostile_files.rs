@@ -98,3 +98,33 @@ fn configured_folders_stay_inside_the_repository() {
     let output = pactum(root, &["check"]);
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
 }
+
+/// A contract once committed as UTF-16 (or with NUL bytes) and later deleted: the ledger and
+/// the audit go on, and the audit names the version it could not read.
+#[test]
+fn an_unreadable_version_in_history_is_a_finding_not_a_crash() {
+    let mut s = drafted();
+    let root = s.root().to_path_buf();
+    let utf16: Vec<u8> = "+++\nid = \"x\"\n+++\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    std::fs::write(root.join("contracts/legacy.md"), [&[0xFF, 0xFE][..], &utf16].concat()).unwrap();
+    std::fs::write(root.join("contracts/nul.md"), b"+++\nid = \"y\"\n+++\n\0\0").unwrap();
+    s.commit(&ALICE, &ALICE, "Import legacy files");
+    std::fs::remove_file(root.join("contracts/legacy.md")).unwrap();
+    std::fs::remove_file(root.join("contracts/nul.md")).unwrap();
+    s.commit(&ALICE, &ALICE, "Remove them");
+    let approvals = pactum(&root, &["approvals", "--format", "json"]);
+    assert_eq!(approvals.status.code(), Some(0), "{}", text(&approvals));
+    let audit = pactum(&root, &["audit", "--format", "json"]);
+    assert_eq!(audit.status.code(), Some(1), "{}", text(&audit));
+    let report: serde_json::Value = serde_json::from_slice(&audit.stdout).unwrap();
+    let unreadable: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "unreadable-version")
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(unreadable, ["contracts/legacy.md", "contracts/nul.md", "contracts/legacy.md", "contracts/nul.md"]);
+    let log = pactum(&root, &["log", "acme-nda"]);
+    assert_eq!(log.status.code(), Some(0), "{}", text(&log));
+}

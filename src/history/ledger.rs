@@ -248,7 +248,7 @@ pub fn walk(
     git: &Git,
     tip: Oid,
     scope: &Scope,
-    mut visit: impl FnMut(&CommitInfo, &[(Option<&Contract>, Option<&Contract>)]) -> Result<(), HistoryError>,
+    mut visit: impl FnMut(&CommitInfo, &[(Option<&Contract>, Option<&Contract>)], &[String]) -> Result<(), HistoryError>,
 ) -> Result<(), HistoryError> {
     let mut history = git.first_parent_history(tip)?;
     history.reverse();
@@ -269,16 +269,22 @@ pub fn walk(
                 reader.contract(path, *id)?;
             }
         }
+        let get = |side: &Option<(String, Oid)>| {
+            side.as_ref().and_then(|(_, id)| reader.cache.get(id).and_then(Option::as_ref))
+        };
+        // A version pactum cannot read (not UTF-8, binary) is named, and the record goes on.
+        let unreadable: Vec<String> = pairs
+            .iter()
+            .flat_map(|(old, new)| [old, new])
+            .filter(|side| side.is_some() && get(side).is_none())
+            .filter_map(|side| side.as_ref().map(|(path, _)| path.clone()))
+            .collect();
         let steps: Vec<(Option<&Contract>, Option<&Contract>)> = pairs
             .iter()
-            .map(|(old, new)| {
-                let get = |side: &Option<(String, Oid)>| {
-                    side.as_ref().and_then(|(_, id)| reader.cache.get(id).and_then(Option::as_ref))
-                };
-                (get(old), get(new))
-            })
+            .map(|(old, new)| (get(old), get(new)))
+            .filter(|(old, new)| old.is_some() || new.is_some())
             .collect();
-        visit(commit, &steps)?;
+        visit(commit, &steps, &unreadable)?;
     }
     Ok(())
 }
@@ -293,7 +299,7 @@ fn status(contract: Option<&Contract>) -> Option<String> {
 /// When Git cannot be read.
 pub fn approvals(git: &Git, tip: Oid, scope: &Scope, options: &DiffOptions) -> Result<Vec<Entry>, HistoryError> {
     let mut entries = Vec::new();
-    walk(git, tip, scope, |commit, steps| {
+    walk(git, tip, scope, |commit, steps, _| {
         let landed = landed(commit);
         for (old, new) in steps {
             let diff = diff::diff(*old, *new, options);
@@ -385,8 +391,8 @@ pub fn status_history(git: &Git, tip: Oid, folder: &Path) -> Result<Vec<StatusCh
 /// A finding of the audit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    /// `direct-push`, `unverified-merge`, `policy-unmet`, `governance-unapproved` or
-    /// `executed-changed`.
+    /// `direct-push`, `unverified-merge`, `policy-unmet`, `governance-unapproved`,
+    /// `executed-changed` or `unreadable-version`.
     pub kind: &'static str,
     pub commit: String,
     pub contract: Option<String>,
@@ -534,12 +540,21 @@ pub fn audit(
             });
         }
     }
-    walk(git, tip, scope, |commit, steps| {
+    walk(git, tip, scope, |commit, steps, unreadable| {
         if !recorded(commit) {
             return Ok(());
         }
         let landed = landed(commit);
         let short = git.short(commit.id);
+        for path in unreadable {
+            findings.push(Finding {
+                kind: "unreadable-version",
+                commit: commit.id.to_string(),
+                contract: None,
+                path: path.clone(),
+                message: format!("{short} holds a version of {path} that is not UTF-8 text: it cannot be audited"),
+            });
+        }
         if matches!(claim(&landed, commit, forge), Claim::Unverified) {
             unverified.push(commit.id.to_string());
         }
@@ -685,7 +700,7 @@ pub fn log(git: &Git, tip: Oid, scope: &Scope, wanted: &str, options: &DiffOptio
     let mut executed: Option<i64> = None;
     // Asked for by path, the contract is known by its id once found (amendments name the id).
     let mut known_id: Option<String> = None;
-    walk(git, tip, scope, |commit, steps| {
+    walk(git, tip, scope, |commit, steps, _| {
         let landed = landed(commit);
         let event = |kind, detail: String| LogEvent {
             commit: commit.id.to_string(),
