@@ -211,11 +211,9 @@ fn table_csv_and_markdown() {
     assert_eq!(lines.len(), 7, "a header and one row per contract");
     assert!(lines[0].starts_with("id,title,type,status,state,owner,counterparties"));
     assert!(
-        lines
-            .iter()
-            .any(|l| l
-                // `@bob` would start a formula in a spreadsheet: the cell is kept as text.
-                .starts_with("b-saas,Agreement b-saas,saas,executed,expiring,'@bob,Bravo,US-CA,1000,USD,month,12000,")),
+        lines.iter().any(|l| l
+            // `@bob` would start a formula in a spreadsheet: the cell is kept as text.
+            .starts_with("b-saas,Agreement b-saas,saas,executed,expiring,'@bob,Bravo,US-CA,1000,USD,month,12000,")),
         "{csv}"
     );
     let markdown = String::from_utf8(pactum(s.root(), &["report", "--format", "markdown"]).stdout).unwrap();

@@ -51,6 +51,18 @@ pub struct Client {
     auth: Auth,
     limits: Limits,
     requests: usize,
+    /// Next-page links followed so far: a link back to one of them would loop for ever.
+    followed: std::collections::HashSet<String>,
+}
+
+/// The most pages one listing may have; a tracker that sends more is answered with an error.
+const MAX_PAGES: usize = 1_000;
+
+/// `scheme://host:port` of a URL.
+fn origin(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |at| at + 3);
+    let end = url[after_scheme..].find('/').map_or(url.len(), |at| after_scheme + at);
+    &url[..end]
 }
 
 impl std::fmt::Debug for Client {
@@ -76,7 +88,15 @@ impl Client {
             .timeout_global(Some(Duration::from_secs(60)))
             .user_agent(concat!("pactum/", env!("CARGO_PKG_VERSION")))
             .build();
-        Self { agent: config.into(), base: base.trim_end_matches('/').to_owned(), token, auth, limits, requests: 0 }
+        Self {
+            agent: config.into(),
+            base: base.trim_end_matches('/').to_owned(),
+            token,
+            auth,
+            limits,
+            requests: 0,
+            followed: std::collections::HashSet::new(),
+        }
     }
 
     /// How many HTTP requests were sent (retries included).
@@ -93,6 +113,22 @@ impl Client {
     pub fn send(&mut self, method: &str, path: &str, body: Option<&Value>) -> Result<Reply, TrackerError> {
         // A path below the base URL, or a whole URL from a `Link` header.
         let url = if path.starts_with("http://") || path.starts_with("https://") {
+            // The token goes to the API's own scheme, host and port only, and a listing ends.
+            let unexpected =
+                |message: String| TrackerError::Unexpected { request: format!("{method} {}", origin(path)), message };
+            if origin(path) != origin(&self.base) {
+                return Err(unexpected(format!(
+                    "a next-page link leads to {}, not to the API at {}; pactum sends its token nowhere else",
+                    origin(path),
+                    origin(&self.base)
+                )));
+            }
+            if !self.followed.insert(path.to_owned()) {
+                return Err(unexpected("a next-page link leads back to a page already read".to_owned()));
+            }
+            if self.followed.len() > MAX_PAGES {
+                return Err(unexpected(format!("the listing runs past {MAX_PAGES} pages")));
+            }
             path.to_owned()
         } else {
             format!("{}{path}", self.base)

@@ -1,0 +1,87 @@
+//! Hostile tracker servers: answers that would take pactum's token elsewhere or keep it
+//! reading for ever. Each test runs such a server on this machine's loopback and asserts the
+//! safe outcome.
+
+mod support;
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use support::git::{ALICE, Script};
+use support::text;
+
+/// A server that answers every request with an empty JSON list and the `Link` header that
+/// `link` makes from the request's path, and records what it was sent. It serves at most
+/// `limit` requests, then stops.
+fn serve(link: impl Fn(&str, u16) -> String + Send + 'static, limit: usize) -> (u16, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(limit) {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request = String::new();
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+                request.push_str(&line);
+                line.clear();
+            }
+            let path = request.split_whitespace().nth(1).unwrap_or("/").to_owned();
+            record.lock().unwrap().push(request);
+            let body = "[]";
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nLink: <{}>; rel=\"next\"\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                link(&path, port),
+                body.len()
+            );
+        }
+    });
+    (port, seen)
+}
+
+fn repository() -> Script {
+    let mut s = Script::new();
+    let root = s.root().to_path_buf();
+    for args in [&["init"][..], &["new", "nda", "--id", "acme-nda", "--set", "counterparty=Acme, Inc."]] {
+        let output = support::pactum_with(&root, args, &[]);
+        assert!(output.status.success(), "{}", text(&output));
+    }
+    s.commit(&ALICE, &ALICE, "Drafted");
+    s
+}
+
+fn sync(root: &Path, port: u16) -> std::process::Output {
+    let api = format!("http://127.0.0.1:{port}");
+    support::pactum_with(
+        root,
+        &["remind", "--sync", "github", "--api-url", &api, "--repository", "acme/contracts"],
+        &[("GITHUB_TOKEN", "ghs_secret_token_value")],
+    )
+}
+
+/// A `Link: rel="next"` to another host would carry the token there: pactum stops instead.
+#[test]
+fn the_token_never_follows_a_link_to_another_host() {
+    let (elsewhere, stolen) = serve(|_, _| "http://127.0.0.1:9/".to_owned(), 10);
+    let (port, _) = serve(move |_, _| format!("http://localhost:{elsewhere}/steal?page=2"), 10);
+    let output = sync(repository().root(), port);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("pactum sends its token nowhere else"), "{}", text(&output));
+    assert!(stolen.lock().unwrap().is_empty(), "the other host was sent a request");
+    assert!(!text(&output).contains("ghs_secret_token_value"));
+}
+
+/// A next-page link back to the same page would loop for ever: pactum stops on the repeat.
+#[test]
+fn a_next_page_link_back_to_a_page_read_stops_the_listing() {
+    let (port, seen) = serve(|path, port| format!("http://127.0.0.1:{port}{path}"), 50);
+    let output = sync(repository().root(), port);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("leads back to a page already read"), "{}", text(&output));
+    assert!(seen.lock().unwrap().len() < 10, "{} requests", seen.lock().unwrap().len());
+}
