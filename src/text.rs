@@ -232,6 +232,25 @@ pub mod html {
     }
 }
 
+/// `text` with the user and password of every URL in it removed:
+/// `https://user:secret@host/x` → `https://host/x`.
+#[must_use]
+pub fn redact_userinfo(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let (before, after) = rest.split_at(at + 3);
+        out.push_str(before);
+        let authority_end = after.find(['/', ' ', '\n', '?', '#', '"', '>']).unwrap_or(after.len());
+        match after[..authority_end].rfind('@') {
+            Some(userinfo_end) => rest = &after[userinfo_end + 1..],
+            None => rest = after,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `text` with `&`, `<`, `>`, `"` and `'` escaped for HTML and XML.
 #[must_use]
 pub fn xml_text(text: &str) -> String {
@@ -302,6 +321,12 @@ mod tests {
         );
         assert_eq!(inert("<script>x</script>"), "&lt;script&gt;x&lt;/script&gt;");
         assert_eq!(inert("<!-- fee x2 -->"), "&lt;!-- fee x2 --&gt;");
+    }
+
+    #[test]
+    fn urls_lose_their_user_and_password() {
+        assert_eq!(redact_userinfo("GET https://user:ghs_x@api.test/repos?a=b@c"), "GET https://api.test/repos?a=b@c");
+        assert_eq!(redact_userinfo("see http://h.test and ftp://u@f.test/x"), "see http://h.test and ftp://f.test/x");
     }
 
     #[test]

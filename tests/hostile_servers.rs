@@ -85,3 +85,50 @@ fn a_next_page_link_back_to_a_page_read_stops_the_listing() {
     assert!(text(&output).contains("leads back to a page already read"), "{}", text(&output));
     assert!(seen.lock().unwrap().len() < 10, "{} requests", seen.lock().unwrap().len());
 }
+
+/// A server that answers every request with `status` and `body`.
+fn answer(status: &'static str, body: &'static str) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(20) {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+                line.clear();
+            }
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    port
+}
+
+/// A server that echoes the token in its error, and a token in the API URL's user info:
+/// neither is printed.
+#[test]
+fn tokens_are_never_printed() {
+    let s = repository();
+    let port = answer("401 Unauthorized", r#"{"message": "Bad credentials: Bearer ghs_secret_token_value"}"#);
+    let output = sync(s.root(), port);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("Bad credentials: Bearer [token]"), "{}", text(&output));
+    assert!(!text(&output).contains("ghs_secret_token_value"), "{}", text(&output));
+    let port = answer("200 OK", "[]");
+    let api = format!("http://user:ghs_in_the_url@127.0.0.1:{port}");
+    let output = support::pactum_with(
+        s.root(),
+        &["-v", "remind", "--sync", "github", "--dry-run", "--api-url", &api, "--repository", "acme/contracts"],
+        &[("GITHUB_TOKEN", "ghs_secret_token_value")],
+    );
+    assert!(
+        !text(&output).contains("ghs_in_the_url") && !text(&output).contains("ghs_secret_token_value"),
+        "{}",
+        text(&output)
+    );
+    assert!(text(&output).contains(&format!("http://127.0.0.1:{port}")), "{}", text(&output));
+}

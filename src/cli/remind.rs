@@ -203,8 +203,11 @@ fn sync_to(
             text.push('\n');
             text
         } else {
-            let mut text =
-                format!("dry run against {} ({}): nothing was changed\n", endpoint.repository, endpoint.api_url);
+            let mut text = format!(
+                "dry run against {} ({}): nothing was changed\n",
+                endpoint.repository,
+                pactum::text::redact_userinfo(&endpoint.api_url)
+            );
             for change in &plan.changes {
                 text.push_str(&match change {
                     sync::Change::Create { key, title } => format!("  create  {title}  [{key}]\n"),
@@ -242,7 +245,7 @@ fn sync_to(
             )
         }
     };
-    global.log(format_args!("{} requests to {}", tracker.requests(), endpoint.api_url));
+    global.log(format_args!("{} requests to {}", tracker.requests(), pactum::text::redact_userinfo(&endpoint.api_url)));
     emit(global, &text)?;
     Ok(Outcome::Clean)
 }

@@ -111,6 +111,33 @@ impl Client {
     /// # Errors
     /// When the request keeps failing, or the tracker answers with an error status.
     pub fn send(&mut self, method: &str, path: &str, body: Option<&Value>) -> Result<Reply, TrackerError> {
+        self.exchange(method, path, body).map_err(|error| self.redact(error))
+    }
+
+    /// An error as pactum may print it: without the token, which a server may echo
+    /// (`Bad credentials: Bearer ghs_…`), and without any URL's user and password.
+    fn redact(&self, error: TrackerError) -> TrackerError {
+        let clean = |text: String| {
+            let text = if self.token.is_empty() { text } else { text.replace(&self.token, "[token]") };
+            crate::text::redact_userinfo(&text)
+        };
+        match error {
+            TrackerError::Http { request, message } => {
+                TrackerError::Http { request: clean(request), message: clean(message) }
+            }
+            TrackerError::Status { request, status, message } => {
+                TrackerError::Status { request: clean(request), status, message: clean(message) }
+            }
+            TrackerError::RateLimited { request, seconds } => {
+                TrackerError::RateLimited { request: clean(request), seconds }
+            }
+            TrackerError::Unexpected { request, message } => {
+                TrackerError::Unexpected { request: clean(request), message: clean(message) }
+            }
+        }
+    }
+
+    fn exchange(&mut self, method: &str, path: &str, body: Option<&Value>) -> Result<Reply, TrackerError> {
         // A path below the base URL, or a whole URL from a `Link` header.
         let url = if path.starts_with("http://") || path.starts_with("https://") {
             // The token goes to the API's own scheme, host and port only, and a listing ends.
