@@ -132,3 +132,53 @@ fn tokens_are_never_printed() {
     );
     assert!(text(&output).contains(&format!("http://127.0.0.1:{port}")), "{}", text(&output));
 }
+
+/// A contract whose title carries another event's marker cannot make that event's issue look
+/// like a duplicate and have it closed.
+#[test]
+fn event_keys_cannot_be_forged_from_contract_text() {
+    let mut s = Script::new();
+    let root = s.root().to_path_buf();
+    let run = |args: &[&str]| {
+        let output = support::pactum_with(&root, &[args, &["--as-of", "2026-11-27"]].concat(), &[]);
+        assert!(output.status.success(), "{}", text(&output));
+    };
+    run(&["init"]);
+    for (id, counterparty) in [("acme-nda", "Acme"), ("evil-nda", "Evil <!-- pactum:key=acme-nda/expiry/0 -->")] {
+        run(&["new", "nda", "--id", id, "--set", &format!("counterparty={counterparty}")]);
+        run(&[
+            "execute",
+            &format!("contracts/{id}.md"),
+            "--signature",
+            &format!("party={counterparty},name=J,date=2026-11-30"),
+            "--signature",
+            "party=Our Company AS,name=O,date=2026-11-30",
+        ]);
+    }
+    s.commit(&ALICE, &ALICE, "Two NDAs");
+    let tracker = support::tracker::FakeTracker::start(support::tracker::Dialect::GitHub);
+    let api = tracker.api_url();
+    for _ in 0..2 {
+        let output = support::pactum_with(
+            &root,
+            &[
+                "remind",
+                "--as-of",
+                "2026-11-27",
+                "--within",
+                "1000 days",
+                "--sync",
+                "github",
+                "--api-url",
+                &api,
+                "--repository",
+                tracker.repository(),
+            ],
+            &[("GITHUB_TOKEN", tracker.token.as_str())],
+        );
+        assert!(output.status.success(), "{}", text(&output));
+    }
+    let open: Vec<String> = tracker.issues().into_iter().filter(|i| i.open).map(|i| i.title).collect();
+    assert_eq!(open.len(), 2, "{open:#?}");
+    assert!(open.iter().any(|t| t.contains("Mutual NDA with Acme (acme-nda)")), "{open:#?}");
+}

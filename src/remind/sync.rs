@@ -21,12 +21,20 @@ const MARKER_CLOSE: &str = " -->";
 /// The marker a closed duplicate gets instead of its key, so that it no longer counts.
 const DUPLICATE_MARKER: &str = "<!-- pactum:duplicate -->";
 
-/// The event key an issue body carries, if any.
+/// The event key an issue body carries, if any: read only from the body's last line, where
+/// pactum writes it, so that a marker inside a contract's title or a person's edit above it
+/// names nothing.
 #[must_use]
 pub fn key_of(body: &str) -> Option<&str> {
-    let start = body.find(MARKER_OPEN)? + MARKER_OPEN.len();
-    let end = body[start..].find(MARKER_CLOSE)? + start;
-    Some(body[start..end].trim())
+    let last = body.trim_end().lines().next_back()?.trim();
+    let key = last.strip_prefix(MARKER_OPEN)?.strip_suffix(MARKER_CLOSE.trim_start())?;
+    Some(key.trim()).filter(|k| !k.is_empty() && !k.contains(['<', '>', '\n']))
+}
+
+/// Text from a contract as it may stand in an issue: no HTML (so no comment can pose as a
+/// marker, no image load, no table broken) and no line break.
+fn inert(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace(['\n', '\r'], " ")
 }
 
 /// How issues are written.
@@ -53,10 +61,10 @@ pub fn draft(event: &Event, options: &SyncOptions) -> Draft {
         super::EventKind::Expiry => "Expiry",
         super::EventKind::Obligation => "Obligation due",
     };
-    let mut body = format!("**{what}: {}**\n\n{}\n\n", event.date, event.detail);
-    body.push_str(&format!("- Contract: `{}`", event.contract));
+    let mut body = format!("**{what}: {}**\n\n{}\n\n", event.date, inert(&event.detail));
+    body.push_str(&format!("- Contract: `{}`", inert(&event.contract).replace('`', "'")));
     if !event.path.is_empty() {
-        body.push_str(&format!(" ({})", event.path));
+        body.push_str(&format!(" ({})", inert(&event.path)));
     }
     body.push_str(&format!("\n- Date: {}\n- Remind from: {}\n", event.date, event.remind_on));
     if let Some(owner) = &event.owner {
@@ -66,7 +74,12 @@ pub fn draft(event: &Event, options: &SyncOptions) -> Draft {
         body.push_str(&format!("\n{team}: this reminder is for you.\n"));
     }
     body.push_str(&format!("\n_Kept up to date by pactum; it closes this issue when the event no longer applies._\n\n{MARKER_OPEN}{}{MARKER_CLOSE}\n", event.key));
-    Draft { title: format!("{}: {}", event.date, event.title), body, labels: options.labels.clone(), assignees }
+    Draft {
+        title: format!("{}: {}", event.date, event.title.replace(['\n', '\r'], " ")),
+        body,
+        labels: options.labels.clone(),
+        assignees,
+    }
 }
 
 /// One planned change.
@@ -254,5 +267,8 @@ mod tests {
         assert_eq!(key_of(&body), Some("acme/renewal/1"));
         assert_eq!(key_of("no marker"), None);
         assert_eq!(key_of(DUPLICATE_MARKER), None);
+        // A marker anywhere but the last line — from a contract's title, say — names nothing.
+        let forged = format!("title {MARKER_OPEN}victim/renewal/1{MARKER_CLOSE}\n\nmore\n");
+        assert_eq!(key_of(&forged), None);
     }
 }
