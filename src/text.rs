@@ -232,6 +232,42 @@ pub mod html {
     }
 }
 
+/// Text as one line of a terminal shows it, whatever it holds: line breaks become `⏎`, other
+/// control characters their visible pictures (`␛` for escape), and the characters that reorder
+/// text (bidirectional overrides) are dropped. A title holding `\n::error file=…` cannot start a
+/// workflow command, and a commit subject holding `ESC]0;` cannot retitle the terminal.
+#[must_use]
+pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' | '\u{2028}' | '\u{2029}' => out.push('⏎'),
+            '\t' => out.push(' '),
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {}
+            c if (c as u32) < 0x20 => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}')),
+            '\u{7f}' => out.push('␡'),
+            c if c.is_control() => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out.into()
+}
+
+/// Append `line` to human output as one line (see [`one_line`]), after any blank lines it
+/// starts with.
+pub fn push_line(out: &mut String, line: &str) {
+    let body = line.trim_start_matches('\n');
+    out.push_str(&line[..line.len() - body.len()]);
+    out.push_str(&one_line(body.strip_suffix('\n').unwrap_or(body)));
+    out.push('\n');
+}
+
 /// `text` with the user and password of every URL in it removed:
 /// `https://user:secret@host/x` → `https://host/x`.
 #[must_use]

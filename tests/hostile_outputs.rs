@@ -56,3 +56,68 @@ fn junit_is_well_formed_with_any_character() {
     assert!(!xml.contains('\u{fffe}') && !xml.contains('\u{ffff}'), "{xml}");
     assert!(xml.contains("\u{fffd}"), "{xml}");
 }
+
+/// What a human reading a terminal, or a CI runner reading a log, must never receive from a
+/// value pactum did not write: a control character, or a workflow command at a line's start.
+fn assert_inert(output: &str, what: &str) {
+    for (n, line) in output.lines().enumerate() {
+        assert!(!line.starts_with("::"), "{what}: line {} starts a workflow command: {line:?}", n + 1);
+        assert!(
+            !line.chars().any(|c| c.is_control() && c != '\t'),
+            "{what}: line {} holds a control character: {line:?}",
+            n + 1
+        );
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// Arbitrary titles and party names through `inspect` and the reminders table.
+    #[test]
+    fn human_outputs_never_pass_control_characters_on(
+        title in "(\\PC|[\\x00-\\x1f\\x7f\\u{202e}\\u{2028}]|\n::error file=x::y){0,40}",
+        party in "(\\PC|[\\x00-\\x1f\\x1b]|\n::warning::z){0,30}",
+    ) {
+        let text = format!(
+            "+++\nid = \"x\"\ntitle = {}\ntype = \"nda\"\nstatus = \"draft\"\nowner = \"@a\"\n\n[[parties]]\nname = {}\nrole = \"a\"\n+++\n\n## 1. {}\n\nText.\n",
+            toml::Value::String(title.clone()),
+            toml::Value::String(party.clone()),
+            title.replace(['\n', '\r'], " "),
+        );
+        let contract = pactum::contract::Contract::read("x.md", text, pactum::contract::FrontMatterRule::Required, &mut Vec::new());
+        let report = pactum::output::inspect::InspectReport::new(&contract, Ok(None));
+        assert_inert(&report.human(), "inspect");
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let event = pactum::remind::Event {
+            key: "x/expiry/0".into(),
+            contract: party.clone(),
+            path: String::new(),
+            kind: pactum::remind::EventKind::Expiry,
+            date: day,
+            remind_on: day,
+            title: title.clone(),
+            owner: Some(party.clone()),
+            lead_times: Vec::new(),
+            overdue: false,
+            detail: title.clone(),
+        };
+        assert_inert(&pactum::output::remind::table(day, &[event]), "remind");
+    }
+}
+
+/// Commit subjects and author names with terminal escapes reach `approvals`, `log` and
+/// `audit` as text.
+#[test]
+fn commit_text_never_controls_the_terminal() {
+    let mut s = repository("An NDA");
+    let path = s.root().join("contracts/acme-nda.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("runs for 2 years", "runs for 3 years")).unwrap();
+    let evil = support::git::Person("Eve \u{1b}]0;owned\u{7}", "eve@example.com");
+    s.commit(&evil, &evil, "Fix\u{1b}[2J\n\n::error file=x.md::forged (#9)");
+    for command in [&["approvals"][..], &["log", "acme-nda"], &["audit"]] {
+        let output = pactum(s.root(), command);
+        assert_inert(&String::from_utf8_lossy(&output.stdout), &format!("{command:?}"));
+    }
+}

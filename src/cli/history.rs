@@ -162,21 +162,23 @@ pub fn approvals(global: &GlobalArgs, args: &ApprovalsArgs) -> Result<Outcome> {
                 } else {
                     format!("  approved by {}", e.approvers.join(", "))
                 };
-                out.push_str(&format!(
-                    "{}  {}  {landing:<6} {pr:<6} {}  {} ({})  {status}  {} clause(s){approvers}\n",
-                    &e.merged_at[..10.min(e.merged_at.len())],
-                    &e.commit[..10],
-                    e.merged_by,
-                    e.contract.as_deref().unwrap_or("-"),
-                    e.path,
-                    e.clauses_changed.len()
-                ));
+                pactum::text::push_line(
+                    &mut out,
+                    &format!(
+                        "{}  {}  {landing:<6} {pr:<6} {}  {} ({})  {status}  {} clause(s){approvers}\n",
+                        &e.merged_at[..10.min(e.merged_at.len())],
+                        &e.commit[..10],
+                        e.merged_by,
+                        e.contract.as_deref().unwrap_or("-"),
+                        e.path,
+                        e.clauses_changed.len()
+                    ),
+                );
             }
-            out.push_str(&format!(
-                "{} ledger entr{} on {branch}\n",
-                entries.len(),
-                if entries.len() == 1 { "y" } else { "ies" }
-            ));
+            pactum::text::push_line(
+                &mut out,
+                &format!("{} ledger entr{} on {branch}\n", entries.len(), if entries.len() == 1 { "y" } else { "ies" }),
+            );
             out
         },
         || to_json(&serde_json::json!({ "version": 1, "branch": branch, "entries": entries })),
@@ -324,22 +326,25 @@ pub fn policy(global: &GlobalArgs, args: &PolicyArgs) -> Result<Outcome> {
         || {
             let mut out = String::new();
             if verdicts.is_empty() {
-                out.push_str(&format!("{changed} contract(s) changed; no policy applies\n"));
+                pactum::text::push_line(&mut out, &format!("{changed} contract(s) changed; no policy applies\n"));
             }
             for (id, path, v) in &verdicts {
                 let mark = if v.met { "✓" } else { "✗" };
                 let by = if v.approved_by.is_empty() { "nobody yet".to_owned() } else { v.approved_by.join(", ") };
-                out.push_str(&format!(
-                    "{mark} {id} ({path}): \"{}\" needs {} approval(s) from {}: approved by {by}\n",
-                    v.policy,
-                    v.required,
-                    v.eligible.join(", ")
-                ));
+                pactum::text::push_line(
+                    &mut out,
+                    &format!(
+                        "{mark} {id} ({path}): \"{}\" needs {} approval(s) from {}: approved by {by}\n",
+                        v.policy,
+                        v.required,
+                        v.eligible.join(", ")
+                    ),
+                );
             }
             for note in &stale {
-                out.push_str(&format!("stale: {note}\n"));
+                pactum::text::push_line(&mut out, &format!("stale: {note}\n"));
             }
-            out.push_str(&format!("{} requirement(s), {unmet} unmet\n", verdicts.len()));
+            pactum::text::push_line(&mut out, &format!("{} requirement(s), {unmet} unmet\n", verdicts.len()));
             out
         },
         || {
@@ -392,16 +397,19 @@ pub fn log(global: &GlobalArgs, args: &LogArgs) -> Result<Outcome> {
                 } else {
                     format!(", approved by {}", e.approvers.join(", "))
                 };
-                out.push_str(&format!(
-                    "  {}  {}  {}{pr} by {}{approvers}\n",
-                    &e.date[..10.min(e.date.len())],
-                    e.detail,
-                    &e.commit[..10],
-                    e.merged_by
-                ));
+                pactum::text::push_line(
+                    &mut out,
+                    &format!(
+                        "  {}  {}  {}{pr} by {}{approvers}\n",
+                        &e.date[..10.min(e.date.len())],
+                        e.detail,
+                        &e.commit[..10],
+                        e.merged_by
+                    ),
+                );
             }
             if let Some(days) = log.cycle_time_days {
-                out.push_str(&format!("cycle time: {days} day(s) from first draft to executed\n"));
+                pactum::text::push_line(&mut out, &format!("cycle time: {days} day(s) from first draft to executed\n"));
             }
             out
         },
@@ -455,15 +463,18 @@ pub fn audit(global: &GlobalArgs, args: &AuditArgs) -> Result<Outcome> {
         || {
             let mut out = String::new();
             for f in findings {
-                out.push_str(&format!("{}: {}\n", f.kind, f.message));
+                pactum::text::push_line(&mut out, &format!("{}: {}\n", f.kind, f.message));
             }
             if !audit.unverified.is_empty() {
-                out.push_str(&format!(
-                    "note: {} landing(s) are read as reviewed merges from their commit text alone; `--github` has GitHub confirm them\n",
-                    audit.unverified.len()
-                ));
+                pactum::text::push_line(
+                    &mut out,
+                    &format!(
+                        "note: {} landing(s) are read as reviewed merges from their commit text alone; `--github` has GitHub confirm them\n",
+                        audit.unverified.len()
+                    ),
+                );
             }
-            out.push_str(&format!("audited {branch}: {} finding(s)\n", findings.len()));
+            pactum::text::push_line(&mut out, &format!("audited {branch}: {} finding(s)\n", findings.len()));
             out
         },
         || {

@@ -1,7 +1,5 @@
 //! Reporters for `pactum inspect`: what pactum read from one contract.
 
-use std::fmt::Write as _;
-
 use serde::Serialize;
 use serde_json::Value;
 
@@ -113,14 +111,14 @@ impl InspectReport {
     #[must_use]
     pub fn human(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "{}", self.path);
+        crate::text::push_line(&mut out, &format!("{}", self.path));
         let field = |key: &str| self.metadata.get(key).and_then(Value::as_str).map(str::to_owned);
         if self.metadata.is_null() {
-            let _ = writeln!(out, "  (no front matter)");
+            crate::text::push_line(&mut out, &format!("  (no front matter)"));
         } else {
             for key in ["id", "title", "type", "status", "owner"] {
                 if let Some(value) = field(key) {
-                    let _ = writeln!(out, "  {key:<8} {value}");
+                    crate::text::push_line(&mut out, &format!("  {key:<8} {value}"));
                 }
             }
             if let Some(parties) = self.metadata.get("parties").and_then(Value::as_array) {
@@ -133,84 +131,87 @@ impl InspectReport {
                             .map_or_else(|| name.to_owned(), |role| format!("{name} ({role})"))
                     })
                     .collect();
-                let _ = writeln!(out, "  parties  {}", names.join("; "));
+                crate::text::push_line(&mut out, &format!("  parties  {}", names.join("; ")));
             }
         }
         if let Some(dates) = &self.dates {
-            let _ = writeln!(out, "\nDates as of {}", dates.as_of);
-            let _ = writeln!(out, "  effective        {}", dates.effective_date);
+            crate::text::push_line(&mut out, &format!("\nDates as of {}", dates.as_of));
+            crate::text::push_line(&mut out, &format!("  effective        {}", dates.effective_date));
             if let Some(state) = dates.state {
-                let _ = writeln!(
-                    out,
-                    "  state            {}",
-                    serde_json::to_value(state).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+                crate::text::push_line(
+                    &mut out,
+                    &format!(
+                        "  state            {}",
+                        serde_json::to_value(state)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default()
+                    ),
                 );
             }
             if let Some(end) = dates.initial_term_end {
-                let _ = writeln!(out, "  initial term end {end}");
+                crate::text::push_line(&mut out, &format!("  initial term end {end}"));
             }
             if let Some(term) = &dates.current_term {
                 let end = term.end.map_or_else(|| "until terminated".to_owned(), |e| e.to_string());
                 let which =
                     if term.index == 0 { "initial term".to_owned() } else { format!("renewal term {}", term.index) };
-                let _ = writeln!(out, "  current term     {} to {end} ({which})", term.start);
+                crate::text::push_line(&mut out, &format!("  current term     {} to {end} ({which})", term.start));
             }
             if let Some(deadline) = dates.next_notice_deadline {
-                let _ = writeln!(out, "  notice deadline  {deadline}");
+                crate::text::push_line(&mut out, &format!("  notice deadline  {deadline}"));
             }
             if let Some(renewal) = dates.next_renewal {
-                let _ = writeln!(out, "  next renewal     {renewal}");
+                crate::text::push_line(&mut out, &format!("  next renewal     {renewal}"));
             }
             if let Some(expiry) = dates.expiry {
-                let _ = writeln!(out, "  expires          {expiry}");
+                crate::text::push_line(&mut out, &format!("  expires          {expiry}"));
             }
         }
         if let Some(error) = &self.dates_error {
-            let _ = writeln!(out, "\nDates cannot be computed: {error}");
+            crate::text::push_line(&mut out, &format!("\nDates cannot be computed: {error}"));
         }
-        let _ = writeln!(out, "\nClauses");
+        crate::text::push_line(&mut out, &format!("\nClauses"));
         if self.clauses.is_empty() {
-            let _ = writeln!(out, "  (none found)");
+            crate::text::push_line(&mut out, &format!("  (none found)"));
         }
         let mut stack: Vec<(&ClauseView, usize)> = self.clauses.iter().rev().map(|c| (c, 0)).collect();
         while let Some((clause, depth)) = stack.pop() {
             let heading = clause.heading.as_deref().unwrap_or("");
             let id = if clause.id == clause.number { String::new() } else { format!("  #{}", clause.id) };
-            let _ = writeln!(
-                out,
-                "  {:indent$}{} {heading}{id}  (line {})",
-                "",
-                clause.number,
-                clause.line,
-                indent = depth * 2
+            crate::text::push_line(
+                &mut out,
+                &format!("  {:indent$}{} {heading}{id}  (line {})", "", clause.number, clause.line, indent = depth * 2),
             );
             stack.extend(clause.children.iter().rev().map(|c| (c, depth + 1)));
         }
         if !self.terms.is_empty() {
-            let _ = writeln!(out, "\nDefined terms");
+            crate::text::push_line(&mut out, &format!("\nDefined terms"));
             for term in &self.terms {
-                let _ = writeln!(
-                    out,
-                    "  \"{}\"  line {}, {} use{}",
-                    term.term,
-                    term.line,
-                    term.uses,
-                    if term.uses == 1 { "" } else { "s" }
+                crate::text::push_line(
+                    &mut out,
+                    &format!(
+                        "  \"{}\"  line {}, {} use{}",
+                        term.term,
+                        term.line,
+                        term.uses,
+                        if term.uses == 1 { "" } else { "s" }
+                    ),
                 );
             }
         }
         if !self.references.is_empty() {
-            let _ = writeln!(out, "\nReferences");
+            crate::text::push_line(&mut out, &format!("\nReferences"));
             for reference in &self.references {
                 let target =
                     reference.clause.as_ref().map_or_else(|| "unresolved".to_owned(), |c| format!("clause {c}"));
-                let _ = writeln!(out, "  line {}: {} → {target}", reference.line, reference.text);
+                crate::text::push_line(&mut out, &format!("  line {}: {} → {target}", reference.line, reference.text));
             }
         }
         if !self.placeholders.is_empty() {
-            let _ = writeln!(out, "\nPlaceholders");
+            crate::text::push_line(&mut out, &format!("\nPlaceholders"));
             for placeholder in &self.placeholders {
-                let _ = writeln!(out, "  line {}: {}", placeholder.line, placeholder.text);
+                crate::text::push_line(&mut out, &format!("  line {}: {}", placeholder.line, placeholder.text));
             }
         }
         out

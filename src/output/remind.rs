@@ -45,9 +45,9 @@ pub fn table(as_of: NaiveDate, events: &[Event]) -> String {
                 e.date.to_string(),
                 when(e, as_of),
                 e.kind.as_str().to_owned(),
-                e.contract.clone(),
-                e.owner.clone().unwrap_or_default(),
-                e.title.clone(),
+                crate::text::one_line(&e.contract).into_owned(),
+                crate::text::one_line(e.owner.as_deref().unwrap_or_default()).into_owned(),
+                crate::text::one_line(&e.title).into_owned(),
             ]
         })
         .collect();

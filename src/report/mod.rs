@@ -417,7 +417,7 @@ impl Report {
         for (key, tally) in map {
             let values: Vec<String> = tally.annual_value.iter().map(|(c, v)| format!("{c} {}", money(*v))).collect();
             let values = if values.is_empty() { String::new() } else { format!("  {}/year", values.join(", ")) };
-            out.push_str(&format!("  {key:<32} {:>5}{values}\n", tally.count));
+            crate::text::push_line(out, &format!("  {key:<32} {:>5}{values}", tally.count));
         }
     }
 
@@ -427,12 +427,15 @@ impl Report {
         let mut out = format!("Portfolio as of {}: {} contract(s)\n", self.as_of, self.contracts);
         out.push_str("\nValue of contracts in force\n");
         for (currency, m) in &self.value {
-            out.push_str(&format!(
-                "  {currency}  {}/year recurring, {} one-off, {} contract(s)\n",
-                money(m.annual),
-                money(m.one_off),
-                m.contracts
-            ));
+            crate::text::push_line(
+                &mut out,
+                &format!(
+                    "  {currency}  {}/year recurring, {} one-off, {} contract(s)\n",
+                    money(m.annual),
+                    money(m.one_off),
+                    m.contracts
+                ),
+            );
         }
         Self::tally_lines("By status", &self.by_status, &mut out);
         Self::tally_lines("By type", &self.by_type, &mut out);
@@ -442,27 +445,36 @@ impl Report {
         out.push_str("\nComing up (90 days)\n");
         for u in self.upcoming.get("within_90_days").into_iter().flatten() {
             let notice = u.notice_deadline.map(|d| format!(", notice by {d}")).unwrap_or_default();
-            out.push_str(&format!("  {}  {:<16} {} (in {} days{notice})\n", u.date, u.kind.as_str(), u.id, u.days));
+            crate::text::push_line(
+                &mut out,
+                &format!("  {}  {:<16} {} (in {} days{notice})\n", u.date, u.kind.as_str(), u.id, u.days),
+            );
         }
         if !self.without_owner.is_empty() {
-            out.push_str(&format!("\nWithout an owner: {}\n", self.without_owner.join(", ")));
+            crate::text::push_line(&mut out, &format!("\nWithout an owner: {}\n", self.without_owner.join(", ")));
         }
         if !self.with_findings.is_empty() {
-            out.push_str(&format!("\nWith findings from `pactum check`: {}\n", self.with_findings.join(", ")));
+            crate::text::push_line(
+                &mut out,
+                &format!("\nWith findings from `pactum check`: {}\n", self.with_findings.join(", ")),
+            );
         }
         if !self.cycle_times.is_empty() {
             out.push_str("\nCycle time, first draft to executed (days)\n");
             for (kind, s) in &self.cycle_times {
-                out.push_str(&format!(
-                    "  {kind:<16} median {:>6.1}  min {:>4}  max {:>4}  ({} contract(s))\n",
-                    s.median, s.min, s.max, s.count
-                ));
+                crate::text::push_line(
+                    &mut out,
+                    &format!(
+                        "  {kind:<16} median {:>6.1}  min {:>4}  max {:>4}  ({} contract(s))\n",
+                        s.median, s.min, s.max, s.count
+                    ),
+                );
             }
             let slowest: Vec<String> = self.slowest.iter().map(|(id, d)| format!("{id} ({d} days)")).collect();
-            out.push_str(&format!("  slowest: {}\n", slowest.join(", ")));
+            crate::text::push_line(&mut out, &format!("  slowest: {}\n", slowest.join(", ")));
         }
         if let Some(note) = &self.history_note {
-            out.push_str(&format!("\n({note})\n"));
+            crate::text::push_line(&mut out, &format!("\n({note})\n"));
         }
         out
     }
