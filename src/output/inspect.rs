@@ -111,10 +111,10 @@ impl InspectReport {
     #[must_use]
     pub fn human(&self) -> String {
         let mut out = String::new();
-        crate::text::push_line(&mut out, &format!("{}", self.path));
+        crate::text::push_line(&mut out, &self.path);
         let field = |key: &str| self.metadata.get(key).and_then(Value::as_str).map(str::to_owned);
         if self.metadata.is_null() {
-            crate::text::push_line(&mut out, &format!("  (no front matter)"));
+            crate::text::push_line(&mut out, "  (no front matter)");
         } else {
             for key in ["id", "title", "type", "status", "owner"] {
                 if let Some(value) = field(key) {
@@ -171,9 +171,9 @@ impl InspectReport {
         if let Some(error) = &self.dates_error {
             crate::text::push_line(&mut out, &format!("\nDates cannot be computed: {error}"));
         }
-        crate::text::push_line(&mut out, &format!("\nClauses"));
+        crate::text::push_line(&mut out, "\nClauses");
         if self.clauses.is_empty() {
-            crate::text::push_line(&mut out, &format!("  (none found)"));
+            crate::text::push_line(&mut out, "  (none found)");
         }
         let mut stack: Vec<(&ClauseView, usize)> = self.clauses.iter().rev().map(|c| (c, 0)).collect();
         while let Some((clause, depth)) = stack.pop() {
@@ -186,7 +186,7 @@ impl InspectReport {
             stack.extend(clause.children.iter().rev().map(|c| (c, depth + 1)));
         }
         if !self.terms.is_empty() {
-            crate::text::push_line(&mut out, &format!("\nDefined terms"));
+            crate::text::push_line(&mut out, "\nDefined terms");
             for term in &self.terms {
                 crate::text::push_line(
                     &mut out,
@@ -201,7 +201,7 @@ impl InspectReport {
             }
         }
         if !self.references.is_empty() {
-            crate::text::push_line(&mut out, &format!("\nReferences"));
+            crate::text::push_line(&mut out, "\nReferences");
             for reference in &self.references {
                 let target =
                     reference.clause.as_ref().map_or_else(|| "unresolved".to_owned(), |c| format!("clause {c}"));
@@ -209,7 +209,7 @@ impl InspectReport {
             }
         }
         if !self.placeholders.is_empty() {
-            crate::text::push_line(&mut out, &format!("\nPlaceholders"));
+            crate::text::push_line(&mut out, "\nPlaceholders");
             for placeholder in &self.placeholders {
                 crate::text::push_line(&mut out, &format!("  line {}: {}", placeholder.line, placeholder.text));
             }
