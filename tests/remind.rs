@@ -185,7 +185,7 @@ fn sync_round_trip(dialect: Dialect) {
     // Again: nothing to do, only the listing.
     let before = tracker.request_count();
     let again = sync(root, &tracker, &[]);
-    assert!(text(&again).contains("0 created, 0 updated, 0 closed, 7 unchanged"), "{}", text(&again));
+    assert!(text(&again).contains("0 created, 0 updated, 0 closed, 0 reopened, 7 unchanged"), "{}", text(&again));
     assert_eq!(tracker.request_count() - before, 1);
 
     // The owner changes: the issue is updated in place.
@@ -210,6 +210,32 @@ fn sync_round_trip(dialect: Dialect) {
     assert!(!beta.open);
     assert!(beta.comments.last().unwrap().contains("no longer has this event"));
     assert_one_issue_per_event(root, &tracker);
+
+    // The termination is undone: pactum closed the issue, so pactum reopens it.
+    std::fs::write(
+        &path,
+        std::fs::read_to_string(&path).unwrap().replace("status = \"terminated\"", "status = \"executed\""),
+    )
+    .unwrap();
+    let reopened = sync(root, &tracker, &[]);
+    assert!(text(&reopened).contains("1 reopened"), "{}", text(&reopened));
+    assert!(tracker.issues().into_iter().find(|i| i.body.contains("beta/renewal/1")).unwrap().open);
+    assert_one_issue_per_event(root, &tracker);
+
+    // A typo in gamma's front matter: gamma has no events this run, but its issue stays open
+    // and the run fails; fixed, nothing changed.
+    let gamma_path = root.join("contracts/gamma.md");
+    let gamma_text = std::fs::read_to_string(&gamma_path).unwrap();
+    assert!(gamma_text.contains("[renewal]"));
+    std::fs::write(&gamma_path, gamma_text.replacen("[renewal]", "[renewal", 1)).unwrap();
+    let typo = sync(root, &tracker, &[]);
+    assert_eq!(typo.status.code(), Some(1), "{}", text(&typo));
+    assert!(text(&typo).contains("0 closed"), "{}", text(&typo));
+    assert!(tracker.issues().into_iter().find(|i| i.number == number).unwrap().open, "gamma's issue stays open");
+    std::fs::write(&gamma_path, gamma_text).unwrap();
+    let fixed = sync(root, &tracker, &[]);
+    assert_eq!(fixed.status.code(), Some(0), "{}", text(&fixed));
+    assert!(tracker.issues().into_iter().find(|i| i.number == number).unwrap().open);
 
     // A person closes an obligation's issue (done): it stays closed.
     let done = tracker.issues().into_iter().find(|i| i.body.contains("alpha/obligation/report/9")).unwrap();

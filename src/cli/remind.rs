@@ -94,25 +94,31 @@ fn endpoint(kind: Kind, args: &RemindArgs) -> Result<(Endpoint, String)> {
     Ok((Endpoint { kind, api_url, repository }, token))
 }
 
-/// Read every contract's front matter in parallel; report the ones that cannot be read.
-fn read_all(global: &GlobalArgs, repo: &Repo) -> Result<Vec<(String, Metadata)>> {
+/// Every contract's front matter, read in parallel, and the ids of the contracts that could
+/// not be read (`*` where not even the id could be found): their reminder issues are kept as
+/// they are, since a typo must not close them.
+fn read_all(global: &GlobalArgs, repo: &Repo) -> Result<(Vec<(String, Metadata)>, HashSet<String>)> {
     let files = repo.contract_files()?;
-    let read: Vec<Result<(String, Metadata), String>> = files
+    let read: Vec<Result<(String, Metadata), (String, Option<String>)>> = files
         .par_iter()
         .map(|file| {
-            let bytes = std::fs::read(&file.path).map_err(|e| format!("{}: {e}", file.shown))?;
-            let (text, _) = decode(&file.shown, bytes).map_err(|d| format!("{}: {}", file.shown, d.message))?;
-            let meta =
-                Contract::read_metadata(&text).ok_or_else(|| format!("{}: no readable front matter", file.shown))?;
+            let bytes = std::fs::read(&file.path).map_err(|e| (format!("{}: {e}", file.shown), None))?;
+            let (text, _) = decode(&file.shown, bytes).map_err(|d| (format!("{}: {}", file.shown, d.message), None))?;
+            let meta = Contract::read_metadata(&text)
+                .ok_or_else(|| (format!("{}: no readable front matter", file.shown), id_line(&text)))?;
             Ok((file.shown.clone(), meta))
         })
         .collect();
     let mut contracts = Vec::with_capacity(read.len());
     let mut unreadable = Vec::new();
+    let mut keep = HashSet::new();
     for result in read {
         match result {
             Ok(contract) => contracts.push(contract),
-            Err(problem) => unreadable.push(problem),
+            Err((problem, id)) => {
+                unreadable.push(problem);
+                keep.insert(id.unwrap_or_else(|| "*".to_owned()));
+            }
         }
     }
     if !unreadable.is_empty() {
@@ -128,7 +134,16 @@ fn read_all(global: &GlobalArgs, repo: &Repo) -> Result<Vec<(String, Metadata)>>
         );
     }
     global.log(format_args!("read the front matter of {} contracts", contracts.len()));
-    Ok(contracts)
+    Ok((contracts, keep))
+}
+
+/// The id of a contract whose front matter is not valid TOML, from its `id = "…"` line.
+fn id_line(text: &str) -> Option<String> {
+    text.lines().skip(1).take_while(|l| l.trim() != "+++").find_map(|line| {
+        let value = line.trim().strip_prefix("id")?.trim_start().strip_prefix('=')?.trim();
+        let id = value.strip_prefix('"')?.split('"').next()?;
+        (!id.is_empty()).then(|| id.to_owned())
+    })
 }
 
 pub fn run(global: &GlobalArgs, args: &RemindArgs) -> Result<Outcome> {
@@ -156,12 +171,14 @@ pub fn run(global: &GlobalArgs, args: &RemindArgs) -> Result<Outcome> {
         obligations: true,
     };
     let started = std::time::Instant::now();
-    let contracts = read_all(global, &repo)?;
+    let (contracts, keep) = read_all(global, &repo)?;
     let sources: Vec<Source<'_>> = contracts.iter().map(|(path, meta)| Source { path, meta }).collect();
     let events = remind::events(&sources, &options);
     global.log(format_args!("computed {} events in {:.1?}", events.len(), started.elapsed()));
     if let Some(kind) = args.sync {
-        return sync_to(global, args, kind, &sources, &options, &events, config);
+        let outcome = sync_to(global, args, kind, &sources, &options, &events, config, &keep)?;
+        // A contract that could not be read has no reminders this run: that is a failure.
+        return Ok(if keep.is_empty() { outcome } else { Outcome::Findings });
     }
     let text = match args.format {
         RemindFormat::Table => report::table(as_of, &events),
@@ -185,6 +202,7 @@ fn sync_to(
     options: &RemindOptions,
     events: &[remind::Event],
     config: &pactum::repo::Config,
+    keep: &HashSet<String>,
 ) -> Result<Outcome> {
     let (endpoint, token) = endpoint(kind, args)?;
     // Events beyond the window still apply: their open issues stay open.
@@ -195,7 +213,7 @@ fn sync_to(
     let text = if args.dry_run {
         let label = sync_options.labels.first().map_or("contract-reminder", String::as_str);
         let existing = tracker.list(label).with_context(|| format!("listing issues of {}", endpoint.repository))?;
-        let plan = sync::plan(events, &still_applies, &existing, &sync_options);
+        let plan = sync::plan(events, &still_applies, keep, &existing, &sync_options);
         if args.format == RemindFormat::Json {
             let mut text = serde_json::to_string_pretty(
                 &serde_json::json!({ "version": 1, "as_of": options.as_of, "dry_run": true, "plan": plan }),
@@ -213,6 +231,7 @@ fn sync_to(
                     sync::Change::Create { key, title } => format!("  create  {title}  [{key}]\n"),
                     sync::Change::Update { key, number, title } => format!("  update  #{number} {title}  [{key}]\n"),
                     sync::Change::Close { key, number, reason } => format!("  close   #{number} ({reason})  [{key}]\n"),
+                    sync::Change::Reopen { key, number, title } => format!("  reopen  #{number} {title}  [{key}]\n"),
                 });
             }
             text.push_str(&format!(
@@ -223,7 +242,7 @@ fn sync_to(
             text
         }
     } else {
-        let report = sync::sync(tracker.as_mut(), events, &still_applies, &sync_options)
+        let report = sync::sync(tracker.as_mut(), events, &still_applies, keep, &sync_options)
             .with_context(|| format!("syncing reminders to {}", endpoint.repository))?;
         if args.format == RemindFormat::Json {
             let mut text = serde_json::to_string_pretty(
@@ -233,12 +252,13 @@ fn sync_to(
             text
         } else {
             format!(
-                "synced {} reminder(s) to {}: {} created, {} updated, {} closed, {} unchanged, {} closed by people ({} requests)\n",
+                "synced {} reminder(s) to {}: {} created, {} updated, {} closed, {} reopened, {} unchanged, {} closed by people ({} requests)\n",
                 events.len(),
                 endpoint.repository,
                 report.created,
                 report.updated,
                 report.closed,
+                report.reopened,
                 report.unchanged,
                 report.closed_by_people,
                 report.requests

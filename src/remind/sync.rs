@@ -20,6 +20,9 @@ const MARKER_OPEN: &str = "<!-- pactum:key=";
 const MARKER_CLOSE: &str = " -->";
 /// The marker a closed duplicate gets instead of its key, so that it no longer counts.
 const DUPLICATE_MARKER: &str = "<!-- pactum:duplicate -->";
+/// The line pactum adds above the key of an issue it closed because its event went away: when
+/// the event returns, pactum reopens the issue; one a person closed stays closed.
+const CLOSED_MARKER: &str = "<!-- pactum:closed -->";
 
 /// The event key an issue body carries, if any: read only from the body's last line, where
 /// pactum writes it, so that a marker inside a contract's title or a person's edit above it
@@ -89,6 +92,7 @@ pub enum Change {
     Create { key: String, title: String },
     Update { key: String, number: u64, title: String },
     Close { key: String, number: u64, reason: String },
+    Reopen { key: String, number: u64, title: String },
 }
 
 /// What a sync does (or, with `--dry-run`, would do).
@@ -112,9 +116,16 @@ fn sorted(names: &[String]) -> Vec<String> {
 }
 
 /// Plan the changes that make `existing` match `events`. Open issues whose key is in
-/// `still_applies` but not among `events` (an event beyond the window) are left alone.
+/// `still_applies` but not among `events` (an event beyond the window), or belongs to a
+/// contract in `keep` (one that could not be read this run; `*` for all), are left alone.
 #[must_use]
-pub fn plan(events: &[Event], still_applies: &HashSet<String>, existing: &[Issue], options: &SyncOptions) -> Plan {
+pub fn plan(
+    events: &[Event],
+    still_applies: &HashSet<String>,
+    keep: &HashSet<String>,
+    existing: &[Issue],
+    options: &SyncOptions,
+) -> Plan {
     let mut plan = Plan::default();
     let mut by_key: BTreeMap<&str, Vec<&Issue>> = BTreeMap::new();
     for issue in existing {
@@ -144,6 +155,11 @@ pub fn plan(events: &[Event], still_applies: &HashSet<String>, existing: &[Issue
                     });
                 }
             }
+            // pactum closed it when the event went away; the event is back.
+            None if issues.iter().any(|i| i.body.contains(CLOSED_MARKER)) => {
+                let number = issues.iter().rev().find(|i| i.body.contains(CLOSED_MARKER)).map_or(0, |i| i.number);
+                plan.changes.push(Change::Reopen { key: event.key.clone(), number, title: draft.title.clone() });
+            }
             None if !issues.is_empty() => plan.closed_by_people += 1,
             None => plan.changes.push(Change::Create { key: event.key.clone(), title: draft.title.clone() }),
         }
@@ -167,12 +183,19 @@ pub fn plan(events: &[Event], still_applies: &HashSet<String>, existing: &[Issue
         if let Some(first) = open.first()
             && !wanted.contains(key)
             && !still_applies.contains(*key)
+            && !keep
+                .iter()
+                .any(|contract| key.strip_prefix(contract.as_str()).is_some_and(|rest| rest.starts_with('/')))
+            && !keep.contains("*")
         {
             plan.changes.push(Change::Close {
                 key: (*key).to_owned(),
                 number: first.number,
                 reason: "no longer applies".to_owned(),
             });
+            let marker = format!("{MARKER_OPEN}{key}{MARKER_CLOSE}");
+            plan.closing_bodies
+                .insert(first.number, first.body.replace(&marker, &format!("{CLOSED_MARKER}\n{marker}")));
         }
     }
     plan
@@ -184,6 +207,7 @@ pub struct Report {
     pub created: usize,
     pub updated: usize,
     pub closed: usize,
+    pub reopened: usize,
     pub unchanged: usize,
     pub closed_by_people: usize,
     /// HTTP requests sent.
@@ -218,6 +242,10 @@ pub fn apply(tracker: &mut dyn Tracker, plan: &Plan, report: &mut Report) -> Res
                 tracker.close(*number, &comment(reason), plan.closing_bodies.get(number).map(String::as_str))?;
                 report.closed += 1;
             }
+            Change::Reopen { key, number, .. } => {
+                tracker.reopen(*number, &plan.drafts[key])?;
+                report.reopened += 1;
+            }
         }
     }
     Ok(())
@@ -232,17 +260,18 @@ pub fn sync(
     tracker: &mut dyn Tracker,
     events: &[Event],
     still_applies: &HashSet<String>,
+    keep: &HashSet<String>,
     options: &SyncOptions,
 ) -> Result<Report, TrackerError> {
     let label = options.labels.first().map_or("contract-reminder", String::as_str);
     let existing = tracker.list(label)?;
-    let first = plan(events, still_applies, &existing, options);
+    let first = plan(events, still_applies, keep, &existing, options);
     let mut report =
         Report { unchanged: first.unchanged, closed_by_people: first.closed_by_people, ..Report::default() };
     apply(tracker, &first, &mut report)?;
     if first.changes.iter().any(|c| matches!(c, Change::Create { .. })) {
         let after = tracker.list(label)?;
-        let heal = plan(events, still_applies, &after, options);
+        let heal = plan(events, still_applies, keep, &after, options);
         let duplicates = Plan {
             changes: heal
                 .changes

@@ -442,8 +442,10 @@ impl FakeTracker {
                             .filter_map(|id| USERS.iter().find(|(_, u)| *u == id).map(|(n, _)| (*n).to_owned()))
                             .collect();
                     }
-                    if body["state_event"] == "close" {
-                        issue.open = false;
+                    match body["state_event"].as_str() {
+                        Some("close") => issue.open = false,
+                        Some("reopen") => issue.open = true,
+                        _ => {}
                     }
                 } else {
                     if body["assignees"].is_array() {

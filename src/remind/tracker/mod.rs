@@ -70,6 +70,11 @@ pub trait Tracker {
     /// # Errors
     /// When a request fails.
     fn close(&mut self, number: u64, comment: &str, body: Option<&str>) -> Result<(), TrackerError>;
+    /// Reopen an issue pactum closed, with the title, body and assignees of `draft`.
+    ///
+    /// # Errors
+    /// When the request fails.
+    fn reopen(&mut self, number: u64, draft: &Draft) -> Result<(), TrackerError>;
     /// How many HTTP requests were sent so far.
     fn requests(&self) -> usize;
 }
@@ -206,6 +211,11 @@ impl Tracker for GitHub {
         self.client.send("PATCH", &format!("/repos/{}/issues/{number}", self.repo), Some(&body)).map(drop)
     }
 
+    fn reopen(&mut self, number: u64, draft: &Draft) -> Result<(), TrackerError> {
+        let body = json!({ "title": draft.title, "body": draft.body, "assignees": draft.assignees, "state": "open" });
+        self.client.send("PATCH", &format!("/repos/{}/issues/{number}", self.repo), Some(&body)).map(drop)
+    }
+
     fn close(&mut self, number: u64, comment: &str, body: Option<&str>) -> Result<(), TrackerError> {
         let mut patch = json!({ "state": "closed", "state_reason": "not_planned" });
         if let Some(body) = body {
@@ -285,6 +295,12 @@ impl Tracker for GitLab {
     fn update(&mut self, number: u64, draft: &Draft) -> Result<(), TrackerError> {
         let assignees = self.user_ids(&draft.assignees)?;
         let body = json!({ "title": draft.title, "description": draft.body, "assignee_ids": assignees });
+        self.client.send("PUT", &format!("/projects/{}/issues/{number}", self.project), Some(&body)).map(drop)
+    }
+
+    fn reopen(&mut self, number: u64, draft: &Draft) -> Result<(), TrackerError> {
+        let assignees = self.user_ids(&draft.assignees)?;
+        let body = json!({ "title": draft.title, "description": draft.body, "assignee_ids": assignees, "state_event": "reopen" });
         self.client.send("PUT", &format!("/projects/{}/issues/{number}", self.project), Some(&body)).map(drop)
     }
 
@@ -395,6 +411,11 @@ impl Tracker for Gitea {
 
     fn update(&mut self, number: u64, draft: &Draft) -> Result<(), TrackerError> {
         let body = json!({ "title": draft.title, "body": draft.body, "assignees": draft.assignees });
+        self.client.send("PATCH", &format!("/repos/{}/issues/{number}", self.repo), Some(&body)).map(drop)
+    }
+
+    fn reopen(&mut self, number: u64, draft: &Draft) -> Result<(), TrackerError> {
+        let body = json!({ "title": draft.title, "body": draft.body, "assignees": draft.assignees, "state": "open" });
         self.client.send("PATCH", &format!("/repos/{}/issues/{number}", self.repo), Some(&body)).map(drop)
     }
 
