@@ -94,12 +94,17 @@ fn endpoint(kind: Kind, args: &RemindArgs) -> Result<(Endpoint, String)> {
     Ok((Endpoint { kind, api_url, repository }, token))
 }
 
+/// Contracts read: (shown path, front matter).
+type Contracts = Vec<(String, Metadata)>;
+/// A contract that could not be read: why, and its id when its id line says.
+type Unreadable = (String, Option<String>);
+
 /// Every contract's front matter, read in parallel, and the ids of the contracts that could
 /// not be read (`*` where not even the id could be found): their reminder issues are kept as
 /// they are, since a typo must not close them.
-fn read_all(global: &GlobalArgs, repo: &Repo) -> Result<(Vec<(String, Metadata)>, HashSet<String>)> {
+fn read_all(global: &GlobalArgs, repo: &Repo) -> Result<(Contracts, HashSet<String>)> {
     let files = repo.contract_files()?;
-    let read: Vec<Result<(String, Metadata), (String, Option<String>)>> = files
+    let read: Vec<Result<(String, Metadata), Unreadable>> = files
         .par_iter()
         .map(|file| {
             let bytes = std::fs::read(&file.path).map_err(|e| (format!("{}: {e}", file.shown), None))?;
@@ -176,7 +181,8 @@ pub fn run(global: &GlobalArgs, args: &RemindArgs) -> Result<Outcome> {
     let events = remind::events(&sources, &options);
     global.log(format_args!("computed {} events in {:.1?}", events.len(), started.elapsed()));
     if let Some(kind) = args.sync {
-        let outcome = sync_to(global, args, kind, &sources, &options, &events, config, &keep)?;
+        let input = SyncInput { sources: &sources, options: &options, events: &events, config, keep: &keep };
+        let outcome = sync_to(global, args, kind, &input)?;
         // A contract that could not be read has no reminders this run: that is a failure.
         return Ok(if keep.is_empty() { outcome } else { Outcome::Findings });
     }
@@ -194,16 +200,18 @@ pub fn run(global: &GlobalArgs, args: &RemindArgs) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-fn sync_to(
-    global: &GlobalArgs,
-    args: &RemindArgs,
-    kind: Kind,
-    sources: &[Source<'_>],
-    options: &RemindOptions,
-    events: &[remind::Event],
-    config: &pactum::repo::Config,
-    keep: &HashSet<String>,
-) -> Result<Outcome> {
+/// What a sync works from: the contracts read, their events, and the contracts that could not be
+/// read, whose issues are kept as they are.
+struct SyncInput<'a> {
+    sources: &'a [Source<'a>],
+    options: &'a RemindOptions,
+    events: &'a [remind::Event],
+    config: &'a pactum::repo::Config,
+    keep: &'a HashSet<String>,
+}
+
+fn sync_to(global: &GlobalArgs, args: &RemindArgs, kind: Kind, input: &SyncInput<'_>) -> Result<Outcome> {
+    let SyncInput { sources, options, events, config, keep } = *input;
     let (endpoint, token) = endpoint(kind, args)?;
     // Events beyond the window still apply: their open issues stay open.
     let horizon = RemindOptions { within: "3 years".parse().expect("a valid duration"), ..options.clone() };
