@@ -128,3 +128,56 @@ fn an_unreadable_version_in_history_is_a_finding_not_a_crash() {
     let log = pactum(&root, &["log", "acme-nda"]);
     assert_eq!(log.status.code(), Some(0), "{}", text(&log));
 }
+
+/// Inputs that are no contract files at all: devices, FIFOs, folders, endless streams.
+#[test]
+fn what_is_not_a_regular_file_is_refused_with_a_message() {
+    let s = drafted();
+    let root = s.root();
+    for args in [
+        &["inspect", "/dev/zero"][..],
+        &["render", "/dev/zero"],
+        &["new", "nda", "--id", "z-nda", "--values", "/dev/zero"],
+    ] {
+        let output = pactum(root, args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", text(&output));
+        assert!(text(&output).contains("is not a regular file"), "{args:?}: {}", text(&output));
+    }
+    let fifo = root.join("pipe.md");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let output = pactum(root, &["inspect", fifo.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+}
+
+/// `render` of a contract whose front matter is not TOML prints no page without its parties.
+#[test]
+fn render_refuses_a_contract_whose_front_matter_is_broken() {
+    let s = drafted();
+    let root = s.root();
+    let path = root.join("contracts/acme-nda.md");
+    let text_now = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text_now.replacen("title = \"", "title = \"unclosed\ntype = ", 1)).unwrap();
+    let output = pactum(root, &["render", "contracts/acme-nda.md"]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("front matter is not valid TOML"), "{}", text(&output));
+}
+
+/// Durations that end before they start or run past the calendar are findings, not passes.
+#[test]
+fn impossible_terms_are_findings() {
+    let s = drafted();
+    let root = s.root();
+    let path = root.join("contracts/acme-nda.md");
+    let drafted = std::fs::read_to_string(&path).unwrap();
+    let line = drafted.lines().find(|l| l.starts_with("term = ")).unwrap().to_owned();
+    for (term, message) in
+        [("0 days", "ends before it starts"), ("99999999 months", "runs past the end of the calendar")]
+    {
+        std::fs::write(&path, drafted.replace(&line, &format!("term = \"{term}\""))).unwrap();
+        let output = pactum(root, &["check"]);
+        assert_eq!(output.status.code(), Some(1), "{term}: {}", text(&output));
+        assert!(text(&output).contains(message), "{term}: {}", text(&output));
+        let inspect = pactum(root, &["inspect", "contracts/acme-nda.md"]);
+        assert!(inspect.status.code().is_some_and(|c| c < 101), "no panic: {}", text(&inspect));
+    }
+}

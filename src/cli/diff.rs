@@ -154,7 +154,7 @@ fn files_report(old: &Path, new: &Path) -> Result<DiffReport> {
         if path.is_dir() {
             bail!("{} is a directory: --files compares two files", path.display());
         }
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let bytes = super::read_input(path)?;
         read_contract(&path.to_string_lossy(), bytes, FrontMatterRule::Optional)
     };
     let (before, after) = (read(old)?, read(new)?);

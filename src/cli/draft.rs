@@ -174,7 +174,8 @@ pub fn new(global: &GlobalArgs, args: &NewArgs) -> Result<Outcome> {
     }
     let mut given: BTreeMap<String, String> = BTreeMap::new();
     if let Some(file) = &args.values {
-        let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        let text = String::from_utf8(super::read_input(file)?)
+            .with_context(|| format!("{} is not UTF-8 text", file.display()))?;
         let table: toml::Table = toml::from_str(&text).with_context(|| format!("{} is not TOML", file.display()))?;
         for (name, value) in table {
             let text = match value {
@@ -252,10 +253,16 @@ pub struct RenderArgs {
 }
 
 fn read_file(path: &Path) -> Result<Contract> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let bytes = super::read_input(path)?;
     let shown = path.to_string_lossy().into_owned();
     let (text, _) = decode(&shown, bytes).map_err(|d| anyhow::anyhow!("{shown}: {}", d.message))?;
-    Ok(Contract::read(&shown, text, FrontMatterRule::Optional, &mut Vec::new()))
+    let mut findings = Vec::new();
+    let contract = Contract::read(&shown, text, FrontMatterRule::Optional, &mut findings);
+    // A front matter that is not TOML would print a page without its parties and signatures.
+    if let Some(broken) = findings.iter().find(|d| d.code.starts_with("frontmatter/")) {
+        bail!("{shown}:{}: {}", broken.location.line, broken.message);
+    }
+    Ok(contract)
 }
 
 pub fn render(global: &GlobalArgs, args: &RenderArgs) -> Result<Outcome> {
@@ -370,7 +377,8 @@ pub fn execute(global: &GlobalArgs, args: &ExecuteArgs) -> Result<Outcome> {
     let mut signatures: Vec<BTreeMap<String, String>> =
         args.signatures.iter().map(|s| parse_signature(s)).collect::<Result<_>>()?;
     if let Some(file) = &args.signatures_file {
-        let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        let text = String::from_utf8(super::read_input(file)?)
+            .with_context(|| format!("{} is not UTF-8 text", file.display()))?;
         let table: toml::Table = toml::from_str(&text).with_context(|| format!("{} is not TOML", file.display()))?;
         let entries = table
             .get("signatures")

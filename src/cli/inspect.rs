@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
 use pactum::contract::{Contract, FrontMatterRule, Status, decode};
 use pactum::lifecycle::{Calendar, Duration, State};
@@ -32,7 +32,7 @@ pub fn run(global: &GlobalArgs, args: &InspectArgs) -> Result<Outcome> {
     if path.is_dir() {
         bail!("{} is a directory: inspect reads one file", path.display());
     }
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let bytes = super::read_input(path)?;
     let repo = match &global.repo {
         Some(dir) => Some(Repo::open(dir)?),
         None => Repo::discover(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))?,

@@ -456,6 +456,30 @@ fn dates(contract: &Contract, calendar: &Calendar, out: &mut Vec<Diagnostic>) {
             return;
         }
     };
+    // `term = "0 days"` ends before it starts; `"99999999 months"` runs past the calendar.
+    if let Some(term) = dates.term.filter(|_| meta.end_date.is_none()) {
+        if term.count == 0 {
+            out.push(
+                source
+                    .diagnostic(
+                        "date/invalid-duration",
+                        contract.span_of("/term"),
+                        format!("a term of {term} ends before it starts"),
+                    )
+                    .with_help("give the initial term's length, or `end_date`"),
+            );
+        } else if matches!(dates.initial_end(calendar), Err(TermsError::OutOfRange)) {
+            out.push(
+                source
+                    .diagnostic(
+                        "date/invalid-duration",
+                        contract.span_of("/term"),
+                        format!("a term of {term} from {} runs past the end of the calendar", dates.effective),
+                    )
+                    .with_help("check the number: a term is counted in days, weeks, months or years"),
+            );
+        }
+    }
     if let Some(end) = meta.end_date
         && end < dates.effective
     {

@@ -142,9 +142,17 @@ pub fn check(entries: &[Entry]) -> Vec<Diagnostic> {
             continue;
         }
         for holder in holders {
-            let others: Vec<&str> = holders.iter().filter(|h| h.path != holder.path).map(|h| h.path.as_str()).collect();
+            // A few names, then a count: 12,000 files sharing an id must not print each list.
+            let named: Vec<&str> =
+                holders.iter().filter(|h| h.path != holder.path).take(3).map(|h| h.path.as_str()).collect();
+            let more = (holders.len() - 1).saturating_sub(named.len());
+            let named = named.join(", ");
             let mut diagnostic = holder.id.as_ref().expect("grouped by id").at.clone();
-            diagnostic.message = format!("the id `{id}` is also used by {}", others.join(", "));
+            diagnostic.message = if more == 0 {
+                format!("the id `{id}` is also used by {named}")
+            } else {
+                format!("the id `{id}` is also used by {named} and {more} more")
+            };
             out.push(diagnostic.with_help("every contract needs its own id: other contracts, reminders and the approval ledger name contracts by id"));
         }
     }
