@@ -125,10 +125,10 @@ pub mod html {
         for token in tokens(fragment) {
             match token {
                 Token::Text(text) => out.push_str(text),
-                Token::Comment(text) => out.push_str(&super::xml_text(text)),
+                Token::Comment(text) => out.push_str(&super::xml_escape(text)),
                 Token::Tag(tag) => match judge(tag) {
                     Ok(rebuilt) => out.push_str(&rebuilt),
-                    Err(_) => out.push_str(&super::xml_text(tag)),
+                    Err(_) => out.push_str(&super::xml_escape(tag)),
                 },
             }
         }
@@ -197,7 +197,7 @@ pub mod html {
             if !allowed {
                 return Err(format!("`{key}` on `<{name}>` can hide, restyle or act on the text"));
             }
-            rebuilt.push_str(&format!(" {key}=\"{}\"", super::xml_text(&value)));
+            rebuilt.push_str(&format!(" {key}=\"{}\"", super::xml_escape(&value)));
         }
         rebuilt.push('>');
         Ok(rebuilt)
@@ -287,9 +287,10 @@ pub fn redact_userinfo(text: &str) -> String {
     out
 }
 
-/// `text` with `&`, `<`, `>`, `"` and `'` escaped for HTML and XML.
+/// Escape text for XML and HTML content and attribute values; characters XML 1.0 cannot hold
+/// at all become U+FFFD.
 #[must_use]
-pub fn xml_text(text: &str) -> String {
+pub fn xml_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -297,7 +298,9 @@ pub fn xml_text(text: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{fffd}'),
+            '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }

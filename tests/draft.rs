@@ -6,26 +6,14 @@ mod support;
 use support::text;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use support::git::{ALICE, Script};
-
-fn pactum(root: &Path, args: &[&str]) -> Output {
-    support::pactum_with(root, &[args, &["--as-of", "2026-11-27"]].concat(), &[])
-}
-
-fn ok(root: &Path, args: &[&str]) -> String {
-    let output = pactum(root, args);
-    assert!(output.status.success(), "pactum {args:?}: {}", text(&output));
-    text(&output)
-}
+use support::today::{SIGN_ACME, SIGN_US, ok, pactum};
 
 fn read(root: &Path, path: &str) -> String {
     std::fs::read_to_string(root.join(path)).unwrap()
 }
-
-const SIGN_ACME: &str = "party=\"Acme, Inc.\",name=Jane Doe,title=CEO,date=2026-11-30";
-const SIGN_US: &str = "party=Our Company AS,name=Ola Nordmann,title=Managing Director,date=2026-11-30";
 
 /// A repository made by `pactum init`, committed.
 fn initialised() -> Script {

@@ -4,24 +4,9 @@
 
 mod support;
 
-use std::path::Path;
-use std::process::Output;
-
 use support::git::{ALICE, Script};
 use support::text;
-
-fn pactum(root: &Path, args: &[&str]) -> Output {
-    support::pactum_with(root, &[args, &["--as-of", "2026-11-27"]].concat(), &[])
-}
-
-fn ok(root: &Path, args: &[&str]) -> String {
-    let output = pactum(root, args);
-    assert!(output.status.success(), "pactum {args:?}: {}", text(&output));
-    text(&output)
-}
-
-const SIGN_ACME: &str = "party=\"Acme, Inc.\",name=Jane Doe,title=CEO,date=2026-11-30";
-const SIGN_US: &str = "party=Our Company AS,name=Ola Nordmann,title=Managing Director,date=2026-11-30";
+use support::today::{SIGN_ACME, SIGN_US, ok, pactum};
 
 fn drafted() -> Script {
     let mut s = Script::new();

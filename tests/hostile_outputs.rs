@@ -4,15 +4,9 @@
 
 mod support;
 
-use std::path::Path;
-use std::process::Output;
-
 use support::git::{ALICE, Script};
 use support::text;
-
-fn pactum(root: &Path, args: &[&str]) -> Output {
-    support::pactum_with(root, &[args, &["--as-of", "2026-11-27"]].concat(), &[])
-}
+use support::today::pactum;
 
 fn repository(title: &str) -> Script {
     let mut s = Script::new();

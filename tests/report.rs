@@ -5,10 +5,8 @@ mod support;
 
 use support::text;
 
-use std::path::Path;
-use std::process::Output;
-
 use support::git::{ALICE, BEA, Script};
+use support::today::pactum;
 
 #[allow(clippy::too_many_arguments)] // one argument per front-matter key the report reads
 fn contract(
@@ -119,10 +117,6 @@ fn repository() -> Script {
     s.write("contracts/d-services.md", &services("executed"));
     s.commit(&BEA, &BEA, "d-services executed"); // day 12
     s
-}
-
-fn pactum(root: &Path, args: &[&str]) -> Output {
-    support::pactum_with(root, &[args, &["--as-of", "2026-11-27"]].concat(), &[])
 }
 
 #[test]

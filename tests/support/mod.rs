@@ -4,6 +4,7 @@
 pub mod browser;
 pub mod git;
 pub mod openapi;
+pub mod today;
 pub mod tracker;
 
 use std::path::Path;
