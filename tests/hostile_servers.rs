@@ -182,3 +182,38 @@ fn event_keys_cannot_be_forged_from_contract_text() {
     assert_eq!(open.len(), 2, "{open:#?}");
     assert!(open.iter().any(|t| t.contains("Mutual NDA with Acme (acme-nda)")), "{open:#?}");
 }
+
+/// A tracker that accepts connections and never answers holds the run only as long as the
+/// limits say, and the error names the limit it hit.
+#[test]
+fn a_silent_tracker_is_given_up_on_within_the_deadline() {
+    use pactum::remind::tracker::http::{Auth, Client, Limits};
+    use std::time::{Duration, Instant};
+
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        // Keep every connection open and say nothing.
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            held.push(stream);
+        }
+    });
+    let limits = Limits {
+        retries: 10,
+        backoff: Duration::from_millis(50),
+        max_wait: Duration::from_secs(1),
+        connect: Duration::from_millis(500),
+        answer: Duration::from_millis(300),
+        deadline: Duration::from_secs(1),
+    };
+    let mut client = Client::new(&format!("http://127.0.0.1:{port}"), "ghs_secret".into(), Auth::Bearer, limits);
+    let started = Instant::now();
+    let error = client.send("GET", "/repos/o/r/issues", None).unwrap_err().to_string();
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(3), "gave up after {took:?}");
+    assert!(error.contains("no answer within 0.3 s"), "{error}");
+    assert!(error.contains("deadline"), "{error}");
+    assert!(client.requests() < 10, "retried {} times", client.requests());
+    assert!(!error.contains("ghs_secret"), "{error}");
+}

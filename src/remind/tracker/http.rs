@@ -36,11 +36,24 @@ pub struct Limits {
     pub backoff: Duration,
     /// The longest pactum waits for a rate limit to reset before giving up.
     pub max_wait: Duration,
+    /// How long a connection may take to open.
+    pub connect: Duration,
+    /// How long one request may take, from sending it to the end of the answer.
+    pub answer: Duration,
+    /// How long one request may take in all, retries and waits included.
+    pub deadline: Duration,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { retries: 4, backoff: Duration::from_millis(500), max_wait: Duration::from_secs(120) }
+        Self {
+            retries: 4,
+            backoff: Duration::from_millis(500),
+            max_wait: Duration::from_secs(120),
+            connect: Duration::from_secs(10),
+            answer: Duration::from_secs(30),
+            deadline: Duration::from_secs(60),
+        }
     }
 }
 
@@ -72,6 +85,17 @@ impl std::fmt::Debug for Client {
     }
 }
 
+/// What a transport error means to someone waiting on the run: which limit a timeout hit.
+fn describe(error: &ureq::Error, limits: &Limits) -> String {
+    match error {
+        ureq::Error::Timeout(ureq::Timeout::Connect | ureq::Timeout::Resolve) => {
+            format!("no connection within {} s", limits.connect.as_secs_f32())
+        }
+        ureq::Error::Timeout(_) => format!("no answer within {} s", limits.answer.as_secs_f32()),
+        error => error.to_string(),
+    }
+}
+
 /// Whether an error is worth retrying: the connection dropped or timed out.
 fn transient(error: &ureq::Error) -> bool {
     matches!(
@@ -85,7 +109,8 @@ impl Client {
     pub fn new(base: &str, token: String, auth: Auth, limits: Limits) -> Self {
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(60)))
+            .timeout_connect(Some(limits.connect))
+            .timeout_global(Some(limits.answer))
             .user_agent(concat!("pactum/", env!("CARGO_PKG_VERSION")))
             .build();
         Self {
@@ -162,19 +187,40 @@ impl Client {
         };
         let without_query = url.split('?').next().unwrap_or(&url);
         let shown = format!("{method} {}", without_query.strip_prefix(&self.base).unwrap_or(without_query));
+        let started = std::time::Instant::now();
         let mut attempt = 0;
         loop {
             attempt += 1;
             self.requests += 1;
             let outcome = self.once(method, &url, body);
+            let rate_limited =
+                matches!(&outcome, Ok((status, headers, _)) if rate_limit_wait(*status, headers).is_some());
             let retry_after = match &outcome {
                 Err(error) if transient(error) => Some(self.backoff(attempt)),
-                Err(error) => return Err(TrackerError::Http { request: shown, message: error.to_string() }),
+                Err(error) => {
+                    return Err(TrackerError::Http { request: shown, message: describe(error, &self.limits) });
+                }
                 Ok((status, headers, _)) => {
                     rate_limit_wait(*status, headers).or_else(|| (*status >= 500).then(|| self.backoff(attempt)))
                 }
             };
+            // Waiting out a rate limit has its own bound; the deadline is for a tracker that fails.
+            let past_deadline =
+                !rate_limited && retry_after.is_some_and(|wait| started.elapsed() + wait > self.limits.deadline);
             match retry_after {
+                Some(_) if past_deadline => {
+                    let last = match outcome {
+                        Ok((status, _, body)) => format!("status {status}{}", error_message(&body)),
+                        Err(error) => describe(&error, &self.limits),
+                    };
+                    return Err(TrackerError::Http {
+                        request: shown,
+                        message: format!(
+                            "{last}; gave up after {attempt} attempts, as another would pass the {} s deadline",
+                            self.limits.deadline.as_secs_f32()
+                        ),
+                    });
+                }
                 Some(wait) if attempt <= self.limits.retries && wait <= self.limits.max_wait => {
                     std::thread::sleep(wait);
                 }
@@ -184,7 +230,7 @@ impl Client {
                 Some(_) => {
                     let message = match outcome {
                         Ok((status, _, body)) => format!("status {status}{}", error_message(&body)),
-                        Err(error) => error.to_string(),
+                        Err(error) => describe(&error, &self.limits),
                     };
                     return Err(TrackerError::Http {
                         request: shown,
