@@ -166,3 +166,41 @@ fn impossible_terms_are_findings() {
         assert!(inspect.status.code().is_some_and(|c| c < 101), "no panic: {}", text(&inspect));
     }
 }
+
+/// A bare repository has no files: every command says so and how to get a working tree,
+/// instead of checking nothing and passing.
+#[test]
+fn a_bare_repository_is_refused_with_the_fix() {
+    let s = drafted();
+    let bare = s.root().join("bare.git");
+    s.git(&ALICE, &ALICE, &["clone", "-q", "--bare", ".", "bare.git"]);
+    let shown = bare.to_str().unwrap();
+    for args in [vec!["check", shown], vec!["audit", "--repo", shown], vec!["approvals", "--repo", shown]] {
+        let output = pactum(s.root(), &args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", text(&output));
+        assert!(text(&output).contains("bare Git repository"), "{args:?}: {}", text(&output));
+        assert!(text(&output).contains("git clone"), "{args:?}: {}", text(&output));
+    }
+    let inside = pactum(&bare, &["audit"]);
+    assert_eq!(inside.status.code(), Some(2), "{}", text(&inside));
+}
+
+/// Contracts kept in a submodule have their history elsewhere: the history commands say they
+/// cannot read it instead of reporting an empty ledger.
+#[test]
+fn contracts_in_a_submodule_are_not_an_empty_ledger() {
+    let mut contracts = Script::new();
+    contracts.write("acme-nda.md", "+++\nid = \"acme-nda\"\n+++\n\n## 1. Terms\n\nText.\n");
+    contracts.commit(&ALICE, &ALICE, "Contracts");
+    let mut s = Script::new();
+    ok(s.root(), &["init"]);
+    std::fs::remove_dir_all(s.root().join("contracts")).unwrap();
+    let source = contracts.root().to_str().unwrap();
+    s.git(&ALICE, &ALICE, &["-c", "protocol.file.allow=always", "submodule", "add", "-q", source, "contracts"]);
+    s.commit(&ALICE, &ALICE, "Contracts as a submodule");
+    for args in [&["audit"][..], &["approvals"][..]] {
+        let output = pactum(s.root(), args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", text(&output));
+        assert!(text(&output).contains("contracts is a Git submodule"), "{args:?}: {}", text(&output));
+    }
+}

@@ -58,7 +58,7 @@ fn target(global: &GlobalArgs, args: &CheckArgs) -> Result<Target> {
     // `pactum check example-repo`: a directory holding pactum.toml is its own repository.
     let repo = match (&global.repo, args.paths.as_slice()) {
         (Some(dir), _) => Some(Repo::open(dir)?),
-        (None, [only]) if holds_config(only) => {
+        (None, [only]) if holds_config(only) || repo::is_bare(only) => {
             let repo = Repo::open(only)?;
             let found = repo.contracts()?;
             return Ok(Target { repo: Some(repo), files: found.files, only: None, excluded: found.excluded });

@@ -71,6 +71,12 @@ impl GithubArgs {
 fn open(global: &GlobalArgs) -> Result<(Repo, Git)> {
     let repo = super::repository(global, "use --repo DIR")?;
     let git = Git::open(&repo.root)?;
+    let folder = &repo.config.repository.contracts;
+    if let Some(submodule) = git.submodules_in(std::path::Path::new(folder)).first() {
+        bail!(
+            "{submodule} is a Git submodule: the history of its contracts is its own, not this repository's, so pactum cannot read approvals from here; run pactum in {submodule}, or keep the contracts in this repository"
+        );
+    }
     Ok((repo, git))
 }
 

@@ -346,6 +346,20 @@ impl Git {
         None
     }
 
+    /// Submodules at or below `folder` in the index: their files have a history of their own,
+    /// which this repository's history does not hold.
+    #[must_use]
+    pub fn submodules_in(&self, folder: &Path) -> Vec<String> {
+        let inside = self.prefix.join(folder);
+        let Ok(index) = self.repo.index() else { return Vec::new() };
+        index
+            .iter()
+            .filter(|entry| entry.mode == 0o160_000)
+            .map(|entry| String::from_utf8_lossy(&entry.path).into_owned())
+            .filter(|path| Path::new(path).starts_with(&inside))
+            .collect()
+    }
+
     /// Short form of a commit for people.
     #[must_use]
     pub fn short(&self, oid: Oid) -> String {

@@ -31,6 +31,11 @@ pub enum RepoError {
     /// `--repo` names something that is not a directory.
     #[error("{0} is not a directory: --repo takes the folder of a contracts repository")]
     NotADirectory(String),
+    /// A bare repository has no working tree to read contracts from.
+    #[error(
+        "{0} is a bare Git repository, with no files to read: clone it (`git clone {0} <folder>`) and run pactum in the clone"
+    )]
+    Bare(String),
     /// A configured folder leaves the repository: `[repository] contracts = "../outside"`.
     #[error("`[repository] contracts = \"{0}\"` leaves the repository; name a folder inside it")]
     OutsideRepository(String),
@@ -41,6 +46,16 @@ pub enum RepoError {
     /// A directory could not be walked.
     #[error("cannot read {path}: {message}")]
     Walk { path: String, message: String },
+}
+
+/// Whether `dir` is a bare Git repository: Git's own files, and no `.git` beside them.
+#[must_use]
+pub fn is_bare(dir: &Path) -> bool {
+    !dir.join(".git").exists()
+        && dir.join("HEAD").is_file()
+        && dir.join("objects").is_dir()
+        && dir.join("refs").is_dir()
+        && !dir.join("pactum.toml").exists()
 }
 
 /// An opened contracts repository.
@@ -75,6 +90,9 @@ impl Repo {
         if !root.is_dir() {
             return Err(RepoError::NotADirectory(root.display().to_string()));
         }
+        if is_bare(root) {
+            return Err(RepoError::Bare(root.display().to_string()));
+        }
         let config_path = root.join("pactum.toml");
         let configured = config_path.is_file();
         let config = if configured { Config::load(&config_path)? } else { Config::default() };
@@ -107,6 +125,9 @@ impl Repo {
         for dir in start.ancestors() {
             if dir.join("pactum.toml").is_file() {
                 return Self::open(dir).map(Some);
+            }
+            if git_root.is_none() && is_bare(dir) {
+                return Err(RepoError::Bare(dir.display().to_string()));
             }
             if git_root.is_none() && dir.join(".git").exists() {
                 git_root = Some(dir.to_path_buf());
