@@ -488,3 +488,24 @@ fn the_openapi_check_rejects_what_github_would() {
         assert!(caught.is_err(), "{shown} passed the check");
     }
 }
+
+/// A window of centuries over daily obligations would be millions of events: the window is
+/// bounded, with a message that says so, and a long window within the bound still works.
+#[test]
+fn the_reminder_window_is_bounded() {
+    let dir = repo();
+    let daily = REPORT.replace("1 month", "1 day");
+    std::fs::write(dir.path().join("contracts/alpha.md"), contract("alpha", "@alice", &daily)).unwrap();
+    let output = pactum(dir.path(), &["remind", "--within", "300 years", "--format", "json"], &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("at most 10 years"), "{}", text(&output));
+    let output = pactum(dir.path(), &["remind", "--within", "10 years", "--format", "json"], &[]);
+    assert!(output.status.success(), "{}", text(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let obligations = json["events"].as_array().unwrap().iter().filter(|e| e["kind"] == "obligation").count();
+    assert!((3_600..=3_700).contains(&obligations), "{obligations} daily obligations in 10 years");
+    std::fs::write(dir.path().join("pactum.toml"), "[remind]\noverdue = \"99 years\"\n").unwrap();
+    let output = pactum(dir.path(), &["remind"], &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("[remind] overdue"), "{}", text(&output));
+}

@@ -18,7 +18,8 @@ use super::{GlobalArgs, Outcome, emit, emit_raw};
 
 #[derive(Debug, Args)]
 pub struct RemindArgs {
-    /// List events dated from --as-of through this much later ("90 days", "12 weeks", "30d")
+    /// List events dated from --as-of through this much later ("90 days", "12 weeks", "30d");
+    /// at most 10 years
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     within: Option<Duration>,
     /// Output format
@@ -151,10 +152,18 @@ fn id_line(text: &str) -> Option<String> {
     })
 }
 
+/// The longest reminder window, forward (`within`) or back (`overdue`): ten years.
+const MAX_WINDOW_DAYS: u64 = 10 * 366;
+
 pub fn run(global: &GlobalArgs, args: &RemindArgs) -> Result<Outcome> {
     let repo = super::repository(global, "use --repo DIR")?;
     let config = &repo.config;
     let as_of = global.today();
+    let overdue: Duration = config
+        .remind
+        .overdue
+        .parse()
+        .map_err(|e: pactum::lifecycle::DurationError| anyhow::anyhow!("[remind] overdue: {e}"))?;
     let within = match args.within {
         Some(within) => within,
         None => config
@@ -163,14 +172,17 @@ pub fn run(global: &GlobalArgs, args: &RemindArgs) -> Result<Outcome> {
             .parse()
             .map_err(|e: pactum::lifecycle::DurationError| anyhow::anyhow!("[remind] within: {e}"))?,
     };
+    // A window is for reminders people act on: decades of daily obligations would be millions
+    // of events, and no calendar or tracker wants them.
+    for (name, window) in [("--within (or [remind] within)", within), ("[remind] overdue", overdue)] {
+        if window.max_days() > MAX_WINDOW_DAYS {
+            bail!("{name} is {window}: a reminder window is at most 10 years");
+        }
+    }
     let options = RemindOptions {
         as_of,
         within,
-        overdue: config
-            .remind
-            .overdue
-            .parse()
-            .map_err(|e: pactum::lifecycle::DurationError| anyhow::anyhow!("[remind] overdue: {e}"))?,
+        overdue,
         lead_times: config.remind.lead_times().map_err(anyhow::Error::msg)?,
         calendar: config.calendar().map_err(anyhow::Error::msg)?,
         obligations: true,
