@@ -509,3 +509,30 @@ fn the_reminder_window_is_bounded() {
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
     assert!(text(&output).contains("[remind] overdue"), "{}", text(&output));
 }
+
+/// A contract renewing daily since 1990 has passed thirteen thousand terms: it is still
+/// renewing, with its renewals listed, however many terms came before.
+#[test]
+fn long_running_renewals_are_not_expired() {
+    let dir = repo();
+    let daily = contract("alpha", "@alice", "")
+        .replace("effective_date = 2025-12-15", "effective_date = 1990-01-01")
+        .replace("term = \"12 months\"", "term = \"1 day\"")
+        .replace("period = \"12 months\"\nnotice = \"30 days\"", "period = \"1 day\"\nnotice = \"0 days\"");
+    std::fs::write(dir.path().join("contracts/alpha.md"), daily).unwrap();
+    let output = pactum(dir.path(), &["inspect", "contracts/alpha.md", "--format", "json"], &[]);
+    assert!(output.status.success(), "{}", text(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["dates"]["state"], "renewed", "{json}");
+    let output = pactum(dir.path(), &["remind", "--within", "3 days", "--format", "json"], &[]);
+    assert!(output.status.success(), "{}", text(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let renewals: Vec<&str> = json["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["contract"] == "alpha" && e["kind"] == "renewal")
+        .map(|e| e["date"].as_str().unwrap())
+        .collect();
+    assert_eq!(renewals, ["2026-11-27", "2026-11-28", "2026-11-29", "2026-11-30"], "{json}");
+}

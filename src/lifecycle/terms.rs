@@ -91,10 +91,6 @@ pub struct ContractDates {
     pub notice: Option<Duration>,
 }
 
-/// The most renewal terms pactum walks through looking for a day (a monthly renewal for over
-/// 800 years); past it, the contract is treated as still renewing.
-const MAX_TERMS: u32 = 10_000;
-
 fn day_before(date: NaiveDate) -> Result<NaiveDate, TermsError> {
     date.pred_opt().ok_or(TermsError::OutOfRange)
 }
@@ -210,18 +206,43 @@ impl ContractDates {
         if day < self.effective {
             return Ok(None);
         }
-        let mut k = 0;
-        while let Some(term) = self.term(k, calendar)? {
-            match term.end {
-                Some(end) if end < day => {}
-                _ => return Ok(Some(term)),
+        // Term ends grow with k: find the first term ending on or after `day` by doubling, then
+        // bisecting, so a daily renewal from decades ago costs a few dozen terms, not thousands.
+        let reaches = |k: u32| -> Result<Option<bool>, TermsError> {
+            match self.term(k, calendar) {
+                Ok(term) => Ok(term.map(|term| term.end.is_none_or(|end| end >= day))),
+                // A term ending past the calendar's last day ends after `day`.
+                Err(TermsError::OutOfRange) if k > 0 => Ok(Some(true)),
+                Err(error) => Err(error),
             }
-            k += 1;
-            if k >= MAX_TERMS {
-                break;
+        };
+        let (mut below, mut above) = (0, 0);
+        loop {
+            match reaches(above)? {
+                None => return Ok(None),
+                Some(true) => break,
+                Some(false) => {
+                    below = above;
+                    above = match above.checked_mul(2) {
+                        Some(0) => 1,
+                        Some(next) => next,
+                        None => return Ok(None),
+                    };
+                }
             }
         }
-        Ok(None)
+        if above == 0 {
+            return self.term(0, calendar);
+        }
+        // `below` ends before `day`, `above` on or after it.
+        while above - below > 1 {
+            let middle = below + (above - below) / 2;
+            match reaches(middle)? {
+                Some(true) | None => above = middle,
+                Some(false) => below = middle,
+            }
+        }
+        self.term(above, calendar)
     }
 
     /// The computed state as of `day`, for a contract whose status is `executed`.
@@ -336,6 +357,36 @@ mod tests {
     fn ends(dates: &ContractDates, count: u32) -> Vec<NaiveDate> {
         let calendar = Calendar::default();
         (0..count).map(|k| dates.term(k, &calendar).unwrap().unwrap().end.unwrap()).collect()
+    }
+
+    #[test]
+    fn the_term_containing_a_day_is_found_however_many_terms_came_before() {
+        // A daily renewal since 2000 is in its ten-thousands of terms by 2030; it is renewed,
+        // not expired, and the term found is the one a walk from the start would reach.
+        let calendar = Calendar::default();
+        let dates = auto("2000-01-01", "1 day", "1 day", "1 day");
+        let term = dates.term_containing(d("2030-06-15"), &calendar).unwrap().unwrap();
+        assert_eq!((term.start, term.end), (d("2030-06-15"), Some(d("2030-06-15"))));
+        assert_eq!(term.index, u32::try_from((d("2030-06-15") - d("2000-01-01")).num_days()).unwrap());
+        let state = dates.state(d("2030-06-15"), "30 days".parse().unwrap(), &calendar).unwrap();
+        assert_eq!(state, State::Renewed);
+        // Every day of a monthly renewal's first years falls in the term that holds it.
+        let monthly = auto("2024-01-31", "1 month", "1 month", "1 day");
+        let mut day = d("2024-01-31");
+        while day < d("2027-01-01") {
+            let term = monthly.term_containing(day, &calendar).unwrap().unwrap();
+            assert!(term.start <= day && term.end.is_some_and(|end| day <= end), "{day}: {term:?}");
+            if term.index > 0 {
+                let previous = monthly.term(term.index - 1, &calendar).unwrap().unwrap();
+                assert!(previous.end.is_some_and(|end| end < day), "{day}: {previous:?}");
+            }
+            day = day.succ_opt().unwrap();
+        }
+        // Before the start there is no term; a fixed contract past its end has none either.
+        assert_eq!(monthly.term_containing(d("2024-01-30"), &calendar).unwrap(), None);
+        let fixed = ContractDates { kind: RenewalKind::Fixed, ..monthly };
+        assert_eq!(fixed.term_containing(d("2024-03-01"), &calendar).unwrap(), None);
+        assert_eq!(fixed.term_containing(d("2024-02-28"), &calendar).unwrap().map(|t| t.index), Some(0));
     }
 
     #[test]

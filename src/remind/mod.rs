@@ -103,7 +103,8 @@ pub struct Source<'a> {
     pub meta: &'a Metadata,
 }
 
-/// The most terms walked forward looking for the window (a daily renewal for 27 years).
+/// The most terms walked through the window (a daily renewal for 27 years, more than the
+/// longest window holds).
 const MAX_TERMS: u32 = 10_000;
 
 /// Every event of `contracts` that falls in the window of `options`, sorted by date.
@@ -212,8 +213,13 @@ fn terms_in_window(
     calendar: &Calendar,
 ) -> Vec<Term> {
     let mut terms = Vec::new();
-    let mut k = 0;
-    while k < MAX_TERMS {
+    // Start from the term just before the window (or the one in which notice was given): the
+    // terms before it cannot hold an event in the window.
+    let before = from.pred_opt().unwrap_or(from);
+    let start = notice_given.map_or(before, |given| given.min(before));
+    let mut k = dates.term_containing(start, calendar).ok().flatten().map_or(0, |term| term.index);
+    let last_k = k.saturating_add(MAX_TERMS);
+    while k < last_k {
         let Ok(Some(mut term)) = dates.term(k, calendar) else { break };
         if term.start > to {
             break;
