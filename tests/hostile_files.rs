@@ -204,3 +204,25 @@ fn contracts_in_a_submodule_are_not_an_empty_ledger() {
         assert!(text(&output).contains("contracts is a Git submodule"), "{args:?}: {}", text(&output));
     }
 }
+
+/// A 240 KB line of `TBD`s is one problem: the findings on it are summarised past a few, and
+/// each keeps a window of the line, not the line.
+#[test]
+fn findings_on_a_huge_line_are_bounded() {
+    let s = drafted();
+    let line = vec!["TBD"; 60_000].join(" ");
+    s.write(
+        "contracts/huge.md",
+        &format!("+++\nid = \"huge\"\ntitle = \"Huge\"\ntype = \"nda\"\n+++\n\n# Huge\n\n1. **Terms**. {line}\n"),
+    );
+    let output = pactum(s.root(), &["check", "contracts/huge.md"]);
+    let shown = text(&output);
+    assert!(shown.len() < 40_000, "{} bytes of output", shown.len());
+    assert!(shown.contains("59990 more findings of `placeholder/unfilled` on line 9"), "{}", &shown[..2000]);
+    assert!(shown.contains("part of a long line"), "{}", &shown[..2000]);
+    let output = pactum(s.root(), &["check", "contracts/huge.md", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let placeholders =
+        json["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == "placeholder/unfilled").count();
+    assert_eq!(placeholders, 11);
+}

@@ -145,10 +145,13 @@ pub struct Location {
 pub struct Excerpt {
     /// The 1-based number of the first line of `text`.
     pub first_line: usize,
-    /// Whole lines of the file, at most a few.
+    /// Whole lines of the file, at most a few; on a long line, a window around the span.
     pub text: String,
     /// The span inside `text`.
     pub span: Range<usize>,
+    /// Whether `text` starts or ends inside a line (so columns counted in it are not the
+    /// file's).
+    pub cut: bool,
 }
 
 /// One finding.
@@ -175,6 +178,10 @@ pub struct SourceFile<'a> {
 /// The longest excerpt kept, in lines.
 const EXCERPT_LINES: usize = 4;
 
+/// The most bytes an excerpt keeps before and after its span, and of the span itself: a
+/// 240 KB line must not be copied into every finding on it.
+const EXCERPT_WIDTH: usize = 240;
+
 impl SourceFile<'_> {
     /// A finding of rule `code` at byte `span` of this file, at the rule's default severity.
     ///
@@ -190,8 +197,18 @@ impl SourceFile<'_> {
         let from = self.lines.line_range(self.text, first).start;
         let to = self.lines.line_range(self.text, last).end;
         let excerpt_start = crate::text::floor_char_boundary(self.text, span.start).max(from);
-        let excerpt_end =
-            crate::text::floor_char_boundary(self.text, span.end).clamp(excerpt_start, to.max(excerpt_start));
+        let excerpt_end = crate::text::floor_char_boundary(self.text, span.end.min(excerpt_start + 2 * EXCERPT_WIDTH))
+            .clamp(excerpt_start, to.max(excerpt_start));
+        let to = to.max(from);
+        let (from, to, cut) = if to - from > 4 * EXCERPT_WIDTH {
+            let start =
+                crate::text::floor_char_boundary(self.text, excerpt_start.saturating_sub(EXCERPT_WIDTH)).max(from);
+            let end =
+                crate::text::floor_char_boundary(self.text, (excerpt_end + EXCERPT_WIDTH).min(to)).max(excerpt_end);
+            (start, end, start > from || end < to)
+        } else {
+            (from, to, false)
+        };
         Diagnostic {
             code,
             severity: rule.severity,
@@ -201,8 +218,9 @@ impl SourceFile<'_> {
             help: None,
             excerpt: Some(Excerpt {
                 first_line: first + 1,
-                text: self.text[from..to.max(from)].to_owned(),
+                text: self.text[from..to].to_owned(),
                 span: excerpt_start - from..excerpt_end - from,
+                cut,
             }),
         }
     }

@@ -98,7 +98,46 @@ pub fn check_and_keep<T: Send>(
             b.code,
         ))
     });
+    summarise_repeats(&mut diagnostics);
     (CheckReport { files: reported, diagnostics }, kept)
+}
+
+/// The most findings of one rule reported on one line; past it, one more finding says how many
+/// were left out (a line of 60,000 `TBD`s is one problem to fix, not 60,000).
+const MAX_PER_LINE: usize = 10;
+
+/// Fold the findings of one rule on one line past [`MAX_PER_LINE`] into one that counts them.
+/// `diagnostics` is sorted by path, line and column.
+fn summarise_repeats(diagnostics: &mut Vec<Diagnostic>) {
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    let mut run = 0;
+    let mut left_out = 0;
+    for diagnostic in diagnostics.drain(..) {
+        let same = out.last().is_some_and(|last| {
+            (last.path.as_str(), last.location.line, last.code)
+                == (diagnostic.path.as_str(), diagnostic.location.line, diagnostic.code)
+        });
+        run = if same { run + 1 } else { 1 };
+        if !same {
+            left_out = 0;
+        }
+        if run <= MAX_PER_LINE {
+            out.push(diagnostic);
+            continue;
+        }
+        left_out += 1;
+        if run == MAX_PER_LINE + 1 {
+            out.push(diagnostic);
+        }
+        let last = out.last_mut().expect("the summary was pushed");
+        last.message = format!(
+            "{left_out} more finding{} of `{}` on line {}, not listed one by one",
+            if left_out == 1 { "" } else { "s" },
+            last.code,
+            last.location.line
+        );
+    }
+    *diagnostics = out;
 }
 
 fn check_file<T>(

@@ -57,6 +57,14 @@ pub fn human_one(diagnostic: &Diagnostic, renderer: &Renderer) -> String {
     let mut groups: Vec<Group<'_>> = Vec::new();
     let location = format!("{}:{}:{}", diagnostic.path, diagnostic.location.line, diagnostic.location.column);
     let first = match &diagnostic.excerpt {
+        // A window of a long line: its columns are not the file's, so the location is told apart.
+        Some(excerpt) if excerpt.cut => title
+            .element(
+                Snippet::source(excerpt.text.as_str())
+                    .line_start(excerpt.first_line)
+                    .annotation(AnnotationKind::Primary.span(excerpt.span.clone())),
+            )
+            .element(Level::NOTE.message(format!("in {location} (part of a long line)"))),
         Some(excerpt) => title.element(
             Snippet::source(excerpt.text.as_str())
                 .line_start(excerpt.first_line)
