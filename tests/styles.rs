@@ -225,3 +225,19 @@ fn loose_titles_are_no_stale_titles() {
         ]
     );
 }
+
+/// True findings stay found: a range that runs past the last section, and a section that is
+/// not there, while a range inside the contract is fine.
+#[test]
+fn a_range_past_the_last_section_is_found() {
+    let body = "## 1. Scope\n\nText.\n\n## 2. Fees\n\nText.\n\n## 3. Term\n\n\
+                Sections 1 through 5 survive. Sections 2 to 3 also. Section 4 too.\n";
+    let codes: Vec<String> = findings(&read(body)).into_iter().filter(|f| f.starts_with("ref/")).collect();
+    assert_eq!(
+        codes,
+        [
+            "ref/unresolved: `Sections 1 through 5` refers to a clause that does not exist: there is no clause 5",
+            "ref/unresolved: `Section 4` refers to a clause that does not exist: there is no clause 4",
+        ]
+    );
+}
