@@ -37,7 +37,7 @@ pub fn key_of(body: &str) -> Option<&str> {
 /// Text from a contract as it may stand in an issue: no HTML (so no comment can pose as a
 /// marker, no image load, no table broken) and no line break.
 fn inert(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace(['\n', '\r'], " ")
+    crate::text::xml_escape(text).replace(['\n', '\r'], " ")
 }
 
 /// How issues are written.

@@ -172,12 +172,14 @@ impl Repo {
             return Err(RepoError::NoContractsFolder(dir.display().to_string()));
         }
         let mut found = walk(&dir, Some(&self.root))?;
+        // Compared as paths below the contracts folder: no file system call per contract.
         let walked: std::collections::HashSet<PathBuf> =
-            found.files.iter().filter_map(|f| f.path.canonicalize().ok()).collect();
-        for tracked in tracked_markdown(&self.root, &dir) {
-            if !walked.contains(&tracked) {
-                let shown = shown_relative(&self.root, &tracked);
-                found.files.push(FileRef { path: tracked, shown, escapes: false });
+            found.files.iter().filter_map(|f| f.path.strip_prefix(&dir).ok()).map(Path::to_path_buf).collect();
+        for relative in tracked_markdown(&self.root, &dir) {
+            if !walked.contains(&relative) {
+                let path = dir.join(&relative);
+                let shown = shown_relative(&self.root, &path);
+                found.files.push(FileRef { path, shown, escapes: false });
             }
         }
         found.files.sort_by(|a, b| a.shown.cmp(&b.shown));
@@ -218,8 +220,8 @@ pub struct Walk {
     pub excluded: Vec<String>,
 }
 
-/// The Markdown files under `dir` that Git tracks, wherever `.gitignore` stands: a file
-/// committed with `git add -f` is a contract all the same.
+/// The Markdown files under `dir` that Git tracks, wherever `.gitignore` stands (a file
+/// committed with `git add -f` is a contract all the same), as paths relative to `dir`.
 fn tracked_markdown(root: &Path, dir: &Path) -> Vec<PathBuf> {
     let Ok(repository) = git2::Repository::discover(root) else { return Vec::new() };
     let (Some(workdir), Ok(index)) = (repository.workdir(), repository.index()) else { return Vec::new() };
@@ -229,9 +231,13 @@ fn tracked_markdown(root: &Path, dir: &Path) -> Vec<PathBuf> {
         .filter_map(|entry| {
             let relative = std::str::from_utf8(&entry.path).ok()?;
             let path = workdir.join(relative);
+            let below = path.strip_prefix(&dir).ok()?;
+            if !is_markdown(&path) {
+                return None;
+            }
             // Links are the walk's to judge: it knows where they lead.
             let plain_file = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file());
-            (path.starts_with(&dir) && is_markdown(&path) && plain_file).then_some(path)
+            plain_file.then(|| below.to_path_buf())
         })
         .collect()
 }
