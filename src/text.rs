@@ -92,14 +92,15 @@ pub fn github_anchor(text: &str) -> String {
 }
 
 /// Raw HTML in a contract body, judged against the markup that is inert: what a page shows of
-/// it is what the Markdown says. Inert are `span`, `a`, `dfn`, `br`, `sup`, `sub` and `u` with
-/// `id` and `class` attributes, and `href` on `a` only to an anchor of the page (`#…`). Any
+/// it is what the Markdown says. Inert are `span`, `a`, `dfn`, `br`, `sup`, `sub`, `u`, `b`, `i`,
+/// `em`, `strong` and `label` (Common Paper's cover page labels its fields with it), with `id`
+/// and `class` attributes, and `href` on `a` only to an anchor of the page (`#…`). Any
 /// other tag or attribute — `style`, `hidden`, event handlers, scripts, `javascript:` links —
 /// and comments can hide or restyle words, or run code.
 pub mod html {
     use std::borrow::Cow;
 
-    const INERT_TAGS: &[&str] = &["span", "a", "dfn", "br", "sup", "sub", "u"];
+    const INERT_TAGS: &[&str] = &["span", "a", "dfn", "br", "sup", "sub", "u", "b", "i", "em", "strong", "label"];
 
     /// Why a fragment of raw HTML is not inert: the first tag or comment that is not.
     #[must_use]
@@ -339,6 +340,7 @@ mod tests {
         use super::html::{inert, not_inert};
         let fine = "<span id=\"x\" class='cover'>Purpose</span><br/><a href=\"#renewal\">Renewal</a><sup>1</sup>";
         assert_eq!(not_inert(fine), None);
+        assert_eq!(not_inert("<label>How Confidential Information may be used</label> <b>and</b> <em>it</em>"), None);
         assert_eq!(
             inert(fine),
             "<span id=\"x\" class=\"cover\">Purpose</span><br><a href=\"#renewal\">Renewal</a><sup>1</sup>"

@@ -77,6 +77,10 @@ fn common_paper_cover_page_has_placeholders_but_no_clauses() {
         ]
     );
     assert_eq!(placeholders.len(), 6);
+    // Its `<label>`s show their words as they are: no hidden text to report, even once signed.
+    let markup: Vec<String> =
+        reading::findings(&cover).into_iter().filter(|f| f.code == "markup/hides-text").map(|f| f.message).collect();
+    assert_eq!(markup, Vec::<String>::new());
 }
 
 const BONTERMS: &str = "1=Introduction | 2=Confidential Information | 3=Use and Protection of Confidential Information | \
