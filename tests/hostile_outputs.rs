@@ -70,7 +70,7 @@ proptest::proptest! {
     /// Arbitrary titles and party names through `inspect` and the reminders table.
     #[test]
     fn human_outputs_never_pass_control_characters_on(
-        title in "(\\PC|[\\x00-\\x1f\\x7f\\u{202e}\\u{2028}]|\n::error file=x::y){0,40}",
+        title in "(\\PC|[\\x00-\\x1f\\x7f\\u{202e}\\u{2028}]|\n::error file=x::y|<img src=x>|@team|!\\[i\\]\\(u\\)|\\*\\*|`){0,40}",
         party in "(\\PC|[\\x00-\\x1f\\x1b]|\n::warning::z){0,30}",
     ) {
         let text = format!(
@@ -96,7 +96,10 @@ proptest::proptest! {
             overdue: false,
             detail: title.clone(),
         };
-        assert_inert(&pactum::output::remind::table(day, &[event]), "remind");
+        assert_inert(&pactum::output::remind::table(day, std::slice::from_ref(&event)), "remind");
+        let markdown = pactum::output::remind::markdown(day, &[event]);
+        assert_inert(&markdown, "remind --format markdown");
+        assert_markdown_inert(&markdown, "remind --format markdown");
     }
 }
 
@@ -114,4 +117,98 @@ fn commit_text_never_controls_the_terminal() {
         let output = pactum(s.root(), command);
         assert_inert(&String::from_utf8_lossy(&output.stdout), &format!("{command:?}"));
     }
+}
+
+/// Words a contract may hold that a Markdown renderer would obey: markup, an image that calls
+/// home, a link, emphasis, a table cell break and mentions that notify people.
+const MARKDOWN_ATTACKS: &str = "<img src=x onerror=alert(1)> </table> @org/team @eve ![t](https://evil.test/p.png) [click](javascript:alert(1)) **loud** | cell | ~~gone~~ <!-- hidden -->";
+
+/// Render `markdown` as GitHub does (tables, strikethrough) with an independent parser, and
+/// insist that none of it obeys text from a contract: the only HTML is pactum's own tags, there
+/// is no image, no link except to a contract's file, no emphasis pactum did not write, and no
+/// `@` that starts a mention.
+fn assert_markdown_inert(markdown: &str, what: &str) {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    const OURS: &[&str] = &[
+        "<!-- pactum:diff -->",
+        "<details>",
+        "<summary>",
+        "</summary>",
+        "</details>",
+        "<del>",
+        "</del>",
+        "<ins>",
+        "</ins>",
+        "<em>",
+        "</em>",
+    ];
+    let mut html = String::new();
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
+        match &event {
+            Event::Html(raw) | Event::InlineHtml(raw) => {
+                let mut rest = raw.trim();
+                // An HTML block holds pactum's tags with escaped text between them.
+                while let Some(start) = rest.find('<') {
+                    let end = rest[start..].find('>').map_or(rest.len(), |e| start + e + 1);
+                    let tag = &rest[start..end];
+                    assert!(OURS.contains(&tag), "{what}: raw HTML {tag:?} in {markdown}");
+                    html.push_str(&rest[..start]);
+                    rest = &rest[end..];
+                }
+                html.push_str(rest);
+            }
+            Event::Start(Tag::Image { .. }) => panic!("{what}: an image in {markdown}"),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                assert!(dest_url.starts_with("contracts/"), "{what}: a link to {dest_url} in {markdown}");
+            }
+            Event::Start(Tag::Emphasis | Tag::Strikethrough) => panic!("{what}: emphasis from text in {markdown}"),
+            Event::Text(text) | Event::Code(text) => html.push_str(text),
+            _ => {}
+        }
+    }
+    let decoded = html.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace("&quot;", "\"");
+    let chars: Vec<char> = decoded.chars().collect();
+    for (i, pair) in chars.windows(2).enumerate() {
+        let mention = pair[0] == '@' && pair[1].is_alphanumeric() && (i == 0 || !chars[i - 1].is_alphanumeric());
+        assert!(!mention, "{what}: a mention in {decoded}");
+    }
+}
+
+/// A pull-request comment quotes the changed words of a clause, a contract's title and its
+/// owner: as text, whatever they say.
+#[test]
+fn the_diff_comment_shows_contract_text_as_text() {
+    let mut s = repository(MARKDOWN_ATTACKS);
+    let path = s.root().join("contracts/acme-nda.md");
+    let drafted = std::fs::read_to_string(&path).unwrap();
+    let changed = drafted.replace("runs for 2 years", &format!("runs for 3 years {MARKDOWN_ATTACKS}"));
+    assert_ne!(changed, drafted);
+    let note = format!("note = {}\ntitle = ", toml::Value::String(MARKDOWN_ATTACKS.to_owned()));
+    std::fs::write(&path, changed.replace("title = ", &note)).unwrap();
+    s.commit(&ALICE, &ALICE, "Longer term");
+    let output = pactum(s.root(), &["diff", "HEAD~1", "HEAD", "--format", "markdown"]);
+    let comment = String::from_utf8(output.stdout).unwrap();
+    assert!(comment.contains("onerror") && comment.contains("evil.test"), "the words are still shown: {comment}");
+    assert_markdown_inert(&comment, "diff --format markdown");
+}
+
+/// The reminders table for a job summary or an issue shows titles and owners as text.
+#[test]
+fn the_reminders_table_shows_contract_text_as_text() {
+    let mut s = repository(MARKDOWN_ATTACKS);
+    let path = s.root().join("contracts/acme-nda.md");
+    let drafted = std::fs::read_to_string(&path).unwrap();
+    let owner = format!("owner = {}", toml::Value::String(MARKDOWN_ATTACKS.to_owned()));
+    std::fs::write(
+        &path,
+        drafted.replace("status = \"draft\"", "status = \"executed\"").replace("owner = \"@legal\"", &owner),
+    )
+    .unwrap();
+    s.commit(&ALICE, &ALICE, "Signed");
+    let output = pactum(s.root(), &["remind", "--format", "markdown", "--within", "3y"]);
+    let table = String::from_utf8(output.stdout).unwrap();
+    assert!(table.contains("onerror"), "the title is still shown: {table}");
+    assert_markdown_inert(&table, "remind --format markdown");
+    let output = pactum(s.root(), &["report", "--format", "markdown"]);
+    assert_markdown_inert(&String::from_utf8(output.stdout).unwrap(), "report --format markdown");
 }

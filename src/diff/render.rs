@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::{ClauseChange, ClauseDiff, ClauseRef, ContractChange, ContractDiff, FieldChange, Segment};
 use crate::output::html_escape;
+use crate::text::markdown;
 
 /// A whole diff: what was compared, and each changed contract.
 #[derive(Debug, Clone, Serialize)]
@@ -239,12 +240,21 @@ const COMMENT_LIMIT: usize = 60_000;
 
 fn field_line(contract: &ContractDiff, field: &FieldChange) -> String {
     format!(
-        "`{}` `{}`: {} → {}",
-        contract.id.as_deref().unwrap_or(&contract.path),
-        field.pointer,
-        html_escape(&show_value(field.old.as_ref())),
-        html_escape(&show_value(field.new.as_ref()))
+        "{} {}: {} → {}",
+        markdown::code(contract.id.as_deref().unwrap_or(&contract.path)),
+        markdown::code(&field.pointer),
+        markdown::literal(&show_value(field.old.as_ref())),
+        markdown::literal(&show_value(field.new.as_ref()))
     )
+}
+
+/// The redline inside Markdown: words escaped as Markdown, marked with `<del>` and `<ins>`.
+fn markdown_redline(segments: &[Segment]) -> String {
+    lay_out(segments, |out, segment| match segment {
+        Segment::Equal(text) => out.push_str(&markdown::literal(text)),
+        Segment::Delete(text) => write!(out, "<del>{}</del>", markdown::literal(text)).unwrap_or_default(),
+        Segment::Insert(text) => write!(out, "<ins>{}</ins>", markdown::literal(text)).unwrap_or_default(),
+    })
 }
 
 /// The pull-request comment: a summary table, material changes first, one collapsible section
@@ -260,11 +270,11 @@ pub fn markdown(report: &DiffReport) -> String {
         let change =
             serde_json::to_value(contract.change).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
         // A file without front matter (`--files` on a bare agreement) has no id: name it by path.
-        let id = contract.id.as_deref().map(|id| format!("`{id}` ")).unwrap_or_default();
+        let id = contract.id.as_deref().map(|id| format!("{} ", markdown::code(id))).unwrap_or_default();
         let _ = writeln!(
             out,
             "| {id}{} | {change} | {} | {} | {} |",
-            html_escape(&contract.path),
+            markdown::literal(&contract.path),
             contract.clauses.len(),
             contract.fields.len(),
             if contract.material() { "**yes**" } else { "no" }
@@ -277,9 +287,9 @@ pub fn markdown(report: &DiffReport) -> String {
             let fields = contract.fields.iter().filter(|f| f.material).map(move |f| field_line(contract, f));
             let clauses = contract.clauses.iter().filter(|c| c.material).map(move |c| {
                 format!(
-                    "`{}` clause {} ({})",
-                    contract.id.as_deref().unwrap_or(&contract.path),
-                    html_escape(&clause_title(c)),
+                    "{} clause {} ({})",
+                    markdown::code(contract.id.as_deref().unwrap_or(&contract.path)),
+                    markdown::literal(&clause_title(c)),
                     c.change.as_str()
                 )
             });
@@ -294,7 +304,7 @@ pub fn markdown(report: &DiffReport) -> String {
     }
     let mut sections = Vec::new();
     for contract in &report.contracts {
-        let mut section = format!("\n### {}\n\n", html_escape(&contract.path));
+        let mut section = format!("\n### {}\n\n", markdown::literal(&contract.path));
         for field in &contract.fields {
             let _ = writeln!(section, "- {}", field_line(contract, field));
         }
@@ -309,13 +319,13 @@ pub fn markdown(report: &DiffReport) -> String {
             let flag = if clause.material { "⚠️ " } else { "" };
             sections.push(format!(
                 "<details><summary>{flag}{} — {}{}</summary>\n\n{}\n\n</details>\n",
-                html_escape(&clause_title(clause)),
+                markdown::in_html(&clause_title(clause)),
                 clause.change.as_str(),
                 words(clause),
                 if clause.redline.is_empty() {
                     "<em>Same words.</em>".to_owned()
                 } else {
-                    html_redline(&clause.redline)
+                    markdown_redline(&clause.redline)
                 }
             ));
         }

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::remind::Event;
+use crate::text::markdown;
 
 /// The `remind` JSON document (DESIGN §4).
 #[derive(Debug, Serialize)]
@@ -77,10 +78,6 @@ pub fn table(as_of: NaiveDate, events: &[Event]) -> String {
     out
 }
 
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
-}
-
 /// A Markdown table, for a job summary or an issue.
 #[must_use]
 pub fn markdown(as_of: NaiveDate, events: &[Event]) -> String {
@@ -91,16 +88,16 @@ pub fn markdown(as_of: NaiveDate, events: &[Event]) -> String {
     }
     out.push_str("| Date | When | Kind | Contract | Owner | What |\n|---|---|---|---|---|---|\n");
     for e in events {
-        let contract =
-            if e.path.is_empty() { format!("`{}`", e.contract) } else { format!("[`{}`]({})", e.contract, e.path) };
+        let id = markdown::code(&e.contract);
+        let contract = if e.path.is_empty() { id } else { format!("[{id}]({})", markdown::link_path(&e.path)) };
         let _ = writeln!(
             out,
             "| {} | {} | {} | {contract} | {} | {} |",
             e.date,
             when(e, as_of),
             e.kind.as_str(),
-            cell(e.owner.as_deref().unwrap_or("")),
-            cell(&e.title)
+            markdown::literal(e.owner.as_deref().unwrap_or("")),
+            markdown::literal(&e.title)
         );
     }
     out

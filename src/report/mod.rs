@@ -17,6 +17,7 @@ use serde::Serialize;
 use crate::contract::{Metadata, Status};
 use crate::lifecycle::{Calendar, Duration, State};
 use crate::remind::{self, EventKind, RemindOptions, Source};
+use crate::text::markdown;
 
 /// One contract's row.
 #[derive(Debug, Clone, Serialize)]
@@ -485,21 +486,27 @@ impl Report {
         let mut out = format!("## Contract portfolio as of {}\n\n{} contracts.\n\n", self.as_of, self.contracts);
         out.push_str("| Currency | Recurring per year | One-off | Contracts |\n|---|---:|---:|---:|\n");
         for (currency, m) in &self.value {
-            out.push_str(&format!("| {currency} | {} | {} | {} |\n", money(m.annual), money(m.one_off), m.contracts));
+            out.push_str(&format!(
+                "| {} | {} | {} | {} |\n",
+                markdown::literal(currency),
+                money(m.annual),
+                money(m.one_off),
+                m.contracts
+            ));
         }
         out.push_str("\n| Status | Contracts |\n|---|---:|\n");
         for (status, t) in &self.by_status {
-            out.push_str(&format!("| {status} | {} |\n", t.count));
+            out.push_str(&format!("| {} | {} |\n", markdown::literal(status), t.count));
         }
         out.push_str(
             "\n### Coming up in 90 days\n\n| Date | Event | Contract | Notice deadline |\n|---|---|---|---|\n",
         );
         for u in self.upcoming.get("within_90_days").into_iter().flatten() {
             out.push_str(&format!(
-                "| {} | {} | `{}` | {} |\n",
+                "| {} | {} | {} | {} |\n",
                 u.date,
                 u.kind.as_str(),
-                u.id,
+                markdown::code(&u.id),
                 u.notice_deadline.map(|d| d.to_string()).unwrap_or_default()
             ));
         }
@@ -508,7 +515,14 @@ impl Report {
                 "\n### Cycle times (days)\n\n| Type | Median | Min | Max | Contracts |\n|---|---:|---:|---:|---:|\n",
             );
             for (kind, s) in &self.cycle_times {
-                out.push_str(&format!("| {kind} | {:.1} | {} | {} | {} |\n", s.median, s.min, s.max, s.count));
+                out.push_str(&format!(
+                    "| {} | {:.1} | {} | {} | {} |\n",
+                    markdown::literal(kind),
+                    s.median,
+                    s.min,
+                    s.max,
+                    s.count
+                ));
             }
         }
         out
