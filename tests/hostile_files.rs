@@ -226,3 +226,169 @@ fn findings_on_a_huge_line_are_bounded() {
         json["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == "placeholder/unfilled").count();
     assert_eq!(placeholders, 11);
 }
+
+/// A contract of `clauses` clauses, each defining a term, using the one before, and citing the
+/// section before; `variant` changes every clause's words.
+fn long_contract(clauses: usize, variant: &str) -> String {
+    let mut text = String::from(
+        "+++\nid = \"big\"\ntitle = \"Big\"\ntype = \"nda\"\nstatus = \"draft\"\nowner = \"@a\"\n\n[[parties]]\nname = \"A\"\nrole = \"a\"\n+++\n\n",
+    );
+    // Numbered as agreements number paragraphs, a hundred to a section: 1.1 … 1.100, 2.1 …
+    let number = |n: usize| format!("{}.{}", (n - 1) / 100 + 1, (n - 1) % 100 + 1);
+    for n in 1..=clauses {
+        let before = n.saturating_sub(1).max(1);
+        text.push_str(&format!(
+            "{} The \"Term{n}\" means a {variant} thing, as Term{before} does; see Section {}.\n\n",
+            number(n),
+            number(before)
+        ));
+    }
+    text
+}
+
+/// The fastest of three runs of `work`, in seconds.
+fn fastest(mut work: impl FnMut()) -> f64 {
+    (0..3)
+        .map(|_| {
+            let started = std::time::Instant::now();
+            work();
+            started.elapsed().as_secs_f64()
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// Reading (defined terms and their uses), rendering and diffing a contract grow with its size,
+/// not with its size squared: four times the clauses cost about four times the time, where the
+/// quadratic scans (a search per defined term, an overlap scan per definition, a whole-text
+/// `replace_range` per rendered edit) cost sixteen. The figures for large contracts are in
+/// `cargo bench --bench scale`.
+#[test]
+fn long_contracts_cost_linear_time() {
+    use pactum::contract::{Contract, FrontMatterRule};
+    let read = |text: &str| Contract::read("big.md", text.to_owned(), FrontMatterRule::Required, &mut Vec::new());
+    let (small, large) = (1_500, 6_000);
+    let texts: Vec<(String, String)> =
+        [small, large].iter().map(|&n| (long_contract(n, "plain"), long_contract(n, "changed"))).collect();
+    let mut ratios = Vec::new();
+    for (what, run) in [
+        (
+            "read",
+            &(|(old, _): &(String, String)| {
+                let contract = read(old);
+                // Clause n uses Term(n-1); clause 1 uses its own.
+                assert_eq!(contract.terms.iter().map(|term| term.uses).sum::<usize>(), contract.terms.len());
+            }) as &dyn Fn(&(String, String)),
+        ),
+        ("render", &|(old, _): &(String, String)| drop(pactum::template::render::page(&read(old)))),
+        ("diff", &|(old, new): &(String, String)| {
+            let (old, new) = (read(old), read(new));
+            let diff = pactum::diff::diff(Some(&old), Some(&new), &pactum::diff::DiffOptions::default());
+            assert_eq!(diff.clauses.len(), old.terms.len(), "every clause changed");
+        }),
+    ] {
+        let times: Vec<f64> = texts.iter().map(|pair| fastest(|| run(pair))).collect();
+        ratios.push((what, times[1] / times[0]));
+    }
+    for (what, ratio) in &ratios {
+        assert!(*ratio < 8.0, "{what}: 4× the clauses took {ratio:.1}× the time (all: {ratios:?})");
+    }
+}
+
+/// A renewal of 50 business days running since year 1, with 300 holidays: reminders are
+/// computed from the anchor by counting, not by walking every business day of twenty
+/// centuries for each term.
+#[test]
+fn business_day_terms_from_long_ago_are_computed_at_once() {
+    let mut s = drafted();
+    let holidays: Vec<String> = (0..300)
+        .map(|n| format!("{}", chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Days::new(n * 2)))
+        .collect();
+    let config = std::fs::read_to_string(s.root().join("pactum.toml")).unwrap();
+    let config = config.replace("holidays = []", &format!("holidays = [{}]", holidays.join(", ")));
+    std::fs::write(s.root().join("pactum.toml"), config).unwrap();
+    let path = s.root().join("contracts/acme-nda.md");
+    let drafted = std::fs::read_to_string(&path).unwrap();
+    let contract = drafted
+        .replace("effective_date = 2026-11-27", "effective_date = 0001-01-01")
+        .replace("term = \"2 years\"", "term = \"50 business days\"")
+        .replace("status = \"draft\"", "status = \"executed\"")
+        .replace("kind = \"fixed\"", "kind = \"auto\"\nperiod = \"50 business days\"\nnotice = \"5 business days\"");
+    std::fs::write(&path, contract).unwrap();
+    s.commit(&ALICE, &ALICE, "Since year 1");
+    let output = support::pactum_within(
+        s.root(),
+        &["remind", "--format", "json", "--within", "1y", "--as-of", "2026-11-27"],
+        std::time::Duration::from_secs(30),
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let events: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let renewals = events["events"].as_array().unwrap().iter().filter(|e| e["kind"] == "renewal").count();
+    // A year holds 250-odd business days less the holidays: four or five renewals of fifty.
+    assert!((3..=6).contains(&renewals), "{renewals} renewals: {events}");
+}
+
+/// A version larger than `[check] max_file_size` merged once (a pasted 120 MB exhibit) is
+/// named by the audit on that landing, not read: the ledger, the log and the report go on
+/// without holding it in memory.
+#[test]
+fn a_huge_version_in_history_is_named_not_read() {
+    let mut s = drafted();
+    let root = s.root().to_path_buf();
+    let config = std::fs::read_to_string(root.join("pactum.toml")).unwrap();
+    std::fs::write(root.join("pactum.toml"), config.replace("max_file_size = 10485760", "max_file_size = 20000"))
+        .unwrap();
+    s.commit(&ALICE, &ALICE, "Smaller limit");
+    let path = root.join("contracts/acme-nda.md");
+    let drafted = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{drafted}\n## Exhibit\n\n{}\n", "Pasted words. ".repeat(5_000))).unwrap();
+    s.commit(&ALICE, &ALICE, "Paste the exhibit");
+    std::fs::write(&path, &drafted).unwrap();
+    s.commit(&ALICE, &ALICE, "Take it out again");
+    let audit = pactum(&root, &["audit", "--format", "json"]);
+    assert_eq!(audit.status.code(), Some(1), "{}", text(&audit));
+    let report: serde_json::Value = serde_json::from_slice(&audit.stdout).unwrap();
+    let named: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "unreadable-version")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(named.len(), 2, "the landing that added it and the one that removed it: {report}");
+    assert!(named.iter().all(|m| m.contains("more than `[check] max_file_size` (20000 bytes)")), "{named:?}");
+    for command in [&["approvals"][..], &["log", "acme-nda"], &["report"]] {
+        let output = pactum(&root, command);
+        assert_eq!(output.status.code(), Some(0), "{command:?}: {}", text(&output));
+    }
+}
+
+/// A schema pattern the regex engine cannot decide within its backtracking limit fails closed:
+/// the value is not taken to match, and the finding names the pattern to simplify.
+#[test]
+fn an_undecidable_schema_pattern_fails_closed_and_is_named() {
+    let mut s = drafted();
+    let root = s.root().to_path_buf();
+    std::fs::write(
+        root.join("schemas/reseller.schema.json"),
+        r#"{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "allOf": [{ "$ref": "contract.schema.json" }],
+  "properties": { "type": { "const": "reseller" }, "code": { "type": "string", "pattern": "^(a|a)*\\1b$" } }
+}
+"#,
+    )
+    .unwrap();
+    let path = root.join("contracts/acme-nda.md");
+    let drafted = std::fs::read_to_string(&path).unwrap();
+    let reseller = drafted
+        .replace("type = \"nda\"", &format!("type = \"reseller\"\ncode = \"{}!\"", "a".repeat(40)))
+        .replace("[template]\nname = \"nda\"", "[template]\nname = \"reseller\"");
+    std::fs::write(&path, reseller).unwrap();
+    s.commit(&ALICE, &ALICE, "A reseller agreement");
+    let output = pactum(&root, &["check", "--format", "json", "contracts/acme-nda.md"]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let messages: Vec<&str> =
+        report["diagnostics"].as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap()).collect();
+    assert!(messages.iter().any(|m| m.contains("`code` could not be checked against `^(a|a)*\\1b$`")), "{messages:?}");
+}

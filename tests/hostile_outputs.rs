@@ -126,7 +126,7 @@ const MARKDOWN_ATTACKS: &str = "<img src=x onerror=alert(1)> </table> @org/team 
 /// Render `markdown` as GitHub does (tables, strikethrough) with an independent parser, and
 /// insist that none of it obeys text from a contract: the only HTML is pactum's own tags, there
 /// is no image, no link except to a contract's file, no emphasis pactum did not write, and no
-/// `@` that starts a mention.
+/// `@` outside code that starts a mention.
 fn assert_markdown_inert(markdown: &str, what: &str) {
     use pulldown_cmark::{Event, Options, Parser, Tag};
     const OURS: &[&str] = &[
@@ -162,7 +162,8 @@ fn assert_markdown_inert(markdown: &str, what: &str) {
                 assert!(dest_url.starts_with("contracts/"), "{what}: a link to {dest_url} in {markdown}");
             }
             Event::Start(Tag::Emphasis | Tag::Strikethrough) => panic!("{what}: emphasis from text in {markdown}"),
-            Event::Text(text) | Event::Code(text) => html.push_str(text),
+            // GitHub links no mention inside a code span.
+            Event::Text(text) => html.push_str(text),
             _ => {}
         }
     }
@@ -211,4 +212,34 @@ fn the_reminders_table_shows_contract_text_as_text() {
     assert_markdown_inert(&table, "remind --format markdown");
     let output = pactum(s.root(), &["report", "--format", "markdown"]);
     assert_markdown_inert(&String::from_utf8(output.stdout).unwrap(), "report --format markdown");
+}
+
+/// Sums of money are exact decimals: 0.1 a month is 1.2 a year, the largest 64-bit amount a
+/// month is its exact twelvefold, and an amount past what can be held exactly is "too large",
+/// never a wrapped or saturated number.
+#[test]
+fn money_is_exact_or_too_large() {
+    for (amount, csv, table) in [
+        ("0.1", "1.2", "1.20/year recurring"),
+        ("9223372036854775807", "110680464442257309684", "110,680,464,442,257,309,684/year"),
+        ("1e300", "too large", "too large/year"),
+    ] {
+        let mut s = repository("An NDA");
+        let path = s.root().join("contracts/acme-nda.md");
+        let drafted = std::fs::read_to_string(&path).unwrap();
+        let priced = drafted.replace("status = \"draft\"", "status = \"executed\"").replace(
+            "[renewal]",
+            &format!("[value]\namount = {amount}\ncurrency = \"USD\"\nper = \"month\"\n\n[renewal]"),
+        );
+        std::fs::write(&path, priced).unwrap();
+        s.commit(&ALICE, &ALICE, "Priced");
+        let output = pactum(s.root(), &["report", "--format", "csv"]);
+        let rows = String::from_utf8(output.stdout).unwrap();
+        let row = rows.lines().find(|l| l.starts_with("acme-nda")).unwrap();
+        let annual = row.split(',').nth(11).unwrap();
+        assert_eq!(annual, csv, "{amount}: {row}");
+        let output = pactum(s.root(), &["report"]);
+        let human = String::from_utf8(output.stdout).unwrap();
+        assert!(human.contains(table), "{amount}: {human}");
+    }
 }

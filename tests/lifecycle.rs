@@ -2,7 +2,7 @@
 //! for every date, term and period.
 
 use chrono::NaiveDate;
-use pactum::lifecycle::{Calendar, ContractDates, Duration, RenewalKind, State};
+use pactum::lifecycle::{Calendar, ContractDates, Duration, Holidays, RenewalKind, State};
 use proptest::prelude::*;
 
 fn d(text: &str) -> NaiveDate {
@@ -89,7 +89,7 @@ fn hand_checked_notice_deadlines() {
     assert_eq!(sunday, d("2025-12-28"));
     assert_eq!(sunday.format("%A").to_string(), "Sunday");
     // Five business days before Wednesday 2025-12-31, over a weekend and Christmas.
-    let christmas = Calendar { holidays: vec![d("2025-12-25"), d("2025-12-26")] };
+    let christmas = Calendar { holidays: Holidays::new(vec![d("2025-12-25"), d("2025-12-26")]) };
     assert_eq!(
         deadline(&auto("2025-01-01", "12 months", "12 months", "5 business days"), 0, &christmas),
         d("2025-12-22")
@@ -145,7 +145,7 @@ proptest! {
     /// or runs backwards; a notice deadline is never after its term's end.
     #[test]
     fn renewals_tile_time_and_deadlines_come_first(effective in any_date(), term in any_duration(), period in any_duration(), notice in any_duration()) {
-        let calendar = Calendar { holidays: vec![d("2025-12-25"), d("2030-01-01")] };
+        let calendar = Calendar { holidays: Holidays::new(vec![d("2025-12-25"), d("2030-01-01")]) };
         let dates = ContractDates { effective, term: Some(term), end_date: None, kind: RenewalKind::Auto, period: Some(period), notice: Some(notice) };
         let mut previous_end: Option<NaiveDate> = None;
         for k in 0..6 {

@@ -86,7 +86,7 @@ fn diff_options(repo: &Repo) -> DiffOptions {
 
 fn scope(repo: &Repo, paths: &[PathBuf]) -> Result<Scope> {
     if paths.is_empty() {
-        return Ok(Scope { folder: PathBuf::from(&repo.config.repository.contracts), paths: Vec::new() });
+        return Ok(whole_scope(repo));
     }
     let mut shown = Vec::new();
     for path in paths {
@@ -97,7 +97,16 @@ fn scope(repo: &Repo, paths: &[PathBuf]) -> Result<Scope> {
         shown.push(relative);
     }
     // Paths may lie outside the contracts folder: compare the whole tree, keep the paths.
-    Ok(Scope { folder: PathBuf::new(), paths: shown })
+    Ok(Scope { folder: PathBuf::new(), paths: shown, max_file_size: repo.config.check.max_file_size })
+}
+
+/// Every contract of the repository's contracts folder.
+fn whole_scope(repo: &Repo) -> Scope {
+    Scope {
+        folder: PathBuf::from(&repo.config.repository.contracts),
+        paths: Vec::new(),
+        max_file_size: repo.config.check.max_file_size,
+    }
 }
 
 fn output(
@@ -385,7 +394,7 @@ pub fn log(global: &GlobalArgs, args: &LogArgs) -> Result<Outcome> {
     } else {
         args.contract.clone()
     };
-    let scope = Scope { folder: PathBuf::from(&repo.config.repository.contracts), paths: Vec::new() };
+    let scope = whole_scope(&repo);
     let log = ledger::log(&git, tip, &scope, &wanted, &diff_options(&repo))?;
     if log.events.is_empty() {
         bail!("no contract `{}` in the history of the main branch", args.contract);
@@ -441,7 +450,7 @@ pub struct AuditArgs {
 pub fn audit(global: &GlobalArgs, args: &AuditArgs) -> Result<Outcome> {
     let (repo, git) = open(global)?;
     let (branch, tip) = ledger::main_tip(&git, &repo.config.repository.main_branch)?;
-    let scope = Scope { folder: PathBuf::from(&repo.config.repository.contracts), paths: Vec::new() };
+    let scope = whole_scope(&repo);
     let options = diff_options(&repo);
     let pulls = if args.github.github {
         // GitHub is asked about the landings that claim to be its pull requests.

@@ -89,7 +89,12 @@ fn history(repo: &Repo, global: &GlobalArgs) -> Option<HashMap<String, report::T
     let attempt = || -> Result<HashMap<String, report::Timeline>> {
         let git = Git::open(&repo.root)?;
         let (_, tip) = ledger::main_tip(&git, &repo.config.repository.main_branch)?;
-        let changes = ledger::status_history(&git, tip, Path::new(&repo.config.repository.contracts))?;
+        let changes = ledger::status_history(
+            &git,
+            tip,
+            Path::new(&repo.config.repository.contracts),
+            repo.config.check.max_file_size,
+        )?;
         Ok(report::timelines(&changes))
     };
     match attempt() {

@@ -89,7 +89,7 @@ pub struct Renewal {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Money {
-    pub amount: Option<f64>,
+    pub amount: Option<super::Amount>,
     pub currency: Option<String>,
     pub per: Option<String>,
 }
@@ -166,7 +166,7 @@ impl Metadata {
                 notice_given: date(r, "notice_given"),
             }),
             value: value.get("value").filter(|v| v.is_object()).map(|v| Money {
-                amount: v.get("amount").and_then(Value::as_f64),
+                amount: v.get("amount").and_then(super::Amount::from_json),
                 currency: text(v, "currency"),
                 per: text(v, "per"),
             }),

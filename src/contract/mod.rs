@@ -5,17 +5,20 @@
 //! and the rest is still read, so one `pactum check` shows every problem of a file at once.
 //! Only a file that is not text at all (binary, invalid UTF-8) yields no [`Contract`].
 
+pub mod amount;
 pub mod clauses;
 pub mod frontmatter;
 pub mod metadata;
 pub mod prose;
 pub mod seal;
 
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use crate::lint::{Diagnostic, SourceFile};
 use crate::text::LineIndex;
 
+pub use amount::Amount;
 pub use clauses::{Body, Clause};
 pub use frontmatter::{FrontMatter, Layout};
 pub use metadata::{Metadata, Status};
@@ -36,6 +39,19 @@ pub struct Contract {
     pub terms: Vec<Term>,
     pub references: Vec<Reference>,
     pub placeholders: Vec<Placeholder>,
+    /// Clauses by number, id and anchor, built on the first lookup: resolving every reference
+    /// of a long contract is then linear, not a scan of all clauses per reference.
+    index: std::sync::OnceLock<ClauseIndex>,
+}
+
+/// Where to find clauses without scanning them: each map holds clause indexes in document order.
+#[derive(Debug, Clone, Default)]
+struct ClauseIndex {
+    by_number: HashMap<String, usize>,
+    by_local_number: HashMap<String, Vec<usize>>,
+    by_id: HashMap<String, usize>,
+    by_heading_anchor: HashMap<String, usize>,
+    targets: HashSet<String>,
 }
 
 /// Whether a file must have front matter: contracts must; a Markdown file given to `inspect`
@@ -156,7 +172,19 @@ impl Contract {
             placeholders.splice(0..0, found);
         }
         let meta = front.as_ref().map(|f| Metadata::from_json(&f.value)).unwrap_or_default();
-        Self { path: path.to_owned(), text, lines, layout, front, meta, body, terms, references, placeholders }
+        Self {
+            path: path.to_owned(),
+            text,
+            lines,
+            layout,
+            front,
+            meta,
+            body,
+            terms,
+            references,
+            placeholders,
+            index: std::sync::OnceLock::new(),
+        }
     }
 
     /// Read only the front matter, for commands that need metadata and not the body (reminders
@@ -187,22 +215,22 @@ impl Contract {
     #[must_use]
     pub fn resolve(&self, reference: &Reference) -> Option<&Clause> {
         let clauses = &self.body.clauses;
+        let index = self.index();
         if reference.by_id {
-            return clauses
-                .iter()
-                .find(|c| c.id == reference.target)
-                .or_else(|| self.heading_clause(&reference.target));
+            let found = index.by_id.get(&reference.target).or_else(|| index.by_heading_anchor.get(&reference.target));
+            return found.map(|&at| &clauses[at]);
         }
         let part = self.body.part_at(reference.span.start);
         let numbered = |number: &str| {
-            clauses.iter().find(|c| c.number == number).or_else(|| {
-                let mut local = clauses.iter().filter(|c| c.local_number() == number);
-                let first = local.next()?;
-                if first.part == part {
-                    return Some(first);
-                }
-                local.find(|c| c.part == part).or(Some(first))
-            })
+            if let Some(&at) = index.by_number.get(number) {
+                return Some(&clauses[at]);
+            }
+            let local = index.by_local_number.get(number)?;
+            let first = &clauses[*local.first()?];
+            if first.part == part {
+                return Some(first);
+            }
+            local.iter().map(|&at| &clauses[at]).find(|c| c.part == part).or(Some(first))
         };
         if let Some(found) = numbered(&reference.target) {
             return Some(found);
@@ -213,11 +241,22 @@ impl Contract {
         (!has_sub).then_some(base)
     }
 
-    /// The clause whose heading carries the anchor `target` as GitHub renders it (`#b-account-terms`).
-    fn heading_clause(&self, target: &str) -> Option<&Clause> {
-        self.body.clauses.iter().filter(|c| c.form == clauses::Form::Heading).find(|c| {
-            let line = self.text[c.start..c.own_end].lines().next().unwrap_or("");
-            crate::text::github_anchor(&clauses::heading::heading_text(line)) == target
+    fn index(&self) -> &ClauseIndex {
+        self.index.get_or_init(|| {
+            let mut index = ClauseIndex::default();
+            for (at, clause) in self.body.clauses.iter().enumerate() {
+                index.by_number.entry(clause.number.clone()).or_insert(at);
+                index.by_local_number.entry(clause.local_number().to_owned()).or_default().push(at);
+                index.by_id.entry(clause.id.clone()).or_insert(at);
+                if clause.form == clauses::Form::Heading {
+                    // The anchor GitHub gives the heading (`#b-account-terms`).
+                    let line = self.text[clause.start..clause.own_end].lines().next().unwrap_or("");
+                    let anchor = crate::text::github_anchor(&clauses::heading::heading_text(line));
+                    index.by_heading_anchor.entry(anchor).or_insert(at);
+                }
+            }
+            index.targets = self.body.targets.iter().cloned().collect();
+            index
         })
     }
 
@@ -225,7 +264,8 @@ impl Contract {
     /// an HTML `id`.
     #[must_use]
     pub fn has_target(&self, target: &str) -> bool {
-        self.body.clauses.iter().any(|c| c.id == target) || self.body.has_target(target)
+        let index = self.index();
+        index.by_id.contains_key(target) || index.targets.contains(target)
     }
 
     /// The span of the value at a front-matter pointer, or the opening line.

@@ -136,7 +136,9 @@ impl<'a> Prose<'a> {
     fn keeps(&self, span: &Range<usize>) -> bool {
         let after = self.ranges.partition_point(|r| r.start <= span.start);
         let inside = after > 0 && self.ranges[after - 1].end >= span.end;
-        inside && !self.urls.iter().any(|u| u.start <= span.start && span.start < u.end)
+        // The URLs are found in order and never overlap.
+        let url = self.urls.partition_point(|u| u.start <= span.start);
+        inside && !(url > 0 && span.start < self.urls[url - 1].end)
     }
 
     /// The parts of the region where a definition can be: around each quotation mark, and
@@ -202,9 +204,11 @@ impl<'a> Prose<'a> {
     fn definitions_in(&self, window: Range<usize>, found: &mut Vec<(String, Range<usize>, bool)>) {
         let start = window.start;
         let chunk = &self.text[window];
-        let mut covered: Vec<Range<usize>> = Vec::new();
-        let overlaps = |covered: &[Range<usize>], whole: &Range<usize>| {
-            covered.iter().any(|c| c.start < whole.end && whole.start < c.end)
+        // What definitions found so far cover, start to end; the ranges never overlap, so the
+        // one starting last before a range ends is the only one that can overlap it.
+        let mut covered: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+        let overlaps = |covered: &std::collections::BTreeMap<usize, usize>, whole: &Range<usize>| {
+            covered.range(..whole.end).next_back().is_some_and(|(_, &end)| end > whole.start)
         };
         // The patterns find where definitions are; the quoted terms inside are read by hand,
         // which costs far less than capture groups on every match.
@@ -215,7 +219,7 @@ impl<'a> Prose<'a> {
             }
             if let Some(term) = quoted(whole.as_str()).next() {
                 found.push((whole.as_str()[term.clone()].to_owned(), at + term.start..at + term.end, false));
-                covered.push(whole.range());
+                covered.insert(whole.start(), whole.end());
             }
         }
         for whole in PAREN_TERM.find_iter(chunk) {
@@ -226,7 +230,7 @@ impl<'a> Prose<'a> {
             for term in quoted(whole.as_str()) {
                 found.push((whole.as_str()[term.clone()].to_owned(), at + term.start..at + term.end, false));
             }
-            covered.push(whole.range());
+            covered.insert(whole.start(), whole.end());
         }
         for whole in MEANS_TERM.find_iter(chunk) {
             let at = start + whole.start();
@@ -237,7 +241,7 @@ impl<'a> Prose<'a> {
             let Some(term) = quoted(text).next() else { continue };
             let elaboration = text[term.end..].contains("include");
             found.push((text[term.clone()].to_owned(), at + term.start..at + term.end, elaboration));
-            covered.push(whole.range());
+            covered.insert(whole.start(), whole.end());
         }
         for whole in SINGLE_QUOTED_MEANS_TERM.find_iter(chunk) {
             let at = start + whole.start();
@@ -247,7 +251,7 @@ impl<'a> Prose<'a> {
             let text = whole.as_str();
             let Some(term) = quoted(text).next().filter(|term| term.len() <= MAX_TERM) else { continue };
             found.push((text[term.clone()].to_owned(), at + term.start..at + term.end, false));
-            covered.push(whole.range());
+            covered.insert(whole.start(), whole.end());
         }
         for whole in BOLD_MEANS_TERM.find_iter(chunk) {
             let at = start + whole.start();
@@ -270,33 +274,82 @@ impl<'a> Prose<'a> {
             return;
         }
         let (start, chunk) = self.region();
-        let definitions: Vec<Range<usize>> =
+        // Definitions sorted by start, with the furthest end reached so far: whether a place
+        // lies inside one is a binary search, whatever the number of terms.
+        let mut definitions: Vec<Range<usize>> =
             terms.iter().flat_map(|t| std::iter::once(t.span.clone()).chain(t.redefined.iter().cloned())).collect();
-        // Every occurrence of every term, then the longest at each place: "Company IP" is a
-        // use of "Company IP", not also of "Company".
-        let mut found: Vec<(usize, usize, usize)> = Vec::new();
-        for (index, term) in terms.iter().enumerate() {
-            let finder = memchr::memmem::Finder::new(term.term.as_bytes());
-            for at in finder.find_iter(chunk.as_bytes()) {
-                found.push((at, at + term.term.len(), index));
+        definitions.sort_unstable_by_key(|d| d.start);
+        let reach: Vec<usize> = definitions
+            .iter()
+            .scan(0, |furthest, d| {
+                *furthest = (*furthest).max(d.end);
+                Some(*furthest)
+            })
+            .collect();
+        let in_definition = |at: usize| {
+            let before = definitions.partition_point(|d| d.start <= at);
+            before > 0 && reach[before - 1] > at
+        };
+        // The longest term at each place a word starts, where the place is no part of a use
+        // already counted: "Company IP" is a use of "Company IP", not also of "Company". A use
+        // ends where a word does (or before a plural's "s"/"es"), so only those ends are looked
+        // up, and only at words that start some term: linear in the text, whatever the number
+        // of terms.
+        let mut index: HashMap<&str, usize> = HashMap::with_capacity(terms.len());
+        let mut first_words: std::collections::HashSet<&str> = std::collections::HashSet::with_capacity(terms.len());
+        let mut other_starts: Vec<char> = Vec::new();
+        let mut lengths: Vec<bool> = Vec::new();
+        for (at, term) in terms.iter().enumerate() {
+            let word_end = term.term.find(|c: char| !c.is_alphanumeric()).unwrap_or(term.term.len());
+            if word_end == 0 {
+                other_starts.extend(term.term.chars().next());
+            } else {
+                first_words.insert(&term.term[..word_end]);
+            }
+            index.insert(&term.term, at);
+            if lengths.len() <= term.term.len() {
+                lengths.resize(term.term.len() + 1, false);
+            }
+            lengths[term.term.len()] = true;
+        }
+        let mut uses = vec![0; terms.len()];
+        let mut covered_to = 0;
+        let mut previous_alphanumeric = false;
+        for (at, c) in chunk.char_indices() {
+            let starts_word = !previous_alphanumeric;
+            previous_alphanumeric = c.is_alphanumeric();
+            if !starts_word || at < covered_to {
+                continue;
+            }
+            let may_start = if c.is_alphanumeric() {
+                let word = &chunk[at..];
+                let word = &word[..word.find(|c: char| !c.is_alphanumeric()).unwrap_or(word.len())];
+                [word, word.strip_suffix('s').unwrap_or(word), word.strip_suffix("es").unwrap_or(word)]
+                    .iter()
+                    .any(|w| first_words.contains(w))
+            } else {
+                other_starts.contains(&c)
+            };
+            if !may_start {
+                continue;
+            }
+            let longest = (lengths.len() - 1).min(chunk.len() - at);
+            let found = (1..=longest).rev().find_map(|length| {
+                let end = at + length;
+                if !lengths[length] || !chunk.is_char_boundary(end) || !ends_word(&chunk[end..]) {
+                    return None;
+                }
+                let &term = index.get(&chunk[at..end])?;
+                let span = start + at..start + end;
+                (!in_definition(span.start) && self.keeps(&span)).then_some((term, end))
+            });
+            if let Some((term, end)) = found {
+                uses[term] += 1;
+                covered_to = end;
             }
         }
-        found.sort_unstable_by_key(|&(at, end, _)| (at, std::cmp::Reverse(end)));
-        let mut covered_to = 0;
-        for (at, end, index) in found {
-            if at < covered_to {
-                continue;
-            }
-            let before = chunk[..at].chars().next_back();
-            if before.is_some_and(char::is_alphanumeric) || !ends_word(&chunk[end..]) {
-                continue;
-            }
-            let span = start + at..start + end;
-            if definitions.iter().any(|d| d.start <= span.start && span.start < d.end) || !self.keeps(&span) {
-                continue;
-            }
-            covered_to = end;
-            terms[index].uses += 1;
+        for (term, counted) in terms.iter_mut().zip(uses) {
+            term.uses += counted;
         }
     }
 
@@ -559,8 +612,13 @@ fn is_shouted_word(word: &str) -> bool {
 /// Whether a term's match ends a word: followed by a non-letter, or by a plural `s` or `es`
 /// ("Affiliates" uses "Affiliate").
 fn ends_word(after: &str) -> bool {
-    let word_end = after.find(|c: char| !c.is_alphanumeric()).unwrap_or(after.len());
-    matches!(&after[..word_end], "" | "s" | "es")
+    let mut chars = after.chars();
+    let ends = |next: Option<char>| !next.is_some_and(char::is_alphanumeric);
+    match chars.next() {
+        Some('s') => ends(chars.next()),
+        Some('e') => chars.next() == Some('s') && ends(chars.next()),
+        next => ends(next),
+    }
 }
 
 /// `[Company Name]` is a placeholder; `[link](…)`, `[text][ref]`, `[x]`, `[^1]` and `![alt]` are not.

@@ -408,9 +408,14 @@ fn clauses(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOptions
             },
         ));
     }
-    // A removed clause sorts just before the new clause that follows its old neighbour.
+    // A removed clause sorts just before the new clause that follows its old neighbour: the
+    // least new index among the pairs after it (pairs are sorted by old index).
+    let mut least_new_after = vec![news.len(); pairs.len() + 1];
+    for (at, &(_, n)) in pairs.iter().enumerate().rev() {
+        least_new_after[at] = least_new_after[at + 1].min(n);
+    }
     for (o, side) in olds.iter().enumerate().filter(|(o, _)| !matched_old[*o]) {
-        let next_new = pairs.iter().filter(|(po, _)| *po > o).map(|(_, pn)| *pn).min().unwrap_or(news.len());
+        let next_new = least_new_after[pairs.partition_point(|&(po, _)| po <= o)];
         let old_ref = reference(side);
         let words = count_words(&side.text);
         let material = options.clause_is_material(&old_ref);
@@ -493,7 +498,7 @@ fn align(olds: &[Side<'_>], news: &[Side<'_>]) -> Vec<(usize, usize)> {
     pairs
 }
 
-type Words = std::collections::HashSet<String>;
+type Words = rustc_hash::FxHashSet<String>;
 
 fn word_set(text: &str) -> Words {
     text.split_whitespace()
@@ -528,8 +533,9 @@ fn similar_pairs(
     let window = if old_left.len() * new_left.len() > 250_000 { 50 } else { usize::MAX };
     let mut candidates = Vec::new();
     for (i, ow) in old_words.iter().enumerate() {
-        for (j, nw) in new_words.iter().enumerate() {
-            if i.abs_diff(j) > window || ow.is_empty() || nw.is_empty() || (lenient && old_gaps[i] != new_gaps[j]) {
+        let near = i.saturating_sub(window)..i.saturating_add(window).saturating_add(1).min(new_words.len());
+        for (j, nw) in new_words.iter().enumerate().take(near.end).skip(near.start) {
+            if ow.is_empty() || nw.is_empty() || (lenient && old_gaps[i] != new_gaps[j]) {
                 continue;
             }
             let shared = ow.intersection(nw).count();

@@ -153,31 +153,57 @@ fn time(commit: &CommitInfo) -> String {
     DateTime::from_timestamp(commit.time, 0).map(|t| t.with_timezone(&offset).to_rfc3339()).unwrap_or_default()
 }
 
-/// Reads contracts from blobs once each, however many commits share them.
+/// Why a version of a contract in history was not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unreadable {
+    /// Not UTF-8 text (UTF-16, binary, NUL bytes).
+    NotText,
+    /// Larger than `[check] max_file_size`: its size in bytes.
+    TooLarge(u64),
+}
+
+impl Unreadable {
+    /// Why, for a message that names the version: "is not UTF-8 text".
+    #[must_use]
+    pub fn reason(self, limit: u64) -> String {
+        match self {
+            Self::NotText => "is not UTF-8 text".to_owned(),
+            Self::TooLarge(size) => format!("is {size} bytes, more than `[check] max_file_size` ({limit} bytes)"),
+        }
+    }
+}
+
+/// Reads contracts from blobs once each, however many commits share them, and none larger
+/// than the repository's `max_file_size`.
 pub struct Reader<'a> {
     git: &'a Git,
-    cache: HashMap<Oid, Option<Contract>>,
+    max_size: u64,
+    cache: HashMap<Oid, Result<Contract, Unreadable>>,
 }
 
 impl<'a> Reader<'a> {
     #[must_use]
-    pub fn new(git: &'a Git) -> Self {
-        Self { git, cache: HashMap::new() }
+    pub fn new(git: &'a Git, max_size: u64) -> Self {
+        Self { git, max_size, cache: HashMap::new() }
     }
 
-    /// The contract in a blob; `None` when it is not text.
+    /// The contract in a blob, or why it was not read.
     ///
     /// # Errors
     /// When the blob cannot be read.
-    pub fn contract(&mut self, path: &str, id: Oid) -> Result<Option<&Contract>, HistoryError> {
+    pub fn contract(&mut self, path: &str, id: Oid) -> Result<Result<&Contract, Unreadable>, HistoryError> {
         if !self.cache.contains_key(&id) {
-            let bytes = self.git.blob(id)?;
-            let contract = decode(path, bytes)
-                .ok()
-                .map(|(text, _)| Contract::read(path, text, FrontMatterRule::Optional, &mut Vec::new()));
+            let size = self.git.blob_size(id)?;
+            let contract = if size > self.max_size {
+                Err(Unreadable::TooLarge(size))
+            } else {
+                decode(path, self.git.blob(id)?)
+                    .map(|(text, _)| Contract::read(path, text, FrontMatterRule::Optional, &mut Vec::new()))
+                    .map_err(|_| Unreadable::NotText)
+            };
             self.cache.insert(id, contract);
         }
-        Ok(self.cache.get(&id).and_then(Option::as_ref))
+        Ok(self.cache[&id].as_ref().map_err(|why| *why))
     }
 }
 
@@ -200,11 +226,11 @@ fn pair_changes(changes: Vec<FileChange>, reader: &mut Reader<'_>) -> Result<Vec
         match (change.old, change.new) {
             (Some(old), Some(new)) => paired.push((Some(old), Some(new))),
             (Some((path, id)), None) => {
-                let key = reader.contract(&path, id)?.and_then(|c| c.meta.id.clone());
+                let key = reader.contract(&path, id)?.ok().and_then(|c| c.meta.id.clone());
                 removed.push((path, id, key));
             }
             (None, Some((path, id))) => {
-                let key = reader.contract(&path, id)?.and_then(|c| c.meta.id.clone());
+                let key = reader.contract(&path, id)?.ok().and_then(|c| c.meta.id.clone());
                 added.push((path, id, key));
             }
             (None, None) => {}
@@ -230,6 +256,8 @@ pub struct Scope {
     pub folder: std::path::PathBuf,
     /// Paths (relative to the contracts repository) to keep; all when empty.
     pub paths: Vec<String>,
+    /// Versions larger than this many bytes are named, not read (`[check] max_file_size`).
+    pub max_file_size: u64,
 }
 
 impl Scope {
@@ -248,11 +276,15 @@ pub fn walk(
     git: &Git,
     tip: Oid,
     scope: &Scope,
-    mut visit: impl FnMut(&CommitInfo, &[(Option<&Contract>, Option<&Contract>)], &[String]) -> Result<(), HistoryError>,
+    mut visit: impl FnMut(
+        &CommitInfo,
+        &[(Option<&Contract>, Option<&Contract>)],
+        &[(String, Unreadable)],
+    ) -> Result<(), HistoryError>,
 ) -> Result<(), HistoryError> {
     let mut history = git.first_parent_history(tip)?;
     history.reverse();
-    let mut reader = Reader::new(git);
+    let mut reader = Reader::new(git, scope.max_file_size);
     for commit in &history {
         let changes: Vec<FileChange> = git
             .contract_changes(commit, &scope.folder)?
@@ -266,18 +298,23 @@ pub fn walk(
         // Read every version first, then borrow them together.
         for (old, new) in &pairs {
             for (path, id) in old.iter().chain(new.iter()) {
-                reader.contract(path, *id)?;
+                // Read into the cache; what could not be read is named below.
+                let _ = reader.contract(path, *id)?;
             }
         }
         let get = |side: &Option<(String, Oid)>| {
-            side.as_ref().and_then(|(_, id)| reader.cache.get(id).and_then(Option::as_ref))
+            side.as_ref().and_then(|(_, id)| reader.cache.get(id).and_then(|read| read.as_ref().ok()))
         };
-        // A version pactum cannot read (not UTF-8, binary) is named, and the record goes on.
-        let unreadable: Vec<String> = pairs
+        // A version pactum cannot read (not UTF-8, binary, too large) is named, and the record
+        // goes on.
+        let unreadable: Vec<(String, Unreadable)> = pairs
             .iter()
             .flat_map(|(old, new)| [old, new])
-            .filter(|side| side.is_some() && get(side).is_none())
-            .filter_map(|side| side.as_ref().map(|(path, _)| path.clone()))
+            .filter_map(|side| {
+                let (path, id) = side.as_ref()?;
+                let why = *reader.cache.get(id)?.as_ref().err()?;
+                Some((path.clone(), why))
+            })
             .collect();
         let steps: Vec<(Option<&Contract>, Option<&Contract>)> = pairs
             .iter()
@@ -345,7 +382,12 @@ pub struct StatusChange {
 ///
 /// # Errors
 /// When Git cannot be read.
-pub fn status_history(git: &Git, tip: Oid, folder: &Path) -> Result<Vec<StatusChange>, HistoryError> {
+pub fn status_history(
+    git: &Git,
+    tip: Oid,
+    folder: &Path,
+    max_file_size: u64,
+) -> Result<Vec<StatusChange>, HistoryError> {
     use rayon::prelude::*;
     let mut history = git.first_parent_history(tip)?;
     history.reverse();
@@ -366,7 +408,10 @@ pub fn status_history(git: &Git, tip: Oid, folder: &Path) -> Result<Vec<StatusCh
     }
     let mut bytes = Vec::with_capacity(blobs.len());
     for (id, path) in &blobs {
-        bytes.push((*id, path.as_str(), git.blob(*id)?));
+        // A version too large to read has no status to give.
+        if git.blob_size(*id)? <= max_file_size {
+            bytes.push((*id, path.as_str(), git.blob(*id)?));
+        }
     }
     let metadata: HashMap<Oid, Option<crate::contract::Metadata>> = bytes
         .into_par_iter()
@@ -546,13 +591,16 @@ pub fn audit(
         }
         let landed = landed(commit);
         let short = git.short(commit.id);
-        for path in unreadable {
+        for (path, why) in unreadable {
             findings.push(Finding {
                 kind: "unreadable-version",
                 commit: commit.id.to_string(),
                 contract: None,
                 path: path.clone(),
-                message: format!("{short} holds a version of {path} that is not UTF-8 text: it cannot be audited"),
+                message: format!(
+                    "{short} holds a version of {path} that {}: it cannot be audited",
+                    why.reason(scope.max_file_size)
+                ),
             });
         }
         if matches!(claim(&landed, commit, forge), Claim::Unverified) {

@@ -288,6 +288,15 @@ impl Git {
         Ok(self.repo.find_blob(id)?.content().to_vec())
     }
 
+    /// The size of a blob in bytes, read from the object's header without its content.
+    ///
+    /// # Errors
+    /// When it cannot be read.
+    pub fn blob_size(&self, id: Oid) -> Result<u64, HistoryError> {
+        let (size, _) = self.repo.odb()?.read_header(id)?;
+        Ok(size as u64)
+    }
+
     /// A file of the contracts repository (`pactum.toml`) at a commit.
     #[must_use]
     pub fn file_at(&self, commit: Oid, path: &str) -> Option<Vec<u8>> {

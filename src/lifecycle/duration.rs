@@ -99,7 +99,7 @@ impl Duration {
 
     /// `date` + this duration; months clamp to the month's last day. `None` past the calendar's end.
     #[must_use]
-    pub fn after(self, date: NaiveDate, holidays: &[NaiveDate]) -> Option<NaiveDate> {
+    pub fn after(self, date: NaiveDate, holidays: &Holidays) -> Option<NaiveDate> {
         match self.unit {
             Unit::Day => date.checked_add_days(Days::new(self.count.into())),
             Unit::Week => date.checked_add_days(Days::new(u64::from(self.count) * 7)),
@@ -111,7 +111,7 @@ impl Duration {
     /// `date` − this duration; months clamp to the month's last day. Subtracting N business
     /// days steps back over N days that are neither weekend days nor holidays.
     #[must_use]
-    pub fn before(self, date: NaiveDate, holidays: &[NaiveDate]) -> Option<NaiveDate> {
+    pub fn before(self, date: NaiveDate, holidays: &Holidays) -> Option<NaiveDate> {
         match self.unit {
             Unit::Day => date.checked_sub_days(Days::new(self.count.into())),
             Unit::Week => date.checked_sub_days(Days::new(u64::from(self.count) * 7)),
@@ -147,21 +147,82 @@ impl Duration {
     }
 }
 
-/// Whether `date` is a business day: not a Saturday, Sunday or listed holiday.
-#[must_use]
-pub fn is_business_day(date: NaiveDate, holidays: &[NaiveDate]) -> bool {
-    !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) && !holidays.contains(&date)
+/// Days that are not business days besides weekends, sorted and without repeats, so that a
+/// day is looked up by binary search and a span of business days is counted, not walked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Holidays(Vec<NaiveDate>);
+
+impl Holidays {
+    /// No holidays: only weekends are not business days.
+    pub const NONE: Self = Self(Vec::new());
+
+    #[must_use]
+    pub fn new(mut days: Vec<NaiveDate>) -> Self {
+        days.sort_unstable();
+        days.dedup();
+        Self(days)
+    }
+
+    #[must_use]
+    pub fn days(&self) -> &[NaiveDate] {
+        &self.0
+    }
+
+    #[must_use]
+    pub fn contains(&self, day: NaiveDate) -> bool {
+        self.0.binary_search(&day).is_ok()
+    }
+
+    /// How many holidays fall on weekdays in `from..=to`.
+    fn weekdays_between(&self, from: NaiveDate, to: NaiveDate) -> u32 {
+        let (first, last) = (self.0.partition_point(|&d| d < from), self.0.partition_point(|&d| d <= to));
+        let count = self.0[first..last].iter().filter(|d| is_weekday(**d)).count();
+        u32::try_from(count).unwrap_or(u32::MAX)
+    }
 }
 
-fn step_business_days(mut date: NaiveDate, count: u32, holidays: &[NaiveDate], direction: i8) -> Option<NaiveDate> {
-    let mut left = count;
+fn is_weekday(date: NaiveDate) -> bool {
+    !matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// Whether `date` is a business day: not a Saturday, Sunday or listed holiday.
+#[cfg(test)]
+fn is_business_day(date: NaiveDate, holidays: &Holidays) -> bool {
+    is_weekday(date) && !holidays.contains(date)
+}
+
+/// The `count`th weekday after `date` (before it when `direction` is negative): whole weeks
+/// of five weekdays at once, then the last one to five days one by one.
+fn step_weekdays(date: NaiveDate, count: u32, direction: i8) -> Option<NaiveDate> {
+    if count == 0 {
+        return Some(date);
+    }
+    let weeks = u64::from((count - 1) / 5);
+    let mut left = count - (count - 1) / 5 * 5;
+    let days = Days::new(weeks.checked_mul(7)?);
+    let mut date = if direction > 0 { date.checked_add_days(days)? } else { date.checked_sub_days(days)? };
     while left > 0 {
         date = if direction > 0 { date.succ_opt()? } else { date.pred_opt()? };
-        if is_business_day(date, holidays) {
+        if is_weekday(date) {
             left -= 1;
         }
     }
     Some(date)
+}
+
+/// `count` business days after `date` (before it when `direction` is negative): the weekdays
+/// stepped by arithmetic, then as many more as there were holidays among them, until no
+/// holiday is left in the last stretch. Each round passes at least one holiday, so the cost
+/// depends on the holidays in the span, never on its length.
+fn step_business_days(date: NaiveDate, count: u32, holidays: &Holidays, direction: i8) -> Option<NaiveDate> {
+    let (mut from, mut left) = (date, count);
+    while left > 0 {
+        let to = step_weekdays(from, left, direction)?;
+        let (first, last) = if direction > 0 { (from.succ_opt()?, to) } else { (to, from.pred_opt()?) };
+        left = holidays.weekdays_between(first, last);
+        from = to;
+    }
+    Some(from)
 }
 
 #[cfg(test)]
@@ -203,18 +264,52 @@ mod tests {
 
     #[test]
     fn months_clamp_from_the_anchor() {
-        assert_eq!(dur("1 month").after(d("2024-01-31"), &[]), Some(d("2024-02-29")));
-        assert_eq!(dur("2 months").after(d("2024-01-31"), &[]), Some(d("2024-03-31")));
-        assert_eq!(dur("1 year").after(d("2024-02-29"), &[]), Some(d("2025-02-28")));
-        assert_eq!(dur("3 months").before(d("2025-05-31"), &[]), Some(d("2025-02-28")));
+        assert_eq!(dur("1 month").after(d("2024-01-31"), &Holidays::NONE), Some(d("2024-02-29")));
+        assert_eq!(dur("2 months").after(d("2024-01-31"), &Holidays::NONE), Some(d("2024-03-31")));
+        assert_eq!(dur("1 year").after(d("2024-02-29"), &Holidays::NONE), Some(d("2025-02-28")));
+        assert_eq!(dur("3 months").before(d("2025-05-31"), &Holidays::NONE), Some(d("2025-02-28")));
     }
 
     #[test]
     fn business_days_skip_weekends_and_holidays() {
         // 2025-12-29 is a Monday; stepping back 3 business days over Christmas and a weekend.
-        let holidays = [d("2025-12-25"), d("2025-12-26")];
+        let holidays = Holidays::new(vec![d("2025-12-26"), d("2025-12-25")]);
         assert_eq!(dur("3 business days").before(d("2025-12-29"), &holidays), Some(d("2025-12-22")));
         assert_eq!(dur("1 business day").after(d("2025-12-24"), &holidays), Some(d("2025-12-29")));
         assert_eq!(dur("0 business days").before(d("2025-12-27"), &holidays), Some(d("2025-12-27")));
+    }
+
+    /// Stepping by weeks and counting holidays lands where walking day by day does.
+    #[test]
+    fn business_days_by_arithmetic_are_business_days_walked() {
+        let walk = |mut date: NaiveDate, count: u32, holidays: &Holidays, forward: bool| {
+            let mut left = count;
+            while left > 0 {
+                date = if forward { date.succ_opt().unwrap() } else { date.pred_opt().unwrap() };
+                if is_business_day(date, holidays) {
+                    left -= 1;
+                }
+            }
+            date
+        };
+        let start = d("2025-01-01");
+        // Holidays on weekdays and weekends, in clusters and alone, and repeated.
+        let holidays = Holidays::new(
+            [0, 1, 2, 3, 4, 5, 6, 9, 30, 31, 33, 60, 61, 62, 63, 64, 65, 66, 67, 68, 90, 90, 200, 365, 400]
+                .iter()
+                .map(|&n| start + Days::new(n))
+                .collect(),
+        );
+        for offset in 0..40 {
+            let date = start + Days::new(offset);
+            for count in 0..300 {
+                for forward in [true, false] {
+                    let duration = Duration { count, unit: Unit::BusinessDay };
+                    let stepped =
+                        if forward { duration.after(date, &holidays) } else { duration.before(date, &holidays) };
+                    assert_eq!(stepped, Some(walk(date, count, &holidays, forward)), "{date} {count} {forward}");
+                }
+            }
+        }
     }
 }

@@ -13,5 +13,5 @@
 mod duration;
 mod terms;
 
-pub use duration::{Duration, DurationError, Unit};
+pub use duration::{Duration, DurationError, Holidays, Unit};
 pub use terms::{Calendar, ContractDates, Overview, RenewalKind, State, Term, TermsError};

@@ -3,12 +3,12 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::duration::Duration;
+use super::duration::{Duration, Holidays};
 
 /// Non-working days beyond weekends, from `pactum.toml` `[calendar] holidays`.
 #[derive(Debug, Clone, Default)]
 pub struct Calendar {
-    pub holidays: Vec<NaiveDate>,
+    pub holidays: Holidays,
 }
 
 /// How a contract's term continues when it ends (`renewal.kind`).

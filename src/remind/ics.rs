@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 
 use super::Event;
-use crate::lifecycle::{Duration, Unit};
+use crate::lifecycle::{Duration, Holidays, Unit};
 
 /// Escape a TEXT value (RFC 5545 §3.3.11).
 fn escape(text: &str) -> String {
@@ -47,7 +47,7 @@ fn date(day: NaiveDate) -> String {
 
 /// The alarm trigger for a lead time: relative for days and weeks, an absolute time (09:00 UTC
 /// on the day) for months, years and business days, which have no fixed length.
-fn trigger(lead: Duration, day: NaiveDate, holidays: &[NaiveDate]) -> Option<String> {
+fn trigger(lead: Duration, day: NaiveDate, holidays: &Holidays) -> Option<String> {
     match lead.unit {
         Unit::Day => Some(format!("TRIGGER:-P{}D", lead.count)),
         Unit::Week => Some(format!("TRIGGER:-P{}W", lead.count)),
@@ -57,7 +57,7 @@ fn trigger(lead: Duration, day: NaiveDate, holidays: &[NaiveDate]) -> Option<Str
 
 /// The calendar of `events`, stamped as of `as_of`.
 #[must_use]
-pub fn calendar(events: &[Event], as_of: NaiveDate, holidays: &[NaiveDate]) -> String {
+pub fn calendar(events: &[Event], as_of: NaiveDate, holidays: &Holidays) -> String {
     let mut out = String::new();
     line(&mut out, "BEGIN:VCALENDAR");
     line(&mut out, "VERSION:2.0");

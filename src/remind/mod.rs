@@ -265,7 +265,9 @@ fn occurrences(
         .saturating_sub(1);
     let mut out = Vec::new();
     while k < MAX_TERMS * 10 {
-        let Some(date) = every.times(k).and_then(|d| d.after(starting, &[])) else { break };
+        let Some(date) = every.times(k).and_then(|d| d.after(starting, &crate::lifecycle::Holidays::NONE)) else {
+            break;
+        };
         if date > to {
             break;
         }

@@ -247,7 +247,7 @@ impl Config {
                 _ => Err(format!("holiday {holiday} must be a date such as 2025-12-25")),
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Calendar { holidays })
+        Ok(Calendar { holidays: crate::lifecycle::Holidays::new(holidays) })
     }
 
     /// How close to its end a non-renewing contract counts as expiring.
@@ -302,7 +302,7 @@ mod tests {
             "[lint]\n\"term/unused\" = \"off\"\n[calendar]\nholidays = [2025-12-25]\n[future]\nanything = 1\n",
         )
         .unwrap();
-        assert_eq!(config.calendar().unwrap().holidays.len(), 1);
+        assert_eq!(config.calendar().unwrap().holidays.days().len(), 1);
         assert!(config.other.contains_key("future"), "tables of later versions are left alone");
     }
 

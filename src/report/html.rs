@@ -1,7 +1,7 @@
 //! The portfolio as one static page: no server, no external assets. A renewal timeline, charts
 //! of status and value, and a table of contracts sortable by any column.
 
-use super::{Report, money};
+use super::Report;
 
 const STYLE: &str = "body{font:15px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1a1a1a}\
 h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}.cards{display:flex;gap:1rem;flex-wrap:wrap}.card{border:1px solid #ddd;border-radius:6px;padding:.8rem 1rem;min-width:12rem}\
@@ -52,7 +52,7 @@ pub fn page(report: &Report) -> String {
         .value
         .iter()
         .map(|(currency, m)| {
-            serde_json::json!({ "currency": currency, "annual": money(m.annual), "one_off": money(m.one_off), "contracts": m.contracts })
+            serde_json::json!({ "currency": currency, "annual": m.annual.for_people(), "one_off": m.one_off.for_people(), "contracts": m.contracts })
         })
         .collect();
     // Timeline: the next 90 days, one marker per event.
@@ -81,7 +81,11 @@ pub fn page(report: &Report) -> String {
     let mut values: Vec<(String, f64, String)> = Vec::new();
     for (kind, tally) in &report.by_type {
         for (currency, value) in &tally.annual_value {
-            values.push((format!("{kind} ({currency})"), *value, format!("{currency} {}", money(*value))));
+            values.push((
+                format!("{kind} ({currency})"),
+                value.approximate(),
+                format!("{currency} {}", value.for_people()),
+            ));
         }
     }
     let cycle_times: Vec<serde_json::Value> = report
@@ -97,7 +101,7 @@ pub fn page(report: &Report) -> String {
         .map(|row| {
             let value = row
                 .annual_value
-                .map(|v| format!("{} {}", row.currency.as_deref().unwrap_or(""), money(v)))
+                .map(|v| format!("{} {}", row.currency.as_deref().unwrap_or(""), v.for_people()))
                 .unwrap_or_default();
             let next = row
                 .next_event_date
@@ -106,7 +110,7 @@ pub fn page(report: &Report) -> String {
             serde_json::json!({
                 "id": row.id, "title": row.title, "kind": row.kind, "status": row.status,
                 "owner": row.owner.as_deref().unwrap_or(""), "counterparties": row.counterparties.join(", "),
-                "annual_sort": row.annual_value.unwrap_or(0.0), "value": value,
+                "annual_sort": row.annual_value.map_or(0.0, crate::contract::Amount::approximate), "value": value,
                 "next_sort": row.next_event_date.map(|d| d.to_string()).unwrap_or_default(), "next": next,
                 "notice": row.next_notice_deadline.map(|d| d.to_string()).unwrap_or_default(),
                 "findings": row.findings,

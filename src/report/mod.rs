@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::contract::{Metadata, Status};
+use crate::contract::{Amount, Metadata, Status};
 use crate::lifecycle::{Calendar, Duration, State};
 use crate::remind::{self, EventKind, RemindOptions, Source};
 use crate::text::markdown;
@@ -33,11 +33,11 @@ pub struct Row {
     pub owner: Option<String>,
     pub counterparties: Vec<String>,
     pub governing_law: Option<String>,
-    pub amount: Option<f64>,
+    pub amount: Option<Amount>,
     pub currency: Option<String>,
     pub per: Option<String>,
     /// The yearly value, for recurring values.
-    pub annual_value: Option<f64>,
+    pub annual_value: Option<Amount>,
     pub effective_date: Option<NaiveDate>,
     pub next_notice_deadline: Option<NaiveDate>,
     /// The next renewal or expiry.
@@ -56,14 +56,14 @@ pub struct Row {
 pub struct Tally {
     pub count: usize,
     /// Yearly value of contracts in force, per currency.
-    pub annual_value: BTreeMap<String, f64>,
+    pub annual_value: BTreeMap<String, Amount>,
 }
 
 /// Totals per currency.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct Money {
-    pub annual: f64,
-    pub one_off: f64,
+    pub annual: Amount,
+    pub one_off: Amount,
     pub contracts: usize,
 }
 
@@ -127,11 +127,11 @@ pub struct Timeline {
     pub review_ended: Option<i64>,
 }
 
-fn annual(amount: f64, per: Option<&str>) -> Option<f64> {
+fn annual(amount: Amount, per: Option<&str>) -> Option<Amount> {
     match per {
         Some("year") => Some(amount),
-        Some("quarter") => Some(amount * 4.0),
-        Some("month") => Some(amount * 12.0),
+        Some("quarter") => Some(amount.times(4)),
+        Some("month") => Some(amount.times(12)),
         _ => None,
     }
 }
@@ -262,7 +262,8 @@ pub fn build(
             let tally = map.entry(key.to_owned()).or_default();
             tally.count += 1;
             if let Some((currency, amount)) = &counted {
-                *tally.annual_value.entry(currency.clone()).or_default() += amount;
+                let sum = tally.annual_value.entry(currency.clone()).or_default();
+                *sum = sum.plus(*amount);
             }
         };
         add(&mut by_status, &row.status);
@@ -276,8 +277,8 @@ pub fn build(
             let money = value.entry(currency.clone()).or_default();
             money.contracts += 1;
             match row.annual_value {
-                Some(yearly) => money.annual += yearly,
-                None => money.one_off += amount,
+                Some(yearly) => money.annual = money.annual.plus(yearly),
+                None => money.one_off = money.one_off.plus(amount),
             }
         }
     }
@@ -416,7 +417,8 @@ impl Report {
     fn tally_lines(title: &str, map: &BTreeMap<String, Tally>, out: &mut String) {
         out.push_str(&format!("\n{title}\n"));
         for (key, tally) in map {
-            let values: Vec<String> = tally.annual_value.iter().map(|(c, v)| format!("{c} {}", money(*v))).collect();
+            let values: Vec<String> =
+                tally.annual_value.iter().map(|(c, v)| format!("{c} {}", v.for_people())).collect();
             let values = if values.is_empty() { String::new() } else { format!("  {}/year", values.join(", ")) };
             crate::text::push_line(out, &format!("  {key:<32} {:>5}{values}", tally.count));
         }
@@ -432,8 +434,8 @@ impl Report {
                 &mut out,
                 &format!(
                     "  {currency}  {}/year recurring, {} one-off, {} contract(s)\n",
-                    money(m.annual),
-                    money(m.one_off),
+                    m.annual.for_people(),
+                    m.one_off.for_people(),
                     m.contracts
                 ),
             );
@@ -489,8 +491,8 @@ impl Report {
             out.push_str(&format!(
                 "| {} | {} | {} | {} |\n",
                 markdown::literal(currency),
-                money(m.annual),
-                money(m.one_off),
+                m.annual.for_people(),
+                m.one_off.for_people(),
                 m.contracts
             ));
         }
@@ -529,33 +531,9 @@ impl Report {
     }
 }
 
-/// A sum of money for people: thousands separated, cents only when there are any.
-#[must_use]
-pub fn money(value: f64) -> String {
-    let whole = value.trunc() as i64;
-    let cents = ((value - value.trunc()) * 100.0).round() as i64;
-    let digits = whole.abs().to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let sign = if whole < 0 { "-" } else { "" };
-    if cents == 0 { format!("{sign}{grouped}") } else { format!("{sign}{grouped}.{:02}", cents.abs()) }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn money_for_people() {
-        assert_eq!(money(1_234_567.0), "1,234,567");
-        assert_eq!(money(50_400.5), "50,400.50");
-        assert_eq!(money(0.0), "0");
-    }
 
     #[test]
     #[allow(clippy::float_cmp)] // halves of small integers are exact

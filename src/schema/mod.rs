@@ -197,8 +197,9 @@ impl SchemaSet {
             }
             None => return self.validate_base(contract),
         };
+        let document = kind.map_or(&Value::Null, |kind| &self.documents[&format!("{kind}.schema.json")]);
         for error in validator.iter_errors(&front.value) {
-            diagnostics.extend(finding(contract, &error));
+            diagnostics.extend(finding(contract, &error, document));
         }
         diagnostics
     }
@@ -213,7 +214,7 @@ impl SchemaSet {
         validator
             .iter_errors(&front.value)
             .filter(|error| error.instance_path().as_str() != "/type")
-            .flat_map(|error| finding(contract, &error))
+            .flat_map(|error| finding(contract, &error, base))
             .collect()
     }
 }
@@ -262,7 +263,30 @@ fn pattern_help(pattern: &str) -> &'static str {
     }
 }
 
-fn finding(contract: &Contract, error: &jsonschema::ValidationError<'_>) -> Vec<Diagnostic> {
+/// The patterns at the place in `schema` where matching failed: the `pattern` itself, or each
+/// key of `patternProperties`; empty when the place lies behind a `$ref`.
+fn patterns_at(schema: &Value, schema_path: &str) -> Vec<String> {
+    let mut at = schema;
+    for segment in schema_path.split('/').skip(1) {
+        let segment = segment.replace("~1", "/").replace("~0", "~");
+        let next = match at {
+            Value::Object(map) => map.get(&segment),
+            Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
+            _ => None,
+        };
+        match next {
+            Some(value) => at = value,
+            None => return Vec::new(),
+        }
+    }
+    match at {
+        Value::String(pattern) => vec![pattern.clone()],
+        Value::Object(map) if schema_path.ends_with("patternProperties") => map.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn finding(contract: &Contract, error: &jsonschema::ValidationError<'_>, schema: &Value) -> Vec<Diagnostic> {
     let Some(front) = &contract.front else { return Vec::new() };
     let source = contract.source();
     let pointer = error.instance_path().as_str();
@@ -326,6 +350,29 @@ fn finding(contract: &Contract, error: &jsonschema::ValidationError<'_>) -> Vec<
                 span,
                 format!("`{field}` must be of type {expected}, not {}{hint}", show(value)),
             )]
+        }
+        // The regex engine gave up (too much backtracking): the value is not taken to match,
+        // and the finding names the pattern so that the schema's author can simplify it.
+        ValidationErrorKind::BacktrackLimitExceeded { .. } | ValidationErrorKind::RegexEngineFailure { .. } => {
+            let patterns = patterns_at(schema, error.schema_path().as_str());
+            let named = if patterns.is_empty() {
+                format!("the pattern at `{}` of the schema", error.schema_path().as_str())
+            } else {
+                patterns.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
+            };
+            vec![
+                source
+                    .diagnostic(
+                        "schema/invalid",
+                        span,
+                        format!(
+                            "`{field}` could not be checked against {named}: the pattern needs more backtracking than pactum allows, so the value is treated as not matching"
+                        ),
+                    )
+                    .with_help(
+                        "simplify the schema's pattern: avoid nested or overlapping repetition such as `(a|a)*` and back-references",
+                    ),
+            ]
         }
         ValidationErrorKind::MinItems { limit } => vec![source.diagnostic(
             "schema/invalid",

@@ -80,18 +80,27 @@ fn annotated_body(contract: &Contract) -> String {
     for found in ANCHOR.find_iter(&contract.text[start..]) {
         edits.push((start + found.start(), start + found.end(), String::new()));
     }
-    // Apply from the end, skipping an edit that overlaps one already applied.
+    // Chosen from the end, skipping an edit that overlaps one already chosen, then applied in
+    // one pass from the start: linear in the text, whatever the number of edits.
     edits.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
-    let mut text = contract.text.clone();
+    let mut chosen = Vec::with_capacity(edits.len());
     let mut limit = usize::MAX;
     for (from, to, insert) in edits {
         if from < start || to > limit {
             continue;
         }
-        text.replace_range(from..to, &insert);
+        chosen.push((from, to, insert));
         limit = from;
     }
-    text[start..].to_owned()
+    let mut text = String::with_capacity(contract.text.len() - start + chosen.iter().map(|e| e.2.len()).sum::<usize>());
+    let mut at = start;
+    for (from, to, insert) in chosen.into_iter().rev() {
+        text.push_str(&contract.text[at..from]);
+        text.push_str(&insert);
+        at = to;
+    }
+    text.push_str(&contract.text[at..]);
+    text
 }
 
 const OPTIONS: Options = Options::ENABLE_TABLES

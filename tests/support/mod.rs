@@ -40,3 +40,22 @@ pub fn pactum_with(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Output {
 pub fn text(output: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
 }
+
+/// Run pactum as [`pactum_with`] does, and fail the test if it has not finished within
+/// `limit`: for inputs that once made it hang.
+pub fn pactum_within(dir: &Path, args: &[&str], limit: std::time::Duration) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pactum"));
+    command.args(args).current_dir(dir).env("NO_COLOR", "1");
+    for var in OUTSIDE_SETTINGS {
+        command.env_remove(var);
+    }
+    let child = command.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let id = child.id();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || sender.send(child.wait_with_output()));
+    if let Ok(output) = receiver.recv_timeout(limit) {
+        return output.unwrap();
+    }
+    let _ = Command::new("kill").arg("-9").arg(id.to_string()).status();
+    panic!("pactum {args:?} was still running after {limit:?}");
+}
