@@ -392,3 +392,119 @@ fn an_undecidable_schema_pattern_fails_closed_and_is_named() {
         report["diagnostics"].as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap()).collect();
     assert!(messages.iter().any(|m| m.contains("`code` could not be checked against `^(a|a)*\\1b$`")), "{messages:?}");
 }
+
+/// Links that name no file are told as such, not as links outside the repository.
+#[test]
+fn broken_links_are_told_as_broken() {
+    let s = drafted();
+    let contracts = s.root().join("contracts");
+    std::os::unix::fs::symlink("nowhere.md", contracts.join("dangling.md")).unwrap();
+    std::os::unix::fs::symlink("loop.md", contracts.join("loop.md")).unwrap();
+    let output = pactum(s.root(), &["check", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found: Vec<(&str, &str, &str)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["path"].as_str().unwrap(), d["code"].as_str().unwrap(), d["message"].as_str().unwrap()))
+        .collect();
+    assert!(found.iter().all(|(_, code, _)| *code == "file/broken-link"), "{found:?}");
+    assert!(
+        found.iter().any(|(path, _, m)| *path == "contracts/dangling.md" && m.contains("does not exist")),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().any(|(path, _, m)| *path == "contracts/loop.md" && m.contains("cannot be followed")),
+        "{found:?}"
+    );
+}
+
+/// A file whose lines end in a carriage return alone is told about its line endings, not that
+/// it lacks front matter; in history, the audit names the version and why.
+#[test]
+fn lone_cr_line_endings_are_named() {
+    let mut s = drafted();
+    let path = s.root().join("contracts/acme-nda.md");
+    let drafted = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(s.root().join("contracts/mac.md"), drafted.replace("acme-nda", "mac").replace('\n', "\r")).unwrap();
+    let output = pactum(s.root(), &["check", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let codes: Vec<(&str, &str)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["path"].as_str().unwrap(), d["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(codes, [("contracts/mac.md", "file/line-endings")]);
+    // A stray CR in a file with LF line endings is no such file.
+    std::fs::write(&path, drafted.replacen("Acme", "Ac\rme", 1)).unwrap();
+    std::fs::remove_file(s.root().join("contracts/mac.md")).unwrap();
+    let output = pactum(s.root(), &["check", "--format", "json"]);
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("file/line-endings"));
+    std::fs::write(&path, drafted.replace('\n', "\r")).unwrap();
+    s.commit(&ALICE, &ALICE, "Saved on an old Mac");
+    let audit = pactum(s.root(), &["audit", "--format", "json"]);
+    assert!(
+        String::from_utf8_lossy(&audit.stdout).contains("is not text pactum reads (file/line-endings)"),
+        "{}",
+        text(&audit)
+    );
+}
+
+/// A damaged object is named, with the file it holds and the commit that needs it.
+#[test]
+fn a_corrupt_object_is_named_with_its_commit() {
+    let mut s = drafted();
+    let path = s.root().join("contracts/acme-nda.md");
+    let drafted = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, drafted.replace("2 years", "3 years")).unwrap();
+    s.commit(&ALICE, &ALICE, "Longer");
+    let git = |args: &[&str]| {
+        let output = std::process::Command::new("git").args(args).current_dir(s.root()).output().unwrap();
+        String::from_utf8(output.stdout).unwrap().trim().to_owned()
+    };
+    let blob = git(&["rev-parse", "HEAD~1:contracts/acme-nda.md"]);
+    let commit = git(&["rev-parse", "HEAD~1"]);
+    let object = s.root().join(".git/objects").join(&blob[..2]).join(&blob[2..]);
+    let mut permissions = std::fs::metadata(&object).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o644);
+    std::fs::set_permissions(&object, permissions).unwrap();
+    std::fs::write(&object, b"damaged").unwrap();
+    for command in [&["approvals"][..], &["audit"], &["log", "acme-nda"]] {
+        let output = pactum(s.root(), command);
+        assert_eq!(output.status.code(), Some(2), "{command:?}: {}", text(&output));
+        let said = text(&output);
+        assert!(said.contains(&blob) && said.contains(&commit) && said.contains("contracts/acme-nda.md"), "{said}");
+        assert!(said.contains("git fsck"), "{said}");
+    }
+}
+
+/// One path longer than the system allows is a finding on it; the other contracts are checked.
+#[test]
+fn a_path_too_long_is_a_finding_not_the_end_of_the_run() {
+    let s = drafted();
+    // Seventeen folders of 250 bytes: past Linux's PATH_MAX of 4096 bytes. The system refuses
+    // such a path at once, so the folders are made with short names and renamed from the
+    // deepest up: each rename names one long folder at most.
+    let contracts = s.root().join("contracts");
+    let short = |levels: usize| (0..levels).fold(contracts.clone(), |path, _| path.join("a"));
+    std::fs::create_dir_all(short(17)).unwrap();
+    std::fs::write(short(17).join("deep.md"), "+++\n").unwrap();
+    for level in (1..=17).rev() {
+        std::fs::rename(short(level), short(level - 1).join("d".repeat(250))).unwrap();
+    }
+    let output = pactum(s.root(), &["check", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let unreadable: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "file/unreadable")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(unreadable.len(), 1, "{report}");
+    assert!(unreadable[0].contains("too long"), "{unreadable:?}");
+    assert_eq!(report["summary"]["files"], 2, "the NDA was checked too: {report}");
+}

@@ -104,7 +104,7 @@ fn expand(path: &Path, root: Option<&Path>) -> Result<Vec<FileRef>> {
     let shown = root.map_or_else(|| path.to_string_lossy().replace('\\', "/"), |root| repo::shown_relative(root, path));
     // A file named on the command line is read as given, wherever it is: only links met while
     // walking a folder are kept inside the repository.
-    Ok(vec![FileRef { path: path.to_path_buf(), shown, escapes: false }])
+    Ok(vec![FileRef { path: path.to_path_buf(), shown, not_read: None }])
 }
 
 /// Where an executed contract's seal is broken and Git has the version that was signed, say

@@ -101,7 +101,7 @@ fn compare(old: Files, new: Files, options: &DiffOptions, global: &GlobalArgs) -
 fn working_tree(repo: &Repo) -> Result<Files> {
     let mut files = Vec::new();
     for file in repo.contract_files()? {
-        if file.escapes {
+        if file.not_read.is_some() {
             continue;
         }
         let bytes = std::fs::read(&file.path).with_context(|| format!("reading {}", file.shown))?;

@@ -84,7 +84,7 @@ fn check_candidate(repo: &Repo, shown: &str, text: &str) -> Result<(Vec<Diagnost
     let path = scratch.path().join("candidate.md");
     std::fs::write(&path, text).context("writing the candidate")?;
     let mut files: Vec<FileRef> = repo.contract_files_if_any()?.into_iter().filter(|f| f.shown != shown).collect();
-    files.push(FileRef { path, shown: shown.to_owned(), escapes: false });
+    files.push(FileRef { path, shown: shown.to_owned(), not_read: None });
     let schemas = SchemaSet::load(Some(&repo.schemas_dir())).context("loading schemas")?;
     schemas.compile_all().context("loading schemas")?;
     let mut options = CheckOptions::from_config(&repo.config).map_err(anyhow::Error::msg)?;

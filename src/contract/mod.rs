@@ -69,6 +69,13 @@ pub enum FrontMatterRule {
 ///
 /// # Errors
 /// A diagnostic for binary data or invalid UTF-8.
+/// Whether most of a text's line breaks are a carriage return alone.
+fn has_lone_cr_line_endings(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let lone = memchr::memchr_iter(b'\r', bytes).filter(|&at| bytes.get(at + 1) != Some(&b'\n')).count();
+    lone > 0 && lone > memchr::memchr_iter(b'\n', bytes).count()
+}
+
 pub fn decode(path: &str, bytes: Vec<u8>) -> Result<(String, Option<Diagnostic>), Diagnostic> {
     if bytes.contains(&0) {
         return Err(Diagnostic::file("file/binary", path, "this file holds binary data (it has NUL bytes), not Markdown text")
@@ -79,6 +86,12 @@ pub fn decode(path: &str, bytes: Vec<u8>) -> Result<(String, Option<Diagnostic>)
         None => (bytes, false),
     };
     match String::from_utf8(bytes) {
+        Ok(text) if has_lone_cr_line_endings(&text) => Err(Diagnostic::file(
+            "file/line-endings",
+            path,
+            "the lines of this file end in a carriage return alone (CR, as classic Mac OS saved text): Markdown reads it as one long line, so it was not read",
+        )
+        .with_help("save the file with LF (or CRLF) line endings; most editors offer this under \"line endings\"")),
         Ok(text) => {
             let bom = bom.then(|| {
                 Diagnostic::file("file/bom", path, "the file starts with a UTF-8 byte-order mark")

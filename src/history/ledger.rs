@@ -156,8 +156,8 @@ fn time(commit: &CommitInfo) -> String {
 /// Why a version of a contract in history was not read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unreadable {
-    /// Not UTF-8 text (UTF-16, binary, NUL bytes).
-    NotText,
+    /// Not text pactum reads (UTF-16, binary, NUL bytes, lone-CR line endings): why.
+    NotText(&'static str),
     /// Larger than `[check] max_file_size`: its size in bytes.
     TooLarge(u64),
 }
@@ -167,7 +167,7 @@ impl Unreadable {
     #[must_use]
     pub fn reason(self, limit: u64) -> String {
         match self {
-            Self::NotText => "is not UTF-8 text".to_owned(),
+            Self::NotText(why) => format!("is not text pactum reads ({why})"),
             Self::TooLarge(size) => format!("is {size} bytes, more than `[check] max_file_size` ({limit} bytes)"),
         }
     }
@@ -199,11 +199,24 @@ impl<'a> Reader<'a> {
             } else {
                 decode(path, self.git.blob(id)?)
                     .map(|(text, _)| Contract::read(path, text, FrontMatterRule::Optional, &mut Vec::new()))
-                    .map_err(|_| Unreadable::NotText)
+                    .map_err(|diagnostic| Unreadable::NotText(diagnostic.code))
             };
             self.cache.insert(id, contract);
         }
         Ok(self.cache[&id].as_ref().map_err(|why| *why))
+    }
+}
+
+/// A Git failure while reading `object` for `commit`, said with both named.
+fn damaged(error: HistoryError, object: Oid, what: &str, commit: &CommitInfo) -> HistoryError {
+    match error {
+        HistoryError::Git(error) => HistoryError::Corrupt {
+            object: object.to_string(),
+            what: what.to_owned(),
+            commit: commit.id.to_string(),
+            message: error.message().to_owned(),
+        },
+        other => other,
     }
 }
 
@@ -218,7 +231,15 @@ type SidePair = (Option<(String, Oid)>, Option<(String, Oid)>);
 
 /// Pair a commit's file changes into contract changes: a removed and an added file with the
 /// same id are one contract that moved.
-fn pair_changes(changes: Vec<FileChange>, reader: &mut Reader<'_>) -> Result<Vec<SidePair>, HistoryError> {
+fn pair_changes(
+    commit: &CommitInfo,
+    changes: Vec<FileChange>,
+    reader: &mut Reader<'_>,
+) -> Result<Vec<SidePair>, HistoryError> {
+    let mut read = |path: &str, id: Oid| -> Result<Option<String>, HistoryError> {
+        let contract = reader.contract(path, id).map_err(|e| damaged(e, id, path, commit))?;
+        Ok(contract.ok().and_then(|c| c.meta.id.clone()))
+    };
     let mut removed: Vec<(String, Oid, Option<String>)> = Vec::new();
     let mut added: Vec<(String, Oid, Option<String>)> = Vec::new();
     let mut paired = Vec::new();
@@ -226,11 +247,11 @@ fn pair_changes(changes: Vec<FileChange>, reader: &mut Reader<'_>) -> Result<Vec
         match (change.old, change.new) {
             (Some(old), Some(new)) => paired.push((Some(old), Some(new))),
             (Some((path, id)), None) => {
-                let key = reader.contract(&path, id)?.ok().and_then(|c| c.meta.id.clone());
+                let key = read(&path, id)?;
                 removed.push((path, id, key));
             }
             (None, Some((path, id))) => {
-                let key = reader.contract(&path, id)?.ok().and_then(|c| c.meta.id.clone());
+                let key = read(&path, id)?;
                 added.push((path, id, key));
             }
             (None, None) => {}
@@ -287,19 +308,20 @@ pub fn walk(
     let mut reader = Reader::new(git, scope.max_file_size);
     for commit in &history {
         let changes: Vec<FileChange> = git
-            .contract_changes(commit, &scope.folder)?
+            .contract_changes(commit, &scope.folder)
+            .map_err(|e| damaged(e, commit.id, "a folder of its tree", commit))?
             .into_iter()
             .filter(|c| c.old.iter().chain(c.new.iter()).any(|(path, _)| scope.keeps(path)))
             .collect();
         if changes.is_empty() {
             continue;
         }
-        let pairs = pair_changes(changes, &mut reader)?;
+        let pairs = pair_changes(commit, changes, &mut reader)?;
         // Read every version first, then borrow them together.
         for (old, new) in &pairs {
             for (path, id) in old.iter().chain(new.iter()) {
                 // Read into the cache; what could not be read is named below.
-                let _ = reader.contract(path, *id)?;
+                let _ = reader.contract(path, *id).map_err(|e| damaged(e, *id, path, commit))?;
             }
         }
         let get = |side: &Option<(String, Oid)>| {
@@ -394,12 +416,12 @@ pub fn status_history(
     // Which blobs each landing changed; then read every blob once (Git is single-threaded here)
     // and parse their front matter on all cores.
     let mut landings = Vec::new();
-    let mut blobs: HashMap<Oid, String> = HashMap::new();
+    let mut blobs: HashMap<Oid, (String, &CommitInfo)> = HashMap::new();
     for commit in &history {
         let changes = git.contract_changes(commit, folder)?;
         for change in &changes {
             for (path, id) in change.old.iter().chain(change.new.iter()) {
-                blobs.entry(*id).or_insert_with(|| path.clone());
+                blobs.entry(*id).or_insert_with(|| (path.clone(), commit));
             }
         }
         if !changes.is_empty() {
@@ -407,10 +429,11 @@ pub fn status_history(
         }
     }
     let mut bytes = Vec::with_capacity(blobs.len());
-    for (id, path) in &blobs {
+    for (id, (path, commit)) in &blobs {
         // A version too large to read has no status to give.
-        if git.blob_size(*id)? <= max_file_size {
-            bytes.push((*id, path.as_str(), git.blob(*id)?));
+        let size = git.blob_size(*id).map_err(|e| damaged(e, *id, path, commit))?;
+        if size <= max_file_size {
+            bytes.push((*id, path.as_str(), git.blob(*id).map_err(|e| damaged(e, *id, path, commit))?));
         }
     }
     let metadata: HashMap<Oid, Option<crate::contract::Metadata>> = bytes

@@ -31,6 +31,11 @@ pub enum HistoryError {
     /// `[audit] since` names a commit that is not on the main branch's first-parent history.
     #[error("`{0}` ([audit] since) is not a commit of the main branch's history: name a commit on it, or a date")]
     NotOnMain(String),
+    /// An object the history needs cannot be read: which object, what it holds, and the commit.
+    #[error(
+        "cannot read Git object {object} ({what}) of commit {commit}: {message}. The repository is damaged: `git fsck` lists what is broken, and fetching from a good copy (or a fresh clone) repairs it"
+    )]
+    Corrupt { object: String, what: String, commit: String, message: String },
     /// Any other Git failure.
     #[error("git: {0}")]
     Git(#[from] git2::Error),

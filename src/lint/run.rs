@@ -8,7 +8,7 @@ use crate::contract::{Contract, FrontMatterRule, decode};
 use crate::lifecycle::Calendar;
 use crate::lint::repository::{self, Entry};
 use crate::lint::{Diagnostic, LintConfig};
-use crate::repo::FileRef;
+use crate::repo::{FileRef, NotRead};
 use crate::schema::SchemaSet;
 
 /// What a check run needs besides the files.
@@ -147,13 +147,37 @@ fn check_file<T>(
     keep: &(impl Fn(&Contract) -> T + Sync),
 ) -> (Vec<Diagnostic>, Option<Entry>, Option<T>) {
     let path = file.shown.as_str();
-    if file.escapes {
-        let diagnostic = Diagnostic::file(
-            "file/outside-repository",
-            path,
-            "this symbolic link points outside the repository; it was not read",
-        )
-        .with_help("keep contracts inside the repository, so that their history is the record");
+    if let Some(problem) = &file.not_read {
+        let diagnostic = match problem {
+            NotRead::Outside => Diagnostic::file(
+                "file/outside-repository",
+                path,
+                "this symbolic link points outside the repository; it was not read",
+            )
+            .with_help("keep contracts inside the repository, so that their history is the record"),
+            NotRead::Dangling => Diagnostic::file(
+                "file/broken-link",
+                path,
+                "this symbolic link points at a file that does not exist; it was not read",
+            )
+            .with_help("remove the link, or point it at the contract it stands for"),
+            NotRead::Unresolvable(reason) => Diagnostic::file(
+                "file/broken-link",
+                path,
+                format!("this symbolic link cannot be followed ({reason}); it was not read"),
+            )
+            .with_help("a link that leads back to itself names no file: remove it, or point it at the contract"),
+            NotRead::NotAFile => Diagnostic::file(
+                "file/broken-link",
+                path,
+                "this symbolic link points at something that is not a file; it was not read",
+            )
+            .with_help("point it at the contract's Markdown file, or remove it"),
+            NotRead::Unwalkable(reason) => {
+                Diagnostic::file("file/unreadable", path, format!("cannot read this file or folder: {reason}"))
+                    .with_help("a path longer than the system allows cannot be read, so shorten its folder names; otherwise check its permissions")
+            }
+        };
         return (vec![diagnostic], None, None);
     }
     let size = std::fs::metadata(&file.path).map_or(0, |m| m.len());

@@ -74,8 +74,33 @@ pub struct FileRef {
     pub path: PathBuf,
     /// How to show it: relative to the repository root with `/` separators.
     pub shown: String,
-    /// A symbolic link that points outside the repository: reported, never read.
-    pub escapes: bool,
+    /// A symbolic link pactum does not follow: reported, never read.
+    pub not_read: Option<NotRead>,
+}
+
+/// Why a symbolic link under the contracts folder is not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotRead {
+    /// It points outside the repository, or into `.git`.
+    Outside,
+    /// What it points at does not exist.
+    Dangling,
+    /// It cannot be resolved (it loops back on itself): the system's reason.
+    Unresolvable(String),
+    /// It points at something that is no file (a folder, a device).
+    NotAFile,
+    /// A file or folder the walk could not read (a path longer than the system allows, no
+    /// permission): the system's reason. The rest of the folder is still read.
+    Unwalkable(String),
+}
+
+/// The path an error of the walk is about, below the walked folder, if it names one.
+fn error_path(error: &ignore::Error) -> Option<&Path> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
+        _ => None,
+    }
 }
 
 impl Repo {
@@ -179,7 +204,7 @@ impl Repo {
             if !walked.contains(&relative) {
                 let path = dir.join(&relative);
                 let shown = shown_relative(&self.root, &path);
-                found.files.push(FileRef { path, shown, escapes: false });
+                found.files.push(FileRef { path, shown, not_read: None });
             }
         }
         found.files.sort_by(|a, b| a.shown.cmp(&b.shown));
@@ -285,31 +310,40 @@ pub fn walk(dir: &Path, root: Option<&Path>) -> Result<Walk, RepoError> {
         .sort_by_file_name(std::ffi::OsStr::cmp)
         .build();
     for entry in walker {
-        let entry =
-            entry.map_err(|error| RepoError::Walk { path: dir.display().to_string(), message: error.to_string() })?;
+        let entry = match entry {
+            Ok(entry) => entry,
+            // One path the system cannot read is a finding on it; the walk goes on.
+            Err(error) if error_path(&error).is_some_and(|path| path != dir) => {
+                let path = error_path(&error).unwrap_or(dir).to_path_buf();
+                // The system's reason, without the path it repeats ("IO error for operation on …: ").
+                let reason = error.io_error().map_or_else(|| error.to_string(), ToString::to_string);
+                let reason = reason.rsplit(": ").next().unwrap_or(&reason).to_owned();
+                let shown = shown_relative(&shown_root, &path);
+                files.push(FileRef { path, shown, not_read: Some(NotRead::Unwalkable(reason)) });
+                continue;
+            }
+            Err(error) => return Err(RepoError::Walk { path: dir.display().to_string(), message: error.to_string() }),
+        };
         let path = entry.path();
         if !is_markdown(path) {
             continue;
         }
         let Some(kind) = entry.file_type() else { continue };
-        let escapes = if kind.is_symlink() {
+        let not_read = if kind.is_symlink() {
             match (path.canonicalize(), &root_real) {
-                (Ok(target), Some(root)) => {
-                    if !target.is_file() {
-                        continue;
-                    }
-                    !target.starts_with(root) || target.starts_with(root.join(".git"))
-                }
-                // A dangling link, or no repository to stay inside: read what it names if it is a file.
-                (Ok(target), None) => !target.is_file() || target.components().any(|c| c.as_os_str() == ".git"),
-                (Err(_), _) => true,
+                (Ok(target), _) if target.components().any(|c| c.as_os_str() == ".git") => Some(NotRead::Outside),
+                (Ok(target), Some(root)) if !target.starts_with(root) => Some(NotRead::Outside),
+                (Ok(target), _) if !target.is_file() => Some(NotRead::NotAFile),
+                (Ok(_), _) => None,
+                (Err(error), _) if error.kind() == std::io::ErrorKind::NotFound => Some(NotRead::Dangling),
+                (Err(error), _) => Some(NotRead::Unresolvable(error.to_string())),
             }
         } else if kind.is_file() {
-            false
+            None
         } else {
             continue;
         };
-        files.push(FileRef { path: path.to_path_buf(), shown: shown_relative(&shown_root, path), escapes });
+        files.push(FileRef { path: path.to_path_buf(), shown: shown_relative(&shown_root, path), not_read });
     }
     Ok(Walk { files, excluded: Vec::new() })
 }
@@ -342,7 +376,7 @@ mod tests {
         std::os::unix::fs::symlink(outside.path().join("secret.md"), contracts.join("leak.md")).unwrap();
         let repo = Repo::open(dir.path()).unwrap();
         let files = repo.contract_files().unwrap();
-        let shown: Vec<(&str, bool)> = files.iter().map(|f| (f.shown.as_str(), f.escapes)).collect();
+        let shown: Vec<(&str, bool)> = files.iter().map(|f| (f.shown.as_str(), f.not_read.is_some())).collect();
         #[cfg(unix)]
         assert_eq!(shown, [("contracts/a/one.md", false), ("contracts/leak.md", true)]);
     }
