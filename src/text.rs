@@ -337,8 +337,9 @@ pub fn slug(text: &str) -> String {
 /// it did not ask for, and no `@org/team` mention that would notify people.
 pub mod markdown {
     /// `text` as literal Markdown on one line: HTML characters as entities, Markdown's
-    /// punctuation backslash-escaped, control characters and line breaks made visible, and a
-    /// zero-width space after an `@` that would start a mention.
+    /// punctuation backslash-escaped (and a leading `:`, so that text starting a line of a log
+    /// never reads as a workflow command), control characters and line breaks made visible,
+    /// and a zero-width space after an `@` that would start a mention.
     #[must_use]
     pub fn literal(text: &str) -> String {
         escape(text, true)
@@ -355,6 +356,9 @@ pub mod markdown {
         let text = super::one_line(text);
         let mut out = String::with_capacity(text.len() + 8);
         let mut chars = text.chars().peekable();
+        if markdown && text.starts_with(':') {
+            out.push('\\');
+        }
         while let Some(c) = chars.next() {
             match c {
                 '&' => out.push_str("&amp;"),

@@ -103,6 +103,87 @@ proptest::proptest! {
     }
 }
 
+/// The cells of one CSV line, as RFC 4180 reads them (quoted cells may hold commas and quotes).
+fn csv_cells(csv: &str) -> Vec<Vec<String>> {
+    let mut rows = vec![vec![String::new()]];
+    let mut quoted = false;
+    let mut chars = csv.chars().peekable();
+    while let Some(c) = chars.next() {
+        let row = rows.last_mut().unwrap();
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                row.last_mut().unwrap().push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => row.push(String::new()),
+            ('\r', false) => {}
+            ('\n', false) => rows.push(vec![String::new()]),
+            (c, _) => row.last_mut().unwrap().push(c),
+        }
+    }
+    rows.retain(|row| row.iter().any(|cell| !cell.is_empty()));
+    rows
+}
+
+/// A contract whose title, party and clause heading are `title` and `party`, as text.
+fn hostile_contract(title: &str, party: &str, words: &str) -> pactum::contract::Contract {
+    let text = format!(
+        "+++\nid = \"x\"\ntitle = {}\ntype = \"nda\"\nstatus = \"executed\"\nowner = {}\neffective_date = 2026-01-01\nterm = \"2 years\"\n\n[value]\namount = 100\ncurrency = {}\nper = \"year\"\n\n[[parties]]\nname = {}\nrole = \"a\"\n+++\n\n## 1. {}\n\n{words}\n",
+        toml::Value::String(title.to_owned()),
+        toml::Value::String(party.to_owned()),
+        toml::Value::String(party.to_owned()),
+        toml::Value::String(party.to_owned()),
+        title.replace(['\n', '\r'], " "),
+    );
+    pactum::contract::Contract::read(
+        "contracts/x.md",
+        text,
+        pactum::contract::FrontMatterRule::Required,
+        &mut Vec::new(),
+    )
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(150))]
+
+    /// Arbitrary titles, party names and clause words through the report (table, Markdown,
+    /// CSV, page) and the redline (terminal, Markdown comment, page): no control character or
+    /// workflow command in what people read, no markup the text did not ask for, no formula.
+    #[test]
+    fn report_and_redline_outputs_keep_text_as_text(
+        title in "(\\PC|[\\x00-\\x1f\\x7f\\u{202e}]|\n::error file=x::y|<x-evil onerror=1>|</table>|@team|!\\[i\\]\\(u\\)|=cmd|\\*\\*|,|\"){0,30}",
+        party in "(\\PC|[\\x00-\\x1f\\x1b]|<x-evil>|@org/team|\\+1|\\[l\\]\\(javascript:x\\)){0,20}",
+        words in "(\\PC|<x-evil>|@eve|!\\[i\\]\\(u\\)|_x_){1,30}",
+    ) {
+        let contract = hostile_contract(&title, &party, &words);
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let input = pactum::report::Input { path: "contracts/x.md", meta: &contract.meta, findings: 0 };
+        let report = pactum::report::build(&[input], None, day, &pactum::lifecycle::Calendar::default(), &[]);
+        assert_inert(&report.table(), "report");
+        let markdown = report.markdown();
+        assert_inert(&markdown, "report --format markdown");
+        assert_markdown_inert(&markdown, "report --format markdown");
+        let page = pactum::report::html::page(&report);
+        proptest::prop_assert!(!page.contains("<x-evil"), "report page: {}", page);
+        for row in csv_cells(&report.csv()).iter().skip(1) {
+            for cell in row {
+                let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.parse::<f64>().is_err();
+                proptest::prop_assert!(!formula, "CSV cell {:?}", cell);
+            }
+        }
+        let changed = hostile_contract(&format!("{title} v2"), &party, &format!("{words} and {title}"));
+        let diff = pactum::diff::diff(Some(&contract), Some(&changed), &pactum::diff::DiffOptions::default());
+        let report = pactum::diff::render::DiffReport { version: 1, base: "a".into(), head: "b".into(), contracts: vec![diff] };
+        assert_inert(&pactum::diff::render::terminal(&report, false), "diff");
+        let comment = pactum::diff::render::markdown(&report);
+        assert_inert(&comment, "diff --format markdown");
+        assert_markdown_inert(&comment, "diff --format markdown");
+        let page = pactum::diff::render::html(&report);
+        proptest::prop_assert!(!page.contains("<x-evil"), "redline page: {}", page);
+    }
+}
+
 /// Commit subjects and author names with terminal escapes reach `approvals`, `log` and
 /// `audit` as text.
 #[test]
@@ -241,5 +322,29 @@ fn money_is_exact_or_too_large() {
         let output = pactum(s.root(), &["report"]);
         let human = String::from_utf8(output.stdout).unwrap();
         assert!(human.contains(table), "{amount}: {human}");
+    }
+}
+
+proptest::proptest! {
+    // Each case builds a repository and runs pactum three times.
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(12))]
+
+    /// Arbitrary commit subjects and author names through `approvals`, `log` and `audit`.
+    #[test]
+    fn arbitrary_commit_text_never_controls_the_terminal(
+        subject in "(\\PC|[\\x01-\\x1f\\x7f\\u{202e}]|\n::error file=x::y|\u{1b}\\]0;t\u{7}){1,30}",
+        author in "[A-Za-z][A-Za-z \u{1b}\u{7}\u{202e}]{0,20}",
+    ) {
+        let mut s = repository("An NDA");
+        let path = s.root().join("contracts/acme-nda.md");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("runs for 2 years", "runs for 3 years")).unwrap();
+        let author: &'static str = Box::leak(author.trim().to_owned().into_boxed_str());
+        let person = support::git::Person(if author.is_empty() { "A" } else { author }, "a@example.com");
+        s.commit(&person, &person, &subject);
+        for command in [&["approvals"][..], &["log", "acme-nda"], &["audit"]] {
+            let output = pactum(s.root(), command);
+            assert_inert(&String::from_utf8_lossy(&output.stdout), &format!("{command:?}"));
+        }
     }
 }

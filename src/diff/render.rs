@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::{ClauseChange, ClauseDiff, ClauseRef, ContractChange, ContractDiff, FieldChange, Segment};
 use crate::output::html_escape;
-use crate::text::markdown;
+use crate::text::{markdown, one_line};
 
 /// A whole diff: what was compared, and each changed contract.
 #[derive(Debug, Clone, Serialize)]
@@ -118,11 +118,11 @@ const RESET: &str = "\x1b[0m";
 /// underlined in green; without, `[-deleted-]` and `{+inserted+}` as `git diff --word-diff`.
 fn terminal_redline(segments: &[Segment], color: bool) -> String {
     lay_out(segments, |out, segment| match (segment, color) {
-        (Segment::Equal(text), _) => out.push_str(text),
-        (Segment::Delete(text), true) => write!(out, "{RED_STRIKE}{text}{RESET}").unwrap_or_default(),
-        (Segment::Insert(text), true) => write!(out, "{GREEN_UNDERLINE}{text}{RESET}").unwrap_or_default(),
-        (Segment::Delete(text), false) => write!(out, "[-{text}-]").unwrap_or_default(),
-        (Segment::Insert(text), false) => write!(out, "{{+{text}+}}").unwrap_or_default(),
+        (Segment::Equal(text), _) => out.push_str(&one_line(text)),
+        (Segment::Delete(text), true) => write!(out, "{RED_STRIKE}{}{RESET}", one_line(text)).unwrap_or_default(),
+        (Segment::Insert(text), true) => write!(out, "{GREEN_UNDERLINE}{}{RESET}", one_line(text)).unwrap_or_default(),
+        (Segment::Delete(text), false) => write!(out, "[-{}-]", one_line(text)).unwrap_or_default(),
+        (Segment::Insert(text), false) => write!(out, "{{+{}+}}", one_line(text)).unwrap_or_default(),
     })
 }
 
@@ -173,14 +173,16 @@ fn wrap(text: &str, indent: &str, width: usize) -> String {
     out
 }
 
-/// The terminal rendering.
+/// The terminal rendering. Every value from a contract or a file name is shown on one line
+/// with control characters made visible (`text::one_line`).
 #[must_use]
 pub fn terminal(report: &DiffReport, color: bool) -> String {
     let mut out = String::new();
-    let bold = |text: &str| if color { format!("{BOLD}{text}{RESET}") } else { text.to_owned() };
+    let bold =
+        |text: &str| if color { format!("{BOLD}{}{RESET}", one_line(text)) } else { one_line(text).into_owned() };
     for contract in &report.contracts {
-        let id = contract.id.as_deref().map(|id| format!(" ({id})")).unwrap_or_default();
-        let moved = contract.old_path.as_deref().map(|p| format!(", from {p}")).unwrap_or_default();
+        let id = contract.id.as_deref().map(|id| format!(" ({})", one_line(id))).unwrap_or_default();
+        let moved = contract.old_path.as_deref().map(|p| format!(", from {}", one_line(p))).unwrap_or_default();
         let change =
             serde_json::to_value(contract.change).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
         let _ = writeln!(out, "{}{id}: {change}{moved}", bold(&contract.path));
@@ -192,16 +194,16 @@ pub fn terminal(report: &DiffReport, color: bool) -> String {
             .chain(contract.clauses.iter().filter(|c| c.material).map(|c| format!("clause {}", clause_title(c))))
             .collect();
         if !material.is_empty() {
-            let line = format!("  material: {}", material.join(", "));
+            let line = format!("  material: {}", one_line(&material.join(", ")));
             let _ = writeln!(out, "{}", if color { format!("{YELLOW}{line}{RESET}") } else { line });
         }
         for field in &contract.fields {
             let _ = writeln!(
                 out,
                 "  {}: {} → {}",
-                field.pointer,
-                show_value(field.old.as_ref()),
-                show_value(field.new.as_ref())
+                one_line(&field.pointer),
+                one_line(&show_value(field.old.as_ref())),
+                one_line(&show_value(field.new.as_ref()))
             );
         }
         for clause in &contract.clauses {
