@@ -1,5 +1,5 @@
 //! `pactum approvals` over a generated history of about 20,000 commits with 2,000 pull-request
-//! merges and 1,000 contracts (DESIGN §8: under 2 s), beside `git log --first-parent
+//! merges and 1,000 contracts (the target in the README's Performance section: under 2 s), beside `git log --first-parent
 //! --name-only` on the same repository. Run with `cargo bench --bench approvals`.
 
 mod common;

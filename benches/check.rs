@@ -3,7 +3,7 @@
 //! Run with `cargo bench --bench check`. For each size it runs the real `pactum check` binary
 //! (best of three) and reports its wall time, the time to merely read the same files (the
 //! floor, what `cat` would do), and the peak memory of the checking process. The target
-//! (DESIGN §8): 10,000 contracts in under 1 s on 2 cores and under 300 MB.
+//! (the README's Performance section): 10,000 contracts in under 1 s on 2 cores and under 300 MB.
 //! `PACTUM_BENCH_SIZES=20000` picks other sizes.
 
 mod common;

@@ -7,6 +7,7 @@
 
 pub mod contract;
 pub mod diff;
+pub mod findings;
 pub mod history;
 pub mod lifecycle;
 pub mod lint;

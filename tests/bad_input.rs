@@ -112,10 +112,18 @@ fn a_raised_size_limit_reads_a_50_mb_file() {
     let dir = repo();
     let root = dir.path();
     std::fs::write(root.join("pactum.toml"), "[check]\nmax_file_size = 100_000_000\n").unwrap();
-    let mut body = String::from("1. **Terms**. The terms.\n\n");
-    let mut number = 1;
+    // Sections of 999 numbered paragraphs, each citing itself by number and heading: every
+    // number stays within what a clause number can be, so each reference must resolve to
+    // exactly its own paragraph.
+    let mut body = String::new();
+    let mut number = 0;
     while body.len() < 50_000_000 {
-        body.push_str(&format!("1.{number} **Heading {number}.** The parties agree, under Section 1.{number} (Heading {number}), to talk.\n\n"));
+        // Section 1 is the agreement's own.
+        let (section, paragraph) = (number / 999 + 2, number % 999 + 1);
+        if paragraph == 1 {
+            body.push_str(&format!("{section}. **Part {section}**. The terms of part {section}.\n\n"));
+        }
+        body.push_str(&format!("{section}.{paragraph} **Heading {number}.** The parties agree, under Section {section}.{paragraph} (Heading {number}), to talk.\n\n"));
         number += 1;
     }
     write(root, "huge.md", GOOD.replace("\"good\"", "\"huge\"") + &body);
@@ -151,22 +159,22 @@ fn read_everything(bytes: Vec<u8>) {
         let _ = pactum::output::inspect::InspectReport::new(&contract, Ok(None)).json();
         // Everything else that reads a contract: the printable page, a redline against an
         // empty and a shortened version, and the report's summary of it.
-        let _ = pactum::template::render::page(&contract);
+        let _ = pactum::output::contract_page::page(&contract);
         let empty = Contract::read("empty.md", String::new(), FrontMatterRule::Optional, &mut Vec::new());
         let half_text: String = contract.text.chars().take(contract.text.chars().count() / 2).collect();
         let half = Contract::read("half.md", half_text, FrontMatterRule::Optional, &mut Vec::new());
         for other in [&empty, &half] {
             let diff = pactum::diff::diff(Some(other), Some(&contract), &pactum::diff::DiffOptions::default());
-            let report = pactum::diff::render::DiffReport {
+            let report = pactum::output::redline::DiffReport {
                 version: 1,
                 base: "a".into(),
                 head: "b".into(),
                 contracts: vec![diff],
             };
             let _ = (
-                pactum::diff::render::terminal(&report, true),
-                pactum::diff::render::markdown(&report),
-                pactum::diff::render::html(&report),
+                pactum::output::redline::terminal(&report, true),
+                pactum::output::redline::markdown(&report),
+                pactum::output::redline::html(&report),
             );
         }
     }

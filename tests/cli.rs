@@ -348,8 +348,13 @@ fn inspect_json_shows_what_was_read() {
 fn a_closed_pipe_is_not_an_error() {
     use std::io::Read;
     use std::process::Stdio;
+    // Far more output than a pipe holds (64 KiB), so the write after the reader left fails.
+    let dir = tempfile::tempdir().unwrap();
+    let clauses = "1. A clause says what the parties agreed.\n\n".repeat(5_000);
+    std::fs::write(dir.path().join("long.md"), format!("# Long\n\n{clauses}")).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_pactum"))
-        .args(["check", "--list-rules"])
+        .args(["render", "long.md"])
+        .current_dir(dir.path())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();

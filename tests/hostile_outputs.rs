@@ -164,7 +164,7 @@ proptest::proptest! {
         let markdown = report.markdown();
         assert_inert(&markdown, "report --format markdown");
         assert_markdown_inert(&markdown, "report --format markdown");
-        let page = pactum::report::html::page(&report);
+        let page = pactum::output::report_page::page(&report);
         proptest::prop_assert!(!page.contains("<x-evil"), "report page: {}", page);
         for row in csv_cells(&report.csv()).iter().skip(1) {
             for cell in row {
@@ -174,12 +174,12 @@ proptest::proptest! {
         }
         let changed = hostile_contract(&format!("{title} v2"), &party, &format!("{words} and {title}"));
         let diff = pactum::diff::diff(Some(&contract), Some(&changed), &pactum::diff::DiffOptions::default());
-        let report = pactum::diff::render::DiffReport { version: 1, base: "a".into(), head: "b".into(), contracts: vec![diff] };
-        assert_inert(&pactum::diff::render::terminal(&report, false), "diff");
-        let comment = pactum::diff::render::markdown(&report);
+        let report = pactum::output::redline::DiffReport { version: 1, base: "a".into(), head: "b".into(), contracts: vec![diff] };
+        assert_inert(&pactum::output::redline::terminal(&report, false), "diff");
+        let comment = pactum::output::redline::markdown(&report);
         assert_inert(&comment, "diff --format markdown");
         assert_markdown_inert(&comment, "diff --format markdown");
-        let page = pactum::diff::render::html(&report);
+        let page = pactum::output::redline::html(&report);
         proptest::prop_assert!(!page.contains("<x-evil"), "redline page: {}", page);
     }
 }

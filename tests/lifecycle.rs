@@ -32,7 +32,7 @@ fn deadline(dates: &ContractDates, k: u32, calendar: &Calendar) -> NaiveDate {
     dates.term(k, calendar).unwrap().unwrap().notice_deadline.unwrap()
 }
 
-/// Each row was worked out by hand from DESIGN §2.2.
+/// Each row was worked out by hand from the date rules of docs/format.md.
 #[test]
 fn hand_checked_terms() {
     let none = Calendar::default();

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use pactum::contract::{Contract, FrontMatterRule, decode};
-use pactum::diff::render::{self, DiffReport};
 use pactum::diff::{self, DiffOptions};
 use pactum::history::Git;
+use pactum::output::redline::{self as render, DiffReport};
 use pactum::repo::{self, Repo};
 
 use super::{ColorWhen, GlobalArgs, Outcome, emit, emit_raw};

@@ -264,7 +264,7 @@ pub fn policy(global: &GlobalArgs, args: &PolicyArgs) -> Result<Outcome> {
             .map_err(|e| anyhow::anyhow!("pactum.toml at the base of the change ({}): {e}", git.short(base_id)))?,
         None => pactum::repo::Config::default(),
     };
-    let policies = base_config.policy_set();
+    let policies = pactum::history::policy::Policies::from_config(&base_config);
     // Whoever proposes the change is no approver of it, unless a policy allows that.
     let author = git.info(head_id).map(|c| format!("{} <{}>", c.author.name, c.author.email)).ok();
     let folder = PathBuf::from(&repo.config.repository.contracts);

@@ -74,7 +74,7 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> Result<Outcome> {
         ReportFormat::Json => report.json(),
         ReportFormat::Csv => report.csv(),
         ReportFormat::Markdown => report.markdown(),
-        ReportFormat::Html => report::html::page(&report),
+        ReportFormat::Html => pactum::output::report_page::page(&report),
     };
     match &args.output {
         Some(path) => std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?,

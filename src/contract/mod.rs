@@ -15,7 +15,7 @@ pub mod seal;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use crate::lint::{Diagnostic, SourceFile};
+use crate::findings::{Diagnostic, SourceFile};
 use crate::text::LineIndex;
 
 pub use amount::Amount;

@@ -13,8 +13,6 @@
 //! the same order) or whose parent changed has *moved*; one that kept its place but not its
 //! number was *renumbered*; one whose words changed is *modified*, with a word-level redline.
 
-pub mod render;
-
 use std::collections::HashMap;
 
 use serde::Serialize;

@@ -527,7 +527,7 @@ fn policies_at(git: &Git, commit: Oid) -> Policies {
     git.file_at(commit, "pactum.toml")
         .and_then(|bytes| String::from_utf8(bytes).ok())
         .and_then(|text| crate::repo::Config::parse(&text).ok())
-        .map(|config| config.policy_set())
+        .map(|config| Policies::from_config(&config))
         .unwrap_or_default()
 }
 

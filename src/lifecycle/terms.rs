@@ -399,7 +399,7 @@ mod tests {
 
     #[test]
     fn monthly_renewals_from_a_month_end_do_not_drift() {
-        // DESIGN §2.2's example: one addition from the effective date each time.
+        // The example of docs/format.md, "Dates and durations": one addition from the effective date each time.
         let dates = auto("2024-01-31", "1 month", "1 month", "1 day");
         assert_eq!(ends(&dates, 3), [d("2024-02-28"), d("2024-03-30"), d("2024-04-29")]);
         let second = dates.term(1, &Calendar::default()).unwrap().unwrap();

@@ -6,8 +6,8 @@ use rustc_hash::FxHashMap;
 use crate::contract::clauses::{Label, StructureIssue};
 use crate::contract::prose::{title_chars, titles_match_loosely};
 use crate::contract::{Clause, Contract, Status};
+use crate::findings::Diagnostic;
 use crate::lifecycle::{Calendar, TermsError};
-use crate::lint::Diagnostic;
 
 /// Every drafting rule over `contract`.
 #[must_use]
@@ -324,7 +324,7 @@ fn placeholders(contract: &Contract, out: &mut Vec<Diagnostic>) {
                 "fill it in before the contract is approved"
             });
         if is_final {
-            diagnostic = diagnostic.with_severity(crate::lint::Severity::Error);
+            diagnostic = diagnostic.with_severity(crate::findings::Severity::Error);
         }
         out.push(diagnostic);
     }
@@ -341,7 +341,7 @@ fn markup(contract: &Contract, out: &mut Vec<Diagnostic>) {
             .diagnostic("markup/hides-text", span.clone(), format!("this markup can change what the page shows: {why}"))
             .with_help("write the words as Markdown; `render` shows this markup as text, so the signing copy and the redline read the same");
         if is_final {
-            diagnostic = diagnostic.with_severity(crate::lint::Severity::Error);
+            diagnostic = diagnostic.with_severity(crate::findings::Severity::Error);
         }
         out.push(diagnostic);
     }

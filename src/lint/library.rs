@@ -2,7 +2,7 @@
 
 use crate::contract::Contract;
 use crate::contract::clauses::clause_text;
-use crate::lint::Diagnostic;
+use crate::findings::Diagnostic;
 use crate::template::Library;
 
 /// Compare each clause the contract took from the library with the library's text at the

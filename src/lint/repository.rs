@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::contract::Contract;
 use crate::contract::seal::{self, TermChange};
-use crate::lint::Diagnostic;
+use crate::findings::Diagnostic;
 
 /// A value from a contract's front matter and a finding already pointed at it, to be sent with
 /// its message filled in if the rule fails.

@@ -5,9 +5,9 @@ use std::collections::HashSet;
 use rayon::prelude::*;
 
 use crate::contract::{Contract, FrontMatterRule, decode};
+use crate::findings::{Diagnostic, LintConfig};
 use crate::lifecycle::Calendar;
 use crate::lint::repository::{self, Entry};
-use crate::lint::{Diagnostic, LintConfig};
 use crate::repo::{FileRef, NotRead};
 use crate::schema::SchemaSet;
 
@@ -223,7 +223,7 @@ fn check_file<T>(
 /// Where a specific rule and the schema both object to one value (a duration the schema's
 /// pattern rejects and the duration reader explains), keep the specific finding.
 fn drop_shadowed(diagnostics: &mut Vec<Diagnostic>) {
-    let specific: Vec<crate::lint::Location> =
+    let specific: Vec<crate::findings::Location> =
         diagnostics.iter().filter(|d| d.code.starts_with("date/")).map(|d| d.location).collect();
     diagnostics.retain(|d| d.code != "schema/invalid" || !specific.contains(&d.location));
 }

@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{fingerprint, xml_escape};
-use crate::lint::{Diagnostic, RULES, Severity, Summary};
+use crate::findings::{Diagnostic, RULES, Severity, Summary};
 
 /// The output formats of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -39,7 +39,7 @@ pub struct PlaceholderView {
     pub line: usize,
 }
 
-/// The `inspect` document (DESIGN §4).
+/// The `inspect` document (docs/output.md).
 #[derive(Debug, Serialize)]
 pub struct InspectReport {
     pub version: u32,

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::remind::Event;
 use crate::text::markdown;
 
-/// The `remind` JSON document (DESIGN §4).
+/// The `remind` JSON document (docs/output.md).
 #[derive(Debug, Serialize)]
 pub struct RemindReport<'a> {
     pub version: u32,

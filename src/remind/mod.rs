@@ -18,33 +18,7 @@ use serde::Serialize;
 use crate::contract::{Metadata, Status};
 use crate::lifecycle::{Calendar, ContractDates, Duration, RenewalKind, Term};
 
-/// What kind of date an event is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum EventKind {
-    /// The last day to give notice of non-renewal (or termination).
-    NoticeDeadline,
-    /// The first day of a renewal term.
-    Renewal,
-    /// The last day of a term that does not renew.
-    Expiry,
-    /// An obligation's due day.
-    Obligation,
-}
-
-impl EventKind {
-    pub const ALL: [Self; 4] = [Self::NoticeDeadline, Self::Renewal, Self::Expiry, Self::Obligation];
-
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::NoticeDeadline => "notice-deadline",
-            Self::Renewal => "renewal",
-            Self::Expiry => "expiry",
-            Self::Obligation => "obligation",
-        }
-    }
-}
+pub use crate::lifecycle::EventKind;
 
 /// One reminder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

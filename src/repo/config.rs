@@ -9,8 +9,8 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use crate::findings::{Level, LintConfig, rule_for};
 use crate::lifecycle::{Calendar, Duration};
-use crate::lint::{Level, LintConfig, rule_for};
 
 /// Why `pactum.toml` could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -39,11 +39,11 @@ pub struct Config {
     /// Named groups of people, for approval policies: `legal = ["@alice", "@bea"]`.
     pub groups: BTreeMap<String, Vec<String>>,
     /// Who must approve what.
-    pub policies: Vec<crate::history::policy::PolicyConfig>,
+    pub policies: Vec<super::policies::PolicyConfig>,
     /// What `pactum execute` seals.
     pub execution: ExecutionConfig,
     /// Who approves changes to the rules themselves.
-    pub governance: crate::history::policy::GovernanceConfig,
+    pub governance: super::policies::GovernanceConfig,
     /// Where `pactum audit` starts reading the record.
     pub audit: AuditConfig,
     /// Tables of later versions and other tools.
@@ -177,10 +177,10 @@ impl RemindConfig {
     ///
     /// # Errors
     /// An unknown event kind or a duration that cannot be read.
-    pub fn lead_times(&self) -> Result<Vec<(crate::remind::EventKind, Vec<Duration>)>, String> {
+    pub fn lead_times(&self) -> Result<Vec<(crate::lifecycle::EventKind, Vec<Duration>)>, String> {
         let mut out = Vec::new();
         for (kind, leads) in &self.lead_times {
-            let kind = crate::remind::EventKind::ALL.into_iter().find(|k| k.as_str() == kind).ok_or_else(|| {
+            let kind = crate::lifecycle::EventKind::ALL.into_iter().find(|k| k.as_str() == kind).ok_or_else(|| {
                 format!("lead_times: `{kind}` is not an event kind (notice-deadline, renewal, expiry, obligation)")
             })?;
             let leads = leads
@@ -223,7 +223,7 @@ impl Config {
         for (key, value) in [("within", &config.remind.within), ("overdue", &config.remind.overdue)] {
             value.parse::<Duration>().map_err(|e| format!("[remind] {key}: {e}"))?;
         }
-        config.policy_set().validate()?;
+        super::policies::Policies::from_config(&config).validate()?;
         if config.remind.labels.is_empty() {
             return Err("[remind] labels: give at least one label; the first identifies pactum's issues".to_owned());
         }
@@ -256,16 +256,6 @@ impl Config {
     /// When the duration cannot be read.
     pub fn expiring_within(&self) -> Result<Duration, String> {
         self.lifecycle.expiring_within.parse().map_err(|e: crate::lifecycle::DurationError| e.to_string())
-    }
-
-    /// The approval policies.
-    #[must_use]
-    pub fn policy_set(&self) -> crate::history::policy::Policies {
-        crate::history::policy::Policies {
-            groups: self.groups.clone(),
-            policies: self.policies.clone(),
-            governance: self.governance.clone(),
-        }
     }
 
     /// What the rules of the repository are, as a comparable value: policies, groups, lint

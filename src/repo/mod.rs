@@ -13,6 +13,7 @@
 //! into `.git/`.
 
 pub mod config;
+pub mod policies;
 
 use std::path::{Path, PathBuf};
 

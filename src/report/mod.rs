@@ -7,8 +7,6 @@
 //! (executed and neither expired, terminated nor superseded as of the day) count towards the
 //! value totals; every contract counts in the tallies.
 
-pub mod html;
-
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;

@@ -16,7 +16,7 @@ use jsonschema::{Registry, Validator};
 use serde_json::Value;
 
 use crate::contract::Contract;
-use crate::lint::Diagnostic;
+use crate::findings::Diagnostic;
 
 /// The base URI every schema is registered under. `.invalid` is a reserved name that never
 /// resolves: schemas are only ever looked up in the registry.

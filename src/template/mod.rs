@@ -23,8 +23,6 @@
 //! string, quotes and backslashes escaped. `clause(id=…)` inserts a clause of the library
 //! (`clauses/<id>.md`) and the contract records which clause and version it came from.
 
-pub mod render;
-
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

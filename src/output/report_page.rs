@@ -1,7 +1,7 @@
 //! The portfolio as one static page: no server, no external assets. A renewal timeline, charts
 //! of status and value, and a table of contracts sortable by any column.
 
-use super::Report;
+use crate::report::Report;
 
 const STYLE: &str = "body{font:15px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1a1a1a}\
 h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}.cards{display:flex;gap:1rem;flex-wrap:wrap}.card{border:1px solid #ddd;border-radius:6px;padding:.8rem 1rem;min-width:12rem}\

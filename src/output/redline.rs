@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{ClauseChange, ClauseDiff, ClauseRef, ContractChange, ContractDiff, FieldChange, Segment};
+use crate::diff::{ClauseChange, ClauseDiff, ClauseRef, ContractChange, ContractDiff, FieldChange, Segment};
 use crate::output::html_escape;
 use crate::text::{markdown, one_line};
 
@@ -132,7 +132,7 @@ fn lay_out(segments: &[Segment], mut write: impl FnMut(&mut String, &Segment)) -
     let mut before = "";
     for segment in segments {
         let (Segment::Equal(text) | Segment::Delete(text) | Segment::Insert(text)) = segment;
-        if super::spaced(before, text) {
+        if crate::diff::spaced(before, text) {
             out.push(' ');
         }
         before = text;

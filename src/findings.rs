@@ -1,0 +1,327 @@
+//! Findings: what reading and checking contracts found, and the rules that find it.
+//!
+//! A finding is not an error of pactum's: it is a [`Diagnostic`] collected while reading and
+//! checking, and the run goes on. Every rule has a stable kebab-case code (`ref/title-mismatch`)
+//! and a default severity that `pactum.toml` `[lint]` can change or turn off; [`RULES`] is the
+//! one list of them, which the docs, SARIF's rule table and the configuration check all read.
+//!
+//! This is the bottom of the house: every module that finds something (the reader, the schema
+//! check, the lint rules, the ledger) and every output that shows findings depend on it, and it
+//! depends on nothing of pactum's but `text`.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+use crate::text::LineIndex;
+
+/// How much a finding matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Info => "info",
+            Self::Warning => "warning",
+            Self::Error => "error",
+        }
+    }
+}
+
+/// A configured level for a rule: a severity, or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Off,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Level {
+    #[must_use]
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Self::Off => None,
+            Self::Info => Some(Severity::Info),
+            Self::Warning => Some(Severity::Warning),
+            Self::Error => Some(Severity::Error),
+        }
+    }
+}
+
+/// One rule: its stable code, default severity and what it checks.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+}
+
+const fn rule(code: &'static str, severity: Severity, summary: &'static str) -> Rule {
+    Rule { code, severity, summary }
+}
+
+use Severity::{Error as E, Info as I, Warning as W};
+
+/// Every rule pactum knows, in the order the reference documents them.
+pub const RULES: &[Rule] = &[
+    rule("file/unreadable", E, "the file could not be read"),
+    rule("file/invalid-utf8", E, "the file is not valid UTF-8 text"),
+    rule("file/binary", E, "the file holds binary data, not text"),
+    rule("file/line-endings", E, "the file's lines end in a carriage return alone"),
+    rule("file/too-large", E, "the file is larger than `[check] max_file_size`"),
+    rule("file/outside-repository", E, "a symbolic link points outside the repository"),
+    rule("file/broken-link", E, "a symbolic link names no file: it dangles or loops"),
+    rule("file/bom", W, "the file starts with a byte-order mark"),
+    rule("frontmatter/missing", E, "a contract has no `+++` front matter"),
+    rule("frontmatter/unclosed", E, "the front matter has no closing `+++` line"),
+    rule("frontmatter/syntax", E, "the front matter is not valid TOML"),
+    rule("schema/unknown-type", E, "no schema exists for the contract's `type`"),
+    rule("schema/required", E, "a required key is missing"),
+    rule("schema/invalid", E, "a value does not match its schema"),
+    rule("schema/unknown-key", E, "a key the schema does not allow"),
+    rule("date/not-a-date", E, "a date is written as a string instead of a TOML date"),
+    rule("date/invalid-duration", E, "a duration is not `<n> <unit>`"),
+    rule("date/order", E, "dates are out of order (for example effective after end)"),
+    rule("date/notice-exceeds-term", E, "the notice period is as long as the term or longer"),
+    rule("id/duplicate", E, "two contracts have the same `id`"),
+    rule("link/unknown-contract", E, "`amends`, `supersedes` or `parent` names no contract"),
+    rule("link/self", E, "a contract names itself in `amends`, `supersedes` or `parent`"),
+    rule("clause/numbering-gap", W, "clause numbering skips a number"),
+    rule("clause/numbering-repeat", W, "clause numbering repeats or goes backwards"),
+    rule("clause/duplicate-id", E, "two clauses have the same explicit id"),
+    rule("clause/too-deep", W, "clauses nest deeper than pactum reads"),
+    rule("ref/unresolved", E, "a cross-reference names no clause"),
+    rule("ref/title-mismatch", E, "a cross-reference's title is not the clause's heading"),
+    rule("ref/title-loose", I, "a cross-reference's title is the clause's heading written another way"),
+    rule("term/duplicate", W, "a term is defined more than once"),
+    rule("term/unused", W, "a defined term is never used"),
+    rule("placeholder/unfilled", W, "a placeholder is left from a template (an error once approved)"),
+    rule("markup/hides-text", W, "raw HTML can hide or restyle words or run code (an error once approved)"),
+    rule("signature/missing", E, "an executed contract lacks a signature for a party"),
+    rule("signature/unknown-party", E, "a signature names a party the contract does not have"),
+    rule("obligation/unknown-clause", E, "an obligation names no clause of the contract"),
+    rule("clause/deviates-from-library", W, "a clause drafted from the library no longer reads as the library's"),
+    rule("clause/library-outdated", I, "the library has a newer version of a clause the contract uses"),
+    rule("clause/library-missing", W, "a clause the contract records from the library is missing"),
+    rule("executed/body-changed", E, "an executed contract's text changed after signing, not through an amendment"),
+    rule(
+        "executed/terms-changed",
+        E,
+        "an executed contract's agreed terms changed after signing, not through an amendment",
+    ),
+];
+
+/// The rule with `code`, if pactum has one.
+#[must_use]
+pub fn rule_for(code: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|rule| rule.code == code)
+}
+
+/// Where a finding points: 1-based lines and columns, end inclusive of the last character's
+/// column + 1 (the position just after the span), as editors use them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+/// The lines of source a finding points at, kept so that reporters can show a snippet without
+/// reading the file again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Excerpt {
+    /// The 1-based number of the first line of `text`.
+    pub first_line: usize,
+    /// Whole lines of the file, at most a few; on a long line, a window around the span.
+    pub text: String,
+    /// The span inside `text`.
+    pub span: Range<usize>,
+    /// Whether `text` starts or ends inside a line (so columns counted in it are not the
+    /// file's).
+    pub cut: bool,
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub path: String,
+    #[serde(flatten)]
+    pub location: Location,
+    pub message: String,
+    pub help: Option<String>,
+    #[serde(skip)]
+    pub excerpt: Option<Excerpt>,
+}
+
+/// A file's text with its line index, for making diagnostics that point into it.
+pub struct SourceFile<'a> {
+    pub path: &'a str,
+    pub text: &'a str,
+    pub lines: &'a LineIndex,
+}
+
+/// The longest excerpt kept, in lines.
+const EXCERPT_LINES: usize = 4;
+
+/// The most bytes an excerpt keeps before and after its span, and of the span itself: a
+/// 240 KB line must not be copied into every finding on it.
+const EXCERPT_WIDTH: usize = 240;
+
+impl SourceFile<'_> {
+    /// A finding of rule `code` at byte `span` of this file, at the rule's default severity.
+    ///
+    /// # Panics
+    /// When `code` names no rule: codes are constants of this crate, so that is a bug.
+    #[must_use]
+    pub fn diagnostic(&self, code: &'static str, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+        let rule = rule_for(code).unwrap_or_else(|| panic!("no rule named {code}"));
+        let start = self.lines.position(self.text, span.start);
+        let end = self.lines.position(self.text, span.end.max(span.start));
+        let first = start.line - 1;
+        let last = (end.line - 1).min(first + EXCERPT_LINES - 1);
+        let from = self.lines.line_range(self.text, first).start;
+        let to = self.lines.line_range(self.text, last).end;
+        let excerpt_start = crate::text::floor_char_boundary(self.text, span.start).max(from);
+        let excerpt_end = crate::text::floor_char_boundary(self.text, span.end.min(excerpt_start + 2 * EXCERPT_WIDTH))
+            .clamp(excerpt_start, to.max(excerpt_start));
+        let to = to.max(from);
+        let (from, to, cut) = if to - from > 4 * EXCERPT_WIDTH {
+            let start =
+                crate::text::floor_char_boundary(self.text, excerpt_start.saturating_sub(EXCERPT_WIDTH)).max(from);
+            let end =
+                crate::text::floor_char_boundary(self.text, (excerpt_end + EXCERPT_WIDTH).min(to)).max(excerpt_end);
+            (start, end, start > from || end < to)
+        } else {
+            (from, to, false)
+        };
+        Diagnostic {
+            code,
+            severity: rule.severity,
+            path: self.path.to_owned(),
+            location: Location { line: start.line, column: start.column, end_line: end.line, end_column: end.column },
+            message: message.into(),
+            help: None,
+            excerpt: Some(Excerpt {
+                first_line: first + 1,
+                text: self.text[from..to].to_owned(),
+                span: excerpt_start - from..excerpt_end - from,
+                cut,
+            }),
+        }
+    }
+}
+
+impl Diagnostic {
+    /// A finding about a whole file, with no text to point at.
+    ///
+    /// # Panics
+    /// When `code` names no rule.
+    #[must_use]
+    pub fn file(code: &'static str, path: &str, message: impl Into<String>) -> Self {
+        let rule = rule_for(code).unwrap_or_else(|| panic!("no rule named {code}"));
+        Self {
+            code,
+            severity: rule.severity,
+            path: path.to_owned(),
+            location: Location { line: 1, column: 1, end_line: 1, end_column: 1 },
+            message: message.into(),
+            help: None,
+            excerpt: None,
+        }
+    }
+
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    #[must_use]
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+}
+
+/// Rule levels configured in `pactum.toml` `[lint]`, applied to findings after they are made.
+#[derive(Debug, Clone, Default)]
+pub struct LintConfig {
+    pub levels: BTreeMap<String, Level>,
+}
+
+impl LintConfig {
+    /// Apply the configured levels: drop what is off, change what is set.
+    pub fn apply(&self, diagnostics: &mut Vec<Diagnostic>) {
+        if self.levels.is_empty() {
+            return;
+        }
+        diagnostics.retain_mut(|diagnostic| match self.levels.get(diagnostic.code) {
+            None => true,
+            Some(level) => match level.severity() {
+                None => false,
+                Some(severity) => {
+                    diagnostic.severity = severity;
+                    true
+                }
+            },
+        });
+    }
+}
+
+/// Counts of findings by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl Summary {
+    #[must_use]
+    pub fn of(files: usize, diagnostics: &[Diagnostic]) -> Self {
+        let count = |severity| diagnostics.iter().filter(|d| d.severity == severity).count();
+        Self { files, errors: count(Severity::Error), warnings: count(Severity::Warning) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_is_documented() {
+        let reference = include_str!("../docs/rules.md");
+        for rule in RULES {
+            assert!(reference.contains(&format!("## {}\n", rule.code)), "docs/rules.md lacks {}", rule.code);
+        }
+    }
+
+    #[test]
+    fn codes_are_unique_kebab_case_paths() {
+        let mut seen = std::collections::HashSet::new();
+        for rule in RULES {
+            assert!(seen.insert(rule.code), "{} twice", rule.code);
+            let (area, name) = rule.code.split_once('/').expect("area/name");
+            for part in [area, name] {
+                assert!(
+                    !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                    "{}",
+                    rule.code
+                );
+            }
+        }
+    }
+}
