@@ -29,6 +29,10 @@ pub struct CheckArgs {
     /// List every rule with its code and default severity, and exit
     #[arg(long)]
     list_rules: bool,
+    /// Of the paths given, check only the repository's contracts and pass over the other files
+    /// (a README, templates): for hooks that hand over every changed Markdown file
+    #[arg(long)]
+    contracts_only: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -84,9 +88,13 @@ fn target(global: &GlobalArgs, args: &CheckArgs) -> Result<Target> {
     // Files named on the command line are read as given; the repository's other contracts
     // are read too, for the rules over the whole repository (unique ids, links).
     let mut files = repo.contract_files_if_any()?;
+    let contracts: HashSet<String> = files.iter().map(|f| f.shown.clone()).collect();
     let mut only = HashSet::new();
     for path in &args.paths {
         for file in expand(path, Some(&repo.root))? {
+            if args.contracts_only && !contracts.contains(&file.shown) {
+                continue;
+            }
             only.insert(file.shown.clone());
             if !files.iter().any(|f| f.shown == file.shown) {
                 files.push(file);
@@ -204,6 +212,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
                 "no contract files under {}/ (the contracts folder; `[repository] contracts` in pactum.toml moves it)",
                 repo.config.repository.contracts.trim_end_matches('/')
             )),
+            _ if args.contracts_only => {}
             _ => global.warn("no Markdown files among the paths given"),
         }
     }

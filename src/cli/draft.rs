@@ -18,6 +18,9 @@ use pactum::template::{self, Library, Template};
 
 use super::{GlobalArgs, Outcome, emit};
 
+/// How the shipped workflows name the action that installs pactum.
+const ACTION_PIN: &str = "pactum-dev/pactum@v0.1.0";
+
 /// Every file `pactum init` writes: path and contents.
 const SCAFFOLD: &[(&str, &str)] = &[
     ("pactum.toml", include_str!("../template/scaffold/pactum.toml")),
@@ -58,6 +61,8 @@ pub fn init(global: &GlobalArgs, args: &InitArgs) -> Result<Outcome> {
             .create_new(true)
             .open(&target)
             .with_context(|| format!("creating {}", target.display()))?;
+        // The workflows install the release of the pactum that wrote them.
+        let contents = contents.replace(ACTION_PIN, &format!("pactum-dev/pactum@v{}", env!("CARGO_PKG_VERSION")));
         file.write_all(contents.as_bytes()).with_context(|| format!("writing {}", target.display()))?;
         created.push(*path);
     }

@@ -20,6 +20,8 @@ pub enum CheckFormat {
     Github,
     /// `JUnit` XML, one test case per file
     Junit,
+    /// Markdown for a job summary or a comment: every finding, grouped per contract
+    Markdown,
 }
 
 /// Everything a check reporter needs.
@@ -39,7 +41,45 @@ pub fn render(format: CheckFormat, output: &CheckOutput<'_>, color: bool) -> Str
         CheckFormat::Sarif => sarif(output),
         CheckFormat::Github => github(output),
         CheckFormat::Junit => junit(output),
+        CheckFormat::Markdown => markdown(output),
     }
+}
+
+/// Every finding, grouped per contract, for a job summary: GitHub shows only ten annotations
+/// of each level per step, the summary shows them all.
+fn markdown(output: &CheckOutput<'_>) -> String {
+    use crate::text::markdown::{code, literal};
+    let summary = &output.summary;
+    let mut out = format!(
+        "## Contract check\n\n{} file{} checked: {} error{}, {} warning{}.\n",
+        summary.files,
+        if summary.files == 1 { "" } else { "s" },
+        summary.errors,
+        if summary.errors == 1 { "" } else { "s" },
+        summary.warnings,
+        if summary.warnings == 1 { "" } else { "s" },
+    );
+    let mut path: Option<&str> = None;
+    for diagnostic in output.diagnostics {
+        if path != Some(diagnostic.path.as_str()) {
+            path = Some(diagnostic.path.as_str());
+            out.push_str(&format!(
+                "\n### {}\n\n| Line | Level | Rule | Finding |\n|---:|---|---|---|\n",
+                code(&diagnostic.path)
+            ));
+        }
+        let finding = match &diagnostic.help {
+            Some(help) => format!("{} — {}", literal(&diagnostic.message), literal(help)),
+            None => literal(&diagnostic.message),
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {finding} |\n",
+            diagnostic.location.line,
+            diagnostic.severity.as_str(),
+            code(diagnostic.code)
+        ));
+    }
+    out
 }
 
 fn level(severity: Severity) -> Level<'static> {

@@ -1,0 +1,108 @@
+//! The workflows pactum ships (example-repo's, which `pactum init` writes, and the action)
+//! as a security reviewer reads them, and as a new repository runs them.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn project() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every workflow file pactum ships, and the action.
+fn shipped() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(project().join("example-repo/.github/workflows"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "yml"))
+        .collect();
+    files.sort();
+    files.push(project().join("action.yml"));
+    files.push(project().join(".github/workflows/ci.yml"));
+    files
+}
+
+/// zizmor, the GitHub Actions auditor, finds nothing (what remains is explained where it is
+/// ignored, in the file).
+#[test]
+fn zizmor_finds_nothing_in_shipped_workflows() {
+    let Some(zizmor) = std::env::var_os("PACTUM_ZIZMOR").map(PathBuf::from) else {
+        eprintln!("skipped: zizmor is not installed (set PACTUM_ZIZMOR, or run .ci/run, which installs it)");
+        return;
+    };
+    let output = Command::new(zizmor).arg("--offline").arg("--no-progress").args(shipped()).output().unwrap();
+    assert!(output.status.success(), "{}", support::text(&output));
+}
+
+/// No `${{ … }}` is expanded inside a `run:` script (it would let a branch name or a title
+/// inject shell): values reach scripts through `env:`.
+#[test]
+fn no_expression_is_expanded_inside_a_script() {
+    for file in shipped() {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let mut script_indent: Option<usize> = None;
+        for (n, line) in text.lines().enumerate() {
+            let indent = line.len() - line.trim_start().len();
+            if script_indent.is_some_and(|at| indent <= at && !line.trim().is_empty()) {
+                script_indent = None;
+            }
+            let trimmed = line.trim_start().trim_start_matches("- ");
+            if let Some(script) = trimmed.strip_prefix("run:") {
+                script_indent = Some(indent);
+                assert!(!script.contains("${{"), "{}:{}: {line}", file.display(), n + 1);
+            } else if script_indent.is_some() {
+                assert!(!line.contains("${{"), "{}:{}: {line}", file.display(), n + 1);
+            }
+        }
+    }
+}
+
+/// The workflows install a release through the action, never by compiling, and pin what
+/// they use: the action to pactum's own release, every other action to a commit.
+#[test]
+fn workflows_install_a_release_and_pin_what_they_use() {
+    let pin = format!("pactum-dev/pactum@v{}", env!("CARGO_PKG_VERSION"));
+    for file in shipped().iter().filter(|f| f.starts_with(project().join("example-repo"))) {
+        let text = std::fs::read_to_string(file).unwrap();
+        assert!(!text.contains("cargo install"), "{} compiles pactum", file.display());
+        assert!(text.contains(&pin), "{} does not install pactum {}", file.display(), env!("CARGO_PKG_VERSION"));
+        for line in text.lines().filter(|l| l.trim_start().trim_start_matches("- ").starts_with("uses:")) {
+            let used = line.split("uses:").nth(1).unwrap().trim();
+            let (_, reference) = used.split_once('@').unwrap();
+            let reference = reference.split_whitespace().next().unwrap();
+            let pinned = reference.len() == 40 && reference.bytes().all(|b| b.is_ascii_hexdigit());
+            assert!(pinned || used.starts_with(&pin), "{}: {line}", file.display());
+        }
+        assert!(text.contains("persist-credentials: false"), "{}", file.display());
+        assert!(text.contains("timeout-minutes"), "{}", file.display());
+    }
+}
+
+/// A repository made by `pactum init` gets the same workflows, installing the pactum that
+/// made it; their pactum steps run there as written.
+#[test]
+fn init_writes_the_workflows_and_their_steps_run() {
+    let mut s = support::git::Script::new();
+    support::today::ok(s.root(), &["init"]);
+    for name in ["contracts.yml", "redline.yml", "reminders.yml"] {
+        let written = std::fs::read_to_string(s.root().join(".github/workflows").join(name)).unwrap();
+        let shipped = std::fs::read_to_string(project().join("example-repo/.github/workflows").join(name)).unwrap();
+        assert_eq!(written, shipped, "{name}");
+    }
+    support::today::ok(s.root(), &["new", "nda", "--id", "acme-nda", "--set", "counterparty=Acme, Inc."]);
+    s.commit(&support::git::ALICE, &support::git::ALICE, "Drafted");
+    for step in [
+        &["check", "--format", "github"][..],
+        &["check", "--format", "markdown"],
+        &["remind", "--format", "markdown"],
+        &["remind", "--within", "365d", "--format", "ics", "-o", "contract-reminders.ics"],
+        &["diff", "HEAD~0", "HEAD", "--format", "markdown", "-o", "redline.md"],
+    ] {
+        support::today::ok(s.root(), step);
+    }
+    // The audit runs, and finds what it should: this commit landed by a direct push.
+    let audit = support::today::pactum(s.root(), &["audit"]);
+    assert_eq!(audit.status.code(), Some(1), "{}", support::text(&audit));
+    assert!(support::text(&audit).contains("direct push"));
+}
