@@ -159,7 +159,14 @@ proptest::proptest! {
         let contract = hostile_contract(&title, &party, &words);
         let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
         let input = pactum::report::Input { path: "contracts/x.md", meta: &contract.meta, findings: 0 };
-        let report = pactum::report::build(&[input], None, day, &pactum::lifecycle::Calendar::default(), &[]);
+        let report = pactum::report::build(
+            &[input],
+            None,
+            day,
+            &pactum::lifecycle::Calendar::default(),
+            &[],
+            "90 days".parse().unwrap(),
+        );
         assert_inert(&report.table(), "report");
         let markdown = report.markdown();
         assert_inert(&markdown, "report --format markdown");

@@ -258,3 +258,46 @@ fn html_page_in_a_browser() {
     assert!(dom.contains("id=\"upcoming-count\">2<"), "two events in 90 days");
     assert_eq!(dom.matches("class=\"event\"").count(), 2, "two markers on the timeline");
 }
+
+/// The report counts what `pactum check` finds (clause-library findings too) and calls a
+/// contract expiring by `[lifecycle] expiring_within`, as `inspect` does.
+#[test]
+fn report_and_check_agree_and_expiring_follows_the_configuration() {
+    // A contract drafted from the clause library, one of whose clauses was then reworded.
+    let mut drafted = Script::new();
+    support::today::ok(drafted.root(), &["init"]);
+    support::today::ok(drafted.root(), &["new", "nda", "--id", "acme-nda", "--set", "counterparty=Acme, Inc."]);
+    let path = drafted.root().join("contracts/acme-nda.md");
+    let original = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, original.replace("uses it only to evaluate", "uses it freely to evaluate")).unwrap();
+    drafted.commit(&ALICE, &ALICE, "Drafted and reworded");
+    let check = pactum(drafted.root(), &["check", "--format", "json"]);
+    let check: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let codes: Vec<&str> =
+        check["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"clause/deviates-from-library"), "{codes:?}");
+    let report = pactum(drafted.root(), &["report", "--format", "json"]);
+    assert!(report.status.success(), "{}", text(&report));
+    let report: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    let found = check["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] != "info").count();
+    assert_eq!(report["rows"][0]["findings"].as_u64(), Some(found as u64), "{check}");
+
+    let mut s = Script::new();
+    let ends = "effective_date = 2026-01-01\nend_date = 2027-04-26\n";
+    std::fs::create_dir_all(s.root().join("contracts")).unwrap();
+    std::fs::write(
+        s.root().join("contracts/a.md"),
+        contract("a", "msa", "executed", Some("@a"), "Acme", None, None, ends),
+    )
+    .unwrap();
+    for (within, state) in [("90 days", "active"), ("200 days", "expiring")] {
+        std::fs::write(s.root().join("pactum.toml"), format!("[lifecycle]\nexpiring_within = \"{within}\"\n")).unwrap();
+        s.commit(&ALICE, &ALICE, "Configure");
+        let report = pactum(s.root(), &["report", "--format", "json"]);
+        let report: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+        assert_eq!(report["rows"][0]["state"], state, "{within}");
+        let inspect = pactum(s.root(), &["inspect", "contracts/a.md", "--format", "json"]);
+        let inspect: serde_json::Value = serde_json::from_slice(&inspect.stdout).unwrap();
+        assert_eq!(inspect["dates"]["state"], state, "inspect, {within}");
+    }
+}

@@ -225,13 +225,11 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
     }
     let default_config = pactum::repo::Config::default();
     let config = target.repo.as_ref().map_or(&default_config, |repo| &repo.config);
-    let mut options = CheckOptions::from_config(config).map_err(anyhow::Error::msg)?;
-    if let Some(repo) = &target.repo {
-        let library = pactum::template::Library::load(&repo.root).context("reading the clause library")?;
-        if !library.is_empty() {
-            options.library = Some(std::sync::Arc::new(library));
-        }
+    let options = match &target.repo {
+        Some(repo) => CheckOptions::for_repo(repo),
+        None => CheckOptions::from_config(config),
     }
+    .map_err(anyhow::Error::msg)?;
     let schemas_dir = target.repo.as_ref().map(Repo::schemas_dir);
     let schemas = SchemaSet::load(schemas_dir.as_deref()).context("loading schemas")?;
     schemas.compile_all().context("loading schemas")?;

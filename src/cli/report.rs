@@ -46,7 +46,8 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> Result<Outcome> {
     // Findings per file, from the same check `pactum check` runs.
     let schemas = SchemaSet::load(Some(&repo.schemas_dir())).context("loading schemas")?;
     schemas.compile_all().context("loading schemas")?;
-    let options = CheckOptions::from_config(&repo.config).map_err(anyhow::Error::msg)?;
+    // The same options `pactum check` uses, clause library included.
+    let options = CheckOptions::for_repo(&repo).map_err(anyhow::Error::msg)?;
     // One pass: the findings of `pactum check`, and each contract's metadata.
     // The history (mostly Git, on one thread) is read while the contracts are checked.
     let ((checked, contracts), timelines) = rayon::join(
@@ -68,7 +69,8 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> Result<Outcome> {
     let calendar = repo.config.calendar().map_err(anyhow::Error::msg)?;
     let ours: Vec<String> =
         if args.our_names.is_empty() { repo.config.report.our_names.clone() } else { args.our_names.clone() };
-    let report = report::build(&inputs, timelines.as_ref(), global.today(), &calendar, &ours);
+    let expiring_within = repo.config.expiring_within().map_err(anyhow::Error::msg)?;
+    let report = report::build(&inputs, timelines.as_ref(), global.today(), &calendar, &ours, expiring_within);
     let text = match args.format {
         ReportFormat::Table => report.table(),
         ReportFormat::Json => report.json(),

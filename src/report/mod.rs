@@ -173,7 +173,8 @@ fn our_names(inputs: &[Input<'_>], ours: &[String]) -> Vec<String> {
     names
 }
 
-/// Build the report.
+/// Build the report. A contract is "expiring" when it ends, without renewing, within
+/// `expiring_within` (`[lifecycle] expiring_within`), as `pactum inspect` says.
 #[must_use]
 pub fn build(
     inputs: &[Input<'_>],
@@ -181,7 +182,9 @@ pub fn build(
     as_of: NaiveDate,
     calendar: &Calendar,
     ours: &[String],
+    expiring_within: Duration,
 ) -> Report {
+    // The upcoming lists reach 90 days.
     let within: Duration = "90 days".parse().expect("a valid duration");
     let ours = our_names(inputs, ours);
     let remind_options = RemindOptions {
@@ -212,7 +215,9 @@ pub fn build(
         let id = meta.id.clone().unwrap_or_else(|| input.path.to_owned());
         let status = meta.status.map_or("unknown", Status::as_str).to_owned();
         let state = match meta.status {
-            Some(Status::Executed) => meta.dates().ok().flatten().and_then(|d| d.state(as_of, within, calendar).ok()),
+            Some(Status::Executed) => {
+                meta.dates().ok().flatten().and_then(|d| d.state(as_of, expiring_within, calendar).ok())
+            }
             Some(Status::Terminated) => Some(State::Terminated),
             Some(Status::Superseded) => Some(State::Superseded),
             _ => None,
