@@ -364,3 +364,50 @@ fn a_closed_pipe_is_not_an_error() {
     let status = child.wait().unwrap();
     assert!(status.code() == Some(0), "{status:?}");
 }
+
+/// `pactum check | head -1` under `pipefail`: the reader leaves early, and pactum still exits 1
+/// for the findings it made.
+#[test]
+fn a_closed_pipe_after_findings_still_exits_1() {
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let placeholders = "A blank to fill: [Customer Name].\n\n".repeat(3_000);
+    std::fs::write(dir.path().join("draft.md"), format!("# Draft\n\n{placeholders}")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pactum"))
+        .args(["check", "draft.md", "--color", "never"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    assert_eq!(child.wait().unwrap().code(), Some(1));
+}
+
+/// Completion scripts a shell accepts, and a manual page groff renders without a warning.
+#[test]
+fn completions_and_manual_page() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_pactum")).args(["completions", shell]).output().unwrap();
+        assert!(output.status.success(), "{shell}");
+        let script = String::from_utf8(output.stdout).unwrap();
+        assert!(script.contains("remind") && script.contains("format"), "{shell}");
+        if shell == "bash" {
+            let mut check = Command::new("bash").arg("-n").stdin(std::process::Stdio::piped()).spawn().unwrap();
+            std::io::Write::write_all(check.stdin.as_mut().unwrap(), script.as_bytes()).unwrap();
+            assert!(check.wait().unwrap().success(), "bash rejects the script");
+        }
+    }
+    let page = Command::new(env!("CARGO_BIN_EXE_pactum")).arg("man").output().unwrap();
+    assert!(page.status.success());
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pactum.1"), &page.stdout).unwrap();
+    let Ok(rendered) =
+        Command::new("groff").args(["-man", "-Tutf8", "-ww", "-P-cbou", "pactum.1"]).current_dir(dir.path()).output()
+    else {
+        eprintln!("skipped rendering the manual page: groff is not installed");
+        return;
+    };
+    assert!(rendered.status.success() && rendered.stderr.is_empty(), "{}", String::from_utf8_lossy(&rendered.stderr));
+    let text = String::from_utf8_lossy(&rendered.stdout);
+    assert!(text.contains("SYNOPSIS") && text.contains("remind"), "{text}");
+}

@@ -115,6 +115,37 @@ enum Command {
         after_help = "Examples:\n  pactum remind --within 60d\n  pactum remind --format ics -o reminders.ics\n  GITHUB_TOKEN=… pactum remind --sync github --repository acme/contracts --dry-run"
     )]
     Remind(remind::RemindArgs),
+    /// Shell completions: bash, zsh, fish, PowerShell or elvish
+    #[command(
+        after_help = "Examples:\n  pactum completions bash > ~/.local/share/bash-completion/completions/pactum\n  pactum completions zsh > ~/.zfunc/_pactum\n  pactum completions fish > ~/.config/fish/completions/pactum.fish"
+    )]
+    Completions {
+        /// The shell to complete in
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// The manual page, in roff
+    #[command(after_help = "Examples:\n  pactum man > pactum.1 && man ./pactum.1")]
+    Man,
+}
+
+/// The completion script for `shell`.
+fn completions(shell: clap_complete::Shell) -> Result<Outcome> {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "pactum", &mut script);
+    emit_raw(&String::from_utf8_lossy(&script))?;
+    Ok(Outcome::Clean)
+}
+
+/// The manual page of pactum.
+fn man() -> Result<Outcome> {
+    let command = <Cli as clap::CommandFactory>::command();
+    let mut page = Vec::new();
+    // The page lists every command with its summary; `pactum help COMMAND` has the rest.
+    clap_mangen::Man::new(command).render(&mut page).context("writing the manual page")?;
+    emit_raw(&String::from_utf8_lossy(&page))?;
+    Ok(Outcome::Clean)
 }
 
 impl GlobalArgs {
@@ -193,15 +224,24 @@ pub enum Outcome {
 /// Write `text` to standard output, styled as `choice` allows.
 fn emit(global: &GlobalArgs, text: &str) -> Result<()> {
     let mut stdout = anstream::AutoStream::new(io::stdout().lock(), global.color_choice());
-    stdout.write_all(text.as_bytes()).context("writing to standard output")?;
-    stdout.flush().context("writing to standard output")
+    let written = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+    reader_left(written).context("writing to standard output")
 }
 
 /// Write machine-readable `text` to standard output as is: no colour handling to scan it.
 fn emit_raw(text: &str) -> Result<()> {
     let mut stdout = io::stdout().lock();
-    stdout.write_all(text.as_bytes()).context("writing to standard output")?;
-    stdout.flush().context("writing to standard output")
+    let written = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+    reader_left(written).context("writing to standard output")
+}
+
+/// A reader that stopped reading (`pactum check | head -1`) is no failure of pactum's: the
+/// command goes on and exits as its result says (1 for findings), as `pipefail` expects.
+fn reader_left(written: io::Result<()>) -> io::Result<()> {
+    match written {
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
@@ -224,6 +264,8 @@ pub fn main() -> ExitCode {
         Command::Audit(args) => history::audit(&cli.global, args),
         Command::Remind(args) => remind::run(&cli.global, args),
         Command::Report(args) => report::run(&cli.global, args),
+        Command::Completions { shell } => completions(*shell),
+        Command::Man => man(),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
