@@ -411,3 +411,27 @@ fn completions_and_manual_page() {
     let text = String::from_utf8_lossy(&rendered.stdout);
     assert!(text.contains("SYNOPSIS") && text.contains("remind"), "{text}");
 }
+
+/// CI logs are pipes: `FORCE_COLOR` and `CLICOLOR_FORCE` turn colour on there, `NO_COLOR` wins
+/// over both, `--color` over all.
+#[test]
+fn colour_through_a_pipe_follows_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("draft.md"), "# Draft\n\nA blank: [Customer Name].\n").unwrap();
+    let colored = |envs: &[(&str, &str)], args: &[&str]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_pactum"));
+        command.args(["check", "draft.md"]).args(args).current_dir(dir.path());
+        for name in ["NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE", "CLICOLOR"] {
+            command.env_remove(name);
+        }
+        let output = command.envs(envs.iter().copied()).output().unwrap();
+        String::from_utf8_lossy(&output.stdout).contains('\u{1b}')
+    };
+    assert!(!colored(&[], &[]));
+    assert!(colored(&[("FORCE_COLOR", "1")], &[]));
+    assert!(colored(&[("CLICOLOR_FORCE", "1")], &[]));
+    assert!(!colored(&[("FORCE_COLOR", "0")], &[]));
+    assert!(!colored(&[("FORCE_COLOR", "1"), ("NO_COLOR", "1")], &[]));
+    assert!(!colored(&[("FORCE_COLOR", "1")], &["--color", "never"]));
+    assert!(colored(&[("NO_COLOR", "1")], &["--color", "always"]));
+}

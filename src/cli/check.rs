@@ -1,7 +1,6 @@
 //! `pactum check`.
 
 use std::collections::HashSet;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -249,8 +248,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
         None => target.files.iter().map(|f| f.shown.clone()).collect(),
     };
     let output = CheckOutput { diagnostics: &report.diagnostics, summary, files: &shown };
-    let color = args.format == CheckFormat::Human && std::io::stdout().is_terminal()
-        || global.color == super::ColorWhen::Always;
+    let color = args.format == CheckFormat::Human && global.wants_color();
     let mut text = render(args.format, &output, color);
     if global.quiet && args.format == CheckFormat::Human {
         // Keep the findings, drop the summary line.

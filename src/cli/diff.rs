@@ -1,7 +1,6 @@
 //! `pactum diff`.
 
 use std::collections::{BTreeMap, HashSet};
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -128,12 +127,10 @@ pub fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome> {
         Some(files) => files_report(&files[0], &files[1])?,
         None => revisions_report(global, args)?,
     };
+    // A file named with -o gets no colour unless asked for.
     let color = match global.color {
-        ColorWhen::Always => true,
-        ColorWhen::Never => false,
-        ColorWhen::Auto => {
-            args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-        }
+        ColorWhen::Auto => args.output.is_none() && global.wants_color(),
+        _ => global.wants_color(),
     };
     let text = match args.format {
         DiffFormat::Terminal => render::terminal(&report, color),

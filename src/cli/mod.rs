@@ -155,10 +155,20 @@ impl GlobalArgs {
     }
 
     fn color_choice(&self) -> anstream::ColorChoice {
+        if self.wants_color() { anstream::ColorChoice::Always } else { anstream::ColorChoice::Never }
+    }
+
+    /// Whether standard output gets colour, decided in this one place: `--color`, else
+    /// `NO_COLOR` (off), `CLICOLOR_FORCE` or `FORCE_COLOR` (on, also through a pipe, as CI
+    /// logs want), else whether standard output is a terminal.
+    fn wants_color(&self) -> bool {
+        let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
         match self.color {
-            ColorWhen::Auto => anstream::ColorChoice::Auto,
-            ColorWhen::Always => anstream::ColorChoice::Always,
-            ColorWhen::Never => anstream::ColorChoice::Never,
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto if set("NO_COLOR") => false,
+            ColorWhen::Auto if set("CLICOLOR_FORCE") || set("FORCE_COLOR") => true,
+            ColorWhen::Auto => std::io::IsTerminal::is_terminal(&io::stdout()),
         }
     }
 
