@@ -155,6 +155,14 @@ fn sarif_is_valid_2_1_0_with_stable_fingerprints() {
     let run = &first["runs"][0];
     assert_eq!(run["tool"]["driver"]["name"], "pactum");
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    // Code scanning shows each rule's description and help, and links to its reference.
+    for rule in rules {
+        let full = rule["fullDescription"]["text"].as_str().unwrap();
+        assert!(full.starts_with("Default: "), "{rule}");
+        assert!(rule["help"]["markdown"].as_str().unwrap().contains(full));
+        let anchor = rule["id"].as_str().unwrap().replace('/', "");
+        assert!(rule["helpUri"].as_str().unwrap().ends_with(&format!("docs/rules.md#{anchor}")), "{rule}");
+    }
     for result in run["results"].as_array().unwrap() {
         let index = result["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[index]["id"], result["ruleId"]);

@@ -165,14 +165,36 @@ fn line_text(diagnostic: &Diagnostic) -> &str {
     diagnostic.excerpt.as_ref().map_or("", |e| e.text.lines().next().unwrap_or("").trim())
 }
 
+/// The rule reference, whose sections describe each rule (`## file/bom`).
+const RULES_REFERENCE: &str = include_str!("../../docs/rules.md");
+
+/// What the reference says of a rule: the paragraph under its heading.
+fn rule_description(code: &str) -> Option<String> {
+    let heading = format!("\n## {code}\n");
+    let start = RULES_REFERENCE.find(&heading)? + heading.len();
+    let section = &RULES_REFERENCE[start..];
+    let section = &section[..section.find("\n## ").unwrap_or(section.len())];
+    let text = section.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!text.is_empty()).then_some(text)
+}
+
 fn sarif(output: &CheckOutput<'_>) -> String {
     let rules: Vec<_> = RULES
         .iter()
         .map(|rule| {
+            let full = rule_description(rule.code).unwrap_or_else(|| rule.summary.to_owned());
+            let uri = format!(
+                "https://github.com/pactum-dev/pactum/blob/v{}/docs/rules.md#{}",
+                env!("CARGO_PKG_VERSION"),
+                crate::text::github_anchor(rule.code)
+            );
             json!({
                 "id": rule.code,
                 "name": rule.code.replace(['/', '-'], "_"),
                 "shortDescription": { "text": rule.summary },
+                "fullDescription": { "text": full },
+                "help": { "text": full, "markdown": format!("{full}\n\n[The rule in pactum's reference]({uri})") },
+                "helpUri": uri,
                 "defaultConfiguration": { "level": sarif_level(rule.severity) },
             })
         })
@@ -194,7 +216,7 @@ fn sarif(output: &CheckOutput<'_>) -> String {
                 "message": { "text": text },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": d.path, "uriBaseId": "%SRCROOT%" },
+                        "artifactLocation": { "uri": crate::text::markdown::link_path(&d.path), "uriBaseId": "%SRCROOT%" },
                         "region": {
                             "startLine": d.location.line,
                             "startColumn": d.location.column,
