@@ -443,3 +443,43 @@ fn colour_through_a_pipe_follows_the_environment() {
     assert!(!colored(&[("FORCE_COLOR", "1")], &["--color", "never"]));
     assert!(colored(&[("NO_COLOR", "1")], &["--color", "always"]));
 }
+
+/// `-` reads standard input for check, inspect, render and diff --files; `-o -` writes to
+/// standard output.
+#[test]
+fn a_dash_is_standard_input_and_standard_output() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("old.md"), "# Agreement\n\n1. **Scope**. Work.\n").unwrap();
+    let run = |args: &[&str], input: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pactum"))
+            .args(args)
+            .current_dir(dir.path())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let draft = "# Agreement\n\n1. **Scope**. Work for [Customer Name].\n";
+    let check = run(&["check", "-", "--format", "json"], draft);
+    assert_eq!(check.status.code(), Some(1), "{}", String::from_utf8_lossy(&check.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(report["diagnostics"][0]["path"], "-");
+    let inspect = run(&["inspect", "-", "--format", "json"], draft);
+    assert!(inspect.status.success(), "{}", String::from_utf8_lossy(&inspect.stderr));
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&inspect.stdout).unwrap()["clauses"][0]["number"], "1");
+    let render = run(&["render", "-", "-o", "-"], draft);
+    assert!(
+        String::from_utf8_lossy(&render.stdout).contains("Customer Name"),
+        "{}",
+        String::from_utf8_lossy(&render.stderr)
+    );
+    let diff = run(&["diff", "--files", "old.md", "-", "--format", "json", "-o", "-"], draft);
+    let diff: serde_json::Value = serde_json::from_slice(&diff.stdout).unwrap();
+    assert_eq!(diff["contracts"][0]["clauses"][0]["change"], "modified");
+    let both = run(&["diff", "--files", "-", "-"], draft);
+    assert_eq!(both.status.code(), Some(2));
+}

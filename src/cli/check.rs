@@ -52,8 +52,27 @@ fn holds_config(path: &Path) -> bool {
     path.is_dir() && path.join("pactum.toml").is_file()
 }
 
+/// Standard input (`pactum check -`), kept in a temporary file for the run and shown as `-`.
+static STDIN: std::sync::OnceLock<tempfile::TempPath> = std::sync::OnceLock::new();
+
+fn stdin_copy() -> Result<PathBuf> {
+    if let Some(path) = STDIN.get() {
+        return Ok(path.to_path_buf());
+    }
+    let bytes = super::read_input(Path::new("-"))?;
+    let mut file = tempfile::Builder::new().suffix(".md").tempfile().context("keeping standard input")?;
+    std::io::Write::write_all(&mut file, &bytes).context("keeping standard input")?;
+    let path = file.into_temp_path();
+    let kept = path.to_path_buf();
+    let _ = STDIN.set(path);
+    Ok(kept)
+}
+
 fn target(global: &GlobalArgs, args: &CheckArgs) -> Result<Target> {
     for path in &args.paths {
+        if path == Path::new("-") {
+            continue;
+        }
         if !path.exists() {
             bail!("{}: no such file or directory", path.display());
         }
@@ -105,6 +124,9 @@ fn target(global: &GlobalArgs, args: &CheckArgs) -> Result<Target> {
 
 /// A path from the command line: a file as is, a folder walked for Markdown files.
 fn expand(path: &Path, root: Option<&Path>) -> Result<Vec<FileRef>> {
+    if path == Path::new("-") {
+        return Ok(vec![FileRef { path: stdin_copy()?, shown: "-".to_owned(), not_read: None }]);
+    }
     if path.is_dir() {
         return Ok(repo::walk(path, root)?.files);
     }

@@ -11,7 +11,7 @@ use pactum::history::Git;
 use pactum::output::redline::{self as render, DiffReport};
 use pactum::repo::{self, Repo};
 
-use super::{ColorWhen, GlobalArgs, Outcome, emit, emit_raw};
+use super::{ColorWhen, GlobalArgs, Outcome};
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
@@ -138,11 +138,7 @@ pub fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome> {
         DiffFormat::Html => render::html(&report),
         DiffFormat::Json => report.json(),
     };
-    match &args.output {
-        Some(path) => std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?,
-        None if args.format == DiffFormat::Terminal => emit(global, &text)?,
-        None => emit_raw(&text)?,
-    }
+    super::deliver(global, args.output.as_deref(), &text, args.format == DiffFormat::Terminal)?;
     Ok(Outcome::Clean)
 }
 
@@ -154,6 +150,9 @@ fn files_report(old: &Path, new: &Path) -> Result<DiffReport> {
         let bytes = super::read_input(path)?;
         read_contract(&path.to_string_lossy(), bytes, FrontMatterRule::Optional)
     };
+    if old == Path::new("-") && new == Path::new("-") {
+        bail!("only one of the two files can be standard input (-)");
+    }
     let (before, after) = (read(old)?, read(new)?);
     let repo =
         Repo::discover(new.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))).ok().flatten();

@@ -273,11 +273,7 @@ fn read_file(path: &Path) -> Result<Contract> {
 pub fn render(global: &GlobalArgs, args: &RenderArgs) -> Result<Outcome> {
     let contract = read_file(&args.file)?;
     let page = pactum::output::contract_page::page(&contract);
-    match &args.output {
-        Some(path) => std::fs::write(path, page).with_context(|| format!("writing {}", path.display()))?,
-        None => super::emit_raw(&page)?,
-    }
-    let _ = global;
+    super::deliver(global, args.output.as_deref(), &page, false)?;
     Ok(Outcome::Clean)
 }
 

@@ -204,9 +204,20 @@ fn repository(global: &GlobalArgs, hint: &str) -> Result<pactum::repo::Repo> {
 const MAX_INPUT: u64 = 64 * 1024 * 1024;
 
 /// Read a file named on the command line: a regular file (not a device, FIFO or folder), of at
-/// most [`MAX_INPUT`] bytes.
+/// most [`MAX_INPUT`] bytes; `-` is standard input.
 fn read_input(path: &std::path::Path) -> Result<Vec<u8>> {
     use std::io::Read as _;
+    if path == std::path::Path::new("-") {
+        let mut bytes = Vec::new();
+        io::stdin().lock().take(MAX_INPUT + 1).read_to_end(&mut bytes).context("reading standard input")?;
+        if bytes.len() as u64 > MAX_INPUT {
+            anyhow::bail!(
+                "standard input holds more than {} MB; pactum reads no input that large",
+                MAX_INPUT / 1024 / 1024
+            );
+        }
+        return Ok(bytes);
+    }
     let metadata = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
     if !metadata.is_file() {
         anyhow::bail!("{} is not a regular file", path.display());
@@ -236,6 +247,19 @@ fn emit(global: &GlobalArgs, text: &str) -> Result<()> {
     let mut stdout = anstream::AutoStream::new(io::stdout().lock(), global.color_choice());
     let written = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
     reader_left(written).context("writing to standard output")
+}
+
+/// Deliver a command's output, the one way every command does: to the file `-o` names, to
+/// standard output for `-o -` or no `-o`; `styled` text (a terminal table) goes through the
+/// colour handling, the rest as is.
+fn deliver(global: &GlobalArgs, output: Option<&std::path::Path>, text: &str, styled: bool) -> Result<()> {
+    match output {
+        Some(path) if path != std::path::Path::new("-") => {
+            std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+        }
+        _ if styled => emit(global, text),
+        _ => emit_raw(text),
+    }
 }
 
 /// Write machine-readable `text` to standard output as is: no colour handling to scan it.

@@ -14,7 +14,7 @@ use pactum::remind::{self, RemindOptions, Source, ics};
 use pactum::repo::Repo;
 use rayon::prelude::*;
 
-use super::{GlobalArgs, Outcome, emit, emit_raw};
+use super::{GlobalArgs, Outcome, emit};
 
 #[derive(Debug, Args)]
 pub struct RemindArgs {
@@ -204,11 +204,7 @@ pub fn run(global: &GlobalArgs, args: &RemindArgs) -> Result<Outcome> {
         RemindFormat::Markdown => report::markdown(as_of, &events),
         RemindFormat::Ics => ics::calendar(&events, as_of, &options.calendar.holidays),
     };
-    match &args.output {
-        Some(path) => std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?,
-        None if args.format == RemindFormat::Table => emit(global, &text)?,
-        None => emit_raw(&text)?,
-    }
+    super::deliver(global, args.output.as_deref(), &text, args.format == RemindFormat::Table)?;
     Ok(Outcome::Clean)
 }
 

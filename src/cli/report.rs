@@ -12,7 +12,7 @@ use pactum::repo::Repo;
 use pactum::report::{self, Input};
 use pactum::schema::SchemaSet;
 
-use super::{GlobalArgs, Outcome, emit, emit_raw};
+use super::{GlobalArgs, Outcome};
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -78,11 +78,7 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> Result<Outcome> {
         ReportFormat::Markdown => report.markdown(),
         ReportFormat::Html => pactum::output::report_page::page(&report),
     };
-    match &args.output {
-        Some(path) => std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?,
-        None if args.format == ReportFormat::Table => emit(global, &text)?,
-        None => emit_raw(&text)?,
-    }
+    super::deliver(global, args.output.as_deref(), &text, args.format == ReportFormat::Table)?;
     Ok(Outcome::Clean)
 }
 
