@@ -106,3 +106,39 @@ fn init_writes_the_workflows_and_their_steps_run() {
     assert_eq!(audit.status.code(), Some(1), "{}", support::text(&audit));
     assert!(support::text(&audit).contains("direct push"));
 }
+
+/// `pactum init --gitlab` writes GitLab CI instead of the GitHub workflows, and the commands
+/// of its jobs run there: the Code Quality report GitLab reads among them.
+#[test]
+fn init_for_gitlab_and_the_code_quality_report() {
+    let mut s = support::git::Script::new();
+    support::today::ok(s.root(), &["init", "--gitlab"]);
+    assert!(!s.root().join(".github/workflows").exists());
+    let written = std::fs::read_to_string(s.root().join(".gitlab-ci.yml")).unwrap();
+    let shipped = std::fs::read_to_string(project().join("example-repo/.gitlab-ci.yml")).unwrap();
+    assert_eq!(written, shipped);
+    assert!(written.contains(&format!("PACTUM_VERSION: \"{}\"", env!("CARGO_PKG_VERSION"))));
+    assert!(!written.contains("cargo install"));
+    support::today::ok(s.root(), &["new", "nda", "--id", "acme-nda", "--set", "counterparty=Acme, Inc."]);
+    let path = s.root().join("contracts/acme-nda.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("id = \"acme-nda\"", "id = \"Acme NDA\"")).unwrap();
+    s.commit(&support::git::ALICE, &support::git::ALICE, "Drafted");
+    let output = support::today::pactum(s.root(), &["check", "--format", "gitlab"]);
+    assert_eq!(output.status.code(), Some(1), "{}", support::text(&output));
+    let issues: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let issues = issues.as_array().unwrap();
+    assert!(!issues.is_empty());
+    for issue in issues {
+        for key in ["description", "check_name", "fingerprint", "severity"] {
+            assert!(issue[key].as_str().is_some_and(|v| !v.is_empty()), "{key}: {issue}");
+        }
+        assert!(["info", "minor", "major", "critical", "blocker"].contains(&issue["severity"].as_str().unwrap()));
+        assert_eq!(issue["location"]["path"], "contracts/acme-nda.md");
+        assert!(issue["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
+    }
+    let junit = support::today::pactum(s.root(), &["check", "--format", "junit"]);
+    assert!(String::from_utf8_lossy(&junit.stdout).starts_with("<?xml"));
+    support::today::ok(s.root(), &["remind", "--within", "365d", "--format", "ics", "-o", "contract-reminders.ics"]);
+    support::today::ok(s.root(), &["diff", "HEAD", "HEAD", "--format", "markdown", "-o", "redline.md"]);
+}

@@ -41,12 +41,22 @@ pub struct InitArgs {
     /// Where to create the repository (default: here)
     #[arg(value_name = "DIR", default_value = ".")]
     dir: PathBuf,
+    /// Write GitLab CI (.gitlab-ci.yml) instead of GitHub Actions workflows
+    #[arg(long)]
+    gitlab: bool,
 }
+
+/// The CI configuration `pactum init --gitlab` writes instead of the GitHub workflows.
+const GITLAB_CI: (&str, &str) = (".gitlab-ci.yml", include_str!("../../example-repo/.gitlab-ci.yml"));
 
 pub fn init(global: &GlobalArgs, args: &InitArgs) -> Result<Outcome> {
     let mut created = Vec::new();
     let mut kept = Vec::new();
-    for (path, contents) in SCAFFOLD {
+    let files = SCAFFOLD
+        .iter()
+        .filter(|(path, _)| !(args.gitlab && path.starts_with(".github/workflows/")))
+        .chain(args.gitlab.then_some(&GITLAB_CI));
+    for (path, contents) in files {
         let target = args.dir.join(path);
         if target.exists() {
             kept.push(*path);
@@ -62,7 +72,10 @@ pub fn init(global: &GlobalArgs, args: &InitArgs) -> Result<Outcome> {
             .open(&target)
             .with_context(|| format!("creating {}", target.display()))?;
         // The workflows install the release of the pactum that wrote them.
-        let contents = contents.replace(ACTION_PIN, &format!("pactum-dev/pactum@v{}", env!("CARGO_PKG_VERSION")));
+        let version = env!("CARGO_PKG_VERSION");
+        let contents = contents
+            .replace(ACTION_PIN, &format!("pactum-dev/pactum@v{version}"))
+            .replace("PACTUM_VERSION: \"0.1.0\"", &format!("PACTUM_VERSION: \"{version}\""));
         file.write_all(contents.as_bytes()).with_context(|| format!("writing {}", target.display()))?;
         created.push(*path);
     }

@@ -22,6 +22,8 @@ pub enum CheckFormat {
     Junit,
     /// Markdown for a job summary or a comment: every finding, grouped per contract
     Markdown,
+    /// GitLab Code Quality (the Code Climate subset GitLab reads), for merge requests
+    Gitlab,
 }
 
 /// Everything a check reporter needs.
@@ -42,7 +44,41 @@ pub fn render(format: CheckFormat, output: &CheckOutput<'_>, color: bool) -> Str
         CheckFormat::Github => github(output),
         CheckFormat::Junit => junit(output),
         CheckFormat::Markdown => markdown(output),
+        CheckFormat::Gitlab => gitlab(output),
     }
+}
+
+/// GitLab Code Quality: a JSON array of issues, each with a description, the rule as
+/// `check_name`, a stable fingerprint, a severity and the file and line. GitLab shows them in
+/// the merge request's widget and on its diff.
+fn gitlab(output: &CheckOutput<'_>) -> String {
+    let issues: Vec<_> = output
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let severity = match d.severity {
+                Severity::Error => "major",
+                Severity::Warning => "minor",
+                Severity::Info => "info",
+            };
+            let description = match &d.help {
+                Some(help) => format!("{} (help: {help})", d.message),
+                None => d.message.clone(),
+            };
+            json!({
+                "type": "issue",
+                "description": description,
+                "check_name": d.code,
+                "categories": ["Style"],
+                "fingerprint": fingerprint(&[d.code, &d.path, &d.message, line_text(d)]),
+                "severity": severity,
+                "location": { "path": d.path, "lines": { "begin": d.location.line, "end": d.location.end_line.max(d.location.line) } },
+            })
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&issues).expect("issues serialize");
+    text.push('\n');
+    text
 }
 
 /// Every finding, grouped per contract, for a job summary: GitHub shows only ten annotations
