@@ -295,10 +295,21 @@ impl<'a> Prose<'a> {
         // ends where a word does (or before a plural's "s"/"es"), so only those ends are looked
         // up, and only at words that start some term: linear in the text, whatever the number
         // of terms.
-        let mut index: HashMap<&str, usize> = HashMap::with_capacity(terms.len());
-        let mut first_words: std::collections::HashSet<&str> = std::collections::HashSet::with_capacity(terms.len());
+        let mut index: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
+        let mut first_words: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
         let mut other_starts: Vec<char> = Vec::new();
         let mut lengths: Vec<bool> = Vec::new();
+        // The characters terms start with: most words of a contract start with none of them
+        // (defined terms are capitalised), and are passed over without a lookup.
+        let mut ascii_starts = [false; 128];
+        let mut non_ascii_starts = false;
+        for term in terms.iter() {
+            match term.term.chars().next() {
+                Some(c) if c.is_ascii() => ascii_starts[c as usize] = true,
+                Some(_) => non_ascii_starts = true,
+                None => {}
+            }
+        }
         for (at, term) in terms.iter().enumerate() {
             let word_end = term.term.find(|c: char| !c.is_alphanumeric()).unwrap_or(term.term.len());
             if word_end == 0 {
@@ -319,6 +330,9 @@ impl<'a> Prose<'a> {
             let starts_word = !previous_alphanumeric;
             previous_alphanumeric = c.is_alphanumeric();
             if !starts_word || at < covered_to {
+                continue;
+            }
+            if if c.is_ascii() { !ascii_starts[c as usize] } else { !non_ascii_starts } {
                 continue;
             }
             let may_start = if c.is_alphanumeric() {
