@@ -228,17 +228,18 @@ impl Contract {
     #[must_use]
     pub fn resolve(&self, reference: &Reference) -> Option<&Clause> {
         let clauses = &self.body.clauses;
-        let index = self.index();
         if reference.by_id {
-            let found = index.by_id.get(&reference.target).or_else(|| index.by_heading_anchor.get(&reference.target));
-            return found.map(|&at| &clauses[at]);
+            return self
+                .by_id(&reference.target)
+                .or_else(|| self.by_heading_anchor(&reference.target))
+                .map(|at| &clauses[at]);
         }
         let part = self.body.part_at(reference.span.start);
         let numbered = |number: &str| {
-            if let Some(&at) = index.by_number.get(number) {
+            if let Some(at) = self.by_number(number) {
                 return Some(&clauses[at]);
             }
-            let local = index.by_local_number.get(number)?;
+            let local = self.by_local_number(number);
             let first = &clauses[*local.first()?];
             if first.part == part {
                 return Some(first);
@@ -254,6 +255,47 @@ impl Contract {
         (!has_sub).then_some(base)
     }
 
+    /// Past this many clauses, lookups go through an index built once; below it, a scan costs
+    /// less than building one.
+    const INDEXED: usize = 64;
+
+    fn by_number(&self, number: &str) -> Option<usize> {
+        if self.body.clauses.len() <= Self::INDEXED {
+            return self.body.clauses.iter().position(|c| c.number == number);
+        }
+        self.index().by_number.get(number).copied()
+    }
+
+    fn by_local_number(&self, number: &str) -> Vec<usize> {
+        if self.body.clauses.len() <= Self::INDEXED {
+            return (0..self.body.clauses.len()).filter(|&at| self.body.clauses[at].local_number() == number).collect();
+        }
+        self.index().by_local_number.get(number).cloned().unwrap_or_default()
+    }
+
+    fn by_id(&self, id: &str) -> Option<usize> {
+        if self.body.clauses.len() <= Self::INDEXED {
+            return self.body.clauses.iter().position(|c| c.id == id);
+        }
+        self.index().by_id.get(id).copied()
+    }
+
+    /// The clause whose heading carries the anchor `target` as GitHub renders it (`#b-account-terms`).
+    fn by_heading_anchor(&self, target: &str) -> Option<usize> {
+        if self.body.clauses.len() <= Self::INDEXED {
+            return (0..self.body.clauses.len()).find(|&at| self.heading_anchor(at).as_deref() == Some(target));
+        }
+        self.index().by_heading_anchor.get(target).copied()
+    }
+
+    fn heading_anchor(&self, at: usize) -> Option<String> {
+        let clause = &self.body.clauses[at];
+        (clause.form == clauses::Form::Heading).then(|| {
+            let line = self.text[clause.start..clause.own_end].lines().next().unwrap_or("");
+            crate::text::github_anchor(&clauses::heading::heading_text(line))
+        })
+    }
+
     fn index(&self) -> &ClauseIndex {
         self.index.get_or_init(|| {
             let mut index = ClauseIndex::default();
@@ -261,10 +303,7 @@ impl Contract {
                 index.by_number.entry(clause.number.clone()).or_insert(at);
                 index.by_local_number.entry(clause.local_number().to_owned()).or_default().push(at);
                 index.by_id.entry(clause.id.clone()).or_insert(at);
-                if clause.form == clauses::Form::Heading {
-                    // The anchor GitHub gives the heading (`#b-account-terms`).
-                    let line = self.text[clause.start..clause.own_end].lines().next().unwrap_or("");
-                    let anchor = crate::text::github_anchor(&clauses::heading::heading_text(line));
+                if let Some(anchor) = self.heading_anchor(at) {
                     index.by_heading_anchor.entry(anchor).or_insert(at);
                 }
             }
@@ -277,6 +316,9 @@ impl Contract {
     /// an HTML `id`.
     #[must_use]
     pub fn has_target(&self, target: &str) -> bool {
+        if self.body.clauses.len() <= Self::INDEXED && self.body.targets.len() <= Self::INDEXED {
+            return self.by_id(target).is_some() || self.body.has_target(target);
+        }
         let index = self.index();
         index.by_id.contains_key(target) || index.targets.contains(target)
     }

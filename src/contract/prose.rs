@@ -87,6 +87,10 @@ static BOLD_MEANS_TERM: LazyLock<Regex> = LazyLock::new(|| {
 /// The longest term a definition pattern accepts, in bytes.
 const MAX_TERM: usize = 240;
 
+/// Up to this many defined terms, their uses are found by one search per term; past it, by one
+/// pass over the words (the cost of the first grows with the number of terms).
+const FEW_TERMS: usize = 32;
+
 /// Where a cross-reference starts: the word that announces a clause number. The number after
 /// it is read by the clause-number grammar, so a reference cites exactly what a heading or
 /// paragraph can number.
@@ -290,7 +294,31 @@ impl<'a> Prose<'a> {
             let before = definitions.partition_point(|d| d.start <= at);
             before > 0 && reach[before - 1] > at
         };
-        // The longest term at each place a word starts, where the place is no part of a use
+        // Few terms (most contracts): one vectorised search per term is fastest.
+        if terms.len() <= FEW_TERMS {
+            let mut found: Vec<(usize, usize, usize)> = Vec::new();
+            for (index, term) in terms.iter().enumerate() {
+                for at in memchr::memmem::find_iter(chunk.as_bytes(), term.term.as_bytes()) {
+                    found.push((at, at + term.term.len(), index));
+                }
+            }
+            found.sort_unstable_by_key(|&(at, end, _)| (at, std::cmp::Reverse(end)));
+            let mut covered_to = 0;
+            for (at, end, index) in found {
+                let before = chunk[..at].chars().next_back();
+                if at < covered_to || before.is_some_and(char::is_alphanumeric) || !ends_word(&chunk[end..]) {
+                    continue;
+                }
+                let span = start + at..start + end;
+                if in_definition(span.start) || !self.keeps(&span) {
+                    continue;
+                }
+                covered_to = end;
+                terms[index].uses += 1;
+            }
+            return;
+        }
+        // Many terms: the longest term at each place a word starts, where the place is no part of a use
         // already counted: "Company IP" is a use of "Company IP", not also of "Company". A use
         // ends where a word does (or before a plural's "s"/"es"), so only those ends are looked
         // up, and only at words that start some term: linear in the text, whatever the number
