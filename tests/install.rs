@@ -178,6 +178,7 @@ fn tool(env_var: &str, name: &str) -> Option<PathBuf> {
     }
     let found = std::env::split_paths(&std::env::var_os("PATH")?).map(|dir| dir.join(name)).find(|p| p.is_file());
     if found.is_none() {
+        assert!(std::env::var("CI").is_err(), "CI must install {name} (see .ci/run)");
         eprintln!("skipped: {name} is not installed (set {env_var}, or run .ci/run, which installs it)");
     }
     found
