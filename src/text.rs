@@ -331,6 +331,34 @@ pub fn slug(text: &str) -> String {
     out
 }
 
+/// Bytes as lower-case hexadecimal digits, two a byte (digests, for people and files).
+#[must_use]
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
+}
+
+/// The characters a URL keeps as they are: letters, digits and `-._~` (RFC 3986's unreserved).
+const URL_COMPONENT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// `value` percent-encoded as one component of a URL (a query value, a path segment): `/` too.
+#[must_use]
+pub fn percent_encode(value: &str) -> String {
+    percent_encoding::utf8_percent_encode(value, URL_COMPONENT).to_string()
+}
+
+/// A repository path percent-encoded as a relative URL: its `/` kept, every other byte outside
+/// `-._~`, letters and digits encoded, so that no path ends a link early or names a scheme.
+#[must_use]
+pub fn percent_encode_path(path: &str) -> String {
+    const URL_PATH: &percent_encoding::AsciiSet = &URL_COMPONENT.remove(b'/');
+    percent_encoding::utf8_percent_encode(path, URL_PATH).to_string()
+}
+
 /// Text taken from contracts, written into Markdown that GitHub, GitLab or Gitea will render (a
 /// pull-request comment, a job summary, an issue body). What the contract says is shown, never
 /// obeyed: no HTML (`<img onerror>`, `</table>`), no images or links, no emphasis or table cells
@@ -377,21 +405,6 @@ pub mod markdown {
                 }
                 '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
                 c => out.push(c),
-            }
-        }
-        out
-    }
-
-    /// A repository path as a relative link destination: every byte outside letters, digits and
-    /// `-._~/` percent-encoded, so that no path ends the link early or names a scheme.
-    #[must_use]
-    pub fn link_path(path: &str) -> String {
-        let mut out = String::with_capacity(path.len());
-        for byte in path.bytes() {
-            if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
-                out.push(byte as char);
-            } else {
-                out.push_str(&format!("%{byte:02X}"));
             }
         }
         out

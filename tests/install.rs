@@ -96,12 +96,7 @@ fn archive() -> Vec<u8> {
 
 fn sha256(bytes: &[u8]) -> String {
     use sha2::Digest;
-    let digest = sha2::Sha256::digest(bytes);
-    digest.iter().fold(String::new(), |mut hex, b| {
-        use std::fmt::Write as _;
-        let _ = write!(hex, "{b:02x}");
-        hex
-    })
+    pactum::text::hex(&sha2::Sha256::digest(bytes))
 }
 
 fn install(releases: &Releases, version: &str, into: &Path) -> Output {

@@ -294,104 +294,26 @@ impl<'a> Prose<'a> {
             let before = definitions.partition_point(|d| d.start <= at);
             before > 0 && reach[before - 1] > at
         };
-        // Few terms (most contracts): one vectorised search per term is fastest.
-        if terms.len() <= FEW_TERMS {
-            let mut found: Vec<(usize, usize, usize)> = Vec::new();
-            for (index, term) in terms.iter().enumerate() {
-                for at in memchr::memmem::find_iter(chunk.as_bytes(), term.term.as_bytes()) {
-                    found.push((at, at + term.term.len(), index));
-                }
-            }
-            found.sort_unstable_by_key(|&(at, end, _)| (at, std::cmp::Reverse(end)));
-            let mut covered_to = 0;
-            for (at, end, index) in found {
-                let before = chunk[..at].chars().next_back();
-                if at < covered_to || before.is_some_and(char::is_alphanumeric) || !ends_word(&chunk[end..]) {
-                    continue;
-                }
-                let span = start + at..start + end;
-                if in_definition(span.start) || !self.keeps(&span) {
-                    continue;
-                }
-                covered_to = end;
-                terms[index].uses += 1;
-            }
-            return;
-        }
-        // Many terms: the longest term at each place a word starts, where the place is no part of a use
-        // already counted: "Company IP" is a use of "Company IP", not also of "Company". A use
-        // ends where a word does (or before a plural's "s"/"es"), so only those ends are looked
-        // up, and only at words that start some term: linear in the text, whatever the number
-        // of terms.
-        let mut index: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
-        let mut first_words: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
-        let mut other_starts: Vec<char> = Vec::new();
-        let mut lengths: Vec<bool> = Vec::new();
-        // The characters terms start with: most words of a contract start with none of them
-        // (defined terms are capitalised), and are passed over without a lookup.
-        let mut ascii_starts = [false; 128];
-        let mut non_ascii_starts = false;
-        for term in terms.iter() {
-            match term.term.chars().next() {
-                Some(c) if c.is_ascii() => ascii_starts[c as usize] = true,
-                Some(_) => non_ascii_starts = true,
-                None => {}
-            }
-        }
-        for (at, term) in terms.iter().enumerate() {
-            let word_end = term.term.find(|c: char| !c.is_alphanumeric()).unwrap_or(term.term.len());
-            if word_end == 0 {
-                other_starts.extend(term.term.chars().next());
-            } else {
-                first_words.insert(&term.term[..word_end]);
-            }
-            index.insert(&term.term, at);
-            if lengths.len() <= term.term.len() {
-                lengths.resize(term.term.len() + 1, false);
-            }
-            lengths[term.term.len()] = true;
-        }
-        let mut uses = vec![0; terms.len()];
+        // Every place a term stands, then the longest at each place that is no part of a use
+        // already counted: "Company IP" is a use of "Company IP", not also of "Company".
+        let mut found = if terms.len() <= FEW_TERMS {
+            occurrences_by_search(chunk, terms)
+        } else {
+            occurrences_at_words(chunk, terms)
+        };
+        found.sort_unstable_by_key(|&(at, end, _)| (at, std::cmp::Reverse(end)));
         let mut covered_to = 0;
-        let mut previous_alphanumeric = false;
-        for (at, c) in chunk.char_indices() {
-            let starts_word = !previous_alphanumeric;
-            previous_alphanumeric = c.is_alphanumeric();
-            if !starts_word || at < covered_to {
+        for (at, end, index) in found {
+            let before = chunk[..at].chars().next_back();
+            if at < covered_to || before.is_some_and(char::is_alphanumeric) || !ends_word(&chunk[end..]) {
                 continue;
             }
-            if if c.is_ascii() { !ascii_starts[c as usize] } else { !non_ascii_starts } {
+            let span = start + at..start + end;
+            if in_definition(span.start) || !self.keeps(&span) {
                 continue;
             }
-            let may_start = if c.is_alphanumeric() {
-                let word = &chunk[at..];
-                let word = &word[..word.find(|c: char| !c.is_alphanumeric()).unwrap_or(word.len())];
-                [word, word.strip_suffix('s').unwrap_or(word), word.strip_suffix("es").unwrap_or(word)]
-                    .iter()
-                    .any(|w| first_words.contains(w))
-            } else {
-                other_starts.contains(&c)
-            };
-            if !may_start {
-                continue;
-            }
-            let longest = (lengths.len() - 1).min(chunk.len() - at);
-            let found = (1..=longest).rev().find_map(|length| {
-                let end = at + length;
-                if !lengths[length] || !chunk.is_char_boundary(end) || !ends_word(&chunk[end..]) {
-                    return None;
-                }
-                let &term = index.get(&chunk[at..end])?;
-                let span = start + at..start + end;
-                (!in_definition(span.start) && self.keeps(&span)).then_some((term, end))
-            });
-            if let Some((term, end)) = found {
-                uses[term] += 1;
-                covered_to = end;
-            }
-        }
-        for (term, counted) in terms.iter_mut().zip(uses) {
-            term.uses += counted;
+            covered_to = end;
+            terms[index].uses += 1;
         }
     }
 
@@ -653,6 +575,74 @@ fn is_shouted_word(word: &str) -> bool {
 
 /// Whether a term's match ends a word: followed by a non-letter, or by a plural `s` or `es`
 /// ("Affiliates" uses "Affiliate").
+/// Where each term stands in `chunk`, as (start, end, term): one vectorised search per term,
+/// the fastest way for the few terms most contracts define.
+fn occurrences_by_search(chunk: &str, terms: &[Term]) -> Vec<(usize, usize, usize)> {
+    let mut found = Vec::new();
+    for (index, term) in terms.iter().enumerate() {
+        for at in memchr::memmem::find_iter(chunk.as_bytes(), term.term.as_bytes()) {
+            found.push((at, at + term.term.len(), index));
+        }
+    }
+    found
+}
+
+/// Where each term stands in `chunk` at the start of a word and ends where a word does (or
+/// before a plural's "s"/"es"): one pass over the words, whatever the number of terms. A word
+/// whose first character starts no term (most words: defined terms are capitalised) is passed
+/// over at once, and only word ends of a term's length are looked up.
+fn occurrences_at_words(chunk: &str, terms: &[Term]) -> Vec<(usize, usize, usize)> {
+    let mut index: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
+    let mut first_words: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+    let mut lengths: Vec<bool> = Vec::new();
+    let mut ascii_starts = [false; 128];
+    let mut non_ascii_starts = false;
+    for (at, term) in terms.iter().enumerate() {
+        match term.term.chars().next() {
+            Some(c) if c.is_ascii() => ascii_starts[c as usize] = true,
+            Some(_) => non_ascii_starts = true,
+            None => continue,
+        }
+        let word_end = term.term.find(|c: char| !c.is_alphanumeric()).unwrap_or(term.term.len());
+        first_words.insert(&term.term[..word_end]);
+        index.insert(&term.term, at);
+        if lengths.len() <= term.term.len() {
+            lengths.resize(term.term.len() + 1, false);
+        }
+        lengths[term.term.len()] = true;
+    }
+    let mut found = Vec::new();
+    let mut previous_alphanumeric = false;
+    for (at, c) in chunk.char_indices() {
+        let starts_word = !previous_alphanumeric;
+        previous_alphanumeric = c.is_alphanumeric();
+        let may_start = if c.is_ascii() { ascii_starts[c as usize] } else { non_ascii_starts };
+        if !starts_word || !may_start {
+            continue;
+        }
+        // A term that starts with a word starts with the whole word (or its singular).
+        if c.is_alphanumeric() {
+            let word = &chunk[at..];
+            let word = &word[..word.find(|c: char| !c.is_alphanumeric()).unwrap_or(word.len())];
+            let singular = [word, word.strip_suffix('s').unwrap_or(word), word.strip_suffix("es").unwrap_or(word)];
+            if !singular.iter().any(|w| first_words.contains(w)) {
+                continue;
+            }
+        }
+        let longest = lengths.len().min(chunk.len() - at + 1);
+        for (length, _) in lengths.iter().enumerate().take(longest).skip(1).filter(|(_, is_term)| **is_term) {
+            let end = at + length;
+            if chunk.is_char_boundary(end)
+                && ends_word(&chunk[end..])
+                && let Some(&term) = index.get(&chunk[at..end])
+            {
+                found.push((at, end, term));
+            }
+        }
+    }
+    found
+}
+
 fn ends_word(after: &str) -> bool {
     let mut chars = after.chars();
     let ends = |next: Option<char>| !next.is_some_and(char::is_alphanumeric);

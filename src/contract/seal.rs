@@ -24,6 +24,8 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use crate::text::hex;
+
 /// Fields that change after signature without changing what was agreed.
 pub const OPERATIONAL: &[&str] = &["owner", "status", "terminated_on", "renewal.notice_given", "execution"];
 
@@ -113,14 +115,6 @@ pub fn changed_terms(sealed: &BTreeMap<String, String>, now: &BTreeMap<String, S
     changes.extend(now.keys().filter(|key| !sealed.contains_key(*key)).map(|key| (key.clone(), TermChange::Added)));
     changes.sort();
     changes
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
 }
 
 #[cfg(test)]

@@ -37,9 +37,7 @@ impl CheckOptions {
             operational: config.execution.operational.clone(),
         })
     }
-}
 
-impl CheckOptions {
     /// The options of a repository: its configuration and its clause library.
     ///
     /// # Errors

@@ -252,7 +252,7 @@ fn sarif(output: &CheckOutput<'_>) -> String {
                 "message": { "text": text },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": crate::text::markdown::link_path(&d.path), "uriBaseId": "%SRCROOT%" },
+                        "artifactLocation": { "uri": crate::text::percent_encode_path(&d.path), "uriBaseId": "%SRCROOT%" },
                         "region": {
                             "startLine": d.location.line,
                             "startColumn": d.location.column,

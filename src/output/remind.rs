@@ -89,7 +89,8 @@ pub fn markdown(as_of: NaiveDate, events: &[Event]) -> String {
     out.push_str("| Date | When | Kind | Contract | Owner | What |\n|---|---|---|---|---|---|\n");
     for e in events {
         let id = markdown::code(&e.contract);
-        let contract = if e.path.is_empty() { id } else { format!("[{id}]({})", markdown::link_path(&e.path)) };
+        let contract =
+            if e.path.is_empty() { id } else { format!("[{id}]({})", crate::text::percent_encode_path(&e.path)) };
         let _ = writeln!(
             out,
             "| {} | {} | {} | {contract} | {} | {} |",

@@ -32,6 +32,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::contract::frontmatter;
+use crate::text::hex;
 
 /// Why drafting failed.
 #[derive(Debug, thiserror::Error)]
@@ -101,14 +102,6 @@ pub struct Template {
 #[must_use]
 pub fn short_hash(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))[..12].to_owned()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
 }
 
 /// A template's name is a file name under `templates/`: no separators, no `..`.

@@ -346,19 +346,7 @@ pub fn next_link(link: Option<&str>) -> Option<String> {
     })
 }
 
-/// Percent-encode a query or path value.
-#[must_use]
-pub fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
+pub use crate::text::percent_encode as encode;
 
 #[cfg(test)]
 mod tests {
