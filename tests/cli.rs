@@ -484,3 +484,41 @@ fn a_dash_is_standard_input_and_standard_output() {
     let both = run(&["diff", "--files", "-", "-"], draft);
     assert_eq!(both.status.code(), Some(2));
 }
+
+#[test]
+fn ci_formats_name_files_from_the_git_root_when_pactum_toml_is_in_a_subfolder() {
+    let broken = broken();
+    // The contracts repository becomes `legal/` of a larger Git repository.
+    let outer = broken.root.parent().unwrap().join("monorepo");
+    std::fs::create_dir_all(&outer).unwrap();
+    std::fs::rename(&broken.root, outer.join("legal")).unwrap();
+    let git = Command::new("git").args(["init", "-q"]).current_dir(&outer).output().unwrap();
+    assert!(git.status.success());
+    let msa = "contracts/acme/msa.md";
+    let from_root = format!("legal/{msa}");
+    for dir in [outer.join("legal"), outer.join("legal/contracts/acme")] {
+        let run = |format: &str| stdout(&pactum(&dir, &["check", "--format", format]));
+        let github = run("github");
+        assert!(github.contains(&format!("file={from_root},")), "{github}");
+        let sarif: serde_json::Value = serde_json::from_str(&run("sarif")).unwrap();
+        let uris: Vec<&str> = sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap())
+            .collect();
+        assert!(uris.contains(&from_root.as_str()) && uris.iter().all(|u| u.starts_with("legal/")), "{uris:?}");
+        let junit = run("junit");
+        assert!(junit.contains(&format!("name=\"{from_root}\"")), "{junit}");
+        let gitlab: serde_json::Value = serde_json::from_str(&run("gitlab")).unwrap();
+        assert!(
+            gitlab.as_array().unwrap().iter().all(|i| i["location"]["path"].as_str().unwrap().starts_with("legal/"))
+        );
+        // The JSON report keeps its documented paths, relative to the contracts repository.
+        let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+        assert!(json["diagnostics"].as_array().unwrap().iter().any(|d| d["path"] == msa), "{json}");
+    }
+    // Named from the Git root, the same.
+    let github = stdout(&pactum(&outer, &["check", "legal", "--format", "github"]));
+    assert!(github.contains(&format!("file={from_root},")), "{github}");
+}

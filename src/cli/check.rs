@@ -269,7 +269,8 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
         }
         None => target.files.iter().map(|f| f.shown.clone()).collect(),
     };
-    let output = CheckOutput { diagnostics: &report.diagnostics, summary, files: &shown };
+    let git_prefix = target.repo.as_ref().map(Repo::git_prefix).unwrap_or_default();
+    let output = CheckOutput { diagnostics: &report.diagnostics, summary, files: &shown, git_prefix: &git_prefix };
     let color = args.format == CheckFormat::Human && global.wants_color();
     let mut text = render(args.format, &output, color);
     if global.quiet && args.format == CheckFormat::Human {

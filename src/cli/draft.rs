@@ -114,7 +114,7 @@ fn check_candidate(repo: &Repo, shown: &str, text: &str) -> Result<(Vec<Diagnost
     let summary = pactum::lint::Summary::of(1, &errors);
     let rendered = render_findings(
         CheckFormat::Human,
-        &CheckOutput { diagnostics: &errors, summary, files: &[shown.to_owned()] },
+        &CheckOutput { diagnostics: &errors, summary, files: &[shown.to_owned()], git_prefix: "" },
         false,
     );
     Ok((errors, rendered))

@@ -32,6 +32,17 @@ pub struct CheckOutput<'a> {
     pub summary: Summary,
     /// The paths checked, for reporters that list every file (`JUnit`).
     pub files: &'a [String],
+    /// Where the contracts repository sits in its Git work tree (`legal/`, or empty): the
+    /// formats a CI service places on its own checkout (SARIF, GitHub, `JUnit`, GitLab) name
+    /// files from the Git root, so a finding lands on the right file.
+    pub git_prefix: &'a str,
+}
+
+impl CheckOutput<'_> {
+    /// A finding's path from the Git root.
+    fn ci_path(&self, path: &str) -> String {
+        format!("{}{path}", self.git_prefix)
+    }
 }
 
 /// Render a check run in `format`; `color` asks for ANSI styling (human only).
@@ -72,7 +83,7 @@ fn gitlab(output: &CheckOutput<'_>) -> String {
                 "categories": ["Style"],
                 "fingerprint": fingerprint(&[d.code, &d.path, &d.message, line_text(d)]),
                 "severity": severity,
-                "location": { "path": d.path, "lines": { "begin": d.location.line, "end": d.location.end_line.max(d.location.line) } },
+                "location": { "path": output.ci_path(&d.path), "lines": { "begin": d.location.line, "end": d.location.end_line.max(d.location.line) } },
             })
         })
         .collect();
@@ -252,7 +263,7 @@ fn sarif(output: &CheckOutput<'_>) -> String {
                 "message": { "text": text },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": crate::text::percent_encode_path(&d.path), "uriBaseId": "%SRCROOT%" },
+                        "artifactLocation": { "uri": crate::text::percent_encode_path(&output.ci_path(&d.path)), "uriBaseId": "%SRCROOT%" },
                         "region": {
                             "startLine": d.location.line,
                             "startColumn": d.location.column,
@@ -275,7 +286,7 @@ fn sarif(output: &CheckOutput<'_>) -> String {
                 "rules": rules,
             }},
             "columnKind": "unicodeCodePoints",
-            "originalUriBaseIds": { "%SRCROOT%": { "description": { "text": "The root of the contracts repository." } } },
+            "originalUriBaseIds": { "%SRCROOT%": { "description": { "text": "The root of the Git work tree." } } },
             "results": results,
         }],
     });
@@ -310,7 +321,7 @@ fn github(output: &CheckOutput<'_>) -> String {
         let l = &d.location;
         out.push_str(&format!(
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-            escape_property(&d.path),
+            escape_property(&output.ci_path(&d.path)),
             l.line,
             l.column,
             l.end_line,
@@ -337,7 +348,10 @@ fn junit(output: &CheckOutput<'_>) -> String {
     ));
     for file in output.files {
         let found: Vec<&Diagnostic> = output.diagnostics.iter().filter(|d| &d.path == file).collect();
-        out.push_str(&format!("    <testcase classname=\"pactum.check\" name=\"{}\"", xml_escape(file)));
+        out.push_str(&format!(
+            "    <testcase classname=\"pactum.check\" name=\"{}\"",
+            xml_escape(&output.ci_path(file))
+        ));
         if found.is_empty() {
             out.push_str("/>\n");
             continue;
@@ -347,7 +361,7 @@ fn junit(output: &CheckOutput<'_>) -> String {
             let element = if d.severity == Severity::Error { "failure" } else { "system-out" };
             let body = format!(
                 "{}:{}:{}: {} [{}]{}",
-                d.path,
+                output.ci_path(&d.path),
                 d.location.line,
                 d.location.column,
                 d.message,

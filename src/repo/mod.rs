@@ -162,6 +162,24 @@ impl Repo {
         git_root.map(|root| Self::open(&root)).transpose()
     }
 
+    /// Where the repository sits in its Git work tree, as a prefix for paths relative to the
+    /// root (`legal/` when `pactum.toml` is in `legal/`), or empty: at the Git root, outside
+    /// Git, or where the two cannot be compared.
+    #[must_use]
+    pub fn git_prefix(&self) -> String {
+        let Ok(git) = git2::Repository::discover(&self.root) else { return String::new() };
+        let (Some(Ok(workdir)), Ok(root)) = (git.workdir().map(Path::canonicalize), self.root.canonicalize()) else {
+            return String::new();
+        };
+        let Ok(below) = root.strip_prefix(&workdir) else { return String::new() };
+        let mut prefix = String::new();
+        for part in below.components() {
+            prefix.push_str(&part.as_os_str().to_string_lossy());
+            prefix.push('/');
+        }
+        prefix
+    }
+
     /// Where contracts live: `contracts/` (or `[repository] contracts`) under the root.
     #[must_use]
     pub fn contracts_dir(&self) -> PathBuf {
