@@ -165,25 +165,11 @@ fn a_missing_release_is_told_and_installs_nothing() {
     assert!(support::text(&output).contains("is not a version"), "{}", support::text(&output));
 }
 
-/// Where a tool the test needs lives: `$env_var`, else the name on PATH; `None` (and the test
-/// says it was skipped) when it is not installed. `.ci/run` installs them.
-fn tool(env_var: &str, name: &str) -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os(env_var) {
-        return Some(PathBuf::from(path));
-    }
-    let found = std::env::split_paths(&std::env::var_os("PATH")?).map(|dir| dir.join(name)).find(|p| p.is_file());
-    if found.is_none() {
-        assert!(std::env::var("CI").is_err(), "CI must install {name} (see .ci/run)");
-        eprintln!("skipped: {name} is not installed (set {env_var}, or run .ci/run, which installs it)");
-    }
-    found
-}
-
 /// The hook definition runs through pre-commit itself: a broken contract fails the commit, a
 /// README beside it is not read as a contract.
 #[test]
 fn the_pre_commit_hook_checks_changed_contracts_only() {
-    let Some(pre_commit) = tool("PACTUM_PRE_COMMIT", "pre-commit") else { return };
+    let Some(pre_commit) = support::tool("PACTUM_PRE_COMMIT", "pre-commit") else { return };
     let mut s = support::git::Script::new();
     support::today::ok(s.root(), &["init"]);
     support::today::ok(s.root(), &["new", "nda", "--id", "acme-nda", "--set", "counterparty=Acme, Inc."]);

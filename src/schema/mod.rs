@@ -22,6 +22,11 @@ use crate::findings::Diagnostic;
 /// resolves: schemas are only ever looked up in the registry.
 const BASE: &str = "https://pactum.invalid/schemas/";
 
+/// Where pactum publishes its schemas: the absolute `$id` of each built-in schema, which
+/// editors (Taplo, VS Code) need. A schema with this `$id` is registered under its file name
+/// like any other, so a repository's edited copy replaces the built-in one.
+pub const PUBLISHED: &str = "https://raw.githubusercontent.com/pactum-dev/pactum/main/schemas/";
+
 /// The schemas built into pactum: file name → text.
 pub const BUILT_IN: &[(&str, &str)] = &[
     ("contract.schema.json", include_str!("../../schemas/contract.schema.json")),
@@ -35,6 +40,35 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("employment.schema.json", include_str!("../../schemas/employment.schema.json")),
     ("amendment.schema.json", include_str!("../../schemas/amendment.schema.json")),
 ];
+
+/// The schema of `pactum.toml`, for editors (draft-07, which Taplo reads).
+pub const CONFIG: (&str, &str) = ("pactum.schema.json", include_str!("../../schemas/pactum.schema.json"));
+
+/// The schemas of the `--format json` outputs (and of `check --format gitlab`), under
+/// `output/`: the published form of the interface `docs/output.md` describes.
+pub const OUTPUT: &[(&str, &str)] = &[
+    ("check.schema.json", include_str!("../../schemas/output/check.schema.json")),
+    ("gitlab-code-quality.schema.json", include_str!("../../schemas/output/gitlab-code-quality.schema.json")),
+    ("inspect.schema.json", include_str!("../../schemas/output/inspect.schema.json")),
+    ("diff.schema.json", include_str!("../../schemas/output/diff.schema.json")),
+    ("remind.schema.json", include_str!("../../schemas/output/remind.schema.json")),
+    ("report.schema.json", include_str!("../../schemas/output/report.schema.json")),
+    ("approvals.schema.json", include_str!("../../schemas/output/approvals.schema.json")),
+    ("policy.schema.json", include_str!("../../schemas/output/policy.schema.json")),
+    ("log.schema.json", include_str!("../../schemas/output/log.schema.json")),
+    ("audit.schema.json", include_str!("../../schemas/output/audit.schema.json")),
+];
+
+/// Every schema pactum publishes, as (path relative to the export folder, text): the contract
+/// types, `pactum.toml`'s, and the outputs' under `output/`.
+#[must_use]
+pub fn published() -> Vec<(String, &'static str)> {
+    let mut all: Vec<(String, &'static str)> =
+        BUILT_IN.iter().map(|(name, text)| ((*name).to_owned(), *text)).collect();
+    all.push((CONFIG.0.to_owned(), CONFIG.1));
+    all.extend(OUTPUT.iter().map(|(name, text)| (format!("output/{name}"), *text)));
+    all
+}
 
 /// Why the schemas could not be loaded: a problem of the repository's configuration.
 #[derive(Debug, thiserror::Error)]
@@ -111,9 +145,13 @@ impl SchemaSet {
         for (name, document) in &mut documents {
             if let Value::Object(object) = document {
                 // A relative or missing `$id` would resolve against a base of its own; pin every
-                // schema to its name under the one base.
-                let relative = object.get("$id").and_then(Value::as_str).is_none_or(|id| !id.contains("://"));
-                if relative {
+                // schema to its name under the one base. So is pactum's published `$id`: its
+                // `$ref`s name the other schemas by file name, found in this set.
+                let pinned = object
+                    .get("$id")
+                    .and_then(Value::as_str)
+                    .is_none_or(|id| !id.contains("://") || id.starts_with(PUBLISHED));
+                if pinned {
                     object.insert("$id".to_owned(), Value::String(format!("{BASE}{name}")));
                 }
             }

@@ -59,3 +59,18 @@ pub fn pactum_within(dir: &Path, args: &[&str], limit: std::time::Duration) -> O
     let _ = Command::new("kill").arg("-9").arg(id.to_string()).status();
     panic!("pactum {args:?} was still running after {limit:?}");
 }
+
+/// An external tool a test checks pactum's output with: `env_var` if set, else `name` on the
+/// `PATH`. Missing, the test is skipped with a note, except under `CI`, where `.ci/run`
+/// installs it and its absence is a failure.
+pub fn tool(env_var: &str, name: &str) -> Option<std::path::PathBuf> {
+    if let Some(path) = std::env::var_os(env_var) {
+        return Some(std::path::PathBuf::from(path));
+    }
+    let found = std::env::split_paths(&std::env::var_os("PATH")?).map(|dir| dir.join(name)).find(|p| p.is_file());
+    if found.is_none() {
+        assert!(std::env::var("CI").is_err(), "CI must install {name} (see .ci/run)");
+        eprintln!("skipped: {name} is not installed (set {env_var}, or run .ci/run, which installs it)");
+    }
+    found
+}
