@@ -1,5 +1,7 @@
 //! `pactum check` and `pactum inspect` as users run them: exit codes, positions, formats.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -13,19 +15,6 @@ fn stdout(output: &Output) -> String {
 
 fn example_repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("example-repo")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// Replace `old` by `new` in a file, and return the 1-based line and column where `new` starts.
@@ -57,7 +46,7 @@ struct Broken {
 fn broken() -> Broken {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("repo");
-    copy_dir(&example_repo(), &root);
+    support::copy_dir(&example_repo(), &root);
     let msa = "contracts/acme/msa.md";
     let sow = "contracts/acme/sow-002-analytics.md";
     let saas = "contracts/hooli/saas-subscription.md";
@@ -196,7 +185,7 @@ fn sarif_is_valid_2_1_0_with_stable_fingerprints() {
 fn deny_warnings_and_lint_levels() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    copy_dir(&example_repo(), root);
+    support::copy_dir(&example_repo(), root);
     // A definition nobody uses is a warning: exit 0, or 1 with --deny warnings.
     edit(
         &root.join("contracts/acme/msa.md"),
@@ -237,7 +226,7 @@ fn configuration_and_usage_errors_exit_2() {
 fn a_repository_schema_replaces_the_built_in_one() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    copy_dir(&example_repo(), root);
+    support::copy_dir(&example_repo(), root);
     // The example repository's own type needs its own schema.
     std::fs::remove_file(root.join("schemas/reseller.schema.json")).unwrap();
     let output = pactum(root, &["check", "--format", "json"]);
@@ -265,7 +254,7 @@ fn a_repository_schema_replaces_the_built_in_one() {
 fn checking_some_paths_still_sees_the_whole_repository() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    copy_dir(&example_repo(), root);
+    support::copy_dir(&example_repo(), root);
     // The SOW names the MSA as its parent: checking the SOW alone must still find the MSA.
     let output = pactum(root, &["check", "contracts/acme/sow-001-data-platform.md"]);
     assert!(output.status.success(), "{}", stdout(&output));

@@ -56,7 +56,7 @@ impl JsonSchemaValidator {
 fn example_with_findings() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("repo");
-    copy_dir(&project().join("example-repo"), &root);
+    support::copy_dir(&project().join("example-repo"), &root);
     let msa = root.join("contracts/acme/msa.md");
     let text = std::fs::read_to_string(&msa).unwrap();
     let text = text.replacen("notice = \"60 days\"", "notice = \"sixty days\"", 1).replacen(
@@ -66,19 +66,6 @@ fn example_with_findings() -> (tempfile::TempDir, PathBuf) {
     );
     std::fs::write(&msa, text).unwrap();
     (dir, root)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 #[test]

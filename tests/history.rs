@@ -360,3 +360,57 @@ fn a_shallow_clone_is_explained_not_misread() {
         );
     }
 }
+
+/// In a GitLab merge request pipeline, `policy --gitlab` reads the merge request's approvals;
+/// an approval given before a push that changed the contract is stale, whatever GitLab's
+/// setting for resetting approvals.
+#[test]
+fn policy_reads_a_gitlab_merge_requests_approvals() {
+    let mut s = history();
+    s.checkout(&["-b", "bigger"]);
+    s.write("contracts/acme-msa.md", &msa("executed", 250_000, "Customer pays yearly in advance.", true));
+    s.commit(&BEA, &BEA, "Bigger deal");
+    let head = |s: &Script| text(&s.git(&BEA, &BEA, &["rev-parse", "HEAD"])).trim().to_owned();
+    let tracker = FakeTracker::start(Dialect::GitLab);
+    tracker.add_merge_request(12, &head(&s));
+    // Enough comments that the notes come in two pages.
+    for n in 0..120 {
+        tracker.note(12, "dan", &format!("comment {n}"), false);
+    }
+    tracker.approve_merge_request(12, "carol");
+    let api = tracker.api_url();
+    let env = [
+        ("GITLAB_TOKEN", tracker.token.as_str()),
+        ("CI_API_V4_URL", api.as_str()),
+        ("CI_PROJECT_ID", "northwind/contracts"),
+        ("CI_MERGE_REQUEST_IID", "12"),
+    ];
+    let met = pactum(s.root(), &["policy", "--gitlab", "--format", "json"], &env);
+    assert_eq!(met.status.code(), Some(0), "{}", text(&met));
+    let report: serde_json::Value = serde_json::from_slice(&met.stdout).unwrap();
+    assert_eq!(report["approvers"], serde_json::json!(["carol"]), "{report}");
+    assert!(tracker.requests().iter().all(|r| r.authorized), "every request carries the token");
+    assert_eq!(tracker.requests().iter().filter(|r| r.path.ends_with("/notes")).count(), 2, "notes come in two pages");
+    // A push after the approval raises the value again: carol approved the older commit.
+    s.write("contracts/acme-msa.md", &msa("executed", 900_000, "Customer pays yearly in advance.", true));
+    s.commit(&BEA, &BEA, "Even bigger");
+    tracker.push_merge_request(12, &head(&s));
+    let stale = pactum(s.root(), &["policy", "--gitlab"], &env);
+    assert_eq!(stale.status.code(), Some(1), "{}", text(&stale));
+    assert!(text(&stale).contains("stale: carol approved !12 at"), "{}", text(&stale));
+    // Approving again after the push counts.
+    tracker.approve_merge_request(12, "carol");
+    let again = pactum(s.root(), &["policy", "--gitlab"], &env);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again));
+    // Without a token, or without the merge request, a clear error.
+    let no_token = pactum(s.root(), &["policy", "--gitlab"], &env[1..]);
+    assert_eq!(no_token.status.code(), Some(2));
+    assert!(text(&no_token).contains("GITLAB_TOKEN"), "{}", text(&no_token));
+    let no_mr = pactum(s.root(), &["policy", "--gitlab"], &env[..3]);
+    assert_eq!(no_mr.status.code(), Some(2));
+    assert!(text(&no_mr).contains("--pr N"), "{}", text(&no_mr));
+    // An answer without the fields pactum needs is an error, not an empty approval list.
+    let unknown = pactum(s.root(), &["policy", "--gitlab", "--pr", "99"], &env);
+    assert_eq!(unknown.status.code(), Some(2), "{}", text(&unknown));
+    assert!(text(&unknown).contains("!99"), "{}", text(&unknown));
+}

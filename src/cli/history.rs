@@ -214,13 +214,66 @@ pub struct PolicyArgs {
     /// Someone who approved the change (repeatable)
     #[arg(long = "approver", value_name = "NAME")]
     approvers: Vec<String>,
-    /// The pull request whose reviews count, with --github (default: from `GITHUB_REF`)
+    /// The pull request whose reviews count, with --github (default: from `GITHUB_REF`), or the
+    /// merge request whose approvals count, with --gitlab (default: `CI_MERGE_REQUEST_IID`)
     #[arg(long, value_name = "N")]
     pr: Option<u64>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     #[command(flatten)]
     github: GithubArgs,
+    /// Also read approvals from the merge request on GitLab (`GITLAB_TOKEN`, a token that can
+    /// read the API)
+    #[arg(long, conflicts_with = "github")]
+    gitlab: bool,
+    /// GitLab's API URL (default: `CI_API_V4_URL`, else <https://gitlab.com/api/v4>)
+    #[arg(long, value_name = "URL", requires = "gitlab")]
+    gitlab_url: Option<String>,
+    /// The project on GitLab, by id or path (default: `CI_PROJECT_ID`)
+    #[arg(long, value_name = "ID", requires = "gitlab")]
+    project: Option<String>,
+}
+
+/// The approvals of a merge request on GitLab that stand for `head`; those given before a
+/// change to the contracts or the rules are returned apart, as stale.
+fn gitlab_approvals(
+    args: &PolicyArgs,
+    git: &Git,
+    head: git2::Oid,
+    changed_paths: &[String],
+) -> Result<(Vec<String>, Vec<String>)> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let number = args.pr.or_else(|| env("CI_MERGE_REQUEST_IID").and_then(|n| n.trim().parse().ok())).context(
+        "--gitlab needs the merge request: --pr N (CI_MERGE_REQUEST_IID gives it in a merge request pipeline)",
+    )?;
+    let api = args
+        .gitlab_url
+        .clone()
+        .or_else(|| env("CI_API_V4_URL"))
+        .unwrap_or_else(|| "https://gitlab.com/api/v4".to_owned());
+    let project = args
+        .project
+        .clone()
+        .or_else(|| env("CI_PROJECT_ID"))
+        .context("--gitlab needs the project: --project ID or CI_PROJECT_ID")?;
+    let token = env("GITLAB_TOKEN").context(
+        "--gitlab needs a token in GITLAB_TOKEN that can read the API (a project access token with read_api; the job token cannot read approvals)",
+    )?;
+    let merge_request = pactum::remind::tracker::gitlab_merge_request(&api, &project, token, number, Limits::default())
+        .with_context(|| format!("reading merge request !{number}"))?;
+    let (mut standing, mut stale) = (Vec::new(), Vec::new());
+    for (login, commit) in merge_request.approvals {
+        // An approval counts for the commit checked here only if the commit it was given on
+        // holds the same contracts and rules.
+        let on = if commit.is_empty() { "?".to_owned() } else { commit[..10].to_owned() };
+        let approval = ledger::Approval { login, commit: Some(commit) };
+        if approval.covers(git, head, changed_paths) {
+            standing.push(approval.login);
+        } else {
+            stale.push(format!("{} approved !{number} at {on}; the contracts or rules changed since", approval.login));
+        }
+    }
+    Ok((standing, stale))
 }
 
 fn read(path: &str, bytes: Vec<u8>) -> Option<Contract> {
@@ -294,6 +347,12 @@ pub fn policy(global: &GlobalArgs, args: &PolicyArgs) -> Result<Outcome> {
                 stale.push(format!("{} approved {on}; the contracts or rules changed since", approval.login));
             }
         }
+    }
+    if args.gitlab {
+        let changed_paths = changed_contract_paths(&git, base_id, head_id, &repo.config.repository.contracts);
+        let (standing, gone) = gitlab_approvals(args, &git, head_id, &changed_paths)?;
+        approvers.extend(standing);
+        stale.extend(gone);
     }
     let key = |c: &Contract| c.meta.id.clone().unwrap_or_else(|| c.path.clone());
     let mut pairs: BTreeMap<String, (Option<&Contract>, Option<&Contract>)> = BTreeMap::new();

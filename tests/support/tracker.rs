@@ -68,6 +68,32 @@ struct State {
     reviews: Vec<(u64, String, String, Option<String>)>,
     /// Merged pull requests: (number, the commit their merge made).
     pulls: Vec<(u64, String)>,
+    /// GitLab merge requests.
+    merge_requests: Vec<FakeMergeRequest>,
+    /// GitLab's clock, in seconds: each event of a merge request is one second later.
+    clock: u32,
+}
+
+/// A merge request as GitLab keeps it: its head, who approves it now, its notes and its
+/// versions (one per push), each stamped by the server.
+#[derive(Debug, Default)]
+struct FakeMergeRequest {
+    iid: u64,
+    head: String,
+    approved: Vec<String>,
+    notes: Vec<Value>,
+    versions: Vec<Value>,
+}
+
+impl State {
+    fn tick(&mut self) -> String {
+        self.clock += 1;
+        format!("2026-11-27T10:{:02}:{:02}.000Z", self.clock / 60 % 60, self.clock % 60)
+    }
+
+    fn merge_request(&mut self, iid: u64) -> &mut FakeMergeRequest {
+        self.merge_requests.iter_mut().find(|m| m.iid == iid).unwrap()
+    }
 }
 
 #[derive(Clone)]
@@ -161,6 +187,49 @@ impl FakeTracker {
     /// Record that pull request `number` merged, making `commit`.
     pub fn add_merged_pull(&self, number: u64, commit: &str) {
         self.state.lock().unwrap().pulls.push((number, commit.to_owned()));
+    }
+
+    /// Open merge request `iid` (GitLab dialect) with its source branch at `head`.
+    pub fn add_merge_request(&self, iid: u64, head: &str) {
+        let mut state = self.state.lock().unwrap();
+        let at = state.tick();
+        let version = json!({ "id": 1, "head_commit_sha": head, "created_at": at });
+        state.merge_requests.push(FakeMergeRequest {
+            iid,
+            head: head.to_owned(),
+            versions: vec![version],
+            ..FakeMergeRequest::default()
+        });
+    }
+
+    /// `username` approves merge request `iid`: GitLab lists the approval and writes a system
+    /// note.
+    pub fn approve_merge_request(&self, iid: u64, username: &str) {
+        self.note(iid, username, "approved this merge request", true);
+        let mut state = self.state.lock().unwrap();
+        state.merge_request(iid).approved.push(username.to_owned());
+    }
+
+    /// A note on merge request `iid`: a comment, or a system note.
+    pub fn note(&self, iid: u64, username: &str, body: &str, system: bool) {
+        let mut state = self.state.lock().unwrap();
+        let at = state.tick();
+        let notes = &mut state.merge_request(iid).notes;
+        let id = notes.len() + 1;
+        notes.push(
+            json!({ "id": id, "body": body, "system": system, "author": { "username": username }, "created_at": at }),
+        );
+    }
+
+    /// A push to merge request `iid`: its head moves and a version is made; approvals stay,
+    /// as on a project that does not reset them.
+    pub fn push_merge_request(&self, iid: u64, head: &str) {
+        let mut state = self.state.lock().unwrap();
+        let at = state.tick();
+        let merge_request = state.merge_request(iid);
+        head.clone_into(&mut merge_request.head);
+        let id = merge_request.versions.len() + 1;
+        merge_request.versions.push(json!({ "id": id, "head_commit_sha": head, "created_at": at }));
     }
 
     pub fn set_open(&self, number: u64, open: bool) {
@@ -297,6 +366,52 @@ impl FakeTracker {
         };
         let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
         match (request.method.as_str(), segments.as_slice()) {
+            ("GET", ["merge_requests", iid, rest @ ..]) if self.dialect == Dialect::GitLab => {
+                let iid: u64 = iid.parse().unwrap_or(0);
+                let Some(merge_request) = state.merge_requests.iter().find(|m| m.iid == iid) else {
+                    return (404, vec![], json!({ "message": "404 Not found" }));
+                };
+                // Lists come in pages of `per_page` (at most 100), with a `Link` to the next.
+                let page = |items: &[Value], newest_first: bool| {
+                    let size = param("per_page").and_then(|s| s.parse::<usize>().ok()).unwrap_or(20).clamp(1, 100);
+                    let number = param("page").and_then(|p| p.parse::<usize>().ok()).unwrap_or(1).max(1);
+                    let mut items = items.to_vec();
+                    if newest_first {
+                        items.reverse();
+                    }
+                    let chunk: Vec<Value> = items.iter().skip((number - 1) * size).take(size).cloned().collect();
+                    let mut headers = Vec::new();
+                    if number * size < items.len() {
+                        let mut query: Vec<(String, String)> =
+                            request.query.iter().filter(|(k, _)| k != "page").cloned().collect();
+                        query.push(("page".into(), (number + 1).to_string()));
+                        let query =
+                            query.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&");
+                        headers.push((
+                            "Link".to_owned(),
+                            format!("<http://127.0.0.1:{}{}?{query}>; rel=\"next\"", self.port, request.path),
+                        ));
+                    }
+                    (200, headers, json!(chunk))
+                };
+                match rest {
+                    [] => (200, vec![], json!({ "iid": iid, "state": "opened", "sha": merge_request.head })),
+                    ["approvals"] => (
+                        200,
+                        vec![],
+                        json!({
+                            "iid": iid,
+                            "approved": !merge_request.approved.is_empty(),
+                            "approved_by": merge_request.approved.iter().enumerate().map(|(i, name)| json!({ "user": { "id": i + 10, "username": name, "name": name } })).collect::<Vec<_>>(),
+                        }),
+                    ),
+                    // Notes oldest first when asked (`sort=asc`), else newest first.
+                    ["notes"] => page(&merge_request.notes, param("sort").as_deref() != Some("asc")),
+                    // Versions newest first, as GitLab lists them.
+                    ["versions"] => page(&merge_request.versions, true),
+                    _ => (404, vec![], json!({ "message": "404 Not found" })),
+                }
+            }
             ("GET", ["pulls", number, "reviews"]) if self.dialect == Dialect::GitHub => {
                 let number: u64 = number.parse().unwrap_or(0);
                 let reviews: Vec<Value> = state
