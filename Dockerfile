@@ -8,6 +8,9 @@
 # repository that belongs to someone else.
 
 FROM rust:1-alpine AS build
+# musl-dev's version is the one of the image's Alpine release: pinning it would break the
+# build at the next release of the rust image, and the image tag already fixes it.
+# hadolint ignore=DL3018
 RUN apk add --no-cache musl-dev
 WORKDIR /src
 COPY . .

@@ -221,3 +221,12 @@ fn init_for_gitlab_and_the_code_quality_report() {
     support::today::ok(s.root(), &["remind", "--within", "365d", "--format", "ics", "-o", "contract-reminders.ics"]);
     support::today::ok(s.root(), &["diff", "HEAD", "HEAD", "--format", "markdown", "-o", "redline.md"]);
 }
+
+/// hadolint, the Dockerfile linter, finds nothing in the container image definition (what it
+/// would report is explained where it is ignored, in the file).
+#[test]
+fn hadolint_finds_nothing_in_the_dockerfile() {
+    let Some(hadolint) = support::tool("PACTUM_HADOLINT", "hadolint") else { return };
+    let output = Command::new(hadolint).arg("--no-color").arg(project().join("Dockerfile")).output().unwrap();
+    assert!(output.status.success(), "{}", support::text(&output));
+}
