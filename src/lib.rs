@@ -8,6 +8,7 @@
 pub mod contract;
 pub mod diff;
 pub mod findings;
+pub mod forge;
 pub mod history;
 pub mod lifecycle;
 pub mod lint;

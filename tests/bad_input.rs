@@ -1,7 +1,9 @@
 //! Bad input gets a clear finding, never a panic, and the run goes on with the other files.
 
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use pactum::contract::{Contract, FrontMatterRule, decode};
 use proptest::prelude::*;
@@ -9,11 +11,7 @@ use proptest::prelude::*;
 const GOOD: &str = "+++\nid = \"good\"\ntitle = \"Good\"\ntype = \"nda\"\nstatus = \"draft\"\nowner = \"@legal\"\neffective_date = 2025-01-01\n\n[[parties]]\nname = \"A\"\nrole = \"discloser\"\n\n[[parties]]\nname = \"B\"\nrole = \"recipient\"\n+++\n\n# NDA\n\n1. **Purpose**. The parties talk.\n";
 
 fn check(root: &Path) -> (Output, serde_json::Value) {
-    let output = Command::new(env!("CARGO_BIN_EXE_pactum"))
-        .args(["check", "--format", "json"])
-        .current_dir(root)
-        .output()
-        .unwrap();
+    let output = support::pactum_with(root, &["check", "--format", "json"], &[]);
     let report = serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stderr)));
     (output, report)

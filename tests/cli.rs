@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn pactum(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pactum")).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap()
+    support::pactum_with(dir, args, &[])
 }
 
 fn stdout(output: &Output) -> String {
@@ -349,12 +349,7 @@ fn a_closed_pipe_is_not_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let clauses = "1. A clause says what the parties agreed.\n\n".repeat(5_000);
     std::fs::write(dir.path().join("long.md"), format!("# Long\n\n{clauses}")).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pactum"))
-        .args(["render", "long.md"])
-        .current_dir(dir.path())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = support::command(dir.path(), &["render", "long.md"]).stdout(Stdio::piped()).spawn().unwrap();
     let mut first = [0u8; 1];
     child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
     drop(child.stdout.take());
@@ -370,9 +365,7 @@ fn a_closed_pipe_after_findings_still_exits_1() {
     let dir = tempfile::tempdir().unwrap();
     let placeholders = "A blank to fill: [Customer Name].\n\n".repeat(3_000);
     std::fs::write(dir.path().join("draft.md"), format!("# Draft\n\n{placeholders}")).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pactum"))
-        .args(["check", "draft.md", "--color", "never"])
-        .current_dir(dir.path())
+    let mut child = support::command(dir.path(), &["check", "draft.md", "--color", "never"])
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -384,7 +377,7 @@ fn a_closed_pipe_after_findings_still_exits_1() {
 #[test]
 fn completions_and_manual_page() {
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
-        let output = Command::new(env!("CARGO_BIN_EXE_pactum")).args(["completions", shell]).output().unwrap();
+        let output = support::command(Path::new("."), &["completions", shell]).output().unwrap();
         assert!(output.status.success(), "{shell}");
         let script = String::from_utf8(output.stdout).unwrap();
         assert!(script.contains("remind") && script.contains("format"), "{shell}");
@@ -394,7 +387,7 @@ fn completions_and_manual_page() {
             assert!(check.wait().unwrap().success(), "bash rejects the script");
         }
     }
-    let page = Command::new(env!("CARGO_BIN_EXE_pactum")).arg("man").output().unwrap();
+    let page = support::command(Path::new("."), &["man"]).output().unwrap();
     assert!(page.status.success());
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("pactum.1"), &page.stdout).unwrap();
@@ -417,8 +410,8 @@ fn colour_through_a_pipe_follows_the_environment() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("draft.md"), "# Draft\n\nA blank: [Customer Name].\n").unwrap();
     let colored = |envs: &[(&str, &str)], args: &[&str]| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_pactum"));
-        command.args(["check", "draft.md"]).args(args).current_dir(dir.path());
+        let mut command = support::command(dir.path(), &["check", "draft.md"]);
+        command.args(args);
         for name in ["NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE", "CLICOLOR"] {
             command.env_remove(name);
         }
@@ -442,9 +435,7 @@ fn a_dash_is_standard_input_and_standard_output() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("old.md"), "# Agreement\n\n1. **Scope**. Work.\n").unwrap();
     let run = |args: &[&str], input: &str| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_pactum"))
-            .args(args)
-            .current_dir(dir.path())
+        let mut child = support::command(dir.path(), args)
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())

@@ -194,18 +194,13 @@ fn moved_renumbered_modified_added_removed_and_material() {
     assert_eq!(contract["clauses"][3]["old"]["heading"], "Late Payment");
 }
 
-/// Compare an output with the expected file next to the fixtures (`PACTUM_BLESS=1` rewrites).
+/// Compare an output with the expected file next to the fixtures (`SNAPSHOTS=overwrite`
+/// rewrites it).
 fn snapshot(format: &str, file: &str) {
     let dir = manifest().join("tests/fixtures/diff");
     let output = pactum(&dir, &["diff", "--files", "old.md", "new.md", "--format", format, "--color", "never"]);
     assert!(output.status.success(), "{}", text(&output));
-    let actual = String::from_utf8(output.stdout).unwrap();
-    let path = dir.join(file);
-    if std::env::var_os("PACTUM_BLESS").is_some() {
-        std::fs::write(&path, &actual).unwrap();
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(actual == expected, "{} is out of date (PACTUM_BLESS=1 rewrites it); output:\n{actual}", path.display());
+    support::snapshot(&dir.join(file), &String::from_utf8(output.stdout).unwrap());
 }
 
 #[test]

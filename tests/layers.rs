@@ -12,6 +12,7 @@ use std::path::Path;
 const LAYERS: &[(&str, usize)] = &[
     ("text", 0),
     ("findings", 1),
+    ("forge", 1),
     ("lifecycle", 1),
     ("contract", 2),
     ("repo", 3),

@@ -11,7 +11,6 @@ use pactum::diff::{self, DiffOptions};
 use pactum::history::Git;
 use pactum::history::ledger::{self, Scope};
 use pactum::history::policy::{Change, Verdict};
-use pactum::remind::tracker::http::Limits;
 use pactum::repo::Repo;
 
 use super::{GlobalArgs, Outcome, emit, emit_raw};
@@ -57,7 +56,7 @@ impl GithubArgs {
         let mut pulls = HashMap::new();
         for number in numbers {
             let pull =
-                pactum::remind::tracker::github_pull(&api, &repository, token.clone(), number, Limits::default())
+                pactum::forge::reviews::github_pull(&api, &repository, token.clone(), number, super::http_limits()?)
                     .with_context(|| format!("reading pull request #{number}"))?;
             let approvals =
                 pull.approvals.into_iter().map(|(login, commit)| ledger::Approval { login, commit }).collect();
@@ -259,8 +258,9 @@ fn gitlab_approvals(
     let token = env("GITLAB_TOKEN").context(
         "--gitlab needs a token in GITLAB_TOKEN that can read the API (a project access token with read_api; the job token cannot read approvals)",
     )?;
-    let merge_request = pactum::remind::tracker::gitlab_merge_request(&api, &project, token, number, Limits::default())
-        .with_context(|| format!("reading merge request !{number}"))?;
+    let merge_request =
+        pactum::forge::reviews::gitlab_merge_request(&api, &project, token, number, super::http_limits()?)
+            .with_context(|| format!("reading merge request !{number}"))?;
     let (mut standing, mut stale) = (Vec::new(), Vec::new());
     for (login, commit) in merge_request.approvals {
         // An approval counts for the commit checked here only if the commit it was given on

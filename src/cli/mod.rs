@@ -317,3 +317,25 @@ pub fn main() -> ExitCode {
         }
     }
 }
+
+/// How hard pactum tries a forge: the defaults, or what `PACTUM_HTTP_RETRIES` (retries of one
+/// request) and `PACTUM_HTTP_BACKOFF_MS` (the first wait between them, doubling each time)
+/// say, for a server that needs more patience, or less.
+fn http_limits() -> Result<pactum::forge::http::Limits> {
+    let mut limits = pactum::forge::http::Limits::default();
+    let read = |name: &str| -> Result<Option<u64>> {
+        match std::env::var(name) {
+            Ok(value) if !value.trim().is_empty() => {
+                value.trim().parse().map(Some).with_context(|| format!("{name}={value:?} is not a whole number"))
+            }
+            _ => Ok(None),
+        }
+    };
+    if let Some(retries) = read("PACTUM_HTTP_RETRIES")? {
+        limits.retries = u32::try_from(retries).unwrap_or(u32::MAX).min(20);
+    }
+    if let Some(millis) = read("PACTUM_HTTP_BACKOFF_MS")? {
+        limits.backoff = std::time::Duration::from_millis(millis.min(60_000));
+    }
+    Ok(limits)
+}

@@ -5,11 +5,10 @@ use std::collections::HashSet;
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use pactum::contract::{Contract, Metadata, decode};
+use pactum::forge::{self as tracker, Endpoint, Kind};
 use pactum::lifecycle::Duration;
 use pactum::output::remind as report;
 use pactum::remind::sync::{self, SyncOptions};
-use pactum::remind::tracker::http::Limits;
-use pactum::remind::tracker::{self, Endpoint, Kind};
 use pactum::remind::{self, RemindOptions, Source, ics};
 use pactum::repo::Repo;
 use rayon::prelude::*;
@@ -225,7 +224,7 @@ fn sync_to(global: &GlobalArgs, args: &RemindArgs, kind: Kind, input: &SyncInput
     let horizon = RemindOptions { within: "3 years".parse().expect("a valid duration"), ..options.clone() };
     let still_applies: HashSet<String> = remind::events(sources, &horizon).into_iter().map(|e| e.key).collect();
     let sync_options = SyncOptions { labels: config.remind.labels.clone() };
-    let mut tracker = tracker::open(&endpoint, token, Limits::default());
+    let mut tracker = tracker::open(&endpoint, token, super::http_limits()?);
     let text = if args.dry_run {
         let label = sync_options.labels.first().map_or("contract-reminder", String::as_str);
         let existing = tracker.list(label).with_context(|| format!("listing issues of {}", endpoint.repository))?;

@@ -10,7 +10,6 @@
 
 pub mod ics;
 pub mod sync;
-pub mod tracker;
 
 use chrono::NaiveDate;
 use serde::Serialize;

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashSet};
 use serde::Serialize;
 
 use super::Event;
-use super::tracker::{Draft, Issue, Tracker, TrackerError};
+use crate::forge::{Draft, Issue, Tracker, TrackerError};
 
 const MARKER_OPEN: &str = "<!-- pactum:key=";
 const MARKER_CLOSE: &str = " -->";

@@ -27,13 +27,19 @@ const OUTSIDE_SETTINGS: [&str; 10] = [
 /// Run the pactum binary in `dir` as a user would: no colour, nothing from the surrounding
 /// CI's tracker settings, then `envs`.
 pub fn pactum_with(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Output {
+    command(dir, args).envs(envs.iter().copied()).output().unwrap()
+}
+
+/// The one way the tests start pactum: the binary under test, in `dir`, with `args`, no
+/// colour, and nothing from the surrounding CI's tracker settings. Add standard input, more
+/// variables or a timeout to the command it returns.
+pub fn command(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_pactum"));
     command.args(args).current_dir(dir).env("NO_COLOR", "1");
     for var in OUTSIDE_SETTINGS {
         command.env_remove(var);
     }
-    command.envs(envs.iter().copied());
-    command.output().unwrap()
+    command
 }
 
 /// Standard output and standard error together, for messages and assertion failures.
@@ -44,12 +50,8 @@ pub fn text(output: &Output) -> String {
 /// Run pactum as [`pactum_with`] does, and fail the test if it has not finished within
 /// `limit`: for inputs that once made it hang.
 pub fn pactum_within(dir: &Path, args: &[&str], limit: std::time::Duration) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_pactum"));
-    command.args(args).current_dir(dir).env("NO_COLOR", "1");
-    for var in OUTSIDE_SETTINGS {
-        command.env_remove(var);
-    }
-    let child = command.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let child =
+        command(dir, args).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
     let id = child.id();
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::spawn(move || sender.send(child.wait_with_output()));
@@ -87,4 +89,10 @@ pub fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
+}
+
+/// Compare `actual` with the expected file at `path`, byte for byte; `SNAPSHOTS=overwrite`
+/// rewrites the file after a deliberate change (review the difference before committing it).
+pub fn snapshot(path: &Path, actual: &str) {
+    snapbox::Assert::new().action_env("SNAPSHOTS").eq(actual, snapbox::Data::read_from(path, None).raw());
 }
