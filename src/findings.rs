@@ -66,65 +66,74 @@ pub struct Rule {
     pub summary: &'static str,
 }
 
-const fn rule(code: &'static str, severity: Severity, summary: &'static str) -> Rule {
-    Rule { code, severity, summary }
+/// Declares each rule once: a constant of [`rule`] that findings name it by (so a rule
+/// pactum does not have cannot be named: it does not compile), and its place in [`RULES`].
+macro_rules! rules {
+    ($($name:ident = $code:literal, $severity:ident, $summary:literal;)*) => {
+        /// The rules, one constant each, named after their codes: `rule::TERM_UNUSED` is
+        /// `term/unused`.
+        pub mod rule {
+            use super::Rule;
+            use super::Severity::{Error as E, Info as I, Warning as W};
+            $(
+                #[doc = concat!("`", $code, "`: ", $summary, ".")]
+                pub const $name: &Rule = &Rule { code: $code, severity: $severity, summary: $summary };
+            )*
+        }
+
+        /// Every rule pactum knows, in the order the reference documents them.
+        pub const RULES: &[&Rule] = &[$(rule::$name),*];
+    };
 }
 
-use Severity::{Error as E, Info as I, Warning as W};
-
-/// Every rule pactum knows, in the order the reference documents them.
-pub const RULES: &[Rule] = &[
-    rule("file/unreadable", E, "the file could not be read"),
-    rule("file/invalid-utf8", E, "the file is not valid UTF-8 text"),
-    rule("file/binary", E, "the file holds binary data, not text"),
-    rule("file/line-endings", E, "the file's lines end in a carriage return alone"),
-    rule("file/too-large", E, "the file is larger than `[check] max_file_size`"),
-    rule("file/outside-repository", E, "a symbolic link points outside the repository"),
-    rule("file/broken-link", E, "a symbolic link names no file: it dangles or loops"),
-    rule("file/bom", W, "the file starts with a byte-order mark"),
-    rule("frontmatter/missing", E, "a contract has no `+++` front matter"),
-    rule("frontmatter/unclosed", E, "the front matter has no closing `+++` line"),
-    rule("frontmatter/syntax", E, "the front matter is not valid TOML"),
-    rule("schema/unknown-type", E, "no schema exists for the contract's `type`"),
-    rule("schema/required", E, "a required key is missing"),
-    rule("schema/invalid", E, "a value does not match its schema"),
-    rule("schema/unknown-key", E, "a key the schema does not allow"),
-    rule("date/not-a-date", E, "a date is written as a string instead of a TOML date"),
-    rule("date/invalid-duration", E, "a duration is not `<n> <unit>`"),
-    rule("date/order", E, "dates are out of order (for example effective after end)"),
-    rule("date/notice-exceeds-term", E, "the notice period is as long as the term or longer"),
-    rule("id/duplicate", E, "two contracts have the same `id`"),
-    rule("link/unknown-contract", E, "`amends`, `supersedes` or `parent` names no contract"),
-    rule("link/self", E, "a contract names itself in `amends`, `supersedes` or `parent`"),
-    rule("clause/numbering-gap", W, "clause numbering skips a number"),
-    rule("clause/numbering-repeat", W, "clause numbering repeats or goes backwards"),
-    rule("clause/duplicate-id", E, "two clauses have the same explicit id"),
-    rule("clause/too-deep", W, "clauses nest deeper than pactum reads"),
-    rule("ref/unresolved", E, "a cross-reference names no clause"),
-    rule("ref/title-mismatch", E, "a cross-reference's title is not the clause's heading"),
-    rule("ref/title-loose", I, "a cross-reference's title is the clause's heading written another way"),
-    rule("term/duplicate", W, "a term is defined more than once"),
-    rule("term/unused", W, "a defined term is never used"),
-    rule("placeholder/unfilled", W, "a placeholder is left from a template (an error once approved)"),
-    rule("markup/hides-text", W, "raw HTML can hide or restyle words or run code (an error once approved)"),
-    rule("signature/missing", E, "an executed contract lacks a signature for a party"),
-    rule("signature/unknown-party", E, "a signature names a party the contract does not have"),
-    rule("obligation/unknown-clause", E, "an obligation names no clause of the contract"),
-    rule("clause/deviates-from-library", W, "a clause drafted from the library no longer reads as the library's"),
-    rule("clause/library-outdated", I, "the library has a newer version of a clause the contract uses"),
-    rule("clause/library-missing", W, "a clause the contract records from the library is missing"),
-    rule("executed/body-changed", E, "an executed contract's text changed after signing, not through an amendment"),
-    rule(
-        "executed/terms-changed",
-        E,
-        "an executed contract's agreed terms changed after signing, not through an amendment",
-    ),
-];
+rules! {
+    FILE_UNREADABLE = "file/unreadable", E, "the file could not be read";
+    FILE_INVALID_UTF8 = "file/invalid-utf8", E, "the file is not valid UTF-8 text";
+    FILE_BINARY = "file/binary", E, "the file holds binary data, not text";
+    FILE_LINE_ENDINGS = "file/line-endings", E, "the file's lines end in a carriage return alone";
+    FILE_TOO_LARGE = "file/too-large", E, "the file is larger than `[check] max_file_size`";
+    FILE_OUTSIDE_REPOSITORY = "file/outside-repository", E, "a symbolic link points outside the repository";
+    FILE_BROKEN_LINK = "file/broken-link", E, "a symbolic link names no file: it dangles or loops";
+    FILE_BOM = "file/bom", W, "the file starts with a byte-order mark";
+    FRONTMATTER_MISSING = "frontmatter/missing", E, "a contract has no `+++` front matter";
+    FRONTMATTER_UNCLOSED = "frontmatter/unclosed", E, "the front matter has no closing `+++` line";
+    FRONTMATTER_SYNTAX = "frontmatter/syntax", E, "the front matter is not valid TOML";
+    SCHEMA_UNKNOWN_TYPE = "schema/unknown-type", E, "no schema exists for the contract's `type`";
+    SCHEMA_REQUIRED = "schema/required", E, "a required key is missing";
+    SCHEMA_INVALID = "schema/invalid", E, "a value does not match its schema";
+    SCHEMA_UNKNOWN_KEY = "schema/unknown-key", E, "a key the schema does not allow";
+    DATE_NOT_A_DATE = "date/not-a-date", E, "a date is written as a string instead of a TOML date";
+    DATE_INVALID_DURATION = "date/invalid-duration", E, "a duration is not `<n> <unit>`";
+    DATE_ORDER = "date/order", E, "dates are out of order (for example effective after end)";
+    DATE_NOTICE_EXCEEDS_TERM = "date/notice-exceeds-term", E, "the notice period is as long as the term or longer";
+    ID_DUPLICATE = "id/duplicate", E, "two contracts have the same `id`";
+    LINK_UNKNOWN_CONTRACT = "link/unknown-contract", E, "`amends`, `supersedes` or `parent` names no contract";
+    LINK_SELF = "link/self", E, "a contract names itself in `amends`, `supersedes` or `parent`";
+    CLAUSE_NUMBERING_GAP = "clause/numbering-gap", W, "clause numbering skips a number";
+    CLAUSE_NUMBERING_REPEAT = "clause/numbering-repeat", W, "clause numbering repeats or goes backwards";
+    CLAUSE_DUPLICATE_ID = "clause/duplicate-id", E, "two clauses have the same explicit id";
+    CLAUSE_TOO_DEEP = "clause/too-deep", W, "clauses nest deeper than pactum reads";
+    REF_UNRESOLVED = "ref/unresolved", E, "a cross-reference names no clause";
+    REF_TITLE_MISMATCH = "ref/title-mismatch", E, "a cross-reference's title is not the clause's heading";
+    REF_TITLE_LOOSE = "ref/title-loose", I, "a cross-reference's title is the clause's heading written another way";
+    TERM_DUPLICATE = "term/duplicate", W, "a term is defined more than once";
+    TERM_UNUSED = "term/unused", W, "a defined term is never used";
+    PLACEHOLDER_UNFILLED = "placeholder/unfilled", W, "a placeholder is left from a template (an error once approved)";
+    MARKUP_HIDES_TEXT = "markup/hides-text", W, "raw HTML can hide or restyle words or run code (an error once approved)";
+    SIGNATURE_MISSING = "signature/missing", E, "an executed contract lacks a signature for a party";
+    SIGNATURE_UNKNOWN_PARTY = "signature/unknown-party", E, "a signature names a party the contract does not have";
+    OBLIGATION_UNKNOWN_CLAUSE = "obligation/unknown-clause", E, "an obligation names no clause of the contract";
+    CLAUSE_DEVIATES_FROM_LIBRARY = "clause/deviates-from-library", W, "a clause drafted from the library no longer reads as the library's";
+    CLAUSE_LIBRARY_OUTDATED = "clause/library-outdated", I, "the library has a newer version of a clause the contract uses";
+    CLAUSE_LIBRARY_MISSING = "clause/library-missing", W, "a clause the contract records from the library is missing";
+    EXECUTED_BODY_CHANGED = "executed/body-changed", E, "an executed contract's text changed after signing, not through an amendment";
+    EXECUTED_TERMS_CHANGED = "executed/terms-changed", E, "an executed contract's agreed terms changed after signing, not through an amendment";
+}
 
 /// The rule with `code`, if pactum has one.
 #[must_use]
 pub fn rule_for(code: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|rule| rule.code == code)
+    RULES.iter().copied().find(|rule| rule.code == code)
 }
 
 /// Where a finding points: 1-based lines and columns, end inclusive of the last character's
@@ -181,13 +190,9 @@ const EXCERPT_LINES: usize = 4;
 const EXCERPT_WIDTH: usize = 240;
 
 impl SourceFile<'_> {
-    /// A finding of rule `code` at byte `span` of this file, at the rule's default severity.
-    ///
-    /// # Panics
-    /// When `code` names no rule: codes are constants of this crate, so that is a bug.
+    /// A finding of `rule` at byte `span` of this file, at the rule's default severity.
     #[must_use]
-    pub fn diagnostic(&self, code: &'static str, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
-        let rule = rule_for(code).unwrap_or_else(|| panic!("no rule named {code}"));
+    pub fn diagnostic(&self, rule: &'static Rule, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
         let start = self.lines.position(self.text, span.start);
         let end = self.lines.position(self.text, span.end.max(span.start));
         let first = start.line - 1;
@@ -208,7 +213,7 @@ impl SourceFile<'_> {
             (from, to, false)
         };
         Diagnostic {
-            code,
+            code: rule.code,
             severity: rule.severity,
             path: self.path.to_owned(),
             location: Location { line: start.line, column: start.column, end_line: end.line, end_column: end.column },
@@ -225,15 +230,11 @@ impl SourceFile<'_> {
 }
 
 impl Diagnostic {
-    /// A finding about a whole file, with no text to point at.
-    ///
-    /// # Panics
-    /// When `code` names no rule.
+    /// A finding of `rule` about a whole file, with no text to point at.
     #[must_use]
-    pub fn file(code: &'static str, path: &str, message: impl Into<String>) -> Self {
-        let rule = rule_for(code).unwrap_or_else(|| panic!("no rule named {code}"));
+    pub fn file(rule: &'static Rule, path: &str, message: impl Into<String>) -> Self {
         Self {
-            code,
+            code: rule.code,
             severity: rule.severity,
             path: path.to_owned(),
             location: Location { line: 1, column: 1, end_line: 1, end_column: 1 },
@@ -241,6 +242,12 @@ impl Diagnostic {
             help: None,
             excerpt: None,
         }
+    }
+
+    /// Whether this is a finding of `rule`.
+    #[must_use]
+    pub fn is(&self, rule: &Rule) -> bool {
+        self.code == rule.code
     }
 
     #[must_use]

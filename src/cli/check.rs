@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
+use pactum::findings::rule;
 use pactum::lint::run::{CheckOptions, check};
 use pactum::lint::{RULES, Severity, Summary};
 use pactum::output::check::{CheckFormat, CheckOutput, render};
@@ -142,7 +143,7 @@ fn name_what_changed_since_signing(repo: &Repo, files: &[FileRef], diagnostics: 
     use pactum::contract::{Contract, FrontMatterRule, seal};
     let broken: HashSet<String> = diagnostics
         .iter()
-        .filter(|d| matches!(d.code, "executed/body-changed" | "executed/terms-changed"))
+        .filter(|d| d.is(rule::EXECUTED_BODY_CHANGED) || d.is(rule::EXECUTED_TERMS_CHANGED))
         .map(|d| d.path.clone())
         .collect();
     if broken.is_empty() {
@@ -184,7 +185,7 @@ fn name_what_changed_since_signing(repo: &Repo, files: &[FileRef], diagnostics: 
         let terms: Option<(String, Contract)> =
             signed_terms.and_then(|(commit, bytes)| Some((git.short(commit), read(&path, bytes)?)));
         for diagnostic in diagnostics.iter_mut().filter(|d| d.path == path) {
-            if diagnostic.code == "executed/body-changed"
+            if diagnostic.is(rule::EXECUTED_BODY_CHANGED)
                 && let Some((short, numbers)) = clauses.as_ref().filter(|(_, n)| !n.is_empty())
             {
                 let many = numbers.len() > 1;
@@ -195,7 +196,7 @@ fn name_what_changed_since_signing(repo: &Repo, files: &[FileRef], diagnostics: 
                     if many { "" } else { "s" }
                 ));
             }
-            if diagnostic.code == "executed/terms-changed"
+            if diagnostic.is(rule::EXECUTED_TERMS_CHANGED)
                 && let Some((short, then)) = &terms
                 && let Some(field) =
                     diagnostic.message.strip_prefix('`').and_then(|m| m.split('`').next()).map(str::to_owned)

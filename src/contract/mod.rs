@@ -18,6 +18,7 @@ use std::ops::Range;
 use crate::findings::{Diagnostic, SourceFile};
 use crate::text::LineIndex;
 
+use crate::findings::rule;
 pub use amount::Amount;
 pub use clauses::{Body, Clause};
 pub use frontmatter::{FrontMatter, Layout};
@@ -78,7 +79,7 @@ fn has_lone_cr_line_endings(text: &str) -> bool {
 
 pub fn decode(path: &str, bytes: Vec<u8>) -> Result<(String, Option<Diagnostic>), Diagnostic> {
     if bytes.contains(&0) {
-        return Err(Diagnostic::file("file/binary", path, "this file holds binary data (it has NUL bytes), not Markdown text")
+        return Err(Diagnostic::file(rule::FILE_BINARY, path, "this file holds binary data (it has NUL bytes), not Markdown text")
             .with_help("contracts are Markdown text files; move binary files (PDFs, images) out of the contracts folder or rename them"));
     }
     let (bytes, bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
@@ -87,14 +88,14 @@ pub fn decode(path: &str, bytes: Vec<u8>) -> Result<(String, Option<Diagnostic>)
     };
     match String::from_utf8(bytes) {
         Ok(text) if has_lone_cr_line_endings(&text) => Err(Diagnostic::file(
-            "file/line-endings",
+            rule::FILE_LINE_ENDINGS,
             path,
             "the lines of this file end in a carriage return alone (CR, as classic Mac OS saved text): Markdown reads it as one long line, so it was not read",
         )
         .with_help("save the file with LF (or CRLF) line endings; most editors offer this under \"line endings\"")),
         Ok(text) => {
             let bom = bom.then(|| {
-                Diagnostic::file("file/bom", path, "the file starts with a UTF-8 byte-order mark")
+                Diagnostic::file(rule::FILE_BOM, path, "the file starts with a UTF-8 byte-order mark")
                     .with_help("pactum reads the file without it; save the file as UTF-8 without BOM")
             });
             Ok((text, bom))
@@ -106,7 +107,7 @@ pub fn decode(path: &str, bytes: Vec<u8>) -> Result<(String, Option<Diagnostic>)
             let line = prefix.matches('\n').count() + 1;
             let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
             let mut diagnostic = Diagnostic::file(
-                "file/invalid-utf8",
+                rule::FILE_INVALID_UTF8,
                 path,
                 format!(
                     "the file is not valid UTF-8: byte {valid} (line {line}, column {column}) is 0x{:02X}",
@@ -136,7 +137,7 @@ impl Contract {
                     Err(error) => {
                         diagnostics.push(
                         source
-                            .diagnostic("frontmatter/syntax", error.span, format!("the front matter is not valid TOML: {}", error.message))
+                            .diagnostic(rule::FRONTMATTER_SYNTAX, error.span, format!("the front matter is not valid TOML: {}", error.message))
                             .with_help("the front matter between the `+++` lines is TOML; see https://toml.io for its syntax"),
                     );
                         (Some(layout), None)
@@ -148,7 +149,7 @@ impl Contract {
                     let first = lines.line_range(&text, 0);
                     diagnostics.push(
                         source
-                            .diagnostic("frontmatter/missing", first, "this contract has no front matter")
+                            .diagnostic(rule::FRONTMATTER_MISSING, first, "this contract has no front matter")
                             .with_help("start the file with a `+++` line, the contract's TOML metadata (id, title, type, status, owner, parties), and another `+++` line"),
                     );
                 }
@@ -157,7 +158,7 @@ impl Contract {
             Err(frontmatter::SplitError::Unclosed { opening }) => {
                 diagnostics.push(
                     source
-                        .diagnostic("frontmatter/unclosed", opening, "the front matter opened here is never closed")
+                        .diagnostic(rule::FRONTMATTER_UNCLOSED, opening, "the front matter opened here is never closed")
                         .with_help("end the front matter with a line holding only `+++`"),
                 );
                 (None, None)

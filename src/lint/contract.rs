@@ -7,6 +7,7 @@ use crate::contract::clauses::{Label, StructureIssue};
 use crate::contract::prose::{title_chars, titles_match_loosely};
 use crate::contract::{Clause, Contract, Status};
 use crate::findings::Diagnostic;
+use crate::findings::rule;
 use crate::lifecycle::{Calendar, TermsError};
 
 /// Every drafting rule over `contract`.
@@ -35,7 +36,7 @@ fn structure(contract: &Contract, out: &mut Vec<Diagnostic>) {
                 contract
                     .source()
                     .diagnostic(
-                        "clause/too-deep",
+                        rule::CLAUSE_TOO_DEEP,
                         *at..*at,
                         format!(
                             "clauses nest deeper than {} levels here; deeper items are read as text",
@@ -80,7 +81,7 @@ fn numbering(contract: &Contract, out: &mut Vec<Diagnostic>) {
             {
                 let parent_number = crate::contract::clauses::number::dotted(&parts[..parts.len() - 1]);
                 out.push(source.diagnostic(
-                    "clause/numbering-gap",
+                    rule::CLAUSE_NUMBERING_GAP,
                     heading_span(clause),
                     format!("clause {} has no clause {parent_number} above it", clause.number),
                 ));
@@ -91,7 +92,7 @@ fn numbering(contract: &Contract, out: &mut Vec<Diagnostic>) {
                 let missing = missing_numbers(clause, expected, ordinal);
                 out.push(
                     source
-                        .diagnostic("clause/numbering-gap", heading_span(clause), format!("clause {} follows {}: {missing} is missing", clause.number, previous.map_or_else(|| "the start of its level".to_owned(), |p| format!("clause {}", last_of_kind[p].number))))
+                        .diagnostic(rule::CLAUSE_NUMBERING_GAP, heading_span(clause), format!("clause {} follows {}: {missing} is missing", clause.number, previous.map_or_else(|| "the start of its level".to_owned(), |p| format!("clause {}", last_of_kind[p].number))))
                         .with_help("renumber the clauses, and check that references to the renumbered ones still point where they should"),
                 );
             } else if ordinal < expected {
@@ -110,7 +111,7 @@ fn numbering(contract: &Contract, out: &mut Vec<Diagnostic>) {
                 };
                 out.push(
                     source
-                        .diagnostic("clause/numbering-repeat", heading_span(clause), message)
+                        .diagnostic(rule::CLAUSE_NUMBERING_REPEAT, heading_span(clause), message)
                         .with_help("renumber the clauses so that each number appears once, in order"),
                 );
             }
@@ -159,7 +160,7 @@ fn clause_ids(contract: &Contract, out: &mut Vec<Diagnostic>) {
                     contract
                         .source()
                         .diagnostic(
-                            "clause/duplicate-id",
+                            rule::CLAUSE_DUPLICATE_ID,
                             clause.start..clause.own_end.min(clause.start + 80),
                             format!(
                                 "clause id `{}` is also the id of clause {} (line {})",
@@ -195,7 +196,7 @@ fn references(contract: &Contract, out: &mut Vec<Diagnostic>) {
             out.push(
                 source
                     .diagnostic(
-                        "ref/unresolved",
+                        rule::REF_UNRESOLVED,
                         reference.span.clone(),
                         format!("`{}` refers to a clause that does not exist: {what}", reference.text),
                     )
@@ -216,7 +217,7 @@ fn references(contract: &Contract, out: &mut Vec<Diagnostic>) {
             out.push(
                 source
                     .diagnostic(
-                        "ref/title-loose",
+                        rule::REF_TITLE_LOOSE,
                         reference.span.clone(),
                         format!(
                             "`{}` names \"{title}\", which is clause {}'s heading written another way: \"{}\"",
@@ -243,7 +244,7 @@ fn references(contract: &Contract, out: &mut Vec<Diagnostic>) {
         out.push(
             source
                 .diagnostic(
-                    "ref/title-mismatch",
+                    rule::REF_TITLE_MISMATCH,
                     reference.span.clone(),
                     format!("`{}` names \"{title}\", but clause {} {heading}", reference.text, clause.number),
                 )
@@ -282,7 +283,7 @@ fn terms(contract: &Contract, out: &mut Vec<Diagnostic>) {
             out.push(
                 source
                     .diagnostic(
-                        "term/duplicate",
+                        rule::TERM_DUPLICATE,
                         again.clone(),
                         format!(
                             "\"{}\" is defined again here (first defined on line {})",
@@ -297,7 +298,7 @@ fn terms(contract: &Contract, out: &mut Vec<Diagnostic>) {
             out.push(
                 source
                     .diagnostic(
-                        "term/unused",
+                        rule::TERM_UNUSED,
                         term.span.clone(),
                         format!("\"{}\" is defined but never used", term.term),
                     )
@@ -314,7 +315,7 @@ fn placeholders(contract: &Contract, out: &mut Vec<Diagnostic>) {
         let mut diagnostic = contract
             .source()
             .diagnostic(
-                "placeholder/unfilled",
+                rule::PLACEHOLDER_UNFILLED,
                 placeholder.span.clone(),
                 format!("`{}` is a placeholder left to fill in", placeholder.text),
             )
@@ -338,7 +339,7 @@ fn markup(contract: &Contract, out: &mut Vec<Diagnostic>) {
         let Some(why) = crate::text::html::not_inert(&contract.text[span.clone()]) else { continue };
         let mut diagnostic = contract
             .source()
-            .diagnostic("markup/hides-text", span.clone(), format!("this markup can change what the page shows: {why}"))
+            .diagnostic(rule::MARKUP_HIDES_TEXT, span.clone(), format!("this markup can change what the page shows: {why}"))
             .with_help("write the words as Markdown; `render` shows this markup as text, so the signing copy and the redline read the same");
         if is_final {
             diagnostic = diagnostic.with_severity(crate::findings::Severity::Error);
@@ -356,7 +357,7 @@ fn signatures(contract: &Contract, out: &mut Vec<Diagnostic>) {
             out.push(
                 source
                     .diagnostic(
-                        "signature/unknown-party",
+                        rule::SIGNATURE_UNKNOWN_PARTY,
                         contract.span_of(&format!("/signatures/{index}/party")),
                         format!("the signature names \"{}\", which is not a party to this contract", signature.party),
                     )
@@ -372,7 +373,7 @@ fn signatures(contract: &Contract, out: &mut Vec<Diagnostic>) {
             out.push(
                 source
                     .diagnostic(
-                        "signature/missing",
+                        rule::SIGNATURE_MISSING,
                         contract.span_of(&format!("/parties/{index}")),
                         format!("the contract is executed but has no signature for \"{}\"", party.name),
                     )
@@ -396,7 +397,7 @@ fn obligations(contract: &Contract, out: &mut Vec<Diagnostic>) {
             contract
                 .source()
                 .diagnostic(
-                    "obligation/unknown-clause",
+                    rule::OBLIGATION_UNKNOWN_CLAUSE,
                     contract.span_of(&format!("/obligations/{index}/clause")),
                     format!(
                         "obligation `{}` names clause `{clause}`, which this contract does not have",
@@ -429,7 +430,7 @@ fn dates(contract: &Contract, calendar: &Calendar, out: &mut Vec<Diagnostic>) {
             out.push(
                 source
                     .diagnostic(
-                        "date/not-a-date",
+                        rule::DATE_NOT_A_DATE,
                         span.value.clone(),
                         format!("`{}` is a string, not a date", crate::schema::field_name(pointer)),
                     )
@@ -442,7 +443,7 @@ fn dates(contract: &Contract, calendar: &Calendar, out: &mut Vec<Diagnostic>) {
             && let Err(error) = every.parse::<crate::lifecycle::Duration>()
         {
             out.push(source.diagnostic(
-                "date/invalid-duration",
+                rule::DATE_INVALID_DURATION,
                 contract.span_of(&format!("/obligations/{index}/every")),
                 error.to_string(),
             ));
@@ -452,7 +453,7 @@ fn dates(contract: &Contract, calendar: &Calendar, out: &mut Vec<Diagnostic>) {
         Ok(Some(dates)) => dates,
         Ok(None) => return,
         Err((pointer, error)) => {
-            out.push(source.diagnostic("date/invalid-duration", contract.span_of(pointer), error.to_string()));
+            out.push(source.diagnostic(rule::DATE_INVALID_DURATION, contract.span_of(pointer), error.to_string()));
             return;
         }
     };
@@ -462,7 +463,7 @@ fn dates(contract: &Contract, calendar: &Calendar, out: &mut Vec<Diagnostic>) {
             out.push(
                 source
                     .diagnostic(
-                        "date/invalid-duration",
+                        rule::DATE_INVALID_DURATION,
                         contract.span_of("/term"),
                         format!("a term of {term} ends before it starts"),
                     )
@@ -472,7 +473,7 @@ fn dates(contract: &Contract, calendar: &Calendar, out: &mut Vec<Diagnostic>) {
             out.push(
                 source
                     .diagnostic(
-                        "date/invalid-duration",
+                        rule::DATE_INVALID_DURATION,
                         contract.span_of("/term"),
                         format!("a term of {term} from {} runs past the end of the calendar", dates.effective),
                     )
@@ -484,7 +485,7 @@ fn dates(contract: &Contract, calendar: &Calendar, out: &mut Vec<Diagnostic>) {
         && end < dates.effective
     {
         out.push(source.diagnostic(
-            "date/order",
+            rule::DATE_ORDER,
             contract.span_of("/end_date"),
             format!("the contract ends on {end}, before it takes effect on {}", dates.effective),
         ));
@@ -494,7 +495,7 @@ fn dates(contract: &Contract, calendar: &Calendar, out: &mut Vec<Diagnostic>) {
             && date > end
         {
             out.push(source.diagnostic(
-                "date/order",
+                rule::DATE_ORDER,
                 contract.span_of(&format!("/signatures/{index}/date")),
                 format!("signed on {date}, after the contract ended on {end}"),
             ));
@@ -508,7 +509,7 @@ fn dates(contract: &Contract, calendar: &Calendar, out: &mut Vec<Diagnostic>) {
     {
         out.push(
                     source
-                        .diagnostic("date/notice-exceeds-term", contract.span_of("/renewal/notice"), format!("a notice period of {notice} is longer than the initial term ({} to {end}): the notice deadline {deadline} falls before the term starts", first.start))
+                        .diagnostic(rule::DATE_NOTICE_EXCEEDS_TERM, contract.span_of("/renewal/notice"), format!("a notice period of {notice} is longer than the initial term ({} to {end}): the notice deadline {deadline} falls before the term starts", first.start))
                         .with_help("shorten the notice period or check the term"),
                 );
     }
@@ -516,14 +517,14 @@ fn dates(contract: &Contract, calendar: &Calendar, out: &mut Vec<Diagnostic>) {
         Err(TermsError::MissingPeriod) => out.push(
             source
                 .diagnostic(
-                    "schema/required",
+                    rule::SCHEMA_REQUIRED,
                     contract.span_of("/renewal"),
                     "an auto-renewing contract needs `renewal.period`, the length of each renewal",
                 )
                 .with_help("add `period = \"12 months\"` (or the renewal length the contract states) to [renewal]"),
         ),
         Err(TermsError::ZeroPeriod) => out.push(source.diagnostic(
-            "date/invalid-duration",
+            rule::DATE_INVALID_DURATION,
             contract.span_of("/renewal/period"),
             "a renewal period of zero length never ends",
         )),

@@ -3,6 +3,7 @@
 use crate::contract::Contract;
 use crate::contract::clauses::clause_text;
 use crate::findings::Diagnostic;
+use crate::findings::rule;
 use crate::template::Library;
 
 /// Compare each clause the contract took from the library with the library's text at the
@@ -15,7 +16,7 @@ pub fn check(contract: &Contract, library: &Library) -> Vec<Diagnostic> {
         let at = contract.span_of(&format!("/library/{index}"));
         let Some(clause) = contract.body.clauses.iter().find(|c| &c.id == id) else {
             out.push(source.diagnostic(
-                "clause/library-missing",
+                rule::CLAUSE_LIBRARY_MISSING,
                 at,
                 format!("the contract records library clause `{id}`, but has no clause with that id"),
             ));
@@ -25,7 +26,7 @@ pub fn check(contract: &Contract, library: &Library) -> Vec<Diagnostic> {
             out.push(
                 source
                     .diagnostic(
-                        "clause/library-missing",
+                        rule::CLAUSE_LIBRARY_MISSING,
                         at,
                         format!("the library has no version {version} of clause `{id}` to compare with"),
                     )
@@ -52,7 +53,7 @@ pub fn check(contract: &Contract, library: &Library) -> Vec<Diagnostic> {
             out.push(
                 source
                     .diagnostic(
-                        "clause/deviates-from-library",
+                        rule::CLAUSE_DEVIATES_FROM_LIBRARY,
                         clause.start..clause.own_end.min(clause.start + 80),
                         format!("clause {} deviates from library clause `{id}` version {version} ({inserted} word(s) inserted, {deleted} deleted): {}", clause.number, what.join("; ")),
                     )
@@ -61,7 +62,7 @@ pub fn check(contract: &Contract, library: &Library) -> Vec<Diagnostic> {
         }
         if let Some(current) = library.current(id).filter(|c| &c.version != version) {
             out.push(source.diagnostic(
-                "clause/library-outdated",
+                rule::CLAUSE_LIBRARY_OUTDATED,
                 at,
                 format!("library clause `{id}` has a newer version {} (the contract has {version})", current.version),
             ));

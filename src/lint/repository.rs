@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use crate::contract::Contract;
 use crate::contract::seal::{self, TermChange};
 use crate::findings::Diagnostic;
+use crate::findings::rule;
 
 /// A value from a contract's front matter and a finding already pointed at it, to be sent with
 /// its message filled in if the rule fails.
@@ -50,7 +51,7 @@ pub struct ChangedTerms {
 impl Entry {
     #[must_use]
     pub fn of(contract: &Contract, operational: &[String]) -> Self {
-        let locate = |code: &'static str, pointer: &str, value: &Option<String>| {
+        let locate = |code: &'static crate::findings::Rule, pointer: &str, value: &Option<String>| {
             value.as_ref().map(|value| Located {
                 value: value.clone(),
                 at: contract.source().diagnostic(code, contract.span_of(pointer), String::new()),
@@ -59,17 +60,19 @@ impl Entry {
         let meta = &contract.meta;
         let links = [("amends", &meta.amends), ("supersedes", &meta.supersedes), ("parent", &meta.parent)]
             .into_iter()
-            .filter_map(|(key, value)| Some((key, locate("link/unknown-contract", &format!("/{key}"), value)?)))
+            .filter_map(|(key, value)| Some((key, locate(rule::LINK_UNKNOWN_CONTRACT, &format!("/{key}"), value)?)))
             .collect();
         let body = contract.layout.as_ref().map_or(contract.text.as_str(), |l| &contract.text[l.body..]);
         let changed_body = meta.body_sha256.as_ref().and_then(|stored| {
             let now = crate::contract::seal::body_hash(body);
-            (&now != stored).then(|| locate("executed/body-changed", "/execution/body_sha256", &Some(now))).flatten()
+            (&now != stored)
+                .then(|| locate(rule::EXECUTED_BODY_CHANGED, "/execution/body_sha256", &Some(now)))
+                .flatten()
         });
         let amends_body = meta.amends.clone().zip(meta.amends_body_sha256.clone());
         Self {
             path: contract.path.clone(),
-            id: locate("id/duplicate", "/id", &meta.id),
+            id: locate(rule::ID_DUPLICATE, "/id", &meta.id),
             links,
             changed_body,
             amends_body,
@@ -94,7 +97,7 @@ fn changed_terms(contract: &Contract, operational: &[String]) -> Option<ChangedT
             contract
                 .source()
                 .diagnostic(
-                    "executed/terms-changed",
+                    rule::EXECUTED_TERMS_CHANGED,
                     contract.span_of("/status"),
                     format!("this contract was executed, and its status is now `{status}`"),
                 )
@@ -116,7 +119,7 @@ fn changed_terms(contract: &Contract, operational: &[String]) -> Option<ChangedT
             };
             findings.push((
                 Some(field),
-                contract.source().diagnostic("executed/terms-changed", span, what).with_help(
+                contract.source().diagnostic(rule::EXECUTED_TERMS_CHANGED, span, what).with_help(
                     "restore the signed value (`git log -p` on the file shows it), or change the terms through an amendment: \
                      `pactum execute` on the amendment records the amended terms; a field that may change after signing \
                      belongs in `[execution] operational` in pactum.toml",
@@ -162,7 +165,7 @@ pub fn check(entries: &[Entry]) -> Vec<Diagnostic> {
         for (key, target) in &entry.links {
             if Some(target.value.as_str()) == own {
                 let mut diagnostic = target.at.clone();
-                diagnostic.code = "link/self";
+                diagnostic.code = rule::LINK_SELF.code;
                 diagnostic.message = format!("`{key}` names this contract itself");
                 out.push(diagnostic);
             } else if !known.contains(target.value.as_str()) {

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use rayon::prelude::*;
 
 use crate::contract::{Contract, FrontMatterRule, decode};
+use crate::findings::rule;
 use crate::findings::{Diagnostic, LintConfig};
 use crate::lifecycle::Calendar;
 use crate::lint::repository::{self, Entry};
@@ -164,31 +165,31 @@ fn check_file<T>(
     if let Some(problem) = &file.not_read {
         let diagnostic = match problem {
             NotRead::Outside => Diagnostic::file(
-                "file/outside-repository",
+                rule::FILE_OUTSIDE_REPOSITORY,
                 path,
                 "this symbolic link points outside the repository; it was not read",
             )
             .with_help("keep contracts inside the repository, so that their history is the record"),
             NotRead::Dangling => Diagnostic::file(
-                "file/broken-link",
+                rule::FILE_BROKEN_LINK,
                 path,
                 "this symbolic link points at a file that does not exist; it was not read",
             )
             .with_help("remove the link, or point it at the contract it stands for"),
             NotRead::Unresolvable(reason) => Diagnostic::file(
-                "file/broken-link",
+                rule::FILE_BROKEN_LINK,
                 path,
                 format!("this symbolic link cannot be followed ({reason}); it was not read"),
             )
             .with_help("a link that leads back to itself names no file: remove it, or point it at the contract"),
             NotRead::NotAFile => Diagnostic::file(
-                "file/broken-link",
+                rule::FILE_BROKEN_LINK,
                 path,
                 "this symbolic link points at something that is not a file; it was not read",
             )
             .with_help("point it at the contract's Markdown file, or remove it"),
             NotRead::Unwalkable(reason) => {
-                Diagnostic::file("file/unreadable", path, format!("cannot read this file or folder: {reason}"))
+                Diagnostic::file(rule::FILE_UNREADABLE, path, format!("cannot read this file or folder: {reason}"))
                     .with_help("a path longer than the system allows cannot be read, so shorten its folder names; otherwise check its permissions")
             }
         };
@@ -197,7 +198,7 @@ fn check_file<T>(
     let size = std::fs::metadata(&file.path).map_or(0, |m| m.len());
     if size > options.max_file_size {
         let diagnostic = Diagnostic::file(
-            "file/too-large",
+            rule::FILE_TOO_LARGE,
             path,
             format!("the file is {size} bytes, more than the {} bytes pactum reads", options.max_file_size),
         )
@@ -208,7 +209,7 @@ fn check_file<T>(
         Ok(bytes) => bytes,
         Err(error) => {
             return (
-                vec![Diagnostic::file("file/unreadable", path, format!("cannot read the file: {error}"))],
+                vec![Diagnostic::file(rule::FILE_UNREADABLE, path, format!("cannot read the file: {error}"))],
                 None,
                 None,
             );
@@ -239,5 +240,5 @@ fn check_file<T>(
 fn drop_shadowed(diagnostics: &mut Vec<Diagnostic>) {
     let specific: Vec<crate::findings::Location> =
         diagnostics.iter().filter(|d| d.code.starts_with("date/")).map(|d| d.location).collect();
-    diagnostics.retain(|d| d.code != "schema/invalid" || !specific.contains(&d.location));
+    diagnostics.retain(|d| !d.is(rule::SCHEMA_INVALID) || !specific.contains(&d.location));
 }

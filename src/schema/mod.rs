@@ -17,6 +17,7 @@ use serde_json::Value;
 
 use crate::contract::Contract;
 use crate::findings::Diagnostic;
+use crate::findings::rule;
 
 /// The base URI every schema is registered under. `.invalid` is a reserved name that never
 /// resolves: schemas are only ever looked up in the registry.
@@ -220,7 +221,7 @@ impl SchemaSet {
                 diagnostics.push(
                     source
                         .diagnostic(
-                            "schema/unknown-type",
+                            rule::SCHEMA_UNKNOWN_TYPE,
                             front.spans.value_or_ancestor("/type"),
                             format!("there is no schema for contract type `{kind}`"),
                         )
@@ -339,7 +340,7 @@ fn finding(contract: &Contract, error: &jsonschema::ValidationError<'_>, schema:
             } else {
                 format!("`{field}` is missing the required key `{key}`")
             };
-            vec![source.diagnostic("schema/required", span, message).with_help(format!("add `{key} = …` here"))]
+            vec![source.diagnostic(rule::SCHEMA_REQUIRED, span, message).with_help(format!("add `{key} = …` here"))]
         }
         ValidationErrorKind::AdditionalProperties { unexpected } => unexpected
             .iter()
@@ -347,7 +348,7 @@ fn finding(contract: &Contract, error: &jsonschema::ValidationError<'_>, schema:
                 let child = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
                 source
                     .diagnostic(
-                        "schema/unknown-key",
+                        rule::SCHEMA_UNKNOWN_KEY,
                         front.spans.key_or_value(&child),
                         format!("`{}` is not a key the schema allows", field_name(&child)),
                     )
@@ -359,7 +360,7 @@ fn finding(contract: &Contract, error: &jsonschema::ValidationError<'_>, schema:
             vec![
                 source
                     .diagnostic(
-                        "schema/invalid",
+                        rule::SCHEMA_INVALID,
                         span,
                         format!("`{field}` is {}, which is not one of the allowed values", show(value)),
                     )
@@ -367,14 +368,14 @@ fn finding(contract: &Contract, error: &jsonschema::ValidationError<'_>, schema:
             ]
         }
         ValidationErrorKind::Constant { expected_value } => vec![source.diagnostic(
-            "schema/invalid",
+            rule::SCHEMA_INVALID,
             span,
             format!("`{field}` is {}, but this schema requires {}", show(value), show(expected_value)),
         )],
         ValidationErrorKind::Pattern { pattern } => vec![
             source
                 .diagnostic(
-                    "schema/invalid",
+                    rule::SCHEMA_INVALID,
                     span,
                     format!("`{field}` is {}, which does not have the expected form", show(value)),
                 )
@@ -384,7 +385,7 @@ fn finding(contract: &Contract, error: &jsonschema::ValidationError<'_>, schema:
             let expected = format!("{kind:?}").to_lowercase().replace("single(", "").replace(')', "");
             let hint = if front.spans.is_datetime(pointer) { " (TOML read a date here)" } else { "" };
             vec![source.diagnostic(
-                "schema/invalid",
+                rule::SCHEMA_INVALID,
                 span,
                 format!("`{field}` must be of type {expected}, not {}{hint}", show(value)),
             )]
@@ -401,7 +402,7 @@ fn finding(contract: &Contract, error: &jsonschema::ValidationError<'_>, schema:
             vec![
                 source
                     .diagnostic(
-                        "schema/invalid",
+                        rule::SCHEMA_INVALID,
                         span,
                         format!(
                             "`{field}` could not be checked against {named}: the pattern needs more backtracking than pactum allows, so the value is treated as not matching"
@@ -413,11 +414,11 @@ fn finding(contract: &Contract, error: &jsonschema::ValidationError<'_>, schema:
             ]
         }
         ValidationErrorKind::MinItems { limit } => vec![source.diagnostic(
-            "schema/invalid",
+            rule::SCHEMA_INVALID,
             span,
             format!("`{field}` needs at least {limit} entr{}", if *limit == 1 { "y" } else { "ies" }),
         )],
-        _ => vec![source.diagnostic("schema/invalid", span, format!("`{field}`: {error}"))],
+        _ => vec![source.diagnostic(rule::SCHEMA_INVALID, span, format!("`{field}`: {error}"))],
     }
 }
 
