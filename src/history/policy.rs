@@ -117,7 +117,10 @@ fn applies(policy: &PolicyConfig, change: &Change<'_>) -> bool {
             })
             .chain(change.diff.fields.iter().map(|f| format!("field:{}", f.pointer)))
             .collect();
-        if !policy.changed.iter().any(|pattern| touched.iter().any(|t| glob(pattern, t))) {
+        // A pattern that is not a glob matches nothing; `Policies::validate` refuses it.
+        let touches =
+            |pattern: &String| compile_glob(pattern).is_ok_and(|glob| touched.iter().any(|t| glob.is_match(t)));
+        if !policy.changed.iter().any(touches) {
             return false;
         }
     }
@@ -162,5 +165,15 @@ mod tests {
         assert!(glob("*indemn*", "clause:Indemnification"));
         assert!(!glob("clause:9.*", "clause:19.2"));
         assert!(glob("clause:9.*", "clause:9.2"));
+        assert!(glob("clause:{liability,indemnity}*", "clause:Indemnity"));
+    }
+
+    #[test]
+    fn a_changed_pattern_that_is_no_glob_is_refused() {
+        let error = crate::repo::Config::parse(
+            "[[policies]]\nname = \"Caps\"\nchanged = [\"clause:[liability\"]\nrequire = { users = [\"@bea\"] }\n",
+        )
+        .unwrap_err();
+        assert!(error.contains("Caps") && error.contains("clause:[liability"), "{error}");
     }
 }

@@ -223,25 +223,10 @@ pub fn check(entries: &[Entry]) -> Vec<Diagnostic> {
 fn closest<'a>(wanted: &str, known: &HashSet<&'a str>) -> Option<&'a str> {
     known
         .iter()
-        .map(|candidate| (edit_distance(wanted, candidate), *candidate))
+        .map(|candidate| (strsim::levenshtein(wanted, candidate), *candidate))
         .filter(|(distance, _)| *distance <= 2.max(wanted.len() / 5))
         .min()
         .map(|(_, candidate)| candidate)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = (previous + usize::from(ca != *cb)).min(row[j] + 1).min(current + 1);
-            previous = current;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]
@@ -249,9 +234,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn edit_distances() {
-        assert_eq!(edit_distance("acme-msa", "acme-msa"), 0);
-        assert_eq!(edit_distance("acme-msa", "acme-mas"), 2);
-        assert_eq!(edit_distance("", "abc"), 3);
+    fn the_nearest_id_is_suggested_for_a_typo() {
+        let known: HashSet<&str> = ["acme-msa", "acme-nda", "globex-msa"].into();
+        assert_eq!(closest("acme-mas", &known), Some("acme-msa"));
+        assert_eq!(closest("initech-sow", &known), None);
     }
 }

@@ -143,34 +143,25 @@ impl Condition {
     }
 }
 
-/// `*` matches any run of characters; everything else itself, ignoring case.
+/// A `changed` pattern as a glob (globset's syntax: `*`, `?`, `[…]`, `{a,b}`), ignoring case;
+/// `*` runs over `/` too, for JSON pointers (`field:/value/*`).
+///
+/// # Errors
+/// When the pattern is not a glob (an unclosed `[` or `{`).
+pub fn compile_glob(pattern: &str) -> Result<globset::GlobMatcher, String> {
+    globset::GlobBuilder::new(pattern)
+        .case_insensitive(true)
+        .literal_separator(false)
+        .build()
+        .map(|glob| glob.compile_matcher())
+        .map_err(|e| format!("`{pattern}` is not a pattern pactum reads: {e}"))
+}
+
+/// Whether `text` matches the glob `pattern`, ignoring case; a pattern that is not a glob
+/// matches nothing (`Policies::validate` refuses it when the configuration is read).
 #[must_use]
 pub fn glob(pattern: &str, text: &str) -> bool {
-    let (pattern, text) = (pattern.to_lowercase(), text.to_lowercase());
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
-        return pattern == text;
-    }
-    let mut at = 0;
-    for (i, part) in parts.iter().enumerate() {
-        if part.is_empty() {
-            continue;
-        }
-        if i == 0 {
-            if !text.starts_with(part) {
-                return false;
-            }
-            at = part.len();
-        } else if i == parts.len() - 1 {
-            return text.len() >= at + part.len() && text[at..].ends_with(part);
-        } else {
-            match text[at..].find(part) {
-                Some(found) => at += found + part.len(),
-                None => return false,
-            }
-        }
-    }
-    true
+    compile_glob(pattern).is_ok_and(|glob| glob.is_match(text))
 }
 
 /// The policies of a repository, checked.
@@ -220,6 +211,9 @@ impl Policies {
         for policy in &self.policies {
             for condition in &policy.when {
                 parse_condition(condition).map_err(|e| format!("policy \"{}\": {e}", policy.name))?;
+            }
+            for pattern in &policy.changed {
+                compile_glob(pattern).map_err(|e| format!("policy \"{}\": in `changed`, {e}", policy.name))?;
             }
             for group in &policy.require.groups {
                 if !self.groups.contains_key(group) {
