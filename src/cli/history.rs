@@ -280,19 +280,12 @@ fn read(path: &str, bytes: Vec<u8>) -> Option<Contract> {
     decode(path, bytes).ok().map(|(text, _)| Contract::read(path, text, FrontMatterRule::Optional, &mut Vec::new()))
 }
 
-/// The contract files (relative to the contracts repository) that differ between two commits.
+/// The contract files (relative to the contracts repository) that differ between two commits;
+/// every contract, if Git cannot compare them (an approval then covers nothing that changed).
 fn changed_contract_paths(git: &Git, base: git2::Oid, head: git2::Oid, folder: &str) -> Vec<String> {
-    let files = |commit| git.files_at(commit, Path::new(folder)).unwrap_or_default();
-    let (old, new) = (files(base), files(head));
-    let mut paths: Vec<String> = new
-        .iter()
-        .filter(|(path, bytes)| old.iter().find(|(p, _)| p == path).is_none_or(|(_, b)| b != bytes))
-        .map(|(path, _)| path.clone())
-        .chain(old.iter().filter(|(path, _)| !new.iter().any(|(p, _)| p == path)).map(|(path, _)| path.clone()))
-        .collect();
-    paths.sort();
-    paths.dedup();
-    paths
+    git.changed_markdown(base, head, Path::new(folder)).unwrap_or_else(|_| {
+        git.files_at(head, Path::new(folder)).unwrap_or_default().into_iter().map(|(path, _)| path).collect()
+    })
 }
 
 /// The pull request number GitHub Actions gives a `pull_request` run: `refs/pull/N/merge`.

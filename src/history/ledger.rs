@@ -49,16 +49,12 @@ fn number_after(text: &str, marker: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
-/// The trailers of a message: `Key: value` lines of its last paragraph.
+/// The trailers of a message (`Approved-by: …`), keys in lower case, as Git reads them
+/// (`git interpret-trailers`: the last paragraph, continuation lines folded).
 fn trailers(message: &str) -> Vec<(String, String)> {
-    let last = message.trim_end().rsplit("\n\n").next().unwrap_or("");
-    last.lines()
-        .filter_map(|line| {
-            let (key, value) = line.split_once(": ")?;
-            (!key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
-                .then(|| (key.to_ascii_lowercase(), value.trim().to_owned()))
-        })
-        .collect()
+    git2::message_trailers_strs(message)
+        .map(|found| found.iter().map(|(key, value)| (key.to_ascii_lowercase(), value.trim().to_owned())).collect())
+        .unwrap_or_default()
 }
 
 const GITHUB_COMMITTER: &str = "noreply@github.com";

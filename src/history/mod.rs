@@ -380,6 +380,32 @@ impl Git {
         oid.to_string()[..10].to_owned()
     }
 
+    /// The Markdown files under `folder` (relative to the contracts repository) that differ
+    /// between two commits: added, changed or removed, by Git's tree diff.
+    ///
+    /// # Errors
+    /// When a commit's tree cannot be read.
+    pub fn changed_markdown(&self, before: Oid, after: Oid, folder: &Path) -> Result<Vec<String>, HistoryError> {
+        let (old, new) = (self.repo.find_commit(before)?.tree()?, self.repo.find_commit(after)?.tree()?);
+        let inside = self.prefix.join(folder);
+        let mut options = git2::DiffOptions::new();
+        if !inside.as_os_str().is_empty() {
+            options.pathspec(inside.to_string_lossy().replace('\\', "/"));
+        }
+        let diff = self.repo.diff_tree_to_tree(Some(&old), Some(&new), Some(&mut options))?;
+        let mut paths: Vec<String> = diff
+            .deltas()
+            .flat_map(|delta| [delta.old_file().path(), delta.new_file().path()])
+            .flatten()
+            .filter(|path| crate::repo::is_markdown(path))
+            .filter_map(|path| path.strip_prefix(&self.prefix).ok())
+            .map(|path| path.to_string_lossy().replace('\\', "/"))
+            .collect();
+        paths.sort();
+        paths.dedup();
+        Ok(paths)
+    }
+
     /// The Markdown files under `folder` (relative to the contracts repository) at `commit`.
     ///
     /// # Errors
