@@ -245,13 +245,10 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
             target.excluded.join(", ")
         ));
     }
-    let default_config = pactum::repo::Config::default();
-    let config = target.repo.as_ref().map_or(&default_config, |repo| &repo.config);
     let options = match &target.repo {
-        Some(repo) => CheckOptions::for_repo(repo),
-        None => CheckOptions::from_config(config),
-    }
-    .map_err(anyhow::Error::msg)?;
+        Some(repo) => CheckOptions::for_repo(repo).map_err(anyhow::Error::msg)?,
+        None => CheckOptions::from_config(&pactum::repo::Config::default()),
+    };
     let schemas_dir = target.repo.as_ref().map(Repo::schemas_dir);
     let schemas = SchemaSet::load(schemas_dir.as_deref()).context("loading schemas")?;
     schemas.compile_all().context("loading schemas")?;

@@ -105,7 +105,7 @@ fn check_candidate(repo: &Repo, shown: &str, text: &str) -> Result<(Vec<Diagnost
     files.push(FileRef { path, shown: shown.to_owned(), not_read: None });
     let schemas = SchemaSet::load(Some(&repo.schemas_dir())).context("loading schemas")?;
     schemas.compile_all().context("loading schemas")?;
-    let mut options = CheckOptions::from_config(&repo.config).map_err(anyhow::Error::msg)?;
+    let mut options = CheckOptions::from_config(&repo.config);
     options.library = Some(std::sync::Arc::new(Library::load(&repo.root)?));
     let only: HashSet<String> = [shown.to_owned()].into();
     let report = check(&files, &schemas, &options, Some(&only));

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
 use pactum::contract::{Contract, FrontMatterRule, Status, decode};
-use pactum::lifecycle::{Calendar, Duration, State};
+use pactum::lifecycle::State;
 use pactum::output::inspect::InspectReport;
 use pactum::repo::Repo;
 
@@ -43,13 +43,8 @@ pub fn run(global: &GlobalArgs, args: &InspectArgs) -> Result<Outcome> {
         Err(diagnostic) => bail!("{}: {}", shown, diagnostic.message),
     };
     let contract = Contract::read(&shown, text, FrontMatterRule::Optional, &mut Vec::new());
-    let (calendar, within) = match &repo {
-        Some(repo) => (
-            repo.config.calendar().map_err(anyhow::Error::msg)?,
-            repo.config.expiring_within().map_err(anyhow::Error::msg)?,
-        ),
-        None => (Calendar::default(), "90 days".parse::<Duration>().expect("a valid duration")),
-    };
+    let settings = repo.as_ref().map_or_else(pactum::repo::Settings::default, |repo| repo.config.settings.clone());
+    let (calendar, within) = (settings.calendar, settings.expiring_within);
     let today = global.today();
     let dates = match contract.meta.dates() {
         Ok(None) => Ok(None),

@@ -158,19 +158,9 @@ pub fn run(global: &GlobalArgs, args: &RemindArgs) -> Result<Outcome> {
     let repo = super::repository(global, "use --repo DIR")?;
     let config = &repo.config;
     let as_of = global.today();
-    let overdue: Duration = config
-        .remind
-        .overdue
-        .parse()
-        .map_err(|e: pactum::lifecycle::DurationError| anyhow::anyhow!("[remind] overdue: {e}"))?;
-    let within = match args.within {
-        Some(within) => within,
-        None => config
-            .remind
-            .within
-            .parse()
-            .map_err(|e: pactum::lifecycle::DurationError| anyhow::anyhow!("[remind] within: {e}"))?,
-    };
+    let settings = &config.settings;
+    let overdue = settings.remind_overdue;
+    let within = args.within.unwrap_or(settings.remind_within);
     // A window is for reminders people act on: decades of daily obligations would be millions
     // of events, and no calendar or tracker wants them.
     for (name, window) in [("--within (or [remind] within)", within), ("[remind] overdue", overdue)] {
@@ -182,8 +172,8 @@ pub fn run(global: &GlobalArgs, args: &RemindArgs) -> Result<Outcome> {
         as_of,
         within,
         overdue,
-        lead_times: config.remind.lead_times().map_err(anyhow::Error::msg)?,
-        calendar: config.calendar().map_err(anyhow::Error::msg)?,
+        lead_times: settings.lead_times.clone(),
+        calendar: settings.calendar.clone(),
         obligations: true,
     };
     let started = std::time::Instant::now();

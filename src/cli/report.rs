@@ -66,10 +66,10 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> Result<Outcome> {
         .map(|(path, meta)| Input { path, meta, findings: findings.get(path.as_str()).copied().unwrap_or(0) })
         .collect();
     global.log(format_args!("read the history in {:.1?}", started.elapsed()));
-    let calendar = repo.config.calendar().map_err(anyhow::Error::msg)?;
+    let calendar = repo.config.settings.calendar.clone();
     let ours: Vec<String> =
         if args.our_names.is_empty() { repo.config.report.our_names.clone() } else { args.our_names.clone() };
-    let expiring_within = repo.config.expiring_within().map_err(anyhow::Error::msg)?;
+    let expiring_within = repo.config.settings.expiring_within;
     let report = report::build(&inputs, timelines.as_ref(), global.today(), &calendar, &ours, expiring_within);
     let text = match args.format {
         ReportFormat::Table => report.table(),

@@ -26,25 +26,23 @@ pub struct CheckOptions {
 
 impl CheckOptions {
     /// The options a repository's configuration sets.
-    ///
-    /// # Errors
-    /// When the configured holidays are not dates.
-    pub fn from_config(config: &crate::repo::Config) -> Result<Self, String> {
-        Ok(Self {
+    #[must_use]
+    pub fn from_config(config: &crate::repo::Config) -> Self {
+        Self {
             max_file_size: config.check.max_file_size,
-            calendar: config.calendar()?,
+            calendar: config.settings.calendar.clone(),
             lint: config.lint(),
             library: None,
             operational: config.execution.operational.clone(),
-        })
+        }
     }
 
     /// The options of a repository: its configuration and its clause library.
     ///
     /// # Errors
-    /// When the configuration's holidays are not dates, or the clause library cannot be read.
+    /// When the clause library cannot be read.
     pub fn for_repo(repo: &crate::repo::Repo) -> Result<Self, String> {
-        let mut options = Self::from_config(&repo.config)?;
+        let mut options = Self::from_config(&repo.config);
         let library =
             crate::template::Library::load(&repo.root).map_err(|e| format!("reading the clause library: {e}"))?;
         if !library.is_empty() {

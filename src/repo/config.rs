@@ -49,6 +49,50 @@ pub struct Config {
     /// Tables of later versions and other tools.
     #[serde(flatten)]
     pub other: BTreeMap<String, toml::Value>,
+    /// The values the sections above hold as text, read once when the file is read.
+    #[serde(skip)]
+    pub settings: Settings,
+}
+
+/// What `pactum.toml` says, read: dates as dates, durations as durations. [`Config::parse`]
+/// reads them once, so a command uses them as they are and a mistake is an error of reading
+/// the file, naming its key.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `[calendar] holidays`.
+    pub calendar: Calendar,
+    /// `[lifecycle] expiring_within`.
+    pub expiring_within: Duration,
+    /// `[remind] within`.
+    pub remind_within: Duration,
+    /// `[remind] overdue`.
+    pub remind_overdue: Duration,
+    /// `[remind.lead_times]`, per event kind.
+    pub lead_times: Vec<(crate::lifecycle::EventKind, Vec<Duration>)>,
+}
+
+impl Settings {
+    /// Read the sections that hold text for dates and durations.
+    ///
+    /// # Errors
+    /// A message naming the key and what is wrong with its value.
+    pub fn read(calendar: &CalendarConfig, lifecycle: &LifecycleConfig, remind: &RemindConfig) -> Result<Self, String> {
+        let duration = |key: &str, text: &str| text.parse::<Duration>().map_err(|e| format!("{key}: {e}"));
+        Ok(Self {
+            calendar: calendar.read().map_err(|e| format!("[calendar] {e}"))?,
+            expiring_within: duration("[lifecycle] expiring_within", &lifecycle.expiring_within)?,
+            remind_within: duration("[remind] within", &remind.within)?,
+            remind_overdue: duration("[remind] overdue", &remind.overdue)?,
+            lead_times: remind.lead_times().map_err(|e| format!("[remind] {e}"))?,
+        })
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self::read(&CalendarConfig::default(), &LifecycleConfig::default(), &RemindConfig::default())
+            .expect("the defaults read")
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -172,6 +216,27 @@ impl Default for RemindConfig {
     }
 }
 
+impl CalendarConfig {
+    /// The holidays, read.
+    ///
+    /// # Errors
+    /// When a holiday is not a plain date.
+    pub fn read(&self) -> Result<Calendar, String> {
+        let holidays = self
+            .holidays
+            .iter()
+            .map(|holiday| match (holiday.date, holiday.time) {
+                (Some(date), None) => {
+                    NaiveDate::from_ymd_opt(i32::from(date.year), u32::from(date.month), u32::from(date.day))
+                        .ok_or_else(|| format!("holiday {holiday} is not a date"))
+                }
+                _ => Err(format!("holiday {holiday} must be a date such as 2025-12-25")),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Calendar { holidays: crate::lifecycle::Holidays::new(holidays) })
+    }
+}
+
 impl RemindConfig {
     /// The lead times, read.
     ///
@@ -217,45 +282,13 @@ impl Config {
                 ));
             }
         }
-        config.calendar().map_err(|e| format!("[calendar] {e}"))?;
-        config.expiring_within().map_err(|e| format!("[lifecycle] expiring_within: {e}"))?;
-        config.remind.lead_times().map_err(|e| format!("[remind] {e}"))?;
-        for (key, value) in [("within", &config.remind.within), ("overdue", &config.remind.overdue)] {
-            value.parse::<Duration>().map_err(|e| format!("[remind] {key}: {e}"))?;
-        }
+        let mut config = config;
+        config.settings = Settings::read(&config.calendar, &config.lifecycle, &config.remind)?;
         super::policies::Policies::from_config(&config).validate()?;
         if config.remind.labels.is_empty() {
             return Err("[remind] labels: give at least one label; the first identifies pactum's issues".to_owned());
         }
         Ok(config)
-    }
-
-    /// The holiday calendar.
-    ///
-    /// # Errors
-    /// When a holiday is not a plain date.
-    pub fn calendar(&self) -> Result<Calendar, String> {
-        let holidays = self
-            .calendar
-            .holidays
-            .iter()
-            .map(|holiday| match (holiday.date, holiday.time) {
-                (Some(date), None) => {
-                    NaiveDate::from_ymd_opt(i32::from(date.year), u32::from(date.month), u32::from(date.day))
-                        .ok_or_else(|| format!("holiday {holiday} is not a date"))
-                }
-                _ => Err(format!("holiday {holiday} must be a date such as 2025-12-25")),
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Calendar { holidays: crate::lifecycle::Holidays::new(holidays) })
-    }
-
-    /// How close to its end a non-renewing contract counts as expiring.
-    ///
-    /// # Errors
-    /// When the duration cannot be read.
-    pub fn expiring_within(&self) -> Result<Duration, String> {
-        self.lifecycle.expiring_within.parse().map_err(|e: crate::lifecycle::DurationError| e.to_string())
     }
 
     /// What the rules of the repository are, as a comparable value: policies, groups, lint
@@ -292,7 +325,8 @@ mod tests {
             "[lint]\n\"term/unused\" = \"off\"\n[calendar]\nholidays = [2025-12-25]\n[future]\nanything = 1\n",
         )
         .unwrap();
-        assert_eq!(config.calendar().unwrap().holidays.days().len(), 1);
+        assert_eq!(config.settings.calendar.holidays.days().len(), 1);
+        assert_eq!(Config::default().settings.remind_overdue.to_string(), "30 days");
         assert!(config.other.contains_key("future"), "tables of later versions are left alone");
     }
 

@@ -17,7 +17,7 @@ pub mod policies;
 
 use std::path::{Path, PathBuf};
 
-pub use config::{Config, ConfigError};
+pub use config::{Config, ConfigError, Settings};
 
 /// Why a repository or its files could not be opened. These are usage or configuration
 /// errors (exit code 2), not findings.
