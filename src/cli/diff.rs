@@ -1,6 +1,6 @@
 //! `pactum diff`.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -75,20 +75,9 @@ fn compare(old: Files, new: Files, options: &DiffOptions, global: &GlobalArgs) -
             .collect()
     };
     let (old, new) = (read(old), read(new));
-    let key = |c: &Contract| c.meta.id.clone().unwrap_or_else(|| format!("path:{}", c.path));
-    let mut pairs: BTreeMap<String, (Option<&Contract>, Option<&Contract>)> = BTreeMap::new();
-    for contract in &old {
-        pairs.entry(key(contract)).or_default().0 = Some(contract);
-    }
-    for contract in &new {
-        pairs.entry(key(contract)).or_default().1 = Some(contract);
-    }
-    let mut out: Vec<diff::ContractDiff> = pairs
-        .values()
-        .filter(
-            |(before, after)| !matches!((before, after), (Some(b), Some(a)) if b.text == a.text && b.path == a.path),
-        )
-        .map(|(before, after)| diff::diff(*before, *after, options))
+    let mut out: Vec<diff::ContractDiff> = diff::pair(&old, &new)
+        .into_iter()
+        .map(|(_, before, after)| diff::diff(before, after, options))
         .filter(|d| !d.is_empty())
         .collect();
     out.sort_by(|a, b| a.path.cmp(&b.path));

@@ -1,16 +1,15 @@
 //! `pactum approvals`, `pactum policy`, `pactum log` and `pactum audit`: the main branch's
 //! history as the approval record.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use pactum::contract::{Contract, FrontMatterRule, decode};
-use pactum::diff::{self, DiffOptions};
+use pactum::diff::DiffOptions;
 use pactum::history::Git;
 use pactum::history::ledger::{self, Scope};
-use pactum::history::policy::{Change, Verdict};
 use pactum::repo::Repo;
 
 use super::{GlobalArgs, Outcome, emit, emit_raw};
@@ -347,44 +346,12 @@ pub fn policy(global: &GlobalArgs, args: &PolicyArgs) -> Result<Outcome> {
         approvers.extend(standing);
         stale.extend(gone);
     }
-    let key = |c: &Contract| c.meta.id.clone().unwrap_or_else(|| c.path.clone());
-    let mut pairs: BTreeMap<String, (Option<&Contract>, Option<&Contract>)> = BTreeMap::new();
-    for c in &old {
-        pairs.entry(key(c)).or_default().0 = Some(c);
-    }
-    for c in &new {
-        pairs.entry(key(c)).or_default().1 = Some(c);
-    }
-    let options = diff_options(&repo);
-    let mut verdicts: Vec<(String, String, Verdict)> = Vec::new();
-    let mut changed = 0;
-    for (id, (before, after)) in &pairs {
-        if let (Some(b), Some(a)) = (before, after)
-            && b.text == a.text
-            && b.path == a.path
-        {
-            continue;
-        }
-        changed += 1;
-        let diff = diff::diff(*before, *after, &options);
-        let either = after.or(*before).expect("one side");
-        let status = |c: Option<&Contract>| c.and_then(|c| c.meta.status).map(|s| s.as_str().to_owned());
-        let change = Change {
-            id: id.clone(),
-            contract: either,
-            status_before: status(*before),
-            status_after: status(*after),
-            diff: &diff,
-        };
-        for verdict in policies.evaluate(&change, &approvers, author.as_deref()) {
-            verdicts.push((id.clone(), either.path.clone(), verdict));
-        }
-    }
-    if git.rules_differ(base_id, head_id) {
-        changed += 1;
-        let verdict = policies.governance_verdict(&approvers, author.as_deref());
-        verdicts.push(("rules".to_owned(), "pactum.toml".to_owned(), verdict));
-    }
+    let pactum::history::policy::Pending { changed, verdicts } = policies.pending(
+        (&old, &new),
+        git.rules_differ(base_id, head_id),
+        (&approvers, author.as_deref()),
+        &diff_options(&repo),
+    );
     let unmet = verdicts.iter().filter(|(_, _, v)| !v.met).count();
     let head = args.head.clone();
     output(

@@ -221,6 +221,32 @@ fn reference(side: &Side<'_>) -> ClauseRef {
     ClauseRef { number: clause.number.clone(), id: clause.id.clone(), heading: clause.heading.clone(), ancestors }
 }
 
+/// One contract on the two sides of a change: `key` is its id, or its path when it has none.
+pub type Pair<'a> = (String, Option<&'a Contract>, Option<&'a Contract>);
+
+/// A contract before and after a change.
+type Sides<'a> = (Option<&'a Contract>, Option<&'a Contract>);
+
+/// Pair the contracts of two sides by id, so that a moved file is a rename, else by path;
+/// pairs with the same text at the same path on both sides are left out. Sorted by key.
+#[must_use]
+pub fn pair<'a>(old: &'a [Contract], new: &'a [Contract]) -> Vec<Pair<'a>> {
+    // An id and a path never meet: they are keyed apart.
+    let key = |c: &Contract| c.meta.id.clone().map_or_else(|| (true, c.path.clone()), |id| (false, id));
+    let mut pairs: std::collections::BTreeMap<(bool, String), Sides> = std::collections::BTreeMap::new();
+    for contract in old {
+        pairs.entry(key(contract)).or_default().0 = Some(contract);
+    }
+    for contract in new {
+        pairs.entry(key(contract)).or_default().1 = Some(contract);
+    }
+    pairs
+        .into_iter()
+        .filter(|(_, sides)| !matches!(sides, (Some(b), Some(a)) if b.text == a.text && b.path == a.path))
+        .map(|((_, key), (before, after))| (key, before, after))
+        .collect()
+}
+
 /// The contract's change, from its two sides.
 ///
 /// # Panics

@@ -9,7 +9,54 @@ use crate::diff::ContractDiff;
 pub use crate::repo::policies::*;
 use crate::repo::policies::{identities, parse_condition};
 
+/// What a pending change needs under the policies: how many contracts it changes, and the
+/// verdict of each policy that applies, as (contract id or path, path, verdict).
+#[derive(Debug, Clone, Default)]
+pub struct Pending {
+    pub changed: usize,
+    pub verdicts: Vec<(String, String, Verdict)>,
+}
+
 impl Policies {
+    /// Judge a pending change from the contracts `old` to `new`: every policy over each
+    /// contract it changes, and `[governance]` when `rules_changed`. `approvers` approved it;
+    /// `author` proposed it (no approver of it, unless a policy allows self-approval).
+    #[must_use]
+    pub fn pending(
+        &self,
+        (old, new): (&[Contract], &[Contract]),
+        rules_changed: bool,
+        (approvers, author): (&[String], Option<&str>),
+        options: &crate::diff::DiffOptions,
+    ) -> Pending {
+        let mut pending = Pending::default();
+        for (id, before, after) in crate::diff::pair(old, new) {
+            pending.changed += 1;
+            let diff = crate::diff::diff(before, after, options);
+            let either = after.or(before).expect("a pair has a side");
+            let status = |c: Option<&Contract>| c.and_then(|c| c.meta.status).map(|s| s.as_str().to_owned());
+            let change = Change {
+                id: id.clone(),
+                contract: either,
+                status_before: status(before),
+                status_after: status(after),
+                diff: &diff,
+            };
+            for verdict in self.evaluate(&change, approvers, author) {
+                pending.verdicts.push((id.clone(), either.path.clone(), verdict));
+            }
+        }
+        if rules_changed {
+            pending.changed += 1;
+            pending.verdicts.push((
+                "rules".to_owned(),
+                "pactum.toml".to_owned(),
+                self.governance_verdict(approvers, author),
+            ));
+        }
+        pending
+    }
+
     /// Evaluate every policy against one contract's change. `merger` is whoever merges it:
     /// not one of its approvers, unless the policy allows self-approval.
     #[must_use]
