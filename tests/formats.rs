@@ -314,3 +314,30 @@ fn taplo_reads_pactum_toml_with_the_published_schema() {
         assert_eq!(by_pactum.status.code(), Some(2), "{bad}: {}", text(&by_pactum));
     }
 }
+
+/// `remind --sync … --format json` and its `--dry-run`, against the GitHub stand-in.
+#[test]
+fn tracker_sync_outputs_validate_against_the_remind_schema() {
+    let Some(validator) = JsonSchemaValidator::find() else { return };
+    let tracker = support::tracker::FakeTracker::start(support::tracker::Dialect::GitHub);
+    let api = tracker.api_url();
+    let root = project().join("example-repo");
+    let sync = |extra: &[&str]| {
+        let args = [
+            &["remind", "--sync", "github", "--api-url", &api, "--repository", tracker.repository()][..],
+            &["--within", "2 years", "--format", "json", "--as-of", "2026-11-27"],
+            extra,
+        ]
+        .concat();
+        let output = pactum_with(&root, &args, &[("GITHUB_TOKEN", &tracker.token), ("PACTUM_HTTP_BACKOFF_MS", "5")]);
+        assert!(output.status.success(), "{}", text(&output));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let plan = sync(&["--dry-run"]);
+    assert!(plan.contains("\"create\""), "{plan}");
+    validator.assert_valid("schemas/output/remind.schema.json", "remind-plan.json", &plan);
+    let report = sync(&[]);
+    assert!(report.contains("\"created\""), "{report}");
+    validator.assert_valid("schemas/output/remind.schema.json", "remind-sync.json", &report);
+    assert!(!tracker.issues().is_empty());
+}
