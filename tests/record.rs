@@ -191,7 +191,7 @@ fn a_signatures_file_without_a_name_is_a_clear_error() {
         .unwrap();
     let output = pactum(root, &["execute", "contracts/acme-nda.md", "--signatures", "signatures.toml"]);
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
-    assert!(text(&output).contains("signatures.toml: signature 1 has no `name`"), "{}", text(&output));
+    assert!(text(&output).contains("signatures.toml: signature 1: `name` is missing"), "{}", text(&output));
     std::fs::write(
         root.join("signatures.toml"),
         "[[signatures]]\nparty = \"Acme, Inc.\"\nname = \"J\"\ndate = 2026-11-30\nseal = true\n",

@@ -333,63 +333,15 @@ fn replace_file(path: &Path, text: &str) -> Result<()> {
     Ok(())
 }
 
-/// `[execution.terms]`: one line per sealed field.
-fn digest_table(digests: &std::collections::BTreeMap<String, String>) -> toml_edit::Table {
-    let mut table = toml_edit::Table::new();
-    for (field, digest) in digests {
-        table[field.as_str()] = toml_edit::value(digest.as_str());
-    }
-    table
-}
-
-/// `party="Acme, Inc.",name=Jane Doe` → fields; a value in double quotes may hold commas.
-fn parse_signature(text: &str) -> Result<BTreeMap<String, String>> {
-    let mut fields = BTreeMap::new();
-    let mut pieces = Vec::new();
-    let mut current = String::new();
-    let mut quoted = false;
-    for c in text.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            ',' if !quoted => pieces.push(std::mem::take(&mut current)),
-            c => current.push(c),
-        }
-    }
-    if quoted {
-        bail!("--signature {text}: a quote is not closed");
-    }
-    pieces.push(current);
-    for piece in pieces.into_iter().filter(|p| !p.trim().is_empty()) {
-        let (key, value) = piece.split_once('=').with_context(|| format!("--signature: `{piece}` is not key=value"))?;
-        let key = key.trim();
-        if !matches!(key, "party" | "name" | "title" | "date") {
-            bail!("--signature: `{key}` is not a field; use party, name, title and date");
-        }
-        fields.insert(key.to_owned(), value.trim().to_owned());
-    }
-    for required in ["party", "name", "date"] {
-        if !fields.contains_key(required) {
-            bail!("--signature {text}: `{required}` is missing");
-        }
-    }
-    Ok(fields)
-}
-
 pub fn execute(global: &GlobalArgs, args: &ExecuteArgs) -> Result<Outcome> {
+    use pactum::contract::seal::{self, Signature};
     let repo = open_repo(global)?;
     let contract = read_file(&args.file)?;
     let shown = repo.shown(&args.file);
-    let layout = contract.layout.clone().context("the contract has no front matter to record the execution in")?;
-    // An executed contract is sealed: executing it again would seal whatever it says now.
-    if contract.meta.status == Some(pactum::contract::Status::Executed) || contract.meta.body_sha256.is_some() {
-        bail!(
-            "{shown} is already executed: its text and terms are sealed as signed. An executed contract changes \
-             only through an amendment: draft one with `amends = \"{}\"` and execute that",
-            contract.meta.id.as_deref().unwrap_or("<id>")
-        );
+    let mut signatures = Vec::new();
+    for text in &args.signatures {
+        signatures.push(Signature::parse(text).map_err(|e| anyhow::anyhow!("--signature {text}: {e}"))?);
     }
-    let mut signatures: Vec<BTreeMap<String, String>> =
-        args.signatures.iter().map(|s| parse_signature(s)).collect::<Result<_>>()?;
     if let Some(file) = &args.signatures_file {
         let text = String::from_utf8(super::read_input(file)?)
             .with_context(|| format!("{} is not UTF-8 text", file.display()))?;
@@ -402,96 +354,37 @@ pub fn execute(global: &GlobalArgs, args: &ExecuteArgs) -> Result<Outcome> {
             let table = entry
                 .as_table()
                 .with_context(|| format!("{}: signature {} is not a table", file.display(), index + 1))?;
-            let mut fields = BTreeMap::new();
-            for (key, value) in table {
-                if !matches!(key.as_str(), "party" | "name" | "title" | "date") {
-                    bail!(
-                        "{}: signature {}: `{key}` is not a field; use party, name, title and date",
-                        file.display(),
-                        index + 1
-                    );
-                }
-                fields.insert(key.clone(), value.as_str().map_or_else(|| value.to_string(), str::to_owned));
-            }
-            for required in ["party", "name", "date"] {
-                if !fields.contains_key(required) {
-                    bail!("{}: signature {} has no `{required}`", file.display(), index + 1);
-                }
-            }
-            signatures.push(fields);
+            let fields = table
+                .iter()
+                .map(|(key, value)| (key.as_str(), value.as_str().map_or_else(|| value.to_string(), str::to_owned)));
+            signatures.push(
+                Signature::from_fields(fields)
+                    .map_err(|e| anyhow::anyhow!("{}: signature {}: {e}", file.display(), index + 1))?,
+            );
         }
     }
-    if signatures.is_empty() {
+    // A sealed contract is refused for that, signatures or not.
+    let sealed =
+        contract.meta.status == Some(pactum::contract::Status::Executed) || contract.meta.body_sha256.is_some();
+    if signatures.is_empty() && !sealed {
         bail!(
             "give the signatures: --signature 'party=…,name=…,title=…,date=YYYY-MM-DD' (repeatable) or --signatures FILE.toml"
         );
     }
-    let parties: Vec<&str> = contract.meta.parties.iter().map(|p| p.name.as_str()).collect();
-    for signature in &signatures {
-        let party = &signature["party"];
-        if !parties.contains(&party.as_str()) {
-            bail!("`{party}` is not a party to this contract; its parties are: {}", parties.join(", "));
-        }
-        chrono::NaiveDate::parse_from_str(&signature["date"], "%Y-%m-%d")
-            .with_context(|| format!("date {} is not YYYY-MM-DD", signature["date"]))?;
-    }
-    // Edit only the front matter, keeping its formatting and comments.
-    let mut document: toml_edit::DocumentMut =
-        contract.text[layout.toml.clone()].parse().context("the front matter is not TOML")?;
-    let array = document.entry("signatures").or_insert(toml_edit::Item::ArrayOfTables(toml_edit::ArrayOfTables::new()));
-    let array = array.as_array_of_tables_mut().context("`signatures` is not an array of tables")?;
-    for signature in &signatures {
-        let mut table = toml_edit::Table::new();
-        table["party"] = toml_edit::value(signature["party"].as_str());
-        table["name"] = toml_edit::value(signature["name"].as_str());
-        if let Some(title) = signature.get("title") {
-            table["title"] = toml_edit::value(title.as_str());
-        }
-        let date: toml_edit::Datetime = signature["date"].parse().context("a date")?;
-        table["date"] = toml_edit::value(date);
-        array.push(table);
-    }
-    document["status"] = toml_edit::value("executed");
-    let body = &contract.text[layout.body..];
-    let mut execution = toml_edit::Table::new();
-    execution["body_sha256"] = toml_edit::value(pactum::contract::seal::body_hash(body));
     // An amendment records the amended contract's text and terms as they now stand.
-    let mut amended_text = None;
-    if let Some(amended) = &contract.meta.amends {
-        let target = repo
-            .contract_files()?
-            .into_iter()
-            .filter_map(|f| std::fs::read(&f.path).ok().and_then(|b| decode(&f.shown, b).ok()).map(|(t, _)| t))
-            .find(|text| Contract::read_metadata(text).is_some_and(|m| m.id.as_deref() == Some(amended)))
-            .with_context(|| format!("the amended contract `{amended}` is not in the repository"))?;
-        let layout = frontmatter::split(&target).map_err(|e| anyhow::anyhow!("{amended}: {e}"))?;
-        execution["amends_body_sha256"] = toml_edit::value(pactum::contract::seal::body_hash(&target[layout.body..]));
-        amended_text = Some(target);
-    }
-    // The agreed terms as they will stand, read exactly as `check` will read them.
-    let assemble = |toml: &str| {
-        format!(
-            "{}{}{}{}",
-            &contract.text[..layout.toml.start],
-            toml,
-            if toml.ends_with('\n') { "" } else { "\n" },
-            &contract.text[layout.toml.end..]
-        )
+    let amended = match &contract.meta.amends {
+        Some(amended) => Some(
+            repo.contract_files()?
+                .into_iter()
+                .filter_map(|f| std::fs::read(&f.path).ok().and_then(|b| decode(&f.shown, b).ok()).map(|(t, _)| t))
+                .find(|text| Contract::read_metadata(text).is_some_and(|m| m.id.as_deref() == Some(amended)))
+                .with_context(|| format!("the amended contract `{amended}` is not in the repository"))?,
+        ),
+        None => None,
     };
-    let front_of = |text: &str| -> Result<serde_json::Value> {
-        let layout = frontmatter::split(text).map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
-        Ok(frontmatter::parse(text, &layout).map_err(|e| anyhow::anyhow!("{shown}: {}", e.message))?.value)
-    };
-    let operational = &repo.config.execution.operational;
-    let terms = pactum::contract::seal::term_digests(&front_of(&assemble(&document.to_string()))?, operational);
-    execution["terms"] = toml_edit::Item::Table(digest_table(&terms));
-    if let Some(amended) = &amended_text {
-        let amended_terms = pactum::contract::seal::term_digests(&front_of(amended)?, operational);
-        execution["amends_terms"] = toml_edit::Item::Table(digest_table(&amended_terms));
-    }
-    document["execution"] = toml_edit::Item::Table(execution);
-    let toml = document.to_string();
-    let text = assemble(&toml);
+    let text = seal::execute(&contract, &signatures, amended.as_deref(), &repo.config.execution.operational)
+        .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
+    let toml = frontmatter::split(&text).map(|layout| text[layout.toml].to_owned()).unwrap_or_default();
     let (errors, findings) = check_candidate(&repo, &shown, &text)?;
     if !errors.is_empty() {
         let mut stderr = anstream::stderr();

@@ -117,6 +117,169 @@ pub fn changed_terms(sealed: &BTreeMap<String, String>, now: &BTreeMap<String, S
     changes
 }
 
+/// One signature, as `pactum execute` records it under `[[signatures]]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signature {
+    pub party: String,
+    pub name: String,
+    pub title: Option<String>,
+    pub date: chrono::NaiveDate,
+}
+
+impl Signature {
+    /// A signature from its fields (`party`, `name`, `title`, `date`).
+    ///
+    /// # Errors
+    /// An unknown field, a missing one, or a date that is not `YYYY-MM-DD`.
+    pub fn from_fields<'a>(fields: impl IntoIterator<Item = (&'a str, String)>) -> Result<Self, String> {
+        let mut found: BTreeMap<&str, String> = BTreeMap::new();
+        for (key, value) in fields {
+            if !matches!(key, "party" | "name" | "title" | "date") {
+                return Err(format!("`{key}` is not a field; use party, name, title and date"));
+            }
+            found.insert(key, value);
+        }
+        let mut take = |key: &str| found.remove(key).ok_or_else(|| format!("`{key}` is missing"));
+        let (party, name, date) = (take("party")?, take("name")?, take("date")?);
+        let date = chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d")
+            .map_err(|_| format!("date {date} is not YYYY-MM-DD"))?;
+        Ok(Self { party, name, title: found.remove("title"), date })
+    }
+
+    /// `party="Acme, Inc.",name=Jane Doe,title=CEO,date=2026-01-02`: a value in double quotes
+    /// may hold commas.
+    ///
+    /// # Errors
+    /// An unclosed quote, a piece that is not `key=value`, or what [`Signature::from_fields`]
+    /// refuses.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut pieces = Vec::new();
+        let mut current = String::new();
+        let mut quoted = false;
+        for c in text.chars() {
+            match c {
+                '"' => quoted = !quoted,
+                ',' if !quoted => pieces.push(std::mem::take(&mut current)),
+                c => current.push(c),
+            }
+        }
+        if quoted {
+            return Err("a quote is not closed".to_owned());
+        }
+        pieces.push(current);
+        let mut fields = Vec::new();
+        for piece in pieces.iter().filter(|p| !p.trim().is_empty()) {
+            let (key, value) = piece.split_once('=').ok_or_else(|| format!("`{piece}` is not key=value"))?;
+            fields.push((key.trim(), value.trim().to_owned()));
+        }
+        Self::from_fields(fields)
+    }
+}
+
+/// Why a contract cannot be executed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExecuteError {
+    /// It is executed already: its text and terms are sealed as signed.
+    #[error(
+        "it is already executed: its text and terms are sealed as signed. An executed contract changes only through an amendment: draft one with `amends = \"{0}\"` and execute that"
+    )]
+    AlreadyExecuted(String),
+    /// It has no front matter to record the execution in.
+    #[error("the contract has no front matter to record the execution in")]
+    NoFrontMatter,
+    /// No signature was given.
+    #[error("no signature was given")]
+    NoSignature,
+    /// A signature names someone who is not a party.
+    #[error("`{party}` is not a party to this contract; its parties are: {parties}")]
+    UnknownParty { party: String, parties: String },
+    /// The front matter cannot be edited as TOML.
+    #[error("{0}")]
+    FrontMatter(String),
+}
+
+/// The text of `contract` as executed: the signatures recorded, the status `executed`, the
+/// body and the agreed terms sealed (`[execution]`), and for an amendment the amended
+/// contract's text and terms as they now stand (`amended`, the amended contract's whole
+/// text). Only the front matter changes; its formatting and comments are kept.
+///
+/// # Errors
+/// When the contract is executed already, has no front matter, or a signature names no
+/// party of it.
+pub fn execute(
+    contract: &super::Contract,
+    signatures: &[Signature],
+    amended: Option<&str>,
+    operational: &[String],
+) -> Result<String, ExecuteError> {
+    use super::frontmatter;
+    if contract.meta.status == Some(super::Status::Executed) || contract.meta.body_sha256.is_some() {
+        return Err(ExecuteError::AlreadyExecuted(contract.meta.id.clone().unwrap_or_else(|| "<id>".to_owned())));
+    }
+    let layout = contract.layout.clone().ok_or(ExecuteError::NoFrontMatter)?;
+    if signatures.is_empty() {
+        return Err(ExecuteError::NoSignature);
+    }
+    let parties: Vec<&str> = contract.meta.parties.iter().map(|p| p.name.as_str()).collect();
+    if let Some(stranger) = signatures.iter().find(|s| !parties.contains(&s.party.as_str())) {
+        return Err(ExecuteError::UnknownParty { party: stranger.party.clone(), parties: parties.join(", ") });
+    }
+    let invalid = |e: &dyn std::fmt::Display| ExecuteError::FrontMatter(e.to_string());
+    let mut document: toml_edit::DocumentMut = contract.text[layout.toml.clone()]
+        .parse()
+        .map_err(|e| invalid(&format!("the front matter is not TOML: {e}")))?;
+    let array = document.entry("signatures").or_insert(toml_edit::Item::ArrayOfTables(toml_edit::ArrayOfTables::new()));
+    let array = array
+        .as_array_of_tables_mut()
+        .ok_or_else(|| ExecuteError::FrontMatter("`signatures` is not an array of tables".to_owned()))?;
+    for signature in signatures {
+        let mut table = toml_edit::Table::new();
+        table["party"] = toml_edit::value(signature.party.as_str());
+        table["name"] = toml_edit::value(signature.name.as_str());
+        if let Some(title) = &signature.title {
+            table["title"] = toml_edit::value(title.as_str());
+        }
+        let date: toml_edit::Datetime = signature.date.to_string().parse().map_err(|e| invalid(&e))?;
+        table["date"] = toml_edit::value(date);
+        array.push(table);
+    }
+    document["status"] = toml_edit::value("executed");
+    let mut execution = toml_edit::Table::new();
+    execution["body_sha256"] = toml_edit::value(body_hash(&contract.text[layout.body..]));
+    if let Some(amended) = amended {
+        let amended_layout = frontmatter::split(amended).map_err(|e| invalid(&e))?;
+        execution["amends_body_sha256"] = toml_edit::value(body_hash(&amended[amended_layout.body..]));
+    }
+    // The agreed terms as they will stand, read exactly as `check` will read them.
+    let assemble = |toml: &str| {
+        format!(
+            "{}{}{}{}",
+            &contract.text[..layout.toml.start],
+            toml,
+            if toml.ends_with('\n') { "" } else { "\n" },
+            &contract.text[layout.toml.end..]
+        )
+    };
+    let front_of = |text: &str| -> Result<Value, ExecuteError> {
+        let layout = frontmatter::split(text).map_err(|e| invalid(&e))?;
+        Ok(frontmatter::parse(text, &layout).map_err(|e| invalid(&e.message))?.value)
+    };
+    let digest_table = |digests: &BTreeMap<String, String>| {
+        let mut table = toml_edit::Table::new();
+        for (field, digest) in digests {
+            table[field.as_str()] = toml_edit::value(digest.as_str());
+        }
+        toml_edit::Item::Table(table)
+    };
+    let terms = term_digests(&front_of(&assemble(&document.to_string()))?, operational);
+    execution["terms"] = digest_table(&terms);
+    if let Some(amended) = amended {
+        execution["amends_terms"] = digest_table(&term_digests(&front_of(amended)?, operational));
+    }
+    document["execution"] = toml_edit::Item::Table(execution);
+    Ok(assemble(&document.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +292,18 @@ mod tests {
             "renewal": {"kind": "auto", "notice": "60 days"},
             "execution": {"body_sha256": "x"}
         })
+    }
+
+    #[test]
+    fn signatures_are_read_from_their_fields() {
+        let signature = Signature::parse("party=\"Acme, Inc.\",name=Jane Doe,title=CEO,date=2026-11-30").unwrap();
+        assert_eq!(signature.party, "Acme, Inc.");
+        assert_eq!(signature.title.as_deref(), Some("CEO"));
+        assert_eq!(signature.date.to_string(), "2026-11-30");
+        assert_eq!(Signature::parse("party=A,date=2026-11-30").unwrap_err(), "`name` is missing");
+        assert!(Signature::parse("party=A,name=B,date=30.11.2026").unwrap_err().contains("YYYY-MM-DD"));
+        assert!(Signature::parse("party=\"A,name=B").unwrap_err().contains("quote"));
+        assert!(Signature::parse("party=A,name=B,date=2026-11-30,seal=yes").unwrap_err().contains("`seal`"));
     }
 
     #[test]
