@@ -119,12 +119,6 @@ fn output(
     }
 }
 
-fn to_json(value: &impl serde::Serialize) -> String {
-    let mut text = serde_json::to_string_pretty(value).expect("serializes");
-    text.push('\n');
-    text
-}
-
 // ---- approvals ----
 
 #[derive(Debug, Args)]
@@ -158,43 +152,8 @@ pub fn approvals(global: &GlobalArgs, args: &ApprovalsArgs) -> Result<Outcome> {
     output(
         global,
         args.format,
-        || {
-            let mut out = String::new();
-            for e in &entries {
-                let pr = e.pull_request.map_or_else(|| "-".to_owned(), |n| format!("#{n}"));
-                let status = match (&e.status_before, &e.status_after) {
-                    (a, b) if a == b => b.clone().unwrap_or_default(),
-                    (a, b) => format!("{} → {}", a.as_deref().unwrap_or("(new)"), b.as_deref().unwrap_or("(removed)")),
-                };
-                let landing = serde_json::to_value(e.landing)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default();
-                let approvers = if e.approvers.is_empty() {
-                    String::new()
-                } else {
-                    format!("  approved by {}", e.approvers.join(", "))
-                };
-                pactum::text::push_line(
-                    &mut out,
-                    &format!(
-                        "{}  {}  {landing:<6} {pr:<6} {}  {} ({})  {status}  {} clause(s){approvers}\n",
-                        &e.merged_at[..10.min(e.merged_at.len())],
-                        &e.commit[..10],
-                        e.merged_by,
-                        e.contract.as_deref().unwrap_or("-"),
-                        e.path,
-                        e.clauses_changed.len()
-                    ),
-                );
-            }
-            pactum::text::push_line(
-                &mut out,
-                &format!("{} ledger entr{} on {branch}\n", entries.len(), if entries.len() == 1 { "y" } else { "ies" }),
-            );
-            out
-        },
-        || to_json(&serde_json::json!({ "version": 1, "branch": branch, "entries": entries })),
+        || pactum::output::history::approvals_human(&branch, &entries),
+        || pactum::output::history::approvals_json(&branch, &entries),
     )?;
     Ok(Outcome::Clean)
 }
@@ -346,52 +305,19 @@ pub fn policy(global: &GlobalArgs, args: &PolicyArgs) -> Result<Outcome> {
         approvers.extend(standing);
         stale.extend(gone);
     }
-    let pactum::history::policy::Pending { changed, verdicts } = policies.pending(
+    let pending = policies.pending(
         (&old, &new),
         git.rules_differ(base_id, head_id),
         (&approvers, author.as_deref()),
         &diff_options(&repo),
     );
-    let unmet = verdicts.iter().filter(|(_, _, v)| !v.met).count();
-    let head = args.head.clone();
     output(
         global,
         args.format,
-        || {
-            let mut out = String::new();
-            if verdicts.is_empty() {
-                pactum::text::push_line(&mut out, &format!("{changed} contract(s) changed; no policy applies\n"));
-            }
-            for (id, path, v) in &verdicts {
-                let mark = if v.met { "✓" } else { "✗" };
-                let by = if v.approved_by.is_empty() { "nobody yet".to_owned() } else { v.approved_by.join(", ") };
-                pactum::text::push_line(
-                    &mut out,
-                    &format!(
-                        "{mark} {id} ({path}): \"{}\" needs {} approval(s) from {}: approved by {by}\n",
-                        v.policy,
-                        v.required,
-                        v.eligible.join(", ")
-                    ),
-                );
-            }
-            for note in &stale {
-                pactum::text::push_line(&mut out, &format!("stale: {note}\n"));
-            }
-            pactum::text::push_line(&mut out, &format!("{} requirement(s), {unmet} unmet\n", verdicts.len()));
-            out
-        },
-        || {
-            let list: Vec<_> = verdicts
-                .iter()
-                .map(|(id, path, v)| serde_json::json!({ "contract": id, "path": path, "verdict": v }))
-                .collect();
-            to_json(
-                &serde_json::json!({ "version": 1, "base": base, "head": head, "approvers": approvers, "stale_approvals": stale, "verdicts": list, "met": unmet == 0 }),
-            )
-        },
+        || pactum::output::history::policy_human(&pending, &stale),
+        || pactum::output::history::policy_json((&base, &args.head), &approvers, &stale, &pending),
     )?;
-    Ok(if unmet > 0 { Outcome::Findings } else { Outcome::Clean })
+    Ok(if pending.unmet() > 0 { Outcome::Findings } else { Outcome::Clean })
 }
 
 // ---- log ----
@@ -421,33 +347,8 @@ pub fn log(global: &GlobalArgs, args: &LogArgs) -> Result<Outcome> {
     output(
         global,
         args.format,
-        || {
-            let mut out =
-                format!("{}{}\n", log.contract, log.path.as_deref().map(|p| format!(" ({p})")).unwrap_or_default());
-            for e in &log.events {
-                let pr = e.pull_request.map(|n| format!(" #{n}")).unwrap_or_default();
-                let approvers = if e.approvers.is_empty() {
-                    String::new()
-                } else {
-                    format!(", approved by {}", e.approvers.join(", "))
-                };
-                pactum::text::push_line(
-                    &mut out,
-                    &format!(
-                        "  {}  {}  {}{pr} by {}{approvers}\n",
-                        &e.date[..10.min(e.date.len())],
-                        e.detail,
-                        &e.commit[..10],
-                        e.merged_by
-                    ),
-                );
-            }
-            if let Some(days) = log.cycle_time_days {
-                pactum::text::push_line(&mut out, &format!("cycle time: {days} day(s) from first draft to executed\n"));
-            }
-            out
-        },
-        || to_json(&log),
+        || pactum::output::history::log_human(&log),
+        || pactum::output::history::log_json(&log),
     )?;
     Ok(Outcome::Clean)
 }
@@ -490,35 +391,11 @@ pub fn audit(global: &GlobalArgs, args: &AuditArgs) -> Result<Outcome> {
         }),
     };
     let audit = ledger::audit(&git, tip, &scope, &options, pulls.as_ref(), since.as_ref())?;
-    let findings = &audit.findings;
     output(
         global,
         args.format,
-        || {
-            let mut out = String::new();
-            for f in findings {
-                pactum::text::push_line(&mut out, &format!("{}: {}\n", f.kind, f.message));
-            }
-            if !audit.unverified.is_empty() {
-                pactum::text::push_line(
-                    &mut out,
-                    &format!(
-                        "note: {} landing(s) are read as reviewed merges from their commit text alone; `--github` has GitHub confirm them\n",
-                        audit.unverified.len()
-                    ),
-                );
-            }
-            pactum::text::push_line(&mut out, &format!("audited {branch}: {} finding(s)\n", findings.len()));
-            out
-        },
-        || {
-            to_json(&serde_json::json!({
-                "version": 1,
-                "branch": branch,
-                "findings": findings,
-                "unverified": audit.unverified,
-            }))
-        },
+        || pactum::output::history::audit_human(&branch, &audit),
+        || pactum::output::history::audit_json(&branch, &audit),
     )?;
-    Ok(if findings.is_empty() { Outcome::Clean } else { Outcome::Findings })
+    Ok(if audit.findings.is_empty() { Outcome::Clean } else { Outcome::Findings })
 }

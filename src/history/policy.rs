@@ -17,6 +17,14 @@ pub struct Pending {
     pub verdicts: Vec<(String, String, Verdict)>,
 }
 
+impl Pending {
+    /// How many verdicts are not met.
+    #[must_use]
+    pub fn unmet(&self) -> usize {
+        self.verdicts.iter().filter(|(_, _, v)| !v.met).count()
+    }
+}
+
 impl Policies {
     /// Judge a pending change from the contracts `old` to `new`: every policy over each
     /// contract it changes, and `[governance]` when `rules_changed`. `approvers` approved it;

@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod contract_page;
+pub mod history;
 pub mod inspect;
 pub mod page;
 pub mod redline;

@@ -1,0 +1,154 @@
+//! Reporters for the approval record: `approvals`, `policy`, `log` and `audit`, for people
+//! (one line each, text from commits and contracts made safe for a terminal) and as JSON
+//! (`docs/output.md`, `schemas/output/`).
+
+use serde_json::json;
+
+use crate::history::ledger::{Audit, Entry, Log};
+use crate::history::policy::Pending;
+use crate::text::push_line;
+
+fn to_json(value: &serde_json::Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("serializes");
+    text.push('\n');
+    text
+}
+
+/// The ledger, one landing and contract a line, oldest first.
+#[must_use]
+pub fn approvals_human(branch: &str, entries: &[Entry]) -> String {
+    let mut out = String::new();
+    for e in entries {
+        let pr = e.pull_request.map_or_else(|| "-".to_owned(), |n| format!("#{n}"));
+        let status = match (&e.status_before, &e.status_after) {
+            (a, b) if a == b => b.clone().unwrap_or_default(),
+            (a, b) => format!("{} → {}", a.as_deref().unwrap_or("(new)"), b.as_deref().unwrap_or("(removed)")),
+        };
+        let landing =
+            serde_json::to_value(e.landing).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let approvers =
+            if e.approvers.is_empty() { String::new() } else { format!("  approved by {}", e.approvers.join(", ")) };
+        push_line(
+            &mut out,
+            &format!(
+                "{}  {}  {landing:<6} {pr:<6} {}  {} ({})  {status}  {} clause(s){approvers}\n",
+                &e.merged_at[..10.min(e.merged_at.len())],
+                &e.commit[..10],
+                e.merged_by,
+                e.contract.as_deref().unwrap_or("-"),
+                e.path,
+                e.clauses_changed.len()
+            ),
+        );
+    }
+    push_line(
+        &mut out,
+        &format!("{} ledger entr{} on {branch}\n", entries.len(), if entries.len() == 1 { "y" } else { "ies" }),
+    );
+    out
+}
+
+#[must_use]
+pub fn approvals_json(branch: &str, entries: &[Entry]) -> String {
+    to_json(&json!({ "version": 1, "branch": branch, "entries": entries }))
+}
+
+/// What a pending change needs, one policy and contract a line, then the stale approvals.
+#[must_use]
+pub fn policy_human(pending: &Pending, stale: &[String]) -> String {
+    let mut out = String::new();
+    if pending.verdicts.is_empty() {
+        push_line(&mut out, &format!("{} contract(s) changed; no policy applies\n", pending.changed));
+    }
+    for (id, path, v) in &pending.verdicts {
+        let mark = if v.met { "✓" } else { "✗" };
+        let by = if v.approved_by.is_empty() { "nobody yet".to_owned() } else { v.approved_by.join(", ") };
+        push_line(
+            &mut out,
+            &format!(
+                "{mark} {id} ({path}): \"{}\" needs {} approval(s) from {}: approved by {by}\n",
+                v.policy,
+                v.required,
+                v.eligible.join(", ")
+            ),
+        );
+    }
+    for note in stale {
+        push_line(&mut out, &format!("stale: {note}\n"));
+    }
+    push_line(&mut out, &format!("{} requirement(s), {} unmet\n", pending.verdicts.len(), pending.unmet()));
+    out
+}
+
+#[must_use]
+pub fn policy_json(revisions: (&str, &str), approvers: &[String], stale: &[String], pending: &Pending) -> String {
+    let verdicts: Vec<_> = pending
+        .verdicts
+        .iter()
+        .map(|(id, path, verdict)| json!({ "contract": id, "path": path, "verdict": verdict }))
+        .collect();
+    to_json(&json!({
+        "version": 1,
+        "base": revisions.0,
+        "head": revisions.1,
+        "approvers": approvers,
+        "stale_approvals": stale,
+        "verdicts": verdicts,
+        "met": pending.unmet() == 0,
+    }))
+}
+
+/// One contract's life, an event a line, and its cycle time.
+#[must_use]
+pub fn log_human(log: &Log) -> String {
+    let mut out = format!("{}{}\n", log.contract, log.path.as_deref().map(|p| format!(" ({p})")).unwrap_or_default());
+    for e in &log.events {
+        let pr = e.pull_request.map(|n| format!(" #{n}")).unwrap_or_default();
+        let approvers =
+            if e.approvers.is_empty() { String::new() } else { format!(", approved by {}", e.approvers.join(", ")) };
+        push_line(
+            &mut out,
+            &format!(
+                "  {}  {}  {}{pr} by {}{approvers}\n",
+                &e.date[..10.min(e.date.len())],
+                e.detail,
+                &e.commit[..10],
+                e.merged_by
+            ),
+        );
+    }
+    if let Some(days) = log.cycle_time_days {
+        push_line(&mut out, &format!("cycle time: {days} day(s) from first draft to executed\n"));
+    }
+    out
+}
+
+#[must_use]
+pub fn log_json(log: &Log) -> String {
+    to_json(&serde_json::to_value(log).expect("serializes"))
+}
+
+/// The audit's findings, a line each, and what rests on commit text alone.
+#[must_use]
+pub fn audit_human(branch: &str, audit: &Audit) -> String {
+    let mut out = String::new();
+    for f in &audit.findings {
+        push_line(&mut out, &format!("{}: {}\n", f.kind, f.message));
+    }
+    if !audit.unverified.is_empty() {
+        push_line(
+            &mut out,
+            &format!(
+                "note: {} landing(s) are read as reviewed merges from their commit text alone; `--github` has GitHub confirm them\n",
+                audit.unverified.len()
+            ),
+        );
+    }
+    push_line(&mut out, &format!("audited {branch}: {} finding(s)\n", audit.findings.len()));
+    out
+}
+
+#[must_use]
+pub fn audit_json(branch: &str, audit: &Audit) -> String {
+    to_json(&json!({ "version": 1, "branch": branch, "findings": audit.findings, "unverified": audit.unverified }))
+}
