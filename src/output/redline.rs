@@ -151,12 +151,13 @@ fn symbol(change: ClauseChange) -> &'static str {
     }
 }
 
-/// Wrap text at `width` columns with an indent.
+/// Wrap text at `width` columns with an indent. A word's width is what a terminal shows: its
+/// colour codes take no column, a wide character (CJK) takes two.
 fn wrap(text: &str, indent: &str, width: usize) -> String {
     let mut out = String::new();
     let mut line = 0;
     for word in text.split(' ') {
-        let visible = word.chars().filter(|c| !c.is_control()).count();
+        let visible = unicode_width::UnicodeWidthStr::width(anstream::adapter::strip_str(word).to_string().as_str());
         if line > 0 && line + 1 + visible > width {
             out.push('\n');
             line = 0;
@@ -418,4 +419,19 @@ pub fn html(report: &DiffReport) -> String {
             "contracts": contracts,
         }),
     )
+}
+
+#[cfg(test)]
+mod wrapping {
+    #[test]
+    fn colour_codes_take_no_column_and_wide_characters_two() {
+        let plain = super::wrap("aaaa bbbb cccc", "", 9);
+        let coloured = super::wrap("\u{1b}[31maaaa\u{1b}[0m \u{1b}[32mbbbb\u{1b}[0m cccc", "", 9);
+        assert_eq!(plain.lines().count(), 2, "{plain}");
+        assert_eq!(coloured.lines().count(), 2, "{coloured:?}");
+        // Four wide characters fill eight columns: a one-letter word still fits in ten, a
+        // three-letter one does not.
+        assert_eq!(super::wrap("契約契約 x", "", 10).lines().count(), 1);
+        assert_eq!(super::wrap("契約契約 xyz", "", 10).lines().count(), 2);
+    }
 }
