@@ -476,6 +476,7 @@ fn the_openapi_check_rejects_what_github_would() {
             query: query.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
             body,
             authorized: true,
+            headers: Vec::new(),
         };
     let bad = [
         request("PATCH", "/repos/o/r/issues/1", &[], serde_json::json!({ "state": "finished" })),
@@ -538,4 +539,26 @@ fn long_running_renewals_are_not_expired() {
         .map(|e| e["date"].as_str().unwrap())
         .collect();
     assert_eq!(renewals, ["2026-11-27", "2026-11-28", "2026-11-29", "2026-11-30"], "{json}");
+}
+
+/// GitHub's media type and API version header go to GitHub only: GitLab and Gitea are asked
+/// for plain JSON.
+#[test]
+fn each_forge_gets_its_own_headers() {
+    for dialect in [Dialect::GitHub, Dialect::GitLab, Dialect::Gitea] {
+        let dir = repo();
+        let tracker = FakeTracker::start(dialect);
+        let output = sync(dir.path(), &tracker, &[]);
+        assert!(output.status.success(), "{}", text(&output));
+        for request in tracker.requests() {
+            let header = |name: &str| request.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+            if dialect == Dialect::GitHub {
+                assert_eq!(header("x-github-api-version"), Some("2022-11-28"), "{request:?}");
+                assert_eq!(header("accept"), Some("application/vnd.github+json"));
+            } else {
+                assert_eq!(header("x-github-api-version"), None, "{dialect:?}: {request:?}");
+                assert_eq!(header("accept"), Some("application/json"), "{dialect:?}");
+            }
+        }
+    }
 }

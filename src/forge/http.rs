@@ -258,15 +258,18 @@ impl Client {
             Auth::Token => ("Authorization", format!("token {}", self.token)),
             Auth::PrivateToken => ("PRIVATE-TOKEN", self.token.clone()),
         };
-        let accept = "application/vnd.github+json, application/json";
+        // GitHub's media type and API version go to GitHub only; the others get plain JSON.
+        let github = matches!(self.auth, Auth::Bearer);
+        let accept = if github { "application/vnd.github+json" } else { "application/json" };
+        let version = github.then_some(("X-GitHub-Api-Version", "2022-11-28"));
         let mut response = match (method, body) {
-            ("GET", _) => self
-                .agent
-                .get(url)
-                .header(name, &value)
-                .header("Accept", accept)
-                .header("X-GitHub-Api-Version", "2022-11-28")
-                .call()?,
+            ("GET", _) => {
+                let request = self.agent.get(url).header(name, &value).header("Accept", accept);
+                match version {
+                    Some((key, api)) => request.header(key, api).call()?,
+                    None => request.call()?,
+                }
+            }
             (method, body) => {
                 let request = match method {
                     "POST" => self.agent.post(url),
@@ -274,8 +277,11 @@ impl Client {
                     "PUT" => self.agent.put(url),
                     _ => self.agent.delete(url).force_send_body(),
                 };
-                let request =
-                    request.header(name, &value).header("Accept", accept).header("X-GitHub-Api-Version", "2022-11-28");
+                let request = request.header(name, &value).header("Accept", accept);
+                let request = match version {
+                    Some((key, api)) => request.header(key, api),
+                    None => request,
+                };
                 match body {
                     Some(body) => request.send_json(body)?,
                     None => request.send_empty()?,

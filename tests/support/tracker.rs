@@ -55,6 +55,8 @@ pub struct Request {
     pub query: Vec<(String, String)>,
     pub body: Value,
     pub authorized: bool,
+    /// The headers sent, names in lower case.
+    pub headers: Vec<(String, String)>,
 }
 
 #[derive(Debug, Default)]
@@ -274,7 +276,7 @@ impl FakeTracker {
             Dialect::GitLab => header("private-token") == Some(self.token.as_str()),
             Dialect::Gitea => header("authorization") == Some(&format!("token {}", self.token)),
         };
-        let request = Request { method, path, query, body, authorized };
+        let request = Request { method, path, query, body, authorized, headers: headers.clone() };
         let failure = {
             let mut state = self.state.lock().unwrap();
             state.count += 1;
