@@ -19,3 +19,4 @@ pub mod report;
 pub mod schema;
 pub mod template;
 pub mod text;
+pub mod workspace;

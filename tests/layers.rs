@@ -23,6 +23,7 @@ const LAYERS: &[(&str, usize)] = &[
     ("history", 5),
     ("lint", 5),
     ("report", 6),
+    ("workspace", 6),
     ("output", 7),
 ];
 

@@ -246,7 +246,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
         ));
     }
     let options = match &target.repo {
-        Some(repo) => CheckOptions::for_repo(repo).map_err(anyhow::Error::msg)?,
+        Some(repo) => pactum::workspace::Workspace::of(repo).check_options().map_err(anyhow::Error::msg)?,
         None => CheckOptions::from_config(&pactum::repo::Config::default()),
     };
     let schemas_dir = target.repo.as_ref().map(Repo::schemas_dir);

@@ -54,7 +54,7 @@ fn read_contract(path: &str, bytes: Vec<u8>, rule: FrontMatterRule) -> Result<Co
 }
 
 fn options(repo: Option<&Repo>) -> DiffOptions {
-    repo.map_or_else(DiffOptions::default, |repo| DiffOptions::from_config(&repo.config.diff))
+    repo.map_or_else(DiffOptions::default, |repo| pactum::workspace::Workspace::of(repo).diff_options())
 }
 
 /// Pair the contracts of two sides: by id (so a moved file is a rename), else by path.

@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use pactum::contract::{Contract, FrontMatterRule, decode, frontmatter};
 use pactum::lint::Diagnostic;
-use pactum::lint::run::{CheckOptions, check};
+use pactum::lint::run::check;
 use pactum::output::check::{CheckFormat, CheckOutput, render as render_findings};
 use pactum::repo::{FileRef, Repo};
 use pactum::schema::SchemaSet;
@@ -105,8 +105,7 @@ fn check_candidate(repo: &Repo, shown: &str, text: &str) -> Result<(Vec<Diagnost
     files.push(FileRef { path, shown: shown.to_owned(), not_read: None });
     let schemas = SchemaSet::load(Some(&repo.schemas_dir())).context("loading schemas")?;
     schemas.compile_all().context("loading schemas")?;
-    let mut options = CheckOptions::from_config(&repo.config);
-    options.library = Some(std::sync::Arc::new(Library::load(&repo.root)?));
+    let options = pactum::workspace::Workspace::of(repo).check_options().map_err(anyhow::Error::msg)?;
     let only: HashSet<String> = [shown.to_owned()].into();
     let report = check(&files, &schemas, &options, Some(&only));
     let errors: Vec<Diagnostic> =

@@ -79,7 +79,7 @@ fn open(global: &GlobalArgs) -> Result<(Repo, Git)> {
 }
 
 fn diff_options(repo: &Repo) -> DiffOptions {
-    DiffOptions::from_config(&repo.config.diff)
+    pactum::workspace::Workspace::of(repo).diff_options()
 }
 
 fn scope(repo: &Repo, paths: &[PathBuf]) -> Result<Scope> {

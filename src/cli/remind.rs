@@ -151,31 +151,12 @@ fn id_line(text: &str) -> Option<String> {
     })
 }
 
-/// The longest reminder window, forward (`within`) or back (`overdue`): ten years.
-const MAX_WINDOW_DAYS: u64 = 10 * 366;
-
 pub fn run(global: &GlobalArgs, args: &RemindArgs) -> Result<Outcome> {
     let repo = super::repository(global, "use --repo DIR")?;
     let config = &repo.config;
     let as_of = global.today();
-    let settings = &config.settings;
-    let overdue = settings.remind_overdue;
-    let within = args.within.unwrap_or(settings.remind_within);
-    // A window is for reminders people act on: decades of daily obligations would be millions
-    // of events, and no calendar or tracker wants them.
-    for (name, window) in [("--within (or [remind] within)", within), ("[remind] overdue", overdue)] {
-        if window.max_days() > MAX_WINDOW_DAYS {
-            bail!("{name} is {window}: a reminder window is at most 10 years");
-        }
-    }
-    let options = RemindOptions {
-        as_of,
-        within,
-        overdue,
-        lead_times: settings.lead_times.clone(),
-        calendar: settings.calendar.clone(),
-        obligations: true,
-    };
+    let options =
+        pactum::workspace::Workspace::of(&repo).remind_options(as_of, args.within).map_err(anyhow::Error::msg)?;
     let started = std::time::Instant::now();
     let (contracts, keep) = read_all(global, &repo)?;
     let sources: Vec<Source<'_>> = contracts.iter().map(|(path, meta)| Source { path, meta }).collect();

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use pactum::history::Git;
 use pactum::history::ledger;
-use pactum::lint::run::{CheckOptions, check_and_keep};
+use pactum::lint::run::check_and_keep;
 use pactum::repo::Repo;
 use pactum::report::{self, Input};
 use pactum::schema::SchemaSet;
@@ -47,7 +47,7 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> Result<Outcome> {
     let schemas = SchemaSet::load(Some(&repo.schemas_dir())).context("loading schemas")?;
     schemas.compile_all().context("loading schemas")?;
     // The same options `pactum check` uses, clause library included.
-    let options = CheckOptions::for_repo(&repo).map_err(anyhow::Error::msg)?;
+    let options = pactum::workspace::Workspace::of(&repo).check_options().map_err(anyhow::Error::msg)?;
     // One pass: the findings of `pactum check`, and each contract's metadata.
     // The history (mostly Git, on one thread) is read while the contracts are checked.
     let ((checked, contracts), timelines) = rayon::join(

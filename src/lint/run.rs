@@ -36,20 +36,6 @@ impl CheckOptions {
             operational: config.execution.operational.clone(),
         }
     }
-
-    /// The options of a repository: its configuration and its clause library.
-    ///
-    /// # Errors
-    /// When the clause library cannot be read.
-    pub fn for_repo(repo: &crate::repo::Repo) -> Result<Self, String> {
-        let mut options = Self::from_config(&repo.config);
-        let library =
-            crate::template::Library::load(&repo.root).map_err(|e| format!("reading the clause library: {e}"))?;
-        if !library.is_empty() {
-            options.library = Some(std::sync::Arc::new(library));
-        }
-        Ok(options)
-    }
 }
 
 /// The findings of a run, sorted by file and position.

@@ -1,0 +1,103 @@
+//! The contracts repository a command works on, opened once: its configuration as read, its
+//! clause library, and the options of every feature built from them, so that `check`,
+//! `report` and `new` check alike, and `remind` and `report` see the same dates.
+
+use std::sync::{Arc, OnceLock};
+
+use chrono::NaiveDate;
+
+use crate::diff::DiffOptions;
+use crate::history::policy::Policies;
+use crate::lifecycle::Duration;
+use crate::lint::run::CheckOptions;
+use crate::remind::RemindOptions;
+use crate::repo::{Config, Repo, Settings};
+use crate::template::Library;
+
+/// The longest reminder window, forward or back: ten years.
+const MAX_WINDOW_DAYS: u64 = 10 * 366;
+
+/// A repository with what its commands need, each read at most once.
+#[derive(Debug)]
+pub struct Workspace<'a> {
+    pub repo: &'a Repo,
+    library: OnceLock<Result<Option<Arc<Library>>, String>>,
+}
+
+impl<'a> Workspace<'a> {
+    #[must_use]
+    pub fn of(repo: &'a Repo) -> Self {
+        Self { repo, library: OnceLock::new() }
+    }
+
+    #[must_use]
+    pub fn config(&self) -> &'a Config {
+        &self.repo.config
+    }
+
+    /// `pactum.toml`'s dates and durations, as read.
+    #[must_use]
+    pub fn settings(&self) -> &'a Settings {
+        &self.repo.config.settings
+    }
+
+    /// The clause library, if the repository has one; read on first use.
+    ///
+    /// # Errors
+    /// When the library cannot be read.
+    pub fn library(&self) -> Result<Option<Arc<Library>>, String> {
+        self.library
+            .get_or_init(|| {
+                let library = Library::load(&self.repo.root).map_err(|e| format!("reading the clause library: {e}"))?;
+                Ok((!library.is_empty()).then(|| Arc::new(library)))
+            })
+            .clone()
+    }
+
+    /// What `check` applies: the configuration and the clause library.
+    ///
+    /// # Errors
+    /// When the clause library cannot be read.
+    pub fn check_options(&self) -> Result<CheckOptions, String> {
+        let mut options = CheckOptions::from_config(self.config());
+        options.library = self.library()?;
+        Ok(options)
+    }
+
+    /// What counts as material in a redline.
+    #[must_use]
+    pub fn diff_options(&self) -> DiffOptions {
+        DiffOptions::from_config(&self.config().diff)
+    }
+
+    /// The approval policies.
+    #[must_use]
+    pub fn policies(&self) -> Policies {
+        Policies::from_config(self.config())
+    }
+
+    /// The reminders as of `as_of`: events up to `within` ahead (else `[remind] within`),
+    /// obligations overdue up to `[remind] overdue`.
+    ///
+    /// # Errors
+    /// When a window is longer than ten years: decades of daily obligations would be millions
+    /// of events, and no calendar or tracker wants them.
+    pub fn remind_options(&self, as_of: NaiveDate, within: Option<Duration>) -> Result<RemindOptions, String> {
+        let settings = self.settings();
+        let within = within.unwrap_or(settings.remind_within);
+        let overdue = settings.remind_overdue;
+        for (name, window) in [("--within (or [remind] within)", within), ("[remind] overdue", overdue)] {
+            if window.max_days() > MAX_WINDOW_DAYS {
+                return Err(format!("{name} is {window}: a reminder window is at most 10 years"));
+            }
+        }
+        Ok(RemindOptions {
+            as_of,
+            within,
+            overdue,
+            lead_times: settings.lead_times.clone(),
+            calendar: settings.calendar.clone(),
+            obligations: true,
+        })
+    }
+}
