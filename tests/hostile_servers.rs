@@ -217,3 +217,38 @@ fn a_silent_tracker_is_given_up_on_within_the_deadline() {
     assert!(client.requests() < 10, "retried {} times", client.requests());
     assert!(!error.contains("ghs_secret"), "{error}");
 }
+
+/// An answer that lacks what pactum needs (an issue without a title or a state) stops the
+/// sync with a clear error: it is never read as an issue titled "" and closed, or an open
+/// issue taken for closed.
+#[test]
+fn an_issue_without_its_fields_is_an_error_not_an_empty_issue() {
+    let s = repository();
+    for body in [
+        r#"[{"number": 1, "state": "open", "body": null, "labels": [{"name": "contract-reminder"}]}]"#,
+        r#"[{"number": 1, "title": "Renewal", "body": "x", "labels": [{"name": "contract-reminder"}]}]"#,
+        r#"[{"number": 1, "title": "Renewal", "state": "open", "labels": [{"nom": "contract-reminder"}]}]"#,
+    ] {
+        let port = answer("200 OK", body);
+        let output = sync(s.root(), port);
+        assert_eq!(output.status.code(), Some(2), "{body}: {}", text(&output));
+        assert!(text(&output).contains("unexpected answer to list issues"), "{body}: {}", text(&output));
+    }
+    // A body left empty (`null`) is an issue like any other.
+    let port = answer("200 OK", r#"[{"number": 1, "title": "Renewal", "state": "open", "body": null, "labels": []}]"#);
+    let output = support::pactum_with(
+        s.root(),
+        &[
+            "remind",
+            "--sync",
+            "github",
+            "--dry-run",
+            "--api-url",
+            &format!("http://127.0.0.1:{port}"),
+            "--repository",
+            "acme/contracts",
+        ],
+        &[("GITHUB_TOKEN", "ghs_secret_token_value")],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+}

@@ -133,17 +133,43 @@ pub fn open(endpoint: &Endpoint, token: String, limits: Limits) -> Box<dyn Track
     }
 }
 
-fn text(value: &Value, key: &str) -> String {
-    value.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
-}
-
-fn names(value: &Value, key: &str, field: &str) -> Vec<String> {
+/// A text field the answer must have: missing or not text, the answer is unexpected, never
+/// an empty string that would pass for a title or a state.
+fn text(value: &Value, key: &str, request: &str) -> Result<String, TrackerError> {
     value
         .get(key)
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|v| v.get(field).and_then(Value::as_str).or_else(|| v.as_str()).map(str::to_owned))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| unexpected(request, &format!("no `{key}` in the answer")))
+}
+
+/// A text field that may be empty: an issue's body is `null` when nobody wrote one.
+fn optional_text(value: &Value, key: &str, request: &str) -> Result<String, TrackerError> {
+    match value.get(key) {
+        None | Some(Value::Null) => Ok(String::new()),
+        Some(Value::String(text)) => Ok(text.clone()),
+        Some(_) => Err(unexpected(request, &format!("`{key}` is not text"))),
+    }
+}
+
+/// The names in a list field (labels, assignees): objects with `field`, or plain strings
+/// (GitLab's labels). An absent or `null` list is empty (Gitea's assignees); an entry
+/// without its name is unexpected.
+fn names(value: &Value, key: &str, field: &str, request: &str) -> Result<Vec<String>, TrackerError> {
+    let items = match value.get(key) {
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::Array(items)) => items,
+        Some(_) => return Err(unexpected(request, &format!("`{key}` is not a list"))),
+    };
+    items
+        .iter()
+        .map(|v| {
+            v.get(field)
+                .and_then(Value::as_str)
+                .or_else(|| v.as_str())
+                .map(str::to_owned)
+                .ok_or_else(|| unexpected(request, &format!("an entry of `{key}` has no `{field}`")))
+        })
         .collect()
 }
 
@@ -191,11 +217,11 @@ impl Tracker for GitHub {
                 }
                 issues.push(Issue {
                     number: number(item, "number", "list issues")?,
-                    title: text(item, "title"),
-                    body: text(item, "body"),
-                    open: text(item, "state") == "open",
-                    labels: names(item, "labels", "name"),
-                    assignees: names(item, "assignees", "login"),
+                    title: text(item, "title", "list issues")?,
+                    body: optional_text(item, "body", "list issues")?,
+                    open: text(item, "state", "list issues")? == "open",
+                    labels: names(item, "labels", "name", "list issues")?,
+                    assignees: names(item, "assignees", "login", "list issues")?,
                 });
             }
             next = next_link(reply.link.as_deref());
@@ -276,11 +302,11 @@ impl Tracker for GitLab {
             for item in array(&reply.body, "list issues")? {
                 issues.push(Issue {
                     number: number(item, "iid", "list issues")?,
-                    title: text(item, "title"),
-                    body: text(item, "description"),
-                    open: text(item, "state") == "opened",
-                    labels: names(item, "labels", "name"),
-                    assignees: names(item, "assignees", "username"),
+                    title: text(item, "title", "list issues")?,
+                    body: optional_text(item, "description", "list issues")?,
+                    open: text(item, "state", "list issues")? == "opened",
+                    labels: names(item, "labels", "name", "list issues")?,
+                    assignees: names(item, "assignees", "username", "list issues")?,
                 });
             }
             next =
@@ -342,7 +368,7 @@ impl Gitea {
                     self.client.send("GET", &format!("/repos/{}/labels?limit=50&page={page}", self.repo), None)?;
                 let items = array(&reply.body, "list labels")?;
                 for item in items {
-                    labels.push((text(item, "name"), number(item, "id", "list labels")?));
+                    labels.push((text(item, "name", "list labels")?, number(item, "id", "list labels")?));
                 }
                 if items.len() < 50 {
                     break;
@@ -388,11 +414,11 @@ impl Tracker for Gitea {
             for item in items {
                 issues.push(Issue {
                     number: number(item, "number", "list issues")?,
-                    title: text(item, "title"),
-                    body: text(item, "body"),
-                    open: text(item, "state") == "open",
-                    labels: names(item, "labels", "name"),
-                    assignees: names(item, "assignees", "login"),
+                    title: text(item, "title", "list issues")?,
+                    body: optional_text(item, "body", "list issues")?,
+                    open: text(item, "state", "list issues")? == "open",
+                    labels: names(item, "labels", "name", "list issues")?,
+                    assignees: names(item, "assignees", "login", "list issues")?,
                 });
             }
             if next_link(reply.link.as_deref()).is_none() && items.len() < 50 {

@@ -35,16 +35,27 @@ pub fn github_pull(
         Err(TrackerError::Status { status: 404, .. }) => return Ok(GithubPull::default()),
         Err(error) => return Err(error),
     };
-    let merged = pull.body.get("merged").and_then(Value::as_bool).unwrap_or(false);
+    let merged = pull
+        .body
+        .get("merged")
+        .and_then(Value::as_bool)
+        .ok_or_else(|| unexpected(&format!("reading pull request #{number}"), "no `merged` in the answer"))?;
     let merge_commit_sha = pull.body.get("merge_commit_sha").and_then(Value::as_str).map(str::to_owned);
     let mut latest: Vec<(String, String, Option<String>)> = Vec::new();
     let mut next = Some(format!("/repos/{repository}/pulls/{number}/reviews?per_page=100"));
     while let Some(path) = next.take() {
         let reply = client.send("GET", &path, None)?;
         for review in array(&reply.body, "list reviews")? {
-            let login =
-                review.get("user").and_then(|u| u.get("login")).and_then(Value::as_str).unwrap_or_default().to_owned();
-            let state = text(review, "state");
+            // A deleted account's review has no user (`null`): it approves nothing.
+            let login = match review.get("user") {
+                Some(Value::Null) => String::new(),
+                user => user
+                    .and_then(|u| u.get("login"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .ok_or_else(|| unexpected("list reviews", "a review without its `user.login`"))?,
+            };
+            let state = text(review, "state", "list reviews")?;
             if login.is_empty() || state == "COMMENTED" || state == "PENDING" {
                 continue;
             }
