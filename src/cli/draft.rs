@@ -14,7 +14,8 @@ use pactum::lint::run::check;
 use pactum::output::check::{CheckFormat, CheckOutput, render as render_findings};
 use pactum::repo::{FileRef, Repo};
 use pactum::schema::SchemaSet;
-use pactum::template::{self, Library, Template};
+use pactum::template::{self, Template};
+use pactum::workspace::Workspace;
 
 use super::{GlobalArgs, Outcome, emit};
 
@@ -97,7 +98,8 @@ fn open_repo(global: &GlobalArgs) -> Result<Repo> {
 
 /// Check a contract that is not written yet, as `pactum check` would once it is: with the
 /// repository around it. Returns the findings at error level, rendered for people.
-fn check_candidate(repo: &Repo, shown: &str, text: &str) -> Result<(Vec<Diagnostic>, String)> {
+fn check_candidate(workspace: &Workspace<'_>, shown: &str, text: &str) -> Result<(Vec<Diagnostic>, String)> {
+    let repo = workspace.repo;
     let scratch = tempfile::tempdir().context("a scratch folder")?;
     let path = scratch.path().join("candidate.md");
     std::fs::write(&path, text).context("writing the candidate")?;
@@ -105,7 +107,7 @@ fn check_candidate(repo: &Repo, shown: &str, text: &str) -> Result<(Vec<Diagnost
     files.push(FileRef { path, shown: shown.to_owned(), not_read: None });
     let schemas = SchemaSet::load(Some(&repo.schemas_dir())).context("loading schemas")?;
     schemas.compile_all().context("loading schemas")?;
-    let options = pactum::workspace::Workspace::of(repo).check_options().map_err(anyhow::Error::msg)?;
+    let options = workspace.check_options().map_err(anyhow::Error::msg)?;
     let only: HashSet<String> = [shown.to_owned()].into();
     let report = check(&files, &schemas, &options, Some(&only));
     let errors: Vec<Diagnostic> =
@@ -226,7 +228,9 @@ pub fn new(global: &GlobalArgs, args: &NewArgs) -> Result<Outcome> {
         bail!("`{id}` is not a valid id: use lower-case letters, digits and hyphens, starting with a letter or digit");
     }
     let values = template::resolve(&template, &given, global.today())?;
-    let library = Library::load(&repo.root)?;
+    // The library read once: for drafting here, and for checking the draft below.
+    let workspace = Workspace::of(&repo);
+    let library = workspace.library().map_err(anyhow::Error::msg)?.unwrap_or_default();
     let drafted = template::draft(&template, &values, &library)?;
     let text = template::stamp(&drafted, &template, &id).map_err(anyhow::Error::msg)?;
     let shown = format!("{}/{id}.md", repo.config.repository.contracts.trim_end_matches('/'));
@@ -234,7 +238,7 @@ pub fn new(global: &GlobalArgs, args: &NewArgs) -> Result<Outcome> {
     if target.exists() {
         bail!("{shown} exists already; pactum new never overwrites a contract (choose another --id)");
     }
-    let (errors, findings) = check_candidate(&repo, &shown, &text)?;
+    let (errors, findings) = check_candidate(&workspace, &shown, &text)?;
     if !errors.is_empty() {
         let mut stderr = anstream::stderr();
         let _ = stderr.write_all(findings.as_bytes());
@@ -381,10 +385,11 @@ pub fn execute(global: &GlobalArgs, args: &ExecuteArgs) -> Result<Outcome> {
         ),
         None => None,
     };
-    let text = seal::execute(&contract, &signatures, amended.as_deref(), &repo.config.execution.operational)
+    let workspace = Workspace::of(&repo);
+    let text = seal::execute(&contract, &signatures, amended.as_deref(), &workspace.config().execution.operational)
         .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
     let toml = frontmatter::split(&text).map(|layout| text[layout.toml].to_owned()).unwrap_or_default();
-    let (errors, findings) = check_candidate(&repo, &shown, &text)?;
+    let (errors, findings) = check_candidate(&workspace, &shown, &text)?;
     if !errors.is_empty() {
         let mut stderr = anstream::stderr();
         let _ = stderr.write_all(findings.as_bytes());

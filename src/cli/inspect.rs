@@ -43,7 +43,10 @@ pub fn run(global: &GlobalArgs, args: &InspectArgs) -> Result<Outcome> {
         Err(diagnostic) => bail!("{}: {}", shown, diagnostic.message),
     };
     let contract = Contract::read(&shown, text, FrontMatterRule::Optional, &mut Vec::new());
-    let settings = repo.as_ref().map_or_else(pactum::repo::Settings::default, |repo| repo.config.settings.clone());
+    let settings = repo
+        .as_ref()
+        .map(pactum::workspace::Workspace::of)
+        .map_or_else(pactum::repo::Settings::default, |workspace| workspace.settings().clone());
     let (calendar, within) = (settings.calendar, settings.expiring_within);
     let today = global.today();
     let dates = match contract.meta.dates() {
