@@ -17,8 +17,9 @@ fn project() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// What pactum printed, as of the suite's day; findings (exit 1) are expected, errors not.
 fn pactum(dir: &Path, args: &[&str]) -> String {
-    let output = pactum_with(dir, &[args, &["--as-of", "2026-11-27"]].concat(), &[]);
+    let output = support::today::pactum(dir, args);
     assert!(matches!(output.status.code(), Some(0 | 1)), "pactum {args:?}: {}", text(&output));
     String::from_utf8(output.stdout).unwrap()
 }
@@ -325,7 +326,7 @@ fn tracker_sync_outputs_validate_against_the_remind_schema() {
     let sync = |extra: &[&str]| {
         let args = [
             &["remind", "--sync", "github", "--api-url", &api, "--repository", tracker.repository()][..],
-            &["--within", "2 years", "--format", "json", "--as-of", "2026-11-27"],
+            &["--within", "2 years", "--format", "json", "--as-of", support::today::TODAY],
             extra,
         ]
         .concat();

@@ -12,7 +12,7 @@ use pactum::history::Git;
 use pactum::history::ledger::{self, Scope};
 use pactum::repo::Repo;
 
-use super::{GlobalArgs, Outcome, emit, emit_raw};
+use super::{GlobalArgs, Outcome, emit, emit_raw, env};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -40,7 +40,6 @@ impl GithubArgs {
         if !self.github {
             return Ok(HashMap::new());
         }
-        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         let api = self
             .api_url
             .clone()
@@ -191,15 +190,14 @@ pub struct PolicyArgs {
     project: Option<String>,
 }
 
-/// The approvals of a merge request on GitLab that stand for `head`; those given before a
-/// change to the contracts or the rules are returned apart, as stale.
+/// The approvals of a merge request on GitLab that stand for `head`, and notes on those given
+/// before a change to the contracts or the rules (see [`weigh`]).
 fn gitlab_approvals(
     args: &PolicyArgs,
     git: &Git,
     head: git2::Oid,
     changed_paths: &[String],
 ) -> Result<(Vec<String>, Vec<String>)> {
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
     let number = args.pr.or_else(|| env("CI_MERGE_REQUEST_IID").and_then(|n| n.trim().parse().ok())).context(
         "--gitlab needs the merge request: --pr N (CI_MERGE_REQUEST_IID gives it in a merge request pipeline)",
     )?;
@@ -219,19 +217,39 @@ fn gitlab_approvals(
     let merge_request =
         pactum::forge::reviews::gitlab_merge_request(&api, &project, token, number, super::http_limits()?)
             .with_context(|| format!("reading merge request !{number}"))?;
+    let approvals = merge_request
+        .approvals
+        .into_iter()
+        .map(|(login, commit)| ledger::Approval { login, commit: Some(commit) })
+        .collect();
+    Ok(weigh(approvals, git, head, changed_paths, |commit| format!("!{number} at {commit}")))
+}
+
+/// Approvals that count for `head`, and notes on those that do not: an approval counts for
+/// the commit it was given on, so a later push that changed a contract or the rules leaves it
+/// behind, and a rebase that changed neither keeps it. `given_on` names where an approval was
+/// given, from the commit's short form.
+fn weigh(
+    approvals: Vec<ledger::Approval>,
+    git: &Git,
+    head: git2::Oid,
+    changed_paths: &[String],
+    given_on: impl Fn(&str) -> String,
+) -> (Vec<String>, Vec<String>) {
     let (mut standing, mut stale) = (Vec::new(), Vec::new());
-    for (login, commit) in merge_request.approvals {
-        // An approval counts for the commit checked here only if the commit it was given on
-        // holds the same contracts and rules.
-        let on = if commit.is_empty() { "?".to_owned() } else { commit[..10].to_owned() };
-        let approval = ledger::Approval { login, commit: Some(commit) };
+    for approval in approvals {
         if approval.covers(git, head, changed_paths) {
             standing.push(approval.login);
         } else {
-            stale.push(format!("{} approved !{number} at {on}; the contracts or rules changed since", approval.login));
+            let commit = approval.commit.as_deref().filter(|c| !c.is_empty()).map_or("?", |c| &c[..10.min(c.len())]);
+            stale.push(format!(
+                "{} approved {}; the contracts or rules changed since",
+                approval.login,
+                given_on(commit)
+            ));
         }
     }
-    Ok((standing, stale))
+    (standing, stale)
 }
 
 fn read(path: &str, bytes: Vec<u8>) -> Option<Contract> {
@@ -282,26 +300,19 @@ pub fn policy(global: &GlobalArgs, args: &PolicyArgs) -> Result<Outcome> {
     let (old, new) = (side(&base)?, side(&args.head)?);
     let mut approvers = args.approvers.clone();
     let mut stale: Vec<String> = Vec::new();
+    let changed_paths = || changed_contract_paths(&git, base_id, head_id, &repo.config.repository.contracts);
     if args.github.github {
         let number = args
             .pr
             .or_else(pr_from_environment)
             .context("--github needs the pull request: --pr N (GITHUB_REF gives it in a pull_request workflow)")?;
-        // An approval counts for the commit it was given on: a later push that changed a
-        // contract or the rules leaves it behind, a rebase that changed neither keeps it.
-        let changed_paths = changed_contract_paths(&git, base_id, head_id, &repo.config.repository.contracts);
-        for approval in args.github.pulls([number])?.remove(&number).unwrap_or_default().approvals {
-            if approval.covers(&git, head_id, &changed_paths) {
-                approvers.push(approval.login);
-            } else {
-                let on = approval.commit.as_deref().map_or("?", |c| &c[..10.min(c.len())]);
-                stale.push(format!("{} approved {on}; the contracts or rules changed since", approval.login));
-            }
-        }
+        let approvals = args.github.pulls([number])?.remove(&number).unwrap_or_default().approvals;
+        let (standing, gone) = weigh(approvals, &git, head_id, &changed_paths(), str::to_owned);
+        approvers.extend(standing);
+        stale.extend(gone);
     }
     if args.gitlab {
-        let changed_paths = changed_contract_paths(&git, base_id, head_id, &repo.config.repository.contracts);
-        let (standing, gone) = gitlab_approvals(args, &git, head_id, &changed_paths)?;
+        let (standing, gone) = gitlab_approvals(args, &git, head_id, &changed_paths())?;
         approvers.extend(standing);
         stale.extend(gone);
     }

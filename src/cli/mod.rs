@@ -318,6 +318,11 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// An environment variable's value, unless it is unset or blank (CI services set empty ones).
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
 /// How hard pactum tries a forge: the defaults, or what `PACTUM_HTTP_RETRIES` (retries of one
 /// request) and `PACTUM_HTTP_BACKOFF_MS` (the first wait between them, doubling each time)
 /// say, for a server that needs more patience, or less.

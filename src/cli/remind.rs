@@ -13,7 +13,7 @@ use pactum::remind::{self, RemindOptions, Source, ics};
 use pactum::repo::Repo;
 use rayon::prelude::*;
 
-use super::{GlobalArgs, Outcome, emit};
+use super::{GlobalArgs, Outcome, emit, env};
 
 #[derive(Debug, Args)]
 pub struct RemindArgs {
@@ -64,10 +64,6 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
         return format!("{count} {unit}").parse().map_err(|e: pactum::lifecycle::DurationError| e.to_string());
     }
     text.parse().map_err(|e: pactum::lifecycle::DurationError| e.to_string())
-}
-
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
 /// The tracker to sync to, from the options and each CI's own variables.

@@ -38,16 +38,19 @@ pub fn run(global: &GlobalArgs, args: &SchemaArgs) -> Result<Outcome> {
 
 fn export(global: &GlobalArgs, dir: &Path, force: bool) -> Result<Outcome> {
     let schemas = pactum::schema::published();
-    // Decide before writing anything: a refused export leaves the folder as it was.
+    // Read what is there once, and decide before writing anything: a refused export leaves
+    // the folder as it was.
+    let mut stale = Vec::new();
     let mut differing = Vec::new();
     for (name, text) in &schemas {
         let path = dir.join(name);
         match std::fs::read(&path) {
-            Ok(bytes) if bytes != text.as_bytes() => differing.push(path.display().to_string()),
-            Ok(_) => {}
+            Ok(bytes) if bytes == text.as_bytes() => continue,
+            Ok(_) => differing.push(path.display().to_string()),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
             Err(error) => return Err(error).with_context(|| format!("reading {}", path.display())),
         }
+        stale.push((path, *text));
     }
     if !differing.is_empty() && !force {
         bail!(
@@ -57,25 +60,20 @@ fn export(global: &GlobalArgs, dir: &Path, force: bool) -> Result<Outcome> {
             differing.join(", ")
         );
     }
-    let mut written = 0;
-    for (name, text) in &schemas {
-        let path = dir.join(name);
-        if std::fs::read(&path).is_ok_and(|bytes| bytes == text.as_bytes()) {
-            continue;
-        }
+    for (path, text) in &stale {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
         }
-        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
-        written += 1;
+        std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
     }
     emit(
         global,
         &format!(
-            "{} schema(s) in {}: {written} written, {} already up to date\n",
+            "{} schema(s) in {}: {} written, {} already up to date\n",
             schemas.len(),
             dir.display(),
-            schemas.len() - written
+            stale.len(),
+            schemas.len() - stale.len()
         ),
     )?;
     Ok(Outcome::Clean)

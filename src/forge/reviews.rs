@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::TrackerError;
 use super::http::{Auth, Client, Limits, encode, next_link};
-use super::{array, text, unexpected};
+use super::{text, unexpected};
 
 /// A pull request as GitHub records it: whether it merged, which commit its merge made, and
 /// its reviews' latest state per reviewer, with the commit each was given on.
@@ -42,31 +42,27 @@ pub fn github_pull(
         .ok_or_else(|| unexpected(&format!("reading pull request #{number}"), "no `merged` in the answer"))?;
     let merge_commit_sha = pull.body.get("merge_commit_sha").and_then(Value::as_str).map(str::to_owned);
     let mut latest: Vec<(String, String, Option<String>)> = Vec::new();
-    let mut next = Some(format!("/repos/{repository}/pulls/{number}/reviews?per_page=100"));
-    while let Some(path) = next.take() {
-        let reply = client.send("GET", &path, None)?;
-        for review in array(&reply.body, "list reviews")? {
-            // A deleted account's review has no user (`null`): it approves nothing.
-            let login = match review.get("user") {
-                Some(Value::Null) => String::new(),
-                user => user
-                    .and_then(|u| u.get("login"))
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-                    .ok_or_else(|| unexpected("list reviews", "a review without its `user.login`"))?,
-            };
-            let state = text(review, "state", "list reviews")?;
-            if login.is_empty() || state == "COMMENTED" || state == "PENDING" {
-                continue;
-            }
-            let commit = review.get("commit_id").and_then(Value::as_str).map(str::to_owned);
-            // Reviews come oldest first: a later one replaces an earlier one.
-            match latest.iter_mut().find(|(l, _, _)| *l == login) {
-                Some(entry) => (entry.1, entry.2) = (state, commit),
-                None => latest.push((login, state, commit)),
-            }
+    let reviews = format!("/repos/{repository}/pulls/{number}/reviews?per_page=100");
+    for review in &every_page(&mut client, reviews, "list reviews")? {
+        // A deleted account's review has no user (`null`): it approves nothing.
+        let login = match review.get("user") {
+            Some(Value::Null) => String::new(),
+            user => user
+                .and_then(|u| u.get("login"))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| unexpected("list reviews", "a review without its `user.login`"))?,
+        };
+        let state = text(review, "state", "list reviews")?;
+        if login.is_empty() || state == "COMMENTED" || state == "PENDING" {
+            continue;
         }
-        next = next_link(reply.link.as_deref());
+        let commit = review.get("commit_id").and_then(Value::as_str).map(str::to_owned);
+        // Reviews come oldest first: a later one replaces an earlier one.
+        match latest.iter_mut().find(|(l, _, _)| *l == login) {
+            Some(entry) => (entry.1, entry.2) = (state, commit),
+            None => latest.push((login, state, commit)),
+        }
     }
     let approvals = latest
         .into_iter()
@@ -94,8 +90,9 @@ fn stamped(value: &Value, request: &str) -> Result<chrono::DateTime<chrono::Fixe
         .map_err(|_| unexpected(request, &format!("`created_at` {text:?} is not a time")))
 }
 
-/// Every page of a list GitLab answers with `Link` headers.
-fn gitlab_list(client: &mut Client, first: String, request: &str) -> Result<Vec<Value>, TrackerError> {
+/// Every page of a list the forge answers with `Link` headers (GitHub's reviews, GitLab's
+/// notes and versions).
+fn every_page(client: &mut Client, first: String, request: &str) -> Result<Vec<Value>, TrackerError> {
     let mut all = Vec::new();
     let mut next = Some(first);
     while let Some(path) = next.take() {
@@ -156,7 +153,7 @@ pub fn gitlab_merge_request(
     }
     // Each push is a version: (when, its head).
     let mut versions = Vec::new();
-    for version in gitlab_list(&mut client, format!("{base}/versions?per_page=100"), &request)? {
+    for version in every_page(&mut client, format!("{base}/versions?per_page=100"), &request)? {
         let commit = version
             .get("head_commit_sha")
             .and_then(Value::as_str)
@@ -168,7 +165,7 @@ pub fn gitlab_merge_request(
     // When each approver last approved.
     let mut approved_at = std::collections::HashMap::new();
     let notes = format!("{base}/notes?sort=asc&order_by=created_at&per_page=100");
-    for note in gitlab_list(&mut client, notes, &request)? {
+    for note in every_page(&mut client, notes, &request)? {
         let system = note.get("system").and_then(Value::as_bool).unwrap_or(false);
         if !system || note.get("body").and_then(Value::as_str) != Some("approved this merge request") {
             continue;

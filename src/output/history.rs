@@ -14,6 +14,11 @@ fn to_json(value: &serde_json::Value) -> String {
     text
 }
 
+/// `, approved by A, B` after `separator`, or nothing when nobody approved.
+fn approved_by(separator: &str, approvers: &[String]) -> String {
+    if approvers.is_empty() { String::new() } else { format!("{separator}approved by {}", approvers.join(", ")) }
+}
+
 /// The ledger, one landing and contract a line, oldest first.
 #[must_use]
 pub fn approvals_human(branch: &str, entries: &[Entry]) -> String {
@@ -26,8 +31,7 @@ pub fn approvals_human(branch: &str, entries: &[Entry]) -> String {
         };
         let landing =
             serde_json::to_value(e.landing).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-        let approvers =
-            if e.approvers.is_empty() { String::new() } else { format!("  approved by {}", e.approvers.join(", ")) };
+        let approvers = approved_by("  ", &e.approvers);
         push_line(
             &mut out,
             &format!(
@@ -104,8 +108,7 @@ pub fn log_human(log: &Log) -> String {
     let mut out = format!("{}{}\n", log.contract, log.path.as_deref().map(|p| format!(" ({p})")).unwrap_or_default());
     for e in &log.events {
         let pr = e.pull_request.map(|n| format!(" #{n}")).unwrap_or_default();
-        let approvers =
-            if e.approvers.is_empty() { String::new() } else { format!(", approved by {}", e.approvers.join(", ")) };
+        let approvers = approved_by(", ", &e.approvers);
         push_line(
             &mut out,
             &format!(

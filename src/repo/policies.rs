@@ -148,20 +148,12 @@ impl Condition {
 ///
 /// # Errors
 /// When the pattern is not a glob (an unclosed `[` or `{`).
-pub fn compile_glob(pattern: &str) -> Result<globset::GlobMatcher, String> {
+pub fn glob(pattern: &str) -> Result<globset::Glob, String> {
     globset::GlobBuilder::new(pattern)
         .case_insensitive(true)
         .literal_separator(false)
         .build()
-        .map(|glob| glob.compile_matcher())
         .map_err(|e| format!("`{pattern}` is not a pattern pactum reads: {e}"))
-}
-
-/// Whether `text` matches the glob `pattern`, ignoring case; a pattern that is not a glob
-/// matches nothing (`Policies::validate` refuses it when the configuration is read).
-#[must_use]
-pub fn glob(pattern: &str, text: &str) -> bool {
-    compile_glob(pattern).is_ok_and(|glob| glob.is_match(text))
 }
 
 /// The policies of a repository, checked.
@@ -170,6 +162,9 @@ pub struct Policies {
     pub groups: BTreeMap<String, Vec<String>>,
     pub policies: Vec<PolicyConfig>,
     pub governance: GovernanceConfig,
+    /// Each policy's `changed` patterns, compiled once, in the order of `policies`. A pattern
+    /// that is not a glob is left out (`validate` refuses it when the configuration is read).
+    pub changed: Vec<globset::GlobSet>,
 }
 
 /// The names an approver can be known by: `Bea Lawyer <bea@example.com>` is `bea lawyer`,
@@ -200,7 +195,25 @@ impl Policies {
     /// The policies `pactum.toml` states.
     #[must_use]
     pub fn from_config(config: &super::Config) -> Self {
-        Self { groups: config.groups.clone(), policies: config.policies.clone(), governance: config.governance.clone() }
+        let changed = config
+            .policies
+            .iter()
+            .map(|policy| {
+                let mut set = globset::GlobSetBuilder::new();
+                for pattern in &policy.changed {
+                    if let Ok(glob) = glob(pattern) {
+                        set.add(glob);
+                    }
+                }
+                set.build().unwrap_or_else(|_| globset::GlobSet::empty())
+            })
+            .collect();
+        Self {
+            groups: config.groups.clone(),
+            policies: config.policies.clone(),
+            governance: config.governance.clone(),
+            changed,
+        }
     }
 
     /// Check the policies: conditions parse, groups exist.
@@ -213,7 +226,7 @@ impl Policies {
                 parse_condition(condition).map_err(|e| format!("policy \"{}\": {e}", policy.name))?;
             }
             for pattern in &policy.changed {
-                compile_glob(pattern).map_err(|e| format!("policy \"{}\": in `changed`, {e}", policy.name))?;
+                glob(pattern).map_err(|e| format!("policy \"{}\": in `changed`, {e}", policy.name))?;
             }
             for group in &policy.require.groups {
                 if !self.groups.contains_key(group) {
