@@ -58,7 +58,9 @@ fn common_paper_small_revisions() {
             t("modified", "3", "3"),
             t("modified", "5", "5"),
             t("modified", "6", "6"),
-            t("modified", "11", "11")
+            t("modified", "11", "11"),
+            // The footer under the last clause: its version and link changed.
+            t("modified", "", ""),
         ]
     );
     let clauses = report["contracts"][0]["clauses"].as_array().unwrap();
@@ -89,6 +91,7 @@ fn github_ip_agreement_major_rewrite() {
     assert_eq!(
         clause_changes(&report),
         [
+            t("modified", "", ""),   // the preamble
             t("modified", "1", "1"), // rewritten; absorbs "Works made for hire"
             t("modified", "2", "2"),
             t("modified", "3", "3"), // renamed: "Contribution of your IP…" → "License to the Company for Your IP"
@@ -99,13 +102,31 @@ fn github_ip_agreement_major_rewrite() {
             t("removed", "5", "-"),  // "Works made for hire", merged into 1
             t("modified", "6", "6"),
             t("modified", "7", "7"), // "IP protection" → "Cooperation"
-            t("added", "-", "8"),    // "Survivorship"
-            t("removed", "8", "-"),  // "Confidentiality"
+            // "Confidentiality" rewritten in its place as "Survivorship": the last clause, at the
+            // same number after the same neighbour.
+            t("modified", "8", "8"),
+            // The closing text, and the exhibit of state laws with a part per state, which v2
+            // dropped: text outside numbered clauses is reported too.
+            t("modified", "", ""),
+            t("removed", "", "-"),
+            t("removed", "", "-"),
+            t("removed", "", "-"),
+            t("removed", "", "-"),
+            t("removed", "", "-"),
+            t("removed", "", "-"),
+            t("removed", "", "-"),
+            t("removed", "", "-"),
+            t("removed", "", "-"),
+            t("removed", "", "-"),
+            t("removed", "", "-"),
         ]
     );
     let clauses = report["contracts"][0]["clauses"].as_array().unwrap();
-    assert_eq!(clauses[2]["old"]["heading"], "Contribution of your IP to Company projects");
-    assert_eq!(clauses[2]["new"]["heading"], "License to the Company for Your IP");
+    assert_eq!(clauses[0]["new"]["unit"], "preamble");
+    assert_eq!(clauses[3]["old"]["heading"], "Contribution of your IP to Company projects");
+    assert_eq!(clauses[3]["new"]["heading"], "License to the Company for Your IP");
+    assert_eq!(clauses[13]["old"]["unit"], "part");
+    assert!(clauses[13]["old"]["heading"].as_str().unwrap().starts_with("Exhibit A"), "{}", clauses[13]);
 }
 
 #[test]
@@ -119,6 +140,7 @@ fn github_federal_amendment_revision_under_lettered_numbers() {
     assert_eq!(
         clause_changes(&report),
         [
+            t("modified", "", ""), // the preamble says "Government" too
             t("modified", "A.1", "A.1"),
             t("modified", "A.2", "A.2"),
             t("modified", "B.1", "B.1"),
@@ -135,10 +157,10 @@ fn github_federal_amendment_revision_under_lettered_numbers() {
         ]
     );
     let clauses = report["contracts"][0]["clauses"].as_array().unwrap();
-    assert_eq!(clauses[5]["old"]["heading"], "Agency responsibilities under paid usage plans");
-    assert_eq!(clauses[5]["new"]["heading"], "Government responsibilities under paid usage plans");
+    assert_eq!(clauses[6]["old"]["heading"], "Agency responsibilities under paid usage plans");
+    assert_eq!(clauses[6]["new"]["heading"], "Government responsibilities under paid usage plans");
     // Every word change in A.1 is Agency → Government.
-    let redline = clauses[0]["redline"].as_array().unwrap();
+    let redline = clauses[1]["redline"].as_array().unwrap();
     let changed: Vec<&str> =
         redline.iter().filter(|s| s["op"] != "equal").map(|s| s["text"].as_str().unwrap().trim()).collect();
     assert!(changed.iter().all(|w| w.starts_with("Agency") || w.starts_with("Government")), "{changed:?}");
@@ -422,8 +444,14 @@ fn html_redline_in_a_browser() {
         pactum(&fixtures, &["diff", "--files", "old.md", "new.md", "--format", "html", "-o", page.to_str().unwrap()]);
     assert!(output.status.success(), "{}", text(&output));
     let dom = support::browser::dom(chromium, dir.path(), &page);
-    assert!(dom.contains("<del>the rate set by the Norwegian Late Payment Interest Act</del>"), "{dom}");
-    assert!(dom.contains("<ins>8% a year</ins>"));
+    // A screen reader hears what a change is: the words say it, hidden from sight.
+    assert!(
+        dom.contains(
+            "<del><span class=\"sr\">[deleted: </span>the rate set by the Norwegian Late Payment Interest Act<span class=\"sr\">]</span></del>"
+        ),
+        "{dom}"
+    );
+    assert!(dom.contains("<ins><span class=\"sr\">[inserted: </span>8% a year<span class=\"sr\">]</span></ins>"));
     assert!(
         dom.contains("class=\"moved-from\"") && dom.contains("class=\"moved-to\""),
         "moved text is marked at both ends"
@@ -433,12 +461,17 @@ fn html_redline_in_a_browser() {
     let probe = dir.path().join("probe.html");
     let html = std::fs::read_to_string(&page).unwrap().replace(
         "</body>",
-        "<script>const d=getComputedStyle(document.querySelector('del')),i=getComputedStyle(document.querySelector('ins'));document.body.setAttribute('data-probe',[d.color,d.textDecorationLine,i.color,i.textDecorationLine].join('|'));</script></body>",
+        "<script>const d=getComputedStyle(document.querySelector('del')),i=getComputedStyle(document.querySelector('ins'));\
+         const m=getComputedStyle(document.querySelector('.moved-from')),h=document.querySelector('.sr').getBoundingClientRect();\
+         const flag=document.querySelector('section.material h3').textContent;\
+         document.body.setAttribute('data-probe',[d.color,d.textDecorationLine,i.color,i.textDecorationLine,m.textDecorationLine,h.width<=1&&h.height<=1,/material/.test(flag)].join('|'));</script></body>",
     );
     std::fs::write(&probe, html).unwrap();
     let dom = support::browser::dom(chromium, dir.path(), &probe);
+    // Deletions red and struck, insertions blue and underlined; the "moved from" note readable,
+    // not struck; the hidden words take no room; a material clause says so in words.
     assert!(
-        dom.contains("data-probe=\"rgb(176, 0, 32)|line-through|rgb(0, 51, 204)|underline\""),
+        dom.contains("data-probe=\"rgb(176, 0, 32)|line-through|rgb(0, 51, 204)|underline|none|true|true\""),
         "{}",
         dom.lines().find(|l| l.contains("data-probe")).unwrap_or("")
     );

@@ -52,7 +52,7 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> Result<Outcome> {
     // The history (mostly Git, on one thread) is read while the contracts are checked.
     let ((checked, contracts), timelines) = rayon::join(
         || check_and_keep(&files, &schemas, &options, None, |contract| contract.meta.clone()),
-        || if args.no_history { None } else { history(&repo, global) },
+        || if args.no_history { Err("left out with --no-history".to_owned()) } else { history(&repo, global) },
     );
     let mut findings: HashMap<&str, usize> = HashMap::new();
     for diagnostic in &checked.diagnostics {
@@ -70,7 +70,10 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> Result<Outcome> {
     let ours: Vec<String> =
         if args.our_names.is_empty() { repo.config.report.our_names.clone() } else { args.our_names.clone() };
     let expiring_within = repo.config.settings.expiring_within;
-    let report = report::build(&inputs, timelines.as_ref(), global.today(), &calendar, &ours, expiring_within);
+    let mut report = report::build(&inputs, timelines.as_ref().ok(), global.today(), &calendar, &ours, expiring_within);
+    if let Err(why) = timelines {
+        report.history_note = Some(format!("no history to measure cycle times: {why}"));
+    }
     let text = match args.format {
         ReportFormat::Table => report.table(),
         ReportFormat::Json => report.json(),
@@ -82,10 +85,11 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-/// Timelines from the approval ledger; `None` (with a note on standard error) without Git.
-fn history(repo: &Repo, global: &GlobalArgs) -> Option<HashMap<String, report::Timeline>> {
+/// Timelines from the approval ledger, or why there are none (also said on standard error).
+fn history(repo: &Repo, global: &GlobalArgs) -> Result<HashMap<String, report::Timeline>, String> {
     let attempt = || -> Result<HashMap<String, report::Timeline>> {
         let git = Git::open(&repo.root)?;
+        git.require_full_history()?;
         let (_, tip) = ledger::main_tip(&git, &repo.config.repository.main_branch)?;
         let changes = ledger::status_history(
             &git,
@@ -95,11 +99,8 @@ fn history(repo: &Repo, global: &GlobalArgs) -> Option<HashMap<String, report::T
         )?;
         Ok(report::timelines(&changes))
     };
-    match attempt() {
-        Ok(timelines) => Some(timelines),
-        Err(error) => {
-            global.warn(format_args!("cycle times are left out: {error:#}"));
-            None
-        }
-    }
+    attempt().map_err(|error| {
+        global.warn(format_args!("cycle times are left out: {error:#}"));
+        format!("{error:#}")
+    })
 }

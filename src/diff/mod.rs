@@ -62,6 +62,10 @@ pub struct ClauseRef {
     pub number: String,
     pub id: String,
     pub heading: Option<String>,
+    /// Set when the unit is not a clause but the preamble, an unnumbered part or a footnote;
+    /// its `number` is then empty and `heading` names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<UnitKind>,
     /// The clauses it sits in, outermost first: a change to 8.2 is a change under
     /// "8. Limitation of Liability" for policies and materiality alike.
     #[serde(skip)]
@@ -103,6 +107,19 @@ pub struct ClauseDiff {
     /// Whether the clause is one `pactum.toml` marks as material.
     pub material: bool,
     pub redline: Vec<Segment>,
+    /// Every edit of the clause follows from a renamed defined term (see `terms`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub follows_rename: bool,
+}
+
+/// A defined term renamed: defined under its old name before, under its new name after, with
+/// the old name replaced by the new in the clauses listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TermRename {
+    pub old: String,
+    pub new: String,
+    /// The clauses where the new name replaced the old, as cited on the new side.
+    pub clauses: Vec<String>,
 }
 
 /// One changed front-matter value.
@@ -126,6 +143,9 @@ pub struct ContractDiff {
     pub change: ContractChange,
     pub fields: Vec<FieldChange>,
     pub clauses: Vec<ClauseDiff>,
+    /// Defined terms renamed, each reported once.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub terms: Vec<TermRename>,
 }
 
 impl ContractDiff {
@@ -208,17 +228,23 @@ impl DiffOptions {
     }
 }
 
-fn reference(side: &Side<'_>) -> ClauseRef {
-    let clause = side.clause;
+fn reference(all: &[Clause], index: usize) -> ClauseRef {
+    let clause = &all[index];
     let mut ancestors = Vec::new();
     let mut at = clause.parent;
     while let Some(parent) = at {
-        let parent = &side.all[parent];
+        let parent = &all[parent];
         ancestors.push(ClauseName { id: parent.id.clone(), heading: parent.heading.clone() });
         at = parent.parent;
     }
     ancestors.reverse();
-    ClauseRef { number: clause.number.clone(), id: clause.id.clone(), heading: clause.heading.clone(), ancestors }
+    ClauseRef {
+        number: clause.number.clone(),
+        id: clause.id.clone(),
+        heading: clause.heading.clone(),
+        unit: None,
+        ancestors,
+    }
 }
 
 /// One contract on the two sides of a change: `key` is its id, or its path when it has none.
@@ -261,7 +287,11 @@ pub fn diff(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOption
         _ => ContractChange::Modified,
     };
     let fields = fields(old, new, options);
-    let clauses = clauses(old, new, options);
+    let mut clauses = clauses(old, new, options);
+    let terms = match (old, new) {
+        (Some(old), Some(new)) => renamed_terms(old, new, &mut clauses),
+        _ => Vec::new(),
+    };
     ContractDiff {
         path: either.path.clone(),
         old_path: old.filter(|o| new.is_some_and(|n| n.path != o.path)).map(|o| o.path.clone()),
@@ -270,7 +300,85 @@ pub fn diff(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOption
         change,
         fields,
         clauses,
+        terms,
     }
+}
+
+impl ClauseRef {
+    /// How the unit is cited: its number, or the name of a unit that has none.
+    #[must_use]
+    pub fn cite(&self) -> &str {
+        if self.number.is_empty() { self.heading.as_deref().unwrap_or("") } else { &self.number }
+    }
+}
+
+/// The replacements a clause's redline makes: each deleted run with the inserted run that
+/// follows it.
+fn replacements(redline: &[Segment]) -> impl Iterator<Item = (&str, Option<&str>)> {
+    redline.iter().enumerate().filter_map(|(at, segment)| match (segment, redline.get(at + 1)) {
+        (Segment::Delete(gone), Some(Segment::Insert(came))) => Some((gone.as_str(), Some(came.as_str()))),
+        (Segment::Delete(gone), _) => Some((gone.as_str(), None)),
+        (Segment::Insert(came), _) if at == 0 || !matches!(redline[at - 1], Segment::Delete(_)) => {
+            Some(("", Some(came.as_str())))
+        }
+        _ => None,
+    })
+}
+
+/// Defined terms renamed between two versions: a term defined only before and one defined only
+/// after, where some clause's redline replaces the one with the other. Clauses whose every edit
+/// is such a replacement are marked as following from the rename.
+fn renamed_terms(old: &Contract, new: &Contract, clauses: &mut [ClauseDiff]) -> Vec<TermRename> {
+    let old_terms: std::collections::BTreeSet<&str> = old.terms.iter().map(|t| t.term.as_str()).collect();
+    let new_terms: std::collections::BTreeSet<&str> = new.terms.iter().map(|t| t.term.as_str()).collect();
+    let gone: Vec<&str> = old_terms.difference(&new_terms).copied().collect();
+    let came: Vec<&str> = new_terms.difference(&old_terms).copied().collect();
+    if gone.is_empty() || came.is_empty() {
+        return Vec::new();
+    }
+    let replaces = |deleted: &str, inserted: &str, from: &str, to: &str| {
+        deleted.contains(from) && deleted.replace(from, to) == inserted
+    };
+    // For each term that went, the new term most clauses replace it with.
+    let mut renames: Vec<(String, String)> = Vec::new();
+    for from in &gone {
+        let best = came
+            .iter()
+            .map(|to| {
+                let count = clauses
+                    .iter()
+                    .filter(|c| replacements(&c.redline).any(|(d, i)| i.is_some_and(|i| replaces(d, i, from, to))))
+                    .count();
+                (count, *to)
+            })
+            .filter(|(count, _)| *count > 0)
+            .max_by_key(|(count, to)| (*count, std::cmp::Reverse(*to)));
+        if let Some((_, to)) = best.filter(|(_, to)| !renames.iter().any(|(_, t)| t == to)) {
+            renames.push(((*from).to_owned(), to.to_owned()));
+        }
+    }
+    let mut out: Vec<TermRename> =
+        renames.iter().map(|(o, n)| TermRename { old: o.clone(), new: n.clone(), clauses: Vec::new() }).collect();
+    for clause in clauses.iter_mut().filter(|c| matches!(c.change, ClauseChange::Modified | ClauseChange::Moved)) {
+        let mut all_renames = true;
+        let mut touched = vec![false; renames.len()];
+        for (deleted, inserted) in replacements(&clause.redline) {
+            let found = renames.iter().position(|(from, to)| inserted.is_some_and(|i| replaces(deleted, i, from, to)));
+            match found {
+                Some(index) => touched[index] = true,
+                None => all_renames = false,
+            }
+        }
+        let cited = clause.new.as_ref().or(clause.old.as_ref()).map(|r| r.cite().to_owned()).unwrap_or_default();
+        for (rename, touched) in out.iter_mut().zip(&touched) {
+            if *touched {
+                rename.clauses.push(cited.clone());
+            }
+        }
+        clause.follows_rename = all_renames && touched.iter().any(|t| *t);
+    }
+    out.retain(|r| !r.clauses.is_empty());
+    out
 }
 
 fn flatten(value: &Value, pointer: &mut String, out: &mut Vec<(String, Value)>) {
@@ -333,29 +441,155 @@ fn fields(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOptions)
     changes
 }
 
-/// A clause of one side, with what alignment compares.
-struct Side<'a> {
-    clause: &'a Clause,
-    /// Every clause of its contract, for its ancestors.
-    all: &'a [Clause],
+/// A clause or another unit of one side, with what alignment compares.
+struct Side {
+    reference: ClauseRef,
+    /// The side index of the clause it sits in.
+    parent: Option<usize>,
     text: String,
-    /// An id that names the clause itself (explicit or from its heading), not its number.
-    stable_id: Option<&'a str>,
+    /// Whether the id names the unit itself (explicit, from its heading, a unit's name), not its
+    /// number.
+    stable_id: bool,
     heading: Option<String>,
 }
 
-fn sides(contract: Option<&Contract>) -> Vec<Side<'_>> {
+/// Text that no clause holds, which the redline reports as clauses are: the preamble, an
+/// unnumbered part (exhibit, schedule, signature block), a footnote.
+struct Unit {
+    start: usize,
+    kind: UnitKind,
+    name: String,
+    text: String,
+}
+
+/// What kind of text a unit that is not a clause holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnitKind {
+    Preamble,
+    Part,
+    Footnote,
+}
+
+/// A footnote definition's label, from a line that starts one: `[^1]: …` gives `1`.
+fn footnote_label(line: &str) -> Option<&str> {
+    let rest = line.trim_start().strip_prefix("[^")?;
+    let close = rest.find("]:")?;
+    Some(&rest[..close]).filter(|label| !label.is_empty() && !label.contains(char::is_whitespace))
+}
+
+/// The units between the clauses of a contract, in document order.
+fn units(contract: &Contract) -> Vec<Unit> {
+    let body_start = contract.layout.as_ref().map_or(0, |l| l.body);
+    let text = &contract.text;
+    let clauses = &contract.body.clauses;
+    let first_clause = clauses.first().map_or(text.len(), |c| c.start);
+    let mut gaps = Vec::new();
+    let mut cursor = body_start;
+    for clause in clauses {
+        if clause.start > cursor {
+            gaps.push(cursor..clause.start);
+        }
+        cursor = cursor.max(clause.own_end);
+    }
+    gaps.push(cursor..text.len());
+    let mut units: Vec<Unit> = Vec::new();
+    let mut push = |start: usize, end: usize, footnote: Option<&str>| {
+        let words = normalise_unit(&text[start..end]);
+        // A rule, a stray list marker: no words, nothing a reader would call text.
+        if !words.chars().any(char::is_alphanumeric) {
+            return;
+        }
+        let (kind, name) = if let Some(label) = footnote {
+            (UnitKind::Footnote, format!("Footnote {label}"))
+        } else if start < first_clause && units.iter().all(|u| u.kind == UnitKind::Footnote) {
+            (UnitKind::Preamble, "Preamble".to_owned())
+        } else {
+            let part = &contract.body.parts[contract.body.part_at(start)];
+            let name = part.title.clone().filter(|_| part.start >= first_clause || start < first_clause);
+            (UnitKind::Part, name.unwrap_or_else(|| "Text after the clauses".to_owned()))
+        };
+        units.push(Unit { start, kind, name, text: words });
+    };
+    for gap in gaps {
+        // Cut the gap where a part starts and where a footnote starts or ends.
+        let mut start = gap.start;
+        let mut footnote: Option<&str> = None;
+        let mut offset = gap.start;
+        for line in text[gap.clone()].split_inclusive('\n') {
+            let part_starts = contract.body.parts.iter().any(|p| p.start == offset && p.start > gap.start);
+            let label = footnote_label(line);
+            let ends_footnote = footnote.is_some() && !line.trim().is_empty() && !line.starts_with([' ', '\t']);
+            if part_starts || label.is_some() || ends_footnote {
+                push(start, offset, footnote);
+                start = offset;
+                footnote = label;
+            }
+            offset += line.len();
+        }
+        push(start, gap.end, footnote);
+    }
+    units
+}
+
+/// A unit's words as a clause's are compared: without heading marks, escapes or markup.
+fn normalise_unit(raw: &str) -> String {
+    let lines: Vec<&str> = raw.lines().map(|line| line.trim_start().trim_start_matches('#')).collect();
+    let joined = lines.join("\n");
+    let (without_anchor, _) = crate::contract::clauses::normalise::take_anchor(&joined);
+    crate::contract::clauses::normalise::strip_markup(&crate::contract::clauses::normalise::unescape(&without_anchor))
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn sides(contract: Option<&Contract>) -> Vec<Side> {
     let Some(contract) = contract else { return Vec::new() };
-    contract
-        .body
-        .clauses
+    let clauses = &contract.body.clauses;
+    let units = units(contract);
+    // Clauses and units in document order (a unit never starts where a clause does).
+    let mut order: Vec<(usize, Result<usize, usize>)> = clauses
         .iter()
-        .map(|clause| Side {
-            clause,
-            all: &contract.body.clauses,
-            text: clause_text(&contract.text, clause),
-            stable_id: (clause.explicit_id || clause.heading.is_some()).then_some(clause.id.as_str()),
-            heading: clause.heading.as_deref().map(|h| title_chars(h).collect()),
+        .enumerate()
+        .map(|(index, clause)| (clause.start, Ok(index)))
+        .chain(units.iter().enumerate().map(|(index, unit)| (unit.start, Err(index))))
+        .collect();
+    order.sort_by_key(|(start, _)| *start);
+    let mut side_of = vec![0; clauses.len()];
+    for (side, (_, which)) in order.iter().enumerate() {
+        if let Ok(index) = which {
+            side_of[*index] = side;
+        }
+    }
+    order
+        .into_iter()
+        .map(|(_, which)| match which {
+            Ok(index) => {
+                let clause = &clauses[index];
+                Side {
+                    reference: reference(clauses, index),
+                    parent: clause.parent.map(|p| side_of[p]),
+                    text: clause_text(&contract.text, clause),
+                    stable_id: clause.explicit_id || clause.heading.is_some(),
+                    heading: clause.heading.as_deref().map(|h| title_chars(h).collect()),
+                }
+            }
+            Err(index) => {
+                let unit = &units[index];
+                Side {
+                    reference: ClauseRef {
+                        number: String::new(),
+                        id: crate::text::slug(&unit.name),
+                        heading: Some(unit.name.clone()),
+                        unit: Some(unit.kind),
+                        ancestors: Vec::new(),
+                    },
+                    parent: None,
+                    text: unit.text.clone(),
+                    stable_id: true,
+                    heading: Some(unit.name.clone()),
+                }
+            }
         })
         .collect()
 }
@@ -372,8 +606,8 @@ fn clauses(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOptions
     let in_order = longest_in_order(&pairs);
     // The old index each new clause's parent was paired with, to see a clause change parents.
     let parent_pair = |o: usize, n: usize| {
-        let old_parent = olds[o].clause.parent;
-        let new_parent = news[n].clause.parent;
+        let old_parent = olds[o].parent;
+        let new_parent = news[n].parent;
         match (old_parent, new_parent) {
             (None, None) => true,
             (Some(op), Some(np)) => matched_new.get(np).copied().flatten() == Some(op),
@@ -389,7 +623,7 @@ fn clauses(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOptions
             ClauseChange::Moved
         } else if !same_text {
             ClauseChange::Modified
-        } else if before.clause.number != after.clause.number {
+        } else if before.reference.number != after.reference.number {
             ClauseChange::Renumbered
         } else {
             continue;
@@ -400,8 +634,11 @@ fn clauses(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOptions
             (true, _) => (Vec::new(), 0, 0),
             (false, _) => redline(&before.text, &after.text),
         };
-        let (old_ref, new_ref) = (reference(before), reference(after));
-        let material = options.clause_is_material(&old_ref) || options.clause_is_material(&new_ref);
+        let (old_ref, new_ref) = (before.reference.clone(), after.reference.clone());
+        // A new number alone changes no term of the contract; a moved material clause stays
+        // material.
+        let material = change != ClauseChange::Renumbered
+            && (options.clause_is_material(&old_ref) || options.clause_is_material(&new_ref));
         out.push((
             n * 2 + 1,
             ClauseDiff {
@@ -412,11 +649,12 @@ fn clauses(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOptions
                 deleted_words: deleted,
                 material,
                 redline,
+                follows_rename: false,
             },
         ));
     }
     for (n, side) in news.iter().enumerate().filter(|(n, _)| matched_new[*n].is_none()) {
-        let new_ref = reference(side);
+        let new_ref = side.reference.clone();
         let words = count_words(&side.text);
         let material = options.clause_is_material(&new_ref);
         out.push((
@@ -429,6 +667,7 @@ fn clauses(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOptions
                 deleted_words: 0,
                 material,
                 redline: vec![Segment::Insert(side.text.clone())],
+                follows_rename: false,
             },
         ));
     }
@@ -440,7 +679,7 @@ fn clauses(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOptions
     }
     for (o, side) in olds.iter().enumerate().filter(|(o, _)| !matched_old[*o]) {
         let next_new = least_new_after[pairs.partition_point(|&(po, _)| po <= o)];
-        let old_ref = reference(side);
+        let old_ref = side.reference.clone();
         let words = count_words(&side.text);
         let material = options.clause_is_material(&old_ref);
         out.push((
@@ -453,6 +692,7 @@ fn clauses(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOptions
                 deleted_words: words,
                 material,
                 redline: vec![Segment::Delete(side.text.clone())],
+                follows_rename: false,
             },
         ));
     }
@@ -461,7 +701,7 @@ fn clauses(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOptions
 }
 
 /// Pair old and new clauses (indices), in four passes.
-fn align(olds: &[Side<'_>], news: &[Side<'_>]) -> Vec<(usize, usize)> {
+fn align(olds: &[Side], news: &[Side]) -> Vec<(usize, usize)> {
     let mut old_free = vec![true; olds.len()];
     let mut new_free = vec![true; news.len()];
     let mut pairs = Vec::new();
@@ -472,10 +712,13 @@ fn align(olds: &[Side<'_>], news: &[Side<'_>]) -> Vec<(usize, usize)> {
             pairs.push((o, n));
         };
     // 1. By id (unique on both sides).
-    let new_ids = unique_keys(news.iter().map(|s| s.stable_id));
-    let old_ids = unique_keys(olds.iter().map(|s| s.stable_id));
+    fn stable(s: &Side) -> Option<&str> {
+        s.stable_id.then_some(s.reference.id.as_str())
+    }
+    let new_ids = unique_keys(news.iter().map(stable));
+    let old_ids = unique_keys(olds.iter().map(stable));
     for (o, side) in olds.iter().enumerate() {
-        let Some(id) = side.stable_id else { continue };
+        let Some(id) = stable(side) else { continue };
         if let (Some(Some(_)), Some(Some(n))) = (old_ids.get(id), new_ids.get(id)) {
             take(o, *n, &mut old_free, &mut new_free, &mut pairs);
         }
@@ -496,7 +739,7 @@ fn align(olds: &[Side<'_>], news: &[Side<'_>]) -> Vec<(usize, usize)> {
         }
     }
     // 3. By heading (unique among the unmatched).
-    let free_headings = |sides: &[Side<'_>], free: &[bool]| {
+    let free_headings = |sides: &[Side], free: &[bool]| {
         let mut map: HashMap<String, Option<usize>> = HashMap::new();
         for (index, side) in sides.iter().enumerate() {
             if let (true, Some(heading)) = (free[index], &side.heading) {
@@ -513,11 +756,12 @@ fn align(olds: &[Side<'_>], news: &[Side<'_>]) -> Vec<(usize, usize)> {
         }
     }
     // 4. By word similarity, best pairs first, among what is left: first clauses with most of
-    // their words in common wherever they are, then, within each gap between aligned pairs,
-    // clauses with a fair share in common (a clause rewritten where the old one stood).
-    for lenient in [false, true] {
-        similar_pairs(olds, news, &mut old_free, &mut new_free, &mut pairs, lenient);
-    }
+    // their words in common wherever they are; then, within each gap between aligned pairs, a
+    // clause with the same number under the same parent (a clause rewritten where the old one
+    // stood); then, within each gap, clauses with a fair share in common.
+    similar_pairs(olds, news, &mut old_free, &mut new_free, &mut pairs, false);
+    same_place(olds, news, &mut old_free, &mut new_free, &mut pairs);
+    similar_pairs(olds, news, &mut old_free, &mut new_free, &mut pairs, true);
     pairs.sort_unstable();
     pairs
 }
@@ -539,9 +783,43 @@ fn gaps(free: &[bool], paired: &[usize]) -> Vec<usize> {
     (0..free.len()).filter(|&i| free[i]).map(|i| sorted.partition_point(|&p| p < i)).collect()
 }
 
+/// Pair unmatched clauses with the same number whose parents are paired (or that have none) and
+/// that sit in the same gap between aligned pairs: the clause was rewritten in place.
+fn same_place(
+    olds: &[Side],
+    news: &[Side],
+    old_free: &mut [bool],
+    new_free: &mut [bool],
+    pairs: &mut Vec<(usize, usize)>,
+) {
+    let old_gaps = gaps(old_free, &pairs.iter().map(|p| p.0).collect::<Vec<_>>());
+    let new_gaps = gaps(new_free, &pairs.iter().map(|p| p.1).collect::<Vec<_>>());
+    let old_left: Vec<usize> = (0..olds.len()).filter(|&o| old_free[o]).collect();
+    let mut new_at: HashMap<(&str, usize), Option<usize>> = HashMap::new();
+    for (j, n) in (0..news.len()).filter(|&n| new_free[n]).enumerate() {
+        if news[n].reference.unit.is_none() {
+            new_at.entry((news[n].reference.number.as_str(), new_gaps[j])).and_modify(|v| *v = None).or_insert(Some(n));
+        }
+    }
+    // Old index order: a parent is paired before its children are looked at.
+    for (i, &o) in old_left.iter().enumerate() {
+        let Some(Some(n)) = new_at.get(&(olds[o].reference.number.as_str(), old_gaps[i])).copied() else { continue };
+        let parents_paired = match (olds[o].parent, news[n].parent) {
+            (None, None) => true,
+            (Some(op), Some(np)) => pairs.contains(&(op, np)),
+            _ => false,
+        };
+        if parents_paired && new_free[n] && olds[o].reference.unit.is_none() {
+            old_free[o] = false;
+            new_free[n] = false;
+            pairs.push((o, n));
+        }
+    }
+}
+
 fn similar_pairs(
-    olds: &[Side<'_>],
-    news: &[Side<'_>],
+    olds: &[Side],
+    news: &[Side],
     old_free: &mut [bool],
     new_free: &mut [bool],
     pairs: &mut Vec<(usize, usize)>,

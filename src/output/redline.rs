@@ -80,24 +80,95 @@ fn show_value(value: Option<&Value>) -> String {
     }
 }
 
-fn name(clause: &ClauseRef) -> String {
-    match &clause.heading {
-        Some(heading) => format!("{} {heading}", clause.number),
-        None => clause.number.clone(),
+/// What names a clause beside its number: its heading, or, for a clause without one, the
+/// heading of the nearest clause it sits in (`6.2 — Limitation of Liability`).
+fn heading(clause: &ClauseRef) -> String {
+    match (&clause.heading, clause.ancestors.iter().rev().find_map(|a| a.heading.as_ref())) {
+        (Some(heading), _) if clause.number.is_empty() => heading.clone(),
+        (Some(heading), _) => format!(" {heading}"),
+        (None, Some(context)) => format!(" — {context}"),
+        (None, None) => String::new(),
     }
 }
 
-/// How a clause change is described in one line: `3.2 Late Payment`, `2 → 3 Fees`.
+fn name(clause: &ClauseRef) -> String {
+    format!("{}{}", clause.number, heading(clause))
+}
+
+/// How a clause change is described in one line: `3.2 Late Payment`, `2 → 3 Fees`,
+/// `6.2 — Limitation of Liability`, `Exhibit A`.
 fn clause_title(diff: &ClauseDiff) -> String {
     match (&diff.old, &diff.new) {
         (Some(old), Some(new)) if old.number != new.number => {
-            let heading = new.heading.as_ref().or(old.heading.as_ref()).map(|h| format!(" {h}")).unwrap_or_default();
-            format!("{} → {}{heading}", old.number, new.number)
+            format!("{} → {}{}", old.number, new.number, heading(new))
         }
         (_, Some(new)) => name(new),
         (Some(old), None) => name(old),
         (None, None) => String::new(),
     }
+}
+
+/// What a line of the redline lists: one clause change, or a run of consecutive clauses that
+/// were only renumbered.
+enum Item<'a> {
+    Clause(&'a ClauseDiff),
+    Renumbered(&'a [ClauseDiff]),
+}
+
+impl Item<'_> {
+    /// `7–8.2 renumbered to 8–9.2` for a run.
+    fn title(&self) -> String {
+        match self {
+            Item::Clause(clause) => clause_title(clause),
+            Item::Renumbered(run) => {
+                let number = |c: &ClauseDiff, new: bool| {
+                    let side = if new { c.new.as_ref() } else { c.old.as_ref() };
+                    side.map_or_else(String::new, |r| r.number.clone())
+                };
+                let (first, last) = (&run[0], &run[run.len() - 1]);
+                format!(
+                    "{}–{} renumbered to {}–{}",
+                    number(first, false),
+                    number(last, false),
+                    number(first, true),
+                    number(last, true)
+                )
+            }
+        }
+    }
+}
+
+/// The clause changes of a contract as listed: runs of two or more consecutive renumberings are
+/// one item.
+fn items(clauses: &[ClauseDiff]) -> Vec<Item<'_>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < clauses.len() {
+        let run = clauses[at..].iter().take_while(|c| c.change == ClauseChange::Renumbered).count();
+        if run >= 2 {
+            out.push(Item::Renumbered(&clauses[at..at + run]));
+            at += run;
+        } else {
+            out.push(Item::Clause(&clauses[at]));
+            at += 1;
+        }
+    }
+    out
+}
+
+/// The change of a clause in words: `modified +2 −1`, `modified +2 −1, follows a renamed term`.
+fn change_words(clause: &ClauseDiff) -> String {
+    let rename = if clause.follows_rename { ", follows a renamed term" } else { "" };
+    format!("{}{}{rename}", clause.change.as_str(), words(clause))
+}
+
+/// `"Deliverables" → "Work Product" (1.1, 3, 3.1)`
+fn rename_line(rename: &crate::diff::TermRename) -> String {
+    format!("\u{201c}{}\u{201d} → \u{201c}{}\u{201d} ({})", rename.old, rename.new, rename.clauses.join(", "))
+}
+
+fn contract_change(contract: &ContractDiff) -> String {
+    serde_json::to_value(contract.change).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
 fn words(diff: &ClauseDiff) -> String {
@@ -184,9 +255,13 @@ pub fn terminal(report: &DiffReport, color: bool) -> String {
     for contract in &report.contracts {
         let id = contract.id.as_deref().map(|id| format!(" ({})", one_line(id))).unwrap_or_default();
         let moved = contract.old_path.as_deref().map(|p| format!(", from {}", one_line(p))).unwrap_or_default();
-        let change =
-            serde_json::to_value(contract.change).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let change = contract_change(contract);
         let _ = writeln!(out, "{}{id}: {change}{moved}", bold(&contract.path));
+        if contract.change == ContractChange::Removed {
+            // The whole contract went: its fields and clauses went with it.
+            out.push('\n');
+            continue;
+        }
         let material: Vec<String> = contract
             .fields
             .iter()
@@ -198,6 +273,9 @@ pub fn terminal(report: &DiffReport, color: bool) -> String {
             let line = format!("  material: {}", one_line(&material.join(", ")));
             let _ = writeln!(out, "{}", if color { format!("{YELLOW}{line}{RESET}") } else { line });
         }
+        for rename in &contract.terms {
+            let _ = writeln!(out, "  term renamed: {}", one_line(&rename_line(rename)));
+        }
         for field in &contract.fields {
             let _ = writeln!(
                 out,
@@ -207,16 +285,23 @@ pub fn terminal(report: &DiffReport, color: bool) -> String {
                 one_line(&show_value(field.new.as_ref()))
             );
         }
-        for clause in &contract.clauses {
+        for item in items(&contract.clauses) {
+            let clause = match item {
+                Item::Clause(clause) => clause,
+                Item::Renumbered(_) => {
+                    let _ = writeln!(out, "  # {}", bold(&item.title()));
+                    continue;
+                }
+            };
+            let flag = if clause.material { " [material]" } else { "" };
             let _ = writeln!(
                 out,
-                "  {} {} ({}{})",
+                "  {} {} ({}){flag}",
                 symbol(clause.change),
                 bold(&clause_title(clause)),
-                clause.change.as_str(),
-                words(clause)
+                change_words(clause)
             );
-            if matches!(clause.change, ClauseChange::Modified | ClauseChange::Moved) && !clause.redline.is_empty() {
+            if !clause.redline.is_empty() {
                 let _ = writeln!(out, "{}", wrap(&terminal_redline(&clause.redline, color), "      ", 96));
             }
         }
@@ -230,8 +315,23 @@ pub fn terminal(report: &DiffReport, color: bool) -> String {
 fn html_redline(segments: &[Segment]) -> String {
     lay_out(segments, |out, segment| match segment {
         Segment::Equal(text) => out.push_str(&html_escape(text)),
-        Segment::Delete(text) => write!(out, "<del>{}</del>", html_escape(text)).unwrap_or_default(),
-        Segment::Insert(text) => write!(out, "<ins>{}</ins>", html_escape(text)).unwrap_or_default(),
+        // A screen reader does not announce <del> and <ins>: the words say what they are.
+        Segment::Delete(text) => {
+            write!(
+                out,
+                "<del><span class=\"sr\">[deleted: </span>{}<span class=\"sr\">]</span></del>",
+                html_escape(text)
+            )
+            .unwrap_or_default();
+        }
+        Segment::Insert(text) => {
+            write!(
+                out,
+                "<ins><span class=\"sr\">[inserted: </span>{}<span class=\"sr\">]</span></ins>",
+                html_escape(text)
+            )
+            .unwrap_or_default();
+        }
     })
 }
 
@@ -260,82 +360,108 @@ fn markdown_redline(segments: &[Segment]) -> String {
     })
 }
 
+/// Lines joined until the next would pass `budget` characters, then a line saying how many were
+/// left out.
+fn capped(lines: &[String], budget: usize, what: &str) -> String {
+    let mut out = String::new();
+    for (shown, line) in lines.iter().enumerate() {
+        if out.len() + line.len() > budget {
+            let _ = writeln!(out, "\n_… and {} more {what}, not shown: see `pactum diff`._", lines.len() - shown);
+            break;
+        }
+        out.push_str(line);
+    }
+    out
+}
+
 /// The pull-request comment: a summary table, material changes first, one collapsible section
-/// per changed clause, truncated with a note to stay within GitHub's comment size.
+/// per changed clause. Every part is capped so the whole stays within [`COMMENT_LIMIT`]: the
+/// table and the material list each take at most a quarter, the sections what is left.
 #[must_use]
 pub fn markdown(report: &DiffReport) -> String {
     let mut out = format!("{COMMENT_MARKER}\n## Contract changes\n\n{}\n\n", report.summary());
     if report.contracts.is_empty() {
         return out;
     }
+    let cite = |contract: &ContractDiff| markdown::code(contract.id.as_deref().unwrap_or(&contract.path));
+    let rows: Vec<String> = report
+        .contracts
+        .iter()
+        .map(|contract| {
+            // A file without front matter (`--files` on a bare agreement) has no id: name it by path.
+            let id = contract.id.as_deref().map(|id| format!("{} ", markdown::code(id))).unwrap_or_default();
+            format!(
+                "| {id}{} | {} | {} | {} | {} |\n",
+                markdown::literal(&contract.path),
+                contract_change(contract),
+                contract.clauses.len(),
+                contract.fields.len(),
+                if contract.material() { "**yes**" } else { "no" }
+            )
+        })
+        .collect();
     out.push_str("| Contract | Change | Clauses | Fields | Material |\n|---|---|---|---|---|\n");
-    for contract in &report.contracts {
-        let change =
-            serde_json::to_value(contract.change).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-        // A file without front matter (`--files` on a bare agreement) has no id: name it by path.
-        let id = contract.id.as_deref().map(|id| format!("{} ", markdown::code(id))).unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "| {id}{} | {change} | {} | {} | {} |",
-            markdown::literal(&contract.path),
-            contract.clauses.len(),
-            contract.fields.len(),
-            if contract.material() { "**yes**" } else { "no" }
-        );
-    }
+    out.push_str(&capped(&rows, COMMENT_LIMIT / 4, "contracts"));
     let material: Vec<String> = report
         .contracts
         .iter()
+        .filter(|contract| contract.change != ContractChange::Removed)
         .flat_map(|contract| {
-            let fields = contract.fields.iter().filter(|f| f.material).map(move |f| field_line(contract, f));
+            let fields =
+                contract.fields.iter().filter(|f| f.material).map(move |f| format!("- {}\n", field_line(contract, f)));
             let clauses = contract.clauses.iter().filter(|c| c.material).map(move |c| {
-                format!(
-                    "{} clause {} ({})",
-                    markdown::code(contract.id.as_deref().unwrap_or(&contract.path)),
-                    markdown::literal(&clause_title(c)),
-                    c.change.as_str()
-                )
+                format!("- {} clause {} ({})\n", cite(contract), markdown::literal(&clause_title(c)), c.change.as_str())
             });
             fields.chain(clauses)
         })
         .collect();
     if !material.is_empty() {
         out.push_str("\n### ⚠️ Material changes\n\n");
-        for line in &material {
-            let _ = writeln!(out, "- {line}");
-        }
+        out.push_str(&capped(&material, COMMENT_LIMIT / 4, "material changes"));
     }
     let mut sections = Vec::new();
     for contract in &report.contracts {
         let mut section = format!("\n### {}\n\n", markdown::literal(&contract.path));
+        if contract.change == ContractChange::Removed {
+            section.push_str("Removed.\n");
+            sections.push(section);
+            continue;
+        }
+        for rename in &contract.terms {
+            let _ = writeln!(section, "- Term renamed: {}", markdown::literal(&rename_line(rename)));
+        }
         for field in &contract.fields {
             let _ = writeln!(section, "- {}", field_line(contract, field));
         }
-        if !contract.fields.is_empty() {
+        if !contract.fields.is_empty() || !contract.terms.is_empty() {
             section.push('\n');
         }
         sections.push(section);
         // Material clauses first, then the others, each in document order.
-        let ordered =
-            contract.clauses.iter().filter(|c| c.material).chain(contract.clauses.iter().filter(|c| !c.material));
-        for clause in ordered {
-            let flag = if clause.material { "⚠️ " } else { "" };
-            sections.push(format!(
-                "<details><summary>{flag}{} — {}{}</summary>\n\n{}\n\n</details>\n",
-                markdown::in_html(&clause_title(clause)),
-                clause.change.as_str(),
-                words(clause),
-                if clause.redline.is_empty() {
-                    "<em>Same words.</em>".to_owned()
-                } else {
-                    markdown_redline(&clause.redline)
-                }
-            ));
+        let listed = items(&contract.clauses);
+        let material = |item: &Item| matches!(item, Item::Clause(c) if c.material);
+        for item in listed.iter().filter(|i| material(i)).chain(listed.iter().filter(|i| !material(i))) {
+            sections.push(match item {
+                Item::Renumbered(_) => format!("<p>{}: same words.</p>\n", markdown::in_html(&item.title())),
+                Item::Clause(clause) => format!(
+                    "<details><summary>{}{} — {}</summary>\n\n{}\n\n</details>\n",
+                    if clause.material { "⚠️ <strong>material</strong>: " } else { "" },
+                    markdown::in_html(&clause_title(clause)),
+                    change_words(clause),
+                    if clause.redline.is_empty() {
+                        "<em>Same words.</em>".to_owned()
+                    } else {
+                        markdown_redline(&clause.redline)
+                    }
+                ),
+            });
         }
     }
+    // The note that closes a cut comment must fit too.
+    let room = COMMENT_LIMIT.saturating_sub(300);
     let total = sections.len();
     for (shown, section) in sections.iter().enumerate() {
-        if out.len() + section.len() > COMMENT_LIMIT {
+        if out.len() + section.len() > room {
             let _ = write!(
                 out,
                 "\n> **{} more change(s) not shown:** this comment would exceed GitHub's size limit. Run `pactum diff` or open the HTML redline for the rest.\n",
@@ -351,8 +477,9 @@ pub fn markdown(report: &DiffReport) -> String {
 const STYLE: &str = "body{font:16px/1.6 Georgia,'Times New Roman',serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#111}\
 h1{font-size:1.6rem}h2{font-size:1.25rem;border-bottom:1px solid #ccc;margin-top:2.5rem}h3{font-size:1.05rem;margin:1.5rem 0 .3rem}\
 del{color:#b00020;text-decoration:line-through}ins{color:#0033cc;text-decoration:underline}\
-.moved-from,.moved-to{color:#1b5e20;border-left:4px double #1b5e20;padding-left:.6rem}.moved-from{text-decoration:line-through double}\
-.moved-to .text{text-decoration:underline double}.tag{font:12px/1 system-ui,sans-serif;text-transform:uppercase;letter-spacing:.05em;padding:2px 6px;border-radius:3px;background:#eee;margin-left:.4rem}\
+.moved-from,.moved-to{color:#1b5e20;border-left:4px double #1b5e20;padding-left:.6rem}.moved-from{font-style:italic}\
+.moved-to .text{text-decoration:underline double}.sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}\
+.flag{background:#ffe08a;color:#111}.tag{font:12px/1 system-ui,sans-serif;text-transform:uppercase;letter-spacing:.05em;padding:2px 6px;border-radius:3px;background:#eee;margin-left:.4rem}\
 .material{background:#fff3cd}nav ol{font:14px/1.5 system-ui,sans-serif}table{border-collapse:collapse;font:14px system-ui,sans-serif}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}\
 @media print{nav{display:none}}";
 
@@ -382,16 +509,28 @@ pub fn html(report: &DiffReport) -> String {
                     })
                 })
                 .collect();
-            let clauses: Vec<serde_json::Value> = contract
-                .clauses
+            let clauses: Vec<serde_json::Value> = items(&contract.clauses)
                 .iter()
                 .enumerate()
-                .map(|(k, clause)| {
+                .map(|(k, item)| {
+                    let clause = match item {
+                        Item::Clause(clause) => clause,
+                        Item::Renumbered(_) => {
+                            return serde_json::json!({
+                                "anchor": format!("c{c}-{k}"),
+                                "title": item.title(),
+                                "change": "renumbered",
+                                "material": false,
+                                "redline": "",
+                            });
+                        }
+                    };
                     serde_json::json!({
                         "anchor": format!("c{c}-{k}"),
                         "title": clause_title(clause),
                         "change": clause.change.as_str(),
                         "material": clause.material,
+                        "follows_rename": clause.follows_rename,
                         "from": clause.old.as_ref().map(|o| o.number.clone()).unwrap_or_default(),
                         "to": clause.new.as_ref().map(|n| n.number.clone()).unwrap_or_default(),
                         // Built here from escaped words: the one fragment the page takes as is.
@@ -405,6 +544,7 @@ pub fn html(report: &DiffReport) -> String {
                 "path": contract.path,
                 "old_path": contract.old_path,
                 "change": change,
+                "terms": contract.terms.iter().map(rename_line).collect::<Vec<_>>(),
                 "fields": fields,
                 "clauses": clauses,
             })

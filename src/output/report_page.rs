@@ -27,7 +27,8 @@ function sortTable(column) {
   });
   for (const row of rows) body.appendChild(row);
 }
-document.querySelectorAll('#contracts th').forEach((th, i) => th.addEventListener('click', () => sortTable(i)));
+// Each header is a button: reachable with Tab, sorted with Enter or Space.
+document.querySelectorAll('#contracts th button').forEach((button, i) => button.addEventListener('click', () => sortTable(i)));
 ";
 
 /// A horizontal bar chart's geometry: the page template draws it.
@@ -112,7 +113,12 @@ pub fn page(report: &Report) -> String {
                 "owner": row.owner.as_deref().unwrap_or(""), "counterparties": row.counterparties.join(", "),
                 "annual_sort": row.annual_value.map_or(0.0, crate::contract::Amount::approximate), "value": value,
                 "next_sort": row.next_event_date.map(|d| d.to_string()).unwrap_or_default(), "next": next,
-                "notice": row.next_notice_deadline.map(|d| d.to_string()).unwrap_or_default(),
+                "notice": match row.notice_by {
+                    Some(day) if day < report.as_of => format!("passed {day}: renews automatically"),
+                    Some(day) => day.to_string(),
+                    None => String::new(),
+                },
+                "notice_sort": row.notice_by.map(|d| d.to_string()).unwrap_or_default(),
                 "findings": row.findings,
             })
         })
@@ -136,6 +142,7 @@ pub fn page(report: &Report) -> String {
             "headers": ["Id", "Title", "Type", "Status", "Owner", "Counterparties", "Value per year", "Next event", "Notice by", "Findings"],
             "rows": rows,
             "history_note": report.history_note,
+            "measured": !report.cycle_times.is_empty(),
         }),
     )
 }

@@ -38,6 +38,9 @@ pub struct Row {
     pub annual_value: Option<Amount>,
     pub effective_date: Option<NaiveDate>,
     pub next_notice_deadline: Option<NaiveDate>,
+    /// The last day to give notice of non-renewal before the next renewal: the deadline that
+    /// governs `next_event`, which may already have passed.
+    pub notice_by: Option<NaiveDate>,
     /// The next renewal or expiry.
     pub next_event: Option<String>,
     pub next_event_date: Option<NaiveDate>,
@@ -223,11 +226,25 @@ pub fn build(
             _ => None,
         };
         let (next_notice_deadline, next) = next_by_contract.get(id.as_str()).copied().unwrap_or_default();
+        // The notice that decides the next renewal is the current term's, passed or not.
+        let notice_by = match (meta.status, next.map(|e| e.kind)) {
+            (Some(Status::Executed), Some(EventKind::Renewal)) => meta
+                .dates()
+                .ok()
+                .flatten()
+                .and_then(|d| d.term_containing(as_of, calendar).ok().flatten())
+                .filter(|term| term.renews && term.end.and_then(|end| end.succ_opt()) == next.map(|e| e.date))
+                .and_then(|term| term.notice_deadline),
+            _ => None,
+        };
         let money = meta.value.as_ref();
         let amount = money.and_then(|v| v.amount);
         let per = money.and_then(|v| v.per.clone());
         let timeline = timelines.and_then(|t| t.get(&id)).copied().unwrap_or_default();
         let days = |from: Option<i64>, to: Option<i64>| from.zip(to).map(|(a, b)| (b - a) / 86_400);
+        // A contract that arrived already executed (imported with its history elsewhere) has no
+        // cycle to measure here.
+        let cycle_end = timeline.executed.filter(|executed| timeline.created != Some(*executed));
         rows.push(Row {
             id,
             path: input.path.to_owned(),
@@ -244,10 +261,11 @@ pub fn build(
             per,
             effective_date: meta.effective_date,
             next_notice_deadline,
+            notice_by,
             next_event: next.map(|e| e.kind.as_str().to_owned()),
             next_event_date: next.map(|e| e.date),
             findings: input.findings,
-            cycle_days: days(timeline.created, timeline.executed),
+            cycle_days: days(timeline.created, cycle_end),
             review_days: days(timeline.review_started, timeline.review_ended),
         });
     }

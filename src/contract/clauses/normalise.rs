@@ -58,7 +58,8 @@ fn collapse(text: &str) -> String {
     out
 }
 
-/// Text without HTML tags and emphasis marks.
+/// Text without HTML tags and emphasis marks. An autolink (`<https://…>`, `<mailto:…>`) is text,
+/// not a tag: it keeps its address, without the brackets.
 #[must_use]
 pub fn strip_markup(text: &str) -> Cow<'_, str> {
     if !text.contains(['<', '*', '_']) {
@@ -66,16 +67,39 @@ pub fn strip_markup(text: &str) -> Cow<'_, str> {
     }
     let mut out = String::with_capacity(text.len());
     let mut in_tag = false;
-    for c in text.chars() {
+    let mut autolink = false;
+    for (at, c) in text.char_indices() {
         match c {
-            '<' => in_tag = true,
+            '<' if !in_tag && !autolink => {
+                autolink = is_autolink(&text[at + 1..]);
+                in_tag = !autolink;
+            }
+            '>' if autolink => autolink = false,
             '>' if in_tag => in_tag = false,
+            _ if autolink => out.push(c),
             '*' | '_' if !in_tag => {}
             _ if !in_tag => out.push(c),
             _ => {}
         }
     }
     out.into()
+}
+
+/// Whether text after a `<` is an autolink up to its `>`: a URI scheme and a colon, or an email
+/// address, with no space before the `>`.
+fn is_autolink(rest: &str) -> bool {
+    let Some(end) = rest.find('>') else { return false };
+    let inner = &rest[..end];
+    if inner.is_empty() || inner.contains(char::is_whitespace) || inner.contains('<') {
+        return false;
+    }
+    let scheme = inner.split(':').next().unwrap_or("");
+    let is_scheme = (2..=32).contains(&scheme.len())
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
+        && inner.len() > scheme.len();
+    let is_email = inner.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.contains('.'));
+    is_scheme || is_email
 }
 
 /// Text without Markdown's backslash escapes: `3\. Payment` → `3. Payment`.
