@@ -218,6 +218,29 @@ fn table_csv_and_markdown() {
     let r: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(r["cycle_times"], serde_json::json!({}));
     assert!(r["history_note"].is_string());
+    let a_msa = r["rows"].as_array().unwrap().iter().find(|row| row["id"] == "a-msa").unwrap();
+    assert_eq!(
+        (a_msa["notice_by"].as_str(), a_msa["next_notice_deadline"].as_str()),
+        (Some("2026-11-01"), Some("2027-11-01"))
+    );
+    // The page says why there are no cycle times instead of showing none.
+    let page = pactum(s.root(), &["report", "--format", "html", "--no-history"]);
+    assert!(text(&page).contains("<p id=\"cycle-times-note\">Not measured: "), "{}", text(&page));
+    // A shallow clone's history starts part-way: no cycle times from it, and the page says so.
+    let shallow = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", s.root().display());
+    let clone = std::process::Command::new("git")
+        .args(["clone", "-q", "--depth", "1", &url, shallow.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(clone.status.success(), "{}", String::from_utf8_lossy(&clone.stderr));
+    let page = pactum(shallow.path(), &["report", "--format", "html"]);
+    assert!(page.status.success(), "{}", text(&page));
+    assert!(
+        text(&page).contains("Not measured: no history to measure cycle times: this is a shallow clone"),
+        "{}",
+        text(&page)
+    );
 }
 
 /// The page in Debian's Chromium: it loads without script errors, shows the numbers, and its
@@ -238,7 +261,7 @@ fn html_page_in_a_browser() {
         "<head><script>window.errors=[];window.addEventListener('error',e=>window.errors.push(e.message));</script>",
     ).replace(
         "</body>",
-        "<script>const th=document.querySelectorAll('#contracts th')[6];th.click();th.click();document.body.dataset.order=Array.from(document.querySelectorAll('#contracts tbody tr')).map(r=>r.cells[0].textContent).join(',');document.body.dataset.errors=window.errors.join('|')||'none';</script></body>",
+        "<script>const th=document.querySelectorAll('#contracts th button')[6];th.focus();document.body.dataset.focused=document.activeElement===th&&th.tabIndex===0;th.click();th.click();document.body.dataset.sorted=th.parentElement.getAttribute('aria-sort');document.body.dataset.notice=Array.from(document.querySelectorAll('#contracts tbody tr')).map(r=>r.cells[0].textContent+'='+r.cells[8].textContent).join(';');document.body.dataset.order=Array.from(document.querySelectorAll('#contracts tbody tr')).map(r=>r.cells[0].textContent).join(',');document.body.dataset.errors=window.errors.join('|')||'none';</script></body>",
     );
     let probe_path = dir.path().join("probe.html");
     std::fs::write(&probe_path, probe).unwrap();
@@ -247,6 +270,15 @@ fn html_page_in_a_browser() {
         dom.contains("data-errors=\"none\""),
         "script errors: {}",
         dom.lines().find(|l| l.contains("data-errors")).unwrap_or("")
+    );
+    // Each header is a button: reached by Tab (focusable), operated like a click.
+    assert!(dom.contains("data-focused=\"true\"") && dom.contains("data-sorted=\"descending\""), "{dom}");
+    // "Notice by" is the deadline that governs the next renewal (2027-01-01), which has passed,
+    // not the next deadline in the calendar (the one for 2028).
+    assert!(
+        dom.contains("a-msa=passed 2026-11-01: renews automatically;"),
+        "{}",
+        dom.lines().find(|l| l.contains("data-notice")).unwrap_or("")
     );
     // Largest yearly value first after the second click.
     assert!(

@@ -700,6 +700,11 @@ fn clauses(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOptions
     out.into_iter().map(|(_, diff)| diff).collect()
 }
 
+/// The id that pairs a unit across versions, when it names the unit rather than its number.
+fn stable(side: &Side) -> Option<&str> {
+    side.stable_id.then_some(side.reference.id.as_str())
+}
+
 /// Pair old and new clauses (indices), in four passes.
 fn align(olds: &[Side], news: &[Side]) -> Vec<(usize, usize)> {
     let mut old_free = vec![true; olds.len()];
@@ -712,9 +717,6 @@ fn align(olds: &[Side], news: &[Side]) -> Vec<(usize, usize)> {
             pairs.push((o, n));
         };
     // 1. By id (unique on both sides).
-    fn stable(s: &Side) -> Option<&str> {
-        s.stable_id.then_some(s.reference.id.as_str())
-    }
     let new_ids = unique_keys(news.iter().map(stable));
     let old_ids = unique_keys(olds.iter().map(stable));
     for (o, side) in olds.iter().enumerate() {
