@@ -476,3 +476,125 @@ fn html_redline_in_a_browser() {
         dom.lines().find(|l| l.contains("data-probe")).unwrap_or("")
     );
 }
+
+/// The redline a reviewer reads first, on a real merge: a clause inserted, one moved, the rest
+/// renumbered, a defined term renamed, the liability cap and the payment days lowered, a clause
+/// rewritten in place, sub-clauses relabelled, a link changed, and the preamble, an exhibit and a
+/// footnote edited; another contract removed.
+#[test]
+fn a_reviewers_redline() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let fixtures = manifest().join("tests/fixtures/diff/review");
+    let old = std::fs::read_to_string(fixtures.join("old.md")).unwrap();
+    let new = std::fs::read_to_string(fixtures.join("new.md")).unwrap();
+    git(root, &["init", "-q"]);
+    write(root, "pactum.toml", "");
+    write(root, "contracts/acme/msa.md", &old);
+    write(root, "contracts/globex.md", &nda("globex-nda", "Evaluating an acquisition."));
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "The MSA as signed"]);
+    git(root, &["checkout", "-q", "-b", "renegotiation"]);
+    write(root, "contracts/acme/msa.md", &new);
+    git(root, &["rm", "-q", "contracts/globex.md"]);
+    git(root, &["commit", "-q", "-am", "Renegotiated terms"]);
+    git(root, &["checkout", "-q", "main"]);
+    git(root, &["merge", "-q", "--no-ff", "-m", "Merge pull request #7 from northwind/renegotiation", "renegotiation"]);
+    let report = json(root, &["diff", "HEAD^1", "HEAD"]);
+    let msa = report["contracts"].as_array().unwrap().iter().find(|c| c["id"] == "acme-msa").unwrap();
+    let clauses = msa["clauses"].as_array().unwrap();
+    let find = |name: &str| {
+        clauses
+            .iter()
+            .find(|c| {
+                let side = if c["new"].is_null() { &c["old"] } else { &c["new"] };
+                side["number"] == name || side["heading"] == name
+            })
+            .unwrap_or_else(|| panic!("no change to {name}: {msa}"))
+    };
+    // 0. Every word belongs to a unit the redline reports.
+    for (unit, kind, inserted) in
+        [("Preamble", "preamble", "2035"), ("Exhibit A", "part", "5,000"), ("Footnote 1", "footnote", "and travel")]
+    {
+        let change = find(unit);
+        assert_eq!((change["change"].as_str(), change["new"]["unit"].as_str()), (Some("modified"), Some(kind)));
+        assert!(change["redline"].as_array().unwrap().iter().any(|s| s["op"] == "insert" && s["text"] == inserted));
+    }
+    // 1. Material by an ancestor's heading; renumbering alone never; a moved material clause stays.
+    assert_eq!(find("2.1")["material"], true, "2.1 sits under Payment");
+    assert_eq!(find("6.2")["material"], true, "6.2 sits under Limitation of Liability");
+    assert_eq!(find("8")["change"], "renumbered");
+    assert_eq!(find("8")["material"], false, "Term and Termination was only renumbered");
+    assert_eq!((find("7")["change"].as_str(), find("7")["material"].as_bool()), (Some("moved"), Some(true)));
+    // 5. The renamed term once, with the clauses that follow from it.
+    assert_eq!(
+        msa["terms"],
+        serde_json::json!([{ "old": "Deliverables", "new": "Work Product", "clauses": ["1.1", "3", "3.1", "3.2"] }])
+    );
+    assert_eq!(find("3.1")["follows_rename"], true);
+    assert!(find("2.1").get("follows_rename").is_none());
+    // 6. 3.3 rewritten in place: modified, with a full redline.
+    assert_eq!(
+        (find("3.3")["change"].as_str(), find("3.3")["old"]["number"].as_str()),
+        (Some("modified"), Some("3.3"))
+    );
+    // 7. (a) → (i) with the same words is a renumbering; a changed link is shown.
+    assert_eq!(
+        (find("5.1(i)")["change"].as_str(), find("5.1(i)")["old"]["number"].as_str()),
+        (Some("renumbered"), Some("4.1(a)"))
+    );
+    assert!(
+        find("9.2")["redline"].as_array().unwrap().iter().any(|s| s["op"] == "insert" && s["text"] == "notices-v2")
+    );
+
+    let terminal = text(&pactum(root, &["diff", "HEAD^1", "HEAD", "--color", "never"]));
+    // 2. Added clauses show their words; 3. with the parent's heading.
+    assert!(
+        terminal.contains("  + 4.1 — Audit (added +10 −0)\n      {+Customer may audit Provider once a year"),
+        "{terminal}"
+    );
+    assert!(terminal.contains("  ~ 6.2 — Limitation of Liability (modified +1 −1) [material]\n"), "{terminal}");
+    // 4. Runs of renumbered clauses are one line; the removed contract is one line.
+    assert!(terminal.contains("  # 7–8.1 renumbered to 8–9.1\n"), "{terminal}");
+    assert!(terminal.contains("  # 4–4.1(b) renumbered to 5–5.1(ii)\n"), "{terminal}");
+    assert!(terminal.contains("contracts/globex.md (globex-nda): removed\n\n"), "{terminal}");
+    assert!(terminal.contains("  term renamed: “Deliverables” → “Work Product” (1.1, 3, 3.1, 3.2)\n"), "{terminal}");
+    let markdown = text(&pactum(root, &["diff", "HEAD^1", "HEAD", "--format", "markdown"]));
+    assert!(markdown.contains("<p>7–8.1 renumbered to 8–9.1: same words.</p>"), "{markdown}");
+    assert!(!markdown.contains("Term and Termination — renumbered"), "{markdown}");
+    let material = &markdown[markdown.find("Material changes").unwrap()..markdown.find("### contracts/acme").unwrap()];
+    assert!(material.contains("clause 6.2 — Limitation of Liability (modified)"), "{material}");
+    assert!(!material.contains("renumbered") && !material.contains("globex"), "{material}");
+    let html = text(&pactum(root, &["diff", "HEAD^1", "HEAD", "--format", "html"]));
+    assert!(html.contains(">7–8.1 renumbered to 8–9.1</a> — renumbered</li>"), "{html}");
+    assert!(html.contains("<p>The contract was removed.</p>"));
+}
+
+/// However many contracts change, the comment stays under its cap: the summary table and the
+/// material list are capped too, each with a note of what it left out.
+#[test]
+fn markdown_comment_is_capped_for_any_number_of_contracts() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q"]);
+    write(root, "pactum.toml", "");
+    let contract = |n: usize, days: &str| {
+        format!(
+            "+++\nid = \"supplier-agreement-number-{n:04}\"\ntitle = \"Supplier {n}\"\ntype = \"msa\"\nstatus = \"draft\"\n[value]\namount = {n}\ncurrency = \"USD\"\n+++\n\n## 1. Payment\n\n1.1 Customer pays within {days} days.\n"
+        )
+    };
+    for n in 0..400 {
+        write(root, &format!("contracts/supplier-{n:04}.md"), &contract(n, "thirty"));
+    }
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "Suppliers"]);
+    for n in 0..400 {
+        write(root, &format!("contracts/supplier-{n:04}.md"), &contract(n + 1, "sixty"));
+    }
+    git(root, &["commit", "-q", "-am", "New terms for every supplier"]);
+    let comment = String::from_utf8(pactum(root, &["diff", "HEAD~1", "HEAD", "--format", "markdown"]).stdout).unwrap();
+    assert!(comment.chars().count() <= 60_000, "{} characters", comment.chars().count());
+    assert!(comment.contains("more contracts, not shown"), "the table says what it left out");
+    assert!(comment.contains("more material changes, not shown"), "the material list too");
+    assert!(comment.contains("more change(s) not shown"), "and the sections");
+}
