@@ -1,6 +1,13 @@
-//! `pactum approvals` over a generated history of about 20,000 commits with 2,000 pull-request
-//! merges and 1,000 contracts (the target in the README's Performance section: under 2 s), beside `git log --first-parent
-//! --name-only` on the same repository. Run with `cargo bench --bench approvals`.
+//! `pactum approvals` over two generated histories of about 20,000 commits with 2,000
+//! pull-request merges and 1,000 contracts, beside `git log --first-parent --name-only` on the
+//! same repository. Run with `cargo bench --bench approvals`.
+//!
+//! - *sparse*: 18,000 commits that touch no contract, and 2,000 merges that each revise one
+//!   (2,000 entries);
+//! - *dense*: every first-parent commit changes contracts: 18,000 direct commits revise one each,
+//!   and 2,000 merges six or seven each (about 31,000 entries).
+//!
+//! The target (the README's Performance section): under 2 s and 200 MB on 2 cores for either.
 
 mod common;
 
@@ -38,8 +45,18 @@ fn data(stream: &mut Vec<u8>, text: &str) {
     let _ = write!(stream, "data {}\n{text}\n", text.len());
 }
 
+/// The contracts a merge revises: one in the sparse shape, six or seven in the dense one.
+fn merged(pr: usize, dense: bool) -> Vec<usize> {
+    let count = if dense { 6 + pr % 2 } else { 1 };
+    (0..count).map(|k| (pr * 7 + k * 101) % CONTRACTS).collect()
+}
+
+fn path(n: usize) -> String {
+    format!("contracts/group-{:02}/contract-{n:04}.md", n / 100)
+}
+
 /// A fast-import stream of the whole history.
-fn stream() -> Vec<u8> {
+fn stream(dense: bool) -> Vec<u8> {
     let mut out = Vec::new();
     let mut time = 1_700_000_000u64;
     let mut mark = 1;
@@ -56,19 +73,31 @@ fn stream() -> Vec<u8> {
             mark += 1;
             time += 60;
             let _ = writeln!(out, "commit refs/heads/main\nmark :{mark}\ncommitter Dan <dan@example.com> {time} +0000");
-            data(&mut out, &format!("Notes {pr}.{other}"));
-            let _ = writeln!(out, "from :{main}\nM 100644 inline docs/notes-{}.md", other % 10);
-            data(&mut out, &format!("notes {pr} {other}\n"));
+            if dense {
+                // A direct edit of one contract, revision numbers apart from the merges'.
+                let n = (pr * 13 + other * 37) % CONTRACTS;
+                data(&mut out, &format!("Edit contract {n}"));
+                let _ = writeln!(out, "from :{main}\nM 100644 inline {}", path(n));
+                data(&mut out, &contract(n, MERGES + pr * per_merge + other));
+            } else {
+                data(&mut out, &format!("Notes {pr}.{other}"));
+                let _ = writeln!(out, "from :{main}\nM 100644 inline docs/notes-{}.md", other % 10);
+                data(&mut out, &format!("notes {pr} {other}\n"));
+            }
             main = mark;
         }
-        let n = (pr * 7) % CONTRACTS;
+        let revised = merged(pr, dense);
+        let n = revised[0];
         mark += 1;
         time += 60;
         let topic = mark;
         let _ = writeln!(out, "commit refs/heads/topic\nmark :{topic}\ncommitter Bea <bea@example.com> {time} +0000");
         data(&mut out, &format!("Revise contract {n}"));
-        let _ = writeln!(out, "from :{main}\nM 100644 inline contracts/group-{:02}/contract-{n:04}.md", n / 100);
-        data(&mut out, &contract(n, pr));
+        let _ = writeln!(out, "from :{main}");
+        for &n in &revised {
+            let _ = writeln!(out, "M 100644 inline {}", path(n));
+            data(&mut out, &contract(n, pr));
+        }
         mark += 1;
         time += 60;
         let _ = writeln!(
@@ -82,18 +111,17 @@ fn stream() -> Vec<u8> {
             ),
         );
         // fast-import does not merge: the merge commit states the merged tree's change itself.
-        let _ = writeln!(
-            out,
-            "from :{main}\nmerge :{topic}\nM 100644 inline contracts/group-{:02}/contract-{n:04}.md",
-            n / 100
-        );
-        data(&mut out, &contract(n, pr));
+        let _ = writeln!(out, "from :{main}\nmerge :{topic}");
+        for &n in &revised {
+            let _ = writeln!(out, "M 100644 inline {}", path(n));
+            data(&mut out, &contract(n, pr));
+        }
         main = mark;
     }
     out
 }
 
-fn generate(root: &Path) {
+fn generate(root: &Path, dense: bool) {
     if root.join(".git").exists() {
         return;
     }
@@ -106,42 +134,47 @@ fn generate(root: &Path) {
         .stdin(Stdio::piped())
         .spawn()
         .expect("git fast-import");
-    import.stdin.take().expect("stdin").write_all(&stream()).expect("stream");
+    import.stdin.take().expect("stdin").write_all(&stream(dense)).expect("stream");
     assert!(import.wait().expect("fast-import").success());
     std::fs::write(root.join("pactum.toml"), "").expect("config");
     git(&["checkout", "-q", "-f", "main"]);
 }
 
 fn main() {
-    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-approvals/repo");
-    generate(&root);
-    let count = |args: &[&str]| {
-        String::from_utf8_lossy(&Command::new("git").args(args).current_dir(&root).output().expect("git").stdout)
-            .trim()
-            .to_owned()
-    };
-    println!(
-        "commits: {}, first-parent: {}, merges: {}",
-        count(&["rev-list", "--count", "--all"]),
-        count(&["rev-list", "--count", "--first-parent", "main"]),
-        count(&["rev-list", "--count", "--merges", "main"])
-    );
-    let (pactum, entries) = common::best_of(3, || {
-        let output = Command::new(env!("CARGO_BIN_EXE_pactum"))
-            .args(["approvals", "--format", "json", "--repo"])
-            .arg(&root)
-            .output()
-            .expect("pactum");
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-        let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
-        report["entries"].as_array().map_or(0, Vec::len)
-    });
-    let (git, ()) = common::best_of(3, || {
-        let _ = Command::new("git").args(["log", "--first-parent", "--name-only", "main"]).current_dir(&root).output();
-    });
-    println!(
-        "pactum approvals: {:.0} ms ({entries} entries); git log --first-parent --name-only: {:.0} ms",
-        pactum.as_secs_f64() * 1e3,
-        git.as_secs_f64() * 1e3
-    );
+    for (shape, dense) in [("sparse", false), ("dense", true)] {
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("bench-approvals/{shape}"));
+        generate(&root, dense);
+        let count = |args: &[&str]| {
+            String::from_utf8_lossy(&Command::new("git").args(args).current_dir(&root).output().expect("git").stdout)
+                .trim()
+                .to_owned()
+        };
+        println!(
+            "{shape}: commits: {}, first-parent: {}, merges: {}",
+            count(&["rev-list", "--count", "--all"]),
+            count(&["rev-list", "--count", "--first-parent", "main"]),
+            count(&["rev-list", "--count", "--merges", "main"])
+        );
+        let (git, ()) = common::best_of(3, || {
+            let _ =
+                Command::new("git").args(["log", "--first-parent", "--name-only", "main"]).current_dir(&root).output();
+        });
+        let (pactum, entries) = common::best_of(3, || {
+            let output = Command::new(env!("CARGO_BIN_EXE_pactum"))
+                .args(["approvals", "--format", "json", "--repo"])
+                .arg(&root)
+                .output()
+                .expect("pactum");
+            assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+            let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+            report["entries"].as_array().map_or(0, Vec::len)
+        });
+        // The shapes run in order of size: the peak so far is this shape's.
+        println!(
+            "{shape}: pactum approvals: {:.0} ms ({entries} entries, peak {:.0} MB); git log --first-parent --name-only: {:.0} ms",
+            pactum.as_secs_f64() * 1e3,
+            common::children_peak_mb(),
+            git.as_secs_f64() * 1e3
+        );
+    }
 }

@@ -14,18 +14,6 @@ use std::process::Command;
 
 use pactum::repo::Repo;
 
-/// The peak resident memory of the largest child process so far, in MB.
-fn children_peak_mb() -> f64 {
-    // SAFETY: getrusage writes into the struct we own and reads nothing else.
-    #[allow(unsafe_code)]
-    let usage = unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        libc::getrusage(libc::RUSAGE_CHILDREN, &raw mut usage);
-        usage
-    };
-    usage.ru_maxrss as f64 / 1024.0
-}
-
 fn main() {
     let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-check");
     let sizes: Vec<usize> = std::env::var("PACTUM_BENCH_SIZES")
@@ -49,7 +37,7 @@ fn main() {
             check_time.as_secs_f64() * 1e3,
             read_time.as_secs_f64() * 1e3,
             check_time.as_secs_f64() * 1e6 / size as f64,
-            children_peak_mb(),
+            common::children_peak_mb(),
         );
     }
 }

@@ -598,3 +598,43 @@ fn markdown_comment_is_capped_for_any_number_of_contracts() {
     assert!(comment.contains("more material changes, not shown"), "the material list too");
     assert!(comment.contains("more change(s) not shown"), "and the sections");
 }
+
+/// The ledger's details: `approvals` lists a clause once however many changes touched its
+/// number, and `log` shows a landing that changed only front-matter fields, naming them.
+#[test]
+fn ledger_lists_clauses_once_and_field_only_landings() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q"]);
+    write(root, "pactum.toml", "");
+    let contract = |amount: u32, body: &str| {
+        format!(
+            "+++\nid = \"acme\"\ntitle = \"Acme\"\ntype = \"msa\"\nstatus = \"draft\"\n[value]\namount = {amount}\ncurrency = \"USD\"\n+++\n\n{body}"
+        )
+    };
+    let three =
+        "1. **Scope**. Alpha bravo charlie.\n2. **Audit**. Delta echo foxtrot.\n3. **Fees**. Golf hotel india.\n";
+    write(root, "contracts/acme.md", &contract(100, three));
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "Acme"]);
+    // Clause 2 struck: Fees becomes 2. Two changes name clause 2; it is listed once.
+    let two = "1. **Scope**. Alpha bravo charlie.\n2. **Fees**. Golf hotel india.\n";
+    write(root, "contracts/acme.md", &contract(100, two));
+    git(root, &["commit", "-q", "-am", "Strike the audit clause"]);
+    // Only the value changes.
+    write(root, "contracts/acme.md", &contract(250, two));
+    git(root, &["commit", "-q", "-am", "A bigger deal"]);
+    let approvals = json(root, &["approvals"]);
+    let entries = approvals["entries"].as_array().unwrap();
+    assert_eq!(entries[1]["clauses_changed"], serde_json::json!(["2"]), "{}", entries[1]);
+    assert_eq!(entries[2]["clauses_changed"], serde_json::json!([]));
+    let log = json(root, &["log", "acme"]);
+    let events: Vec<(&str, &str)> = log["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["kind"].as_str().unwrap(), e["detail"].as_str().unwrap()))
+        .collect();
+    assert_eq!(events.last(), Some(&("fields", "changed /value/amount")), "{events:?}");
+    assert!(text(&pactum(root, &["log", "acme"])).contains("changed /value/amount"));
+}

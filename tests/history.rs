@@ -327,15 +327,17 @@ fn a_contracts_life() {
     let s = history();
     let log = json(s.root(), &["log", "acme-msa", "--format", "json"], &[]);
     let kinds: Vec<&str> = log["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["created", "revised", "status", "status", "signed", "revised", "amended", "revised"]);
+    // The squash merge that only raised the value is a "fields" event naming the field.
+    assert_eq!(kinds, ["created", "revised", "status", "fields", "status", "signed", "revised", "amended", "revised"]);
     let details: Vec<&str> = log["events"].as_array().unwrap().iter().map(|e| e["detail"].as_str().unwrap()).collect();
     assert_eq!(details[2], "status draft → review");
-    assert_eq!(details[4], "signed for Acme Inc., Northwind AS");
-    assert!(details[6].starts_with("amended by acme-msa-amendment-1"));
+    assert_eq!(details[3], "changed /value/amount");
+    assert_eq!(details[5], "signed for Acme Inc., Northwind AS");
+    assert!(details[7].starts_with("amended by acme-msa-amendment-1"));
     // Created on 2 January, executed when the GitLab merge landed on 7 January.
     assert_eq!(log["cycle_time_days"], 5);
     let by_path = json(s.root(), &["log", "contracts/acme-msa.md", "--format", "json"], &[]);
-    assert_eq!(by_path["events"].as_array().unwrap().len(), 8);
+    assert_eq!(by_path["events"].as_array().unwrap().len(), 9);
     let human = text(&pactum(s.root(), &["log", "acme-msa"], &[]));
     assert!(human.contains("cycle time: 5 day(s)"), "{human}");
     assert_eq!(pactum(s.root(), &["log", "no-such-contract"], &[]).status.code(), Some(2));

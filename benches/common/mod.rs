@@ -21,6 +21,18 @@ pub fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     (best, last.expect("at least one run"))
 }
 
+/// The peak resident memory of the largest child process so far, in MB.
+pub fn children_peak_mb() -> f64 {
+    // SAFETY: getrusage writes into the struct we own and reads nothing else.
+    #[allow(unsafe_code)]
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &raw mut usage);
+        usage
+    };
+    usage.ru_maxrss as f64 / 1024.0
+}
+
 const TYPES: &[&str] = &["msa", "nda", "saas", "services", "dpa"];
 const STATUSES: &[&str] = &["draft", "review", "approved", "executed", "executed", "executed", "terminated"];
 const RENEWALS: &[&str] = &[

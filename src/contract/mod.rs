@@ -43,6 +43,10 @@ pub struct Contract {
     /// Clauses by number, id and anchor, built on the first lookup: resolving every reference
     /// of a long contract is then linear, not a scan of all clauses per reference.
     index: std::sync::OnceLock<ClauseIndex>,
+    /// Each clause's words as compared (`clauses::clause_text`), built on the first diff: a
+    /// version in the history is compared twice, once with the version before it and once
+    /// with the one after.
+    texts: std::sync::OnceLock<Vec<String>>,
 }
 
 /// Where to find clauses without scanning them: each map holds clause indexes in document order.
@@ -128,6 +132,24 @@ impl Contract {
     /// Read a contract from its text; findings made while reading are added to `diagnostics`.
     #[must_use]
     pub fn read(path: &str, text: String, rule: FrontMatterRule, diagnostics: &mut Vec<Diagnostic>) -> Self {
+        Self::read_as(path, text, rule, diagnostics, true)
+    }
+
+    /// Read a contract's front matter and clauses only, without its prose (defined terms,
+    /// references, placeholders): what the history needs to say which clauses changed, at a
+    /// fraction of the cost, over tens of thousands of versions.
+    #[must_use]
+    pub fn read_outline(path: &str, text: String) -> Self {
+        Self::read_as(path, text, FrontMatterRule::Optional, &mut Vec::new(), false)
+    }
+
+    fn read_as(
+        path: &str,
+        text: String,
+        rule: FrontMatterRule,
+        diagnostics: &mut Vec<Diagnostic>,
+        with_prose: bool,
+    ) -> Self {
         let lines = LineIndex::new(&text);
         let source = SourceFile { path, text: &text, lines: &lines };
         let (layout, front) = match frontmatter::split(&text) {
@@ -166,6 +188,23 @@ impl Contract {
         };
         let body_start = layout.as_ref().map_or(0, |l| l.body);
         let body = clauses::read(&text[body_start..], body_start);
+        let meta = front.as_ref().map(|f| Metadata::from_json(&f.value)).unwrap_or_default();
+        if !with_prose {
+            return Self {
+                path: path.to_owned(),
+                text,
+                lines,
+                layout,
+                front,
+                meta,
+                body,
+                terms: Vec::new(),
+                references: Vec::new(),
+                placeholders: Vec::new(),
+                index: std::sync::OnceLock::new(),
+                texts: std::sync::OnceLock::new(),
+            };
+        }
         let prose = prose::Prose::new(&text, &body.prose);
         let terms = prose.terms();
         let mut references = prose.references();
@@ -185,7 +224,6 @@ impl Contract {
             found.retain(|p| p.text.starts_with("{{") || p.text.starts_with("{%") || p.text == "TBD");
             placeholders.splice(0..0, found);
         }
-        let meta = front.as_ref().map(|f| Metadata::from_json(&f.value)).unwrap_or_default();
         Self {
             path: path.to_owned(),
             text,
@@ -198,7 +236,14 @@ impl Contract {
             references,
             placeholders,
             index: std::sync::OnceLock::new(),
+            texts: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Each clause's words as compared, in clause order: without numbers, markup or escapes.
+    #[must_use]
+    pub fn clause_texts(&self) -> &[String] {
+        self.texts.get_or_init(|| self.body.clauses.iter().map(|c| clauses::clause_text(&self.text, c)).collect())
     }
 
     /// Read only the front matter, for commands that need metadata and not the body (reminders

@@ -19,7 +19,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::contract::Contract;
-use crate::contract::clauses::{Clause, clause_text};
+use crate::contract::clauses::Clause;
 use crate::contract::prose::title_chars;
 
 /// What happened to a contract between two revisions.
@@ -168,6 +168,9 @@ pub struct DiffOptions {
     pub material_fields: Vec<String>,
     /// Words that make a clause material when its heading or id contains them.
     pub material_clauses: Vec<String>,
+    /// Whether to compare changed clauses word by word (the redline, word counts, renamed
+    /// terms); without, a diff only says which clauses changed and how, as the ledger needs.
+    pub words: bool,
 }
 
 impl Default for DiffOptions {
@@ -193,6 +196,7 @@ impl Default for DiffOptions {
                 "fees",
                 "renewal",
             ]),
+            words: true,
         }
     }
 }
@@ -289,7 +293,7 @@ pub fn diff(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOption
     let fields = fields(old, new, options);
     let mut clauses = clauses(old, new, options);
     let terms = match (old, new) {
-        (Some(old), Some(new)) => renamed_terms(old, new, &mut clauses),
+        (Some(old), Some(new)) if options.words => renamed_terms(old, new, &mut clauses),
         _ => Vec::new(),
     };
     ContractDiff {
@@ -546,6 +550,7 @@ fn normalise_unit(raw: &str) -> String {
 fn sides(contract: Option<&Contract>) -> Vec<Side> {
     let Some(contract) = contract else { return Vec::new() };
     let clauses = &contract.body.clauses;
+    let texts = contract.clause_texts();
     let units = units(contract);
     // Clauses and units in document order (a unit never starts where a clause does).
     let mut order: Vec<(usize, Result<usize, usize>)> = clauses
@@ -569,7 +574,7 @@ fn sides(contract: Option<&Contract>) -> Vec<Side> {
                 Side {
                     reference: reference(clauses, index),
                     parent: clause.parent.map(|p| side_of[p]),
-                    text: clause_text(&contract.text, clause),
+                    text: texts[index].clone(),
                     stable_id: clause.explicit_id || clause.heading.is_some(),
                     heading: clause.heading.as_deref().map(|h| title_chars(h).collect()),
                 }
@@ -631,8 +636,8 @@ fn clauses(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOptions
         let (redline, inserted, deleted) = match (same_text, change) {
             // A moved clause shows its words where it arrived, even when they did not change.
             (true, ClauseChange::Moved) => (vec![Segment::Equal(after.text.clone())], 0, 0),
-            (true, _) => (Vec::new(), 0, 0),
-            (false, _) => redline(&before.text, &after.text),
+            (false, _) if options.words => redline(&before.text, &after.text),
+            _ => (Vec::new(), 0, 0),
         };
         let (old_ref, new_ref) = (before.reference.clone(), after.reference.clone());
         // A new number alone changes no term of the contract; a moved material clause stays

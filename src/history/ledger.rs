@@ -139,8 +139,6 @@ pub struct Entry {
     pub landing: Landing,
     pub platform: Option<&'static str>,
     pub subject: String,
-    #[serde(skip)]
-    pub diff: Option<ContractDiff>,
 }
 
 fn time(commit: &CommitInfo) -> String {
@@ -174,13 +172,61 @@ impl Unreadable {
 pub struct Reader<'a> {
     git: &'a Git,
     max_size: u64,
+    /// Read front matter and clauses only ([`Contract::read_outline`]).
+    outline: bool,
     cache: HashMap<Oid, Result<Contract, Unreadable>>,
 }
 
 impl<'a> Reader<'a> {
     #[must_use]
     pub fn new(git: &'a Git, max_size: u64) -> Self {
-        Self { git, max_size, cache: HashMap::new() }
+        Self { git, max_size, outline: false, cache: HashMap::new() }
+    }
+
+    /// Read every blob of `wanted` not read yet: the bytes one by one (Git reads on one thread),
+    /// then the contracts on every core.
+    ///
+    /// # Errors
+    /// When a blob cannot be read; the commit that holds it is named.
+    pub fn prefetch<'c>(
+        &mut self,
+        wanted: impl Iterator<Item = (&'c CommitInfo, &'c str, Oid)>,
+    ) -> Result<(), HistoryError> {
+        use rayon::prelude::*;
+        let mut queued = std::collections::HashSet::new();
+        let wanted: Vec<(&CommitInfo, &str, Oid)> =
+            wanted.filter(|(_, _, id)| !self.cache.contains_key(id) && queued.insert(*id)).collect();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        // One share per core, each read through its own handle on the repository.
+        let share = wanted.len().div_ceil(rayon::current_num_threads().max(1));
+        let (opener, max_size, outline) = (self.git.opener(), self.max_size, self.outline);
+        let parsed: Vec<Vec<(Oid, Result<Contract, Unreadable>)>> = wanted
+            .par_chunks(share)
+            .map(|chunk| {
+                let git = opener.open()?;
+                chunk
+                    .iter()
+                    .map(|&(commit, path, id)| {
+                        let size = git.blob_size(id).map_err(|e| damaged(e, id, path, commit))?;
+                        let contract = if size > max_size {
+                            Err(Unreadable::TooLarge(size))
+                        } else {
+                            parse(path, git.blob(id).map_err(|e| damaged(e, id, path, commit))?, outline)
+                        };
+                        Ok((id, contract))
+                    })
+                    .collect()
+            })
+            .collect::<Result<_, HistoryError>>()?;
+        self.cache.extend(parsed.into_iter().flatten());
+        Ok(())
+    }
+
+    /// Forget a version: the walk has moved past it.
+    pub fn forget(&mut self, id: Oid) {
+        self.cache.remove(&id);
     }
 
     /// The contract in a blob, or why it was not read.
@@ -193,14 +239,25 @@ impl<'a> Reader<'a> {
             let contract = if size > self.max_size {
                 Err(Unreadable::TooLarge(size))
             } else {
-                decode(path, self.git.blob(id)?)
-                    .map(|(text, _)| Contract::read(path, text, FrontMatterRule::Optional, &mut Vec::new()))
-                    .map_err(|diagnostic| Unreadable::NotText(diagnostic.code))
+                parse(path, self.git.blob(id)?, self.outline)
             };
             self.cache.insert(id, contract);
         }
         Ok(self.cache[&id].as_ref().map_err(|why| *why))
     }
+}
+
+/// The contract in a version's bytes, whole or, with `outline`, without its prose.
+fn parse(path: &str, bytes: Vec<u8>, outline: bool) -> Result<Contract, Unreadable> {
+    decode(path, bytes)
+        .map(|(text, _)| {
+            if outline {
+                Contract::read_outline(path, text)
+            } else {
+                Contract::read(path, text, FrontMatterRule::Optional, &mut Vec::new())
+            }
+        })
+        .map_err(|diagnostic| Unreadable::NotText(diagnostic.code))
 }
 
 /// A Git failure while reading `object` for `commit`, said with both named.
@@ -284,6 +341,18 @@ impl Scope {
     }
 }
 
+/// One commit of the walk: each contract it changed, with both versions, and the versions
+/// that could not be read.
+pub struct Step<'a> {
+    pub commit: &'a CommitInfo,
+    pub contracts: Vec<(Option<&'a Contract>, Option<&'a Contract>)>,
+    pub unreadable: Vec<(String, Unreadable)>,
+}
+
+/// How many commits the walk reads ahead: enough to keep every core busy, few enough that the
+/// versions read ahead stay a small part of memory.
+const WALK_BATCH: usize = 64;
+
 /// Walk the ledger: for each first-parent commit from `tip` (oldest first), each contract it
 /// changed, with both versions. `visit` returns an error to stop.
 ///
@@ -299,49 +368,115 @@ pub fn walk(
         &[(String, Unreadable)],
     ) -> Result<(), HistoryError>,
 ) -> Result<(), HistoryError> {
+    walk_batches(git, tip, scope, false, |steps| {
+        steps.iter().try_for_each(|step| visit(step.commit, &step.contracts, &step.unreadable))
+    })
+}
+
+/// The walk a batch of commits at a time, in order, so that a batch's work can be spread over
+/// every core. With `outline`, contracts are read without their prose.
+///
+/// Which files each commit changed is found on every core, each through its own handle on the
+/// repository; then, a batch at a time, the batch's new versions are read and parsed on every
+/// core, and the batch is visited. Only the versions current at the walk's place stay read: a
+/// version a batch replaced is forgotten, so memory follows the number of contracts, not the
+/// length of the history.
+///
+/// # Errors
+/// When Git cannot be read.
+pub fn walk_batches(
+    git: &Git,
+    tip: Oid,
+    scope: &Scope,
+    outline: bool,
+    mut visit: impl FnMut(&[Step<'_>]) -> Result<(), HistoryError>,
+) -> Result<(), HistoryError> {
+    use rayon::prelude::*;
     let mut history = git.first_parent_history(tip)?;
     history.reverse();
+    let share = history.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(64);
+    let opener = git.opener();
+    let changes: Vec<Vec<Vec<FileChange>>> = history
+        .par_chunks(share)
+        .map(|chunk| {
+            let git = opener.open()?;
+            chunk
+                .iter()
+                .map(|commit| {
+                    Ok(git
+                        .contract_changes(commit, &scope.folder)
+                        .map_err(|e| damaged(e, commit.id, "a folder of its tree", commit))?
+                        .into_iter()
+                        .filter(|c| c.old.iter().chain(c.new.iter()).any(|(path, _)| scope.keeps(path)))
+                        .collect())
+                })
+                .collect()
+        })
+        .collect::<Result<_, HistoryError>>()?;
+    let changed: Vec<(&CommitInfo, Vec<FileChange>)> =
+        history.iter().zip(changes.into_iter().flatten()).filter(|(_, changes)| !changes.is_empty()).collect();
     let mut reader = Reader::new(git, scope.max_file_size);
-    for commit in &history {
-        let changes: Vec<FileChange> = git
-            .contract_changes(commit, &scope.folder)
-            .map_err(|e| damaged(e, commit.id, "a folder of its tree", commit))?
-            .into_iter()
-            .filter(|c| c.old.iter().chain(c.new.iter()).any(|(path, _)| scope.keeps(path)))
-            .collect();
-        if changes.is_empty() {
-            continue;
+    reader.outline = outline;
+    let mut changed = changed.into_iter().peekable();
+    while changed.peek().is_some() {
+        let batch: Vec<(&CommitInfo, Vec<FileChange>)> = changed.by_ref().take(WALK_BATCH).collect();
+        reader.prefetch(batch.iter().flat_map(|(commit, changes)| {
+            changes
+                .iter()
+                .flat_map(|c| c.old.iter().chain(c.new.iter()))
+                .map(|(path, id)| (*commit, path.as_str(), *id))
+        }))?;
+        let mut paired = Vec::with_capacity(batch.len());
+        for (commit, changes) in batch {
+            let pairs = pair_changes(commit, changes, &mut reader)?;
+            // Read every version into the cache (a version forgotten too early is read again).
+            for (old, new) in &pairs {
+                for (path, id) in old.iter().chain(new.iter()) {
+                    let _ = reader.contract(path, *id).map_err(|e| damaged(e, *id, path, commit))?;
+                }
+            }
+            paired.push((commit, pairs));
         }
-        let pairs = pair_changes(commit, changes, &mut reader)?;
-        // Read every version first, then borrow them together.
-        for (old, new) in &pairs {
-            for (path, id) in old.iter().chain(new.iter()) {
-                // Read into the cache; what could not be read is named below.
-                let _ = reader.contract(path, *id).map_err(|e| damaged(e, *id, path, commit))?;
+        let steps: Vec<Step<'_>> = paired.iter().map(|(commit, pairs)| step(commit, pairs, &reader)).collect();
+        visit(&steps)?;
+        drop(steps);
+        // Forget the versions the batch replaced, unless the batch brought them back.
+        let current: std::collections::HashSet<Oid> = paired
+            .iter()
+            .flat_map(|(_, pairs)| pairs.iter().filter_map(|(_, new)| new.as_ref().map(|n| n.1)))
+            .collect();
+        for (_, pairs) in &paired {
+            for (old, _) in pairs {
+                if let Some((_, id)) = old.as_ref().filter(|(_, id)| !current.contains(id)) {
+                    reader.forget(*id);
+                }
             }
         }
-        let get = |side: &Option<(String, Oid)>| {
-            side.as_ref().and_then(|(_, id)| reader.cache.get(id).and_then(|read| read.as_ref().ok()))
-        };
-        // A version pactum cannot read (not UTF-8, binary, too large) is named, and the record
-        // goes on.
-        let unreadable: Vec<(String, Unreadable)> = pairs
-            .iter()
-            .flat_map(|(old, new)| [old, new])
-            .filter_map(|side| {
-                let (path, id) = side.as_ref()?;
-                let why = *reader.cache.get(id)?.as_ref().err()?;
-                Some((path.clone(), why))
-            })
-            .collect();
-        let steps: Vec<(Option<&Contract>, Option<&Contract>)> = pairs
-            .iter()
-            .map(|(old, new)| (get(old), get(new)))
-            .filter(|(old, new)| old.is_some() || new.is_some())
-            .collect();
-        visit(commit, &steps, &unreadable)?;
     }
     Ok(())
+}
+
+/// A commit's contracts with both versions, from the reader's cache.
+fn step<'a>(commit: &'a CommitInfo, pairs: &[SidePair], reader: &'a Reader<'_>) -> Step<'a> {
+    let get = |side: &Option<(String, Oid)>| {
+        side.as_ref().and_then(|(_, id)| reader.cache.get(id).and_then(|read| read.as_ref().ok()))
+    };
+    // A version pactum cannot read (not UTF-8, binary, too large) is named, and the record goes on.
+    let unreadable = pairs
+        .iter()
+        .flat_map(|(old, new)| [old, new])
+        .filter_map(|side| {
+            let (path, id) = side.as_ref()?;
+            let why = *reader.cache.get(id)?.as_ref().err()?;
+            Some((path.clone(), why))
+        })
+        .collect();
+    let contracts = pairs
+        .iter()
+        .map(|(old, new)| (get(old), get(new)))
+        .filter(|(old, new)| old.is_some() || new.is_some())
+        .collect();
+    Step { commit, contracts, unreadable }
 }
 
 fn status(contract: Option<&Contract>) -> Option<String> {
@@ -353,36 +488,56 @@ fn status(contract: Option<&Contract>) -> Option<String> {
 /// # Errors
 /// When Git cannot be read.
 pub fn approvals(git: &Git, tip: Oid, scope: &Scope, options: &DiffOptions) -> Result<Vec<Entry>, HistoryError> {
+    use rayon::prelude::*;
+    // Which clauses changed, not how: no word-level redlines, no prose.
+    let options = DiffOptions { words: false, ..options.clone() };
     let mut entries = Vec::new();
-    walk(git, tip, scope, |commit, steps, _| {
-        let landed = landed(commit);
-        for (old, new) in steps {
-            let diff = diff::diff(*old, *new, options);
-            let either = new.or(*old).expect("one side");
-            entries.push(Entry {
-                contract: either.meta.id.clone(),
-                path: either.path.clone(),
-                commit: commit.id.to_string(),
-                merged_at: time(commit),
-                merged_by: landed.merged_by.clone(),
-                pull_request: landed.pull_request,
-                approvers: landed.approvers.clone(),
-                status_before: status(*old),
-                status_after: status(*new),
-                clauses_changed: diff
-                    .clauses
+    walk_batches(git, tip, scope, true, |steps| {
+        let batch: Vec<Vec<Entry>> = steps
+            .par_iter()
+            .map(|step| {
+                let commit = step.commit;
+                let landed = landed(commit);
+                step.contracts
                     .iter()
-                    .filter_map(|c| c.new.as_ref().or(c.old.as_ref()).map(|r| r.number.clone()))
-                    .collect(),
-                landing: landed.landing,
-                platform: landed.platform,
-                subject: commit.message.lines().next().unwrap_or("").to_owned(),
-                diff: Some(diff),
-            });
-        }
+                    .map(|(old, new)| {
+                        let diff = diff::diff(*old, *new, &options);
+                        let either = new.or(*old).expect("one side");
+                        Entry {
+                            contract: either.meta.id.clone(),
+                            path: either.path.clone(),
+                            commit: commit.id.to_string(),
+                            merged_at: time(commit),
+                            merged_by: landed.merged_by.clone(),
+                            pull_request: landed.pull_request,
+                            approvers: landed.approvers.clone(),
+                            status_before: status(*old),
+                            status_after: status(*new),
+                            clauses_changed: clauses_changed(&diff),
+                            landing: landed.landing,
+                            platform: landed.platform,
+                            subject: commit.message.lines().next().unwrap_or("").to_owned(),
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        entries.extend(batch.into_iter().flatten());
         Ok(())
     })?;
     Ok(entries)
+}
+
+/// The clauses a change touched, each once, in the order of the redline: their numbers after it,
+/// or before it for removed ones; a unit without a number by its name (`Preamble`).
+#[must_use]
+pub fn clauses_changed(diff: &ContractDiff) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    diff.clauses
+        .iter()
+        .filter_map(|c| c.new.as_ref().or(c.old.as_ref()).map(|r| r.cite().to_owned()))
+        .filter(|cited| seen.insert(cited.clone()))
+        .collect()
 }
 
 /// A change of a contract's status in the ledger (a landing that added or changed it).
@@ -831,7 +986,7 @@ pub fn log(git: &Git, tip: Oid, scope: &Scope, wanted: &str, options: &DiffOptio
                             .map(|c| {
                                 format!(
                                     "{} {}",
-                                    c.new.as_ref().or(c.old.as_ref()).map_or("?", |r| r.number.as_str()),
+                                    c.new.as_ref().or(c.old.as_ref()).map_or("?", |r| r.cite()),
                                     c.change.as_str()
                                 )
                             })
@@ -840,6 +995,17 @@ pub fn log(git: &Git, tip: Oid, scope: &Scope, wanted: &str, options: &DiffOptio
                             "revised",
                             format!("{} clause change(s): {}", clauses.len(), clauses.join(", ")),
                         ));
+                    }
+                    // Front-matter changes other than the status and signatures, which have their
+                    // own events: a landing that changed only fields is shown too.
+                    let fields: Vec<&str> = diff
+                        .fields
+                        .iter()
+                        .map(|f| f.pointer.as_str())
+                        .filter(|p| *p != "/status" && !p.starts_with("/signatures"))
+                        .collect();
+                    if !fields.is_empty() {
+                        events.push(event("fields", format!("changed {}", fields.join(", "))));
                     }
                     let (before, after) = (status(Some(old)), status(Some(new)));
                     if before != after {

@@ -42,10 +42,31 @@ pub enum HistoryError {
 }
 
 /// A Git repository holding a contracts repository at `root`.
+/// Opens handles on a repository, from any thread (see [`Git::opener`]).
+#[derive(Debug, Clone)]
+pub struct Opener {
+    path: PathBuf,
+    prefix: PathBuf,
+}
+
+impl Opener {
+    /// A new handle on the repository.
+    ///
+    /// # Errors
+    /// When the repository cannot be opened again.
+    pub fn open(&self) -> Result<Git, HistoryError> {
+        let repo = Repository::open(&self.path)?;
+        Ok(Git { repo, prefix: self.prefix.clone(), last_subtree: std::cell::Cell::new(None) })
+    }
+}
+
 pub struct Git {
     repo: Repository,
     /// The contracts repository's root, relative to the Git work tree (`""` when they coincide).
     prefix: PathBuf,
+    /// The last commit whose contracts folder was looked up, with the folder's tree: walking
+    /// first parents, a commit's parent is the commit looked up just before.
+    last_subtree: std::cell::Cell<Option<(Oid, Option<Oid>)>>,
 }
 
 impl std::fmt::Debug for Git {
@@ -98,7 +119,14 @@ impl Git {
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         let workdir = workdir.canonicalize().unwrap_or(workdir);
         let prefix = root.strip_prefix(&workdir).map(Path::to_path_buf).unwrap_or_default();
-        Ok(Self { repo, prefix })
+        Ok(Self { repo, prefix, last_subtree: std::cell::Cell::new(None) })
+    }
+
+    /// What opens other handles on the same repository, one per thread: a handle is used by
+    /// one thread at a time.
+    #[must_use]
+    pub fn opener(&self) -> Opener {
+        Opener { path: self.repo.path().to_path_buf(), prefix: self.prefix.clone() }
     }
 
     /// Whether this is a shallow clone, whose history stops short.
@@ -183,15 +211,24 @@ impl Git {
 
     fn subtree(&self, commit: Option<Oid>, folder: &Path) -> Result<Option<Tree<'_>>, HistoryError> {
         let Some(commit) = commit else { return Ok(None) };
-        let tree = self.repo.find_commit(commit)?.tree()?;
-        let inside = self.prefix.join(folder);
-        if inside.as_os_str().is_empty() {
-            return Ok(Some(tree));
-        }
-        match tree.get_path(&inside) {
-            Ok(entry) if entry.kind() == Some(ObjectType::Tree) => Ok(Some(self.repo.find_tree(entry.id())?)),
-            _ => Ok(None),
-        }
+        let id = match self.last_subtree.get() {
+            Some((last, id)) if last == commit => id,
+            _ => {
+                let tree = self.repo.find_commit(commit)?.tree()?;
+                let inside = self.prefix.join(folder);
+                let id = if inside.as_os_str().is_empty() {
+                    Some(tree.id())
+                } else {
+                    match tree.get_path(&inside) {
+                        Ok(entry) if entry.kind() == Some(ObjectType::Tree) => Some(entry.id()),
+                        _ => None,
+                    }
+                };
+                self.last_subtree.set(Some((commit, id)));
+                id
+            }
+        };
+        id.map(|id| self.repo.find_tree(id)).transpose().map_err(HistoryError::from)
     }
 
     /// The contract files under `folder` that `commit` changed against its first parent.
@@ -227,6 +264,8 @@ impl Git {
         Ok(changes)
     }
 
+    /// The Markdown files that differ between two trees, walked side by side in name order, a
+    /// subtree with the same id on both sides skipped whole.
     fn compare(
         &self,
         old: Option<&Tree<'_>>,
@@ -236,50 +275,55 @@ impl Git {
         added: &mut Vec<(String, Oid)>,
     ) -> Result<(), HistoryError> {
         let join = |name: &str| if dir.is_empty() { name.to_owned() } else { format!("{dir}/{name}") };
-        if let Some(old) = old {
-            for entry in old {
-                let Ok(name) = entry.name() else { continue };
-                let counterpart = new.and_then(|n| n.get_name(name));
-                if counterpart.as_ref().is_some_and(|c| c.id() == entry.id()) {
-                    continue;
-                }
-                match entry.kind() {
-                    Some(ObjectType::Tree) => {
-                        let sub = self.repo.find_tree(entry.id())?;
-                        let other = match counterpart.filter(|c| c.kind() == Some(ObjectType::Tree)) {
-                            Some(c) => Some(self.repo.find_tree(c.id())?),
-                            None => None,
-                        };
-                        self.compare(Some(&sub), other.as_ref(), &join(name), removed, added)?;
-                    }
-                    Some(ObjectType::Blob) if crate::repo::is_markdown(Path::new(name)) => {
-                        removed.push((join(name), entry.id()));
-                    }
-                    _ => {}
-                }
+        let entries = |tree: Option<&Tree<'_>>| {
+            let mut out: Vec<(String, Oid, Option<ObjectType>)> = tree
+                .into_iter()
+                .flat_map(|t| t.iter())
+                .filter_map(|e| e.name().ok().map(|name| (name.to_owned(), e.id(), e.kind())))
+                .collect();
+            out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            out
+        };
+        let (olds, news) = (entries(old), entries(new));
+        let (mut i, mut j) = (0, 0);
+        while i < olds.len() || j < news.len() {
+            let order = match (olds.get(i), news.get(j)) {
+                (Some(o), Some(n)) => o.0.cmp(&n.0),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                _ => std::cmp::Ordering::Greater,
+            };
+            let (before, after) = match order {
+                std::cmp::Ordering::Less => (olds.get(i), None),
+                std::cmp::Ordering::Greater => (None, news.get(j)),
+                std::cmp::Ordering::Equal => (olds.get(i), news.get(j)),
+            };
+            if order != std::cmp::Ordering::Greater {
+                i += 1;
             }
-        }
-        if let Some(new) = new {
-            for entry in new {
-                let Ok(name) = entry.name() else { continue };
-                let counterpart = old.and_then(|o| o.get_name(name));
-                if counterpart.as_ref().is_some_and(|c| c.id() == entry.id()) {
-                    continue;
-                }
-                match entry.kind() {
-                    Some(ObjectType::Tree) => {
-                        // Trees present on both sides were walked from the old side.
-                        if counterpart.as_ref().is_some_and(|c| c.kind() == Some(ObjectType::Tree)) {
-                            continue;
-                        }
-                        let sub = self.repo.find_tree(entry.id())?;
-                        self.compare(None, Some(&sub), &join(name), removed, added)?;
-                    }
-                    Some(ObjectType::Blob) if crate::repo::is_markdown(Path::new(name)) => {
-                        added.push((join(name), entry.id()));
-                    }
-                    _ => {}
-                }
+            if order != std::cmp::Ordering::Less {
+                j += 1;
+            }
+            if let (Some(b), Some(a)) = (before, after)
+                && b.1 == a.1
+            {
+                continue;
+            }
+            let name = &before.or(after).expect("one side").0;
+            let tree = |side: Option<&(String, Oid, Option<ObjectType>)>| {
+                side.filter(|e| e.2 == Some(ObjectType::Tree)).map(|e| self.repo.find_tree(e.1)).transpose()
+            };
+            let (old_tree, new_tree) = (tree(before)?, tree(after)?);
+            if old_tree.is_some() || new_tree.is_some() {
+                self.compare(old_tree.as_ref(), new_tree.as_ref(), &join(name), removed, added)?;
+            }
+            let blob = |side: Option<&(String, Oid, Option<ObjectType>)>| {
+                side.filter(|e| e.2 == Some(ObjectType::Blob) && crate::repo::is_markdown(Path::new(&e.0))).map(|e| e.1)
+            };
+            if let Some(id) = blob(before) {
+                removed.push((join(name), id));
+            }
+            if let Some(id) = blob(after) {
+                added.push((join(name), id));
             }
         }
         Ok(())

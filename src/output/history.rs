@@ -8,7 +8,7 @@ use crate::history::ledger::{Audit, Entry, Log};
 use crate::history::policy::Pending;
 use crate::text::push_line;
 
-fn to_json(value: &serde_json::Value) -> String {
+fn to_json(value: &impl serde::Serialize) -> String {
     let mut text = serde_json::to_string_pretty(value).expect("serializes");
     text.push('\n');
     text
@@ -54,7 +54,15 @@ pub fn approvals_human(branch: &str, entries: &[Entry]) -> String {
 
 #[must_use]
 pub fn approvals_json(branch: &str, entries: &[Entry]) -> String {
-    to_json(&json!({ "version": 1, "branch": branch, "entries": entries }))
+    /// Written straight from the entries: a ledger of tens of thousands of entries is not
+    /// built as a JSON tree first.
+    #[derive(serde::Serialize)]
+    struct Document<'a> {
+        version: u32,
+        branch: &'a str,
+        entries: &'a [Entry],
+    }
+    to_json(&Document { version: 1, branch, entries })
 }
 
 /// What a pending change needs, one policy and contract a line, then the stale approvals.

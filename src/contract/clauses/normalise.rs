@@ -62,24 +62,29 @@ fn collapse(text: &str) -> String {
 /// not a tag: it keeps its address, without the brackets.
 #[must_use]
 pub fn strip_markup(text: &str) -> Cow<'_, str> {
-    if !text.contains(['<', '*', '_']) {
-        return text.into();
-    }
+    let special = |c: char| matches!(c, '<' | '*' | '_');
+    let Some(first) = text.find(special) else { return text.into() };
     let mut out = String::with_capacity(text.len());
-    let mut in_tag = false;
-    let mut autolink = false;
-    for (at, c) in text.char_indices() {
-        match c {
-            '<' if !in_tag && !autolink => {
-                autolink = is_autolink(&text[at + 1..]);
-                in_tag = !autolink;
+    out.push_str(&text[..first]);
+    let mut at = first;
+    // Between marks, whole runs of text are copied at once.
+    while at < text.len() {
+        let rest = &text[at..];
+        if rest.starts_with(['*', '_']) {
+            at += 1;
+        } else if let Some(inner) = rest.strip_prefix('<') {
+            let Some(close) = rest.find('>') else {
+                // An opened tag never closed hides the rest, as before.
+                break;
+            };
+            if is_autolink(inner) {
+                out.push_str(&rest[1..close]);
             }
-            '>' if autolink => autolink = false,
-            '>' if in_tag => in_tag = false,
-            _ if autolink => out.push(c),
-            '*' | '_' if !in_tag => {}
-            _ if !in_tag => out.push(c),
-            _ => {}
+            at += close + 1;
+        } else {
+            let run = rest.find(special).unwrap_or(rest.len());
+            out.push_str(&rest[..run]);
+            at += run;
         }
     }
     out.into()
