@@ -6,7 +6,7 @@ use crate::report::Report;
 const STYLE: &str = "body{font:15px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1a1a1a}\
 h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}.cards{display:flex;gap:1rem;flex-wrap:wrap}.card{border:1px solid #ddd;border-radius:6px;padding:.8rem 1rem;min-width:12rem}\
 .card b{display:block;font-size:1.4rem}table{border-collapse:collapse;width:100%;font-size:14px}th,td{border-bottom:1px solid #eee;padding:4px 8px;text-align:left}\
-th{cursor:pointer;background:#f6f6f6;position:sticky;top:0}th[aria-sort]::after{content:' ↕';color:#999}td.n{text-align:right;font-variant-numeric:tabular-nums}\
+th{background:#f6f6f6;position:sticky;top:0}th button.sort{font:inherit;font-weight:bold;background:none;border:0;padding:0;cursor:pointer;color:inherit}th button.sort:focus-visible{outline:2px solid #3b6ea8;outline-offset:2px}th[aria-sort]::after{content:' ↕';color:#999}td.n{text-align:right;font-variant-numeric:tabular-nums}\
 svg text{font:12px system-ui,sans-serif}.warn{color:#a15c00}";
 
 const SCRIPT: &str = r"

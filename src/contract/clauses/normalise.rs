@@ -143,3 +143,19 @@ pub fn take_anchor(text: &str) -> (Cow<'_, str>, Option<String>) {
     let before = text[..open].trim_end_matches([' ', '\t']);
     (format!("{before}{}", &text[close + 1..]).into(), Some(id.to_owned()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::strip_markup;
+
+    #[test]
+    fn markup_goes_and_autolinks_stay() {
+        assert_eq!(strip_markup("**Fees**. Pay _now_ <br/>please"), "Fees. Pay now please");
+        assert_eq!(strip_markup("see <https://example.com/terms_v2> now"), "see https://example.com/terms_v2 now");
+        assert_eq!(strip_markup("write to <legal@example.com>."), "write to legal@example.com.");
+        assert_eq!(strip_markup("<span class=\"x\">kept</span> a > b"), "kept a > b");
+        // A tag never closed hides what follows it, as a browser would.
+        assert_eq!(strip_markup("before <div unclosed"), "before ");
+        assert_eq!(strip_markup("plain text"), "plain text");
+    }
+}
