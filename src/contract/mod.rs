@@ -189,41 +189,8 @@ impl Contract {
         let body_start = layout.as_ref().map_or(0, |l| l.body);
         let body = clauses::read(&text[body_start..], body_start);
         let meta = front.as_ref().map(|f| Metadata::from_json(&f.value)).unwrap_or_default();
-        if !with_prose {
-            return Self {
-                path: path.to_owned(),
-                text,
-                lines,
-                layout,
-                front,
-                meta,
-                body,
-                terms: Vec::new(),
-                references: Vec::new(),
-                placeholders: Vec::new(),
-                index: std::sync::OnceLock::new(),
-                texts: std::sync::OnceLock::new(),
-            };
-        }
-        let prose = prose::Prose::new(&text, &body.prose);
-        let terms = prose.terms();
-        let mut references = prose.references();
-        references.extend(body.anchors.iter().map(|anchor| Reference {
-            text: text[anchor.span.clone()].to_owned(),
-            target: anchor.target.clone(),
-            by_id: true,
-            title: None,
-            span: anchor.span.clone(),
-        }));
-        references.sort_by_key(|r| r.span.start);
-        let mut placeholders = prose.placeholders();
-        // Unfilled template variables in the front matter count too.
-        if let Some(layout) = &layout {
-            let front_prose = prose::Prose::new(&text, std::slice::from_ref(&layout.toml));
-            let mut found = front_prose.placeholders();
-            found.retain(|p| p.text.starts_with("{{") || p.text.starts_with("{%") || p.text == "TBD");
-            placeholders.splice(0..0, found);
-        }
+        let (terms, references, placeholders) =
+            if with_prose { Self::prose(&text, &body, layout.as_ref()) } else { Default::default() };
         Self {
             path: path.to_owned(),
             text,
@@ -238,6 +205,30 @@ impl Contract {
             index: std::sync::OnceLock::new(),
             texts: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The defined terms, references and placeholders of a contract's prose.
+    fn prose(text: &str, body: &Body, layout: Option<&Layout>) -> (Vec<Term>, Vec<Reference>, Vec<Placeholder>) {
+        let prose = prose::Prose::new(text, &body.prose);
+        let terms = prose.terms();
+        let mut references = prose.references();
+        references.extend(body.anchors.iter().map(|anchor| Reference {
+            text: text[anchor.span.clone()].to_owned(),
+            target: anchor.target.clone(),
+            by_id: true,
+            title: None,
+            span: anchor.span.clone(),
+        }));
+        references.sort_by_key(|r| r.span.start);
+        let mut placeholders = prose.placeholders();
+        // Unfilled template variables in the front matter count too.
+        if let Some(layout) = layout {
+            let front_prose = prose::Prose::new(text, std::slice::from_ref(&layout.toml));
+            let mut found = front_prose.placeholders();
+            found.retain(|p| p.text.starts_with("{{") || p.text.starts_with("{%") || p.text == "TBD");
+            placeholders.splice(0..0, found);
+        }
+        (terms, references, placeholders)
     }
 
     /// Each clause's words as compared, in clause order: without numbers, markup or escapes.

@@ -168,8 +168,9 @@ pub struct DiffOptions {
     pub material_fields: Vec<String>,
     /// Words that make a clause material when its heading or id contains them.
     pub material_clauses: Vec<String>,
-    /// Whether to compare changed clauses word by word (the redline, word counts, renamed
-    /// terms); without, a diff only says which clauses changed and how, as the ledger needs.
+    /// Whether to compare in detail: front-matter fields, and changed clauses word by word (the
+    /// redline, word counts, renamed terms). Without, a diff only says which clauses changed and
+    /// how, as the ledger's `clauses_changed` needs.
     pub words: bool,
 }
 
@@ -290,7 +291,7 @@ pub fn diff(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOption
         (Some(old), Some(new)) if old.path != new.path => ContractChange::Renamed,
         _ => ContractChange::Modified,
     };
-    let fields = fields(old, new, options);
+    let fields = if options.words { fields(old, new, options) } else { Vec::new() };
     let mut clauses = clauses(old, new, options);
     let terms = match (old, new) {
         (Some(old), Some(new)) if options.words => renamed_terms(old, new, &mut clauses),

@@ -275,49 +275,50 @@ impl Git {
         added: &mut Vec<(String, Oid)>,
     ) -> Result<(), HistoryError> {
         let join = |name: &str| if dir.is_empty() { name.to_owned() } else { format!("{dir}/{name}") };
-        let entries = |tree: Option<&Tree<'_>>| {
-            let mut out: Vec<(String, Oid, Option<ObjectType>)> = tree
-                .into_iter()
-                .flat_map(|t| t.iter())
-                .filter_map(|e| e.name().ok().map(|name| (name.to_owned(), e.id(), e.kind())))
-                .collect();
-            out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            out
+        // Git keeps a tree's entries in its own order: by name, a subtree's name read as if it
+        // ended in `/`. Walking both in that order pairs equal names without a lookup.
+        let tail = |entry: &git2::TreeEntry<'_>| -> &'static [u8] {
+            if entry.kind() == Some(ObjectType::Tree) { b"/" } else { b"" }
         };
-        let (olds, news) = (entries(old), entries(new));
+        let order = |a: &git2::TreeEntry<'_>, b: &git2::TreeEntry<'_>| {
+            a.name_bytes().iter().chain(tail(a)).cmp(b.name_bytes().iter().chain(tail(b)))
+        };
+        let (olds, news): (Vec<_>, Vec<_>) =
+            (old.map(|t| t.iter().collect()).unwrap_or_default(), new.map(|t| t.iter().collect()).unwrap_or_default());
         let (mut i, mut j) = (0, 0);
         while i < olds.len() || j < news.len() {
-            let order = match (olds.get(i), news.get(j)) {
-                (Some(o), Some(n)) => o.0.cmp(&n.0),
+            let side = match (olds.get(i), news.get(j)) {
+                (Some(o), Some(n)) => order(o, n),
                 (Some(_), None) => std::cmp::Ordering::Less,
                 _ => std::cmp::Ordering::Greater,
             };
-            let (before, after) = match order {
+            let (before, after) = match side {
                 std::cmp::Ordering::Less => (olds.get(i), None),
                 std::cmp::Ordering::Greater => (None, news.get(j)),
                 std::cmp::Ordering::Equal => (olds.get(i), news.get(j)),
             };
-            if order != std::cmp::Ordering::Greater {
+            if side != std::cmp::Ordering::Greater {
                 i += 1;
             }
-            if order != std::cmp::Ordering::Less {
+            if side != std::cmp::Ordering::Less {
                 j += 1;
             }
             if let (Some(b), Some(a)) = (before, after)
-                && b.1 == a.1
+                && b.id() == a.id()
             {
                 continue;
             }
-            let name = &before.or(after).expect("one side").0;
-            let tree = |side: Option<&(String, Oid, Option<ObjectType>)>| {
-                side.filter(|e| e.2 == Some(ObjectType::Tree)).map(|e| self.repo.find_tree(e.1)).transpose()
+            let Some(name) = before.or(after).and_then(|e| e.name().ok()) else { continue };
+            let tree = |side: Option<&git2::TreeEntry<'_>>| {
+                side.filter(|e| e.kind() == Some(ObjectType::Tree)).map(|e| self.repo.find_tree(e.id())).transpose()
             };
             let (old_tree, new_tree) = (tree(before)?, tree(after)?);
             if old_tree.is_some() || new_tree.is_some() {
                 self.compare(old_tree.as_ref(), new_tree.as_ref(), &join(name), removed, added)?;
             }
-            let blob = |side: Option<&(String, Oid, Option<ObjectType>)>| {
-                side.filter(|e| e.2 == Some(ObjectType::Blob) && crate::repo::is_markdown(Path::new(&e.0))).map(|e| e.1)
+            let blob = |side: Option<&git2::TreeEntry<'_>>| {
+                side.filter(|e| e.kind() == Some(ObjectType::Blob) && crate::repo::is_markdown(Path::new(name)))
+                    .map(git2::TreeEntry::id)
             };
             if let Some(id) = blob(before) {
                 removed.push((join(name), id));
