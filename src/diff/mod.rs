@@ -447,11 +447,12 @@ fn fields(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOptions)
 }
 
 /// A clause or another unit of one side, with what alignment compares.
-struct Side {
+struct Side<'a> {
     reference: ClauseRef,
     /// The side index of the clause it sits in.
     parent: Option<usize>,
-    text: String,
+    /// A clause's words, borrowed from its contract; a unit's, its own.
+    text: std::borrow::Cow<'a, str>,
     /// Whether the id names the unit itself (explicit, from its heading, a unit's name), not its
     /// number.
     stable_id: bool,
@@ -548,17 +549,17 @@ fn normalise_unit(raw: &str) -> String {
         .join(" ")
 }
 
-fn sides(contract: Option<&Contract>) -> Vec<Side> {
+fn sides(contract: Option<&Contract>) -> Vec<Side<'_>> {
     let Some(contract) = contract else { return Vec::new() };
     let clauses = &contract.body.clauses;
     let texts = contract.clause_texts();
-    let units = units(contract);
+    let mut units: Vec<Option<Unit>> = units(contract).into_iter().map(Some).collect();
     // Clauses and units in document order (a unit never starts where a clause does).
     let mut order: Vec<(usize, Result<usize, usize>)> = clauses
         .iter()
         .enumerate()
         .map(|(index, clause)| (clause.start, Ok(index)))
-        .chain(units.iter().enumerate().map(|(index, unit)| (unit.start, Err(index))))
+        .chain(units.iter().flatten().enumerate().map(|(index, unit)| (unit.start, Err(index))))
         .collect();
     order.sort_by_key(|(start, _)| *start);
     let mut side_of = vec![0; clauses.len()];
@@ -575,13 +576,13 @@ fn sides(contract: Option<&Contract>) -> Vec<Side> {
                 Side {
                     reference: reference(clauses, index),
                     parent: clause.parent.map(|p| side_of[p]),
-                    text: texts[index].clone(),
+                    text: texts[index].as_str().into(),
                     stable_id: clause.explicit_id || clause.heading.is_some(),
                     heading: clause.heading.as_deref().map(|h| title_chars(h).collect()),
                 }
             }
             Err(index) => {
-                let unit = &units[index];
+                let unit = units[index].take().expect("each unit is placed once");
                 Side {
                     reference: ClauseRef {
                         number: String::new(),
@@ -591,7 +592,7 @@ fn sides(contract: Option<&Contract>) -> Vec<Side> {
                         ancestors: Vec::new(),
                     },
                     parent: None,
-                    text: unit.text.clone(),
+                    text: unit.text.into(),
                     stable_id: true,
                     heading: Some(unit.name.clone()),
                 }
@@ -636,7 +637,7 @@ fn clauses(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOptions
         };
         let (redline, inserted, deleted) = match (same_text, change) {
             // A moved clause shows its words where it arrived, even when they did not change.
-            (true, ClauseChange::Moved) => (vec![Segment::Equal(after.text.clone())], 0, 0),
+            (true, ClauseChange::Moved) if options.words => (vec![Segment::Equal(after.text.to_string())], 0, 0),
             (false, _) if options.words => redline(&before.text, &after.text),
             _ => (Vec::new(), 0, 0),
         };
@@ -672,7 +673,7 @@ fn clauses(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOptions
                 inserted_words: words,
                 deleted_words: 0,
                 material,
-                redline: vec![Segment::Insert(side.text.clone())],
+                redline: if options.words { vec![Segment::Insert(side.text.to_string())] } else { Vec::new() },
                 follows_rename: false,
             },
         ));
@@ -697,7 +698,7 @@ fn clauses(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOptions
                 inserted_words: 0,
                 deleted_words: words,
                 material,
-                redline: vec![Segment::Delete(side.text.clone())],
+                redline: if options.words { vec![Segment::Delete(side.text.to_string())] } else { Vec::new() },
                 follows_rename: false,
             },
         ));
@@ -707,12 +708,12 @@ fn clauses(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOptions
 }
 
 /// The id that pairs a unit across versions, when it names the unit rather than its number.
-fn stable(side: &Side) -> Option<&str> {
+fn stable<'s>(side: &'s Side<'_>) -> Option<&'s str> {
     side.stable_id.then_some(side.reference.id.as_str())
 }
 
 /// Pair old and new clauses (indices), in four passes.
-fn align(olds: &[Side], news: &[Side]) -> Vec<(usize, usize)> {
+fn align(olds: &[Side<'_>], news: &[Side<'_>]) -> Vec<(usize, usize)> {
     let mut old_free = vec![true; olds.len()];
     let mut new_free = vec![true; news.len()];
     let mut pairs = Vec::new();
@@ -735,19 +736,19 @@ fn align(olds: &[Side], news: &[Side]) -> Vec<(usize, usize)> {
     let mut by_text: HashMap<&str, Vec<usize>> = HashMap::new();
     for (n, side) in news.iter().enumerate().rev() {
         if new_free[n] && !side.text.is_empty() {
-            by_text.entry(side.text.as_str()).or_default().push(n);
+            by_text.entry(side.text.as_ref()).or_default().push(n);
         }
     }
     for (o, side) in olds.iter().enumerate() {
         if !old_free[o] || side.text.is_empty() {
             continue;
         }
-        if let Some(n) = by_text.get_mut(side.text.as_str()).and_then(Vec::pop) {
+        if let Some(n) = by_text.get_mut(side.text.as_ref()).and_then(Vec::pop) {
             take(o, n, &mut old_free, &mut new_free, &mut pairs);
         }
     }
     // 3. By heading (unique among the unmatched).
-    let free_headings = |sides: &[Side], free: &[bool]| {
+    let free_headings = |sides: &[Side<'_>], free: &[bool]| {
         let mut map: HashMap<String, Option<usize>> = HashMap::new();
         for (index, side) in sides.iter().enumerate() {
             if let (true, Some(heading)) = (free[index], &side.heading) {
@@ -794,8 +795,8 @@ fn gaps(free: &[bool], paired: &[usize]) -> Vec<usize> {
 /// Pair unmatched clauses with the same number whose parents are paired (or that have none) and
 /// that sit in the same gap between aligned pairs: the clause was rewritten in place.
 fn same_place(
-    olds: &[Side],
-    news: &[Side],
+    olds: &[Side<'_>],
+    news: &[Side<'_>],
     old_free: &mut [bool],
     new_free: &mut [bool],
     pairs: &mut Vec<(usize, usize)>,
@@ -826,8 +827,8 @@ fn same_place(
 }
 
 fn similar_pairs(
-    olds: &[Side],
-    news: &[Side],
+    olds: &[Side<'_>],
+    news: &[Side<'_>],
     old_free: &mut [bool],
     new_free: &mut [bool],
     pairs: &mut Vec<(usize, usize)>,

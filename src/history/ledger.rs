@@ -183,45 +183,13 @@ impl<'a> Reader<'a> {
         Self { git, max_size, outline: false, cache: HashMap::new() }
     }
 
-    /// Read every blob of `wanted` not read yet: the bytes one by one (Git reads on one thread),
-    /// then the contracts on every core.
-    ///
-    /// # Errors
-    /// When a blob cannot be read; the commit that holds it is named.
-    pub fn prefetch<'c>(
-        &mut self,
-        wanted: impl Iterator<Item = (&'c CommitInfo, &'c str, Oid)>,
-    ) -> Result<(), HistoryError> {
-        use rayon::prelude::*;
+    /// The versions of `versions` not read yet, each once.
+    fn unread<'c>(
+        &self,
+        versions: impl Iterator<Item = (&'c CommitInfo, &'c str, Oid)>,
+    ) -> Vec<(&'c CommitInfo, &'c str, Oid)> {
         let mut queued = std::collections::HashSet::new();
-        let wanted: Vec<(&CommitInfo, &str, Oid)> =
-            wanted.filter(|(_, _, id)| !self.cache.contains_key(id) && queued.insert(*id)).collect();
-        if wanted.is_empty() {
-            return Ok(());
-        }
-        // One share per core, each read through its own handle on the repository.
-        let share = wanted.len().div_ceil(rayon::current_num_threads().max(1));
-        let (opener, max_size, outline) = (self.git.opener(), self.max_size, self.outline);
-        let parsed: Vec<Vec<(Oid, Result<Contract, Unreadable>)>> = wanted
-            .par_chunks(share)
-            .map(|chunk| {
-                let git = opener.open()?;
-                chunk
-                    .iter()
-                    .map(|&(commit, path, id)| {
-                        let size = git.blob_size(id).map_err(|e| damaged(e, id, path, commit))?;
-                        let contract = if size > max_size {
-                            Err(Unreadable::TooLarge(size))
-                        } else {
-                            parse(path, git.blob(id).map_err(|e| damaged(e, id, path, commit))?, outline)
-                        };
-                        Ok((id, contract))
-                    })
-                    .collect()
-            })
-            .collect::<Result<_, HistoryError>>()?;
-        self.cache.extend(parsed.into_iter().flatten());
-        Ok(())
+        versions.filter(|(_, _, id)| !self.cache.contains_key(id) && queued.insert(*id)).collect()
     }
 
     /// Forget a version: the walk has moved past it.
@@ -245,6 +213,43 @@ impl<'a> Reader<'a> {
         }
         Ok(self.cache[&id].as_ref().map_err(|why| *why))
     }
+}
+
+/// A version read: its blob, and its contract or why it was not read.
+type Read = (Oid, Result<Contract, Unreadable>);
+
+/// Read and parse versions on every core, a share each, each share through its own handle on
+/// the repository (Git reads on one thread per handle).
+fn read_versions(
+    opener: &super::Opener,
+    versions: &[(&CommitInfo, &str, Oid)],
+    max_size: u64,
+    outline: bool,
+) -> Result<Vec<Read>, HistoryError> {
+    use rayon::prelude::*;
+    if versions.is_empty() {
+        return Ok(Vec::new());
+    }
+    let share = versions.len().div_ceil(rayon::current_num_threads().max(1));
+    let read: Vec<Vec<Read>> = versions
+        .par_chunks(share)
+        .map(|chunk| {
+            let git = opener.open()?;
+            chunk
+                .iter()
+                .map(|&(commit, path, id)| {
+                    let size = git.blob_size(id).map_err(|e| damaged(e, id, path, commit))?;
+                    let contract = if size > max_size {
+                        Err(Unreadable::TooLarge(size))
+                    } else {
+                        parse(path, git.blob(id).map_err(|e| damaged(e, id, path, commit))?, outline)
+                    };
+                    Ok((id, contract))
+                })
+                .collect()
+        })
+        .collect::<Result<_, HistoryError>>()?;
+    Ok(read.into_iter().flatten().collect())
 }
 
 /// The contract in a version's bytes, whole or, with `outline`, without its prose.
@@ -417,15 +422,16 @@ pub fn walk_batches(
         history.iter().zip(changes.into_iter().flatten()).filter(|(_, changes)| !changes.is_empty()).collect();
     let mut reader = Reader::new(git, scope.max_file_size);
     reader.outline = outline;
-    let mut changed = changed.into_iter().peekable();
-    while changed.peek().is_some() {
-        let batch: Vec<(&CommitInfo, Vec<FileChange>)> = changed.by_ref().take(WALK_BATCH).collect();
-        reader.prefetch(batch.iter().flat_map(|(commit, changes)| {
-            changes
-                .iter()
-                .flat_map(|c| c.old.iter().chain(c.new.iter()))
-                .map(|(path, id)| (*commit, path.as_str(), *id))
-        }))?;
+    let mut batches: Vec<Vec<(&CommitInfo, Vec<FileChange>)>> = Vec::new();
+    let mut rest = changed.into_iter().peekable();
+    while rest.peek().is_some() {
+        batches.push(rest.by_ref().take(WALK_BATCH).collect());
+    }
+    let first = batches.first().map(|b| reader.unread(versions(b).into_iter())).unwrap_or_default();
+    let mut ahead = read_versions(&opener, &first, reader.max_size, outline)?;
+    for at in 0..batches.len() {
+        reader.cache.extend(ahead);
+        let batch = std::mem::take(&mut batches[at]);
         let mut paired = Vec::with_capacity(batch.len());
         for (commit, changes) in batch {
             let pairs = pair_changes(commit, changes, &mut reader)?;
@@ -437,8 +443,16 @@ pub fn walk_batches(
             }
             paired.push((commit, pairs));
         }
+        // The next batch is read while this one is visited.
+        let next = batches.get(at + 1).map(|b| reader.unread(versions(b).into_iter())).unwrap_or_default();
         let steps: Vec<Step<'_>> = paired.iter().map(|(commit, pairs)| step(commit, pairs, &reader)).collect();
-        visit(&steps)?;
+        let mut read_ahead = None;
+        let max_size = reader.max_size;
+        rayon::in_place_scope(|scope| {
+            scope.spawn(|_| read_ahead = Some(read_versions(&opener, &next, max_size, outline)));
+            visit(&steps)
+        })?;
+        ahead = read_ahead.unwrap_or_else(|| Ok(Vec::new()))?;
         drop(steps);
         // Forget the versions the batch replaced, unless the batch brought them back.
         let current: std::collections::HashSet<Oid> = paired
@@ -454,6 +468,19 @@ pub fn walk_batches(
         }
     }
     Ok(())
+}
+
+/// Every version a batch of commits names: (commit, path, blob).
+fn versions<'a>(batch: &'a [(&'a CommitInfo, Vec<FileChange>)]) -> Vec<(&'a CommitInfo, &'a str, Oid)> {
+    batch
+        .iter()
+        .flat_map(|(commit, changes)| {
+            changes
+                .iter()
+                .flat_map(|c| c.old.iter().chain(c.new.iter()))
+                .map(|(path, id)| (*commit, path.as_str(), *id))
+        })
+        .collect()
 }
 
 /// A commit's contracts with both versions, from the reader's cache.
