@@ -201,12 +201,20 @@ fn terminal_redline(segments: &[Segment], color: bool) -> String {
 fn lay_out(segments: &[Segment], mut write: impl FnMut(&mut String, &Segment)) -> String {
     let mut out = String::new();
     let mut before = "";
+    // Straight double quotes open and close in turn, as the new text reads: no space just
+    // inside a pair (`"Work Product"`, not `" Work Product "`).
+    let mut inside = false;
     for segment in segments {
         let (Segment::Equal(text) | Segment::Delete(text) | Segment::Insert(text)) = segment;
-        if crate::diff::spaced(before, text) {
+        let just_opened = inside && before.ends_with('"');
+        let closes = inside && text.starts_with('"');
+        if crate::diff::spaced(before, text) && !just_opened && !closes {
             out.push(' ');
         }
         before = text;
+        if !matches!(segment, Segment::Delete(_)) && text.matches('"').count() % 2 == 1 {
+            inside = !inside;
+        }
         write(&mut out, segment);
     }
     out
@@ -559,6 +567,27 @@ pub fn html(report: &DiffReport) -> String {
             "contracts": contracts,
         }),
     )
+}
+
+#[cfg(test)]
+mod quotes {
+    use crate::diff::Segment;
+
+    #[test]
+    fn no_space_just_inside_straight_quotes() {
+        let segments = [
+            Segment::Equal("1.1 \"".into()),
+            Segment::Delete("Deliverables".into()),
+            Segment::Insert("Work Product".into()),
+            Segment::Equal("\" means the work \"as is\".".into()),
+        ];
+        let shown = super::lay_out(&segments, |out, segment| match segment {
+            Segment::Equal(text) => out.push_str(text),
+            Segment::Delete(text) => out.push_str(&format!("[-{text}-]")),
+            Segment::Insert(text) => out.push_str(&format!("{{+{text}+}}")),
+        });
+        assert_eq!(shown, "1.1 \"[-Deliverables-] {+Work Product+}\" means the work \"as is\".");
+    }
 }
 
 #[cfg(test)]
