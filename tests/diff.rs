@@ -638,3 +638,93 @@ fn ledger_lists_clauses_once_and_field_only_landings() {
     assert_eq!(events.last(), Some(&("fields", "changed /value/amount")), "{events:?}");
     assert!(text(&pactum(root, &["log", "acme"])).contains("changed /value/amount"));
 }
+
+/// The ledger reads history in batches, forgets versions a later commit replaced, and reads the
+/// next batch while it diffs the current one. Over 150 landings, with a revert to a forgotten
+/// version, a copy, a rename and a removal, every entry agrees with `pactum diff` of the commit
+/// against its parent, which reads both trees directly.
+#[test]
+fn ledger_over_many_batches_agrees_with_diff_of_each_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q"]);
+    write(root, "pactum.toml", "");
+    let contract = |id: &str, n: usize| {
+        let mut clauses = String::new();
+        for c in 1..=6 {
+            let word = if c == 1 + n % 6 { format!("revision {n}") } else { "the first wording".to_owned() };
+            clauses.push_str(&format!("{c}. **Clause {c}**. The parties agree to {word} in clause {c}.\n"));
+        }
+        format!("+++\nid = \"{id}\"\ntitle = \"{id}\"\ntype = \"msa\"\nstatus = \"draft\"\n+++\n\n# {id}\n\n{clauses}")
+    };
+    write(root, "contracts/a.md", &contract("a", 0));
+    write(root, "contracts/b.md", &contract("b", 0));
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "Start"]);
+    for n in 1..=150 {
+        match n {
+            // Back to the version of commit 3, long forgotten by then.
+            90 => write(root, "contracts/a.md", &contract("a", 3)),
+            // A copy: the same blob at two paths, then one of them edited.
+            100 => write(root, "contracts/c.md", &std::fs::read_to_string(root.join("contracts/b.md")).unwrap()),
+            101 => write(root, "contracts/c.md", &contract("b-copy", 101)),
+            120 => {
+                std::fs::create_dir_all(root.join("contracts/moved")).unwrap();
+                git(root, &["mv", "contracts/b.md", "contracts/moved/b.md"]);
+            }
+            140 => {
+                git(root, &["rm", "-q", "contracts/c.md"]);
+            }
+            _ if n % 2 == 0 => write(root, "contracts/a.md", &contract("a", n)),
+            _ => {
+                let b = if n > 120 { "contracts/moved/b.md" } else { "contracts/b.md" };
+                write(root, b, &contract("b", n));
+            }
+        }
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-q", "-m", &format!("Change {n}")]);
+    }
+    let approvals = json(root, &["approvals"]);
+    let entries = approvals["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 2 + 150, "one entry a landing, two for the first");
+    let commits: Vec<String> = {
+        let output = Command::new("git").args(["rev-list", "--reverse", "HEAD"]).current_dir(root).output().unwrap();
+        String::from_utf8(output.stdout).unwrap().lines().map(str::to_owned).collect()
+    };
+    for entry in &entries[2..] {
+        // The copy has b's id too until the next commit: `diff` pairs contracts by id, the ledger
+        // by file. The ledger names the copy by its own path, though its blob is b's.
+        if entry["subject"] == "Change 100" {
+            assert_eq!((entry["path"].as_str(), entry["status_before"].as_str()), (Some("contracts/c.md"), None));
+            continue;
+        }
+        if entry["subject"] == "Change 101" {
+            assert_eq!((entry["path"].as_str(), entry["contract"].as_str()), (Some("contracts/c.md"), Some("b-copy")));
+            continue;
+        }
+        let commit = entry["commit"].as_str().unwrap();
+        let at = commits.iter().position(|c| c == commit).unwrap();
+        let diff = json(root, &["diff", &commits[at - 1], commit]);
+        let changed = diff["contracts"].as_array().unwrap();
+        assert_eq!(changed.len(), 1, "{commit}: {diff}");
+        let mut expected: Vec<String> = Vec::new();
+        for clause in changed[0]["clauses"].as_array().unwrap() {
+            let side = if clause["new"].is_null() { &clause["old"] } else { &clause["new"] };
+            let cited = match side["number"].as_str().unwrap() {
+                "" => side["heading"].as_str().unwrap().to_owned(),
+                number => number.to_owned(),
+            };
+            if !expected.contains(&cited) {
+                expected.push(cited);
+            }
+        }
+        assert_eq!(entry["clauses_changed"], serde_json::json!(expected), "{commit} ({})", entry["subject"]);
+        assert_eq!(entry["path"], changed[0]["path"], "{commit}");
+    }
+    // The revert shows the clause it changed back; the rename is one entry at the new path.
+    let revert = entries.iter().find(|e| e["subject"] == "Change 90").unwrap();
+    // Commit 88 had rewritten clause 5; the version of commit 3 rewrites clause 4.
+    assert_eq!(revert["clauses_changed"], serde_json::json!(["4", "5"]), "{revert}");
+    let moved = entries.iter().find(|e| e["subject"] == "Change 120").unwrap();
+    assert_eq!(moved["path"], "contracts/moved/b.md");
+}

@@ -168,13 +168,14 @@ impl Unreadable {
 }
 
 /// Reads contracts from blobs once each, however many commits share them, and none larger
-/// than the repository's `max_file_size`.
+/// than the repository's `max_file_size`. A version is kept by blob and path: the same blob at
+/// two paths (a copy) is two contracts, each with its own path.
 pub struct Reader<'a> {
     git: &'a Git,
     max_size: u64,
     /// Read front matter and clauses only ([`Contract::read_outline`]).
     outline: bool,
-    cache: HashMap<Oid, Result<Contract, Unreadable>>,
+    cache: HashMap<(Oid, String), Result<Contract, Unreadable>>,
 }
 
 impl<'a> Reader<'a> {
@@ -189,12 +190,21 @@ impl<'a> Reader<'a> {
         versions: impl Iterator<Item = (&'c CommitInfo, &'c str, Oid)>,
     ) -> Vec<(&'c CommitInfo, &'c str, Oid)> {
         let mut queued = std::collections::HashSet::new();
-        versions.filter(|(_, _, id)| !self.cache.contains_key(id) && queued.insert(*id)).collect()
+        versions
+            .filter(|(_, path, id)| {
+                let key = (*id, (*path).to_owned());
+                !self.cache.contains_key(&key) && queued.insert(key)
+            })
+            .collect()
     }
 
     /// Forget a version: the walk has moved past it.
-    pub fn forget(&mut self, id: Oid) {
-        self.cache.remove(&id);
+    pub fn forget(&mut self, path: &str, id: Oid) {
+        self.cache.remove(&(id, path.to_owned()));
+    }
+
+    fn get(&self, path: &str, id: Oid) -> Option<&Result<Contract, Unreadable>> {
+        self.cache.get(&(id, path.to_owned()))
     }
 
     /// The contract in a blob, or why it was not read.
@@ -202,21 +212,22 @@ impl<'a> Reader<'a> {
     /// # Errors
     /// When the blob cannot be read.
     pub fn contract(&mut self, path: &str, id: Oid) -> Result<Result<&Contract, Unreadable>, HistoryError> {
-        if !self.cache.contains_key(&id) {
+        let key = (id, path.to_owned());
+        if !self.cache.contains_key(&key) {
             let size = self.git.blob_size(id)?;
             let contract = if size > self.max_size {
                 Err(Unreadable::TooLarge(size))
             } else {
                 parse(path, self.git.blob(id)?, self.outline)
             };
-            self.cache.insert(id, contract);
+            self.cache.insert(key.clone(), contract);
         }
-        Ok(self.cache[&id].as_ref().map_err(|why| *why))
+        Ok(self.cache[&key].as_ref().map_err(|why| *why))
     }
 }
 
 /// A version read: its blob, and its contract or why it was not read.
-type Read = (Oid, Result<Contract, Unreadable>);
+type Read = ((Oid, String), Result<Contract, Unreadable>);
 
 /// Read and parse versions on every core, a share each, each share through its own handle on
 /// the repository (Git reads on one thread per handle).
@@ -244,7 +255,7 @@ fn read_versions(
                     } else {
                         parse(path, git.blob(id).map_err(|e| damaged(e, id, path, commit))?, outline)
                     };
-                    Ok((id, contract))
+                    Ok(((id, path.to_owned()), contract))
                 })
                 .collect()
         })
@@ -455,14 +466,12 @@ pub fn walk_batches(
         ahead = read_ahead.unwrap_or_else(|| Ok(Vec::new()))?;
         drop(steps);
         // Forget the versions the batch replaced, unless the batch brought them back.
-        let current: std::collections::HashSet<Oid> = paired
-            .iter()
-            .flat_map(|(_, pairs)| pairs.iter().filter_map(|(_, new)| new.as_ref().map(|n| n.1)))
-            .collect();
+        let current: std::collections::HashSet<&(String, Oid)> =
+            paired.iter().flat_map(|(_, pairs)| pairs.iter().filter_map(|(_, new)| new.as_ref())).collect();
         for (_, pairs) in &paired {
             for (old, _) in pairs {
-                if let Some((_, id)) = old.as_ref().filter(|(_, id)| !current.contains(id)) {
-                    reader.forget(*id);
+                if let Some((path, id)) = old.as_ref().filter(|side| !current.contains(side)) {
+                    reader.forget(path, *id);
                 }
             }
         }
@@ -486,7 +495,7 @@ fn versions<'a>(batch: &'a [(&'a CommitInfo, Vec<FileChange>)]) -> Vec<(&'a Comm
 /// A commit's contracts with both versions, from the reader's cache.
 fn step<'a>(commit: &'a CommitInfo, pairs: &[SidePair], reader: &'a Reader<'_>) -> Step<'a> {
     let get = |side: &Option<(String, Oid)>| {
-        side.as_ref().and_then(|(_, id)| reader.cache.get(id).and_then(|read| read.as_ref().ok()))
+        side.as_ref().and_then(|(path, id)| reader.get(path, *id).and_then(|read| read.as_ref().ok()))
     };
     // A version pactum cannot read (not UTF-8, binary, too large) is named, and the record goes on.
     let unreadable = pairs
@@ -494,7 +503,7 @@ fn step<'a>(commit: &'a CommitInfo, pairs: &[SidePair], reader: &'a Reader<'_>) 
         .flat_map(|(old, new)| [old, new])
         .filter_map(|side| {
             let (path, id) = side.as_ref()?;
-            let why = *reader.cache.get(id)?.as_ref().err()?;
+            let why = *reader.get(path, *id)?.as_ref().err()?;
             Some((path.clone(), why))
         })
         .collect();
