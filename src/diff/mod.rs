@@ -32,6 +32,18 @@ pub enum ContractChange {
     Renamed,
 }
 
+impl ContractChange {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Added => "added",
+            Self::Removed => "removed",
+            Self::Modified => "modified",
+            Self::Renamed => "renamed",
+        }
+    }
+}
+
 /// What happened to a clause.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -80,6 +92,12 @@ pub struct ClauseName {
 }
 
 impl ClauseRef {
+    /// How the unit is cited: its number, or the name of a unit that has none.
+    #[must_use]
+    pub fn cite(&self) -> &str {
+        if self.number.is_empty() { self.heading.as_deref().unwrap_or("") } else { &self.number }
+    }
+
     /// The clause's own id and heading, then its ancestors'.
     pub fn names(&self) -> impl Iterator<Item = (&str, Option<&str>)> {
         std::iter::once((self.id.as_str(), self.heading.as_deref()))
@@ -309,14 +327,6 @@ pub fn diff(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOption
     }
 }
 
-impl ClauseRef {
-    /// How the unit is cited: its number, or the name of a unit that has none.
-    #[must_use]
-    pub fn cite(&self) -> &str {
-        if self.number.is_empty() { self.heading.as_deref().unwrap_or("") } else { &self.number }
-    }
-}
-
 /// The replacements a clause's redline makes: each deleted run with the inserted run that
 /// follows it.
 fn replacements(redline: &[Segment]) -> impl Iterator<Item = (&str, Option<&str>)> {
@@ -501,7 +511,7 @@ fn units(contract: &Contract) -> Vec<Unit> {
     gaps.push(cursor..text.len());
     let mut units: Vec<Unit> = Vec::new();
     let mut push = |start: usize, end: usize, footnote: Option<&str>| {
-        let words = normalise_unit(&text[start..end]);
+        let words = crate::contract::clauses::normalise::unit_text(&text[start..end]);
         // A rule, a stray list marker: no words, nothing a reader would call text.
         if !words.chars().any(char::is_alphanumeric) {
             return;
@@ -523,7 +533,8 @@ fn units(contract: &Contract) -> Vec<Unit> {
         let mut footnote: Option<&str> = None;
         let mut offset = gap.start;
         for line in text[gap.clone()].split_inclusive('\n') {
-            let part_starts = contract.body.parts.iter().any(|p| p.start == offset && p.start > gap.start);
+            let part_starts =
+                offset > gap.start && contract.body.parts.binary_search_by_key(&offset, |p| p.start).is_ok();
             let label = footnote_label(line);
             let ends_footnote = footnote.is_some() && !line.trim().is_empty() && !line.starts_with([' ', '\t']);
             if part_starts || label.is_some() || ends_footnote {
@@ -536,17 +547,6 @@ fn units(contract: &Contract) -> Vec<Unit> {
         push(start, gap.end, footnote);
     }
     units
-}
-
-/// A unit's words as a clause's are compared: without heading marks, escapes or markup.
-fn normalise_unit(raw: &str) -> String {
-    let lines: Vec<&str> = raw.lines().map(|line| line.trim_start().trim_start_matches('#')).collect();
-    let joined = lines.join("\n");
-    let (without_anchor, _) = crate::contract::clauses::normalise::take_anchor(&joined);
-    crate::contract::clauses::normalise::strip_markup(&crate::contract::clauses::normalise::unescape(&without_anchor))
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn sides(contract: Option<&Contract>) -> Vec<Side<'_>> {
@@ -784,12 +784,25 @@ fn word_set(text: &str) -> Words {
         .collect()
 }
 
-/// For each unmatched clause, how many aligned pairs come before it on its side: two clauses
-/// with the same count sit in the same gap.
-fn gaps(free: &[bool], paired: &[usize]) -> Vec<usize> {
-    let mut sorted = paired.to_vec();
-    sorted.sort_unstable();
-    (0..free.len()).filter(|&i| free[i]).map(|i| sorted.partition_point(|&p| p < i)).collect()
+/// The clauses of both sides not aligned yet, each with its gap: how many aligned pairs come
+/// before it on its side. An old and a new clause with the same gap sit between the same pairs.
+struct Unmatched {
+    old: Vec<(usize, usize)>,
+    new: Vec<(usize, usize)>,
+}
+
+impl Unmatched {
+    fn of(old_free: &[bool], new_free: &[bool], pairs: &[(usize, usize)]) -> Self {
+        let side = |free: &[bool], paired: Vec<usize>| {
+            let mut sorted = paired;
+            sorted.sort_unstable();
+            (0..free.len()).filter(|&i| free[i]).map(|i| (i, sorted.partition_point(|&p| p < i))).collect()
+        };
+        Self {
+            old: side(old_free, pairs.iter().map(|p| p.0).collect()),
+            new: side(new_free, pairs.iter().map(|p| p.1).collect()),
+        }
+    }
 }
 
 /// Pair unmatched clauses with the same number whose parents are paired (or that have none) and
@@ -801,26 +814,27 @@ fn same_place(
     new_free: &mut [bool],
     pairs: &mut Vec<(usize, usize)>,
 ) {
-    let old_gaps = gaps(old_free, &pairs.iter().map(|p| p.0).collect::<Vec<_>>());
-    let new_gaps = gaps(new_free, &pairs.iter().map(|p| p.1).collect::<Vec<_>>());
-    let old_left: Vec<usize> = (0..olds.len()).filter(|&o| old_free[o]).collect();
+    let unmatched = Unmatched::of(old_free, new_free, pairs);
+    let mut new_of_old: Vec<Option<usize>> = vec![None; olds.len()];
+    for &(o, n) in pairs.iter() {
+        new_of_old[o] = Some(n);
+    }
     let mut new_at: HashMap<(&str, usize), Option<usize>> = HashMap::new();
-    for (j, n) in (0..news.len()).filter(|&n| new_free[n]).enumerate() {
-        if news[n].reference.unit.is_none() {
-            new_at.entry((news[n].reference.number.as_str(), new_gaps[j])).and_modify(|v| *v = None).or_insert(Some(n));
-        }
+    for &(n, gap) in unmatched.new.iter().filter(|(n, _)| news[*n].reference.unit.is_none()) {
+        new_at.entry((news[n].reference.number.as_str(), gap)).and_modify(|v| *v = None).or_insert(Some(n));
     }
     // Old index order: a parent is paired before its children are looked at.
-    for (i, &o) in old_left.iter().enumerate() {
-        let Some(Some(n)) = new_at.get(&(olds[o].reference.number.as_str(), old_gaps[i])).copied() else { continue };
+    for &(o, gap) in unmatched.old.iter().filter(|(o, _)| olds[*o].reference.unit.is_none()) {
+        let Some(Some(n)) = new_at.get(&(olds[o].reference.number.as_str(), gap)).copied() else { continue };
         let parents_paired = match (olds[o].parent, news[n].parent) {
             (None, None) => true,
-            (Some(op), Some(np)) => pairs.contains(&(op, np)),
+            (Some(op), Some(np)) => new_of_old[op] == Some(np),
             _ => false,
         };
-        if parents_paired && new_free[n] && olds[o].reference.unit.is_none() {
+        if parents_paired && new_free[n] {
             old_free[o] = false;
             new_free[n] = false;
+            new_of_old[o] = Some(n);
             pairs.push((o, n));
         }
     }
@@ -834,19 +848,16 @@ fn similar_pairs(
     pairs: &mut Vec<(usize, usize)>,
     lenient: bool,
 ) {
-    let old_left: Vec<usize> = (0..olds.len()).filter(|&o| old_free[o]).collect();
-    let new_left: Vec<usize> = (0..news.len()).filter(|&n| new_free[n]).collect();
-    let old_gaps = gaps(old_free, &pairs.iter().map(|p| p.0).collect::<Vec<_>>());
-    let new_gaps = gaps(new_free, &pairs.iter().map(|p| p.1).collect::<Vec<_>>());
-    let old_words: Vec<Words> = old_left.iter().map(|&o| word_set(&olds[o].text)).collect();
-    let new_words: Vec<Words> = new_left.iter().map(|&n| word_set(&news[n].text)).collect();
+    let Unmatched { old: old_left, new: new_left } = Unmatched::of(old_free, new_free, pairs);
+    let old_words: Vec<Words> = old_left.iter().map(|&(o, _)| word_set(&olds[o].text)).collect();
+    let new_words: Vec<Words> = new_left.iter().map(|&(n, _)| word_set(&news[n].text)).collect();
     // Past a few hundred unmatched clauses a side, compare only near positions.
     let window = if old_left.len() * new_left.len() > 250_000 { 50 } else { usize::MAX };
     let mut candidates = Vec::new();
     for (i, ow) in old_words.iter().enumerate() {
         let near = i.saturating_sub(window)..i.saturating_add(window).saturating_add(1).min(new_words.len());
         for (j, nw) in new_words.iter().enumerate().take(near.end).skip(near.start) {
-            if ow.is_empty() || nw.is_empty() || (lenient && old_gaps[i] != new_gaps[j]) {
+            if ow.is_empty() || nw.is_empty() || (lenient && old_left[i].1 != new_left[j].1) {
                 continue;
             }
             let shared = ow.intersection(nw).count();
@@ -858,7 +869,7 @@ fn similar_pairs(
     }
     candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     for (_, i, j) in candidates {
-        let (o, n) = (old_left[i], new_left[j]);
+        let (o, n) = (old_left[i].0, new_left[j].0);
         if old_free[o] && new_free[n] {
             old_free[o] = false;
             new_free[n] = false;

@@ -179,22 +179,26 @@ pub struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    /// A reader of whole contracts, or with `outline` of their front matter and clauses only.
     #[must_use]
-    pub fn new(git: &'a Git, max_size: u64) -> Self {
-        Self { git, max_size, outline: false, cache: HashMap::new() }
+    pub fn new(git: &'a Git, max_size: u64, outline: bool) -> Self {
+        Self { git, max_size, outline, cache: HashMap::new() }
     }
 
-    /// The versions of `versions` not read yet, each once.
-    fn unread<'c>(
-        &self,
-        versions: impl Iterator<Item = (&'c CommitInfo, &'c str, Oid)>,
-    ) -> Vec<(&'c CommitInfo, &'c str, Oid)> {
+    /// The versions a batch of commits names that are not read yet, each once: (commit, path,
+    /// blob).
+    fn unread<'c>(&self, batch: &'c [(&'c CommitInfo, Vec<FileChange>)]) -> Vec<(&'c CommitInfo, &'c str, Oid)> {
         let mut queued = std::collections::HashSet::new();
-        versions
+        batch
+            .iter()
+            .flat_map(|(commit, changes)| {
+                changes.iter().flat_map(|c| c.old.iter().chain(c.new.iter())).map(|(path, id)| (*commit, path, *id))
+            })
             .filter(|(_, path, id)| {
-                let key = (*id, (*path).to_owned());
+                let key = (*id, (*path).clone());
                 !self.cache.contains_key(&key) && queued.insert(key)
             })
+            .map(|(commit, path, id)| (commit, path.as_str(), id))
             .collect()
     }
 
@@ -214,12 +218,7 @@ impl<'a> Reader<'a> {
     pub fn contract(&mut self, path: &str, id: Oid) -> Result<Result<&Contract, Unreadable>, HistoryError> {
         let key = (id, path.to_owned());
         if !self.cache.contains_key(&key) {
-            let size = self.git.blob_size(id)?;
-            let contract = if size > self.max_size {
-                Err(Unreadable::TooLarge(size))
-            } else {
-                parse(path, self.git.blob(id)?, self.outline)
-            };
+            let contract = read_version(self.git, path, id, self.max_size, self.outline)?;
             self.cache.insert(key.clone(), contract);
         }
         Ok(self.cache[&key].as_ref().map_err(|why| *why))
@@ -249,18 +248,26 @@ fn read_versions(
             chunk
                 .iter()
                 .map(|&(commit, path, id)| {
-                    let size = git.blob_size(id).map_err(|e| damaged(e, id, path, commit))?;
-                    let contract = if size > max_size {
-                        Err(Unreadable::TooLarge(size))
-                    } else {
-                        parse(path, git.blob(id).map_err(|e| damaged(e, id, path, commit))?, outline)
-                    };
+                    let contract =
+                        read_version(&git, path, id, max_size, outline).map_err(|e| damaged(e, id, path, commit))?;
                     Ok(((id, path.to_owned()), contract))
                 })
                 .collect()
         })
         .collect::<Result<_, HistoryError>>()?;
     Ok(read.into_iter().flatten().collect())
+}
+
+/// One version: its contract, or why it was not read (too large, not text).
+fn read_version(
+    git: &Git,
+    path: &str,
+    id: Oid,
+    max_size: u64,
+    outline: bool,
+) -> Result<Result<Contract, Unreadable>, HistoryError> {
+    let size = git.blob_size(id)?;
+    Ok(if size > max_size { Err(Unreadable::TooLarge(size)) } else { parse(path, git.blob(id)?, outline) })
 }
 
 /// The contract in a version's bytes, whole or, with `outline`, without its prose.
@@ -287,12 +294,6 @@ fn damaged(error: HistoryError, object: Oid, what: &str, commit: &CommitInfo) ->
         },
         other => other,
     }
-}
-
-/// One contract's change in one commit, with both versions read.
-pub struct ContractStep<'a> {
-    pub old: Option<&'a Contract>,
-    pub new: Option<&'a Contract>,
 }
 
 /// A contract file before and after a commit: (path, blob) on each side that has it.
@@ -431,14 +432,13 @@ pub fn walk_batches(
         .collect::<Result<_, HistoryError>>()?;
     let changed: Vec<(&CommitInfo, Vec<FileChange>)> =
         history.iter().zip(changes.into_iter().flatten()).filter(|(_, changes)| !changes.is_empty()).collect();
-    let mut reader = Reader::new(git, scope.max_file_size);
-    reader.outline = outline;
+    let mut reader = Reader::new(git, scope.max_file_size, outline);
     let mut batches: Vec<Vec<(&CommitInfo, Vec<FileChange>)>> = Vec::new();
     let mut rest = changed.into_iter().peekable();
     while rest.peek().is_some() {
         batches.push(rest.by_ref().take(WALK_BATCH).collect());
     }
-    let first = batches.first().map(|b| reader.unread(versions(b).into_iter())).unwrap_or_default();
+    let first = batches.first().map(|b| reader.unread(b)).unwrap_or_default();
     let mut ahead = read_versions(&opener, &first, reader.max_size, outline)?;
     for at in 0..batches.len() {
         reader.cache.extend(ahead);
@@ -455,7 +455,7 @@ pub fn walk_batches(
             paired.push((commit, pairs));
         }
         // The next batch is read while this one is visited.
-        let next = batches.get(at + 1).map(|b| reader.unread(versions(b).into_iter())).unwrap_or_default();
+        let next = batches.get(at + 1).map(|b| reader.unread(b)).unwrap_or_default();
         let steps: Vec<Step<'_>> = paired.iter().map(|(commit, pairs)| step(commit, pairs, &reader)).collect();
         let mut read_ahead = None;
         let max_size = reader.max_size;
@@ -477,19 +477,6 @@ pub fn walk_batches(
         }
     }
     Ok(())
-}
-
-/// Every version a batch of commits names: (commit, path, blob).
-fn versions<'a>(batch: &'a [(&'a CommitInfo, Vec<FileChange>)]) -> Vec<(&'a CommitInfo, &'a str, Oid)> {
-    batch
-        .iter()
-        .flat_map(|(commit, changes)| {
-            changes
-                .iter()
-                .flat_map(|c| c.old.iter().chain(c.new.iter()))
-                .map(|(path, id)| (*commit, path.as_str(), *id))
-        })
-        .collect()
 }
 
 /// A commit's contracts with both versions, from the reader's cache.

@@ -51,10 +51,7 @@ impl DiffReport {
         {
             let n = self.contracts.iter().filter(|c| c.change == change).count();
             if n > 0 {
-                kinds.push(format!(
-                    "{n} {}",
-                    serde_json::to_value(change).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-                ));
+                kinds.push(format!("{n} {}", change.as_str()));
             }
         }
         format!(
@@ -167,10 +164,6 @@ fn rename_line(rename: &crate::diff::TermRename) -> String {
     format!("\u{201c}{}\u{201d} → \u{201c}{}\u{201d} ({})", rename.old, rename.new, rename.clauses.join(", "))
 }
 
-fn contract_change(contract: &ContractDiff) -> String {
-    serde_json::to_value(contract.change).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
 fn words(diff: &ClauseDiff) -> String {
     if diff.inserted_words == 0 && diff.deleted_words == 0 {
         String::new()
@@ -263,7 +256,7 @@ pub fn terminal(report: &DiffReport, color: bool) -> String {
     for contract in &report.contracts {
         let id = contract.id.as_deref().map(|id| format!(" ({})", one_line(id))).unwrap_or_default();
         let moved = contract.old_path.as_deref().map(|p| format!(", from {}", one_line(p))).unwrap_or_default();
-        let change = contract_change(contract);
+        let change = contract.change.as_str();
         let _ = writeln!(out, "{}{id}: {change}{moved}", bold(&contract.path));
         if contract.change == ContractChange::Removed {
             // The whole contract went: its fields and clauses went with it.
@@ -401,7 +394,7 @@ pub fn markdown(report: &DiffReport) -> String {
             format!(
                 "| {id}{} | {} | {} | {} | {} |\n",
                 markdown::literal(&contract.path),
-                contract_change(contract),
+                contract.change.as_str(),
                 contract.clauses.len(),
                 contract.fields.len(),
                 if contract.material() { "**yes**" } else { "no" }
@@ -501,10 +494,6 @@ pub fn html(report: &DiffReport) -> String {
         .iter()
         .enumerate()
         .map(|(c, contract)| {
-            let change = serde_json::to_value(contract.change)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
             let fields: Vec<serde_json::Value> = contract
                 .fields
                 .iter()
@@ -551,7 +540,7 @@ pub fn html(report: &DiffReport) -> String {
                 "title": contract.title.as_deref().unwrap_or(&contract.path),
                 "path": contract.path,
                 "old_path": contract.old_path,
-                "change": change,
+                "change": contract.change.as_str(),
                 "terms": contract.terms.iter().map(rename_line).collect::<Vec<_>>(),
                 "fields": fields,
                 "clauses": clauses,
@@ -581,11 +570,7 @@ mod quotes {
             Segment::Insert("Work Product".into()),
             Segment::Equal("\" means the work \"as is\".".into()),
         ];
-        let shown = super::lay_out(&segments, |out, segment| match segment {
-            Segment::Equal(text) => out.push_str(text),
-            Segment::Delete(text) => out.push_str(&format!("[-{text}-]")),
-            Segment::Insert(text) => out.push_str(&format!("{{+{text}+}}")),
-        });
+        let shown = super::terminal_redline(&segments, false);
         assert_eq!(shown, "1.1 \"[-Deliverables-] {+Work Product+}\" means the work \"as is\".");
     }
 }

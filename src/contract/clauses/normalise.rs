@@ -20,7 +20,7 @@ pub fn clause_text(file: &str, clause: &Clause) -> String {
         let first_text = unescape(first);
         let (_, after) = split_heading(&first_text);
         let tail = &rest[first.len()..];
-        return collapse(&strip_markup(&unescape(&format!("{after}\n{tail}"))));
+        return words(&format!("{after}\n{tail}"));
     }
     if clause.form == Form::ListItem {
         // The item's own marker: `12.` or `3)`.
@@ -34,7 +34,26 @@ pub fn clause_text(file: &str, clause: &Clause) -> String {
         // opening marks, and loses its closing ones below.
         rest = found.rest;
     }
-    collapse(&strip_markup(&unescape(rest)))
+    words(rest)
+}
+
+/// The words of Markdown text as versions are compared: without escapes, emphasis or tags, white
+/// space collapsed, and a nested list's trailing marker (`- (a) …` starts a child clause) left
+/// to the child.
+fn words(markdown: &str) -> String {
+    collapse(&strip_markup(&unescape(markdown)))
+}
+
+/// The words of text no clause holds (a preamble, an exhibit, a footnote) as versions are
+/// compared: each line's heading marks and the `{#id}` attribute taken off, then without
+/// escapes, emphasis or tags, white space collapsed. Every word counts: there is no child clause
+/// whose marker could end it.
+#[must_use]
+pub fn unit_text(raw: &str) -> String {
+    let lines: Vec<&str> = raw.lines().map(|line| line.trim_start().trim_start_matches('#')).collect();
+    let joined = lines.join("\n");
+    let (without_anchor, _) = take_anchor(&joined);
+    strip_markup(&unescape(&without_anchor)).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn collapse(text: &str) -> String {
