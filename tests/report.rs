@@ -168,16 +168,16 @@ fn every_number_of_the_report() {
             })
             .collect()
     };
+    // The renewal's notice deadline is the one that decides it (passed on 2026-11-01), not the
+    // next in the calendar (2027-11-01, for the renewal after).
+    let renewal = r["upcoming"]["within_60_days"].as_array().unwrap().iter().find(|u| u["id"] == "a-msa").unwrap();
+    assert_eq!(renewal["notice_deadline"], "2026-11-01", "{renewal}");
     assert_eq!(soon("within_30_days"), Vec::<(String, String, i64)>::new());
     assert_eq!(
         soon("within_60_days"),
         [("b-saas".into(), "expiry".into(), 34), ("a-msa".into(), "renewal".into(), 35)]
     );
     assert_eq!(soon("within_90_days").len(), 2);
-    assert_eq!(
-        r["upcoming"]["within_60_days"][1]["notice_deadline"], "2027-11-01",
-        "the next notice deadline, for the renewal after this one"
-    );
     // Attention: c-nda has no owner (and so a finding from check).
     assert_eq!(r["without_owner"], serde_json::json!(["c-nda"]));
     assert_eq!(r["with_findings"], serde_json::json!(["c-nda"]));
@@ -213,6 +213,7 @@ fn table_csv_and_markdown() {
     let markdown = String::from_utf8(pactum(s.root(), &["report", "--format", "markdown"]).stdout).unwrap();
     assert!(markdown.contains("| USD | 132,000 | 0 | 2 |"), "{markdown}");
     assert!(markdown.contains("| 2026-12-31 | expiry | `b-saas` |"), "{markdown}");
+    assert!(markdown.contains("| 2027-01-01 | renewal | `a-msa` | passed 2026-11-01 |"), "{markdown}");
     // Without history: a note, no cycle times.
     let output = pactum(s.root(), &["report", "--format", "json", "--no-history"]);
     let r: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();

@@ -114,8 +114,10 @@ pub fn page(report: &Report) -> String {
                 "annual_sort": row.annual_value.map_or(0.0, crate::contract::Amount::approximate), "value": value,
                 "next_sort": row.next_event_date.map(|d| d.to_string()).unwrap_or_default(), "next": next,
                 "notice": match row.notice_by {
-                    Some(day) if day < report.as_of => format!("passed {day}: renews automatically"),
-                    Some(day) => day.to_string(),
+                    Some(day) if day < report.as_of => {
+                        format!("{}: renews automatically", crate::report::notice_shown(day, report.as_of))
+                    }
+                    Some(day) => crate::report::notice_shown(day, report.as_of),
                     None => String::new(),
                 },
                 "notice_sort": row.notice_by.map(|d| d.to_string()).unwrap_or_default(),

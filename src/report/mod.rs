@@ -226,17 +226,7 @@ pub fn build(
             _ => None,
         };
         let (next_notice_deadline, next) = next_by_contract.get(id.as_str()).copied().unwrap_or_default();
-        // The notice that decides the next renewal is the current term's, passed or not.
-        let notice_by = match (meta.status, next.map(|e| e.kind)) {
-            (Some(Status::Executed), Some(EventKind::Renewal)) => meta
-                .dates()
-                .ok()
-                .flatten()
-                .and_then(|d| d.term_containing(as_of, calendar).ok().flatten())
-                .filter(|term| term.renews && term.end.and_then(|end| end.succ_opt()) == next.map(|e| e.date))
-                .and_then(|term| term.notice_deadline),
-            _ => None,
-        };
+        let notice_by = next.and_then(|event| governing_notice(meta, event, calendar));
         let money = meta.value.as_ref();
         let amount = money.and_then(|v| v.amount);
         let per = money.and_then(|v| v.per.clone());
@@ -303,8 +293,8 @@ pub fn build(
             }
         }
     }
-    let notice_of: HashMap<&str, Option<NaiveDate>> =
-        rows.iter().map(|r| (r.id.as_str(), r.next_notice_deadline)).collect();
+    let meta_of: HashMap<&str, &Metadata> =
+        inputs.iter().map(|input| (input.meta.id.as_deref().unwrap_or(input.path), input.meta)).collect();
     let mut upcoming: BTreeMap<String, Vec<Upcoming>> = BTreeMap::new();
     for bucket in [30, 60, 90] {
         let list = events
@@ -316,7 +306,7 @@ pub fn build(
                 kind: e.kind,
                 date: e.date,
                 days: (e.date - as_of).num_days(),
-                notice_deadline: notice_of.get(e.contract.as_str()).copied().flatten(),
+                notice_deadline: meta_of.get(e.contract.as_str()).and_then(|meta| governing_notice(meta, e, calendar)),
             })
             .collect();
         upcoming.insert(format!("within_{bucket}_days"), list);
@@ -356,6 +346,27 @@ pub fn build(
         slowest,
         history_note: timelines.is_none().then(|| "no Git history: cycle times are left out".to_owned()),
         rows,
+    }
+}
+
+/// A notice deadline as people read it beside its event: the date, or `passed 2026-11-01` once
+/// it has gone by.
+#[must_use]
+pub fn notice_shown(deadline: NaiveDate, as_of: NaiveDate) -> String {
+    if deadline < as_of { format!("passed {deadline}") } else { deadline.to_string() }
+}
+
+/// The last day to give the notice that decides `event`, passed or not: for a renewal, the
+/// notice deadline of the term that ends the day before it; a notice deadline is its own.
+fn governing_notice(meta: &Metadata, event: &remind::Event, calendar: &Calendar) -> Option<NaiveDate> {
+    match event.kind {
+        EventKind::NoticeDeadline => Some(event.date),
+        EventKind::Renewal => {
+            let last_day = event.date.pred_opt()?;
+            let term = meta.dates().ok().flatten()?.term_containing(last_day, calendar).ok().flatten()?;
+            term.notice_deadline.filter(|_| term.renews && term.end == Some(last_day))
+        }
+        _ => None,
     }
 }
 
@@ -468,7 +479,8 @@ impl Report {
         Self::tally_lines("By governing law", &self.by_governing_law, &mut out);
         out.push_str("\nComing up (90 days)\n");
         for u in self.upcoming.get("within_90_days").into_iter().flatten() {
-            let notice = u.notice_deadline.map(|d| format!(", notice by {d}")).unwrap_or_default();
+            let notice =
+                u.notice_deadline.map(|d| format!(", notice by {}", notice_shown(d, self.as_of))).unwrap_or_default();
             crate::text::push_line(
                 &mut out,
                 &format!("  {}  {:<16} {} (in {} days{notice})\n", u.date, u.kind.as_str(), u.id, u.days),
@@ -530,7 +542,7 @@ impl Report {
                 u.date,
                 u.kind.as_str(),
                 markdown::code(&u.id),
-                u.notice_deadline.map(|d| d.to_string()).unwrap_or_default()
+                u.notice_deadline.map(|d| notice_shown(d, self.as_of)).unwrap_or_default()
             ));
         }
         if !self.cycle_times.is_empty() {
