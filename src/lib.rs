@@ -7,6 +7,7 @@
 
 pub mod contract;
 pub mod diff;
+pub mod exchange;
 pub mod findings;
 pub mod forge;
 pub mod history;

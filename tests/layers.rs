@@ -20,6 +20,7 @@ const LAYERS: &[(&str, usize)] = &[
     ("remind", 3),
     ("diff", 4),
     ("template", 4),
+    ("exchange", 5),
     ("history", 5),
     ("lint", 5),
     ("report", 6),

@@ -273,7 +273,7 @@ pub struct RenderArgs {
     output: Option<PathBuf>,
 }
 
-fn read_file(path: &Path) -> Result<Contract> {
+pub(super) fn read_file(path: &Path) -> Result<Contract> {
     let bytes = super::read_input(path)?;
     let shown = path.to_string_lossy().into_owned();
     let (text, _) = decode(&shown, bytes).map_err(|d| anyhow::anyhow!("{shown}: {}", d.message))?;
@@ -315,7 +315,7 @@ pub struct ExecuteArgs {
 /// a fresh, unpredictably named file beside it (created exclusively, so nothing planted there
 /// is followed), keep the original's permissions, then rename it over the original. A symbolic
 /// link is never written through.
-fn replace_file(path: &Path, text: &str) -> Result<()> {
+pub(super) fn replace_file(path: &Path, text: &str) -> Result<()> {
     let metadata = std::fs::symlink_metadata(path).with_context(|| format!("reading {}", path.display()))?;
     if metadata.file_type().is_symlink() {
         bail!("{} is a symbolic link; pactum writes contracts only as regular files", path.display());

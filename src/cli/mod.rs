@@ -3,6 +3,7 @@
 mod check;
 mod diff;
 mod draft;
+mod exchange;
 mod history;
 mod inspect;
 mod remind;
@@ -96,6 +97,9 @@ enum Command {
     /// A printable HTML rendition for signing
     #[command(after_help = "Examples:\n  pactum render contracts/acme-nda.md -o acme-nda.html")]
     Render(draft::RenderArgs),
+    /// A Word document of a contract for a counterparty: Word numbering, cover page, signature blocks
+    #[command(after_help = "Examples:\n  pactum export contracts/acme/msa.md -o msa.docx")]
+    Export(exchange::ExportArgs),
     /// Record the signatures, set the status to executed and seal the body
     #[command(
         after_help = "Examples:\n  pactum execute contracts/acme-nda.md --signature 'party=\"Acme, Inc.\",name=Jane Doe,title=CEO,date=2025-01-02' --signature 'party=Our Company AS,name=Ola,title=CEO,date=2025-01-02'"
@@ -295,6 +299,7 @@ pub fn main() -> ExitCode {
         Command::Init(args) => draft::init(&cli.global, args),
         Command::New(args) => draft::new(&cli.global, args),
         Command::Render(args) => draft::render(&cli.global, args),
+        Command::Export(args) => exchange::export(&cli.global, args),
         Command::Execute(args) => draft::execute(&cli.global, args),
         Command::Approvals(args) => history::approvals(&cli.global, args),
         Command::Policy(args) => history::policy(&cli.global, args),

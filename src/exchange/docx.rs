@@ -1,0 +1,384 @@
+//! Writing a [`Document`] as a Word package (Office Open XML, ECMA-376).
+//!
+//! The XML is written directly: the parts are few and fixed, and every element tracked changes
+//! need (`w:ins`, `w:del`, `w:moveFrom`, `w:moveTo`, their range marks and a paragraph mark's
+//! own change) is written exactly where Word writes it. Every paragraph carries a hidden
+//! bookmark `_pactum_N`, N its place in the export, by which import finds it again.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+use anyhow::{Context, Result};
+
+use super::model::{Change, Document, Para, Run, Style};
+use super::numbering::Format;
+
+/// Who made the tracked changes of a redline, and when (`2026-11-27T10:00:00Z`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    pub author: String,
+    pub date: String,
+}
+
+/// The prefix of the bookmarks that name exported paragraphs.
+pub const BOOKMARK: &str = "_pactum_";
+
+/// Custom document properties: their names.
+pub const PROPERTY_CONTRACT: &str = "pactum.contract";
+pub const PROPERTY_PATH: &str = "pactum.path";
+pub const PROPERTY_SOURCE: &str = "pactum.source-sha256";
+pub const PROPERTY_TEXT: &str = "pactum.text-sha256";
+
+const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+const R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+/// Escape text for XML content and attribute values.
+#[must_use]
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            // Characters XML 1.0 cannot hold are dropped rather than make the file unreadable.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The package: every part, zipped.
+pub fn write(document: &Document, revision: Option<&Revision>) -> Result<Vec<u8>> {
+    let mut parts: Vec<(&str, String)> = vec![
+        ("[Content_Types].xml", content_types()),
+        ("_rels/.rels", package_rels()),
+        ("docProps/core.xml", core(document)),
+        ("docProps/app.xml", app()),
+        ("docProps/custom.xml", custom(document)),
+        ("word/_rels/document.xml.rels", document_rels()),
+        ("word/styles.xml", styles()),
+        ("word/settings.xml", settings()),
+        ("word/numbering.xml", numbering(document)),
+    ];
+    parts.push(("word/document.xml", body(document, revision)));
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, xml) in parts {
+        zip.start_file(name, options).with_context(|| format!("writing {name}"))?;
+        zip.write_all(xml.as_bytes()).with_context(|| format!("writing {name}"))?;
+    }
+    Ok(zip.finish().context("finishing the Word package")?.into_inner())
+}
+
+fn content_types() -> String {
+    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/><Override PartName="/docProps/custom.xml" ContentType="application/vnd.openxmlformats-officedocument.custom-properties+xml"/></Types>"#
+        .to_owned()
+}
+
+fn package_rels() -> String {
+    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/><Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties" Target="docProps/custom.xml"/></Relationships>"#
+        .to_owned()
+}
+
+fn document_rels() -> String {
+    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/></Relationships>"#
+        .to_owned()
+}
+
+fn core(document: &Document) -> String {
+    let p = &document.properties;
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>{}</dc:title><dc:identifier>{}</dc:identifier><cp:keywords>pactum</cp:keywords></cp:coreProperties>"#,
+        escape(&p.title),
+        escape(p.contract.as_deref().unwrap_or(&p.path)),
+    )
+}
+
+fn app() -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>pactum {}</Application></Properties>"#,
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+fn custom(document: &Document) -> String {
+    let p = &document.properties;
+    let mut out = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">"#,
+    );
+    let mut pid = 2;
+    for (name, value) in [
+        (PROPERTY_CONTRACT, p.contract.as_deref()),
+        (PROPERTY_PATH, Some(p.path.as_str())),
+        (PROPERTY_SOURCE, Some(p.source_sha256.as_str())),
+        (PROPERTY_TEXT, Some(p.text_sha256.as_str())),
+    ] {
+        let Some(value) = value else { continue };
+        let _ = write!(
+            out,
+            r#"<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" name="{name}"><vt:lpwstr>{}</vt:lpwstr></property>"#,
+            escape(value)
+        );
+        pid += 1;
+    }
+    out.push_str("</Properties>");
+    out
+}
+
+fn settings() -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:settings xmlns:w="{W}"><w:defaultTabStop w:val="567"/><w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat></w:settings>"#
+    )
+}
+
+fn styles() -> String {
+    let mut out = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:styles xmlns:w="{W}"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Georgia" w:hAnsi="Georgia" w:cs="Georgia" w:eastAsia="Georgia"/><w:sz w:val="22"/><w:lang w:val="en-GB"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="264" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style><w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:before="2400" w:after="480"/></w:pPr><w:rPr><w:b/><w:sz w:val="44"/></w:rPr></w:style>"#
+    );
+    for level in 1..=6 {
+        let size = [32, 28, 24, 22, 22, 22][level - 1];
+        let _ = write!(
+            out,
+            r#"<w:style w:type="paragraph" w:styleId="Heading{level}"><w:name w:val="heading {level}"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:spacing w:before="240" w:after="120"/><w:outlineLvl w:val="{}"/></w:pPr><w:rPr><w:b/><w:sz w:val="{size}"/></w:rPr></w:style>"#,
+            level - 1
+        );
+    }
+    out.push_str(r#"<w:style w:type="paragraph" w:styleId="Quote"><w:name w:val="Quote"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:ind w:left="720" w:right="720"/></w:pPr><w:rPr><w:i/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="SourceCode"><w:name w:val="Source Code"/><w:basedOn w:val="Normal"/><w:rPr><w:rFonts w:ascii="Courier New" w:hAnsi="Courier New" w:cs="Courier New"/><w:sz w:val="20"/></w:rPr></w:style><w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:left w:w="108" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style></w:styles>"#);
+    out
+}
+
+/// One level's indentation, in twentieths of a point: a centimetre a level.
+const STEP: usize = 567;
+
+fn numbering(document: &Document) -> String {
+    let mut out = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:numbering xmlns:w="{W}">"#
+    );
+    for (id, levels) in document.numbering.definitions.iter().enumerate() {
+        let _ = write!(out, r#"<w:abstractNum w:abstractNumId="{id}"><w:multiLevelType w:val="multilevel"/>"#);
+        for ilvl in 0..9 {
+            let (format, text, start) = levels.get(ilvl).map_or_else(
+                || (Format::Decimal, (1..=ilvl + 1).map(|n| format!("%{n}")).collect::<Vec<_>>().join("."), 1),
+                |l| (l.format, l.text.clone(), l.start),
+            );
+            let _ = write!(
+                out,
+                r#"<w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/><w:numFmt w:val="{}"/><w:lvlText w:val="{}"/><w:lvlJc w:val="left"/><w:pPr><w:ind w:left="{}" w:hanging="{STEP}"/></w:pPr></w:lvl>"#,
+                format.word_name(),
+                escape(&text),
+                STEP * (ilvl + 1),
+            );
+        }
+        out.push_str("</w:abstractNum>");
+    }
+    for (id, instance) in &document.instances {
+        let _ = write!(out, r#"<w:num w:numId="{id}"><w:abstractNumId w:val="{}"/>"#, instance.definition);
+        for (level, start) in &instance.starts {
+            let _ =
+                write!(out, r#"<w:lvlOverride w:ilvl="{level}"><w:startOverride w:val="{start}"/></w:lvlOverride>"#);
+        }
+        out.push_str("</w:num>");
+    }
+    out.push_str("</w:numbering>");
+    out
+}
+
+/// Writes `word/document.xml`, numbering tracked changes as it goes.
+struct BodyWriter<'a> {
+    out: String,
+    revision: Option<&'a Revision>,
+    next_id: u32,
+}
+
+impl BodyWriter<'_> {
+    fn id(&mut self) -> u32 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    fn change_attributes(&mut self) -> String {
+        let id = self.id();
+        let (author, date) = self.revision.map_or(("pactum", ""), |r| (r.author.as_str(), r.date.as_str()));
+        let date = if date.is_empty() { String::new() } else { format!(r#" w:date="{}""#, escape(date)) };
+        format!(r#"w:id="{id}" w:author="{}"{date}"#, escape(author))
+    }
+
+    fn run(&mut self, run: &Run) {
+        let deleted = matches!(run.change, Change::Deleted | Change::MovedFrom);
+        let wrapper = match run.change {
+            Change::None => None,
+            Change::Inserted => Some("w:ins"),
+            Change::Deleted => Some("w:del"),
+            Change::MovedFrom => Some("w:moveFrom"),
+            Change::MovedTo => Some("w:moveTo"),
+        };
+        if let Some(wrapper) = wrapper {
+            let attributes = self.change_attributes();
+            let _ = write!(self.out, "<{wrapper} {attributes}>");
+        }
+        self.out.push_str("<w:r>");
+        if run.bold || run.italic || run.code {
+            self.out.push_str("<w:rPr>");
+            if run.code {
+                self.out.push_str(r#"<w:rFonts w:ascii="Courier New" w:hAnsi="Courier New" w:cs="Courier New"/>"#);
+            }
+            if run.bold {
+                self.out.push_str("<w:b/>");
+            }
+            if run.italic {
+                self.out.push_str("<w:i/>");
+            }
+            self.out.push_str("</w:rPr>");
+        }
+        let tag = if deleted { "w:delText" } else { "w:t" };
+        for (i, line) in run.text.split('\n').enumerate() {
+            if i > 0 {
+                self.out.push_str("<w:br/>");
+            }
+            for (j, piece) in line.split('\t').enumerate() {
+                if j > 0 {
+                    self.out.push_str("<w:tab/>");
+                }
+                if !piece.is_empty() {
+                    let _ = write!(self.out, r#"<{tag} xml:space="preserve">{}</{tag}>"#, escape(piece));
+                }
+            }
+        }
+        self.out.push_str("</w:r>");
+        if let Some(wrapper) = wrapper {
+            let _ = write!(self.out, "</{wrapper}>");
+        }
+    }
+
+    fn paragraph(&mut self, para: &Para, runs: &[Run], index: Option<usize>) {
+        self.out.push_str("<w:p><w:pPr>");
+        let style = match para.style {
+            Style::Title => Some("Title".to_owned()),
+            Style::Heading(level) => Some(format!("Heading{level}")),
+            Style::Quote => Some("Quote".to_owned()),
+            Style::Code => Some("SourceCode".to_owned()),
+            Style::Normal => None,
+        };
+        if let Some(style) = style {
+            let _ = write!(self.out, r#"<w:pStyle w:val="{style}"/>"#);
+        }
+        if para.page_break_before {
+            self.out.push_str("<w:pageBreakBefore/>");
+        }
+        if let Some((num, level)) = para.numbered {
+            let _ = write!(self.out, r#"<w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num}"/></w:numPr>"#);
+        } else if para.indent > 0 && para.table.is_none() {
+            let _ = write!(self.out, r#"<w:ind w:left="{}"/>"#, STEP * para.indent);
+        }
+        let mark = match para.mark {
+            Change::None => None,
+            Change::Inserted => Some("w:ins"),
+            Change::Deleted => Some("w:del"),
+            Change::MovedFrom => Some("w:moveFrom"),
+            Change::MovedTo => Some("w:moveTo"),
+        };
+        if let Some(mark) = mark {
+            let attributes = self.change_attributes();
+            let _ = write!(self.out, "<w:rPr><{mark} {attributes}/></w:rPr>");
+        }
+        self.out.push_str("</w:pPr>");
+        if let Some(index) = index {
+            let id = self.id();
+            let _ = write!(
+                self.out,
+                r#"<w:bookmarkStart w:id="{id}" w:name="{BOOKMARK}{index}"/><w:bookmarkEnd w:id="{id}"/>"#
+            );
+        }
+        let range = match (para.moved, para.mark) {
+            (Some(name), Change::MovedFrom) => Some(("w:moveFromRange", name)),
+            (Some(name), Change::MovedTo) => Some(("w:moveToRange", name)),
+            _ => None,
+        };
+        let range_id = range.map(|(tag, name)| {
+            let attributes = self.change_attributes();
+            let _ = write!(self.out, r#"<{tag}Start {attributes} w:name="move{name}"/>"#);
+            attributes.split('"').nth(1).unwrap_or("0").to_owned()
+        });
+        if !para.literal.is_empty() {
+            let literal = Run {
+                text: format!("{} ", para.literal),
+                change: runs.first().map_or(Change::None, |r| r.change),
+                ..Run::default()
+            };
+            self.run(&literal);
+        }
+        for run in runs {
+            self.run(run);
+        }
+        if let (Some((tag, _)), Some(id)) = (range, range_id) {
+            let _ = write!(self.out, r#"<{tag}End w:id="{id}"/>"#);
+        }
+        self.out.push_str("</w:p>");
+    }
+
+    fn table(&mut self, para: &Para, rows: &[Vec<Vec<Run>>], index: usize) {
+        let columns = rows.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        let width = 9000 / columns;
+        self.out.push_str(r#"<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="999999"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="999999"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="999999"/></w:tblBorders><w:tblLook w:val="04A0"/></w:tblPr><w:tblGrid>"#);
+        for _ in 0..columns {
+            let _ = write!(self.out, r#"<w:gridCol w:w="{width}"/>"#);
+        }
+        self.out.push_str("</w:tblGrid>");
+        for (r, row) in rows.iter().enumerate() {
+            self.out.push_str("<w:tr>");
+            for c in 0..columns {
+                let _ = write!(self.out, r#"<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>"#);
+                let cell = row.get(c).map_or(&[][..], Vec::as_slice);
+                let mut cell_para = para.clone();
+                cell_para.table = None;
+                cell_para.numbered = None;
+                cell_para.indent = 0;
+                cell_para.style = Style::Normal;
+                cell_para.page_break_before = false;
+                self.paragraph(&cell_para, cell, (r == 0 && c == 0).then_some(index));
+                self.out.push_str("</w:tc>");
+            }
+            self.out.push_str("</w:tr>");
+        }
+        self.out.push_str("</w:tbl>");
+    }
+}
+
+fn body(document: &Document, revision: Option<&Revision>) -> String {
+    let mut writer = BodyWriter {
+        out: format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document xmlns:w="{W}" xmlns:r="{R}"><w:body>"#
+        ),
+        revision,
+        next_id: 0,
+    };
+    let mut previous_table = false;
+    for (index, para) in document.paras.iter().enumerate() {
+        if let Some(rows) = &para.table {
+            if previous_table {
+                // Two tables in a row would be one table to Word.
+                writer.out.push_str("<w:p/>");
+            }
+            writer.table(para, rows, index);
+            previous_table = true;
+        } else {
+            writer.paragraph(para, &para.runs, Some(index));
+            previous_table = false;
+        }
+    }
+    writer.out.push_str(r#"<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1247" w:right="1134" w:bottom="1247" w:left="1134" w:header="709" w:footer="709" w:gutter="0"/></w:sectPr></w:body></w:document>"#);
+    writer.out
+}

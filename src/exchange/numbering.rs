@@ -1,0 +1,220 @@
+//! Word's list numbering as Word shows it: the levels of an abstract numbering definition, the
+//! numbering instances paragraphs point at, and the counters that turn a paragraph's
+//! `(numId, ilvl)` into the label on the page (`5.2`, `(b)`).
+//!
+//! The same counting serves both directions: export checks that the label Word will show is
+//! the clause's own, and import reads the labels a counterparty's Word shows after they insert
+//! or delete a clause.
+
+use std::collections::HashMap;
+
+/// How a level writes its counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Decimal,
+    LowerLetter,
+    UpperLetter,
+    LowerRoman,
+    UpperRoman,
+    /// A bullet or `none`: the paragraph is a list item without a number.
+    Unnumbered,
+}
+
+impl Format {
+    #[must_use]
+    pub fn from_word(name: &str) -> Self {
+        match name {
+            "decimal" | "decimalZero" => Self::Decimal,
+            "lowerLetter" => Self::LowerLetter,
+            "upperLetter" => Self::UpperLetter,
+            "lowerRoman" => Self::LowerRoman,
+            "upperRoman" => Self::UpperRoman,
+            _ => Self::Unnumbered,
+        }
+    }
+
+    #[must_use]
+    pub fn word_name(self) -> &'static str {
+        match self {
+            Self::Decimal => "decimal",
+            Self::LowerLetter => "lowerLetter",
+            Self::UpperLetter => "upperLetter",
+            Self::LowerRoman => "lowerRoman",
+            Self::UpperRoman => "upperRoman",
+            Self::Unnumbered => "none",
+        }
+    }
+
+    /// The counter `n` as this level writes it; Word's letters repeat past `z` (`aa`).
+    #[must_use]
+    pub fn write(self, n: u32) -> String {
+        let letters = |n: u32| {
+            let n = n.max(1);
+            let letter = char::from(b'a' + ((n - 1) % 26) as u8);
+            std::iter::repeat_n(letter, ((n - 1) / 26 + 1) as usize).collect::<String>()
+        };
+        match self {
+            Self::Decimal => n.to_string(),
+            Self::LowerLetter => letters(n),
+            Self::UpperLetter => letters(n).to_uppercase(),
+            Self::LowerRoman => roman(n),
+            Self::UpperRoman => roman(n).to_uppercase(),
+            Self::Unnumbered => String::new(),
+        }
+    }
+}
+
+fn roman(n: u32) -> String {
+    const TABLE: [(u32, &str); 13] = [
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ];
+    let mut n = n;
+    let mut out = String::new();
+    for (value, digits) in TABLE {
+        while n >= value {
+            out.push_str(digits);
+            n -= value;
+        }
+    }
+    out
+}
+
+/// One level of a numbering definition: `%1.%2` with its counter's format and start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Level {
+    pub format: Format,
+    /// Word's level text: `%1.` shows level 0's counter and a dot.
+    pub text: String,
+    pub start: u32,
+}
+
+/// A numbering instance (`w:num`): an abstract definition, with levels started elsewhere.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Instance {
+    pub definition: usize,
+    /// `(level, start)` pairs of `w:lvlOverride/w:startOverride`.
+    pub starts: Vec<(usize, u32)>,
+}
+
+/// Every numbering definition of a document.
+#[derive(Debug, Clone, Default)]
+pub struct Numbering {
+    /// Abstract definitions: levels 0 to 8 (missing levels are unnumbered).
+    pub definitions: Vec<Vec<Level>>,
+    /// Instances by the id paragraphs cite.
+    pub instances: HashMap<String, Instance>,
+}
+
+impl Numbering {
+    /// The level `level` of the definition instance `num` uses, if it has one.
+    #[must_use]
+    pub fn level(&self, num: &str, level: usize) -> Option<&Level> {
+        let instance = self.instances.get(num)?;
+        self.definitions.get(instance.definition)?.get(level)
+    }
+}
+
+/// Word's counters while it lays out paragraphs in order.
+///
+/// Each instance counts on its own. A paragraph at level `n` raises level `n`'s counter and
+/// restarts every deeper level; a level never used shows its start value.
+#[derive(Debug, Default)]
+pub struct Counter {
+    counts: HashMap<String, [u32; 9]>,
+}
+
+impl Counter {
+    /// The label Word shows on the next paragraph numbered `(num, level)`, and counts it. `None`
+    /// for a level with no number (a bullet, `none`, or no such definition).
+    pub fn next(&mut self, numbering: &Numbering, num: &str, level: usize) -> Option<String> {
+        let instance = numbering.instances.get(num)?;
+        let levels = numbering.definitions.get(instance.definition)?;
+        let this = levels.get(level)?;
+        let start = |at: usize| {
+            instance
+                .starts
+                .iter()
+                .find(|(l, _)| *l == at)
+                .map(|(_, s)| *s)
+                .or_else(|| levels.get(at).map(|l| l.start))
+                .unwrap_or(1)
+        };
+        let counts = self.counts.entry(num.to_owned()).or_insert([0; 9]);
+        counts[level] = if counts[level] == 0 { start(level) } else { counts[level] + 1 };
+        for deeper in counts.iter_mut().skip(level + 1) {
+            *deeper = 0;
+        }
+        if this.format == Format::Unnumbered {
+            return None;
+        }
+        let mut shown = String::new();
+        let mut chars = this.text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match (c, chars.peek().and_then(|d| d.to_digit(10))) {
+                ('%', Some(d)) if (1..=9).contains(&d) => {
+                    chars.next();
+                    let at = d as usize - 1;
+                    let value = if counts[at] == 0 { start(at) } else { counts[at] };
+                    let format = levels.get(at).map_or(Format::Decimal, |l| l.format);
+                    shown.push_str(&format.write(value));
+                }
+                _ => shown.push(c),
+            }
+        }
+        Some(shown)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numbering() -> Numbering {
+        let level = |format, text: &str| Level { format, text: text.to_owned(), start: 1 };
+        Numbering {
+            definitions: vec![vec![
+                level(Format::Decimal, "%1."),
+                level(Format::Decimal, "%1.%2"),
+                level(Format::LowerLetter, "(%3)"),
+            ]],
+            instances: HashMap::from([
+                ("1".to_owned(), Instance { definition: 0, starts: vec![] }),
+                ("2".to_owned(), Instance { definition: 0, starts: vec![(0, 7)] }),
+            ]),
+        }
+    }
+
+    #[test]
+    fn counts_as_word_does() {
+        let numbering = numbering();
+        let mut counter = Counter::default();
+        let shown: Vec<_> = [(0, "1"), (1, "1"), (1, "1"), (2, "1"), (2, "1"), (0, "1"), (1, "1"), (0, "2"), (1, "2")]
+            .iter()
+            .map(|(level, num)| counter.next(&numbering, num, *level).unwrap())
+            .collect();
+        assert_eq!(shown, ["1.", "1.1", "1.2", "(a)", "(b)", "2.", "2.1", "7.", "7.1"]);
+    }
+
+    #[test]
+    fn a_level_not_yet_used_shows_its_start() {
+        let numbering = numbering();
+        let mut counter = Counter::default();
+        assert_eq!(counter.next(&numbering, "2", 1).unwrap(), "7.1");
+        assert_eq!(counter.next(&numbering, "2", 0).unwrap(), "7.");
+        assert_eq!(counter.next(&numbering, "9", 0), None);
+        assert_eq!(Format::LowerRoman.write(14), "xiv");
+        assert_eq!(Format::LowerLetter.write(27), "aa");
+    }
+}

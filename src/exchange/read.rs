@@ -1,0 +1,624 @@
+//! Reading a Word document: its paragraphs with their tracked changes, comments, bookmarks and
+//! numbering, and the two texts a reviewer can get from it: every change accepted, or every
+//! change rejected.
+
+use std::collections::HashMap;
+use std::io::Read as _;
+
+use anyhow::{Context, Result, bail};
+use quick_xml::events::{BytesStart, Event};
+
+use super::model::Change;
+use super::numbering::{Counter, Format, Instance, Level, Numbering};
+
+/// A run of text as read.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Run {
+    pub text: String,
+    pub bold: bool,
+    pub italic: bool,
+    pub change: Change,
+}
+
+/// A paragraph as stored, with every tracked change in it.
+#[derive(Debug, Clone, Default)]
+pub struct Paragraph {
+    pub runs: Vec<Run>,
+    pub style: Option<String>,
+    /// `(numId, ilvl)` from the paragraph or its style.
+    pub number: Option<(String, usize)>,
+    pub mark: Change,
+    pub bookmarks: Vec<String>,
+    pub comments: Vec<String>,
+    /// `(table, row, column)` for a paragraph in a table cell.
+    pub cell: Option<(usize, usize, usize)>,
+    /// A formatting change was tracked (`w:rPrChange`, `w:pPrChange`).
+    pub formatting_changed: bool,
+}
+
+/// A comment from `word/comments.xml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    pub id: String,
+    pub author: String,
+    pub date: String,
+    pub text: String,
+}
+
+/// A Word document as read.
+#[derive(Debug, Clone, Default)]
+pub struct WordDocument {
+    pub paragraphs: Vec<Paragraph>,
+    pub comments: Vec<Comment>,
+    pub numbering: Numbering,
+    /// Custom document properties by name.
+    pub properties: HashMap<String, String>,
+    pub title: Option<String>,
+}
+
+/// Which text of a document with tracked changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// Every change accepted: the proposal.
+    Accepted,
+    /// Every change rejected: the text before the changes.
+    Rejected,
+}
+
+/// A paragraph as one view shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Shown {
+    pub runs: Vec<Run>,
+    pub style: Option<String>,
+    pub number: Option<(String, usize)>,
+    /// The label Word shows by numbering: `5.`, `5.2`, `(b)`.
+    pub label: Option<String>,
+    pub bookmarks: Vec<String>,
+    pub comments: Vec<String>,
+    pub cell: Option<(usize, usize, usize)>,
+    /// The stored paragraphs this one is made of.
+    pub from: Vec<usize>,
+    /// Some text or mark in it was changed, or its formatting.
+    pub changed: bool,
+    pub formatting_changed: bool,
+}
+
+impl Shown {
+    #[must_use]
+    pub fn words(&self) -> String {
+        self.runs.iter().map(|r| r.text.as_str()).collect()
+    }
+}
+
+fn attribute(element: &BytesStart<'_>, name: &str) -> Option<String> {
+    element.attributes().flatten().find(|a| a.key.as_ref() == name).map(|a| {
+        a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map_or_else(|_| a.value.to_string(), std::borrow::Cow::into_owned)
+    })
+}
+
+fn flag(element: &BytesStart<'_>) -> bool {
+    !matches!(attribute(element, "w:val").as_deref(), Some("0" | "false" | "off"))
+}
+
+fn part(archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>, name: &str) -> Result<Option<String>> {
+    let Ok(mut file) = archive.by_name(name) else { return Ok(None) };
+    if file.size() > 512 * 1024 * 1024 {
+        bail!("{name} is larger than 512 MB");
+    }
+    let mut text = String::new();
+    file.read_to_string(&mut text).with_context(|| format!("reading {name} (not UTF-8 XML?)"))?;
+    Ok(Some(text))
+}
+
+/// Text content, with entity references resolved.
+fn push_text(out: &mut String, event: &Event<'_>) {
+    match event {
+        Event::Text(text) => out.push_str(text),
+        Event::CData(text) => out.push_str(text),
+        Event::GeneralRef(reference) => {
+            if let Ok(Some(c)) = reference.resolve_char_ref() {
+                out.push(c);
+            } else if let Some(text) = quick_xml::escape::resolve_xml_entity(reference) {
+                out.push_str(text);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Read a `.docx` package.
+pub fn read(bytes: &[u8]) -> Result<WordDocument> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .context("this is not a Word document (.docx): not a zip package")?;
+    let Some(document) = part(&mut archive, "word/document.xml")? else {
+        bail!("this is not a Word document (.docx): it has no word/document.xml");
+    };
+    let mut out = WordDocument::default();
+    let styles = part(&mut archive, "word/styles.xml")?.map(|x| style_numbers(&x)).unwrap_or_default();
+    out.paragraphs = paragraphs(&document, &styles).context("reading word/document.xml")?;
+    if let Some(xml) = part(&mut archive, "word/numbering.xml")? {
+        out.numbering = numbering(&xml).context("reading word/numbering.xml")?;
+    }
+    if let Some(xml) = part(&mut archive, "word/comments.xml")? {
+        out.comments = comments(&xml).context("reading word/comments.xml")?;
+    }
+    if let Some(xml) = part(&mut archive, "docProps/custom.xml")? {
+        out.properties = custom_properties(&xml);
+    }
+    if let Some(xml) = part(&mut archive, "docProps/core.xml")? {
+        out.title = element_text(&xml, "dc:title").filter(|t| !t.trim().is_empty());
+    }
+    Ok(out)
+}
+
+fn element_text(xml: &str, name: &str) -> Option<String> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut inside = false;
+    let mut text = String::new();
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(e) if e.name().as_ref() == name => inside = true,
+            Event::End(e) if e.name().as_ref() == name => return Some(text),
+            event @ (Event::Text(_) | Event::GeneralRef(_) | Event::CData(_)) if inside => push_text(&mut text, &event),
+            Event::Eof => return None,
+            _ => {}
+        }
+    }
+}
+
+fn custom_properties(xml: &str) -> HashMap<String, String> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut out = HashMap::new();
+    let mut name: Option<String> = None;
+    let mut value = String::new();
+    while let Ok(event) = reader.read_event() {
+        match &event {
+            Event::Start(e) if e.name().as_ref() == "property" => {
+                name = attribute(e, "name");
+                value.clear();
+            }
+            Event::End(e) if e.name().as_ref() == "property" => {
+                if let Some(name) = name.take() {
+                    out.insert(name, std::mem::take(&mut value));
+                }
+            }
+            Event::Text(_) | Event::GeneralRef(_) if name.is_some() => push_text(&mut value, &event),
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The numbering each paragraph style carries: Word and `LibreOffice` number headings this way.
+/// Each style's `(numId, ilvl, basedOn)`.
+type StyleNumbers = HashMap<String, (Option<String>, Option<usize>, Option<String>)>;
+
+fn style_numbers(xml: &str) -> StyleNumbers {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut out: StyleNumbers = HashMap::new();
+    let mut current: Option<String> = None;
+    while let Ok(event) = reader.read_event() {
+        match &event {
+            Event::Start(e) if e.name().as_ref() == "w:style" => current = attribute(e, "w:styleId"),
+            Event::End(e) if e.name().as_ref() == "w:style" => current = None,
+            Event::Start(e) | Event::Empty(e) => {
+                let Some(style) = &current else { continue };
+                let entry = out.entry(style.clone()).or_default();
+                match e.name().as_ref() {
+                    "w:numId" => entry.0 = attribute(e, "w:val"),
+                    "w:ilvl" => entry.1 = attribute(e, "w:val").and_then(|v| v.parse().ok()),
+                    "w:basedOn" => entry.2 = attribute(e, "w:val"),
+                    "w:outlineLvl" if entry.1.is_none() => entry.1 = attribute(e, "w:val").and_then(|v| v.parse().ok()),
+                    _ => {}
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+fn style_number(styles: &StyleNumbers, style: &str) -> Option<(String, usize)> {
+    let mut at = style;
+    for _ in 0..10 {
+        let (num, level, based) = styles.get(at)?;
+        if let Some(num) = num {
+            return Some((num.clone(), level.unwrap_or(0)));
+        }
+        at = based.as_deref()?;
+    }
+    None
+}
+
+fn paragraphs(xml: &str, styles: &StyleNumbers) -> Result<Vec<Paragraph>> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut out: Vec<Paragraph> = Vec::new();
+    let mut para: Option<Paragraph> = None;
+    let mut changes: Vec<Change> = Vec::new();
+    let mut run: Option<Run> = None;
+    let (mut in_ppr, mut in_rpr, mut in_text) = (false, false, false);
+    let (mut num_id, mut ilvl): (Option<String>, Option<usize>) = (None, None);
+    let mut tables: Vec<(usize, usize, usize)> = Vec::new();
+    let mut table_count = 0;
+    let mut pending_bookmarks: Vec<String> = Vec::new();
+    let mut pending_comments: Vec<String> = Vec::new();
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|e| anyhow::anyhow!("malformed XML at byte {}: {e}", reader.buffer_position()))?;
+        let (start, empty) = match &event {
+            Event::Start(e) => (Some(e), false),
+            Event::Empty(e) => (Some(e), true),
+            _ => (None, false),
+        };
+        if let Some(e) = start {
+            let name = e.name();
+            match name.as_ref() {
+                "w:tbl" if !empty => {
+                    tables.push((table_count, 0, 0));
+                    table_count += 1;
+                }
+                "w:tr" if !empty => {
+                    if let Some(t) = tables.last_mut() {
+                        t.1 += 1;
+                        t.2 = 0;
+                    }
+                }
+                "w:tc" if !empty => {
+                    if let Some(t) = tables.last_mut() {
+                        t.2 += 1;
+                    }
+                }
+                "w:p" => {
+                    let mut p = Paragraph {
+                        cell: tables.last().map(|t| (t.0, t.1.saturating_sub(1), t.2.saturating_sub(1))),
+                        ..Paragraph::default()
+                    };
+                    p.bookmarks.append(&mut pending_bookmarks);
+                    p.comments.append(&mut pending_comments);
+                    num_id = None;
+                    ilvl = None;
+                    if empty {
+                        out.push(p);
+                    } else {
+                        para = Some(p);
+                    }
+                }
+                "w:pPr" if !empty => in_ppr = true,
+                "w:rPr" if !empty => in_rpr = true,
+                "w:pStyle" if in_ppr => {
+                    if let Some(p) = para.as_mut() {
+                        p.style = attribute(e, "w:val");
+                    }
+                }
+                "w:numId" if in_ppr => num_id = attribute(e, "w:val"),
+                "w:ilvl" if in_ppr => ilvl = attribute(e, "w:val").and_then(|v| v.parse().ok()),
+                "w:ins" | "w:del" | "w:moveFrom" | "w:moveTo" if in_ppr && in_rpr => {
+                    if let Some(p) = para.as_mut() {
+                        p.mark = match name.as_ref() {
+                            "w:ins" => Change::Inserted,
+                            "w:del" => Change::Deleted,
+                            "w:moveFrom" => Change::MovedFrom,
+                            _ => Change::MovedTo,
+                        };
+                    }
+                }
+                "w:ins" | "w:del" | "w:moveFrom" | "w:moveTo" if !empty => changes.push(match name.as_ref() {
+                    "w:ins" => Change::Inserted,
+                    "w:del" => Change::Deleted,
+                    "w:moveFrom" => Change::MovedFrom,
+                    _ => Change::MovedTo,
+                }),
+                "w:rPrChange" | "w:pPrChange" => {
+                    if let Some(p) = para.as_mut() {
+                        p.formatting_changed = true;
+                    }
+                }
+                "w:r" if !empty && !in_ppr => {
+                    run = Some(Run { change: changes.last().copied().unwrap_or_default(), ..Run::default() });
+                }
+                "w:b" if in_rpr => {
+                    if let Some(r) = run.as_mut() {
+                        r.bold = flag(e);
+                    }
+                }
+                "w:i" if in_rpr => {
+                    if let Some(r) = run.as_mut() {
+                        r.italic = flag(e);
+                    }
+                }
+                "w:t" | "w:delText" if !empty => in_text = true,
+                "w:tab" if !in_ppr => {
+                    if let Some(r) = run.as_mut() {
+                        r.text.push('\t');
+                    }
+                }
+                "w:br" | "w:cr" => {
+                    if let Some(r) = run.as_mut() {
+                        r.text.push('\n');
+                    }
+                }
+                "w:noBreakHyphen" => {
+                    if let Some(r) = run.as_mut() {
+                        r.text.push('\u{2011}');
+                    }
+                }
+                "w:bookmarkStart" => {
+                    if let Some(name) = attribute(e, "w:name") {
+                        match para.as_mut() {
+                            Some(p) => p.bookmarks.push(name),
+                            None => pending_bookmarks.push(name),
+                        }
+                    }
+                }
+                "w:commentRangeStart" | "w:commentReference" => {
+                    if let Some(id) = attribute(e, "w:id") {
+                        match para.as_mut() {
+                            Some(p) if !p.comments.contains(&id) => p.comments.push(id),
+                            Some(_) => {}
+                            None => pending_comments.push(id),
+                        }
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match &event {
+            Event::End(e) => match e.name().as_ref() {
+                "w:tbl" => {
+                    tables.pop();
+                }
+                "w:p" => {
+                    if let Some(mut p) = para.take() {
+                        if let (Some(num), false) = (num_id.take(), false) {
+                            p.number = (num != "0").then(|| (num, ilvl.unwrap_or(0)));
+                        } else if let Some(style) = &p.style {
+                            p.number = style_number(styles, style)
+                                .filter(|(n, _)| n != "0")
+                                .map(|(n, l)| (n, ilvl.unwrap_or(l)));
+                        }
+                        out.push(p);
+                    }
+                }
+                "w:pPr" => in_ppr = false,
+                "w:rPr" => in_rpr = false,
+                "w:ins" | "w:del" | "w:moveFrom" | "w:moveTo" if !in_ppr => {
+                    changes.pop();
+                }
+                "w:r" => {
+                    if let (Some(r), Some(p)) = (run.take(), para.as_mut())
+                        && !r.text.is_empty()
+                    {
+                        p.runs.push(r);
+                    }
+                }
+                "w:t" | "w:delText" => in_text = false,
+                _ => {}
+            },
+            Event::Text(_) | Event::GeneralRef(_) | Event::CData(_) if in_text => {
+                if let Some(r) = run.as_mut() {
+                    push_text(&mut r.text, &event);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+type Starts = Vec<(usize, u32)>;
+
+fn numbering(xml: &str) -> Result<Numbering> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut out = Numbering::default();
+    let mut abstract_ids: HashMap<String, usize> = HashMap::new();
+    // Each instance: its id, its definition's id and its start overrides.
+    let mut abstract_of: Vec<(String, String, Starts)> = Vec::new();
+    let mut current_abstract: Option<usize> = None;
+    let mut current_num: Option<usize> = None;
+    let mut level: Option<usize> = None;
+    let mut override_level: Option<usize> = None;
+    loop {
+        let event = reader.read_event().map_err(|e| anyhow::anyhow!("malformed XML: {e}"))?;
+        match &event {
+            Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
+                "w:abstractNum" => {
+                    let id = attribute(e, "w:abstractNumId").unwrap_or_default();
+                    abstract_ids.insert(id, out.definitions.len());
+                    current_abstract = Some(out.definitions.len());
+                    out.definitions.push(Vec::new());
+                }
+                "w:lvl" if current_abstract.is_some() => {
+                    let at: usize = attribute(e, "w:ilvl").and_then(|v| v.parse().ok()).unwrap_or(0).min(8);
+                    let levels = &mut out.definitions[current_abstract.expect("checked")];
+                    while levels.len() <= at {
+                        levels.push(Level { format: Format::Decimal, text: String::new(), start: 1 });
+                    }
+                    level = Some(at);
+                }
+                "w:start" => {
+                    if let (Some(a), Some(l)) = (current_abstract, level) {
+                        out.definitions[a][l].start = attribute(e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(1);
+                    }
+                }
+                "w:numFmt" => {
+                    if let (Some(a), Some(l)) = (current_abstract, level) {
+                        out.definitions[a][l].format = Format::from_word(&attribute(e, "w:val").unwrap_or_default());
+                    }
+                }
+                "w:lvlText" => {
+                    if let (Some(a), Some(l)) = (current_abstract, level) {
+                        out.definitions[a][l].text = attribute(e, "w:val").unwrap_or_default();
+                    }
+                }
+                "w:num" => {
+                    let id = attribute(e, "w:numId").unwrap_or_default();
+                    abstract_of.push((id, String::new(), Vec::new()));
+                    current_num = Some(abstract_of.len() - 1);
+                }
+                "w:abstractNumId" => {
+                    if let Some(n) = current_num {
+                        abstract_of[n].1 = attribute(e, "w:val").unwrap_or_default();
+                    }
+                }
+                "w:lvlOverride" => override_level = attribute(e, "w:ilvl").and_then(|v| v.parse().ok()),
+                "w:startOverride" => {
+                    if let (Some(n), Some(l)) = (current_num, override_level) {
+                        let start = attribute(e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(1);
+                        abstract_of[n].2.push((l, start));
+                    }
+                }
+                _ => {}
+            },
+            Event::End(e) => match e.name().as_ref() {
+                "w:abstractNum" => current_abstract = None,
+                "w:lvl" => level = None,
+                "w:num" => current_num = None,
+                "w:lvlOverride" => override_level = None,
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    for (id, definition, starts) in abstract_of {
+        if let Some(&definition) = abstract_ids.get(&definition) {
+            out.instances.insert(id, Instance { definition, starts });
+        }
+    }
+    Ok(out)
+}
+
+fn comments(xml: &str) -> Result<Vec<Comment>> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut out = Vec::new();
+    let mut current: Option<Comment> = None;
+    let mut in_text = false;
+    loop {
+        let event = reader.read_event().map_err(|e| anyhow::anyhow!("malformed XML: {e}"))?;
+        match &event {
+            Event::Start(e) if e.name().as_ref() == "w:comment" => {
+                current = Some(Comment {
+                    id: attribute(e, "w:id").unwrap_or_default(),
+                    author: attribute(e, "w:author").unwrap_or_default(),
+                    date: attribute(e, "w:date").unwrap_or_default(),
+                    text: String::new(),
+                });
+            }
+            Event::Start(e) if e.name().as_ref() == "w:p" => {
+                if let Some(c) = current.as_mut()
+                    && !c.text.is_empty()
+                {
+                    c.text.push('\n');
+                }
+            }
+            Event::Start(e) if e.name().as_ref() == "w:t" => in_text = true,
+            Event::End(e) if e.name().as_ref() == "w:t" => in_text = false,
+            Event::End(e) if e.name().as_ref() == "w:comment" => out.extend(current.take()),
+            Event::Text(_) | Event::GeneralRef(_) if in_text => {
+                if let Some(c) = current.as_mut() {
+                    push_text(&mut c.text, &event);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+impl WordDocument {
+    /// The paragraphs as `view` shows them, numbered as Word numbers them.
+    ///
+    /// A paragraph whose mark the view removes joins the next paragraph, whose properties the
+    /// joined paragraph takes, as in Word.
+    #[must_use]
+    pub fn view(&self, view: View) -> Vec<Shown> {
+        let gone = |change: Change| match view {
+            View::Accepted => matches!(change, Change::Deleted | Change::MovedFrom),
+            View::Rejected => matches!(change, Change::Inserted | Change::MovedTo),
+        };
+        let mut out: Vec<Shown> = Vec::new();
+        let mut carried = Shown::default();
+        for (i, p) in self.paragraphs.iter().enumerate() {
+            for run in &p.runs {
+                if run.change != Change::None {
+                    carried.changed = true;
+                }
+                if gone(run.change) {
+                    continue;
+                }
+                let run = Run { change: Change::None, ..run.clone() };
+                match carried.runs.last_mut() {
+                    Some(last) if last.bold == run.bold && last.italic == run.italic => last.text.push_str(&run.text),
+                    _ => carried.runs.push(run),
+                }
+            }
+            carried.bookmarks.extend(p.bookmarks.iter().cloned());
+            carried.comments.extend(p.comments.iter().cloned());
+            carried.from.push(i);
+            carried.formatting_changed |= p.formatting_changed;
+            if p.mark != Change::None {
+                carried.changed = true;
+            }
+            // A paragraph inside a table cell never joins what follows the cell.
+            let joins = gone(p.mark) && self.paragraphs.get(i + 1).is_some_and(|next| next.cell == p.cell);
+            if joins {
+                continue;
+            }
+            if gone(p.mark) && carried.runs.is_empty() {
+                carried = Shown::default();
+                continue;
+            }
+            carried.style.clone_from(&p.style);
+            carried.number.clone_from(&p.number);
+            carried.cell = p.cell;
+            out.push(std::mem::take(&mut carried));
+        }
+        let mut counter = Counter::default();
+        for shown in &mut out {
+            if let Some((num, level)) = &shown.number {
+                shown.label = counter.next(&self.numbering, num, *level);
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = r#"<w:document xmlns:w="w"><w:body>
+<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr><w:bookmarkStart w:id="1" w:name="_pactum_0"/><w:r><w:t>Fees</w:t></w:r></w:p>
+<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr><w:rPr><w:ins w:id="2" w:author="C"/></w:rPr></w:pPr><w:ins w:id="3" w:author="C"><w:r><w:t>New &amp; shiny</w:t></w:r></w:ins></w:p>
+<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr><w:commentRangeStart w:id="7"/><w:r><w:t xml:space="preserve">Pay </w:t></w:r><w:del w:id="4" w:author="C"><w:r><w:delText>30</w:delText></w:r></w:del><w:ins w:id="5" w:author="C"><w:r><w:t>60</w:t></w:r></w:ins><w:r><w:t xml:space="preserve"> days</w:t></w:r></w:p>
+</w:body></w:document>"#;
+
+    #[test]
+    fn views_accept_and_reject_every_change() {
+        let mut document =
+            WordDocument { paragraphs: paragraphs(DOC, &HashMap::new()).unwrap(), ..WordDocument::default() };
+        document.numbering.definitions = vec![vec![Level { format: Format::Decimal, text: "%1.".into(), start: 1 }]];
+        document.numbering.instances.insert("1".into(), Instance::default());
+        let accepted = document.view(View::Accepted);
+        let words: Vec<(Option<String>, String)> = accepted.iter().map(|s| (s.label.clone(), s.words())).collect();
+        assert_eq!(
+            words,
+            [
+                (Some("1.".into()), "Fees".into()),
+                (Some("2.".into()), "New & shiny".into()),
+                (Some("3.".into()), "Pay 60 days".into())
+            ]
+        );
+        assert_eq!(accepted[0].bookmarks, ["_pactum_0"]);
+        assert_eq!(accepted[2].comments, ["7"]);
+        let rejected: Vec<String> = document.view(View::Rejected).iter().map(Shown::words).collect();
+        assert_eq!(rejected, ["Fees", "Pay 30 days"]);
+    }
+}
