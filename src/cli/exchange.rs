@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
+use pactum::exchange::import::Edit;
 use pactum::exchange::{docx, model};
 
 use super::{GlobalArgs, Outcome};
@@ -65,4 +66,180 @@ pub fn export(global: &GlobalArgs, args: &ExportArgs) -> Result<Outcome> {
         );
     }
     Ok(Outcome::Clean)
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("target").required(true).args(["into", "new"])))]
+pub struct ImportArgs {
+    /// The Word document: a counterparty's copy of an export, or an agreement to adopt
+    #[arg(value_name = "DOCX")]
+    file: PathBuf,
+    /// Write the counterparty's proposal into this contract's body (its front matter is kept)
+    #[arg(long, value_name = "CONTRACT")]
+    into: Option<PathBuf>,
+    /// Adopt a Word agreement pactum never exported as a new contract here
+    #[arg(long, value_name = "CONTRACT")]
+    new: Option<PathBuf>,
+    /// Write the counterparty's comments here, clause by clause, as Markdown for a review
+    #[arg(long, value_name = "FILE")]
+    comments: Option<PathBuf>,
+    /// Import although the document was exported from another contract or from a version
+    /// the repository does not have
+    #[arg(long)]
+    force: bool,
+    /// Show what would change instead of writing the contract
+    #[arg(long)]
+    dry_run: bool,
+}
+
+/// Why a returned document cannot be imported into `contract` as it is, or `None`.
+fn refusal(
+    global: &GlobalArgs,
+    word: &pactum::exchange::read::WordDocument,
+    contract: &pactum::contract::Contract,
+    into: &Path,
+) -> Option<String> {
+    let properties = &word.properties;
+    let Some(source) = properties.get(docx::PROPERTY_SOURCE) else {
+        return Some(format!(
+            "{} was not exported by pactum (it has no pactum document properties): adopt it with --new, or pass --force to map its paragraphs by their words",
+            into.display()
+        ));
+    };
+    let exported_from = properties.get(docx::PROPERTY_CONTRACT).or_else(|| properties.get(docx::PROPERTY_PATH));
+    let this = contract.meta.id.clone().unwrap_or_else(|| contract.path.clone());
+    if let Some(from) = exported_from
+        && properties.contains_key(docx::PROPERTY_CONTRACT) == contract.meta.id.is_some()
+        && *from != this
+    {
+        return Some(format!(
+            "the document was exported from contract {from}, not {this}; pass --force to import it anyway"
+        ));
+    }
+    if *source == model::sha256(&contract.text) {
+        return None;
+    }
+    // Another version: name it if the history has it.
+    let repo = super::repository(global, "").ok();
+    let found = repo.as_ref().and_then(|repo| {
+        let git = pactum::history::Git::open(&repo.root).ok()?;
+        let path = repo.shown(into);
+        let (commit, _) = git.find_version(&path, 10_000, |bytes| {
+            let text = String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes));
+            model::sha256(&text) == *source
+        })?;
+        let info = git.info(commit).ok()?;
+        Some(format!("{} \"{}\"", git.short(commit), info.message.lines().next().unwrap_or("")))
+    });
+    Some(match found {
+        Some(version) => format!(
+            "the document was exported from an earlier version of {} (commit {version}), and the contract has changed since: export it again for the counterparty, or pass --force to map their changes onto the current text by its words",
+            into.display()
+        ),
+        None => format!(
+            "the document was exported from a version of {} that this repository does not have; pass --force to map its changes onto the current text by its words",
+            into.display()
+        ),
+    })
+}
+
+fn comments_markdown(title: &str, source: &Path, proposal: &pactum::exchange::import::Proposal) -> String {
+    let mut out = format!("# Comments on {title}\n\nFrom `{}`.\n", source.display());
+    let mut places: Vec<&str> = Vec::new();
+    for placed in &proposal.comments {
+        if !places.contains(&placed.place.as_str()) {
+            places.push(&placed.place);
+        }
+    }
+    for place in places {
+        let mut first = true;
+        for placed in proposal.comments.iter().filter(|p| p.place == place) {
+            if first {
+                let mut heading = place.to_owned();
+                if let Some(c) = heading.get_mut(..1) {
+                    c.make_ascii_uppercase();
+                }
+                out.push_str(&format!("\n## {heading}\n\n"));
+                let quoted: String = placed.words.chars().take(300).collect();
+                let ellipsis = if placed.words.chars().count() > 300 { "…" } else { "" };
+                out.push_str(&format!("> {}{ellipsis}\n\n", quoted.replace('\n', "\n> ")));
+                first = false;
+            }
+            let date = placed.comment.date.get(..10).unwrap_or(&placed.comment.date);
+            let who = if placed.comment.author.is_empty() { "Someone" } else { &placed.comment.author };
+            let when = if date.is_empty() { String::new() } else { format!(" ({date})") };
+            out.push_str(&format!("**{who}**{when}: {}\n\n", placed.comment.text.trim().replace('\n', "\n\n")));
+        }
+    }
+    out
+}
+
+pub fn import(global: &GlobalArgs, args: &ImportArgs) -> Result<Outcome> {
+    let bytes = super::read_input(&args.file)?;
+    let word = pactum::exchange::read::read(&bytes).with_context(|| format!("reading {}", args.file.display()))?;
+    if let Some(new) = &args.new {
+        return adopt(global, args, &word, new);
+    }
+    let into = args.into.as_deref().expect("clap requires --into or --new");
+    let contract = super::draft::read_file(into)?;
+    if let Some(why) = refusal(global, &word, &contract, into)
+        && !args.force
+    {
+        bail!("{why}");
+    }
+    let base = model::document(&contract);
+    let proposal = pactum::exchange::import::propose(&contract, &base, &word);
+    let mut report = String::new();
+    for (kind, label) in [
+        (Edit::Changed, "changed"),
+        (Edit::Added, "added"),
+        (Edit::Removed, "removed"),
+        (Edit::Renumbered, "renumbered"),
+    ] {
+        let places: Vec<&str> = proposal.edits.iter().filter(|(k, _)| *k == kind).map(|(_, p)| p.as_str()).collect();
+        if !places.is_empty() {
+            report.push_str(&format!("  {label}: {}\n", places.join("; ")));
+        }
+    }
+    for unmapped in &proposal.unmapped {
+        report.push_str(&format!("  not imported, {}: {}\n", unmapped.place, unmapped.what));
+    }
+    let changed = proposal.text != contract.text;
+    if let Some(path) = &args.comments {
+        let title = contract.meta.title.clone().unwrap_or_else(|| contract.path.clone());
+        super::deliver(global, Some(path), &comments_markdown(&title, &args.file, &proposal), false)?;
+    }
+    if args.dry_run {
+        super::emit_raw(&proposal.text)?;
+    } else if changed {
+        super::draft::replace_file(into, &proposal.text)?;
+    }
+    if !global.quiet {
+        let verb = match (changed, args.dry_run) {
+            (false, _) => "no change to",
+            (true, true) => "would change",
+            (true, false) => "changed",
+        };
+        eprint!(
+            "{verb} {} ({} edits, {} comments{}):\n{report}",
+            into.display(),
+            proposal.edits.len(),
+            proposal.comments.len(),
+            if proposal.unmapped.is_empty() {
+                String::new()
+            } else {
+                format!(", {} changes not imported", proposal.unmapped.len())
+            }
+        );
+    }
+    Ok(if proposal.unmapped.is_empty() { Outcome::Clean } else { Outcome::Findings })
+}
+
+fn adopt(
+    _global: &GlobalArgs,
+    _args: &ImportArgs,
+    _word: &pactum::exchange::read::WordDocument,
+    new: &Path,
+) -> Result<Outcome> {
+    bail!("adopting {} is not supported yet", new.display())
 }

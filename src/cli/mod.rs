@@ -100,6 +100,11 @@ enum Command {
     /// A Word document of a contract for a counterparty: Word numbering, cover page, signature blocks
     #[command(after_help = "Examples:\n  pactum export contracts/acme/msa.md -o msa.docx")]
     Export(exchange::ExportArgs),
+    /// A counterparty's Word copy into the contract as a proposal, or a Word agreement adopted
+    #[command(
+        after_help = "Examples:\n  pactum import returned.docx --into contracts/acme/msa.md --comments review.md\n  pactum import agreement.docx --new contracts/acme/msa.md"
+    )]
+    Import(exchange::ImportArgs),
     /// Record the signatures, set the status to executed and seal the body
     #[command(
         after_help = "Examples:\n  pactum execute contracts/acme-nda.md --signature 'party=\"Acme, Inc.\",name=Jane Doe,title=CEO,date=2025-01-02' --signature 'party=Our Company AS,name=Ola,title=CEO,date=2025-01-02'"
@@ -300,6 +305,7 @@ pub fn main() -> ExitCode {
         Command::New(args) => draft::new(&cli.global, args),
         Command::Render(args) => draft::render(&cli.global, args),
         Command::Export(args) => exchange::export(&cli.global, args),
+        Command::Import(args) => exchange::import(&cli.global, args),
         Command::Execute(args) => draft::execute(&cli.global, args),
         Command::Approvals(args) => history::approvals(&cli.global, args),
         Command::Policy(args) => history::policy(&cli.global, args),

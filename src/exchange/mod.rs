@@ -6,6 +6,7 @@
 //! one back, tracked changes and comments included.
 
 pub mod docx;
+pub mod import;
 pub mod model;
 pub mod numbering;
 pub mod read;

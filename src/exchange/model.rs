@@ -109,6 +109,8 @@ pub struct Para {
     pub mark: Change,
     /// For a moved paragraph, the move it belongs to: its two ends share the number.
     pub moved: Option<u32>,
+    /// The bold mark the words start inside, when the number was taken out of the bold.
+    pub reopen: &'static str,
 }
 
 impl Para {
@@ -126,6 +128,7 @@ impl Para {
             page_break_before: false,
             mark: Change::None,
             moved: None,
+            reopen: "",
         }
     }
 
@@ -298,7 +301,13 @@ fn word_level(contract: &Contract, clause: usize, depth: usize) -> Option<(Strin
     let c = &contract.body.clauses[clause];
     let (label, format, text) = match &c.label {
         Label::Dotted(segments) => {
-            if segments.len() != depth + 1 || !segments.iter().all(|s| matches!(s, Segment::Number(_))) {
+            let kind = |segment: &Segment| match segment {
+                Segment::Number(_) => Some(Format::Decimal),
+                Segment::Letter(_) => Some(Format::UpperLetter),
+                Segment::Roman(_) => Some(Format::UpperRoman),
+                Segment::Annex(..) => None,
+            };
+            if segments.len() != depth + 1 || segments.iter().any(|s| kind(s).is_none()) {
                 return None;
             }
             let mut ancestors = c.parent;
@@ -310,9 +319,10 @@ fn word_level(contract: &Contract, clause: usize, depth: usize) -> Option<(Strin
             }
             let text = (1..=depth + 1).map(|n| format!("%{n}")).collect::<Vec<_>>().join(".");
             let text = if depth == 0 { format!("{text}.") } else { text };
-            let label = segments.iter().map(|s| s.ordinal().to_string()).collect::<Vec<_>>().join(".");
+            let label =
+                segments.iter().map(|s| kind(s).expect("checked").write(s.ordinal())).collect::<Vec<_>>().join(".");
             let label = if depth == 0 { format!("{label}.") } else { label };
-            (label, Format::Decimal, text)
+            (label, kind(segments.last()?).expect("checked"), text)
         }
         Label::Letter(n) => {
             (format!("({})", Format::LowerLetter.write(*n)), Format::LowerLetter, format!("(%{})", depth + 1))
@@ -330,7 +340,15 @@ fn word_level(contract: &Contract, clause: usize, depth: usize) -> Option<(Strin
 
 /// Where the words of a segment start once its Markdown marks (and, for `strip_label`, the
 /// clause number) are passed, and where they end before trailing marks and blank lines.
-fn content_of(text: &str, segment: Range<usize>, block: Block, clause: Option<(Form, bool)>) -> (Range<usize>, bool) {
+///
+/// A number inside bold (`**1. Binding Agreement.** …`) is taken out of the bold: the words then
+/// start inside it, and the third value is the mark that opens the bold again.
+fn content_of(
+    text: &str,
+    segment: Range<usize>,
+    block: Block,
+    clause: Option<(Form, bool)>,
+) -> (Range<usize>, bool, &'static str) {
     let s = &text[segment.clone()];
     let indent = s.len() - s.trim_start_matches([' ', '\t']).len();
     let mut lead = indent;
@@ -378,6 +396,7 @@ fn content_of(text: &str, segment: Range<usize>, block: Block, clause: Option<(F
         }
     }
     let mut stripped = false;
+    let mut reopen = "";
     if let Some((form, strip)) = clause
         && strip
     {
@@ -385,12 +404,20 @@ fn content_of(text: &str, segment: Range<usize>, block: Block, clause: Option<(F
         let rest = match form {
             Form::ListItem => Some(words),
             Form::Heading => {
-                let digit = words.starts_with(|c: char| c.is_ascii_digit());
+                // `Section 5` and `Article IV` keep their word: Word would show the number alone.
+                const WORDED: [&str; 9] =
+                    ["Section", "SECTION", "Article", "ARTICLE", "Clause", "CLAUSE", "Part", "PART", "§"];
+                let first = words.split_whitespace().next().unwrap_or("");
+                let worded = WORDED.iter().any(|w| first.starts_with(w));
                 let (number, rest) = split_heading(words);
-                (digit && number.is_some()).then_some(rest)
+                (!worded && number.is_some()).then_some(rest)
             }
-            Form::Paragraph if words.starts_with("**") || words.starts_with("__") => None,
-            Form::Paragraph => opening(words).map(|o| o.rest),
+            Form::Paragraph => opening(words).map(|o| {
+                if o.bold_tail.is_some() {
+                    reopen = if words.starts_with("__") { "__" } else { "**" };
+                }
+                o.rest
+            }),
         };
         if let Some(rest) = rest {
             let offset = rest.as_ptr() as usize - words.as_ptr() as usize;
@@ -399,7 +426,7 @@ fn content_of(text: &str, segment: Range<usize>, block: Block, clause: Option<(F
         }
     }
     let lead = lead.min(end);
-    (segment.start + lead..segment.start + end, stripped)
+    (segment.start + lead..segment.start + end, stripped, if stripped { reopen } else { "" })
 }
 
 /// Markdown inline text as runs: emphasis kept, links as their text, tags dropped, comments
@@ -540,7 +567,7 @@ pub fn document(contract: &Contract) -> Document {
         let level = clause.map(|c| (c, depth(c)));
         let wanted = level.and_then(|(c, d)| word_level(contract, c, d));
         let form = clause.map(|c| contract.body.clauses[c].form);
-        let (content, stripped) = content_of(text, start..end, block, form.map(|f| (f, wanted.is_some())));
+        let (content, stripped, reopen) = content_of(text, start..end, block, form.map(|f| (f, wanted.is_some())));
         if matches!(block, Block::Rule) || (content.is_empty() && clause.is_none()) {
             continue;
         }
@@ -568,7 +595,7 @@ pub fn document(contract: &Contract) -> Document {
                 let inner = if inner.len() >= 2 { inner[1..inner.len() - 1].join("\n") } else { String::new() };
                 Para::new(origin, style, vec![Run { text: inner, code: true, ..Run::default() }])
             }
-            _ => Para::new(origin, style, runs_of(words)),
+            _ => Para::new(origin, style, runs_of(&format!("{reopen}{words}"))),
         };
         if block == Block::Footnote {
             let s = &text[start..content.start];
@@ -607,18 +634,16 @@ pub fn document(contract: &Contract) -> Document {
                     numbering.instances.insert(id.to_string(), instances.last().expect("pushed").1.clone());
                     id
                 });
-                let mut probe = std::mem::take(&mut counter);
+                let mut probe = counter.clone();
                 let mut shown = probe.next(&numbering, &num.to_string(), d);
                 if shown.as_deref() != Some(label.as_str()) && d == 0 {
                     // A root clause Word would count differently: a new instance starts there.
-                    probe = std::mem::take(&mut counter);
                     let ordinal = contract.body.clauses[c].label.ordinal();
                     num = instances.len() as u32 + 1;
                     instances.push((num, Instance { definition, starts: vec![(0, ordinal)] }));
                     numbering.instances.insert(num.to_string(), instances.last().expect("pushed").1.clone());
                     part_instance.insert(part, num);
-                    counter = probe;
-                    probe = std::mem::take(&mut counter);
+                    probe = counter.clone();
                     shown = probe.next(&numbering, &num.to_string(), d);
                 }
                 if shown.as_deref() == Some(label.as_str()) {
@@ -630,7 +655,7 @@ pub fn document(contract: &Contract) -> Document {
         }
         if para.numbered.is_none() && stripped {
             // The label was taken off for numbering that did not happen: put it back.
-            let (content, _) = content_of(text, start..end, block, None);
+            let (content, ..) = content_of(text, start..end, block, None);
             para.runs = runs_of(&text[content.clone()]);
             para.origin = Origin::Body { segment: start..end, content };
             for term in &contract.terms {
@@ -642,7 +667,19 @@ pub fn document(contract: &Contract) -> Document {
             }
         }
         para.clause = clause;
+        if para.numbered.is_some() {
+            para.reopen = reopen;
+        }
         paras.push(para);
+    }
+    // Segments cover the body end to end: what no paragraph shows (a rule, blank lines) goes
+    // with the paragraph before it.
+    let mut next_start = text.len();
+    for para in paras.iter_mut().rev() {
+        if let Origin::Body { segment, .. } = &mut para.origin {
+            segment.end = next_start;
+            next_start = segment.start;
+        }
     }
     if let Some(first) = paras.iter_mut().find(|p| matches!(p.origin, Origin::Body { .. }))
         && contract.front.is_some()

@@ -130,7 +130,7 @@ impl Numbering {
 ///
 /// Each instance counts on its own. A paragraph at level `n` raises level `n`'s counter and
 /// restarts every deeper level; a level never used shows its start value.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Counter {
     counts: HashMap<String, [u32; 9]>,
 }

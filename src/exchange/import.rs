@@ -1,0 +1,462 @@
+//! A counterparty's Word copy back into the contract: their tracked changes accepted, mapped to
+//! the paragraphs pactum exported, and written into the body as a proposal.
+//!
+//! Each paragraph of the returned document is found again by the bookmark export put on it.
+//! A bookmark is trusted only where the paragraph's words before the counterparty's changes
+//! (every change rejected) are the exported words; otherwise the paragraph is found by those
+//! words. A paragraph whose words and number came back unchanged is written as the very bytes
+//! it was exported from, so an unmodified export imports as no change at all. A changed one
+//! keeps its Markdown marks and clause number style, with Word's new number and new words.
+//!
+//! What cannot be written into the body (an edited table, cover page or signature block, a
+//! formatting change) is returned as [`Unmapped`], never dropped.
+
+use std::collections::HashMap;
+
+use super::docx::BOOKMARK;
+use super::model::{Document, Origin, Para};
+use super::read::{Comment, Shown, View, WordDocument};
+use crate::contract::Contract;
+
+/// A change the body cannot hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unmapped {
+    /// Where: `clause 4.2`, `the cover page`, `a table after clause 3`.
+    pub place: String,
+    pub what: String,
+}
+
+/// A comment placed on the clause it was made on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placed {
+    pub comment: Comment,
+    /// `clause 3.2 — Late Payment`, `the preamble`, `a new paragraph after clause 4`.
+    pub place: String,
+    /// The words commented on, as the counterparty's copy shows them.
+    pub words: String,
+}
+
+/// What one paragraph of the proposal does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edit {
+    Changed,
+    Renumbered,
+    Added,
+    Removed,
+}
+
+/// The proposal an import makes.
+#[derive(Debug, Clone, Default)]
+pub struct Proposal {
+    /// The contract file with the proposal written into its body.
+    pub text: String,
+    /// Each edited paragraph: what happened and where.
+    pub edits: Vec<(Edit, String)>,
+    pub comments: Vec<Placed>,
+    pub unmapped: Vec<Unmapped>,
+}
+
+/// The name of the place a base paragraph is.
+fn place(contract: &Contract, para: &Para) -> String {
+    match (&para.origin, para.clause) {
+        (Origin::Cover, _) => "the cover page".to_owned(),
+        (Origin::Signature, _) => "the signature blocks".to_owned(),
+        (Origin::Body { .. }, Some(c)) => clause_name(contract, c),
+        (Origin::Body { segment, .. }, None) => {
+            match contract.body.clauses.iter().rposition(|c| c.start < segment.start) {
+                Some(c) if contract.body.clauses[c].end > segment.start => {
+                    format!("{} (text)", clause_name(contract, c))
+                }
+                Some(c) => format!("the text after {}", clause_name(contract, c)),
+                None => "the preamble".to_owned(),
+            }
+        }
+    }
+}
+
+fn clause_name(contract: &Contract, clause: usize) -> String {
+    let c = &contract.body.clauses[clause];
+    match &c.heading {
+        Some(heading) => format!("clause {} — {heading}", c.number),
+        None => format!("clause {}", c.number),
+    }
+}
+
+/// Markdown for runs of Word text: emphasis as `**`/`*`, characters Markdown would read as
+/// marks escaped, line breaks as hard breaks.
+#[must_use]
+pub fn markdown(runs: &[super::read::Run]) -> String {
+    let mut out = String::new();
+    for run in runs {
+        let mut text = String::with_capacity(run.text.len());
+        for c in run.text.chars() {
+            match c {
+                '\\' | '*' | '_' | '`' | '[' | ']' | '<' => {
+                    text.push('\\');
+                    text.push(c);
+                }
+                '\n' => text.push_str("\\\n"),
+                '\t' => text.push(' '),
+                c => text.push(c),
+            }
+        }
+        let mark = match (run.bold, run.italic) {
+            (true, true) => "***",
+            (true, false) => "**",
+            (false, true) => "*",
+            (false, false) => "",
+        };
+        let inner = text.trim();
+        if mark.is_empty() || inner.is_empty() {
+            out.push_str(&text);
+            continue;
+        }
+        let before = &text[..text.len() - text.trim_start().len()];
+        let after = &text[text.trim_end().len()..];
+        out.push_str(before);
+        out.push_str(mark);
+        out.push_str(inner);
+        out.push_str(mark);
+        out.push_str(after);
+    }
+    // A new line must not open a block Markdown would read another way.
+    let mut lines: Vec<String> = Vec::new();
+    for line in out.split('\n') {
+        let starts_block = line.starts_with(['#', '>', '-', '+', '|'])
+            || line
+                .split_once(['.', ')'])
+                .is_some_and(|(n, _)| !n.is_empty() && n.len() <= 9 && n.bytes().all(|b| b.is_ascii_digit()));
+        if starts_block && !lines.is_empty() {
+            lines.push(format!("\\{line}"));
+        } else {
+            lines.push(line.to_owned());
+        }
+    }
+    lines.join("\n")
+}
+
+/// Replace the clause label `old` with `new` in a paragraph's lead (`## 5. `, `5.2 `, `(b) `,
+/// a list marker `2. `).
+fn relabel(lead: &str, old: &str, new: &str) -> Option<String> {
+    let bare = |label: &str| label.trim_end_matches('.').to_owned();
+    let (old, new) = (bare(old), bare(new));
+    // A list marker carries only the last number.
+    let trimmed = lead.trim_start();
+    let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 && matches!(trimmed.as_bytes().get(digits), Some(b'.' | b')')) && !old.contains('.') {
+        let last = new.rsplit(['.', '(']).next().unwrap_or(&new).trim_end_matches(')');
+        if last.bytes().all(|b| b.is_ascii_digit()) {
+            let indent = &lead[..lead.len() - trimmed.len()];
+            return Some(format!("{indent}{last}{}", &trimmed[digits..]));
+        }
+    }
+    let bytes = lead.as_bytes();
+    let mut from = 0;
+    while let Some(found) = lead[from..].find(&old) {
+        let at = from + found;
+        let end = at + old.len();
+        let bounded = (at == 0 || !bytes[at - 1].is_ascii_alphanumeric())
+            && (end == bytes.len() || !bytes[end].is_ascii_alphanumeric());
+        if bounded {
+            return Some(format!("{}{new}{}", &lead[..at], &lead[end..]));
+        }
+        from = at + 1;
+    }
+    None
+}
+
+fn bookmark_index(shown: &Shown) -> Option<usize> {
+    shown.bookmarks.iter().find_map(|b| b.strip_prefix(BOOKMARK)?.parse().ok())
+}
+
+/// One entry of the returned document: a paragraph, or a whole table.
+struct Entry {
+    shown: Shown,
+    /// For a table, its cells' words in the exported layout.
+    words: String,
+}
+
+fn entries(view: Vec<Shown>) -> Vec<Entry> {
+    let mut out: Vec<Entry> = Vec::new();
+    let mut table: Option<(usize, Vec<Vec<String>>)> = None;
+    let flush = |table: &mut Option<(usize, Vec<Vec<String>>)>, out: &mut Vec<Entry>, first: &mut Option<Shown>| {
+        if let (Some((_, rows)), Some(shown)) = (table.take(), first.take()) {
+            let words = rows.iter().map(|r| r.join("\t")).collect::<Vec<_>>().join("\n");
+            out.push(Entry { shown, words });
+        }
+    };
+    let mut first: Option<Shown> = None;
+    for shown in view {
+        let Some((t, r, c)) = shown.cell else {
+            flush(&mut table, &mut out, &mut first);
+            let words = shown.words();
+            out.push(Entry { shown, words });
+            continue;
+        };
+        if table.as_ref().is_some_and(|(at, _)| *at != t) {
+            flush(&mut table, &mut out, &mut first);
+        }
+        let (_, rows) = table.get_or_insert_with(|| (t, Vec::new()));
+        while rows.len() <= r {
+            rows.push(Vec::new());
+        }
+        while rows[r].len() <= c {
+            rows[r].push(String::new());
+        }
+        if !rows[r][c].is_empty() {
+            rows[r][c].push('\n');
+        }
+        rows[r][c].push_str(&shown.words());
+        match first.as_mut() {
+            Some(f) => {
+                f.bookmarks.extend(shown.bookmarks.iter().cloned());
+                f.comments.extend(shown.comments.iter().cloned());
+                f.changed |= shown.changed;
+                f.formatting_changed |= shown.formatting_changed;
+            }
+            None => first = Some(shown),
+        }
+    }
+    flush(&mut table, &mut out, &mut first);
+    out
+}
+
+/// Which base paragraph each entry of the returned document is.
+fn map(base: &Document, accepted: &[Entry], rejected: &[Entry]) -> Vec<Option<usize>> {
+    let before: HashMap<usize, &str> =
+        rejected.iter().filter_map(|e| Some((bookmark_index(&e.shown)?, e.words.as_str()))).collect();
+    let mut by_words: HashMap<String, Vec<usize>> = HashMap::new();
+    for (k, para) in base.paras.iter().enumerate() {
+        by_words.entry(para.words()).or_default().push(k);
+    }
+    let mut used = vec![false; base.paras.len()];
+    let mut out = Vec::with_capacity(accepted.len());
+    let mut last = 0;
+    for entry in accepted {
+        let trusted = bookmark_index(&entry.shown).filter(|&k| {
+            k < base.paras.len() && !used[k] && before.get(&k).is_some_and(|w| *w == base.paras[k].words())
+        });
+        let found = trusted.or_else(|| {
+            // Without a bookmark to trust: the first unused paragraph with these words, after
+            // the last one found.
+            let candidates = by_words.get(&entry.words)?;
+            candidates.iter().copied().find(|&k| k >= last && !used[k])
+        });
+        if let Some(k) = found {
+            used[k] = true;
+            last = k;
+        }
+        out.push(found);
+    }
+    out
+}
+
+/// The proposal the returned document makes to `contract`, exported as `base`.
+#[must_use]
+pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Proposal {
+    let text = &contract.text;
+    let accepted = entries(word.view(View::Accepted));
+    let rejected = entries(word.view(View::Rejected));
+    let mapping = map(base, &accepted, &rejected);
+    // The base paragraphs the counterparty's copy had: one it never had (the contract changed
+    // after the export, and the import was told to proceed) is kept, not taken as removed.
+    let mut in_copy = vec![false; base.paras.len()];
+    for k in map(base, &rejected, &rejected).into_iter().flatten() {
+        in_copy[k] = true;
+    }
+    let mut proposal = Proposal::default();
+    let body_start = contract.layout.as_ref().map_or(0, |l| l.body);
+    let first_segment = base.paras.iter().find_map(|p| match &p.origin {
+        Origin::Body { segment, .. } => Some(segment.start),
+        _ => None,
+    });
+    let mut out = String::with_capacity(text.len() + 1024);
+    out.push_str(&text[..first_segment.unwrap_or(text.len()).max(body_start)]);
+    let mut seen = vec![false; base.paras.len()];
+    // The base paragraph written last, and the last one at each numbering level.
+    let mut previous: Option<usize> = None;
+    let mut at_level: HashMap<(String, usize), usize> = HashMap::new();
+    let comments: HashMap<&str, &Comment> = word.comments.iter().map(|c| (c.id.as_str(), c)).collect();
+    for (entry, found) in accepted.iter().zip(&mapping) {
+        let here = match (found, previous) {
+            (Some(k), _) => place(contract, &base.paras[*k]),
+            (None, Some(p)) => format!("a new paragraph after {}", place(contract, &base.paras[p])),
+            (None, None) => "a new paragraph at the start".to_owned(),
+        };
+        for id in &entry.shown.comments {
+            if let Some(comment) = comments.get(id.as_str()) {
+                proposal.comments.push(Placed {
+                    comment: (*comment).clone(),
+                    place: here.clone(),
+                    words: entry.words.clone(),
+                });
+            }
+        }
+        if entry.shown.formatting_changed {
+            proposal.unmapped.push(Unmapped {
+                place: here.clone(),
+                what: "a formatting change (not kept: the contract's text carries no formatting but emphasis)"
+                    .to_owned(),
+            });
+        }
+        let Some(k) = *found else {
+            if entry.words.trim().is_empty() {
+                continue;
+            }
+            if entry.shown.cell.is_some() {
+                proposal.unmapped.push(Unmapped { place: here, what: format!("a new table: {}", entry.words) });
+                continue;
+            }
+            if previous.is_some_and(|p| !matches!(base.paras[p].origin, Origin::Body { .. })) {
+                proposal.unmapped.push(Unmapped { place: here, what: format!("a new paragraph: {}", entry.words) });
+                continue;
+            }
+            // A new paragraph: written in the style of the paragraph at its numbering level.
+            let template = entry.shown.number.as_ref().and_then(|n| {
+                at_level.get(n).copied().or_else(|| {
+                    base.paras
+                        .iter()
+                        .position(|p| p.numbered.is_some_and(|(num, level)| num.to_string() == n.0 && level == n.1))
+                })
+            });
+            let mut lead = String::new();
+            let mut trail = "\n\n".to_owned();
+            if let (Some(t), Some(label)) = (template, entry.shown.label.as_deref()) {
+                let para = &base.paras[t];
+                if let Origin::Body { segment, content } = &para.origin {
+                    let old_lead = &text[segment.start..content.start];
+                    if let Some(new) = relabel(old_lead, &para.label, label) {
+                        new.trim_start_matches('\n').clone_into(&mut lead);
+                    } else {
+                        lead = format!("{} ", label.trim_end_matches('.'));
+                    }
+                    let old_trail = &text[content.end..segment.end];
+                    let ws = old_trail.len() - old_trail.trim_start_matches([' ', '\t', '\r', '\n']).len();
+                    let kept = &old_trail[..ws];
+                    if kept.contains('\n') {
+                        kept.trim_start_matches([' ', '\t']).clone_into(&mut trail);
+                    }
+                }
+            } else if let Some(label) = entry.shown.label.as_deref() {
+                lead = format!("{} ", label.trim_end_matches('.'));
+            }
+            if lead.is_empty() && !out.ends_with("\n\n") {
+                // A paragraph of its own, not a continuation of the one before.
+                out.push('\n');
+            }
+            out.push_str(&lead);
+            out.push_str(&markdown(&entry.shown.runs));
+            out.push_str(&trail);
+            let label = entry.shown.label.clone().unwrap_or_default();
+            proposal.edits.push((
+                Edit::Added,
+                if label.is_empty() { here } else { format!("clause {}", label.trim_end_matches('.')) },
+            ));
+            continue;
+        };
+        for j in previous.map_or(0, |p| p + 1)..k {
+            if !in_copy[j]
+                && !seen[j]
+                && let Origin::Body { segment, .. } = &base.paras[j].origin
+            {
+                out.push_str(&text[segment.clone()]);
+                seen[j] = true;
+            }
+        }
+        seen[k] = true;
+        let para = &base.paras[k];
+        previous = Some(k);
+        if let (Some(n), Some(_)) = (&entry.shown.number, para.numbered) {
+            at_level.insert(n.clone(), k);
+        }
+        let words_same = entry.words == para.words();
+        let label = entry.shown.label.clone().unwrap_or_default();
+        let label_same = label == para.label || para.numbered.is_none();
+        let Origin::Body { segment, content } = &para.origin else {
+            if !words_same {
+                proposal.unmapped.push(Unmapped { place: here, what: format!("edited to: {}", entry.words) });
+            }
+            continue;
+        };
+        if words_same && label_same {
+            out.push_str(&text[segment.clone()]);
+            continue;
+        }
+        if para.table.is_some() {
+            proposal.unmapped.push(Unmapped { place: here, what: format!("a table edited to:\n{}", entry.words) });
+            out.push_str(&text[segment.clone()]);
+            continue;
+        }
+        let old_lead = &text[segment.start..content.start];
+        let lead = if label_same {
+            old_lead.to_owned()
+        } else {
+            relabel(old_lead, &para.label, &label).unwrap_or_else(|| old_lead.to_owned())
+        };
+        out.push_str(&lead);
+        if words_same {
+            out.push_str(&text[content.clone()]);
+            proposal.edits.push((Edit::Renumbered, format!("{here} → {}", label.trim_end_matches('.'))));
+        } else {
+            let words = markdown(&entry.shown.runs);
+            if para.reopen.is_empty() {
+                out.push_str(&words);
+            } else if let Some(inside) = words.strip_prefix(para.reopen).filter(|w| !w.starts_with('*')) {
+                // The lead opened the bold the number sits in; the words continue it.
+                out.push_str(inside);
+            } else {
+                // The counterparty took the bold off the heading: the number closes its own.
+                let trimmed = out.trim_end().len();
+                out.truncate(trimmed);
+                out.push_str(para.reopen);
+                out.push(' ');
+                out.push_str(&words);
+            }
+            proposal.edits.push((Edit::Changed, here));
+        }
+        out.push_str(&text[content.end..segment.end]);
+    }
+    for (k, para) in base.paras.iter().enumerate() {
+        if let (false, false, Origin::Body { segment, .. }) = (seen[k], in_copy[k], &para.origin) {
+            out.push_str(&text[segment.clone()]);
+            continue;
+        }
+        if !seen[k] && matches!(para.origin, Origin::Body { .. }) && !para.words().trim().is_empty() {
+            proposal.edits.push((Edit::Removed, place(contract, para)));
+        } else if !seen[k] && !para.words().trim().is_empty() {
+            proposal
+                .unmapped
+                .push(Unmapped { place: place(contract, para), what: format!("removed: {}", para.words()) });
+        }
+    }
+    if first_segment.is_none() {
+        out.clear();
+        out.push_str(text);
+    }
+    proposal.text = out;
+    proposal
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relabels_each_number_style() {
+        assert_eq!(relabel("## 5. ", "5.", "6.").as_deref(), Some("## 6. "));
+        assert_eq!(relabel("## 15. ", "5.", "6."), None);
+        assert_eq!(relabel("5.2 ", "5.2", "5.3").as_deref(), Some("5.3 "));
+        assert_eq!(relabel("   (b) ", "(b)", "(c)").as_deref(), Some("   (c) "));
+        assert_eq!(relabel("2. ", "(2)", "(3)").as_deref(), Some("3. "));
+    }
+
+    #[test]
+    fn markdown_keeps_emphasis_and_escapes_marks() {
+        let run = |text: &str, bold| super::super::read::Run { text: text.into(), bold, ..Default::default() };
+        assert_eq!(
+            markdown(&[run("The ", false), run("Fees ", true), run("are 5*2.", false)]),
+            "The **Fees** are 5\\*2."
+        );
+        assert_eq!(markdown(&[run("one\n1. two", false)]), "one\\\n\\1. two");
+    }
+}

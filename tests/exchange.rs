@@ -1,0 +1,407 @@
+//! The Word round trip: `pactum export` to a `.docx`, a counterparty's tracked changes and
+//! comments written into it as Word writes them, `pactum import` back; the redline as tracked
+//! changes. Word files are checked by readers that are not pactum's: pandoc and `LibreOffice`.
+
+use std::collections::BTreeMap;
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+mod support;
+
+use support::git::{ADMIN, ALICE, Script};
+use support::{pactum_with, text, tool};
+
+fn manifest() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn pactum(dir: &Path, args: &[&str]) -> std::process::Output {
+    pactum_with(dir, args, &[])
+}
+
+/// Every contract of the bundled corpus and the example repository.
+fn corpus() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for root in ["tests/corpus", "example-repo/contracts"] {
+        let mut stack = vec![manifest().join(root)];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "md")
+                    && name != "README.md"
+                    && !name.starts_with("LICENSE")
+                {
+                    out.push(path);
+                }
+            }
+        }
+    }
+    out.sort();
+    assert!(out.len() >= 30, "{out:?}");
+    out
+}
+
+/// The parts of a Word package.
+fn parts(bytes: &[u8]) -> BTreeMap<String, String> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = BTreeMap::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let mut text = String::new();
+        file.read_to_string(&mut text).unwrap();
+        out.insert(file.name().unwrap().to_string(), text);
+    }
+    out
+}
+
+fn package(parts: &BTreeMap<String, String>) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, text) in parts {
+        zip.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// A counterparty editing in Word with Track Changes on: the XML Word writes for each edit.
+struct Counterparty {
+    parts: BTreeMap<String, String>,
+    next: u32,
+    comments: Vec<(u32, String)>,
+}
+
+const WHO: &str = r#"w:author="Dana Counsel" w:date="2026-11-20T09:30:00Z""#;
+
+impl Counterparty {
+    fn open(path: &Path) -> Self {
+        Self { parts: parts(&std::fs::read(path).unwrap()), next: 900, comments: Vec::new() }
+    }
+
+    fn id(&mut self) -> u32 {
+        self.next += 1;
+        self.next
+    }
+
+    fn document(&mut self) -> &mut String {
+        self.parts.get_mut("word/document.xml").unwrap()
+    }
+
+    /// The paragraph (`<w:p>…</w:p>`) whose text holds `words`.
+    fn paragraph(&mut self, words: &str) -> std::ops::Range<usize> {
+        let xml = self.document();
+        let at = xml.find(words).unwrap_or_else(|| panic!("{words:?} is not in the document"));
+        let start = xml[..at].rfind("<w:p>").unwrap();
+        let end = at + xml[at..].find("</w:p>").unwrap() + "</w:p>".len();
+        start..end
+    }
+
+    /// Strike `words` (inside one run of plain text).
+    fn delete(&mut self, words: &str) {
+        let id = self.id();
+        let tracked = format!(
+            r#"</w:t></w:r><w:del w:id="{id}" {WHO}><w:r><w:delText xml:space="preserve">{words}</w:delText></w:r></w:del><w:r><w:t xml:space="preserve">"#
+        );
+        let xml = self.document();
+        assert_eq!(xml.matches(words).count(), 1, "{words:?}");
+        *xml = xml.replacen(words, &tracked, 1);
+    }
+
+    /// Strike `old`, where it first follows `context`, and type `new` in its place.
+    fn replace(&mut self, context: &str, old: &str, new: &str) {
+        let (a, b) = (self.id(), self.id());
+        let tracked = format!(
+            r#"</w:t></w:r><w:del w:id="{a}" {WHO}><w:r><w:delText xml:space="preserve">{old}</w:delText></w:r></w:del><w:ins w:id="{b}" {WHO}><w:r><w:t xml:space="preserve">{new}</w:t></w:r></w:ins><w:r><w:t xml:space="preserve">"#
+        );
+        let xml = self.document();
+        let after = xml.find(context).unwrap_or_else(|| panic!("{context:?}"));
+        let at = after + xml[after..].find(old).unwrap();
+        xml.replace_range(at..at + old.len(), &tracked);
+    }
+
+    /// Press Enter at the end of the paragraph holding `after` and type a new paragraph: Word
+    /// copies the paragraph's properties (its numbering) and marks the new text inserted.
+    fn insert_after(&mut self, after: &str, words: &str) {
+        let range = self.paragraph(after);
+        let (mark, run) = (self.id(), self.id());
+        let xml = self.document();
+        let paragraph = &xml[range.clone()];
+        let properties = &paragraph[..paragraph.find("</w:pPr>").unwrap()];
+        let new = format!(
+            r#"{properties}<w:rPr><w:ins w:id="{mark}" {WHO}/></w:rPr></w:pPr><w:ins w:id="{run}" {WHO}><w:r><w:t xml:space="preserve">{words}</w:t></w:r></w:ins></w:p>"#
+        );
+        xml.insert_str(range.end, &new);
+    }
+
+    /// A comment on the paragraph holding `words`.
+    fn comment(&mut self, words: &str, comment: &str) {
+        let range = self.paragraph(words);
+        let id = self.id();
+        let xml = self.document();
+        let paragraph = xml[range.clone()].to_owned();
+        let open = paragraph.find("</w:pPr>").unwrap() + "</w:pPr>".len();
+        let commented = format!(
+            r#"{}<w:commentRangeStart w:id="{id}"/>{}<w:commentRangeEnd w:id="{id}"/><w:r><w:commentReference w:id="{id}"/></w:r></w:p>"#,
+            &paragraph[..open],
+            &paragraph[open..paragraph.len() - "</w:p>".len()]
+        );
+        xml.replace_range(range, &commented);
+        self.comments.push((id, comment.to_owned()));
+    }
+
+    fn save(mut self, path: &Path) {
+        if !self.comments.is_empty() {
+            let mut xml = String::from(
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:comments xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">"#,
+            );
+            for (id, text) in &self.comments {
+                xml.push_str(&format!(
+                    r#"<w:comment w:id="{id}" {WHO} w:initials="DC"><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:comment>"#
+                ));
+            }
+            xml.push_str("</w:comments>");
+            self.parts.insert("word/comments.xml".into(), xml);
+            let rels = self.parts.get_mut("word/_rels/document.xml.rels").unwrap();
+            *rels = rels.replace(
+                "</Relationships>",
+                r#"<Relationship Id="rId90" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments" Target="comments.xml"/></Relationships>"#,
+            );
+            let types = self.parts.get_mut("[Content_Types].xml").unwrap();
+            *types = types.replace(
+                "</Types>",
+                r#"<Override PartName="/word/comments.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"/></Types>"#,
+            );
+        }
+        std::fs::write(path, package(&self.parts)).unwrap();
+    }
+}
+
+#[test]
+fn an_unmodified_export_imports_as_no_change_for_every_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    for source in corpus() {
+        let copy = dir.path().join("contract.md");
+        std::fs::copy(&source, &copy).unwrap();
+        let exported = pactum(dir.path(), &["export", "contract.md", "-o", "contract.docx"]);
+        assert!(exported.status.success(), "{}: {}", source.display(), text(&exported));
+        let imported = pactum(dir.path(), &["import", "contract.docx", "--into", "contract.md"]);
+        assert!(imported.status.success(), "{}: {}", source.display(), text(&imported));
+        assert!(text(&imported).contains("no change to contract.md"), "{}: {}", source.display(), text(&imported));
+        assert_eq!(std::fs::read(&copy).unwrap(), std::fs::read(&source).unwrap(), "{}", source.display());
+    }
+}
+
+/// The example repository in a real Git repository, one commit.
+fn example() -> Script {
+    let script = Script::new();
+    support::copy_dir(&manifest().join("example-repo"), script.root());
+    script.git(&ADMIN, &ADMIN, &["add", "-A"]);
+    script.git(&ALICE, &ALICE, &["commit", "-qm", "The example contracts"]);
+    script
+}
+
+fn clause_changes(report: &serde_json::Value) -> Vec<(String, String, String)> {
+    let number = |side: &serde_json::Value| side.get("number").and_then(|n| n.as_str()).unwrap_or("-").to_owned();
+    report["contracts"][0]["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["change"].as_str().unwrap().to_owned(), number(&c["old"]), number(&c["new"])))
+        .collect()
+}
+
+fn t(change: &str, old: &str, new: &str) -> (String, String, String) {
+    (change.into(), old.into(), new.into())
+}
+
+#[test]
+fn a_counterpartys_return_imports_as_exactly_their_clause_changes_and_comments() {
+    let script = example();
+    let root = script.root();
+    let out = tempfile::tempdir().unwrap();
+    let docx = out.path().join("msa.docx");
+    let exported = pactum(root, &["export", "contracts/acme/msa.md", "-o", docx.to_str().unwrap()]);
+    assert!(exported.status.success(), "{}", text(&exported));
+    let before = std::fs::read_to_string(root.join("contracts/acme/msa.md")).unwrap();
+
+    let mut counterparty = Counterparty::open(&docx);
+    counterparty.delete("reasonable skill and care and ");
+    counterparty.replace("will pay the fees", "thirty", "sixty");
+    counterparty.insert_after(
+        "days of receiving a correct invoice",
+        "Early Payment. Customer may deduct two percent from an invoice it pays within ten days.",
+    );
+    counterparty.comment("99.5% of each month", "We need 99.9% for production workloads.");
+    counterparty.comment("Each party will keep the other", "Should this survive for five years?");
+    let returned = out.path().join("msa-returned.docx");
+    counterparty.save(&returned);
+
+    let imported = pactum(
+        root,
+        &["import", returned.to_str().unwrap(), "--into", "contracts/acme/msa.md", "--comments", "review.md"],
+    );
+    assert!(imported.status.success(), "{}", text(&imported));
+    let after = std::fs::read_to_string(root.join("contracts/acme/msa.md")).unwrap();
+    let front = |t: &str| t[..t[3..].find("+++").unwrap() + 6].to_owned();
+    assert_eq!(front(&after), front(&before), "the front matter is untouched");
+
+    // The pull request's redline shows the proposal clause by clause, and nothing else.
+    let diff = pactum(root, &["diff", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&diff.stdout).unwrap_or_else(|_| panic!("{}", text(&diff)));
+    let changes: Vec<_> = clause_changes(&report).into_iter().filter(|c| c.0 != "unchanged").collect();
+    assert_eq!(
+        changes,
+        [
+            t("modified", "2.1", "2.1"),
+            t("modified", "3.1", "3.1"),
+            t("added", "-", "3.2"),
+            t("renumbered", "3.2", "3.3"),
+            t("renumbered", "3.3", "3.4"),
+        ],
+        "{}",
+        text(&diff)
+    );
+    assert!(!after.contains("reasonable skill"), "{after}");
+    assert!(after.contains("3.2 Early Payment. Customer may deduct two percent"), "{after}");
+    assert!(after.contains("within sixty days"), "{after}");
+
+    // The comments, placed on their clauses, ready to paste as a review.
+    let review = std::fs::read_to_string(root.join("review.md")).unwrap();
+    assert!(review.contains("## Clause 4.1 — Availability"), "{review}");
+    assert!(review.contains("**Dana Counsel** (2026-11-20): We need 99.9% for production workloads."), "{review}");
+    assert!(review.contains("## Clause 5.1\n"), "{review}");
+    assert!(review.contains("Should this survive for five years?"), "{review}");
+    assert_eq!(review.matches("\n## ").count(), 2, "{review}");
+
+    // The same document again changes nothing more: it is refused, being from an older version.
+    let again = pactum(root, &["import", returned.to_str().unwrap(), "--into", "contracts/acme/msa.md"]);
+    assert_eq!(again.status.code(), Some(2), "{}", text(&again));
+}
+
+#[test]
+fn a_document_from_another_contract_or_an_unknown_version_is_refused() {
+    let mut script = example();
+    let root = script.root().to_owned();
+    let out = tempfile::tempdir().unwrap();
+    let docx = out.path().join("dpa.docx");
+    assert!(pactum(&root, &["export", "contracts/acme/dpa.md", "-o", docx.to_str().unwrap()]).status.success());
+    let msa = std::fs::read(root.join("contracts/acme/msa.md")).unwrap();
+
+    let other = pactum(&root, &["import", docx.to_str().unwrap(), "--into", "contracts/acme/msa.md"]);
+    assert_eq!(other.status.code(), Some(2), "{}", text(&other));
+    assert!(text(&other).contains("exported from contract acme-dpa-2025, not acme-msa-2025"), "{}", text(&other));
+    assert_eq!(std::fs::read(root.join("contracts/acme/msa.md")).unwrap(), msa, "nothing written");
+
+    // The contract changes and the change is committed: the export is of an earlier version.
+    let dpa = std::fs::read_to_string(root.join("contracts/acme/dpa.md")).unwrap();
+    script.tick();
+    script.write("contracts/acme/dpa.md", &format!("{dpa}\nA line added after the export.\n"));
+    script.git(&ALICE, &ALICE, &["commit", "-qam", "Add a line"]);
+    let earlier = pactum(&root, &["import", docx.to_str().unwrap(), "--into", "contracts/acme/dpa.md"]);
+    assert_eq!(earlier.status.code(), Some(2), "{}", text(&earlier));
+    assert!(text(&earlier).contains("exported from an earlier version"), "{}", text(&earlier));
+    assert!(text(&earlier).contains("\"The example contracts\""), "{}", text(&earlier));
+
+    // A version the repository never had.
+    let mut edited = Counterparty::open(&docx);
+    let custom = edited.parts.get_mut("docProps/custom.xml").unwrap();
+    let at = custom.find("pactum.source-sha256").unwrap();
+    let value = at + custom[at..].find("<vt:lpwstr>").unwrap() + "<vt:lpwstr>".len();
+    custom.replace_range(value..value + 64, &"0".repeat(64));
+    let unknown = out.path().join("unknown.docx");
+    edited.save(&unknown);
+    let never = pactum(&root, &["import", unknown.to_str().unwrap(), "--into", "contracts/acme/dpa.md"]);
+    assert_eq!(never.status.code(), Some(2), "{}", text(&never));
+    assert!(
+        text(&never).contains("a version of contracts/acme/dpa.md that this repository does not have"),
+        "{}",
+        text(&never)
+    );
+
+    // Told to proceed, the paragraphs are found by their words: nothing of the counterparty's
+    // changed, so the contract stays as it is.
+    let forced = pactum(&root, &["import", docx.to_str().unwrap(), "--into", "contracts/acme/dpa.md", "--force"]);
+    assert!(forced.status.success(), "{}", text(&forced));
+    assert!(
+        std::fs::read_to_string(root.join("contracts/acme/dpa.md")).unwrap().contains("A line added after the export.")
+    );
+
+    // Not a Word document at all.
+    std::fs::write(out.path().join("not.docx"), "plain text").unwrap();
+    let not =
+        pactum(&root, &["import", out.path().join("not.docx").to_str().unwrap(), "--into", "contracts/acme/dpa.md"]);
+    assert_eq!(not.status.code(), Some(2), "{}", text(&not));
+    assert!(text(&not).contains("not a Word document"), "{}", text(&not));
+}
+
+/// pandoc's plain text of a Word document, with tracked changes accepted or rejected.
+fn pandoc(pandoc: &Path, docx: &Path, changes: &str) -> String {
+    let output = Command::new(pandoc)
+        .args(["--from", "docx", "--to", "plain", "--wrap=none", &format!("--track-changes={changes}")])
+        .arg(docx)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "pandoc: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn pandoc_reads_every_clause_of_an_export() {
+    let Some(pandoc_path) = tool("PACTUM_PANDOC", "pandoc") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    for source in corpus() {
+        let docx = dir.path().join("c.docx");
+        let exported = pactum(dir.path(), &["export", source.to_str().unwrap(), "-o", docx.to_str().unwrap()]);
+        assert!(exported.status.success(), "{}", text(&exported));
+        let read = pandoc(&pandoc_path, &docx, "accept");
+        let words = |t: &str| {
+            t.split_whitespace()
+                .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_owned())
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+        };
+        // Every heading of the contract is in the document pandoc reads.
+        let inspect = pactum(dir.path(), &["inspect", source.to_str().unwrap(), "--format", "json"]);
+        let report: serde_json::Value = serde_json::from_slice(&inspect.stdout).unwrap();
+        let shown = words(&read).join(" ");
+        for clause in report["clauses"].as_array().into_iter().flatten() {
+            if let Some(heading) = clause["heading"].as_str() {
+                let heading = words(heading).join(" ");
+                assert!(shown.contains(&heading), "{}: {heading:?} is missing from pandoc's reading", source.display());
+            }
+        }
+    }
+}
+
+#[test]
+fn libreoffice_opens_an_export_and_prints_word_numbering() {
+    let Some(soffice) = tool("PACTUM_SOFFICE", "soffice") else { return };
+    let Some(pdftotext) = tool("PACTUM_PDFTOTEXT", "pdftotext") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let docx = dir.path().join("msa.docx");
+    let source = manifest().join("example-repo/contracts/acme/msa.md");
+    assert!(pactum(dir.path(), &["export", source.to_str().unwrap(), "-o", docx.to_str().unwrap()]).status.success());
+    let profile = dir.path().join("profile");
+    let converted = Command::new(soffice)
+        .args(["--headless", "--norestore", &format!("-env:UserInstallation=file://{}", profile.display())])
+        .args(["--convert-to", "pdf", "--outdir"])
+        .arg(dir.path())
+        .arg(&docx)
+        .output()
+        .unwrap();
+    assert!(converted.status.success(), "{}", text(&converted));
+    let pdf = dir.path().join("msa.pdf");
+    assert!(pdf.is_file(), "LibreOffice wrote no PDF: {}", text(&converted));
+    let output = Command::new(pdftotext).args(["-layout"]).arg(&pdf).arg("-").output().unwrap();
+    let page = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<String> = page.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
+    // The numbers are Word's numbering, not text: the document holds none of them.
+    for line in ["1. Definitions", "3.2 Late Payment.", "4.3 Service Credits.", "Contract acme-msa-2025"] {
+        assert!(lines.iter().any(|l| l.starts_with(line)), "{line:?} is not in the PDF:\n{page}");
+    }
+    let document = &parts(&std::fs::read(&docx).unwrap())["word/document.xml"];
+    assert!(!document.contains(">3.2 ") && document.contains("<w:numPr>"), "the numbers are numbering, not text");
+}
