@@ -405,3 +405,145 @@ fn libreoffice_opens_an_export_and_prints_word_numbering() {
     let document = &parts(&std::fs::read(&docx).unwrap())["word/document.xml"];
     assert!(!document.contains(">3.2 ") && document.contains("<w:numPr>"), "the numbers are numbering, not text");
 }
+
+/// pandoc's plain text, paragraph by paragraph, as Word's reader would compare it: words only.
+///
+/// Two things of pandoc's are not Word's and are left out: the list markers it numbers by its
+/// own count (Word numbers the clauses), and what it keeps of a paragraph or table row whose
+/// every word and mark were accepted away (an empty list item, an empty row). Word removes
+/// those; pandoc keeps the husk.
+fn paragraphs(plain: &str) -> Vec<String> {
+    let marker = regex::Regex::new(r"^((\d+|[a-zA-Z]|[ivxlc]+)[.)]\s*)+").unwrap();
+    plain
+        .split("\n\n")
+        .map(|block| {
+            let lines: Vec<&str> = block.lines().filter(|l| !l.trim().chars().all(|c| c == '-' || c == ' ')).collect();
+            let joined = lines.join(" ").split_whitespace().collect::<Vec<_>>().join(" ");
+            marker.replace(&joined, "").into_owned()
+        })
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+fn redline_round_trip(pandoc_path: &Path, dir: &Path, old: &Path, new: &Path, redline: &Path) {
+    let export = |source: &Path, name: &str| {
+        let out = dir.join(name);
+        let exported = pactum(dir, &["export", source.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+        assert!(exported.status.success(), "{}", text(&exported));
+        paragraphs(&pandoc(pandoc_path, &out, "accept"))
+    };
+    let (base, head) = (export(old, "base.docx"), export(new, "head.docx"));
+    if base != head {
+        let document = &parts(&std::fs::read(redline).unwrap())["word/document.xml"];
+        assert!(document.contains("<w:ins ") || document.contains("<w:del "), "{}: no tracked change", new.display());
+    }
+    let accepted = paragraphs(&pandoc(pandoc_path, redline, "accept"));
+    let rejected = paragraphs(&pandoc(pandoc_path, redline, "reject"));
+    for (side, got, want) in [("accepted", &accepted, &head), ("rejected", &rejected, &base)] {
+        for (i, (g, w)) in got.iter().zip(want.iter()).enumerate() {
+            assert_eq!(g, w, "{}: paragraph {i} of the redline {side}", new.display());
+        }
+        assert_eq!(got.len(), want.len(), "{}: the redline {side} has another number of paragraphs", new.display());
+    }
+}
+
+#[test]
+fn the_redline_of_every_corpus_revision_pair_accepts_to_head_and_rejects_to_base() {
+    let Some(pandoc_path) = tool("PACTUM_PANDOC", "pandoc") else { return };
+    let corpus = manifest().join("tests/corpus");
+    let review = manifest().join("tests/fixtures/diff/review");
+    let pairs = [
+        (
+            corpus.join("bonterms-mutual-nda/Mutual-NDA.v1-82cf9dc.md"),
+            corpus.join("bonterms-mutual-nda/Mutual-NDA.v2-0daebed.md"),
+        ),
+        (
+            corpus.join("commonpaper-mutual-nda/Mutual-NDA.v0-335270c.md"),
+            corpus.join("commonpaper-mutual-nda/Mutual-NDA.v1-f90b8ac.md"),
+        ),
+        (
+            corpus.join("github-balanced-employee-ip/Balanced_Employee_IP_Agreement.v1.0.1.md"),
+            corpus.join("github-balanced-employee-ip/Balanced_Employee_IP_Agreement.v2.0.0.md"),
+        ),
+        (
+            corpus.join("github-site-policy/amendment-us-federal-government-users.v04c8757.md"),
+            corpus.join("github-site-policy/amendment-us-federal-government-users.v3c81029.md"),
+        ),
+        (review.join("old.md"), review.join("new.md")),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (old, new) in &pairs {
+        let redline = dir.path().join("redline.docx");
+        let made = pactum(
+            dir.path(),
+            &[
+                "diff",
+                "--files",
+                old.to_str().unwrap(),
+                new.to_str().unwrap(),
+                "--format",
+                "docx",
+                "-o",
+                "redline.docx",
+            ],
+        );
+        assert!(made.status.success(), "{}", text(&made));
+        redline_round_trip(&pandoc_path, dir.path(), old, new, &redline);
+    }
+    // The reviewer's fixture moves a clause: a Word move, its two ends named alike.
+    let document = &parts(&std::fs::read(dir.path().join("redline.docx")).unwrap())["word/document.xml"];
+    let from: Vec<&str> =
+        document.match_indices("<w:moveFromRangeStart").map(|(at, _)| &document[at..at + 200]).collect();
+    assert!(!from.is_empty(), "no move in the redline");
+    for start in from {
+        let name = &start[start.find("w:name=\"").unwrap() + 8..];
+        let name = &name[..name.find('"').unwrap()];
+        assert!(
+            document.contains("<w:moveToRangeStart") && document.matches(&format!("w:name=\"{name}\"")).count() == 2,
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn a_merged_revision_as_tracked_changes_by_its_author() {
+    let Some(pandoc_path) = tool("PACTUM_PANDOC", "pandoc") else { return };
+    let mut script = example();
+    let root = script.root().to_owned();
+    let msa = std::fs::read_to_string(root.join("contracts/acme/msa.md")).unwrap();
+    script.tick();
+    script.git(&ALICE, &ALICE, &["checkout", "-qb", "longer-payment"]);
+    script.write("contracts/acme/msa.md", &msa.replace("within thirty days", "within forty-five days"));
+    script.git(&ALICE, &ALICE, &["commit", "-qam", "Payment within 45 days"]);
+    script.tick();
+    script.git(&ALICE, &ALICE, &["checkout", "-q", "main"]);
+    script.git(
+        &support::git::BEA,
+        &support::git::BEA,
+        &["merge", "--no-ff", "-q", "-m", "Merge longer payment", "longer-payment"],
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let redline = dir.path().join("redline.docx");
+    let made = pactum(&root, &["diff", "HEAD^1", "HEAD", "--format", "docx", "-o", redline.to_str().unwrap()]);
+    assert!(made.status.success(), "{}", text(&made));
+    let document = &parts(&std::fs::read(&redline).unwrap())["word/document.xml"];
+    assert!(document.contains(r#"w:author="Bea" w:date="2025-01-03T10:00:00Z""#), "the merge's author and date");
+    assert!(document.contains(r#"<w:delText xml:space="preserve">thirty</w:delText>"#), "{document}");
+    std::fs::write(dir.path().join("old.md"), &msa).unwrap();
+    redline_round_trip(
+        &pandoc_path,
+        dir.path(),
+        &dir.path().join("old.md"),
+        &root.join("contracts/acme/msa.md"),
+        &redline,
+    );
+
+    // A redline holds one contract; binary output needs a file.
+    let none = pactum(&root, &["diff", "HEAD", "HEAD", "--format", "docx", "-o", "x.docx"]);
+    assert_eq!(none.status.code(), Some(2), "{}", text(&none));
+    assert!(text(&none).contains("no contract changed"), "{}", text(&none));
+    let stdout = pactum(&root, &["diff", "HEAD^1", "HEAD", "--format", "docx"]);
+    assert_eq!(stdout.status.code(), Some(2), "{}", text(&stdout));
+    assert!(text(&stdout).contains("-o redline.docx"), "{}", text(&stdout));
+}

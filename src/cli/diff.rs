@@ -43,6 +43,8 @@ enum DiffFormat {
     Html,
     /// one JSON document (stable interface)
     Json,
+    /// Word tracked changes on the base version's export (one contract; write it with -o)
+    Docx,
 }
 
 /// One side of a comparison: contract files by path.
@@ -112,6 +114,9 @@ fn limit(files: Files, only: &[String]) -> Files {
 }
 
 pub fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome> {
+    if args.format == DiffFormat::Docx {
+        return word(global, args);
+    }
     let report = match &args.files {
         Some(files) => files_report(&files[0], &files[1])?,
         None => revisions_report(global, args)?,
@@ -126,6 +131,7 @@ pub fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome> {
         DiffFormat::Markdown => render::markdown(&report),
         DiffFormat::Html => render::html(&report),
         DiffFormat::Json => report.json(),
+        DiffFormat::Docx => unreachable!("a Word redline is written by `word`"),
     };
     super::deliver(global, args.output.as_deref(), &text, args.format == DiffFormat::Terminal)?;
     Ok(Outcome::Clean)
@@ -153,7 +159,24 @@ fn files_report(old: &Path, new: &Path) -> Result<DiffReport> {
     Ok(DiffReport { version: 1, base: old.display().to_string(), head: new.display().to_string(), contracts })
 }
 
+/// The two sides of a comparison of revisions: labels, files, and the head commit (none for the
+/// working tree).
+struct Sides {
+    base: String,
+    head: String,
+    old: Files,
+    new: Files,
+    head_commit: Option<git2::Oid>,
+    repo: Repo,
+}
+
 fn revisions_report(global: &GlobalArgs, args: &DiffArgs) -> Result<DiffReport> {
+    let sides = revision_sides(global, args)?;
+    let contracts = compare(sides.old, sides.new, &options(Some(&sides.repo)), global);
+    Ok(DiffReport { version: 1, base: sides.base, head: sides.head, contracts })
+}
+
+fn revision_sides(global: &GlobalArgs, args: &DiffArgs) -> Result<Sides> {
     let repo = super::repository(global, "compare two files with `pactum diff --files OLD NEW`")?;
     let git = Git::open(&repo.root)
         .map_err(|error| anyhow::anyhow!("{error}; compare two files with `pactum diff --files OLD NEW`"))?;
@@ -227,6 +250,76 @@ fn revisions_report(global: &GlobalArgs, args: &DiffArgs) -> Result<DiffReport> 
             bail!("{} is not a contract of this repository at either revision", given.display());
         }
     }
-    let contracts = compare(limit(old, &only), limit(new, &only), &options(Some(&repo)), global);
-    Ok(DiffReport { version: 1, base, head, contracts })
+    let head_commit = if head == "working tree" { None } else { Some(git.commit(&head)?) };
+    Ok(Sides { base, head, old: limit(old, &only), new: limit(new, &only), head_commit, repo })
+}
+
+/// `--format docx`: the one changed contract as Word tracked changes.
+fn word(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome> {
+    use pactum::exchange::{docx, model, redline};
+    let Some(output) = args.output.as_deref() else {
+        bail!("a Word redline is a binary file: name it with -o redline.docx");
+    };
+    let (old, new, revision) = if let Some(files) = &args.files {
+        let read = |path: &Path| -> Result<Contract> {
+            read_contract(&path.to_string_lossy(), super::read_input(path)?, FrontMatterRule::Optional)
+        };
+        (vec![read(&files[0])?], vec![read(&files[1])?], None)
+    } else {
+        let sides = revision_sides(global, args)?;
+        let read = |side: Files| -> Vec<Contract> {
+            side.into_iter()
+                .filter_map(|(path, bytes)| read_contract(&path, bytes, FrontMatterRule::Optional).ok())
+                .collect()
+        };
+        let revision = match sides.head_commit {
+            Some(commit) => {
+                let git = Git::open(&sides.repo.root)?;
+                let info = git.info(commit)?;
+                let date =
+                    chrono::DateTime::from_timestamp(info.time, 0).map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+                Some(docx::Revision { author: info.author.name, date: date.unwrap_or_default() })
+            }
+            None => None,
+        };
+        (read(sides.old), read(sides.new), revision)
+    };
+    let options = DiffOptions::default();
+    let changed: Vec<(Option<&Contract>, Option<&Contract>)> = if args.files.is_some() {
+        vec![(old.first(), new.first())]
+    } else {
+        diff::pair(&old, &new)
+            .into_iter()
+            .map(|(_, before, after)| (before, after))
+            .filter(|(before, after)| !diff::diff(*before, *after, &options).is_empty())
+            .collect()
+    };
+    let (before, after) = match changed.as_slice() {
+        [(Some(before), Some(after))] => (*before, *after),
+        [(None, Some(_))] => bail!("the contract is new at the head: export it with `pactum export` instead"),
+        [(Some(_), None)] => bail!("the contract is removed at the head: there is nothing to redline"),
+        [] => bail!("no contract changed between the two revisions"),
+        many => bail!(
+            "{} contracts changed; a Word redline holds one: name it after --, as in `pactum diff {} --format docx -o redline.docx -- {}`",
+            many.len(),
+            args.revisions.join(" "),
+            many.iter().find_map(|(a, b)| b.or(*a)).map_or("contracts/…", |c| c.path.as_str())
+        ),
+    };
+    let revision = revision.unwrap_or_else(|| docx::Revision {
+        author: std::env::var("GIT_AUTHOR_NAME").unwrap_or_else(|_| "pactum".to_owned()),
+        date: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    });
+    let document = redline::redline(&model::document(before), &model::document(after));
+    let bytes = docx::write(&document, Some(&revision))?;
+    super::exchange::write_binary(output, &bytes)?;
+    if !global.quiet && output != Path::new("-") {
+        let tracked = document
+            .paras
+            .iter()
+            .filter(|p| p.mark != model::Change::None || p.runs.iter().any(|r| r.change != model::Change::None))
+            .count();
+        eprintln!("wrote {} ({tracked} paragraphs with tracked changes by {})", output.display(), revision.author);
+    }
+    Ok(Outcome::Clean)
 }

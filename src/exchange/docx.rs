@@ -338,11 +338,22 @@ impl BodyWriter<'_> {
         self.out.push_str("</w:tblGrid>");
         for (r, row) in rows.iter().enumerate() {
             self.out.push_str("<w:tr>");
+            let change = match para.row_changes.get(r) {
+                Some(Change::Inserted | Change::MovedTo) => Some("w:ins"),
+                Some(Change::Deleted | Change::MovedFrom) => Some("w:del"),
+                _ => None,
+            };
+            if let Some(change) = change {
+                let attributes = self.change_attributes();
+                let _ = write!(self.out, "<w:trPr><{change} {attributes}/></w:trPr>");
+            }
             for c in 0..columns {
                 let _ = write!(self.out, r#"<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>"#);
                 let cell = row.get(c).map_or(&[][..], Vec::as_slice);
                 let mut cell_para = para.clone();
                 cell_para.table = None;
+                cell_para.mark = Change::None;
+                cell_para.moved = None;
                 cell_para.numbered = None;
                 cell_para.indent = 0;
                 cell_para.style = Style::Normal;

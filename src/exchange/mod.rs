@@ -10,3 +10,4 @@ pub mod import;
 pub mod model;
 pub mod numbering;
 pub mod read;
+pub mod redline;

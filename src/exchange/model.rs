@@ -111,6 +111,9 @@ pub struct Para {
     pub moved: Option<u32>,
     /// The bold mark the words start inside, when the number was taken out of the bold.
     pub reopen: &'static str,
+    /// For a table in a redline, each row's tracked change (inserted or deleted rows); empty
+    /// where no row is.
+    pub row_changes: Vec<Change>,
 }
 
 impl Para {
@@ -129,6 +132,7 @@ impl Para {
             mark: Change::None,
             moved: None,
             reopen: "",
+            row_changes: Vec::new(),
         }
     }
 
