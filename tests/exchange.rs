@@ -547,3 +547,93 @@ fn a_merged_revision_as_tracked_changes_by_its_author() {
     assert_eq!(stdout.status.code(), Some(2), "{}", text(&stdout));
     assert!(text(&stdout).contains("-o redline.docx"), "{}", text(&stdout));
 }
+
+/// The last part of each label, in order: `5(a)` → `a`, `A.1` → `1`, `1.` → `1`.
+fn last_parts(labels: impl Iterator<Item = String>) -> Vec<String> {
+    labels
+        .map(|l| {
+            let l = l.trim().trim_end_matches(['.', ')']).to_owned();
+            l.rsplit(['.', '(']).next().unwrap_or(&l).trim_start_matches('(').to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn a_word_agreement_made_by_libreoffice_is_adopted_with_the_clause_tree_word_shows() {
+    let Some(pandoc_path) = tool("PACTUM_PANDOC", "pandoc") else { return };
+    let Some(soffice) = tool("PACTUM_SOFFICE", "soffice") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("profile");
+    let corpus = manifest().join("tests/corpus");
+    let agreements = [
+        ("bonterms", "bonterms-mutual-nda/Mutual-NDA.v2-0daebed.md"),
+        ("commonpaper", "commonpaper-mutual-nda/Mutual-NDA.v1-f90b8ac.md"),
+        ("federal", "github-site-policy/amendment-us-federal-government-users.v3c81029.md"),
+        ("papertrail", "papertrail-nda/nda-short-individual-or-corporate.md"),
+    ];
+    let label = regex::Regex::new(r"^\s*(?:#{1,6}\s+)?(\(?(?:\d+(?:\.\d+)*|[a-zA-Z]|[ivxIVX]{1,4})[.)])\s").unwrap();
+    for (name, source) in agreements {
+        // The published agreement as a Word document with Word's own list numbering, as
+        // LibreOffice writes it from the agreement's HTML.
+        let html = dir.path().join(format!("{name}.html"));
+        let made = Command::new(&pandoc_path)
+            .args(["--from", "markdown", "--to", "html", "--standalone", "--metadata", "pagetitle=agreement", "-o"])
+            .arg(&html)
+            .arg(corpus.join(source))
+            .output()
+            .unwrap();
+        assert!(made.status.success(), "{}", text(&made));
+        let converted = Command::new(&soffice)
+            .args(["--headless", "--norestore", &format!("-env:UserInstallation=file://{}", profile.display())])
+            .args(["--convert-to", "docx:MS Word 2007 XML", "--outdir"])
+            .arg(dir.path())
+            .arg(&html)
+            .output()
+            .unwrap();
+        let docx = dir.path().join(format!("{name}.docx"));
+        assert!(docx.is_file(), "LibreOffice wrote no document: {}", text(&converted));
+        let numbering = &parts(&std::fs::read(&docx).unwrap())["word/numbering.xml"];
+        assert!(numbering.contains("<w:abstractNum "), "{name}: no Word numbering to resolve");
+
+        let adopted = pactum(dir.path(), &["import", docx.to_str().unwrap(), "--new", &format!("contracts/{name}.md")]);
+        assert!(adopted.status.success(), "{}", text(&adopted));
+        assert!(text(&adopted).contains("to complete: `owner`"), "{}", text(&adopted));
+
+        // The clause tree pactum reads from the adopted contract…
+        let inspect = pactum(dir.path(), &["inspect", &format!("contracts/{name}.md"), "--format", "json"]);
+        let report: serde_json::Value =
+            serde_json::from_slice(&inspect.stdout).unwrap_or_else(|_| panic!("{}", text(&inspect)));
+        let mut numbers = Vec::new();
+        let mut stack: Vec<&serde_json::Value> = report["clauses"].as_array().unwrap().iter().rev().collect();
+        while let Some(clause) = stack.pop() {
+            numbers.push(clause["number"].as_str().unwrap().to_owned());
+            stack.extend(clause["children"].as_array().into_iter().flatten().rev());
+        }
+        // …is the numbering another reader of Word documents shows, label for label.
+        let shown = Command::new(&pandoc_path)
+            .args(["--from", "docx", "--to", "markdown", "--wrap=none"])
+            .arg(&docx)
+            .output()
+            .unwrap();
+        let word: Vec<String> = String::from_utf8_lossy(&shown.stdout)
+            .lines()
+            .filter_map(|line| label.captures(line).map(|c| c[1].to_owned()))
+            .collect();
+        assert!(word.len() >= 7, "{name}: {word:?}");
+        assert_eq!(last_parts(numbers.into_iter()), last_parts(word.into_iter()), "{name}");
+    }
+    let federal = std::fs::read_to_string(dir.path().join("contracts/federal.md")).unwrap();
+    assert!(
+        federal
+            .contains("title = \"Amendment to GitHub Terms of Service Applicable to U.S. Federal Government Users\""),
+        "{federal}"
+    );
+    assert!(federal.contains("[[parties]]\nname = \"GitHub, Inc.\""), "{federal}");
+    // An adoption never overwrites a contract unless told to.
+    let again = pactum(
+        dir.path(),
+        &["import", dir.path().join("federal.docx").to_str().unwrap(), "--new", "contracts/federal.md"],
+    );
+    assert_eq!(again.status.code(), Some(2), "{}", text(&again));
+    assert_eq!(std::fs::read_to_string(dir.path().join("contracts/federal.md")).unwrap(), federal);
+}

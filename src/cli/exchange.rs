@@ -236,10 +236,43 @@ pub fn import(global: &GlobalArgs, args: &ImportArgs) -> Result<Outcome> {
 }
 
 fn adopt(
-    _global: &GlobalArgs,
-    _args: &ImportArgs,
-    _word: &pactum::exchange::read::WordDocument,
+    global: &GlobalArgs,
+    args: &ImportArgs,
+    word: &pactum::exchange::read::WordDocument,
     new: &Path,
 ) -> Result<Outcome> {
-    bail!("adopting {} is not supported yet", new.display())
+    if new.exists() && !args.force {
+        bail!("{} exists: adopt into a new file, or pass --force to replace it", new.display());
+    }
+    if word.properties.contains_key(docx::PROPERTY_SOURCE) && !args.force {
+        bail!(
+            "{} was exported by pactum from {}: import it into that contract with --into, or pass --force to adopt it as a new one",
+            args.file.display(),
+            word.properties.get(docx::PROPERTY_PATH).map_or("a contract", String::as_str)
+        );
+    }
+    let id = new.file_stem().map_or_else(|| "contract".to_owned(), |s| pactum::text::slug(&s.to_string_lossy()));
+    let adopted = pactum::exchange::adopt::adopt(word, &id);
+    if args.dry_run {
+        super::emit_raw(&adopted.text)?;
+    } else {
+        if let Some(folder) = new.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(folder).with_context(|| format!("creating {}", folder.display()))?;
+        }
+        write_binary(new, adopted.text.as_bytes())?;
+    }
+    if !global.quiet {
+        let mut note = format!(
+            "{} {} ({} numbered paragraphs as clauses)\n",
+            if args.dry_run { "would write" } else { "wrote" },
+            new.display(),
+            adopted.numbered
+        );
+        for gap in &adopted.gaps {
+            note.push_str(&format!("  to complete: `{}`: {}\n", gap.field, gap.why));
+        }
+        note.push_str(&format!("  then: pactum check {}\n", new.display()));
+        eprint!("{note}");
+    }
+    Ok(Outcome::Clean)
 }

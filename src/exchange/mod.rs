@@ -5,6 +5,7 @@
 //! file; [`numbering`] counts as Word counts; [`docx`] writes the package and [`read`] reads
 //! one back, tracked changes and comments included.
 
+pub mod adopt;
 pub mod docx;
 pub mod import;
 pub mod model;

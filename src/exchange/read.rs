@@ -34,6 +34,8 @@ pub struct Paragraph {
     pub cell: Option<(usize, usize, usize)>,
     /// A formatting change was tracked (`w:rPrChange`, `w:pPrChange`).
     pub formatting_changed: bool,
+    /// The heading level its style gives, 1 for the top.
+    pub heading: Option<usize>,
 }
 
 /// A comment from `word/comments.xml`.
@@ -81,6 +83,7 @@ pub struct Shown {
     /// Some text or mark in it was changed, or its formatting.
     pub changed: bool,
     pub formatting_changed: bool,
+    pub heading: Option<usize>,
 }
 
 impl Shown {
@@ -135,7 +138,7 @@ pub fn read(bytes: &[u8]) -> Result<WordDocument> {
         bail!("this is not a Word document (.docx): it has no word/document.xml");
     };
     let mut out = WordDocument::default();
-    let styles = part(&mut archive, "word/styles.xml")?.map(|x| style_numbers(&x)).unwrap_or_default();
+    let styles = part(&mut archive, "word/styles.xml")?.map(|x| styles(&x)).unwrap_or_default();
     out.paragraphs = paragraphs(&document, &styles).context("reading word/document.xml")?;
     if let Some(xml) = part(&mut archive, "word/numbering.xml")? {
         out.numbering = numbering(&xml).context("reading word/numbering.xml")?;
@@ -191,26 +194,44 @@ fn custom_properties(xml: &str) -> HashMap<String, String> {
     out
 }
 
-/// The numbering each paragraph style carries: Word and `LibreOffice` number headings this way.
-/// Each style's `(numId, ilvl, basedOn)`.
-type StyleNumbers = HashMap<String, (Option<String>, Option<usize>, Option<String>)>;
+/// What pactum needs of a style: the numbering a paragraph style carries (Word and
+/// `LibreOffice` number headings this way), the heading level it gives, and the emphasis a
+/// character style gives (`LibreOffice` writes bold as the style `StrongEmphasis`).
+#[derive(Debug, Clone, Default)]
+struct StyleInfo {
+    num: Option<String>,
+    level: Option<usize>,
+    based_on: Option<String>,
+    outline: Option<usize>,
+    name: String,
+    bold: bool,
+    italic: bool,
+}
 
-fn style_numbers(xml: &str) -> StyleNumbers {
+type Styles = HashMap<String, StyleInfo>;
+
+fn styles(xml: &str) -> Styles {
     let mut reader = quick_xml::Reader::from_str(xml);
-    let mut out: StyleNumbers = HashMap::new();
+    let mut out: Styles = HashMap::new();
     let mut current: Option<String> = None;
+    let mut in_rpr = false;
     while let Ok(event) = reader.read_event() {
         match &event {
             Event::Start(e) if e.name().as_ref() == "w:style" => current = attribute(e, "w:styleId"),
             Event::End(e) if e.name().as_ref() == "w:style" => current = None,
+            Event::Start(e) if e.name().as_ref() == "w:rPr" => in_rpr = true,
+            Event::End(e) if e.name().as_ref() == "w:rPr" => in_rpr = false,
             Event::Start(e) | Event::Empty(e) => {
                 let Some(style) = &current else { continue };
                 let entry = out.entry(style.clone()).or_default();
                 match e.name().as_ref() {
-                    "w:numId" => entry.0 = attribute(e, "w:val"),
-                    "w:ilvl" => entry.1 = attribute(e, "w:val").and_then(|v| v.parse().ok()),
-                    "w:basedOn" => entry.2 = attribute(e, "w:val"),
-                    "w:outlineLvl" if entry.1.is_none() => entry.1 = attribute(e, "w:val").and_then(|v| v.parse().ok()),
+                    "w:numId" => entry.num = attribute(e, "w:val"),
+                    "w:ilvl" => entry.level = attribute(e, "w:val").and_then(|v| v.parse().ok()),
+                    "w:basedOn" => entry.based_on = attribute(e, "w:val"),
+                    "w:outlineLvl" => entry.outline = attribute(e, "w:val").and_then(|v| v.parse().ok()),
+                    "w:name" => entry.name = attribute(e, "w:val").unwrap_or_default(),
+                    "w:b" if in_rpr => entry.bold = flag(e),
+                    "w:i" if in_rpr => entry.italic = flag(e),
                     _ => {}
                 }
             }
@@ -221,19 +242,32 @@ fn style_numbers(xml: &str) -> StyleNumbers {
     out
 }
 
-fn style_number(styles: &StyleNumbers, style: &str) -> Option<(String, usize)> {
-    let mut at = style;
-    for _ in 0..10 {
-        let (num, level, based) = styles.get(at)?;
-        if let Some(num) = num {
-            return Some((num.clone(), level.unwrap_or(0)));
-        }
-        at = based.as_deref()?;
-    }
-    None
+/// A style and the styles it is based on, nearest first.
+fn lineage<'a>(styles: &'a Styles, style: &str) -> impl Iterator<Item = &'a StyleInfo> {
+    let mut at = styles.get(style);
+    std::iter::from_fn(move || {
+        let this = at?;
+        at = this.based_on.as_deref().and_then(|b| styles.get(b));
+        Some(this)
+    })
+    .take(10)
 }
 
-fn paragraphs(xml: &str, styles: &StyleNumbers) -> Result<Vec<Paragraph>> {
+fn style_number(styles: &Styles, style: &str) -> Option<(String, usize)> {
+    lineage(styles, style).find_map(|s| s.num.clone().map(|n| (n, s.level.unwrap_or(0))))
+}
+
+/// The heading level (1 for the top) a paragraph style gives: by its name (`heading 2`) or
+/// its outline level.
+fn heading_level(styles: &Styles, style: &str) -> Option<usize> {
+    lineage(styles, style).find_map(|s| {
+        let name = s.name.to_ascii_lowercase();
+        let by_name = name.strip_prefix("heading").and_then(|n| n.trim().parse::<usize>().ok());
+        by_name.or(s.outline.map(|o| o + 1))
+    })
+}
+
+fn paragraphs(xml: &str, styles: &Styles) -> Result<Vec<Paragraph>> {
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut out: Vec<Paragraph> = Vec::new();
     let mut para: Option<Paragraph> = None;
@@ -330,6 +364,12 @@ fn paragraphs(xml: &str, styles: &StyleNumbers) -> Result<Vec<Paragraph>> {
                         r.italic = flag(e);
                     }
                 }
+                "w:rStyle" if in_rpr => {
+                    if let (Some(r), Some(style)) = (run.as_mut(), attribute(e, "w:val")) {
+                        r.bold |= lineage(styles, &style).any(|s| s.bold);
+                        r.italic |= lineage(styles, &style).any(|s| s.italic);
+                    }
+                }
                 "w:t" | "w:delText" if !empty => in_text = true,
                 "w:tab" if !in_ppr => {
                     if let Some(r) = run.as_mut() {
@@ -374,6 +414,7 @@ fn paragraphs(xml: &str, styles: &StyleNumbers) -> Result<Vec<Paragraph>> {
                 }
                 "w:p" => {
                     if let Some(mut p) = para.take() {
+                        p.heading = p.style.as_deref().and_then(|s| heading_level(styles, s));
                         if let (Some(num), false) = (num_id.take(), false) {
                             p.number = (num != "0").then(|| (num, ilvl.unwrap_or(0)));
                         } else if let Some(style) = &p.style {
@@ -576,6 +617,7 @@ impl WordDocument {
                 continue;
             }
             carried.style.clone_from(&p.style);
+            carried.heading = p.heading;
             carried.number.clone_from(&p.number);
             carried.cell = p.cell;
             out.push(std::mem::take(&mut carried));
