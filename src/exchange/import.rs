@@ -248,6 +248,30 @@ fn map(base: &Document, accepted: &[Entry], rejected: &[Entry]) -> Vec<Option<us
         }
         out.push(found);
     }
+    // A paragraph neither bookmark nor words found (a copy that lost its bookmarks, then edited):
+    // the unused paragraph between its found neighbours with the number Word shows on it, else
+    // the one most alike, if at least half its words are the same.
+    for i in 0..out.len() {
+        if out[i].is_some() || accepted[i].words.trim().is_empty() {
+            continue;
+        }
+        let after = out[..i].iter().rev().find_map(|k| *k).map_or(0, |k| k + 1);
+        let before = out[i + 1..].iter().find_map(|k| *k).unwrap_or(base.paras.len());
+        let candidates = || (after..before.max(after)).filter(|&k| !used[k] && base.paras[k].table.is_none());
+        let label = accepted[i].shown.label.as_deref().filter(|l| !l.is_empty());
+        let by_label = label.and_then(|l| candidates().find(|&k| base.paras[k].label == l));
+        let by_likeness = || {
+            candidates()
+                .map(|k| (k, super::redline::words_likeness(&base.paras[k].words(), &accepted[i].words)))
+                .filter(|(_, alike)| *alike >= 0.5)
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(k, _)| k)
+        };
+        if let Some(k) = by_label.or_else(by_likeness) {
+            used[k] = true;
+            out[i] = Some(k);
+        }
+    }
     out
 }
 

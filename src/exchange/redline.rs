@@ -125,7 +125,12 @@ fn table_redline(old: &Rows, new: &Rows) -> (Rows, Vec<Change>) {
 
 /// How alike two paragraphs' words are, 0 to 1.
 fn likeness(old: &Para, new: &Para) -> f32 {
-    let (a, b) = (old.words(), new.words());
+    words_likeness(&old.words(), &new.words())
+}
+
+/// How alike two texts are by their words, 0 to 1: twice the words in common over all words.
+#[must_use]
+pub fn words_likeness(a: &str, b: &str) -> f32 {
     let a: Vec<&str> = a.split_whitespace().collect();
     let b: Vec<&str> = b.split_whitespace().collect();
     if a.is_empty() && b.is_empty() {
