@@ -660,3 +660,36 @@ fn a_word_agreement_made_by_libreoffice_is_adopted_with_the_clause_tree_word_sho
     assert_eq!(again.status.code(), Some(2), "{}", text(&again));
     assert_eq!(std::fs::read_to_string(dir.path().join("contracts/federal.md")).unwrap(), federal);
 }
+
+#[test]
+fn changes_the_body_cannot_hold_are_listed_and_not_written() {
+    let script = example();
+    let root = script.root();
+    let out = tempfile::tempdir().unwrap();
+    let docx = out.path().join("msa.docx");
+    assert!(pactum(root, &["export", "contracts/acme/msa.md", "-o", docx.to_str().unwrap()]).status.success());
+    let before = std::fs::read_to_string(root.join("contracts/acme/msa.md")).unwrap();
+
+    let mut counterparty = Counterparty::open(&docx);
+    counterparty.replace("Value", "120000", "150000"); // the cover page's table
+    counterparty.replace("By: ", "________________________________", "Dana Counsel"); // a signature block
+    // Bold put on words, tracked as a formatting change only.
+    let xml = counterparty.document();
+    let at = xml.find("Provider will assign suitably").unwrap();
+    let run = xml[..at].rfind("<w:r>").unwrap() + "<w:r>".len();
+    xml.insert_str(
+        run,
+        r#"<w:rPr><w:b/><w:rPrChange w:id="990" w:author="Dana Counsel"><w:rPr/></w:rPrChange></w:rPr>"#,
+    );
+    let returned = out.path().join("returned.docx");
+    counterparty.save(&returned);
+
+    let imported = pactum(root, &["import", returned.to_str().unwrap(), "--into", "contracts/acme/msa.md"]);
+    assert_eq!(imported.status.code(), Some(1), "{}", text(&imported));
+    let report = text(&imported);
+    assert!(report.contains("not imported, the cover page: edited to: Value\tUSD 150000 per year"), "{report}");
+    assert!(report.contains("not imported, the signature blocks: edited to: By: Dana Counsel"), "{report}");
+    assert!(report.contains("not imported, clause 2.2 — Personnel: a formatting change"), "{report}");
+    assert!(report.contains("no change to contracts/acme/msa.md"), "{report}");
+    assert_eq!(std::fs::read_to_string(root.join("contracts/acme/msa.md")).unwrap(), before);
+}

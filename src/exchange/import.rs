@@ -275,6 +275,21 @@ fn map(base: &Document, accepted: &[Entry], rejected: &[Entry]) -> Vec<Option<us
     out
 }
 
+/// What changed between two texts of a table or block, line by line (a table's row is a line):
+/// `edited to: Value, USD 150000 per year` (cells apart by a tab).
+fn changed_lines(old: &str, new: &str) -> String {
+    let before: Vec<&str> = old.lines().collect();
+    let after: Vec<&str> = new.lines().collect();
+    let added: Vec<&str> = after.iter().copied().filter(|l| !before.contains(l)).collect();
+    let removed: Vec<&str> = before.iter().copied().filter(|l| !after.contains(l)).collect();
+    match (added.is_empty(), removed.is_empty()) {
+        (false, _) if removed.len() == added.len() => format!("edited to: {}", added.join(" / ")),
+        (false, true) => format!("added: {}", added.join(" / ")),
+        (true, false) => format!("removed: {}", removed.join(" / ")),
+        _ => format!("edited to: {}", added.join(" / ")),
+    }
+}
+
 /// The proposal the returned document makes to `contract`, exported as `base`.
 #[must_use]
 pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Proposal {
@@ -398,7 +413,7 @@ pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Pro
         let label_same = label == para.label || para.numbered.is_none();
         let Origin::Body { segment, content } = &para.origin else {
             if !words_same {
-                proposal.unmapped.push(Unmapped { place: here, what: format!("edited to: {}", entry.words) });
+                proposal.unmapped.push(Unmapped { place: here, what: changed_lines(&para.words(), &entry.words) });
             }
             continue;
         };
@@ -407,7 +422,10 @@ pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Pro
             continue;
         }
         if para.table.is_some() {
-            proposal.unmapped.push(Unmapped { place: here, what: format!("a table edited to:\n{}", entry.words) });
+            proposal.unmapped.push(Unmapped {
+                place: here,
+                what: format!("a table {}", changed_lines(&para.words(), &entry.words)),
+            });
             out.push_str(&text[segment.clone()]);
             continue;
         }
