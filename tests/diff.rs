@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 
 mod support;
 
-use support::text;
+use support::{clause_changes, t, text};
 
 fn manifest() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -25,20 +25,6 @@ fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
 }
 
 /// (change, old number, new number) of each clause of the first contract.
-fn clause_changes(report: &serde_json::Value) -> Vec<(String, String, String)> {
-    let number = |side: &serde_json::Value| side.get("number").and_then(|n| n.as_str()).unwrap_or("-").to_owned();
-    report["contracts"][0]["clauses"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| (c["change"].as_str().unwrap().to_owned(), number(&c["old"]), number(&c["new"])))
-        .collect()
-}
-
-fn t(change: &str, old: &str, new: &str) -> (String, String, String) {
-    (change.into(), old.into(), new.into())
-}
-
 fn corpus_diff(old: &str, new: &str) -> serde_json::Value {
     let dir = manifest().join("tests/corpus");
     json(&dir, &["diff", "--files", old, new])

@@ -10,7 +10,7 @@ use std::process::Command;
 mod support;
 
 use support::git::{ADMIN, ALICE, Script};
-use support::{pactum_with, text, tool};
+use support::{clause_changes, pactum_with, t, text, tool};
 
 fn manifest() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -201,20 +201,6 @@ fn example() -> Script {
     script.git(&ADMIN, &ADMIN, &["add", "-A"]);
     script.git(&ALICE, &ALICE, &["commit", "-qm", "The example contracts"]);
     script
-}
-
-fn clause_changes(report: &serde_json::Value) -> Vec<(String, String, String)> {
-    let number = |side: &serde_json::Value| side.get("number").and_then(|n| n.as_str()).unwrap_or("-").to_owned();
-    report["contracts"][0]["clauses"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| (c["change"].as_str().unwrap().to_owned(), number(&c["old"]), number(&c["new"])))
-        .collect()
-}
-
-fn t(change: &str, old: &str, new: &str) -> (String, String, String) {
-    (change.into(), old.into(), new.into())
 }
 
 #[test]

@@ -311,28 +311,35 @@ pub struct ExecuteArgs {
     dry_run: bool,
 }
 
-/// Replace `path`'s contents with `text` so that a failure half-way leaves it as it was: write
-/// a fresh, unpredictably named file beside it (created exclusively, so nothing planted there
-/// is followed), keep the original's permissions, then rename it over the original. A symbolic
-/// link is never written through.
+/// Replace `path`'s contents with `text` so that a failure half-way leaves it as it was,
+/// keeping its permissions. A symbolic link is never written through.
 pub(super) fn replace_file(path: &Path, text: &str) -> Result<()> {
     let metadata = std::fs::symlink_metadata(path).with_context(|| format!("reading {}", path.display()))?;
     if metadata.file_type().is_symlink() {
         bail!("{} is a symbolic link; pactum writes contracts only as regular files", path.display());
     }
+    write_whole(path, text.as_bytes(), Some(metadata.permissions()))
+}
+
+/// Write `bytes` to `path` whole or not at all: into a fresh, unpredictably named file beside
+/// it (created exclusively, so nothing planted there is followed), with `permissions` if given,
+/// synced, then renamed over `path`. A failure half-way leaves `path` as it was.
+pub(super) fn write_whole(path: &Path, bytes: &[u8], permissions: Option<std::fs::Permissions>) -> Result<()> {
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut scratch = tempfile::Builder::new()
         .prefix(".pactum-")
         .suffix(".tmp")
         .tempfile_in(folder)
         .with_context(|| format!("creating a scratch file in {}", folder.display()))?;
-    scratch.write_all(text.as_bytes()).with_context(|| format!("writing beside {}", path.display()))?;
-    scratch
-        .as_file()
-        .set_permissions(metadata.permissions())
-        .with_context(|| format!("keeping the permissions of {}", path.display()))?;
+    scratch.write_all(bytes).with_context(|| format!("writing beside {}", path.display()))?;
+    if let Some(permissions) = permissions {
+        scratch
+            .as_file()
+            .set_permissions(permissions)
+            .with_context(|| format!("keeping the permissions of {}", path.display()))?;
+    }
     scratch.as_file().sync_all().with_context(|| format!("writing beside {}", path.display()))?;
-    scratch.persist(path).map_err(|e| e.error).with_context(|| format!("replacing {}", path.display()))?;
+    scratch.persist(path).map_err(|e| e.error).with_context(|| format!("writing {}", path.display()))?;
     Ok(())
 }
 

@@ -38,15 +38,7 @@ pub(super) fn write_binary(path: &Path, bytes: &[u8]) -> Result<()> {
         let mut stdout = std::io::stdout().lock();
         return stdout.write_all(bytes).and_then(|()| stdout.flush()).context("writing to standard output");
     }
-    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut scratch = tempfile::Builder::new()
-        .prefix(".pactum-")
-        .suffix(".tmp")
-        .tempfile_in(folder)
-        .with_context(|| format!("creating a scratch file in {}", folder.display()))?;
-    scratch.write_all(bytes).with_context(|| format!("writing {}", path.display()))?;
-    scratch.persist(path).map_err(|e| e.error).with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
+    super::draft::write_whole(path, bytes, None)
 }
 
 pub fn export(global: &GlobalArgs, args: &ExportArgs) -> Result<Outcome> {

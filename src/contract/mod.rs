@@ -129,6 +129,51 @@ pub fn decode(path: &str, bytes: Vec<u8>) -> Result<(String, Option<Diagnostic>)
 }
 
 impl Contract {
+    /// A front-matter value as text, by a dotted key (`renewal.notice`).
+    #[must_use]
+    pub fn field(&self, key: &str) -> Option<String> {
+        let mut at = &self.front.as_ref()?.value;
+        for part in key.split('.') {
+            at = at.get(part)?;
+        }
+        Some(match at {
+            serde_json::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        })
+    }
+
+    /// The key terms a cover page shows, by label, those the front matter states: id, type,
+    /// status, dates, term, renewal, value, governing law and owner.
+    #[must_use]
+    pub fn key_terms(&self) -> Vec<(&'static str, String)> {
+        let rows = [
+            ("Contract", self.field("id")),
+            ("Type", self.field("type")),
+            ("Status", self.field("status")),
+            ("Effective date", self.field("effective_date")),
+            ("Initial term", self.field("term").or_else(|| self.field("end_date").map(|d| format!("until {d}")))),
+            (
+                "Renewal",
+                self.field("renewal.kind").map(|kind| {
+                    let period = self.field("renewal.period").map(|p| format!(" for {p}")).unwrap_or_default();
+                    let notice = self.field("renewal.notice").map(|n| format!(", notice {n}")).unwrap_or_default();
+                    format!("{kind}{period}{notice}")
+                }),
+            ),
+            (
+                "Value",
+                self.field("value.amount").map(|amount| {
+                    let currency = self.field("value.currency").unwrap_or_default();
+                    let per = self.field("value.per").map(|p| format!(" per {p}")).unwrap_or_default();
+                    format!("{currency} {amount}{per}")
+                }),
+            ),
+            ("Governing law", self.field("governing_law")),
+            ("Owner", self.field("owner")),
+        ];
+        rows.into_iter().filter_map(|(label, text)| Some((label, text?))).collect()
+    }
+
     /// Read a contract from its text; findings made while reading are added to `diagnostics`.
     #[must_use]
     pub fn read(path: &str, text: String, rule: FrontMatterRule, diagnostics: &mut Vec<Diagnostic>) -> Self {

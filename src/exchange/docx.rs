@@ -12,6 +12,7 @@ use anyhow::{Context, Result};
 
 use super::model::{Change, Document, Para, Run, Style};
 use super::numbering::Format;
+use crate::text::xml_escape as escape;
 
 /// Who made the tracked changes of a redline, and when (`2026-11-27T10:00:00Z`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,24 +32,6 @@ pub const PROPERTY_TEXT: &str = "pactum.text-sha256";
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
-
-/// Escape text for XML content and attribute values.
-#[must_use]
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            // Characters XML 1.0 cannot hold are dropped rather than make the file unreadable.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// The package: every part, zipped.
 pub fn write(document: &Document, revision: Option<&Revision>) -> Result<Vec<u8>> {

@@ -713,17 +713,6 @@ fn title(contract: &Contract) -> String {
     contract.meta.title.clone().unwrap_or_else(|| contract.path.clone())
 }
 
-fn field(contract: &Contract, key: &str) -> Option<String> {
-    let mut at = &contract.front.as_ref()?.value;
-    for part in key.split('.') {
-        at = at.get(part)?;
-    }
-    Some(match at {
-        serde_json::Value::String(text) => text.clone(),
-        other => other.to_string(),
-    })
-}
-
 /// The cover page: the title, the parties and the key terms, as `render` prints them.
 fn cover(contract: &Contract) -> Vec<Para> {
     if contract.front.is_none() {
@@ -746,34 +735,10 @@ fn cover(contract: &Contract) -> Vec<Para> {
             vec![Run::plain(format!("Between {}", names.join(" and ")))],
         ));
     }
-    let rows = [
-        ("Contract", field(contract, "id")),
-        ("Type", field(contract, "type")),
-        ("Status", field(contract, "status")),
-        ("Effective date", field(contract, "effective_date")),
-        ("Initial term", field(contract, "term").or_else(|| field(contract, "end_date").map(|d| format!("until {d}")))),
-        (
-            "Renewal",
-            field(contract, "renewal.kind").map(|kind| {
-                let period = field(contract, "renewal.period").map(|p| format!(" for {p}")).unwrap_or_default();
-                let notice = field(contract, "renewal.notice").map(|n| format!(", notice {n}")).unwrap_or_default();
-                format!("{kind}{period}{notice}")
-            }),
-        ),
-        (
-            "Value",
-            field(contract, "value.amount").map(|amount| {
-                let currency = field(contract, "value.currency").unwrap_or_default();
-                let per = field(contract, "value.per").map(|p| format!(" per {p}")).unwrap_or_default();
-                format!("{currency} {amount}{per}")
-            }),
-        ),
-        ("Governing law", field(contract, "governing_law")),
-        ("Owner", field(contract, "owner")),
-    ];
-    let rows: Vec<Vec<Vec<Run>>> = rows
+    let rows: Vec<Vec<Vec<Run>>> = contract
+        .key_terms()
         .into_iter()
-        .filter_map(|(label, text)| Some(vec![vec![Run::plain(label)], vec![Run::plain(text?)]]))
+        .map(|(label, text)| vec![vec![Run::plain(label)], vec![Run::plain(text)]])
         .collect();
     if !rows.is_empty() {
         let mut table = Para::new(Origin::Cover, Style::Normal, Vec::new());

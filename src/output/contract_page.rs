@@ -20,18 +20,6 @@ dfn{font-style:normal;font-weight:bold}a.ref{color:inherit;text-decoration:under
 .line{border-bottom:1px solid #111;height:2.2rem;margin:.2rem 0 .1rem;width:60%}.label{font:9pt system-ui,sans-serif;color:#555}\
 blockquote{margin-left:1.5rem;color:#333}@media screen{body{background:#fafafa}.cover,.body,.signatures{background:#fff;padding:2rem;margin-bottom:1rem;box-shadow:0 1px 3px #0002}}";
 
-fn value(contract: &Contract, key: &str) -> Option<String> {
-    let front = &contract.front.as_ref()?.value;
-    let mut at = front;
-    for part in key.split('.') {
-        at = at.get(part)?;
-    }
-    Some(match at {
-        serde_json::Value::String(text) => text.clone(),
-        other => other.to_string(),
-    })
-}
-
 /// The body as Markdown with anchors, links and definitions added.
 fn annotated_body(contract: &Contract) -> String {
     let start = contract.layout.as_ref().map_or(0, |l| l.body);
@@ -145,34 +133,10 @@ pub fn page(contract: &Contract) -> String {
     let title = contract.meta.title.clone().unwrap_or_else(|| contract.path.clone());
     let parties: Vec<serde_json::Value> =
         contract.meta.parties.iter().map(|p| serde_json::json!({ "name": p.name, "role": p.role })).collect();
-    let rows = [
-        ("Contract", value(contract, "id")),
-        ("Type", value(contract, "type")),
-        ("Status", value(contract, "status")),
-        ("Effective date", value(contract, "effective_date")),
-        ("Initial term", value(contract, "term").or_else(|| value(contract, "end_date").map(|d| format!("until {d}")))),
-        (
-            "Renewal",
-            value(contract, "renewal.kind").map(|kind| {
-                let period = value(contract, "renewal.period").map(|p| format!(" for {p}")).unwrap_or_default();
-                let notice = value(contract, "renewal.notice").map(|n| format!(", notice {n}")).unwrap_or_default();
-                format!("{kind}{period}{notice}")
-            }),
-        ),
-        (
-            "Value",
-            value(contract, "value.amount").map(|amount| {
-                let currency = value(contract, "value.currency").unwrap_or_default();
-                let per = value(contract, "value.per").map(|p| format!(" per {p}")).unwrap_or_default();
-                format!("{currency} {amount}{per}")
-            }),
-        ),
-        ("Governing law", value(contract, "governing_law")),
-        ("Owner", value(contract, "owner")),
-    ];
-    let rows: Vec<serde_json::Value> = rows
+    let rows: Vec<serde_json::Value> = contract
+        .key_terms()
         .into_iter()
-        .filter_map(|(label, text)| Some(serde_json::json!({ "label": label, "text": text? })))
+        .map(|(label, text)| serde_json::json!({ "label": label, "text": text }))
         .collect();
     // The body is the one fragment built here: Markdown to HTML, every raw tag made inert.
     let mut body = String::new();

@@ -96,3 +96,20 @@ pub fn copy_dir(from: &Path, to: &Path) {
 pub fn snapshot(path: &Path, actual: &str) {
     snapbox::Assert::new().action_env("SNAPSHOTS").eq(actual, snapbox::Data::read_from(path, None).raw());
 }
+
+/// The clause changes of the first contract of a `pactum diff --format json` report:
+/// (change, old number, new number), `-` for a side without the clause.
+pub fn clause_changes(report: &serde_json::Value) -> Vec<(String, String, String)> {
+    let number = |side: &serde_json::Value| side.get("number").and_then(|n| n.as_str()).unwrap_or("-").to_owned();
+    report["contracts"][0]["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["change"].as_str().unwrap().to_owned(), number(&c["old"]), number(&c["new"])))
+        .collect()
+}
+
+/// One expected clause change, for comparing with [`clause_changes`].
+pub fn t(change: &str, old: &str, new: &str) -> (String, String, String) {
+    (change.into(), old.into(), new.into())
+}
