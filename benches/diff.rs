@@ -2,6 +2,9 @@
 //! changed: 50 reworded, 25 inserted, 25 removed, and every clause after an insertion
 //! renumbered. Target: under 100 ms. For scale, `git diff --no-index --word-diff` on the same
 //! pair, and a contract of 4,000 clauses to show the cost stays near-linear.
+//!
+//! The Word exchange on the same pair: `diff --format docx` (the redline as tracked changes),
+//! `export` of the old version and `import` of that export back into it (the identity).
 //! Run with `cargo bench --bench diff`.
 
 mod common;
@@ -50,7 +53,10 @@ fn pair(clauses: usize) -> (String, String) {
 fn main() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-diff");
     std::fs::create_dir_all(&dir).expect("bench folder");
-    println!("{:>8} {:>9} {:>12} {:>14} {:>10}", "clauses", "MB", "pactum diff", "git word-diff", "changes");
+    println!(
+        "{:>8} {:>9} {:>12} {:>14} {:>10} {:>12} {:>10} {:>10}",
+        "clauses", "MB", "pactum diff", "git word-diff", "changes", "docx redline", "export", "import"
+    );
     for clauses in [1_000, 4_000] {
         let (old, new) = pair(clauses);
         let (old_path, new_path) = (dir.join(format!("old-{clauses}.md")), dir.join(format!("new-{clauses}.md")));
@@ -71,11 +77,27 @@ fn main() {
             let _ =
                 Command::new("git").args(["diff", "--no-index", "--word-diff"]).arg(&old_path).arg(&new_path).output();
         });
+        let run = |args: &[&str]| {
+            let output =
+                Command::new(env!("CARGO_BIN_EXE_pactum")).args(args).current_dir(&dir).output().expect("run pactum");
+            assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        };
+        let (old_name, new_name) = (format!("old-{clauses}.md"), format!("new-{clauses}.md"));
+        let docx = format!("old-{clauses}.docx");
+        let (redline, ()) = common::best_of(5, || {
+            run(&["diff", "--files", &old_name, &new_name, "--format", "docx", "-o", "redline.docx", "-q"]);
+        });
+        let (export, ()) = common::best_of(5, || run(&["export", &old_name, "-o", &docx, "-q"]));
+        let (import, ()) = common::best_of(5, || run(&["import", &docx, "--into", &old_name, "-q"]));
+        assert_eq!(std::fs::read_to_string(&old_path).expect("read"), old, "an import of the export changes nothing");
         println!(
-            "{clauses:>8} {:>9.2} {:>10.1}ms {:>12.1}ms {changes:>10}",
+            "{clauses:>8} {:>9.2} {:>10.1}ms {:>12.1}ms {changes:>10} {:>10.1}ms {:>8.1}ms {:>8.1}ms",
             old.len() as f64 / 1e6,
             pactum.as_secs_f64() * 1e3,
-            git.as_secs_f64() * 1e3
+            git.as_secs_f64() * 1e3,
+            redline.as_secs_f64() * 1e3,
+            export.as_secs_f64() * 1e3,
+            import.as_secs_f64() * 1e3
         );
     }
 }

@@ -61,7 +61,8 @@ fn parts(bytes: &[u8]) -> BTreeMap<String, String> {
 fn package(parts: &BTreeMap<String, String>) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, text) in parts {
-        zip.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
+        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file(name.as_str(), options).unwrap();
         zip.write_all(text.as_bytes()).unwrap();
     }
     zip.finish().unwrap().into_inner()
@@ -678,4 +679,53 @@ fn changes_the_body_cannot_hold_are_listed_and_not_written() {
     assert!(report.contains("not imported, clause 2.2 — Personnel: a formatting change"), "{report}");
     assert!(report.contains("no change to contracts/acme/msa.md"), "{report}");
     assert_eq!(std::fs::read_to_string(root.join("contracts/acme/msa.md")).unwrap(), before);
+}
+
+#[test]
+fn a_broken_or_hostile_word_file_is_a_clear_error() {
+    let script = example();
+    let root = script.root();
+    let out = tempfile::tempdir().unwrap();
+    let docx = out.path().join("msa.docx");
+    assert!(pactum(root, &["export", "contracts/acme/msa.md", "-o", docx.to_str().unwrap()]).status.success());
+    let msa = std::fs::read(root.join("contracts/acme/msa.md")).unwrap();
+    let exported = parts(&std::fs::read(&docx).unwrap());
+    let variant = |name: &str, edit: &dyn Fn(&mut BTreeMap<String, String>)| {
+        let mut changed = exported.clone();
+        edit(&mut changed);
+        let path = out.path().join(name);
+        std::fs::write(&path, package(&changed)).unwrap();
+        path
+    };
+    let cases = [
+        (
+            variant("no-body.docx", &|p| {
+                p.remove("word/document.xml");
+            }),
+            "it has no word/document.xml",
+        ),
+        (
+            variant("broken-xml.docx", &|p| {
+                let xml = p.get_mut("word/document.xml").unwrap();
+                let cut = xml.len() / 2;
+                xml.truncate(cut);
+                xml.push_str("</w:p></w:body>");
+            }),
+            "reading word/document.xml",
+        ),
+        // 70 MB of spaces pack into some 70 KB: refused before it fills memory.
+        (
+            variant("bomb.docx", &|p| {
+                p.insert("word/document.xml".into(), " ".repeat(70 * 1024 * 1024));
+            }),
+            "unpacks to more than 64 MB",
+        ),
+    ];
+    for (path, message) in cases {
+        let imported = pactum(root, &["import", path.to_str().unwrap(), "--into", "contracts/acme/msa.md"]);
+        assert_eq!(imported.status.code(), Some(2), "{}", text(&imported));
+        assert!(text(&imported).contains(message), "{message:?}: {}", text(&imported));
+        assert!(!text(&imported).contains("panicked"), "{}", text(&imported));
+        assert_eq!(std::fs::read(root.join("contracts/acme/msa.md")).unwrap(), msa);
+    }
 }

@@ -48,7 +48,12 @@ pub fn write(document: &Document, revision: Option<&Revision>) -> Result<Vec<u8>
     ];
     parts.push(("word/document.xml", body(document, revision)));
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    // The fastest deflate level: Word XML is repetitive and packs well even so (a 1 MB contract's
+    // export is some 55 KB), and the redline of a 1,000-clause contract takes about 75 ms
+    // instead of about 100 (`cargo bench --bench diff`).
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1));
     for (name, xml) in parts {
         zip.start_file(name, options).with_context(|| format!("writing {name}"))?;
         zip.write_all(xml.as_bytes()).with_context(|| format!("writing {name}"))?;

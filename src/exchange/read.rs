@@ -104,14 +104,28 @@ fn flag(element: &BytesStart<'_>) -> bool {
     !matches!(attribute(element, "w:val").as_deref(), Some("0" | "false" | "off"))
 }
 
+/// The most one part of a Word package may unpack to: a contract's text is a small fraction of
+/// it, and a package that unpacks to more (a "zip bomb") is refused before it fills memory.
+const MAX_PART: u64 = 64 * 1024 * 1024;
+
 fn part(archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>, name: &str) -> Result<Option<String>> {
-    let Ok(mut file) = archive.by_name(name) else { return Ok(None) };
-    if file.size() > 512 * 1024 * 1024 {
-        bail!("{name} is larger than 512 MB");
+    let Ok(file) = archive.by_name(name) else { return Ok(None) };
+    let too_large = || {
+        anyhow::anyhow!(
+            "{name} unpacks to more than {} MB; pactum reads no Word document that large",
+            MAX_PART / 1024 / 1024
+        )
+    };
+    if file.size() > MAX_PART {
+        return Err(too_large());
     }
-    let mut text = String::new();
-    file.read_to_string(&mut text).with_context(|| format!("reading {name} (not UTF-8 XML?)"))?;
-    Ok(Some(text))
+    let mut bytes = Vec::new();
+    // The size a package declares is not trusted: reading stops past the limit.
+    file.take(MAX_PART + 1).read_to_end(&mut bytes).with_context(|| format!("unpacking {name}"))?;
+    if bytes.len() as u64 > MAX_PART {
+        return Err(too_large());
+    }
+    String::from_utf8(bytes).map(Some).with_context(|| format!("{name} is not UTF-8 XML"))
 }
 
 /// Text content, with entity references resolved.

@@ -226,7 +226,9 @@ pub fn redline(base: &Document, head: &Document) -> Document {
         // In order: each new paragraph is paired with the next old one alike enough; the old
         // ones passed on the way leave, the new ones waiting arrive before the pair.
         for j in op.new_range() {
-            let partner = (o..olds.len()).find(|&k| {
+            // A partner is looked for among the next few old paragraphs only: a long stretch of
+            // rewritten text would otherwise compare every old paragraph with every new one.
+            let partner = (o..olds.len().min(o + PAIRING_WINDOW)).find(|&k| {
                 let i = olds[k];
                 let (old, new) = (&base.paras[i], &head.paras[j]);
                 !moved_from.contains_key(&i)
@@ -272,6 +274,9 @@ pub fn redline(base: &Document, head: &Document) -> Document {
         properties: head.properties.clone(),
     }
 }
+
+/// How many old paragraphs ahead a new one looks for its partner.
+const PAIRING_WINDOW: usize = 16;
 
 /// A new paragraph arrives: inserted, or moved here.
 fn arriving(head: &Document, j: usize, moved_to: &HashMap<usize, u32>) -> Para {
