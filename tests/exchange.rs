@@ -729,3 +729,23 @@ fn a_broken_or_hostile_word_file_is_a_clear_error() {
         assert_eq!(std::fs::read(root.join("contracts/acme/msa.md")).unwrap(), msa);
     }
 }
+
+#[test]
+fn an_edit_next_to_links_keeps_the_links() {
+    let script = example();
+    let root = script.root();
+    let out = tempfile::tempdir().unwrap();
+    let docx = out.path().join("nda.docx");
+    assert!(pactum(root, &["export", "contracts/globex/mutual-nda.md", "-o", docx.to_str().unwrap()]).status.success());
+    let mut counterparty = Counterparty::open(&docx);
+    counterparty.replace("Version 1.0", "free to use", "free to use and adapt");
+    let returned = out.path().join("returned.docx");
+    counterparty.save(&returned);
+    let imported = pactum(root, &["import", returned.to_str().unwrap(), "--into", "contracts/globex/mutual-nda.md"]);
+    assert!(imported.status.success(), "{}", text(&imported));
+    let after = std::fs::read_to_string(root.join("contracts/globex/mutual-nda.md")).unwrap();
+    assert!(
+        after.contains("[Version 1.0](https://commonpaper.com/standards/mutual-nda/1.0/) free to use and adapt under [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/)."),
+        "{after}"
+    );
+}

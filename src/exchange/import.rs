@@ -275,6 +275,118 @@ fn map(base: &Document, accepted: &[Entry], rejected: &[Entry]) -> Vec<Option<us
     out
 }
 
+/// Where each byte of a Markdown inline text's words sits in the text, if the text is made of
+/// nothing but words, emphasis, links and code spans (anything else: `None`).
+fn located_words(markdown: &str) -> Option<(String, Vec<usize>)> {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut words = String::new();
+    let mut at: Vec<usize> = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, super::model::OPTIONS).into_offset_iter() {
+        match event {
+            Event::Text(t) => {
+                let source = &markdown[range.clone()];
+                // Escapes and entities are words of another length than their source: the
+                // whole run of them maps to its start, and an edit inside falls back.
+                let exact = source == &*t;
+                for i in 0..t.len() {
+                    at.push(if exact { range.start + i } else { usize::MAX });
+                }
+                words.push_str(&t);
+            }
+            Event::Code(t) => {
+                let offset = markdown[range.clone()].find(&*t)?;
+                at.extend((0..t.len()).map(|i| range.start + offset + i));
+                words.push_str(&t);
+            }
+            Event::SoftBreak => {
+                at.push(usize::MAX);
+                words.push(' ');
+            }
+            Event::Start(Tag::Paragraph | Tag::Strong | Tag::Emphasis | Tag::Link { .. })
+            | Event::End(TagEnd::Paragraph | TagEnd::Strong | TagEnd::Emphasis | TagEnd::Link) => {}
+            _ => return None,
+        }
+    }
+    Some((words, at))
+}
+
+/// Byte ranges of a text's words and of each space and punctuation mark between them.
+fn token_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut word: Option<usize> = None;
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() || (c.is_ascii_punctuation() && !matches!(c, '\'' | '-')) {
+            if let Some(start) = word.take() {
+                out.push(start..i);
+            }
+            out.push(i..i + c.len_utf8());
+        } else if word.is_none() {
+            word = Some(i);
+        }
+    }
+    if let Some(start) = word {
+        out.push(start..text.len());
+    }
+    out
+}
+
+/// The paragraph's Markdown with the counterparty's word edits made where the words sit, so
+/// that links, code spans and escapes around them stay. `None` where that cannot be done
+/// exactly (an edit inside markup, new emphasis): the paragraph is then written afresh.
+fn edit_in_place(content: &str, old_words: &str, runs: &[super::read::Run]) -> Option<String> {
+    use similar::{Algorithm, DiffTag, capture_diff_slices};
+    let (words, at) = located_words(content)?;
+    if words.trim_end() != old_words {
+        return None;
+    }
+    let new_words: String = runs.iter().map(|r| r.text.as_str()).collect();
+    // The emphasis of each byte of the new words: an edit may only add plain words.
+    let plain: Vec<bool> = runs.iter().flat_map(|r| std::iter::repeat_n(!r.bold && !r.italic, r.text.len())).collect();
+    let (old_tokens, new_tokens) = (token_ranges(old_words), token_ranges(&new_words));
+    let left: Vec<&str> = old_tokens.iter().map(|r| &old_words[r.clone()]).collect();
+    let right: Vec<&str> = new_tokens.iter().map(|r| &new_words[r.clone()]).collect();
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    for op in capture_diff_slices(Algorithm::Myers, &left, &right) {
+        let (tag, a, b) = op.as_tag_tuple();
+        if tag == DiffTag::Equal {
+            continue;
+        }
+        let (from, to) = match (old_tokens.get(a.start), a.end.checked_sub(1).and_then(|e| old_tokens.get(e))) {
+            (Some(first), Some(last)) if !a.is_empty() => (first.start, last.end),
+            _ => {
+                let point = old_tokens.get(a.start).map_or(old_words.len(), |t| t.start);
+                (point, point)
+            }
+        };
+        // The source of the words replaced: every byte located, one stretch with no mark in it.
+        let source = if from == to {
+            let point = at.get(from).copied().or_else(|| at.last().map(|l| l + 1)).filter(|p| *p != usize::MAX)?;
+            point..point
+        } else {
+            let (start, end) = (at.get(from).copied()?, at.get(to - 1).copied()?);
+            if start == usize::MAX || end == usize::MAX || end < start || end + 1 - start != to - from {
+                return None;
+            }
+            start..end + 1
+        };
+        let inserted = b.clone().map(|i| &new_words[new_tokens[i].clone()]).collect::<String>();
+        let inserted_plain =
+            b.into_iter().all(|i| new_tokens[i].clone().all(|byte| plain.get(byte).copied().unwrap_or(true)));
+        if !inserted_plain {
+            return None;
+        }
+        let escaped = markdown(&[super::read::Run { text: inserted, ..Default::default() }]);
+        edits.push((source, escaped));
+    }
+    let mut out = content.to_owned();
+    for (range, text) in edits.into_iter().rev() {
+        out.replace_range(range, &text);
+    }
+    // Whatever was done, the words must come out as the counterparty's.
+    let (check, _) = located_words(&out)?;
+    (check.trim_end() == new_words.trim_end()).then_some(out)
+}
+
 /// What changed between two texts of a table or block, line by line (a table's row is a line):
 /// `edited to: Value, USD 150000 per year` (cells apart by a tab).
 fn changed_lines(old: &str, new: &str) -> String {
@@ -441,7 +553,9 @@ pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Pro
             proposal.edits.push((Edit::Renumbered, format!("{here} → {}", label.trim_end_matches('.'))));
         } else {
             let words = markdown(&entry.shown.runs);
-            if para.reopen.is_empty() {
+            if let Some(edited) = edit_in_place(&text[content.clone()], &para.words(), &entry.shown.runs) {
+                out.push_str(&edited);
+            } else if para.reopen.is_empty() {
                 out.push_str(&words);
             } else if let Some(inside) = words.strip_prefix(para.reopen).filter(|w| !w.starts_with('*')) {
                 // The lead opened the bold the number sits in; the words continue it.
@@ -490,6 +604,37 @@ mod tests {
         assert_eq!(relabel("5.2 ", "5.2", "5.3").as_deref(), Some("5.3 "));
         assert_eq!(relabel("   (b) ", "(b)", "(c)").as_deref(), Some("   (c) "));
         assert_eq!(relabel("2. ", "(2)", "(3)").as_deref(), Some("3. "));
+    }
+
+    #[test]
+    fn word_edits_are_made_where_the_words_sit_keeping_links() {
+        let run = |text: &str, bold| super::super::read::Run { text: text.into(), bold, ..Default::default() };
+        let content = "See [the portal](https://x.example) and `code` within thirty days.";
+        let old = "See the portal and code within thirty days.";
+        assert_eq!(
+            edit_in_place(content, old, &[run("See the portal and code within sixty calendar days.", false)])
+                .as_deref(),
+            Some("See [the portal](https://x.example) and `code` within sixty calendar days.")
+        );
+        assert_eq!(
+            edit_in_place(
+                content,
+                old,
+                &[run("See the portal and code within thirty days", false), run(" or less.", false)]
+            )
+            .as_deref(),
+            Some("See [the portal](https://x.example) and `code` within thirty days or less.")
+        );
+        // Across a link's end, or with new emphasis: written afresh instead.
+        assert_eq!(edit_in_place(content, old, &[run("See the and code within thirty days.", false)]), None);
+        assert_eq!(
+            edit_in_place(
+                content,
+                old,
+                &[run("See the portal and code within ", false), run("sixty", true), run(" days.", false)]
+            ),
+            None
+        );
     }
 
     #[test]

@@ -28,7 +28,7 @@ use crate::contract::clauses::{Form, Label};
 static ANCHOR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[ \t]*\{#[A-Za-z0-9_.:-]+\}").expect("valid pattern"));
 static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<[A-Za-z/][^>]*>").expect("valid pattern"));
 
-const OPTIONS: Options = Options::ENABLE_TABLES
+pub(crate) const OPTIONS: Options = Options::ENABLE_TABLES
     .union(Options::ENABLE_STRIKETHROUGH)
     .union(Options::ENABLE_HEADING_ATTRIBUTES)
     .union(Options::ENABLE_FOOTNOTES);
