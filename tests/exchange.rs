@@ -749,3 +749,49 @@ fn an_edit_next_to_links_keeps_the_links() {
         "{after}"
     );
 }
+
+#[test]
+fn a_clause_the_counterparty_moved_comes_back_moved_with_its_markdown() {
+    let script = example();
+    let root = script.root();
+    let out = tempfile::tempdir().unwrap();
+    let docx = out.path().join("msa.docx");
+    assert!(pactum(root, &["export", "contracts/acme/msa.md", "-o", docx.to_str().unwrap()]).status.success());
+    let before = std::fs::read_to_string(root.join("contracts/acme/msa.md")).unwrap();
+
+    // Word's move: the paragraph struck where it was, inserted where it went, both ends named.
+    let mut counterparty = Counterparty::open(&docx);
+    let from = counterparty.paragraph("If availability falls below");
+    let xml = counterparty.document();
+    let paragraph = xml[from.clone()].to_owned();
+    let open = paragraph.find("</w:pPr>").unwrap();
+    let (properties, content) =
+        (&paragraph[..open], &paragraph[open + "</w:pPr>".len()..paragraph.len() - "</w:p>".len()]);
+    let moved_from = format!(
+        r#"{properties}<w:rPr><w:moveFrom w:id="951" {WHO}/></w:rPr></w:pPr><w:moveFromRangeStart w:id="952" {WHO} w:name="move1"/><w:moveFrom w:id="953" {WHO}>{}</w:moveFrom><w:moveFromRangeEnd w:id="952"/></w:p>"#,
+        content.replace("<w:t ", "<w:delText ").replace("</w:t>", "</w:delText>")
+    );
+    let moved_to = format!(
+        r#"{properties}<w:rPr><w:moveTo w:id="954" {WHO}/></w:rPr></w:pPr><w:moveToRangeStart w:id="955" {WHO} w:name="move1"/><w:moveTo w:id="956" {WHO}>{}</w:moveTo><w:moveToRangeEnd w:id="955"/></w:p>"#,
+        regex::Regex::new(r"<w:bookmark(Start|End) [^>]*/>").unwrap().replace_all(content, "")
+    );
+    xml.replace_range(from, &moved_from);
+    let to = counterparty.paragraph("Provider will make the hosted Services available");
+    counterparty.document().insert_str(to.start, &moved_to);
+    let returned = out.path().join("returned.docx");
+    counterparty.save(&returned);
+
+    let imported = pactum(root, &["import", returned.to_str().unwrap(), "--into", "contracts/acme/msa.md"]);
+    assert!(imported.status.success(), "{}", text(&imported));
+    assert!(text(&imported).contains("  moved: clause 4.3 — Service Credits → 4.1\n"), "{}", text(&imported));
+    assert!(
+        text(&imported).contains("  renumbered: clause 4.1 — Availability → 4.2; clause 4.2 — Reporting → 4.3\n"),
+        "{}",
+        text(&imported)
+    );
+    assert!(!text(&imported).contains("added") && !text(&imported).contains("removed"), "{}", text(&imported));
+    let after = std::fs::read_to_string(root.join("contracts/acme/msa.md")).unwrap();
+    let credits = after.find("Service Credits").unwrap();
+    assert!(credits < after.find("Availability.").unwrap(), "{after}");
+    assert_eq!(after.len(), before.len(), "the same words, numbers of the same length");
+}

@@ -184,6 +184,7 @@ pub fn import(global: &GlobalArgs, args: &ImportArgs) -> Result<Outcome> {
     let mut report = String::new();
     for (kind, label) in [
         (Edit::Changed, "changed"),
+        (Edit::Moved, "moved"),
         (Edit::Added, "added"),
         (Edit::Removed, "removed"),
         (Edit::Renumbered, "renumbered"),

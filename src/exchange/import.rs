@@ -40,6 +40,7 @@ pub struct Placed {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edit {
     Changed,
+    Moved,
     Renumbered,
     Added,
     Removed,
@@ -272,6 +273,16 @@ fn map(base: &Document, accepted: &[Entry], rejected: &[Entry]) -> Vec<Option<us
             out[i] = Some(k);
         }
     }
+    // A paragraph moved elsewhere (a Word move, or cut and pasted): the same words, anywhere.
+    for i in 0..out.len() {
+        if out[i].is_some() || accepted[i].words.trim().is_empty() {
+            continue;
+        }
+        if let Some(&k) = by_words.get(&accepted[i].words).and_then(|ks| ks.iter().find(|&&k| !used[k])) {
+            used[k] = true;
+            out[i] = Some(k);
+        }
+    }
     out
 }
 
@@ -387,6 +398,29 @@ fn edit_in_place(content: &str, old_words: &str, runs: &[super::read::Run]) -> O
     (check.trim_end() == new_words.trim_end()).then_some(out)
 }
 
+/// The values of the longest strictly increasing run (not necessarily adjacent) of `values`.
+fn longest_increasing(values: &[usize]) -> std::collections::HashSet<usize> {
+    // Patience sorting: the smallest tail of a run of each length, and each value's predecessor.
+    let mut tails: Vec<usize> = Vec::new();
+    let mut before: Vec<Option<usize>> = vec![None; values.len()];
+    for (i, &v) in values.iter().enumerate() {
+        let at = tails.partition_point(|&t| values[t] < v);
+        before[i] = at.checked_sub(1).map(|p| tails[p]);
+        if at == tails.len() {
+            tails.push(i);
+        } else {
+            tails[at] = i;
+        }
+    }
+    let mut out = std::collections::HashSet::new();
+    let mut at = tails.last().copied();
+    while let Some(i) = at {
+        out.insert(values[i]);
+        at = before[i];
+    }
+    out
+}
+
 /// What changed between two texts of a table or block, line by line (a table's row is a line):
 /// `edited to: Value, USD 150000 per year` (cells apart by a tab).
 fn changed_lines(old: &str, new: &str) -> String {
@@ -426,6 +460,9 @@ pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Pro
     let mut seen = vec![false; base.paras.len()];
     // The base paragraph written last, and the last one at each numbering level.
     let mut previous: Option<usize> = None;
+    // The base paragraphs found in their own order (the longest such run): every other found
+    // paragraph has moved.
+    let in_order = longest_increasing(&mapping.iter().flatten().copied().collect::<Vec<_>>());
     let mut at_level: HashMap<(String, usize), usize> = HashMap::new();
     let comments: HashMap<&str, &Comment> = word.comments.iter().map(|c| (c.id.as_str(), c)).collect();
     for (entry, found) in accepted.iter().zip(&mapping) {
@@ -442,6 +479,12 @@ pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Pro
                     words: entry.words.clone(),
                 });
             }
+        }
+        for unread in &entry.shown.unread {
+            proposal.unmapped.push(Unmapped {
+                place: here.clone(),
+                what: format!("{unread} (not read: the contract's text holds none)"),
+            });
         }
         if entry.shown.formatting_changed {
             proposal.unmapped.push(Unmapped {
@@ -516,6 +559,7 @@ pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Pro
         }
         seen[k] = true;
         let para = &base.paras[k];
+        let moved = !in_order.contains(&k);
         previous = Some(k);
         if let (Some(n), Some(_)) = (&entry.shown.number, para.numbered) {
             at_level.insert(n.clone(), k);
@@ -529,6 +573,10 @@ pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Pro
             }
             continue;
         };
+        if moved {
+            let to = if label.is_empty() { String::new() } else { format!(" → {}", label.trim_end_matches('.')) };
+            proposal.edits.push((Edit::Moved, format!("{here}{to}")));
+        }
         if words_same && label_same {
             out.push_str(&text[segment.clone()]);
             continue;
@@ -550,7 +598,9 @@ pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Pro
         out.push_str(&lead);
         if words_same {
             out.push_str(&text[content.clone()]);
-            proposal.edits.push((Edit::Renumbered, format!("{here} → {}", label.trim_end_matches('.'))));
+            if !moved {
+                proposal.edits.push((Edit::Renumbered, format!("{here} → {}", label.trim_end_matches('.'))));
+            }
         } else {
             let words = markdown(&entry.shown.runs);
             if let Some(edited) = edit_in_place(&text[content.clone()], &para.words(), &entry.shown.runs) {

@@ -36,6 +36,8 @@ pub struct Paragraph {
     pub formatting_changed: bool,
     /// The heading level its style gives, 1 for the top.
     pub heading: Option<usize>,
+    /// What it holds that is not read as its words: `a text box`, `a footnote`.
+    pub unread: Vec<&'static str>,
 }
 
 /// A comment from `word/comments.xml`.
@@ -84,6 +86,7 @@ pub struct Shown {
     pub changed: bool,
     pub formatting_changed: bool,
     pub heading: Option<usize>,
+    pub unread: Vec<&'static str>,
 }
 
 impl Shown {
@@ -293,10 +296,32 @@ fn paragraphs(xml: &str, styles: &Styles) -> Result<Vec<Paragraph>> {
     let mut table_count = 0;
     let mut pending_bookmarks: Vec<String> = Vec::new();
     let mut pending_comments: Vec<String> = Vec::new();
+    // Inside a text box, or the fallback copy of a drawing: paragraphs there are not the body's.
+    let mut skipping = 0usize;
     loop {
         let event = reader
             .read_event()
             .map_err(|e| anyhow::anyhow!("malformed XML at byte {}: {e}", reader.buffer_position()))?;
+        if skipping > 0 {
+            match &event {
+                Event::Start(_) => skipping += 1,
+                Event::End(_) => skipping -= 1,
+                Event::Eof => break,
+                _ => {}
+            }
+            continue;
+        }
+        if let Event::Start(e) = &event
+            && matches!(e.name().as_ref(), "w:txbxContent" | "mc:Fallback" | "v:textbox")
+        {
+            if let Some(p) = para.as_mut()
+                && e.name().as_ref() == "w:txbxContent"
+            {
+                p.unread.push("a text box");
+            }
+            skipping = 1;
+            continue;
+        }
         let (start, empty) = match &event {
             Event::Start(e) => (Some(e), false),
             Event::Empty(e) => (Some(e), true),
@@ -393,6 +418,11 @@ fn paragraphs(xml: &str, styles: &Styles) -> Result<Vec<Paragraph>> {
                 "w:br" | "w:cr" => {
                     if let Some(r) = run.as_mut() {
                         r.text.push('\n');
+                    }
+                }
+                "w:footnoteReference" | "w:endnoteReference" => {
+                    if let Some(p) = para.as_mut() {
+                        p.unread.push("a footnote");
                     }
                 }
                 "w:noBreakHyphen" => {
@@ -618,6 +648,7 @@ impl WordDocument {
             carried.comments.extend(p.comments.iter().cloned());
             carried.from.push(i);
             carried.formatting_changed |= p.formatting_changed;
+            carried.unread.extend(p.unread.iter().copied());
             if p.mark != Change::None {
                 carried.changed = true;
             }
@@ -655,6 +686,20 @@ mod tests {
 <w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr><w:rPr><w:ins w:id="2" w:author="C"/></w:rPr></w:pPr><w:ins w:id="3" w:author="C"><w:r><w:t>New &amp; shiny</w:t></w:r></w:ins></w:p>
 <w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr><w:commentRangeStart w:id="7"/><w:r><w:t xml:space="preserve">Pay </w:t></w:r><w:del w:id="4" w:author="C"><w:r><w:delText>30</w:delText></w:r></w:del><w:ins w:id="5" w:author="C"><w:r><w:t>60</w:t></w:r></w:ins><w:r><w:t xml:space="preserve"> days</w:t></w:r></w:p>
 </w:body></w:document>"#;
+
+    #[test]
+    fn text_boxes_hyperlinks_and_proofing_marks_are_read_as_word_writes_them() {
+        let xml = r#"<w:document xmlns:w="w"><w:body>
+<w:p><w:r><w:t xml:space="preserve">See </w:t></w:r><w:proofErr w:type="spellStart"/><w:hyperlink r:id="rId9"><w:r><w:t>the portal</w:t></w:r></w:hyperlink><w:proofErr w:type="spellEnd"/><w:r><w:rPr><w:rStyle w:val="X"/></w:rPr><w:t>.</w:t></w:r><w:r><mc:AlternateContent><mc:Choice><w:drawing><w:txbxContent><w:p><w:r><w:t>In a box</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice><mc:Fallback><w:pict><w:p><w:r><w:t>In a box</w:t></w:r></w:p></w:pict></mc:Fallback></mc:AlternateContent></w:r><w:r><w:t xml:space="preserve"> Then</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r></w:p>
+<w:p><w:r><w:t>Next</w:t></w:r></w:p>
+</w:body></w:document>"#;
+        let document =
+            WordDocument { paragraphs: paragraphs(xml, &HashMap::new()).unwrap(), ..WordDocument::default() };
+        let shown = document.view(View::Accepted);
+        let words: Vec<String> = shown.iter().map(Shown::words).collect();
+        assert_eq!(words, ["See the portal. Then", "Next"]);
+        assert_eq!(shown[0].unread, ["a text box", "a footnote"]);
+    }
 
     #[test]
     fn views_accept_and_reject_every_change() {
