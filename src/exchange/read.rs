@@ -270,8 +270,12 @@ fn lineage<'a>(styles: &'a Styles, style: &str) -> impl Iterator<Item = &'a Styl
     .take(10)
 }
 
+/// The numbering a style gives: its instance and its level, each from the nearest style in the
+/// lineage that sets it (`Heading 2` sets the level, `Heading 1` it is based on the instance).
 fn style_number(styles: &Styles, style: &str) -> Option<(String, usize)> {
-    lineage(styles, style).find_map(|s| s.num.clone().map(|n| (n, s.level.unwrap_or(0))))
+    let num = lineage(styles, style).find_map(|s| s.num.clone())?;
+    let level = lineage(styles, style).find_map(|s| s.level).unwrap_or(0);
+    Some((num, level))
 }
 
 /// The heading level (1 for the top) a paragraph style gives: by its name (`heading 2`) or
@@ -699,6 +703,34 @@ mod tests {
         let words: Vec<String> = shown.iter().map(Shown::words).collect();
         assert_eq!(words, ["See the portal. Then", "Next"]);
         assert_eq!(shown[0].unread, ["a text box", "a footnote"]);
+    }
+
+    #[test]
+    fn numbering_a_heading_style_carries_is_counted() {
+        let styles = styles(
+            r#"<w:styles xmlns:w="w"><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:pPr><w:numPr><w:numId w:val="4"/></w:numPr><w:outlineLvl w:val="0"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/><w:basedOn w:val="Heading1"/><w:pPr><w:numPr><w:ilvl w:val="1"/></w:numPr></w:pPr></w:style><w:style w:type="character" w:styleId="Strong"><w:rPr><w:b/></w:rPr></w:style></w:styles>"#,
+        );
+        let xml = r#"<w:document xmlns:w="w"><w:body>
+<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>Term</w:t></w:r></w:p>
+<w:p><w:pPr><w:pStyle w:val="Heading2"/></w:pPr><w:r><w:rPr><w:rStyle w:val="Strong"/></w:rPr><w:t>Renewal</w:t></w:r></w:p>
+<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>Fees</w:t></w:r></w:p>
+</w:body></w:document>"#;
+        let mut document = WordDocument { paragraphs: paragraphs(xml, &styles).unwrap(), ..WordDocument::default() };
+        document.numbering = numbering(
+            r#"<w:numbering xmlns:w="w"><w:abstractNum w:abstractNumId="7"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2"/></w:lvl></w:abstractNum><w:num w:numId="4"><w:abstractNumId w:val="7"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="5"/></w:lvlOverride></w:num></w:numbering>"#,
+        )
+        .unwrap();
+        let shown = document.view(View::Accepted);
+        let labels: Vec<(Option<String>, Option<usize>, bool)> =
+            shown.iter().map(|s| (s.label.clone(), s.heading, s.runs.iter().any(|r| r.bold))).collect();
+        assert_eq!(
+            labels,
+            [
+                (Some("5.".into()), Some(1), false),
+                (Some("5.1".into()), Some(2), true),
+                (Some("6.".into()), Some(1), false)
+            ]
+        );
     }
 
     #[test]
