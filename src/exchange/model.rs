@@ -339,7 +339,7 @@ fn word_level(contract: &Contract, clause: usize, depth: usize) -> Option<(Strin
         }
         Label::Paren(n) => (format!("({n})"), Format::Decimal, format!("(%{})", depth + 1)),
     };
-    (depth < 9).then_some((label, Level { format, text, start: 1 }))
+    (depth < 9).then_some((label, Level { format, text, start: 1, ..Level::default() }))
 }
 
 /// Where the words of a segment start once its Markdown marks (and, for `strip_label`, the
@@ -627,6 +627,7 @@ pub fn document(contract: &Contract) -> Document {
                         format: Format::Decimal,
                         text: (1..=at + 1).map(|n| format!("%{n}")).collect::<Vec<_>>().join("."),
                         start: 1,
+                        ..Level::default()
                     }
                 });
             }

@@ -9,9 +9,12 @@
 use std::collections::HashMap;
 
 /// How a level writes its counter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
+    #[default]
     Decimal,
+    /// `01`, `02`, … `10`: legal numbering's `1.01`.
+    DecimalZero,
     LowerLetter,
     UpperLetter,
     LowerRoman,
@@ -24,7 +27,8 @@ impl Format {
     #[must_use]
     pub fn from_word(name: &str) -> Self {
         match name {
-            "decimal" | "decimalZero" => Self::Decimal,
+            "decimal" => Self::Decimal,
+            "decimalZero" => Self::DecimalZero,
             "lowerLetter" => Self::LowerLetter,
             "upperLetter" => Self::UpperLetter,
             "lowerRoman" => Self::LowerRoman,
@@ -37,6 +41,7 @@ impl Format {
     pub fn word_name(self) -> &'static str {
         match self {
             Self::Decimal => "decimal",
+            Self::DecimalZero => "decimalZero",
             Self::LowerLetter => "lowerLetter",
             Self::UpperLetter => "upperLetter",
             Self::LowerRoman => "lowerRoman",
@@ -55,6 +60,7 @@ impl Format {
         };
         match self {
             Self::Decimal => n.to_string(),
+            Self::DecimalZero => format!("{n:02}"),
             Self::LowerLetter => letters(n),
             Self::UpperLetter => letters(n).to_uppercase(),
             Self::LowerRoman => roman(n),
@@ -92,12 +98,17 @@ fn roman(n: u32) -> String {
 }
 
 /// One level of a numbering definition: `%1.%2` with its counter's format and start.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Level {
     pub format: Format,
     /// Word's level text: `%1.` shows level 0's counter and a dot.
     pub text: String,
     pub start: u32,
+    /// `w:isLgl`: every level this one shows is written in decimal (`Article IV` → `4.01`).
+    pub legal: bool,
+    /// `w:lvlRestart`: this level starts again only after a paragraph at this level (1-based)
+    /// or above; 0 never. `None`: after any level above it.
+    pub restart: Option<usize>,
 }
 
 /// A numbering instance (`w:num`): an abstract definition, with levels started elsewhere.
@@ -153,8 +164,15 @@ impl Counter {
         };
         let counts = self.counts.entry(num.to_owned()).or_insert([0; 9]);
         counts[level] = if counts[level] == 0 { start(level) } else { counts[level] + 1 };
-        for deeper in counts.iter_mut().skip(level + 1) {
-            *deeper = 0;
+        for (at, deeper) in counts.iter_mut().enumerate().skip(level + 1) {
+            let restarts = match levels.get(at).and_then(|l| l.restart) {
+                None => true,
+                Some(0) => false,
+                Some(after) => level < after,
+            };
+            if restarts {
+                *deeper = 0;
+            }
         }
         if this.format == Format::Unnumbered {
             return None;
@@ -168,6 +186,7 @@ impl Counter {
                     let at = d as usize - 1;
                     let value = if counts[at] == 0 { start(at) } else { counts[at] };
                     let format = levels.get(at).map_or(Format::Decimal, |l| l.format);
+                    let format = if this.legal && format != Format::DecimalZero { Format::Decimal } else { format };
                     shown.push_str(&format.write(value));
                 }
                 _ => shown.push(c),
@@ -182,7 +201,7 @@ mod tests {
     use super::*;
 
     fn numbering() -> Numbering {
-        let level = |format, text: &str| Level { format, text: text.to_owned(), start: 1 };
+        let level = |format, text: &str| Level { format, text: text.to_owned(), start: 1, ..Level::default() };
         Numbering {
             definitions: vec![vec![
                 level(Format::Decimal, "%1."),
@@ -216,5 +235,27 @@ mod tests {
         assert_eq!(counter.next(&numbering, "9", 0), None);
         assert_eq!(Format::LowerRoman.write(14), "xiv");
         assert_eq!(Format::LowerLetter.write(27), "aa");
+    }
+
+    #[test]
+    fn legal_numbering_and_levels_that_do_not_restart() {
+        let numbering = Numbering {
+            definitions: vec![vec![
+                Level { format: Format::UpperRoman, text: "Article %1".into(), start: 1, ..Level::default() },
+                Level { format: Format::DecimalZero, text: "%1.%2".into(), start: 1, legal: true, ..Level::default() },
+                Level {
+                    format: Format::LowerLetter,
+                    text: "(%3)".into(),
+                    start: 1,
+                    restart: Some(0),
+                    ..Level::default()
+                },
+            ]],
+            instances: HashMap::from([("1".to_owned(), Instance::default())]),
+        };
+        let mut counter = Counter::default();
+        let shown: Vec<_> =
+            [0, 1, 2, 1, 2, 0, 1].iter().map(|level| counter.next(&numbering, "1", *level).unwrap()).collect();
+        assert_eq!(shown, ["Article I", "1.01", "(a)", "1.02", "(b)", "Article II", "2.01"]);
     }
 }

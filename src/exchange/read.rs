@@ -526,7 +526,12 @@ fn numbering(xml: &str) -> Result<Numbering> {
                     let at: usize = attribute(e, "w:ilvl").and_then(|v| v.parse().ok()).unwrap_or(0).min(8);
                     let levels = &mut out.definitions[current_abstract.expect("checked")];
                     while levels.len() <= at {
-                        levels.push(Level { format: Format::Decimal, text: String::new(), start: 1 });
+                        levels.push(Level {
+                            format: Format::Decimal,
+                            text: String::new(),
+                            start: 1,
+                            ..Level::default()
+                        });
                     }
                     level = Some(at);
                 }
@@ -538,6 +543,16 @@ fn numbering(xml: &str) -> Result<Numbering> {
                 "w:numFmt" => {
                     if let (Some(a), Some(l)) = (current_abstract, level) {
                         out.definitions[a][l].format = Format::from_word(&attribute(e, "w:val").unwrap_or_default());
+                    }
+                }
+                "w:isLgl" => {
+                    if let (Some(a), Some(l)) = (current_abstract, level) {
+                        out.definitions[a][l].legal = flag(e);
+                    }
+                }
+                "w:lvlRestart" => {
+                    if let (Some(a), Some(l)) = (current_abstract, level) {
+                        out.definitions[a][l].restart = attribute(e, "w:val").and_then(|v| v.parse().ok());
                     }
                 }
                 "w:lvlText" => {
@@ -737,7 +752,8 @@ mod tests {
     fn views_accept_and_reject_every_change() {
         let mut document =
             WordDocument { paragraphs: paragraphs(DOC, &HashMap::new()).unwrap(), ..WordDocument::default() };
-        document.numbering.definitions = vec![vec![Level { format: Format::Decimal, text: "%1.".into(), start: 1 }]];
+        document.numbering.definitions =
+            vec![vec![Level { format: Format::Decimal, text: "%1.".into(), start: 1, ..Level::default() }]];
         document.numbering.instances.insert("1".into(), Instance::default());
         let accepted = document.view(View::Accepted);
         let words: Vec<(Option<String>, String)> = accepted.iter().map(|s| (s.label.clone(), s.words())).collect();
