@@ -204,15 +204,30 @@ fn example() -> Script {
     script
 }
 
+/// The example repository, with one of its contracts exported for a counterparty.
+struct Exported {
+    script: Script,
+    out: tempfile::TempDir,
+    docx: PathBuf,
+    /// The contract's text as exported.
+    before: String,
+}
+
+fn exported(contract: &str) -> Exported {
+    let script = example();
+    let out = tempfile::tempdir().unwrap();
+    let name = Path::new(contract).file_stem().unwrap().to_string_lossy().into_owned();
+    let docx = out.path().join(format!("{name}.docx"));
+    let made = pactum(script.root(), &["export", contract, "-o", docx.to_str().unwrap()]);
+    assert!(made.status.success(), "{}", text(&made));
+    let before = std::fs::read_to_string(script.root().join(contract)).unwrap();
+    Exported { script, out, docx, before }
+}
+
 #[test]
 fn a_counterpartys_return_imports_as_exactly_their_clause_changes_and_comments() {
-    let script = example();
+    let Exported { script, out, docx, before } = exported("contracts/acme/msa.md");
     let root = script.root();
-    let out = tempfile::tempdir().unwrap();
-    let docx = out.path().join("msa.docx");
-    let exported = pactum(root, &["export", "contracts/acme/msa.md", "-o", docx.to_str().unwrap()]);
-    assert!(exported.status.success(), "{}", text(&exported));
-    let before = std::fs::read_to_string(root.join("contracts/acme/msa.md")).unwrap();
 
     let mut counterparty = Counterparty::open(&docx);
     counterparty.delete("reasonable skill and care and ");
@@ -650,12 +665,8 @@ fn a_word_agreement_made_by_libreoffice_is_adopted_with_the_clause_tree_word_sho
 
 #[test]
 fn changes_the_body_cannot_hold_are_listed_and_not_written() {
-    let script = example();
+    let Exported { script, out, docx, before } = exported("contracts/acme/msa.md");
     let root = script.root();
-    let out = tempfile::tempdir().unwrap();
-    let docx = out.path().join("msa.docx");
-    assert!(pactum(root, &["export", "contracts/acme/msa.md", "-o", docx.to_str().unwrap()]).status.success());
-    let before = std::fs::read_to_string(root.join("contracts/acme/msa.md")).unwrap();
 
     let mut counterparty = Counterparty::open(&docx);
     counterparty.replace("Value", "120000", "150000"); // the cover page's table
@@ -683,12 +694,8 @@ fn changes_the_body_cannot_hold_are_listed_and_not_written() {
 
 #[test]
 fn a_broken_or_hostile_word_file_is_a_clear_error() {
-    let script = example();
+    let Exported { script, out, docx, before: msa } = exported("contracts/acme/msa.md");
     let root = script.root();
-    let out = tempfile::tempdir().unwrap();
-    let docx = out.path().join("msa.docx");
-    assert!(pactum(root, &["export", "contracts/acme/msa.md", "-o", docx.to_str().unwrap()]).status.success());
-    let msa = std::fs::read(root.join("contracts/acme/msa.md")).unwrap();
     let exported = parts(&std::fs::read(&docx).unwrap());
     let variant = |name: &str, edit: &dyn Fn(&mut BTreeMap<String, String>)| {
         let mut changed = exported.clone();
@@ -726,17 +733,14 @@ fn a_broken_or_hostile_word_file_is_a_clear_error() {
         assert_eq!(imported.status.code(), Some(2), "{}", text(&imported));
         assert!(text(&imported).contains(message), "{message:?}: {}", text(&imported));
         assert!(!text(&imported).contains("panicked"), "{}", text(&imported));
-        assert_eq!(std::fs::read(root.join("contracts/acme/msa.md")).unwrap(), msa);
+        assert_eq!(std::fs::read_to_string(root.join("contracts/acme/msa.md")).unwrap(), msa);
     }
 }
 
 #[test]
 fn an_edit_next_to_links_keeps_the_links() {
-    let script = example();
+    let Exported { script, out, docx, .. } = exported("contracts/globex/mutual-nda.md");
     let root = script.root();
-    let out = tempfile::tempdir().unwrap();
-    let docx = out.path().join("nda.docx");
-    assert!(pactum(root, &["export", "contracts/globex/mutual-nda.md", "-o", docx.to_str().unwrap()]).status.success());
     let mut counterparty = Counterparty::open(&docx);
     counterparty.replace("Version 1.0", "free to use", "free to use and adapt");
     let returned = out.path().join("returned.docx");
@@ -752,12 +756,8 @@ fn an_edit_next_to_links_keeps_the_links() {
 
 #[test]
 fn a_clause_the_counterparty_moved_comes_back_moved_with_its_markdown() {
-    let script = example();
+    let Exported { script, out, docx, before } = exported("contracts/acme/msa.md");
     let root = script.root();
-    let out = tempfile::tempdir().unwrap();
-    let docx = out.path().join("msa.docx");
-    assert!(pactum(root, &["export", "contracts/acme/msa.md", "-o", docx.to_str().unwrap()]).status.success());
-    let before = std::fs::read_to_string(root.join("contracts/acme/msa.md")).unwrap();
 
     // Word's move: the paragraph struck where it was, inserted where it went, both ends named.
     let mut counterparty = Counterparty::open(&docx);

@@ -171,7 +171,10 @@ fn numbering(document: &Document) -> String {
         }
         out.push_str("</w:abstractNum>");
     }
-    for (id, instance) in &document.instances {
+    // Instances in the order of their ids, which are numbers.
+    let mut instances: Vec<(&String, &super::numbering::Instance)> = document.numbering.instances.iter().collect();
+    instances.sort_by_key(|(id, _)| (id.len(), id.as_str()));
+    for (id, instance) in instances {
         let _ = write!(out, r#"<w:num w:numId="{id}"><w:abstractNumId w:val="{}"/>"#, instance.definition);
         for (level, start) in &instance.starts {
             let _ =
@@ -205,13 +208,7 @@ impl BodyWriter<'_> {
 
     fn run(&mut self, run: &Run) {
         let deleted = matches!(run.change, Change::Deleted | Change::MovedFrom);
-        let wrapper = match run.change {
-            Change::None => None,
-            Change::Inserted => Some("w:ins"),
-            Change::Deleted => Some("w:del"),
-            Change::MovedFrom => Some("w:moveFrom"),
-            Change::MovedTo => Some("w:moveTo"),
-        };
+        let wrapper = run.change.tag();
         if let Some(wrapper) = wrapper {
             let attributes = self.change_attributes();
             let _ = write!(self.out, "<{wrapper} {attributes}>");
@@ -270,13 +267,7 @@ impl BodyWriter<'_> {
         } else if para.indent > 0 && para.table.is_none() {
             let _ = write!(self.out, r#"<w:ind w:left="{}"/>"#, STEP * para.indent);
         }
-        let mark = match para.mark {
-            Change::None => None,
-            Change::Inserted => Some("w:ins"),
-            Change::Deleted => Some("w:del"),
-            Change::MovedFrom => Some("w:moveFrom"),
-            Change::MovedTo => Some("w:moveTo"),
-        };
+        let mark = para.mark.tag();
         if let Some(mark) = mark {
             let attributes = self.change_attributes();
             let _ = write!(self.out, "<w:rPr><{mark} {attributes}/></w:rPr>");

@@ -466,7 +466,9 @@ pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Pro
     let mut at_level: HashMap<(String, usize), usize> = HashMap::new();
     let comments: HashMap<&str, &Comment> = word.comments.iter().map(|c| (c.id.as_str(), c)).collect();
     for (entry, found) in accepted.iter().zip(&mapping) {
-        let here = match (found, previous) {
+        // Where the entry is, named only when something is reported there.
+        let before = previous;
+        let here = || match (found, before) {
             (Some(k), _) => place(contract, &base.paras[*k]),
             (None, Some(p)) => format!("a new paragraph after {}", place(contract, &base.paras[p])),
             (None, None) => "a new paragraph at the start".to_owned(),
@@ -475,20 +477,19 @@ pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Pro
             if let Some(comment) = comments.get(id.as_str()) {
                 proposal.comments.push(Placed {
                     comment: (*comment).clone(),
-                    place: here.clone(),
+                    place: here(),
                     words: entry.words.clone(),
                 });
             }
         }
         for unread in &entry.shown.unread {
-            proposal.unmapped.push(Unmapped {
-                place: here.clone(),
-                what: format!("{unread} (not read: the contract's text holds none)"),
-            });
+            proposal
+                .unmapped
+                .push(Unmapped { place: here(), what: format!("{unread} (not read: the contract's text holds none)") });
         }
         if entry.shown.formatting_changed {
             proposal.unmapped.push(Unmapped {
-                place: here.clone(),
+                place: here(),
                 what: "a formatting change (not kept: the contract's text carries no formatting but emphasis)"
                     .to_owned(),
             });
@@ -498,11 +499,11 @@ pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Pro
                 continue;
             }
             if entry.shown.cell.is_some() {
-                proposal.unmapped.push(Unmapped { place: here, what: format!("a new table: {}", entry.words) });
+                proposal.unmapped.push(Unmapped { place: here(), what: format!("a new table: {}", entry.words) });
                 continue;
             }
             if previous.is_some_and(|p| !matches!(base.paras[p].origin, Origin::Body { .. })) {
-                proposal.unmapped.push(Unmapped { place: here, what: format!("a new paragraph: {}", entry.words) });
+                proposal.unmapped.push(Unmapped { place: here(), what: format!("a new paragraph: {}", entry.words) });
                 continue;
             }
             // A new paragraph: written in the style of the paragraph at its numbering level.
@@ -544,7 +545,7 @@ pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Pro
             let label = entry.shown.label.clone().unwrap_or_default();
             proposal.edits.push((
                 Edit::Added,
-                if label.is_empty() { here } else { format!("clause {}", label.trim_end_matches('.')) },
+                if label.is_empty() { here() } else { format!("clause {}", label.trim_end_matches('.')) },
             ));
             continue;
         };
@@ -569,13 +570,13 @@ pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Pro
         let label_same = label == para.label || para.numbered.is_none();
         let Origin::Body { segment, content } = &para.origin else {
             if !words_same {
-                proposal.unmapped.push(Unmapped { place: here, what: changed_lines(&para.words(), &entry.words) });
+                proposal.unmapped.push(Unmapped { place: here(), what: changed_lines(&para.words(), &entry.words) });
             }
             continue;
         };
         if moved {
             let to = if label.is_empty() { String::new() } else { format!(" → {}", label.trim_end_matches('.')) };
-            proposal.edits.push((Edit::Moved, format!("{here}{to}")));
+            proposal.edits.push((Edit::Moved, format!("{}{to}", here())));
         }
         if words_same && label_same {
             out.push_str(&text[segment.clone()]);
@@ -583,7 +584,7 @@ pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Pro
         }
         if para.table.is_some() {
             proposal.unmapped.push(Unmapped {
-                place: here,
+                place: here(),
                 what: format!("a table {}", changed_lines(&para.words(), &entry.words)),
             });
             out.push_str(&text[segment.clone()]);
@@ -599,7 +600,7 @@ pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Pro
         if words_same {
             out.push_str(&text[content.clone()]);
             if !moved {
-                proposal.edits.push((Edit::Renumbered, format!("{here} → {}", label.trim_end_matches('.'))));
+                proposal.edits.push((Edit::Renumbered, format!("{} → {}", here(), label.trim_end_matches('.'))));
             }
         } else {
             let words = markdown(&entry.shown.runs);
@@ -618,7 +619,7 @@ pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Pro
                 out.push(' ');
                 out.push_str(&words);
             }
-            proposal.edits.push((Edit::Changed, here));
+            proposal.edits.push((Edit::Changed, here()));
         }
         out.push_str(&text[content.end..segment.end]);
     }

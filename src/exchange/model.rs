@@ -44,6 +44,26 @@ pub enum Change {
     MovedTo,
 }
 
+impl Change {
+    /// The element Word writes the change as: `w:ins`, `w:del`, `w:moveFrom`, `w:moveTo`.
+    #[must_use]
+    pub fn tag(self) -> Option<&'static str> {
+        match self {
+            Self::None => None,
+            Self::Inserted => Some("w:ins"),
+            Self::Deleted => Some("w:del"),
+            Self::MovedFrom => Some("w:moveFrom"),
+            Self::MovedTo => Some("w:moveTo"),
+        }
+    }
+
+    /// The change an element of that name records, if it records one.
+    #[must_use]
+    pub fn of_tag(tag: &str) -> Option<Self> {
+        [Self::Inserted, Self::Deleted, Self::MovedFrom, Self::MovedTo].into_iter().find(|c| c.tag() == Some(tag))
+    }
+}
+
 /// A run of text with one formatting.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Run {
@@ -186,8 +206,6 @@ pub struct Properties {
 pub struct Document {
     pub paras: Vec<Para>,
     pub numbering: Numbering,
-    /// Instance ids in the order written, with their instance.
-    pub instances: Vec<(u32, Instance)>,
     pub properties: Properties,
 }
 
@@ -280,14 +298,15 @@ fn segment_starts(contract: &Contract, body: usize) -> Vec<(usize, Block)> {
     }
     // A clause opens a segment; one starting at a block's start (or within its marker) is that
     // block's.
+    let mut opened = Vec::new();
     for clause in &contract.body.clauses {
         let at = clause.start;
         let within = starts.partition_point(|(s, _)| *s <= at);
-        let same = within.checked_sub(1).is_some_and(|i| same_block(&contract.text, starts[i].0, at));
-        if !same {
-            starts.insert(within, (at, Block::Paragraph));
+        if !within.checked_sub(1).is_some_and(|i| same_block(&contract.text, starts[i].0, at)) {
+            opened.push((at, Block::Paragraph));
         }
     }
+    starts.append(&mut opened);
     starts.sort_by_key(|(s, _)| *s);
     starts.dedup_by_key(|(s, _)| *s);
     starts
@@ -552,12 +571,20 @@ pub fn document(contract: &Contract) -> Document {
     };
     // Numbering: one definition per part of the document, its levels taken from the first
     // clause at each depth; one instance per part, and another wherever Word must restart.
-    let mut definitions: Vec<Vec<Level>> = Vec::new();
     let mut part_definition: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
-    let mut instances: Vec<(u32, Instance)> = Vec::new();
     let mut part_instance: std::collections::HashMap<usize, u32> = std::collections::HashMap::new();
     let mut numbering = Numbering::default();
     let mut counter = Counter::default();
+    // A paragraph's words as runs, with the terms it defines in bold.
+    let words_of = |content: &Range<usize>, reopen: &str| {
+        let mut runs = runs_of(&format!("{reopen}{}", &text[content.clone()]));
+        for term in &contract.terms {
+            if content.contains(&term.span.start) {
+                embolden(&mut runs, &text[term.span.clone()]);
+            }
+        }
+        runs
+    };
     for (i, &(start, block)) in starts.iter().enumerate() {
         let end = starts.get(i + 1).map_or(text.len(), |(s, _)| *s);
         let first = contract.body.clauses.partition_point(|c| c.start < start);
@@ -599,20 +626,16 @@ pub fn document(contract: &Contract) -> Document {
                 let inner = if inner.len() >= 2 { inner[1..inner.len() - 1].join("\n") } else { String::new() };
                 Para::new(origin, style, vec![Run { text: inner, code: true, ..Run::default() }])
             }
-            _ => Para::new(origin, style, runs_of(&format!("{reopen}{words}"))),
+            _ => Para::new(origin, style, words_of(&content, reopen)),
         };
         if block == Block::Footnote {
             let s = &text[start..content.start];
             para.literal = s.trim().trim_end_matches(':').replace("[^", "[");
         }
-        for term in &contract.terms {
-            if content.contains(&term.span.start) {
-                embolden(&mut para.runs, &text[term.span.clone()]);
-            }
-        }
         para.indent = innermost.map_or(0, |c| depth(c) + usize::from(clause.is_none()));
         if let (Some((c, d)), Some((label, wanted)), true) = (level, wanted, stripped) {
             let part = contract.body.clauses[c].part;
+            let definitions = &mut numbering.definitions;
             let definition = *part_definition.entry(part).or_insert_with(|| {
                 definitions.push(Vec::new());
                 definitions.len() - 1
@@ -632,11 +655,10 @@ pub fn document(contract: &Contract) -> Document {
                 });
             }
             if levels[d] == wanted {
-                numbering.definitions.clone_from(&definitions);
+                let instances = &mut numbering.instances;
                 let mut num = *part_instance.entry(part).or_insert_with(|| {
                     let id = instances.len() as u32 + 1;
-                    instances.push((id, Instance { definition, starts: Vec::new() }));
-                    numbering.instances.insert(id.to_string(), instances.last().expect("pushed").1.clone());
+                    instances.insert(id.to_string(), Instance { definition, starts: Vec::new() });
                     id
                 });
                 let mut probe = counter.clone();
@@ -644,9 +666,8 @@ pub fn document(contract: &Contract) -> Document {
                 if shown.as_deref() != Some(label.as_str()) && d == 0 {
                     // A root clause Word would count differently: a new instance starts there.
                     let ordinal = contract.body.clauses[c].label.ordinal();
-                    num = instances.len() as u32 + 1;
-                    instances.push((num, Instance { definition, starts: vec![(0, ordinal)] }));
-                    numbering.instances.insert(num.to_string(), instances.last().expect("pushed").1.clone());
+                    num = numbering.instances.len() as u32 + 1;
+                    numbering.instances.insert(num.to_string(), Instance { definition, starts: vec![(0, ordinal)] });
                     part_instance.insert(part, num);
                     probe = counter.clone();
                     shown = probe.next(&numbering, &num.to_string(), d);
@@ -661,15 +682,8 @@ pub fn document(contract: &Contract) -> Document {
         if para.numbered.is_none() && stripped {
             // The label was taken off for numbering that did not happen: put it back.
             let (content, ..) = content_of(text, start..end, block, None);
-            para.runs = runs_of(&text[content.clone()]);
+            para.runs = words_of(&content, "");
             para.origin = Origin::Body { segment: start..end, content };
-            for term in &contract.terms {
-                if let Origin::Body { content, .. } = &para.origin
-                    && content.contains(&term.span.start)
-                {
-                    embolden(&mut para.runs, &text[term.span.clone()]);
-                }
-            }
         }
         para.clause = clause;
         if para.numbered.is_some() {
@@ -693,11 +707,9 @@ pub fn document(contract: &Contract) -> Document {
         first.page_break_before = true;
     }
     paras.extend(signatures(contract));
-    numbering.definitions = definitions;
     let mut document = Document {
         paras,
         numbering,
-        instances,
         properties: Properties {
             contract: contract.meta.id.clone(),
             path: contract.path.clone(),

@@ -373,22 +373,12 @@ fn paragraphs(xml: &str, styles: &Styles) -> Result<Vec<Paragraph>> {
                 }
                 "w:numId" if in_ppr => num_id = attribute(e, "w:val"),
                 "w:ilvl" if in_ppr => ilvl = attribute(e, "w:val").and_then(|v| v.parse().ok()),
-                "w:ins" | "w:del" | "w:moveFrom" | "w:moveTo" if in_ppr && in_rpr => {
-                    if let Some(p) = para.as_mut() {
-                        p.mark = match name.as_ref() {
-                            "w:ins" => Change::Inserted,
-                            "w:del" => Change::Deleted,
-                            "w:moveFrom" => Change::MovedFrom,
-                            _ => Change::MovedTo,
-                        };
+                tag if in_ppr && in_rpr && Change::of_tag(tag).is_some() => {
+                    if let (Some(p), Some(change)) = (para.as_mut(), Change::of_tag(tag)) {
+                        p.mark = change;
                     }
                 }
-                "w:ins" | "w:del" | "w:moveFrom" | "w:moveTo" if !empty => changes.push(match name.as_ref() {
-                    "w:ins" => Change::Inserted,
-                    "w:del" => Change::Deleted,
-                    "w:moveFrom" => Change::MovedFrom,
-                    _ => Change::MovedTo,
-                }),
+                tag if !empty && Change::of_tag(tag).is_some() => changes.extend(Change::of_tag(tag)),
                 "w:rPrChange" | "w:pPrChange" => {
                     if let Some(p) = para.as_mut() {
                         p.formatting_changed = true;
@@ -475,7 +465,7 @@ fn paragraphs(xml: &str, styles: &Styles) -> Result<Vec<Paragraph>> {
                 }
                 "w:pPr" => in_ppr = false,
                 "w:rPr" => in_rpr = false,
-                "w:ins" | "w:del" | "w:moveFrom" | "w:moveTo" if !in_ppr => {
+                tag if !in_ppr && Change::of_tag(tag).is_some() => {
                     changes.pop();
                 }
                 "w:r" => {

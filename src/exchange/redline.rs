@@ -202,7 +202,7 @@ pub fn redline(base: &Document, head: &Document) -> Document {
     let numbered = |para: &Para| {
         let mut para = para.clone();
         if let Some((num, _)) = para.numbered
-            && !head.instances.iter().any(|(id, _)| *id == num)
+            && !head.numbering.instances.contains_key(&num.to_string())
         {
             para.numbered = None;
             para.literal = para.label.clone();
@@ -267,12 +267,7 @@ pub fn redline(base: &Document, head: &Document) -> Document {
         paras.extend(olds[o..].iter().map(|&i| gone(i)));
         paras.extend(pending.drain(..).map(|n| arriving(head, n, &moved_to)));
     }
-    Document {
-        paras,
-        numbering: head.numbering.clone(),
-        instances: head.instances.clone(),
-        properties: head.properties.clone(),
-    }
+    Document { paras, numbering: head.numbering.clone(), properties: head.properties.clone() }
 }
 
 /// How many old paragraphs ahead a new one looks for its partner.
