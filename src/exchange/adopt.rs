@@ -134,7 +134,16 @@ fn parties(preamble: &str) -> Option<Vec<(String, Option<String>)>> {
         if blank {
             return None;
         }
-        let role = QUOTED.captures(part).map(|c| c[1].trim().to_owned());
+        // The role is the party's own parentheses right after its name (and description):
+        // `("Provider")`, `(the "Customer")`, or a bare `(customer)`; a later parenthesis in
+        // the sentence is another thing's.
+        let after = part[name_end..].trim_start_matches(|c: char| c != '(' && c != '.');
+        let role = after.strip_prefix('(').and_then(|inner| inner.split(')').next()).and_then(|inner| {
+            let quoted = QUOTED.captures(&format!("({inner})")).map(|c| c[1].trim().to_owned());
+            quoted.or_else(|| {
+                (inner.split_whitespace().count() <= 2 && !inner.trim().is_empty()).then(|| inner.trim().to_owned())
+            })
+        });
         out.push((name.to_owned(), role));
     }
     (out.len() == 2).then_some(out)
@@ -245,29 +254,38 @@ pub fn adopt(word: &WordDocument, id: &str) -> Adopted {
     let mut body = String::new();
     let title_level = usize::from(title_paragraph.is_some_and(|i| view[i].heading.is_none()));
     let mut numbered = 0;
-    let mut table: Option<usize> = None;
+    // The table row being read: its table, its row, and its cells' text by column.
+    let mut row: Option<(usize, usize, Vec<String>)> = None;
+    let flush = |row: &mut Option<(usize, usize, Vec<String>)>, body: &mut String| {
+        if let Some((_, r, cells)) = row.take() {
+            body.push_str(&format!("| {} |\n", cells.join(" | ")));
+            if r == 0 {
+                body.push_str(&format!("|{}\n", "---|".repeat(cells.len().max(1))));
+            }
+        }
+    };
     for (i, shown) in view.iter().enumerate() {
-        if let Some((t, r, _)) = shown.cell {
-            // A table: its rows as a Markdown table, cells joined.
-            if table != Some(t) {
-                table = Some(t);
+        if let Some((t, r, c)) = shown.cell {
+            // A table: its rows as a Markdown table; a cell's paragraphs joined.
+            if row.as_ref().is_some_and(|(rt, rr, _)| (*rt, *rr) != (t, r)) {
+                flush(&mut row, &mut body);
+            }
+            if row.is_none() && r == 0 {
                 body.push('\n');
             }
-            let row_cells: Vec<String> = view
-                .iter()
-                .filter(|p| p.cell.is_some_and(|(tt, rr, _)| tt == t && rr == r))
-                .map(|p| markdown(&p.runs).replace('|', "\\|").replace('\n', " "))
-                .collect();
-            let is_first_cell = view[..i].iter().all(|p| p.cell.is_none_or(|(tt, rr, _)| tt != t || rr != r));
-            if is_first_cell {
-                body.push_str(&format!("| {} |\n", row_cells.join(" | ")));
-                if r == 0 {
-                    body.push_str(&format!("|{}\n", "---|".repeat(row_cells.len().max(1))));
-                }
+            let (_, _, cells) = row.get_or_insert_with(|| (t, r, Vec::new()));
+            let words = markdown(&shown.runs).replace('|', "\\|").replace('\n', " ");
+            if let Some(cell) = cells.get_mut(c) {
+                cell.push(' ');
+                cell.push_str(&words);
+            } else {
+                cells.resize(c, String::new());
+                cells.push(words);
             }
             continue;
         }
-        if table.take().is_some() {
+        if row.is_some() {
+            flush(&mut row, &mut body);
             body.push('\n');
         }
         if shown.words().trim().is_empty() {
@@ -283,6 +301,7 @@ pub fn adopt(word: &WordDocument, id: &str) -> Adopted {
         body.push_str(&paragraph(shown, title_level));
         body.push_str("\n\n");
     }
+    flush(&mut row, &mut body);
     let text = format!("{front}\n{}\n", body.trim_end());
     Adopted { text, gaps, numbered }
 }
@@ -304,6 +323,11 @@ mod tests {
         assert_eq!(dates(preamble), [NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()]);
         assert_eq!(dates("dated March 3, 2024 and 2024-03-03"), [NaiveDate::from_ymd_opt(2024, 3, 3).unwrap()]);
         assert_eq!(parties("between ____________ and [Company Name]"), None);
+        // A cover line's bare roles; the title's "Agreement" after it is no party's role.
+        assert_eq!(
+            parties("Between Northwind AS (provider) and Acme Inc. (customer) Master Services Agreement This Agreement (the “Agreement”)").unwrap(),
+            [("Northwind AS".to_owned(), Some("provider".to_owned())), ("Acme Inc.".to_owned(), Some("customer".to_owned()))]
+        );
         assert_eq!(guess_type("Mutual Non-Disclosure Agreement"), Some("nda"));
     }
 }
