@@ -42,19 +42,49 @@ pub struct Contract {
     pub placeholders: Vec<Placeholder>,
     /// Clauses by number, id and anchor, built on the first lookup: resolving every reference
     /// of a long contract is then linear, not a scan of all clauses per reference.
-    index: std::sync::OnceLock<ClauseIndex>,
+    index: ClauseIndex,
+    anchors: std::sync::OnceLock<AnchorIndex>,
     /// Each clause's words as compared (`clauses::clause_text`), built on the first diff: a
     /// version in the history is compared twice, once with the version before it and once
     /// with the one after.
     texts: std::sync::OnceLock<Vec<String>>,
 }
 
-/// Where to find clauses without scanning them: each map holds clause indexes in document order.
+/// Where to find clauses without scanning them: clause positions sorted by number, local
+/// number or id (equal keys in document order), searched by bisection. Nothing is copied or
+/// hashed, and each order is sorted only when first asked for: most contracts are only ever
+/// looked up by number.
 #[derive(Debug, Clone, Default)]
 struct ClauseIndex {
-    by_number: HashMap<String, usize>,
-    by_local_number: HashMap<String, Vec<usize>>,
-    by_id: HashMap<String, usize>,
+    by_number: std::sync::OnceLock<Vec<usize>>,
+    by_local_number: std::sync::OnceLock<Vec<usize>>,
+    by_id: std::sync::OnceLock<Vec<usize>>,
+}
+
+impl ClauseIndex {
+    /// The positions of the clauses whose `key` is `wanted`, in document order.
+    fn find<'a>(
+        order: &'a std::sync::OnceLock<Vec<usize>>,
+        clauses: &[Clause],
+        key: fn(&Clause) -> &str,
+        wanted: &str,
+    ) -> &'a [usize] {
+        let sorted = order.get_or_init(|| {
+            let mut at: Vec<usize> = (0..clauses.len()).collect();
+            // Stable: among equal keys, the first in the document comes first.
+            at.sort_by(|&a, &b| key(&clauses[a]).cmp(key(&clauses[b])));
+            at
+        });
+        let from = sorted.partition_point(|&at| key(&clauses[at]) < wanted);
+        let to = from + sorted[from..].partition_point(|&at| key(&clauses[at]) == wanted);
+        &sorted[from..to]
+    }
+}
+
+/// Where links by anchor land: the clauses' heading anchors as GitHub renders them, and the
+/// document's other targets. Built only when a link is looked up that no clause id answers.
+#[derive(Debug, Clone, Default)]
+struct AnchorIndex {
     by_heading_anchor: HashMap<String, usize>,
     targets: HashSet<String>,
 }
@@ -247,7 +277,8 @@ impl Contract {
             terms,
             references,
             placeholders,
-            index: std::sync::OnceLock::new(),
+            index: ClauseIndex::default(),
+            anchors: std::sync::OnceLock::new(),
             texts: std::sync::OnceLock::new(),
         }
     }
@@ -342,24 +373,27 @@ impl Contract {
     const INDEXED: usize = 64;
 
     fn by_number(&self, number: &str) -> Option<usize> {
-        if self.body.clauses.len() <= Self::INDEXED {
-            return self.body.clauses.iter().position(|c| c.number == number);
+        let clauses = &self.body.clauses;
+        if clauses.len() <= Self::INDEXED {
+            return clauses.iter().position(|c| c.number == number);
         }
-        self.index().by_number.get(number).copied()
+        ClauseIndex::find(&self.index.by_number, clauses, |c| &c.number, number).first().copied()
     }
 
     fn by_local_number(&self, number: &str) -> Vec<usize> {
-        if self.body.clauses.len() <= Self::INDEXED {
-            return (0..self.body.clauses.len()).filter(|&at| self.body.clauses[at].local_number() == number).collect();
+        let clauses = &self.body.clauses;
+        if clauses.len() <= Self::INDEXED {
+            return (0..clauses.len()).filter(|&at| clauses[at].local_number() == number).collect();
         }
-        self.index().by_local_number.get(number).cloned().unwrap_or_default()
+        ClauseIndex::find(&self.index.by_local_number, clauses, Clause::local_number, number).to_vec()
     }
 
     fn by_id(&self, id: &str) -> Option<usize> {
-        if self.body.clauses.len() <= Self::INDEXED {
-            return self.body.clauses.iter().position(|c| c.id == id);
+        let clauses = &self.body.clauses;
+        if clauses.len() <= Self::INDEXED {
+            return clauses.iter().position(|c| c.id == id);
         }
-        self.index().by_id.get(id).copied()
+        ClauseIndex::find(&self.index.by_id, clauses, |c| &c.id, id).first().copied()
     }
 
     /// The clause whose heading carries the anchor `target` as GitHub renders it (`#b-account-terms`).
@@ -367,7 +401,7 @@ impl Contract {
         if self.body.clauses.len() <= Self::INDEXED {
             return (0..self.body.clauses.len()).find(|&at| self.heading_anchor(at).as_deref() == Some(target));
         }
-        self.index().by_heading_anchor.get(target).copied()
+        self.anchors().by_heading_anchor.get(target).copied()
     }
 
     fn heading_anchor(&self, at: usize) -> Option<String> {
@@ -378,19 +412,16 @@ impl Contract {
         })
     }
 
-    fn index(&self) -> &ClauseIndex {
-        self.index.get_or_init(|| {
-            let mut index = ClauseIndex::default();
-            for (at, clause) in self.body.clauses.iter().enumerate() {
-                index.by_number.entry(clause.number.clone()).or_insert(at);
-                index.by_local_number.entry(clause.local_number().to_owned()).or_default().push(at);
-                index.by_id.entry(clause.id.clone()).or_insert(at);
+    fn anchors(&self) -> &AnchorIndex {
+        self.anchors.get_or_init(|| {
+            let mut anchors = AnchorIndex::default();
+            for at in 0..self.body.clauses.len() {
                 if let Some(anchor) = self.heading_anchor(at) {
-                    index.by_heading_anchor.entry(anchor).or_insert(at);
+                    anchors.by_heading_anchor.entry(anchor).or_insert(at);
                 }
             }
-            index.targets = self.body.targets.iter().cloned().collect();
-            index
+            anchors.targets = self.body.targets.iter().cloned().collect();
+            anchors
         })
     }
 
@@ -401,8 +432,7 @@ impl Contract {
         if self.body.clauses.len() <= Self::INDEXED && self.body.targets.len() <= Self::INDEXED {
             return self.by_id(target).is_some() || self.body.has_target(target);
         }
-        let index = self.index();
-        index.by_id.contains_key(target) || index.targets.contains(target)
+        self.by_id(target).is_some() || self.anchors().targets.contains(target)
     }
 
     /// The span of the value at a front-matter pointer, or the opening line.

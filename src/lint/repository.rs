@@ -104,6 +104,11 @@ fn changed_terms(contract: &Contract, operational: &[String]) -> Option<ChangedT
                 .with_help("an executed contract stays `executed` until it is `terminated` or `superseded`"),
         ));
     }
+    // Digesting every field costs more than reading the front matter: only done where a seal
+    // is compared or a finding is kept with the terms as they are now.
+    if sealed.is_none() && findings.is_empty() {
+        return None;
+    }
     let now = seal::term_digests(front, operational);
     if let Some(sealed) = sealed {
         for (field, change) in seal::changed_terms(sealed, &now) {

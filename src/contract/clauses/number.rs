@@ -243,7 +243,9 @@ fn sub_number(cursor: &mut Cursor<'_>) -> Option<(Number, usize)> {
 
 /// The dotted segments at the cursor: `5.2.1`, `B.2`, `4.A`, `IV`, `X2-3`.
 fn segments(cursor: &mut Cursor<'_>) -> Option<Vec<Segment>> {
-    let mut segments = vec![first_segment(cursor)?];
+    // Room for `1.2.3.4` at once: growing a one-segment vector costs a reallocation per clause.
+    let mut segments = Vec::with_capacity(4);
+    segments.push(first_segment(cursor)?);
     loop {
         let save = cursor.at;
         let annex = matches!(segments.last(), Some(Segment::Annex(..)));
