@@ -202,9 +202,10 @@ impl<'a> Reader<'a> {
             .collect()
     }
 
-    /// Forget a version: the walk has moved past it.
-    pub fn forget(&mut self, path: &str, id: Oid) {
-        self.cache.remove(&(id, path.to_owned()));
+    /// Forget a version: the walk has moved past it. The contract is handed back, so that the
+    /// caller can free it where it costs no waiting.
+    pub fn forget(&mut self, path: &str, id: Oid) -> Option<Result<Contract, Unreadable>> {
+        self.cache.remove(&(id, path.to_owned()))
     }
 
     fn get(&self, path: &str, id: Oid) -> Option<&Result<Contract, Unreadable>> {
@@ -440,6 +441,9 @@ pub fn walk_batches(
     }
     let first = batches.first().map(|b| reader.unread(b)).unwrap_or_default();
     let mut ahead = read_versions(&opener, &first, reader.max_size, outline)?;
+    // Versions the walk has moved past, freed on a worker while the next batch is visited:
+    // freeing tens of thousands of contracts on this thread would hold up every batch.
+    let mut retired: Vec<Result<Contract, Unreadable>> = Vec::new();
     for at in 0..batches.len() {
         reader.cache.extend(ahead);
         let batch = std::mem::take(&mut batches[at]);
@@ -459,8 +463,10 @@ pub fn walk_batches(
         let steps: Vec<Step<'_>> = paired.iter().map(|(commit, pairs)| step(commit, pairs, &reader)).collect();
         let mut read_ahead = None;
         let max_size = reader.max_size;
+        let retiring = std::mem::take(&mut retired);
         rayon::in_place_scope(|scope| {
             scope.spawn(|_| read_ahead = Some(read_versions(&opener, &next, max_size, outline)));
+            scope.spawn(move |_| drop(retiring));
             visit(&steps)
         })?;
         ahead = read_ahead.unwrap_or_else(|| Ok(Vec::new()))?;
@@ -471,7 +477,7 @@ pub fn walk_batches(
         for (_, pairs) in &paired {
             for (old, _) in pairs {
                 if let Some((path, id)) = old.as_ref().filter(|side| !current.contains(side)) {
-                    reader.forget(path, *id);
+                    retired.extend(reader.forget(path, *id));
                 }
             }
         }
