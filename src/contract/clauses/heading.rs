@@ -57,7 +57,8 @@ pub fn opening(line: &str) -> Option<Opening<'_>> {
         return Some(Opening { number, rest, bold_tail: None });
     }
     let body = after.trim_start();
-    let bold_tail = body.find(marker).map(|close| BoldTail { inner: &body[..close], after: &body[close + 2..] });
+    let bold_tail =
+        crate::text::find_mark(body, marker).map(|close| BoldTail { inner: &body[..close], after: &body[close + 2..] });
     Some(Opening { number, rest: body, bold_tail })
 }
 
@@ -141,7 +142,7 @@ pub fn lead_heading(rest: &str, standalone: bool) -> (Option<String>, Option<Str
     }
     for marker in ["**", "__", "*", "_"] {
         if let Some(inner_start) = rest.strip_prefix(marker) {
-            let Some(close) = inner_start.find(marker) else { continue };
+            let Some(close) = crate::text::find_mark(inner_start, marker) else { continue };
             let inner = &inner_start[..close];
             let after = &inner_start[close + marker.len()..];
             return (emphasis_heading(inner, after, standalone), None);
@@ -156,7 +157,7 @@ fn emphasis_heading(inner: &str, after: &str, standalone: bool) -> Option<String
         return None;
     }
     // `**Disclaimer. Confidential Information is provided …**`: the heading is the first sentence.
-    if let Some(stop) = inner.find(". ") {
+    if let Some(stop) = crate::text::find_mark(inner, ". ") {
         let first = &inner[..stop];
         return (first.split_whitespace().count() <= 12).then(|| clean_heading(first));
     }
