@@ -82,6 +82,11 @@ impl<'a> Reader<'a> {
     fn new(body: &'a str, offset: usize) -> Self {
         let mut out = Body::default();
         out.parts.push(Part { title: None, start: offset });
+        // Room for the clauses at once, instead of growing the vectors clause by clause: most
+        // clauses take two lines with the blank line after them. Capped, so that a huge file
+        // reserves no more than a long contract needs.
+        let room = (memchr::memchr_iter(b'\n', body.as_bytes()).count() / 2 + 1).min(4_096);
+        out.clauses.reserve(room);
         Self {
             body,
             offset,
@@ -91,7 +96,7 @@ impl<'a> Reader<'a> {
             sections: Vec::new(),
             last: None,
             boundaries: Vec::new(),
-            item_of: Vec::new(),
+            item_of: Vec::with_capacity(room),
             item_ends: HashMap::new(),
             next_item_id: 0,
             depth_reported: false,
