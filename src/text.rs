@@ -65,6 +65,34 @@ impl LineIndex {
     }
 }
 
+/// The words of `text` as `str::split_whitespace` gives them, read a byte at a time when the
+/// text is ASCII (most contract text is): comparing clauses splits every clause of every
+/// version into words.
+pub fn words(text: &str) -> impl Iterator<Item = &str> {
+    // In ASCII, the white space of `char::is_whitespace` is the space and tab to carriage return.
+    let space = |b: u8| b == b' ' || (b'\t'..=b'\r').contains(&b);
+    let ascii = text.is_ascii();
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    let mut unicode = (!ascii).then(|| text.split_whitespace());
+    std::iter::from_fn(move || {
+        if let Some(words) = unicode.as_mut() {
+            return words.next();
+        }
+        while at < bytes.len() && space(bytes[at]) {
+            at += 1;
+        }
+        if at == bytes.len() {
+            return None;
+        }
+        let start = at;
+        while at < bytes.len() && !space(bytes[at]) {
+            at += 1;
+        }
+        Some(&text[start..at])
+    })
+}
+
 /// Where the short ASCII mark `needle` (`**`, `. `) first stands in `text`. The clause reader
 /// looks for such marks on every clause; `str::find` prepares a general substring search each
 /// time, which costs more than the search itself on text this short.
@@ -438,6 +466,26 @@ pub mod markdown {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_those_of_split_whitespace() {
+        let mut texts: Vec<String> = (0u8..128).map(|b| format!("a{}b  c{}", b as char, b as char)).collect();
+        texts.extend(
+            [
+                "",
+                " ",
+                "one",
+                "  lead and trail  ",
+                "é\u{a0}nbsp\u{2003}em",
+                "tab\tvt\u{b}ff\u{c}cr\r\nend",
+                "\u{85}next",
+            ]
+            .map(str::to_owned),
+        );
+        for text in &texts {
+            assert_eq!(words(text).collect::<Vec<_>>(), text.split_whitespace().collect::<Vec<_>>(), "{text:?}");
+        }
+    }
 
     #[test]
     fn a_mark_is_found_where_str_find_finds_it() {

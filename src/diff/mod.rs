@@ -775,12 +775,21 @@ fn align(olds: &[Side<'_>], news: &[Side<'_>]) -> Vec<(usize, usize)> {
     pairs
 }
 
-type Words = rustc_hash::FxHashSet<String>;
+type Words<'a> = rustc_hash::FxHashSet<std::borrow::Cow<'a, str>>;
 
-fn word_set(text: &str) -> Words {
-    text.split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+/// A clause's words in lower case, without the punctuation around them. A word already in
+/// lower case (most are) is borrowed, not copied.
+fn word_set(text: &str) -> Words<'_> {
+    crate::text::words(text)
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .filter(|w| !w.is_empty())
+        .map(|w| {
+            if w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+                std::borrow::Cow::Borrowed(w)
+            } else {
+                std::borrow::Cow::Owned(w.to_lowercase())
+            }
+        })
         .collect()
 }
 

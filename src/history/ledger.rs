@@ -1103,6 +1103,8 @@ mod tests {
             committer: Person { name: committer.0.into(), email: committer.1.into() },
             time: 0,
             offset_minutes: 0,
+            tree: Oid::ZERO_SHA1,
+            first_parent_tree: None,
         }
     }
 

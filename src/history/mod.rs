@@ -64,8 +64,8 @@ pub struct Git {
     repo: Repository,
     /// The contracts repository's root, relative to the Git work tree (`""` when they coincide).
     prefix: PathBuf,
-    /// The last commit whose contracts folder was looked up, with the folder's tree: walking
-    /// first parents, a commit's parent is the commit looked up just before.
+    /// The last commit tree whose contracts folder was looked up, with the folder's tree:
+    /// walking first parents, a commit's parent is the commit looked up just before.
     last_subtree: std::cell::Cell<Option<(Oid, Option<Oid>)>>,
 }
 
@@ -89,6 +89,10 @@ pub struct CommitInfo {
     /// When the commit landed (committer time), seconds since the epoch, and its UTC offset in minutes.
     pub time: i64,
     pub offset_minutes: i32,
+    /// The commit's tree, and its first parent's when the history it was read with has it:
+    /// comparing the two needs no second lookup of either commit.
+    pub tree: Oid,
+    pub first_parent_tree: Option<Oid>,
 }
 
 /// An author or committer.
@@ -190,6 +194,8 @@ impl Git {
             committer: person(commit.committer()),
             time: commit.time().seconds(),
             offset_minutes: commit.time().offset_minutes(),
+            tree: commit.tree_id(),
+            first_parent_tree: None,
         })
     }
 
@@ -206,15 +212,19 @@ impl Git {
             at = info.parents.first().copied();
             out.push(info);
         }
+        // Each commit's first parent is the next one read: its tree is known already.
+        for at in 1..out.len() {
+            out[at - 1].first_parent_tree = Some(out[at].tree);
+        }
         Ok(out)
     }
 
-    fn subtree(&self, commit: Option<Oid>, folder: &Path) -> Result<Option<Tree<'_>>, HistoryError> {
-        let Some(commit) = commit else { return Ok(None) };
+    /// The tree of `folder` in the commit whose tree is `root`.
+    fn subtree(&self, root: Oid, folder: &Path) -> Result<Option<Tree<'_>>, HistoryError> {
         let id = match self.last_subtree.get() {
-            Some((last, id)) if last == commit => id,
+            Some((last, id)) if last == root => id,
             _ => {
-                let tree = self.repo.find_commit(commit)?.tree()?;
+                let tree = self.repo.find_tree(root)?;
                 let inside = self.prefix.join(folder);
                 let id = if inside.as_os_str().is_empty() {
                     Some(tree.id())
@@ -224,7 +234,7 @@ impl Git {
                         _ => None,
                     }
                 };
-                self.last_subtree.set(Some((commit, id)));
+                self.last_subtree.set(Some((root, id)));
                 id
             }
         };
@@ -239,8 +249,13 @@ impl Git {
     /// # Errors
     /// When a tree cannot be read.
     pub fn contract_changes(&self, commit: &CommitInfo, folder: &Path) -> Result<Vec<FileChange>, HistoryError> {
-        let old = self.subtree(commit.parents.first().copied(), folder)?;
-        let new = self.subtree(Some(commit.id), folder)?;
+        let parent_tree = match (commit.parents.first(), commit.first_parent_tree) {
+            (None, _) => None,
+            (Some(_), Some(tree)) => Some(tree),
+            (Some(&parent), None) => Some(self.repo.find_commit(parent)?.tree_id()),
+        };
+        let old = parent_tree.map(|tree| self.subtree(tree, folder)).transpose()?.flatten();
+        let new = self.subtree(commit.tree, folder)?;
         if old.as_ref().map(Tree::id) == new.as_ref().map(Tree::id) {
             return Ok(Vec::new());
         }

@@ -60,7 +60,7 @@ fn collapse(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     // The marker of a nested list whose first item is a child clause (`- (a) …`) is no word
     // of the parent.
-    let mut words: Vec<&str> = text.split_whitespace().collect();
+    let mut words: Vec<&str> = crate::text::words(text).collect();
     while words.last().is_some_and(|w| {
         matches!(*w, "-" | "*" | "+")
             // `ends_with` first: it makes the last character one byte, so the slice is safe.
@@ -81,8 +81,9 @@ fn collapse(text: &str) -> String {
 /// not a tag: it keeps its address, without the brackets.
 #[must_use]
 pub fn strip_markup(text: &str) -> Cow<'_, str> {
-    let special = |c: char| matches!(c, '<' | '*' | '_');
-    let Some(first) = text.find(special) else { return text.into() };
+    // The marks are ASCII: a byte search finds them, and never inside a character.
+    let special = |text: &str| memchr::memchr3(b'<', b'*', b'_', text.as_bytes());
+    let Some(first) = special(text) else { return text.into() };
     let mut out = String::with_capacity(text.len());
     out.push_str(&text[..first]);
     let mut at = first;
@@ -101,7 +102,7 @@ pub fn strip_markup(text: &str) -> Cow<'_, str> {
             }
             at += close + 1;
         } else {
-            let run = rest.find(special).unwrap_or(rest.len());
+            let run = special(rest).unwrap_or(rest.len());
             out.push_str(&rest[..run]);
             at += run;
         }
