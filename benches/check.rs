@@ -5,6 +5,12 @@
 //! floor, what `cat` would do), and the peak memory of the checking process. The target
 //! (the README's Performance section): 10,000 contracts in under 1 s on 2 cores and under 300 MB.
 //! `PACTUM_BENCH_SIZES=20000` picks other sizes.
+//!
+//! Wall time on a shared machine varies by a quarter from run to run. With
+//! `PACTUM_BENCH_INSTRUCTIONS=1` (and valgrind installed) each size is also checked once under
+//! `valgrind --tool=callgrind`, which counts the instructions executed: the same for the same
+//! binary and input, so a change to the reader can be weighed exactly
+//! (`PACTUM_BENCH_SIZES=1000 PACTUM_BENCH_INSTRUCTIONS=1 cargo bench --bench check`).
 
 mod common;
 
@@ -40,4 +46,31 @@ fn main() {
             common::children_peak_mb(),
         );
     }
+    // Last, so that valgrind's own memory counts in no peak above.
+    if std::env::var_os("PACTUM_BENCH_INSTRUCTIONS").is_some() {
+        for &size in &sizes {
+            match instructions(&base.join(format!("repo-{size}"))) {
+                Some(count) => println!(
+                    "{size:>8} contracts: {:.2} billion instructions, {:.2} million a contract",
+                    count as f64 / 1e9,
+                    count as f64 / 1e6 / size as f64
+                ),
+                None => println!("{size:>8} contracts: valgrind did not count (is it installed?)"),
+            }
+        }
+    }
+}
+
+/// The instructions one `pactum check` of `root` executes, as callgrind counts them.
+fn instructions(root: &Path) -> Option<u64> {
+    let output = Command::new("valgrind")
+        .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+        .arg(env!("CARGO_BIN_EXE_pactum"))
+        .args(["check", "-q"])
+        .arg(root)
+        .output()
+        .ok()?;
+    let log = String::from_utf8_lossy(&output.stderr);
+    let line = log.lines().find(|line| line.contains("Collected :"))?;
+    line.rsplit(':').next()?.trim().parse().ok()
 }
