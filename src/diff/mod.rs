@@ -714,6 +714,10 @@ fn stable<'s>(side: &'s Side<'_>) -> Option<&'s str> {
 
 /// Pair old and new clauses (indices), in four passes.
 fn align(olds: &[Side<'_>], news: &[Side<'_>]) -> Vec<(usize, usize)> {
+    // A contract added or removed whole: nothing to pair.
+    if olds.is_empty() || news.is_empty() {
+        return Vec::new();
+    }
     let mut old_free = vec![true; olds.len()];
     let mut new_free = vec![true; news.len()];
     let mut pairs = Vec::new();
@@ -858,6 +862,11 @@ fn similar_pairs(
     lenient: bool,
 ) {
     let Unmatched { old: old_left, new: new_left } = Unmatched::of(old_free, new_free, pairs);
+    // Nothing left on one side (a contract added or removed whole): no pair to find, and no
+    // word to count.
+    if old_left.is_empty() || new_left.is_empty() {
+        return;
+    }
     let old_words: Vec<Words> = old_left.iter().map(|&(o, _)| word_set(&olds[o].text)).collect();
     let new_words: Vec<Words> = new_left.iter().map(|&(n, _)| word_set(&news[n].text)).collect();
     // Past a few hundred unmatched clauses a side, compare only near positions.
