@@ -68,13 +68,12 @@ impl LineIndex {
 /// The words of `text` as `str::split_whitespace` gives them, read a byte at a time when the
 /// text is ASCII (most contract text is): comparing clauses splits every clause of every
 /// version into words.
-pub fn words(text: &str) -> impl Iterator<Item = &str> {
+pub fn split_words(text: &str) -> impl Iterator<Item = &str> {
     // In ASCII, the white space of `char::is_whitespace` is the space and tab to carriage return.
     let space = |b: u8| b == b' ' || (b'\t'..=b'\r').contains(&b);
-    let ascii = text.is_ascii();
     let bytes = text.as_bytes();
     let mut at = 0;
-    let mut unicode = (!ascii).then(|| text.split_whitespace());
+    let mut unicode = (!text.is_ascii()).then(|| text.split_whitespace());
     std::iter::from_fn(move || {
         if let Some(words) = unicode.as_mut() {
             return words.next();
@@ -468,7 +467,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn words_are_those_of_split_whitespace() {
+    fn split_words_gives_the_words_of_split_whitespace() {
         let mut texts: Vec<String> = (0u8..128).map(|b| format!("a{}b  c{}", b as char, b as char)).collect();
         texts.extend(
             [
@@ -483,7 +482,7 @@ mod tests {
             .map(str::to_owned),
         );
         for text in &texts {
-            assert_eq!(words(text).collect::<Vec<_>>(), text.split_whitespace().collect::<Vec<_>>(), "{text:?}");
+            assert_eq!(split_words(text).collect::<Vec<_>>(), text.split_whitespace().collect::<Vec<_>>(), "{text:?}");
         }
     }
 

@@ -40,8 +40,9 @@ pub struct Contract {
     pub terms: Vec<Term>,
     pub references: Vec<Reference>,
     pub placeholders: Vec<Placeholder>,
-    /// Clauses by number, id and anchor, built on the first lookup: resolving every reference
-    /// of a long contract is then linear, not a scan of all clauses per reference.
+    /// Clauses by number and id, and by heading anchor, each built on its first lookup:
+    /// resolving every reference of a long contract is then no scan of all clauses per
+    /// reference.
     index: ClauseIndex,
     anchors: std::sync::OnceLock<AnchorIndex>,
     /// Each clause's words as compared (`clauses::clause_text`), built on the first diff: a
@@ -429,10 +430,9 @@ impl Contract {
     /// an HTML `id`.
     #[must_use]
     pub fn has_target(&self, target: &str) -> bool {
-        if self.body.clauses.len() <= Self::INDEXED && self.body.targets.len() <= Self::INDEXED {
-            return self.by_id(target).is_some() || self.body.has_target(target);
-        }
-        self.by_id(target).is_some() || self.anchors().targets.contains(target)
+        let few = self.body.clauses.len() <= Self::INDEXED && self.body.targets.len() <= Self::INDEXED;
+        self.by_id(target).is_some()
+            || if few { self.body.has_target(target) } else { self.anchors().targets.contains(target) }
     }
 
     /// The span of the value at a front-matter pointer, or the opening line.

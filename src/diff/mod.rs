@@ -784,7 +784,7 @@ type Words<'a> = rustc_hash::FxHashSet<std::borrow::Cow<'a, str>>;
 /// A clause's words in lower case, without the punctuation around them. A word already in
 /// lower case (most are) is borrowed, not copied.
 fn word_set(text: &str) -> Words<'_> {
-    crate::text::words(text)
+    crate::text::split_words(text)
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .filter(|w| !w.is_empty())
         .map(|w| {
@@ -862,8 +862,7 @@ fn similar_pairs(
     lenient: bool,
 ) {
     let Unmatched { old: old_left, new: new_left } = Unmatched::of(old_free, new_free, pairs);
-    // Nothing left on one side (a contract added or removed whole): no pair to find, and no
-    // word to count.
+    // Every clause of one side paired already: no pair to find, and no word to count.
     if old_left.is_empty() || new_left.is_empty() {
         return;
     }

@@ -60,7 +60,7 @@ fn collapse(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     // The marker of a nested list whose first item is a child clause (`- (a) …`) is no word
     // of the parent.
-    let mut words: Vec<&str> = crate::text::words(text).collect();
+    let mut words: Vec<&str> = crate::text::split_words(text).collect();
     while words.last().is_some_and(|w| {
         matches!(*w, "-" | "*" | "+")
             // `ends_with` first: it makes the last character one byte, so the slice is safe.
