@@ -62,9 +62,18 @@ fn common_paper_mutual_nda_v0_has_a_plain_quoted_definition() {
 }
 
 #[test]
-fn common_paper_cover_page_has_placeholders_but_no_clauses() {
+fn common_paper_cover_page_has_placeholders_and_sections_named_by_heading() {
     let cover = read("commonpaper-mutual-nda/Mutual-NDA-coverpage.md");
-    assert!(cover.body.clauses.is_empty());
+    // The cover page divides itself by six unnumbered `###` headings: each is a clause named by
+    // its heading alone. The `#` title and the lone `##` over them are no sections.
+    assert_eq!(
+        outline(&cover),
+        split(
+            "=Purpose | =Effective Date | =MNDA Term | =Term of Confidentiality | =Governing Law & Jurisdiction | \
+             =MNDA Modifications"
+        )
+    );
+    assert!(cover.body.clauses.iter().all(|c| c.number.is_empty() && c.parent.is_none()));
     assert_eq!(terms(&cover), ["MNDA", "Cover Page", "Standard Terms"]);
     let placeholders: Vec<&str> = cover.placeholders.iter().map(|p| p.text.as_str()).collect();
     assert_eq!(
@@ -310,19 +319,41 @@ fn automattic_ads_terms_bold_run_in_headings() {
 }
 
 #[test]
-fn opengov_policies_have_sections_but_no_clauses() {
-    for path in
-        ["opengov-site-policy/terms.md", "opengov-site-policy/copyright.md", "opengov-site-policy/privacy-policy.md"]
-    {
+fn opengov_policies_are_divided_by_unnumbered_headings() {
+    // No number anywhere: each `##` and `###` heading is a clause addressed by its heading, the
+    // `###` ones inside the `##` above them; the `#` title is none.
+    let expected = [
+        (
+            "opengov-site-policy/terms.md",
+            "=Treat Other Users the Way You Want to be Treated | =Submitting Your Online Material via Madison | \
+             =Opt-In | =Non-Profit Exemptions",
+        ),
+        (
+            "opengov-site-policy/copyright.md",
+            "=Copyright Infringement Notification | =Counter-Notification: What You Can Do If Your Content Was Removed",
+        ),
+        (
+            "opengov-site-policy/privacy-policy.md",
+            "=Information Gathered | =Logging | =Cookies | =Voluntarily Submitted Information | \
+             =OpenGov Updates and other Mailing Lists | =OpenGov's Use of Information | =Supporter Information | \
+             =Invitees to OpenGov | =Publication by OpenGov | =Other activities | \
+             =Third-Party Service Providers to OpenGov | =Disclosure of Your Information | \
+             =Updating or Removing Your Information | =Changes to Our Policies | =Security",
+        ),
+    ];
+    for (path, clauses) in expected {
         let policy = read(path);
-        assert!(policy.body.clauses.is_empty(), "{path}");
+        assert_eq!(outline(&policy), split(clauses), "{path}");
         // "section 501(c)3 of the U.S. Internal Revenue Code", "Section 512(f) of the DMCA":
         // citations of statutes.
         assert_eq!(references(&policy), [], "{path}");
         // Every unnumbered heading is a part of the document.
         assert!(policy.body.parts.len() > 3, "{path}");
     }
-    assert_eq!(terms(&read("opengov-site-policy/privacy-policy.md")), ["OpenGov"]);
+    let privacy = read("opengov-site-policy/privacy-policy.md");
+    let logging = &privacy.body.clauses[1];
+    assert_eq!((logging.parent, privacy.body.clauses[0].children.len()), (Some(0), 4));
+    assert_eq!(terms(&privacy), ["OpenGov"]);
 }
 
 #[test]
@@ -411,7 +442,13 @@ fn creative_commons_licence_nests_five_levels() {
 #[test]
 fn basecamp_terms_restart_numbering_under_each_heading() {
     let terms_of_service = read("basecamp-policies/terms-reacher-adaptation.md");
-    let outline = outline(&terms_of_service);
+    // Each unnumbered `##` heading is a section named by its heading; the numbered items under
+    // it are its clauses, cited with the heading since every section numbers from 1. The Jekyll
+    // YAML header at the top is metadata, not a heading.
+    let outline: Vec<String> = outline(&terms_of_service)
+        .into_iter()
+        .filter(|c| !c.starts_with('='))
+        .collect();
     assert_eq!(outline.len(), 31);
     assert_eq!(
         outline[..6],
@@ -424,13 +461,25 @@ fn basecamp_terms_restart_numbering_under_each_heading() {
             "Payment, Refunds, and Plan Changes › 2"
         ]
     );
+    let sections = terms_of_service.body.clauses.iter().filter(|c| c.number.is_empty()).count();
+    assert_eq!(sections, 11);
+    assert_eq!(terms_of_service.body.clauses[0].heading.as_deref(), Some("Account Terms"));
+    assert_eq!(terms_of_service.body.clauses[1].parent, Some(0));
     // A bulleted list interrupts the list under "Uptime, Security, and Privacy"; the list that
     // follows continues it at 5.
     assert_eq!(outline[20], "Uptime, Security, and Privacy › 5");
-    assert_eq!(terms_of_service.body.clauses[20].local_number(), "5");
+    let fifth = terms_of_service.body.clauses.iter().find(|c| c.number == "Uptime, Security, and Privacy › 5");
+    assert_eq!(fifth.map(|c| c.local_number()), Some("5"));
     assert_eq!(terms(&terms_of_service), ["CCPA"]);
+    // The SLA's question headings are its sections.
     let sla = read("basecamp-policies/sla.md");
-    assert!(sla.body.clauses.is_empty());
+    assert_eq!(
+        outline(&sla),
+        split(
+            "=What is \"uptime\"? | =How do I find Basecamp's uptime? | =What happens if it's below 99.99%? | \
+             =How do we track that uptime? | =Will this change in the future? | =What if I have questions about this SLA?"
+        )
+    );
     assert_eq!(terms(&sla), ["Uptime"]);
 }
 

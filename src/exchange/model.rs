@@ -327,6 +327,7 @@ fn word_level(contract: &Contract, clause: usize, depth: usize) -> Option<(Strin
             let kind = |segment: &Segment| match segment {
                 Segment::Number(_) => Some(Format::Decimal),
                 Segment::Letter(_) => Some(Format::UpperLetter),
+                Segment::LowerLetter(_) => Some(Format::LowerLetter),
                 Segment::Roman(_) => Some(Format::UpperRoman),
                 Segment::Annex(..) => None,
             };
@@ -357,6 +358,7 @@ fn word_level(contract: &Contract, clause: usize, depth: usize) -> Option<(Strin
             (format!("({})", Format::UpperLetter.write(*n)), Format::UpperLetter, format!("(%{})", depth + 1))
         }
         Label::Paren(n) => (format!("({n})"), Format::Decimal, format!("(%{})", depth + 1)),
+        Label::Unnumbered => return None,
     };
     (depth < 9).then_some((label, Level { format, text, start: 1, ..Level::default() }))
 }

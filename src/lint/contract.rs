@@ -70,6 +70,10 @@ fn numbering(contract: &Contract, out: &mut Vec<Diagnostic>) {
         let mut last_of_kind: Vec<&Clause> = Vec::new();
         for &index in siblings {
             let clause = &clauses[index];
+            // A section named by its heading alone is in no sequence.
+            if clause.label == Label::Unnumbered {
+                continue;
+            }
             let previous = last_of_kind.iter().rposition(|c| c.label.same_kind(&clause.label));
             let expected = previous.map_or(1, |p| expected_next(last_of_kind[p]));
             let ordinal = clause.label.ordinal();
@@ -147,6 +151,7 @@ fn missing_numbers(clause: &Clause, expected: u32, found: u32) -> String {
             clause.label.cite_with_ordinal(n, prefix)
         }
         Label::Paren(_) => format!("item {n} of clause {prefix}"),
+        Label::Unnumbered => String::new(),
     };
     if found == expected + 1 { name(expected) } else { format!("{} to {}", name(expected), name(found - 1)) }
 }
@@ -165,7 +170,7 @@ fn clause_ids(contract: &Contract, out: &mut Vec<Diagnostic>) {
                             format!(
                                 "clause id `{}` is also the id of clause {} (line {})",
                                 clause.id,
-                                first.number,
+                                first.cite(),
                                 contract.line(first.start)
                             ),
                         )
@@ -222,7 +227,7 @@ fn references(contract: &Contract, out: &mut Vec<Diagnostic>) {
                         format!(
                             "`{}` names \"{title}\", which is clause {}'s heading written another way: \"{}\"",
                             reference.text,
-                            clause.number,
+                            clause.cite(),
                             titles(clause).last().map_or("", String::as_str)
                         ),
                     )
@@ -237,7 +242,7 @@ fn references(contract: &Contract, out: &mut Vec<Diagnostic>) {
             Some(other) => format!(
                 "the clause headed \"{}\" is {}: were the clauses renumbered?",
                 other.heading.as_deref().unwrap_or_default(),
-                other.number
+                other.cite()
             ),
             None => "change the reference's number or its title so that they agree".to_owned(),
         };
@@ -246,7 +251,7 @@ fn references(contract: &Contract, out: &mut Vec<Diagnostic>) {
                 .diagnostic(
                     rule::REF_TITLE_MISMATCH,
                     reference.span.clone(),
-                    format!("`{}` names \"{title}\", but clause {} {heading}", reference.text, clause.number),
+                    format!("`{}` names \"{title}\", but clause {} {heading}", reference.text, clause.cite()),
                 )
                 .with_help(help),
         );

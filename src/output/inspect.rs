@@ -9,7 +9,8 @@ use crate::lifecycle::Overview;
 /// A clause as `inspect` shows it, with its children.
 #[derive(Debug, Serialize)]
 pub struct ClauseView {
-    pub number: String,
+    /// `None` for a section named by its heading alone.
+    pub number: Option<String>,
     pub id: String,
     pub heading: Option<String>,
     pub line: usize,
@@ -178,10 +179,12 @@ impl InspectReport {
         let mut stack: Vec<(&ClauseView, usize)> = self.clauses.iter().rev().map(|c| (c, 0)).collect();
         while let Some((clause, depth)) = stack.pop() {
             let heading = clause.heading.as_deref().unwrap_or("");
-            let id = if clause.id == clause.number { String::new() } else { format!("  #{}", clause.id) };
+            let number = clause.number.as_deref().unwrap_or_default();
+            let id = if clause.id == number { String::new() } else { format!("  #{}", clause.id) };
+            let label = if number.is_empty() { heading.to_owned() } else { format!("{number} {heading}") };
             crate::text::push_line(
                 &mut out,
-                &format!("  {:indent$}{} {heading}{id}  (line {})", "", clause.number, clause.line, indent = depth * 2),
+                &format!("  {:indent$}{label}{id}  (line {})", "", clause.line, indent = depth * 2),
             );
             stack.extend(clause.children.iter().rev().map(|c| (c, depth + 1)));
         }
@@ -221,7 +224,7 @@ impl InspectReport {
 fn clause_view(contract: &Contract, index: usize) -> ClauseView {
     let clause = &contract.body.clauses[index];
     ClauseView {
-        number: clause.number.clone(),
+        number: (!clause.number.is_empty()).then(|| clause.number.clone()),
         id: clause.id.clone(),
         heading: clause.heading.clone(),
         line: contract.line(clause.start),

@@ -89,7 +89,7 @@ fn heading(clause: &ClauseRef) -> String {
 }
 
 fn name(clause: &ClauseRef) -> String {
-    format!("{}{}", clause.number, heading(clause))
+    format!("{}{}", clause.number, heading(clause)).trim_start().to_owned()
 }
 
 /// How a clause change is described in one line: `3.2 Late Payment`, `2 → 3 Fees`,

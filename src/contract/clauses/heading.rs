@@ -95,7 +95,10 @@ pub fn is_title_like(text: &str) -> bool {
 #[must_use]
 pub fn ends_unit(line: &str) -> bool {
     let trimmed = line.trim_end();
-    trimmed.ends_with(['.', ':', ';'])
+    // A line of nothing but spaces a Markdown parser does not count as blank (an em space)
+    // is a blank line to a reader.
+    trimmed.is_empty()
+        || trimmed.ends_with(['.', ':', ';'])
         || line.ends_with("  ")
         || line.ends_with('\\')
         || (trimmed.len() <= 60 && is_title_like(trimmed))

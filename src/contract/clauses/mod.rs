@@ -21,13 +21,15 @@
 //!
 //! The work is split by concern: [`tree`] holds what is read, [`reader`] walks the Markdown
 //! events, [`number`] is the one grammar of clause numbers (shared with cross-references),
-//! [`heading`] recognises what names a clause, and [`normalise`] gives a clause's text as
-//! versions are compared.
+//! [`heading`] recognises what names a clause, [`scheme`] reads how the whole document divides
+//! itself before any clause is placed, and [`normalise`] gives a clause's text as versions are
+//! compared.
 
 pub mod heading;
 pub mod normalise;
 pub mod number;
 pub mod reader;
+pub mod scheme;
 pub mod tree;
 
 pub use normalise::clause_text;

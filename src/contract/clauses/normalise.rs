@@ -41,7 +41,20 @@ pub fn clause_text(file: &str, clause: &Clause) -> String {
 /// space collapsed, and a nested list's trailing marker (`- (a) …` starts a child clause) left
 /// to the child.
 fn words(markdown: &str) -> String {
-    collapse(&strip_markup(&unescape(markdown)))
+    collapse(&strip_markup(&unescape(without_trailing_marker(markdown))))
+}
+
+/// The text without a last line that holds only a list marker (`-`, `*`, `+`, `3.`, `3)`): the
+/// marker of a nested list whose first item is a child clause. A marker-like word that ends a
+/// sentence (`… as specified in Section 8.`) is a word of the clause.
+fn without_trailing_marker(markdown: &str) -> &str {
+    let body = markdown.trim_end();
+    let line_start = body.rfind('\n').map_or(0, |at| at + 1);
+    let last = body[line_start..].trim();
+    let digits = last.len().saturating_sub(1);
+    let marker = matches!(last, "-" | "*" | "+")
+        || (digits > 0 && last.ends_with(['.', ')']) && last.as_bytes()[..digits].iter().all(u8::is_ascii_digit));
+    if marker { &body[..line_start] } else { markdown }
 }
 
 /// The words of text no clause holds (a preamble, an exhibit, a footnote) as versions are
@@ -58,17 +71,7 @@ pub fn unit_text(raw: &str) -> String {
 
 fn collapse(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    // The marker of a nested list whose first item is a child clause (`- (a) …`) is no word
-    // of the parent.
-    let mut words: Vec<&str> = crate::text::split_words(text).collect();
-    while words.last().is_some_and(|w| {
-        matches!(*w, "-" | "*" | "+")
-            // `ends_with` first: it makes the last character one byte, so the slice is safe.
-            || (w.len() > 1 && w.ends_with(['.', ')']) && w[..w.len() - 1].bytes().all(|b| b.is_ascii_digit()))
-    }) {
-        words.pop();
-    }
-    for word in words {
+    for word in crate::text::split_words(text) {
         if !out.is_empty() {
             out.push(' ');
         }

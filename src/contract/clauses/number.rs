@@ -23,6 +23,8 @@ pub enum Segment {
     Number(u32),
     /// `B`: 1 for `A`.
     Letter(u32),
+    /// `a` in `8.a`, as sub-sections headed `### a. Websites` under `8. Service Terms` number.
+    LowerLetter(u32),
     /// `IV`
     Roman(u32),
     /// `X2` in `X2-3`: the letter (24 for `X`) and the number.
@@ -34,7 +36,7 @@ impl Segment {
     #[must_use]
     pub fn ordinal(self) -> u32 {
         match self {
-            Self::Number(n) | Self::Letter(n) | Self::Roman(n) | Self::Annex(_, n) => n,
+            Self::Number(n) | Self::Letter(n) | Self::LowerLetter(n) | Self::Roman(n) | Self::Annex(_, n) => n,
         }
     }
 
@@ -44,6 +46,7 @@ impl Segment {
         match self {
             Self::Number(_) => Self::Number(n),
             Self::Letter(_) => Self::Letter(n),
+            Self::LowerLetter(_) => Self::LowerLetter(n),
             Self::Roman(_) => Self::Roman(n),
             Self::Annex(letter, _) => Self::Annex(letter, n),
         }
@@ -58,6 +61,7 @@ impl Segment {
         match self {
             Self::Number(n) => push_decimal(out, n),
             Self::Letter(n) => out.push_str(&letters(n).to_uppercase()),
+            Self::LowerLetter(n) => out.push_str(&letters(n)),
             Self::Roman(n) => out.push_str(&roman(n).to_uppercase()),
             Self::Annex(letter, n) => {
                 out.push_str(&letters(letter).to_uppercase());
@@ -157,6 +161,9 @@ pub fn split_heading(text: &str) -> (Option<Vec<Segment>>, &str) {
         None => (false, text),
     };
     let mut cursor = Cursor { bytes: rest.as_bytes(), at: 0 };
+    if let Some(lower) = lower_letter_heading(rest) {
+        return (Some(vec![lower]), rest[2..].trim_start_matches([' ', '\t', '—', '–', '-', ':']).trim());
+    }
     let Some(segments) = segments(&mut cursor) else { return (None, text) };
     let dot = cursor.eat(b'.');
     // `Article IV` needs no dot; a bare `B` or `IV` opening a heading does (`B. Use`).
@@ -169,6 +176,16 @@ pub fn split_heading(text: &str) -> (Option<Vec<Segment>>, &str) {
     }
     let heading = after.trim_start_matches([' ', '\t', '—', '–', '-', ':']).trim();
     (Some(segments), heading)
+}
+
+/// `a. Websites`: a heading numbered by one lower-case letter and its dot, then white space.
+fn lower_letter_heading(text: &str) -> Option<Segment> {
+    match text.as_bytes() {
+        [letter @ b'a'..=b'z', b'.', space, ..] if space.is_ascii_whitespace() => {
+            Some(Segment::LowerLetter(u32::from(letter - b'a') + 1))
+        }
+        _ => None,
+    }
 }
 
 /// A number as a cross-reference cites it, after `Section`, `Clause`, `Article` or `§`:

@@ -24,6 +24,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::heading::{Opening, attribute, ends_unit, heading_text, of_opening, opening};
 use super::normalise::take_anchor;
 use super::number::{Number, Segment, SubKind, dotted, letter_value, letters, roman, roman_value, split_heading};
+use super::scheme::HeadingScheme;
 use super::tree::{Anchor, Body, Clause, Form, Label, MAX_DEPTH, Part, StructureIssue};
 use crate::text::{github_anchor, slug};
 
@@ -71,11 +72,20 @@ struct Reader<'a> {
     boundaries: Vec<usize>,
     /// For each clause, the item frame it was read inside, to bound its text by the item's end.
     item_of: Vec<Option<usize>>,
+    /// For each clause, whether its number was written whole (`2.41`, `### 5.2`) rather than
+    /// as its last segment alone (`3.`, a list item): a number written alone follows only
+    /// clauses numbered alone, so `4.` after `3.3` is section 4, not `3.4`.
+    written_whole: Vec<bool>,
     item_ends: HashMap<usize, usize>,
     next_item_id: usize,
     depth_reported: bool,
     /// Heading anchors given so far, for GitHub's `-1`, `-2` suffixes on repeats.
     anchors_seen: FxHashMap<String, usize>,
+    /// How the whole document divides itself by headings, read before any clause.
+    scheme: HeadingScheme,
+    /// For each heading level, once its first unnumbered heading is read: whether its
+    /// unnumbered headings are sections (see [`HeadingScheme`]).
+    named_levels: [Option<bool>; 7],
 }
 
 impl<'a> Reader<'a> {
@@ -97,10 +107,13 @@ impl<'a> Reader<'a> {
             last: None,
             boundaries: Vec::new(),
             item_of: Vec::with_capacity(room),
+            written_whole: Vec::with_capacity(room),
             item_ends: HashMap::new(),
             next_item_id: 0,
             depth_reported: false,
             anchors_seen: FxHashMap::default(),
+            scheme: HeadingScheme::of(body),
+            named_levels: [None; 7],
         }
     }
 
@@ -124,7 +137,9 @@ impl<'a> Reader<'a> {
             | Options::ENABLE_STRIKETHROUGH
             | Options::ENABLE_HEADING_ATTRIBUTES
             | Options::ENABLE_FOOTNOTES
-            | Options::ENABLE_TASKLISTS;
+            | Options::ENABLE_TASKLISTS
+            // A Jekyll page's YAML header, kept in a body: metadata, not a heading.
+            | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
         let body = self.body;
         let mut heading: Option<(HeadingLevel, Option<String>, Range<usize>)> = None;
         for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
@@ -281,6 +296,13 @@ impl<'a> Reader<'a> {
     /// The clause an ordered list starting at `start` nests under.
     fn list_container(&self, start: u64) -> Option<usize> {
         let scope = self.scope();
+        // A list whose first number continues an open clause's sequence is that clause's
+        // sibling: `4.` after `3.5` and its lettered paragraphs is section 4, not `3.5.4`.
+        if let Ok(start) = u32::try_from(start)
+            && let Some(sibling) = self.continued(&scope, Segment::Number(start))
+        {
+            return self.clause(sibling).parent;
+        }
         // `6.` after item 5 and a lettered paragraph continues item 5's list.
         if start > 1
             && let Some(&sibling) =
@@ -345,6 +367,7 @@ impl<'a> Reader<'a> {
         }
         let parent_number = parent.map_or("", |p| self.clause(p).number.as_str());
         let number = match &label {
+            Label::Unnumbered => String::new(),
             Label::Dotted(segments) => dotted(segments),
             Label::Letter(n) => format!("{parent_number}({})", letters(*n)),
             Label::Upper(n) => format!("{parent_number}({})", letters(*n).to_uppercase()),
@@ -371,6 +394,7 @@ impl<'a> Reader<'a> {
             part: self.out.parts.len() - 1,
         });
         self.item_of.push(item);
+        self.written_whole.push(false);
         match parent {
             Some(parent) => self.out.clauses[parent].children.push(index),
             None => self.out.roots.push(index),
@@ -410,16 +434,32 @@ impl<'a> Reader<'a> {
         }
         let Some(segments) = number else {
             // An unnumbered heading below the open numbered section titles a stretch of it; one
-            // at its level or above ("Exhibit A", "Payment") starts a new part of the document.
-            if let Some(&(section, _)) = self.sections.last() {
+            // at its level or above ("Exhibit A", "Payment") starts a new part of the document,
+            // and where the document divides itself by such headings it is a clause too.
+            let open = self.sections.last().map(|&(section, _)| section);
+            if let Some(section) = open.filter(|&s| self.clause(s).label != Label::Unnumbered) {
                 self.last = Some(section);
-            } else {
-                self.out.parts.push(Part { title: Some(text.clone()), start });
-                self.last = None;
+                return;
+            }
+            self.out.parts.push(Part { title: Some(text.clone()), start });
+            self.last = None;
+            let depth = heading_level(level);
+            let (scheme, clauses) = (&self.scheme, &self.out.clauses);
+            let divides = *self.named_levels[depth].get_or_insert_with(|| {
+                scheme.divides_by_name(depth) && clauses.iter().all(|c| c.label == Label::Unnumbered)
+            });
+            if divides {
+                let item = self.current_item_id();
+                if let Some(clause) = self.add_clause(Label::Unnumbered, open, Form::Heading, start, item) {
+                    self.name(clause, Some(text), id);
+                    self.sections.push((clause, level));
+                    self.last = Some(clause);
+                }
             }
             return;
         };
         let section = self.sections.last().map(|&(clause, _)| clause);
+        let segments_written = segments.len();
         let (label, parent) = if segments.len() > 1 {
             let parent = self.parent_by_number(&segments).or(section);
             (Label::Dotted(segments), parent)
@@ -433,7 +473,9 @@ impl<'a> Reader<'a> {
             (child_label(section.map(|c| &self.clause(c).label), segment), section)
         };
         let item = self.current_item_id();
+        let whole = segments_written > 1;
         if let Some(clause) = self.add_clause(label, parent, Form::Heading, start, item) {
+            self.written_whole[clause] = whole;
             let heading = (!rest.is_empty()).then(|| rest.trim_end_matches(['.', ':']).to_owned());
             self.name(clause, heading, id);
             self.sections.push((clause, level));
@@ -565,12 +607,18 @@ impl<'a> Reader<'a> {
                 if self.item_floor().is_some() {
                     (child_label(floor.map(|c| &self.clause(c).label), segment), floor)
                 } else {
-                    // `**2. Age Restrictions.**` after `**1. Binding Agreement.**`: a sibling;
-                    // under `## B. Account Terms`, the first such paragraph is `B.1`.
-                    let sibling = scope.iter().copied().find(|&c| {
-                        self.clause(c).form != Form::Heading
-                            && matches!(&self.clause(c).label, Label::Dotted(s) if s.last().is_some_and(|l| l.same_kind(segment)))
-                    });
+                    // The open clause whose sequence this number continues, innermost first:
+                    // `**3. Services**` after `2.41` follows `2`, not `2.41`, and `3. Agreement`
+                    // after `## 2. Grant` and `2.6` is the next section. Otherwise
+                    // `**2. Age Restrictions.**` after `**1. Binding Agreement.**` is a
+                    // sibling, and under `## B. Account Terms` the first such paragraph is `B.1`.
+                    let dotted_kind = |c: usize| {
+                        matches!(&self.clause(c).label, Label::Dotted(s) if s.last().is_some_and(|l| l.same_kind(segment))
+                            && (s.len() == 1 || !self.written_whole[c]))
+                    };
+                    let sibling = self
+                        .continued(&scope, segment)
+                        .or_else(|| scope.iter().copied().find(|&c| self.clause(c).form != Form::Heading && dotted_kind(c)));
                     let parent = match sibling {
                         Some(sibling) => self.clause(sibling).parent,
                         None => self.sections.last().map(|&(clause, _)| clause),
@@ -588,11 +636,25 @@ impl<'a> Reader<'a> {
                 (label, parent)
             }
         };
+        let whole = matches!(&found.number, Number::Dotted(segments) if segments.len() > 1);
         if let Some(clause) = self.add_clause(label, parent, Form::Paragraph, start, item) {
+            self.written_whole[clause] = whole;
             let (heading, id) = of_opening(found, standalone);
             self.name(clause, heading, anchor.or(id));
             self.last = Some(clause);
         }
+    }
+
+    /// The open clause, innermost first, whose sequence a number written alone as `segment`
+    /// continues: one numbered alone in the same kind, one less. Clauses whose numbers are
+    /// written whole (`3.3`) count in their own sequence, which `4.` does not continue.
+    fn continued(&self, scope: &[usize], segment: Segment) -> Option<usize> {
+        scope.iter().copied().find(|&c| {
+            let clause = self.clause(c);
+            matches!(&clause.label, Label::Dotted(s) if s.last().is_some_and(|l| l.same_kind(segment))
+                && (s.len() == 1 || !self.written_whole[c]))
+                && clause.label.ordinal() + 1 == segment.ordinal()
+        })
     }
 
     /// `(i)` is the ninth letter after `(h)` and the first roman numeral anywhere else; `(v)`
@@ -663,8 +725,8 @@ impl<'a> Reader<'a> {
 fn child_label(parent: Option<&Label>, segment: Segment) -> Label {
     match parent {
         Some(Label::Dotted(segments)) => Label::Dotted(segments.iter().copied().chain([segment]).collect()),
+        Some(Label::Unnumbered) | None => Label::Dotted(vec![segment]),
         Some(_) => Label::Paren(segment.ordinal()),
-        None => Label::Dotted(vec![segment]),
     }
 }
 
@@ -691,8 +753,12 @@ fn letter_or_roman(segment: Segment, previous: Option<&Label>) -> Segment {
 fn qualify_restarted_numbers(body: &mut Body) {
     let mut owners: FxHashMap<&str, usize> = FxHashMap::default();
     let mut restarted: FxHashSet<usize> = FxHashSet::default();
-    for &root in &body.roots {
-        let clause = &body.clauses[root];
+    // The first numbered level: clauses at the top, or under sections named by heading alone.
+    let top = |clause: &Clause| {
+        clause.label != Label::Unnumbered
+            && clause.parent.is_none_or(|p| body.clauses[p].label == Label::Unnumbered)
+    };
+    for clause in body.clauses.iter().filter(|c| top(c)) {
         match owners.get(clause.number.as_str()) {
             Some(&part) if part != clause.part => {
                 restarted.insert(part);
@@ -709,6 +775,7 @@ fn qualify_restarted_numbers(body: &mut Body) {
     }
     for clause in &mut body.clauses {
         if let Some(title) = restarted.contains(&clause.part).then(|| body.parts[clause.part].title.as_ref()).flatten()
+            && !clause.number.is_empty()
         {
             let qualified = format!("{title} › {}", clause.number);
             clause.local_number = std::mem::replace(&mut clause.number, qualified);
@@ -755,6 +822,17 @@ fn is_container(tag: &Tag<'_>) -> bool {
 
 fn is_container_end(end: TagEnd) -> bool {
     matches!(end, TagEnd::FootnoteDefinition | TagEnd::Table | TagEnd::HtmlBlock | TagEnd::DefinitionList)
+}
+
+fn heading_level(level: HeadingLevel) -> usize {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
 }
 
 /// Derived ids that collide (two clauses headed "Materials") get the clause number appended;

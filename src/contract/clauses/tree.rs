@@ -21,6 +21,9 @@ pub enum Label {
     Upper(u32),
     /// `(1)`, and list items under a lettered clause.
     Paren(u32),
+    /// A section the document divides by its heading alone (`## Account Terms`), with no
+    /// number: cited by its heading, its `number` empty.
+    Unnumbered,
 }
 
 impl Label {
@@ -30,6 +33,7 @@ impl Label {
         match self {
             Self::Dotted(segments) => segments.last().map_or(0, |s| s.ordinal()),
             Self::Letter(n) | Self::Roman(n) | Self::Upper(n) | Self::Paren(n) => *n,
+            Self::Unnumbered => 0,
         }
     }
 
@@ -61,6 +65,7 @@ impl Label {
             Self::Roman(_) => format!("clause {parent}({})", super::number::roman(n)),
             Self::Upper(_) => format!("clause {parent}({})", super::number::letters(n).to_uppercase()),
             Self::Paren(_) => format!("clause {parent}({n})"),
+            Self::Unnumbered => String::new(),
         }
     }
 }
@@ -116,6 +121,12 @@ impl Clause {
     #[must_use]
     pub fn span(&self) -> Range<usize> {
         self.start..self.end
+    }
+
+    /// How a reader cites the clause: its number, or the heading of a section that has none.
+    #[must_use]
+    pub fn cite(&self) -> &str {
+        if self.number.is_empty() { self.heading.as_deref().unwrap_or_default() } else { &self.number }
     }
 
     /// The number within the clause's part of the document: `1` for `Payment › 1`.

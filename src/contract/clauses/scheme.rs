@@ -1,0 +1,158 @@
+//! What the reader decides from the whole document before it reads a clause: how the document
+//! divides itself by headings.
+//!
+//! A clause read in isolation cannot say whether `## Account Terms` is a section of the
+//! agreement or the title of an exhibit. The document as a whole can: where no heading of a
+//! level carries a number, the headings of that level are how the document divides itself, and
+//! each is a clause addressed by its heading. Where some heading of a level is numbered
+//! (`## 5. Fees`), the unnumbered headings beside it (`## Exhibit A`) open parts of the
+//! document, as before. A heading alone at its level (the document's title, a letterhead) is
+//! never a clause, and the reader adds one more condition it alone can see: the named sections
+//! must come before any numbered clause at the top of the document, for headings that follow
+//! numbered sections (`## Exhibit A` after clauses 1 to 8) are exhibits, not sections.
+//!
+//! The scan reads lines, not Markdown: ATX headings and setext underlines outside fenced code
+//! and block quotes. It runs before the Markdown parser, over every contract, so it looks at
+//! the first bytes of each line only.
+
+use super::heading::heading_text;
+use super::number::split_heading;
+
+/// Heading levels run from 1 to 6; index 0 is unused.
+const LEVELS: usize = 7;
+
+/// How a document uses its headings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HeadingScheme {
+    /// Levels at which at least one heading carries a clause number.
+    numbered: [bool; LEVELS],
+    /// How many headings each level has.
+    count: [u32; LEVELS],
+}
+
+impl HeadingScheme {
+    /// Scan `body` for its headings.
+    #[must_use]
+    pub fn of(body: &str) -> Self {
+        let mut scheme = Self::default();
+        let mut fence: Option<u8> = None;
+        let mut previous: Option<&str> = None;
+        let mut lines = body.lines();
+        // A Jekyll page's YAML header at the top is metadata, as the Markdown reader reads it.
+        if body.starts_with("---") && lines.next().is_some_and(|first| first.trim_end() == "---") {
+            let mut header = lines.clone();
+            if header.any(|line| matches!(line.trim_end(), "---" | "...")) {
+                lines = header;
+            } else {
+                lines = body.lines();
+            }
+        }
+        for line in lines {
+            let indent = line.len() - line.trim_start_matches(' ').len();
+            let trimmed = &line[indent..];
+            let first = trimmed.as_bytes().first().copied();
+            if indent < 4 && matches!(first, Some(b'`' | b'~')) && (trimmed.starts_with("```") || trimmed.starts_with("~~~")) {
+                fence = match fence {
+                    Some(open) if first == Some(open) => None,
+                    Some(open) => Some(open),
+                    None => first,
+                };
+                previous = None;
+                continue;
+            }
+            if fence.is_some() {
+                continue;
+            }
+            match first {
+                Some(b'#') if indent < 4 => {
+                    let marks = trimmed.bytes().take_while(|&b| b == b'#').count();
+                    let after = trimmed.as_bytes().get(marks);
+                    if marks < LEVELS && after.is_none_or(|b| *b == b' ' || *b == b'\t') {
+                        scheme.add(marks, trimmed);
+                        previous = None;
+                        continue;
+                    }
+                }
+                Some(mark @ (b'=' | b'-')) if indent < 4 => {
+                    let run = trimmed.trim_end();
+                    let underline = run.bytes().all(|b| b == mark) && (mark == b'=' || run.len() >= 2);
+                    if underline && let Some(text) = previous {
+                        scheme.add(if mark == b'=' { 1 } else { 2 }, text);
+                        previous = None;
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+            // A setext heading's text is a plain line of a paragraph: not blank, not quoted, not
+            // indented as code, not a list item (under which `---` is a thematic break).
+            let plain =
+                first.is_some_and(|b| b != b'>') && indent < 4 && !trimmed.trim().is_empty() && !is_list_item(trimmed);
+            previous = plain.then_some(trimmed);
+        }
+        scheme
+    }
+
+    fn add(&mut self, level: usize, raw: &str) {
+        let text = heading_text(raw);
+        if text.is_empty() {
+            return;
+        }
+        self.count[level] += 1;
+        if split_heading(&text).0.is_some() {
+            self.numbered[level] = true;
+        }
+    }
+
+    /// Whether the headings of `level` may be sections named by their headings alone: no
+    /// heading of the level is numbered, and the document has more than one of them (a heading
+    /// alone at its level is a title or a label, not a way of dividing).
+    #[must_use]
+    pub fn divides_by_name(&self, level: usize) -> bool {
+        self.count.get(level).is_some_and(|&count| count > 1) && !self.numbered[level]
+    }
+}
+
+/// `- x`, `* x`, `+ x`, `1. x`, `1) x`.
+fn is_list_item(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    let marker = match bytes.first() {
+        Some(b'-' | b'*' | b'+') => 1,
+        _ if (1..10).contains(&digits) && matches!(bytes.get(digits), Some(b'.' | b')')) => digits + 1,
+        _ => return false,
+    };
+    bytes.get(marker).is_none_or(|b| *b == b' ' || *b == b'\t')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unnumbered_sections_under_a_title() {
+        let scheme = HeadingScheme::of("# Terms of Service\n\nIntro.\n\n## Account Terms\n\n1. x\n\n## Liability\n");
+        assert!(!scheme.divides_by_name(1), "the title is no section");
+        assert!(scheme.divides_by_name(2));
+    }
+
+    #[test]
+    fn a_numbered_level_keeps_its_unnumbered_headings_as_parts() {
+        let scheme = HeadingScheme::of("## 1. Fees\n\nPay.\n\n## Exhibit A\n\nA table.\n");
+        assert!(!scheme.divides_by_name(2));
+    }
+
+    #[test]
+    fn setext_headings_and_fences() {
+        let scheme = HeadingScheme::of("Terms\n=====\n\n8\\. Service Terms\n----\n\n```\n## 1. not a heading\n```\n");
+        assert!(scheme.divides_by_name(2) == false && scheme.numbered[2]);
+        assert!(!scheme.divides_by_name(1), "the setext title");
+        assert!(!HeadingScheme::of("## [Company Name]\n\n### AGREEMENT\n\n1. RECITALS\n").divides_by_name(3));
+        let unnumbered = HeadingScheme::of("Acceptance\n----------\n\nText.\n\nCopyright License\n-----------------\n");
+        assert!(unnumbered.divides_by_name(2));
+        // A YAML header is no heading.
+        assert_eq!(HeadingScheme::of("---\ntitle: Terms\n---\n\n## A\n").count[2], 1);
+        // A thematic break after a blank line is no underline.
+        assert_eq!(HeadingScheme::of("Text.\n\n---\n").count, [0; LEVELS]);
+    }
+}
