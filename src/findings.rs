@@ -115,6 +115,8 @@ rules! {
     CLAUSE_TOO_DEEP = "clause/too-deep", W, "clauses nest deeper than pactum reads";
     REF_UNRESOLVED = "ref/unresolved", E, "a cross-reference names no clause";
     REF_TITLE_MISMATCH = "ref/title-mismatch", E, "a cross-reference's title is not the clause's heading";
+    REF_UNCERTAIN = "ref/uncertain", W, "a cross-reference names no clause of this document, but may cite another instrument";
+    REF_TITLE_UNCONFIRMED = "ref/title-unconfirmed", W, "a cross-reference's title is not the clause's heading, and names no other clause";
     REF_TITLE_LOOSE = "ref/title-loose", I, "a cross-reference's title is the clause's heading written another way";
     TERM_DUPLICATE = "term/duplicate", W, "a term is defined more than once";
     TERM_UNUSED = "term/unused", W, "a defined term is never used";

@@ -53,7 +53,7 @@ fn every_kind_of_bad_file_is_reported_and_the_rest_still_checked() {
     write(
         root,
         "tabs.md",
-        GOOD.replace("\"good\"", "\"tabs\"").replace("1. **Purpose**.", "1.\t**Purpose**.\tSee\tSection 9."),
+        GOOD.replace("\"good\"", "\"tabs\"").replace("1. **Purpose**.", "1.\t**Purpose**.\tSee\tSection 2."),
     );
     let nested: String = (0..1000).map(|depth| " ".repeat(depth * 3) + "1. item\n").collect();
     write(root, "deep.md", GOOD.replace("\"good\"", "\"deep\"") + &nested);

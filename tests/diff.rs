@@ -524,10 +524,11 @@ fn a_reviewers_redline() {
         (find("3.3")["change"].as_str(), find("3.3")["old"]["number"].as_str()),
         (Some("modified"), Some("3.3"))
     );
-    // 7. (a) → (i) with the same words is a renumbering; a changed link is shown.
+    // 7. (a) → (i) with the same words is a relabelling by hand, which changes how the clause is
+    // cited: modified, with no word inserted or deleted; a changed link is shown.
     assert_eq!(
         (find("5.1(i)")["change"].as_str(), find("5.1(i)")["old"]["number"].as_str()),
-        (Some("renumbered"), Some("4.1(a)"))
+        (Some("modified"), Some("4.1(a)"))
     );
     assert!(
         find("9.2")["redline"].as_array().unwrap().iter().any(|s| s["op"] == "insert" && s["text"] == "notices-v2")
@@ -542,7 +543,9 @@ fn a_reviewers_redline() {
     assert!(terminal.contains("  ~ 6.2 — Limitation of Liability (modified +1 −1) [material]\n"), "{terminal}");
     // 4. Runs of renumbered clauses are one line; the removed contract is one line.
     assert!(terminal.contains("  # 7–8.1 renumbered to 8–9.1\n"), "{terminal}");
-    assert!(terminal.contains("  # 4–4.1(b) renumbered to 5–5.1(ii)\n"), "{terminal}");
+    assert!(terminal.contains("  # 4–4.1 renumbered to 5–5.1\n"), "{terminal}");
+    // Relabelled (a) → (i) by hand: its own line, modified though no word changed.
+    assert!(terminal.contains("  ~ 4.1(a) → 5.1(i) — Confidentiality (modified)\n"), "{terminal}");
     assert!(terminal.contains("contracts/globex.md (globex-nda): removed\n\n"), "{terminal}");
     assert!(terminal.contains("  term renamed: “Deliverables” → “Work Product” (1.1, 3, 3.1, 3.2)\n"), "{terminal}");
     let markdown = text(&pactum(root, &["diff", "HEAD^1", "HEAD", "--format", "markdown"]));

@@ -295,6 +295,8 @@ impl Contract {
             by_id: true,
             title: None,
             span: anchor.span.clone(),
+            range_end: false,
+            self_cited: true,
         }));
         references.sort_by_key(|r| r.span.start);
         let mut placeholders = prose.placeholders();

@@ -40,6 +40,13 @@ pub struct Reference {
     pub title: Option<String>,
     #[serde(skip)]
     pub span: Range<usize>,
+    /// The number closes a range (`9` in `3 through 9`).
+    #[serde(skip)]
+    pub range_end: bool,
+    /// The text says the reference is to this document: `this Section 6`, `Section 3.2 of this
+    /// DPA`, `Section 4 hereof`.
+    #[serde(skip)]
+    pub self_cited: bool,
 }
 
 /// A placeholder left from a template: `[Company Name]`, `{{ var }}`, `TBD`, `_____`.
@@ -350,17 +357,32 @@ impl<'a> Prose<'a> {
                 found[index - 1].elsewhere = true;
             }
         }
+        // `such Section 365(n)` after `Section 365(n) of the Bankruptcy Code` cites the same
+        // instrument again.
+        let mut cited_elsewhere: Vec<usize> = Vec::new();
+        for index in 0..found.len() {
+            if found[index].elsewhere {
+                cited_elsewhere.push(index);
+            } else if refers_back(&chunk[..found[index].start])
+                && cited_elsewhere.iter().any(|&earlier| found[earlier].numbers == found[index].numbers)
+            {
+                found[index].elsewhere = true;
+            }
+        }
         let mut references = Vec::new();
         for reference in found.into_iter().filter(|r| !r.elsewhere) {
             let span = start + reference.start..start + reference.end;
             let text = chunk[reference.start..reference.end].to_owned();
-            for target in reference.numbers {
+            let self_cited = cites_this(&chunk[..reference.start], &chunk[reference.end..]);
+            for (target, range_end) in reference.numbers.into_iter().zip(reference.range_ends) {
                 references.push(Reference {
                     text: text.clone(),
                     target,
                     by_id: false,
                     title: reference.title.clone(),
                     span: span.clone(),
+                    range_end,
+                    self_cited,
                 });
             }
         }
@@ -438,6 +460,8 @@ struct Found {
     start: usize,
     end: usize,
     numbers: Vec<String>,
+    /// For each number, whether it closes a range.
+    range_ends: Vec<bool>,
     title: Option<String>,
     elsewhere: bool,
 }
@@ -447,14 +471,18 @@ struct Found {
 fn read_reference(chunk: &str, keyword_start: usize, numbers_start: usize) -> Option<Found> {
     let mut at = numbers_start;
     let mut numbers = Vec::new();
+    let mut range_ends = Vec::new();
+    let mut closes_range = false;
     loop {
         let (number, length) = parse_reference(&chunk[at..])?;
         numbers.push(number);
+        range_ends.push(closes_range);
         at += length;
         let Some(next) = list_continues(&chunk[at..]) else { break };
         if parse_reference(&chunk[at + next..]).is_none() {
             break;
         }
+        closes_range = [" through ", " to ", "–", "-"].iter().any(|joint| chunk[at..].starts_with(joint));
         at += next;
     }
     let mut end = at;
@@ -470,7 +498,7 @@ fn read_reference(chunk: &str, keyword_start: usize, numbers_start: usize) -> Op
         title = Some(chunk[open..close].trim().to_owned());
         end = close + 1;
     }
-    Some(Found { start: keyword_start, end, numbers, title, elsewhere: false })
+    Some(Found { start: keyword_start, end, numbers, range_ends, title, elsewhere: false })
 }
 
 /// How many bytes of `after` join one number of a list to the next: `, `, ` and `, `, and `,
@@ -684,6 +712,25 @@ fn is_emphasis_run(chunk: &str, start: usize, end: usize) -> bool {
             let after_opener = before[at + run.len()..].chars().next();
             after_opener.is_some_and(|c| !c.is_whitespace() && c != '_')
         })
+}
+
+/// Whether the words before a reference point back to one named before: `such Section`, `said
+/// Article`.
+fn refers_back(before: &str) -> bool {
+    let word = before.trim_end().rsplit(char::is_whitespace).next().unwrap_or_default();
+    matches!(word, "such" | "Such" | "said" | "Said")
+}
+
+/// Whether the words around a reference say it is to this document: `this Section 6`, `Section
+/// 3.2 of this DPA`, `Section 4 hereof`, `Section 2 herein`.
+fn cites_this(before: &str, after: &str) -> bool {
+    let word = before.trim_end().rsplit(char::is_whitespace).next().unwrap_or_default();
+    let after = after.trim_start();
+    matches!(word, "this" | "This" | "these" | "These")
+        || after.starts_with("of this ")
+        || after.starts_with("hereof")
+        || after.starts_with("herein")
+        || after.starts_with("of these ")
 }
 
 /// Whether the text after a reference sends it to another document: `of the MSA`, `of title 18`.

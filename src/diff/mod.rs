@@ -467,6 +467,34 @@ struct Side<'a> {
     /// number.
     stable_id: bool,
     heading: Option<String>,
+    /// How the clause's number is written (see [`numbering_style`]); `None` for a unit.
+    style: Option<(u8, u8)>,
+}
+
+/// How a label is written, by its kind and, for a dotted number, the kind of its last segment:
+/// `3.3.1` and `3.3(i)` differ, `(a)` and `(b)` do not. A clause whose number changed style
+/// was relabelled by hand, which a reviewer must see as a change of its text, not as a
+/// renumbering that follows an insertion.
+fn numbering_style(label: &crate::contract::clauses::Label) -> (u8, u8) {
+    use crate::contract::clauses::Label;
+    use crate::contract::clauses::number::Segment;
+    match label {
+        Label::Dotted(segments) => (
+            0,
+            match segments.last() {
+                Some(Segment::Number(_)) | None => 0,
+                Some(Segment::Letter(_)) => 1,
+                Some(Segment::LowerLetter(_)) => 2,
+                Some(Segment::Roman(_)) => 3,
+                Some(Segment::Annex(..)) => 4,
+            },
+        ),
+        Label::Letter(_) => (1, 0),
+        Label::Roman(_) => (2, 0),
+        Label::Upper(_) => (3, 0),
+        Label::Paren(_) => (4, 0),
+        Label::Unnumbered => (5, 0),
+    }
 }
 
 /// Text that no clause holds, which the redline reports as clauses are: the preamble, an
@@ -579,6 +607,7 @@ fn sides(contract: Option<&Contract>) -> Vec<Side<'_>> {
                     text: texts[index].as_str().into(),
                     stable_id: clause.explicit_id || clause.heading.is_some(),
                     heading: clause.heading.as_deref().map(|h| title_chars(h).collect()),
+                    style: Some(numbering_style(&clause.label)),
                 }
             }
             Err(index) => {
@@ -595,6 +624,7 @@ fn sides(contract: Option<&Contract>) -> Vec<Side<'_>> {
                     text: unit.text.into(),
                     stable_id: true,
                     heading: Some(unit.name.clone()),
+                    style: None,
                 }
             }
         })
@@ -628,7 +658,7 @@ fn clauses(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOptions
         let moved = !in_order[index] || !parent_pair(o, n);
         let change = if moved {
             ClauseChange::Moved
-        } else if !same_text {
+        } else if !same_text || before.style != after.style {
             ClauseChange::Modified
         } else if before.reference.number != after.reference.number {
             ClauseChange::Renumbered

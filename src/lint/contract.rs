@@ -3,8 +3,9 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::contract::clauses::{Label, StructureIssue};
-use crate::contract::prose::{title_chars, titles_match_loosely};
+use crate::contract::clauses::number::Segment;
+use crate::contract::clauses::{Form, Label, StructureIssue};
+use crate::contract::prose::{Reference, title_chars, titles_match_loosely};
 use crate::contract::{Clause, Contract, Status};
 use crate::findings::Diagnostic;
 use crate::findings::rule;
@@ -186,11 +187,32 @@ fn clause_ids(contract: &Contract, out: &mut Vec<Diagnostic>) {
 fn references(contract: &Contract, out: &mut Vec<Diagnostic>) {
     let source = contract.source();
     let clauses = &contract.body.clauses;
+    let own = OwnNumbering::of(contract);
     for reference in &contract.references {
         let Some(clause) = contract.resolve(reference) else {
             // A link to an unnumbered heading (`[Account Terms](#b-account-terms)`) or an HTML
             // `id` lands, though on no clause.
             if reference.by_id && contract.has_target(&reference.target) {
+                continue;
+            }
+            // An error is a promise: where the reference may well be to something else, it is
+            // a warning that says why.
+            if let Some(why) = own.doubt(reference) {
+                out.push(
+                    source
+                        .diagnostic(
+                            rule::REF_UNCERTAIN,
+                            reference.span.clone(),
+                            format!(
+                                "`{}` names no clause of this document ({why}); it may cite another instrument",
+                                reference.text
+                            ),
+                        )
+                        .with_help(
+                            "if it cites another instrument, name it (`Clause 13 of the SCCs`); if it is this \
+                             document's, point it at an existing clause",
+                        ),
+                );
                 continue;
             }
             let what = if reference.by_id {
@@ -237,6 +259,35 @@ fn references(contract: &Contract, out: &mut Vec<Diagnostic>) {
         }
         let heading =
             clause.heading.as_deref().map_or_else(|| "has no heading".to_owned(), |h| format!("is headed \"{h}\""));
+        // Certain only where the title is exactly another clause's heading, and that clause is
+        // not inside the one cited or around it (`Section 6 (Reservation of Rights)` naming its
+        // own 6.3): that is how a renumbering shows. Otherwise the number may be right and the
+        // title loose.
+        if elsewhere.is_none_or(|other| related(clauses, clause, other)) {
+            let why = match elsewhere {
+                Some(other) if other.start > clause.start => {
+                    format!("it is the heading of clause {}, part of the clause cited", other.cite())
+                }
+                Some(other) => format!("it is the heading of clause {}, which holds the clause cited", other.cite()),
+                None => "no clause has that heading".to_owned(),
+            };
+            out.push(
+                source
+                    .diagnostic(
+                        rule::REF_TITLE_UNCONFIRMED,
+                        reference.span.clone(),
+                        format!(
+                            "`{}` names \"{title}\", but clause {} {heading}; {why}",
+                            reference.text,
+                            clause.cite()
+                        ),
+                    )
+                    .with_help(
+                        "check that the number and the title name the same clause, and write the title as its heading",
+                    ),
+            );
+            continue;
+        }
         let elsewhere = elsewhere.or_else(|| clauses.iter().find(|c| !std::ptr::eq(*c, clause) && loose(c)));
         let help = match elsewhere {
             Some(other) => format!(
@@ -256,6 +307,99 @@ fn references(contract: &Contract, out: &mut Vec<Diagnostic>) {
                 .with_help(help),
         );
     }
+}
+
+/// Whether one clause is inside the other, or the same.
+fn related(clauses: &[Clause], a: &Clause, b: &Clause) -> bool {
+    let inside = |inner: &Clause, outer: &Clause| {
+        let mut at = Some(inner);
+        while let Some(clause) = at {
+            if std::ptr::eq(clause, outer) {
+                return true;
+            }
+            at = clause.parent.map(|p| &clauses[p]);
+        }
+        false
+    };
+    inside(a, b) || inside(b, a)
+}
+
+/// How a document numbers and names its own divisions, for telling a reference to it from a
+/// citation of another instrument that names none.
+struct OwnNumbering {
+    /// The words the document uses for its own divisions where it says so (`this Section 6`,
+    /// `Section 3.2 of this DPA`, a heading `Article IV`), lower case and singular.
+    words: Vec<String>,
+    /// The highest number of a top-level clause.
+    last: u32,
+}
+
+impl OwnNumbering {
+    fn of(contract: &Contract) -> Self {
+        let mut words: Vec<String> = contract
+            .references
+            .iter()
+            .filter(|r| r.self_cited && !r.by_id)
+            .filter_map(|r| division_word(&r.text))
+            .collect();
+        for clause in contract.body.clauses.iter().filter(|c| c.form == Form::Heading) {
+            let line = contract.text[clause.start..clause.own_end].lines().next().unwrap_or_default();
+            if let Some(word) = division_word(line.trim_start_matches('#').trim_start()) {
+                words.push(word);
+            }
+        }
+        words.sort_unstable();
+        words.dedup();
+        let last = contract
+            .body
+            .roots
+            .iter()
+            .filter_map(|&root| match &contract.body.clauses[root].label {
+                Label::Dotted(segments) if segments.len() == 1 && matches!(segments[0], Segment::Number(_)) => {
+                    Some(segments[0].ordinal())
+                }
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
+        Self { words, last }
+    }
+
+    /// Why an unresolved reference may not be to this document, if there is a reason.
+    fn doubt(&self, reference: &Reference) -> Option<String> {
+        if reference.by_id || reference.self_cited {
+            return None;
+        }
+        if reference.range_end {
+            return Some(format!(
+                "`{}` closes a range, and a range may run past the last clause on purpose",
+                reference.target
+            ));
+        }
+        let top: u32 = reference.target.split(['.', '(']).next().and_then(|n| n.parse().ok()).unwrap_or(0);
+        // Far beyond the last section (`Section 365(n)` in a contract of 17 sections): a statute's
+        // or another instrument's number, not a clause that went missing.
+        if self.last > 0 && top > 2 * self.last + 5 {
+            return Some(format!("its sections end at {}", self.last));
+        }
+        let word = division_word(&reference.text)?;
+        if !self.words.is_empty() && !self.words.contains(&word) {
+            let own = self.words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" and ");
+            return Some(format!("it calls its own divisions {own}, never \"{word}\""));
+        }
+        None
+    }
+}
+
+/// The division word a reference or heading opens with, lower case and singular: `section`
+/// for `Sections 1 and 3`, `§` for `§ 4`.
+fn division_word(text: &str) -> Option<String> {
+    if text.starts_with('§') {
+        return Some("§".to_owned());
+    }
+    let word: String = text.chars().take_while(|c| c.is_alphabetic()).collect::<String>().to_lowercase();
+    let singular = word.strip_suffix('s').unwrap_or(&word);
+    matches!(singular, "section" | "clause" | "article").then(|| singular.to_owned())
 }
 
 /// Whether `title` is the clause's heading, ignoring case and punctuation, or its parent's

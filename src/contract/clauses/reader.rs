@@ -616,9 +616,9 @@ impl<'a> Reader<'a> {
                         matches!(&self.clause(c).label, Label::Dotted(s) if s.last().is_some_and(|l| l.same_kind(segment))
                             && (s.len() == 1 || !self.written_whole[c]))
                     };
-                    let sibling = self
-                        .continued(&scope, segment)
-                        .or_else(|| scope.iter().copied().find(|&c| self.clause(c).form != Form::Heading && dotted_kind(c)));
+                    let sibling = self.continued(&scope, segment).or_else(|| {
+                        scope.iter().copied().find(|&c| self.clause(c).form != Form::Heading && dotted_kind(c))
+                    });
                     let parent = match sibling {
                         Some(sibling) => self.clause(sibling).parent,
                         None => self.sections.last().map(|&(clause, _)| clause),
@@ -755,8 +755,7 @@ fn qualify_restarted_numbers(body: &mut Body) {
     let mut restarted: FxHashSet<usize> = FxHashSet::default();
     // The first numbered level: clauses at the top, or under sections named by heading alone.
     let top = |clause: &Clause| {
-        clause.label != Label::Unnumbered
-            && clause.parent.is_none_or(|p| body.clauses[p].label == Label::Unnumbered)
+        clause.label != Label::Unnumbered && clause.parent.is_none_or(|p| body.clauses[p].label == Label::Unnumbered)
     };
     for clause in body.clauses.iter().filter(|c| top(c)) {
         match owners.get(clause.number.as_str()) {

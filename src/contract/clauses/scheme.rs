@@ -51,7 +51,10 @@ impl HeadingScheme {
             let indent = line.len() - line.trim_start_matches(' ').len();
             let trimmed = &line[indent..];
             let first = trimmed.as_bytes().first().copied();
-            if indent < 4 && matches!(first, Some(b'`' | b'~')) && (trimmed.starts_with("```") || trimmed.starts_with("~~~")) {
+            if indent < 4
+                && matches!(first, Some(b'`' | b'~'))
+                && (trimmed.starts_with("```") || trimmed.starts_with("~~~"))
+            {
                 fence = match fence {
                     Some(open) if first == Some(open) => None,
                     Some(open) => Some(open),
@@ -145,7 +148,7 @@ mod tests {
     #[test]
     fn setext_headings_and_fences() {
         let scheme = HeadingScheme::of("Terms\n=====\n\n8\\. Service Terms\n----\n\n```\n## 1. not a heading\n```\n");
-        assert!(scheme.divides_by_name(2) == false && scheme.numbered[2]);
+        assert!(!scheme.divides_by_name(2) && scheme.numbered[2]);
         assert!(!scheme.divides_by_name(1), "the setext title");
         assert!(!HeadingScheme::of("## [Company Name]\n\n### AGREEMENT\n\n1. RECITALS\n").divides_by_name(3));
         let unnumbered = HeadingScheme::of("Acceptance\n----------\n\nText.\n\nCopyright License\n-----------------\n");
