@@ -16,7 +16,7 @@
 //! A definition (`2.1 "**Action**" means …`) has no heading, and neither has a sentence that
 //! merely starts in bold or wraps its first word in a `<span>`.
 
-use super::normalise::{strip_markup, unescape};
+use super::normalise::{decode_entities, strip_markup, unescape};
 use super::number::{self, Number, Place};
 
 /// How a numbered paragraph or line opens: its number, the text after it, and, when the number
@@ -121,7 +121,13 @@ pub fn of_opening(opening: &Opening<'_>, standalone: bool) -> (Option<String>, O
 /// `**7. Termination.**`, `**7. Termination**.`, `**7 Termination** Either …`: the bold that
 /// held the number names the clause when it is short and ends like a heading.
 fn bold_heading(tail: BoldTail<'_>, standalone: bool) -> Option<String> {
-    let inner = tail.inner.trim();
+    let decoded = decode_entities(tail.inner.trim());
+    let inner = decoded.as_ref();
+    // `**1.1. “Contributor”**` over its definition: the bold that holds the number names the
+    // term it defines.
+    if let Some(term) = quoted_alone(inner) {
+        return Some(clean_heading(term));
+    }
     if let Some(heading) = emphasis_heading(inner, tail.after, standalone) {
         return Some(heading);
     }
@@ -184,6 +190,50 @@ fn span_heading(rest: &str, standalone: bool) -> (Option<String>, Option<String>
     (heading, id)
 }
 
+/// The term of a text that is nothing but one quoted term: `“Contributor”` → `Contributor`.
+fn quoted_alone(text: &str) -> Option<&str> {
+    let text = text.trim().trim_end_matches(['.', ':']).trim_end();
+    let open = text.chars().next().filter(|c| is_quote(*c))?;
+    let close = text.chars().last().filter(|c| is_quote(*c))?;
+    let inner = &text[open.len_utf8()..text.len() - close.len_utf8()];
+    (text.len() > open.len_utf8() + close.len_utf8()
+        && !inner.contains(is_quote)
+        && inner.split_whitespace().count() <= 8)
+        .then_some(inner)
+}
+
+/// The run-in heading of a lettered item, which drafters write in sentence case and end with
+/// any punctuation: `(b) Platform agnostic. We …`, `(c) Academic members: The …`, `(d)
+/// Composition – the Board …`. A short lead-in that starts with a capital and holds no verb a
+/// sentence needs (`(a) Customer will pay.` is a sentence); lower-case items continue the
+/// sentence before them and have none.
+#[must_use]
+pub fn lettered_heading(rest: &str) -> Option<String> {
+    const SENTENCE_WORDS: &[&str] = &[
+        "will", "shall", "may", "must", "can", "is", "are", "was", "were", "be", "has", "have", "had", "does", "do",
+        "not", "we", "you", "it", "they", "he", "she", "i", "means", "includes", "if", "when", "unless",
+    ];
+    let first_line = rest.trim_start().lines().next().unwrap_or_default();
+    let first_line = &first_line[..first_line.len().min(160)];
+    if !first_line.starts_with(|c: char| c.is_uppercase()) {
+        return None;
+    }
+    let stops = [". ", ": ", " – ", " — ", " - "];
+    let (stop, mark) = stops.iter().filter_map(|mark| first_line.find(mark).map(|at| (at, *mark))).min()?;
+    let lead = &first_line[..stop];
+    let after = first_line[stop + mark.len()..].trim_start();
+    let words: Vec<&str> = lead.split_whitespace().collect();
+    let dash = mark.trim() != "." && mark.trim() != ":";
+    let fits = !words.is_empty()
+        && words.len() <= 8
+        && !lead.contains(is_quote)
+        && !words.iter().any(|w| SENTENCE_WORDS.contains(&w.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric())))
+        // After a period or colon the sentence starts again with a capital; after a dash it
+        // may run on in lower case.
+        && (dash || after.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()));
+    fits.then(|| clean_heading(lead))
+}
+
 /// The value of attribute `name` in an HTML tag.
 #[must_use]
 pub fn attribute(tag: &str, name: &str) -> Option<String> {
@@ -230,6 +280,7 @@ fn plain_heading(rest: &str, standalone: bool) -> Option<String> {
 #[must_use]
 pub fn clean_heading(text: &str) -> String {
     let text = strip_markup(text);
+    let text = decode_entities(&text);
     let text = unescape(&text);
     let mut out = String::with_capacity(text.len());
     for word in text.trim().trim_end_matches(['.', ':']).split_whitespace() {
@@ -261,7 +312,7 @@ pub fn heading_text(raw: &str) -> String {
         text = text[..open].trim_end();
     }
     let text = text.trim_end_matches('#').trim_end();
-    unescape(strip_markup(text).trim()).into_owned()
+    decode_entities(&unescape(strip_markup(text).trim())).into_owned()
 }
 
 #[cfg(test)]

@@ -150,6 +150,62 @@ pub fn unescape(text: &str) -> Cow<'_, str> {
     out.into()
 }
 
+/// Text with HTML character references decoded, as a page shows them: `&ldquo;Contributor&rdquo;`
+/// → `“Contributor”`, `Fees &amp; Taxes` → `Fees & Taxes`, `&#167;` → `§`. A reference pactum
+/// does not know is left as written.
+#[must_use]
+pub fn decode_entities(text: &str) -> Cow<'_, str> {
+    if !text.contains('&') {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let decoded = rest[1..].find(';').filter(|&end| end <= 8).and_then(|end| {
+            let name = &rest[1..=end];
+            let c = match name {
+                "amp" => '&',
+                "lt" => '<',
+                "gt" => '>',
+                "quot" => '"',
+                "apos" => '\'',
+                "nbsp" => ' ',
+                "ldquo" => '“',
+                "rdquo" => '”',
+                "lsquo" => '‘',
+                "rsquo" => '’',
+                "ndash" => '–',
+                "mdash" => '—',
+                "sect" => '§',
+                "hellip" => '…',
+                _ => {
+                    let number = name.strip_prefix('#')?;
+                    let value = match number.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => number.parse().ok()?,
+                    };
+                    char::from_u32(value)?
+                }
+            };
+            Some((c, end + 2))
+        });
+        match decoded {
+            Some((c, length)) => {
+                out.push(c);
+                rest = &rest[length..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out.into()
+}
+
 /// Remove `{#id}` attributes from a clause's text, returning the text and the first id.
 #[must_use]
 pub fn take_anchor(text: &str) -> (Cow<'_, str>, Option<String>) {
@@ -170,6 +226,16 @@ pub fn take_anchor(text: &str) -> (Cow<'_, str>, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::strip_markup;
+
+    #[test]
+    fn character_references_are_decoded() {
+        use super::decode_entities;
+        assert_eq!(decode_entities("&ldquo;Contributor&rdquo;"), "“Contributor”");
+        assert_eq!(
+            decode_entities("Fees &amp; Taxes &#167; 3 &#x2013; AT&T &unknown; &"),
+            "Fees & Taxes § 3 – AT&T &unknown; &"
+        );
+    }
 
     #[test]
     fn markup_goes_and_autolinks_stay() {

@@ -222,7 +222,7 @@ fn is_sub(inner: &str) -> bool {
         || (bytes.len() <= 6 && (roman_value(inner).is_some() || roman_value(&inner.to_ascii_lowercase()).is_some()))
 }
 
-/// `(a)`, `(iv)`, `(A)`, `(1)`, `a.`, `iv.`.
+/// `(a)`, `(iv)`, `(A)`, `(1)`, `(a).`, `a.`, `a)`, `iv.`.
 fn sub_number(cursor: &mut Cursor<'_>) -> Option<(Number, usize)> {
     let text = std::str::from_utf8(cursor.bytes).ok()?;
     if cursor.eat(b'(') {
@@ -244,6 +244,8 @@ fn sub_number(cursor: &mut Cursor<'_>) -> Option<(Number, usize)> {
         } else {
             return None;
         };
+        // `(a).`: a period after the parenthesis belongs to the label.
+        cursor.eat(b'.');
         return cursor.ends_number().then(|| (Number::Sub(inner.to_owned(), kind), cursor.at));
     }
     // `a.` or a lower-case roman numeral `iv.`: `i.e.` and `e.g.` are neither.
@@ -252,7 +254,8 @@ fn sub_number(cursor: &mut Cursor<'_>) -> Option<(Number, usize)> {
         return None;
     }
     cursor.at = run;
-    if !cursor.eat(b'.') {
+    // `a.`, or `a)` with a closing parenthesis only.
+    if !cursor.eat(b'.') && !cursor.eat(b')') {
         return None;
     }
     cursor.ends_number().then(|| (Number::Sub(text[..run].to_owned(), SubKind::Lower), cursor.at))

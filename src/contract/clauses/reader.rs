@@ -156,7 +156,10 @@ impl<'a> Reader<'a> {
                 Event::Start(Tag::List(start)) => {
                     self.count_block();
                     let container = self.list_container(start.unwrap_or(1));
-                    self.frames.push(Frame::List { ordered: start.is_some(), next: start.unwrap_or(1), container });
+                    // A list counted from 0 (scores, steps) enumerates inside its clause: no
+                    // contract numbers a clause 0.
+                    let ordered = start.is_some_and(|n| n > 0);
+                    self.frames.push(Frame::List { ordered, next: start.unwrap_or(1), container });
                 }
                 Event::Start(Tag::Item) => self.start_item(range.start),
                 Event::End(TagEnd::Item) => {
@@ -525,6 +528,21 @@ impl<'a> Reader<'a> {
         };
         self.count_block();
         self.out.prose.push(self.offset + range.start..self.offset + range.end);
+        // `**Term:** The season …` where the document divides itself by such labels: a section
+        // named by its label.
+        if item_lead.is_none()
+            && self.item_floor().is_none()
+            && self.scheme.divides_by_labels()
+            && let Some(label) = super::scheme::bold_label(&self.body[range.clone()])
+        {
+            let parent = self.sections.last().map(|&(section, _)| section);
+            let start = self.offset + range.start;
+            if let Some(clause) = self.add_clause(Label::Unnumbered, parent, Form::Paragraph, start, None) {
+                self.name(clause, Some(super::heading::clean_heading(label)), None);
+                self.last = Some(clause);
+            }
+            return;
+        }
         self.lines(range, item_lead);
     }
 
@@ -637,9 +655,13 @@ impl<'a> Reader<'a> {
             }
         };
         let whole = matches!(&found.number, Number::Dotted(segments) if segments.len() > 1);
+        let lettered = matches!(found.number, Number::Sub(..));
         if let Some(clause) = self.add_clause(label, parent, Form::Paragraph, start, item) {
             self.written_whole[clause] = whole;
-            let (heading, id) = of_opening(found, standalone);
+            let (mut heading, id) = of_opening(found, standalone);
+            if heading.is_none() && lettered && found.bold_tail.is_none() {
+                heading = super::heading::lettered_heading(found.rest);
+            }
             self.name(clause, heading, anchor.or(id));
             self.last = Some(clause);
         }
@@ -1010,6 +1032,112 @@ mod tests {
         let read = read(&deep, 0);
         assert_eq!(read.clauses.len(), MAX_DEPTH);
         assert_eq!(read.issues.len(), 1);
+    }
+
+    /// The shapes of numbering that documents nobody here wrote use, each read as a lawyer
+    /// reads it: minimal examples of each construct, not quotations.
+    #[test]
+    fn a_number_continues_the_sequence_it_follows() {
+        // Bold section numbers over dotted sub-clauses, with a colon, a tab or a trailing space.
+        let body = "**1. DEFINITIONS:**\n\n1.1. “Agreement” means this.\n\n1.2. “Party” means one.\n\n\
+                    **2. GRANTS:**\n\n2.1. A licence.\n\n**3.\tServices**. \n\n3.1. Provider serves.\n";
+        assert_eq!(
+            outline(body),
+            [
+                ("1".into(), Some("DEFINITIONS".into())),
+                ("1.1".into(), None),
+                ("1.2".into(), None),
+                ("2".into(), Some("GRANTS".into())),
+                ("2.1".into(), None),
+                ("3".into(), Some("Services".into())),
+                ("3.1".into(), None),
+            ]
+        );
+        // After a heading section and its dotted clause, a bare number is the next section.
+        let body = "## 2. Grant\n\nText.\n\n2.6 Reservation of Rights. All reserved.\n\n3. Agreement\n\n(a) You have read it.\n";
+        assert_eq!(numbers(body), ["2", "2.6", "3", "3(a)"]);
+        // A list that continues a bare-numbered section after dotted sub-clauses.
+        let body = "1. RECITALS\n\n  1.1. One.\n\n  1.2. Two.\n\n2. TERMS\n";
+        assert_eq!(numbers(body), ["1", "1.1", "1.2", "2"]);
+        // Without a number to continue, a bare number nests as before.
+        assert_eq!(numbers("## 5. Payment\n\n1. Monthly.\n2. In advance.\n3. In euros.\n"), ["5", "5.1", "5.2", "5.3"]);
+    }
+
+    #[test]
+    fn lettered_labels_in_every_form() {
+        // `a)` (a right parenthesis only), also bold inside a bullet, and `(a).`.
+        assert_eq!(numbers("1. Scope:\n\n   a) the work;\n\n   b) the rest.\n"), ["1", "1(a)", "1(b)"]);
+        assert_eq!(numbers("1. Scope:\n\n   * **a)** The work.\n   * **b)** The rest.\n"), ["1", "1(a)", "1(b)"]);
+        assert_eq!(numbers("**1. Scope.** It covers:\n\n(a). the work;\n\n(b). the rest.\n"), ["1", "1(a)", "1(b)"]);
+    }
+
+    #[test]
+    fn lower_case_lettered_headings_are_sub_sections() {
+        let body = "8\\. Specific Service Terms\n---------\n\nIntro.\n\n### a. Websites\n\nText.\n\n### b. Payments\n\nText.\n";
+        assert_eq!(
+            outline(body),
+            [
+                ("8".into(), Some("Specific Service Terms".into())),
+                ("8.a".into(), Some("Websites".into())),
+                ("8.b".into(), Some("Payments".into())),
+            ]
+        );
+    }
+
+    #[test]
+    fn run_in_headings_of_lettered_items_in_every_punctuation() {
+        let body = "1. Membership.\n\n(a) Open Source. We publish.\n\n(b) Platform agnostic. We support all.\n\n\
+                    (c) Academic and Non-Profit members: The fee is waived.\n\n(d) Composition – the Board has five.\n";
+        let headings: Vec<Option<String>> = read(body, 0).clauses.into_iter().map(|c| c.heading).collect();
+        assert_eq!(
+            headings,
+            [
+                Some("Membership".into()),
+                Some("Open Source".into()),
+                Some("Platform agnostic".into()),
+                Some("Academic and Non-Profit members".into()),
+                Some("Composition".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn entities_in_headings_are_decoded() {
+        let body = "**1.1. &ldquo;Contributor&rdquo;**\nmeans each person.\n\n**1.2. Fees &amp; Taxes.** Pay.\n";
+        let headings: Vec<Option<String>> = read(body, 0).clauses.into_iter().map(|c| c.heading).collect();
+        assert_eq!(headings, [Some("Contributor".into()), Some("Fees & Taxes".into())]);
+    }
+
+    #[test]
+    fn a_list_counted_from_zero_is_text_of_its_clause() {
+        let body = "## 4. Scoring\n\n4.1 Each bid is scored:\n\n0. not met;\n1. partly met;\n2. met;\n3. exceeded.\n\n4.2 Ties.\n";
+        assert_eq!(numbers(body), ["4", "4.1", "4.2"]);
+    }
+
+    #[test]
+    fn sections_named_by_heading_alone_are_clauses() {
+        let body =
+            "# Licence\n\nPreamble.\n\n## Acceptance\n\nText.\n\n## Copyright License\n\nText.\n\n### Scope\n\nMore.\n";
+        let read = read(body, 0);
+        let got: Vec<(&str, Option<&str>, Option<usize>)> =
+            read.clauses.iter().map(|c| (c.number.as_str(), c.heading.as_deref(), c.parent)).collect();
+        assert_eq!(
+            got,
+            [("", Some("Acceptance"), None), ("", Some("Copyright License"), None), ("", Some("Scope"), Some(1))]
+        );
+        assert_eq!(read.clauses[1].id, "copyright-license");
+        // Bold run-in labels used as a document's divisions are such sections too.
+        let body =
+            "Intro.\n\n**Term:** The season starts in May.\n\n**Fees:** Due monthly.\n\n**Termination.** Any time.\n";
+        let labels: Vec<(String, Option<String>)> = outline(body);
+        assert_eq!(
+            labels,
+            [
+                (String::new(), Some("Term".into())),
+                (String::new(), Some("Fees".into())),
+                (String::new(), Some("Termination".into())),
+            ]
+        );
     }
 
     #[test]

@@ -28,6 +28,10 @@ pub struct HeadingScheme {
     numbered: [bool; LEVELS],
     /// How many headings each level has.
     count: [u32; LEVELS],
+    /// Paragraphs at the left margin that open with a bold label (`**Term:** The season …`).
+    bold_labels: u32,
+    /// Lines that open with a clause number (`5.`, `(a)`, `**7.2**`).
+    numbered_lines: u32,
 }
 
 impl HeadingScheme {
@@ -87,6 +91,11 @@ impl HeadingScheme {
                 }
                 _ => {}
             }
+            if matches!(first, Some(b'0'..=b'9' | b'(' | b'*' | b'_')) && super::heading::opening(trimmed).is_some() {
+                scheme.numbered_lines += 1;
+            } else if indent == 0 && previous.is_none() && bold_label(trimmed).is_some() {
+                scheme.bold_labels += 1;
+            }
             // A setext heading's text is a plain line of a paragraph: not blank, not quoted, not
             // indented as code, not a list item (under which `---` is a thematic break).
             let plain =
@@ -108,12 +117,48 @@ impl HeadingScheme {
     }
 
     /// Whether the headings of `level` may be sections named by their headings alone: no
-    /// heading of the level is numbered, and the document has more than one of them (a heading
-    /// alone at its level is a title or a label, not a way of dividing).
+    /// heading of the level is numbered, and the document has more than one of them, or divides
+    /// itself so at a level above (a heading alone at its level at the top is a title or a
+    /// label, not a way of dividing; under named sections it is a sub-section).
     #[must_use]
     pub fn divides_by_name(&self, level: usize) -> bool {
-        self.count.get(level).is_some_and(|&count| count > 1) && !self.numbered[level]
+        let named = |l: usize| self.count[l] > 1 && !self.numbered[l];
+        level < LEVELS
+            && self.count[level] > 0
+            && !self.numbered[level]
+            && (self.count[level] > 1 || (1..level).any(named))
     }
+}
+
+impl HeadingScheme {
+    /// Whether the document divides itself by bold run-in labels (`**Term:** …`, `**Fees.**
+    /// …`): it has at least two at the left margin, and no numbered clause or heading, and no
+    /// headings that divide it.
+    #[must_use]
+    pub fn divides_by_labels(&self) -> bool {
+        self.bold_labels >= 2
+            && self.numbered_lines == 0
+            && !self.numbered.iter().any(|&n| n)
+            && !(1..LEVELS).any(|level| self.divides_by_name(level))
+    }
+}
+
+/// The label a paragraph opens with in bold, ended by a colon or period inside the bold or
+/// right after it: `**Term:** The season …` → `Term`. At most eight words, not a quoted term
+/// (`**"Fees"** means …` is a definition) and not a number.
+#[must_use]
+pub fn bold_label(line: &str) -> Option<&str> {
+    let marker = ["**", "__"].into_iter().find(|m| line.starts_with(m))?;
+    let inner_start = &line[2..];
+    let close = inner_start.find(marker).filter(|&close| close <= 80)?;
+    let inner = inner_start[..close].trim();
+    let after = &inner_start[close + 2..];
+    let ended = inner.ends_with([':', '.']) || after.starts_with([':', '.']);
+    let label = inner.trim_end_matches([':', '.']).trim_end();
+    let plain = label.starts_with(|c: char| c.is_alphabetic())
+        && !label.contains(super::heading::is_quote)
+        && super::heading::opening(line).is_none();
+    (ended && plain && label.split_whitespace().count() <= 8).then_some(label)
 }
 
 /// `- x`, `* x`, `+ x`, `1. x`, `1) x`.
