@@ -191,16 +191,9 @@ pub fn decode_entities(text: &str) -> Cow<'_, str> {
             };
             Some((c, end + 2))
         });
-        match decoded {
-            Some((c, length)) => {
-                out.push(c);
-                rest = &rest[length..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
+        let (c, length) = decoded.unwrap_or(('&', 1));
+        out.push(c);
+        rest = &rest[length..];
     }
     out.push_str(rest);
     out.into()
