@@ -155,7 +155,7 @@ impl<'a> Reader<'a> {
             match event {
                 Event::Start(Tag::List(start)) => {
                     self.count_block();
-                    let container = self.list_container(start.unwrap_or(1));
+                    let container = self.list_container(start.unwrap_or(1), start.is_some());
                     // A list counted from 0 (scores, steps) enumerates inside its clause: no
                     // contract numbers a clause 0.
                     let ordered = start.is_some_and(|n| n > 0);
@@ -297,8 +297,14 @@ impl<'a> Reader<'a> {
     }
 
     /// The clause an ordered list starting at `start` nests under.
-    fn list_container(&self, start: u64) -> Option<usize> {
+    fn list_container(&self, start: u64, ordered: bool) -> Option<usize> {
         let scope = self.scope();
+        // Bullets right after a numbered item, indented too little to belong to its Markdown,
+        // still hold its lettered sub-items (`1. Scope:` then `- (a) …` at the margin), as
+        // lettered paragraphs do.
+        if !ordered && let Some(&last) = scope.first() {
+            return Some(last);
+        }
         // A list whose first number continues an open clause's sequence is that clause's
         // sibling: `4.` after `3.5` and its lettered paragraphs is section 4, not `3.5.4`.
         if let Ok(start) = u32::try_from(start)
@@ -581,7 +587,9 @@ impl<'a> Reader<'a> {
         let mut previous: Option<&str> = None;
         for line in text.split_inclusive('\n') {
             let content = line.trim_end_matches(['\n', '\r']);
-            let trimmed = content.trim_start();
+            // Bullets indented into a code block keep their markers as text: `- (a) …` opens
+            // clause (a) as the same bullet at the margin does.
+            let trimmed = strip_bullet(content.trim_start());
             let lead_start = at + (content.len() - trimmed.len());
             at += line.len();
             let opens = match previous {
@@ -843,6 +851,14 @@ fn is_container(tag: &Tag<'_>) -> bool {
 
 fn is_container_end(end: TagEnd) -> bool {
     matches!(end, TagEnd::FootnoteDefinition | TagEnd::Table | TagEnd::HtmlBlock | TagEnd::DefinitionList)
+}
+
+/// A line without its bullet marker: `- (a) host` → `(a) host`.
+fn strip_bullet(line: &str) -> &str {
+    match line.as_bytes() {
+        [b'-' | b'*' | b'+', b' ' | b'\t', ..] => line[2..].trim_start(),
+        _ => line,
+    }
 }
 
 fn heading_level(level: HeadingLevel) -> usize {
@@ -1138,6 +1154,23 @@ mod tests {
                 (String::new(), Some("Termination".into())),
             ]
         );
+    }
+
+    #[test]
+    fn bullets_read_the_same_at_the_margin_indented_or_in_an_item() {
+        // The same lettered bullets, in the item, at the margin after it, and indented four
+        // spaces into a code block after a numbered paragraph: the same clauses.
+        let in_item = "1. **Scope.** Provider will:\n\n    - (a) host;\n    - (b) back up.\n\n2. **Fees.** Pay.\n";
+        let at_margin = "1. **Scope.** Provider will:\n\n- (a) host;\n- (b) back up.\n\n2. **Fees.** Pay.\n";
+        assert_eq!(numbers(in_item), ["1", "1(a)", "1(b)", "2"]);
+        assert_eq!(numbers(at_margin), ["1", "1(a)", "1(b)", "2"]);
+        let code = "**1.1** Scope. Provider will:\n\n    - (a) host;\n    - (b) back up.\n\n**1.2** Fees. Pay.\n";
+        let plain = "**1.1** Scope. Provider will:\n\n- (a) host;\n- (b) back up.\n\n**1.2** Fees. Pay.\n";
+        assert_eq!(numbers(code), ["1.1", "1.1(a)", "1.1(b)", "1.2"]);
+        assert_eq!(numbers(plain), numbers(code));
+        let texts = |body: &str| read(body, 0).clauses.iter().map(|c| clause_text(body, c)).collect::<Vec<_>>();
+        assert_eq!(texts(code), texts(plain));
+        assert_eq!(texts(in_item), texts(at_margin));
     }
 
     #[test]
