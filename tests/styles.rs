@@ -245,3 +245,15 @@ fn a_range_past_the_last_section_is_found() {
         ]
     );
 }
+
+/// A reference in the text of a link to another document cites that document: GitHub's
+/// Marketplace terms send payment to "[Section K. Payment](/site-policy/…#k-payment)" of the
+/// Terms of Service while their own sections end at J.
+#[test]
+fn a_reference_in_a_link_to_another_document_is_not_checked() {
+    let body =
+        "## A. Use\n\nText.\n\n## B. Payment\n\nGoverned by [Section K. Payment](/terms#k-payment) and Section A.\n";
+    let terms = read(body);
+    assert_eq!(resolved(&terms), [("A".into(), Some("A".into()))]);
+    assert_eq!(findings(&terms), Vec::<String>::new());
+}

@@ -289,6 +289,8 @@ impl Contract {
         let prose = prose::Prose::new(text, &body.prose);
         let terms = prose.terms();
         let mut references = prose.references();
+        // `[Section K. Payment](/terms#k-payment)` cites the linked document.
+        references.retain(|r| !body.links_out.iter().any(|link| link.start <= r.span.start && r.span.end <= link.end));
         references.extend(body.anchors.iter().map(|anchor| Reference {
             text: text[anchor.span.clone()].to_owned(),
             target: anchor.target.clone(),

@@ -201,6 +201,9 @@ impl<'a> Reader<'a> {
                     self.frames.push(Frame::Other);
                 }
                 Event::Start(Tag::Link { dest_url, .. }) => {
+                    if !dest_url.starts_with('#') && !dest_url.is_empty() {
+                        self.out.links_out.push(self.offset + range.start..self.offset + range.end);
+                    }
                     if let Some(target) = dest_url.strip_prefix('#')
                         && !self.in_quote()
                         && !target.is_empty()
@@ -1171,6 +1174,14 @@ mod tests {
         let texts = |body: &str| read(body, 0).clauses.iter().map(|c| clause_text(body, c)).collect::<Vec<_>>();
         assert_eq!(texts(code), texts(plain));
         assert_eq!(texts(in_item), texts(at_margin));
+    }
+
+    #[test]
+    fn links_to_other_documents_are_recorded() {
+        let body = "1. Fees per [Section K. Payment](/terms#k-payment); see [Term](#term).\n";
+        let read = read(body, 0);
+        let link = body.find("[Section").unwrap()..body.find("; see").unwrap();
+        assert_eq!(read.links_out, vec![link]);
     }
 
     #[test]

@@ -172,6 +172,9 @@ pub struct Body {
     /// terms, references and placeholders are looked for.
     pub prose: Vec<Range<usize>>,
     pub anchors: Vec<Anchor>,
+    /// Byte ranges of links to other documents (`[Section K. Payment](/terms#k-payment)`): a
+    /// reference in a link's text cites the linked document, not this one.
+    pub links_out: Vec<Range<usize>>,
     /// Byte ranges of raw HTML in the body (outside code), for the check that what a page
     /// shows is what the text says.
     pub html: Vec<Range<usize>>,
