@@ -257,3 +257,20 @@ fn a_reference_in_a_link_to_another_document_is_not_checked() {
     assert_eq!(resolved(&terms), [("A".into(), Some("A".into()))]);
     assert_eq!(findings(&terms), Vec::<String>::new());
 }
+
+/// Clauses inserted by an amendment between two numbers (`## 1A.` after `## 1.`, `### 4.1A`)
+/// are clauses at their own numbers, in no sequence, and references to them resolve.
+#[test]
+fn inserted_clauses_keep_their_numbers() {
+    let body = "## 1. Definitions.\n\nText.\n\n## 1A. Payment Processing.\n\n### 1A.1 Processor.\n\nStripe.\n\n\
+                ## 2. Fees.\n\n### 2.1 Amount.\n\nSee Section 1A.1.\n\n### 2.1A Disclaimer.\n\nNone.\n\n### 2.2 Taxes.\n\nPaid.\n";
+    let terms = read(body);
+    assert_eq!(
+        outline(&terms),
+        split(
+            "1=Definitions | 1A=Payment Processing | 1A.1=Processor | 2=Fees | 2.1=Amount | 2.1A=Disclaimer | 2.2=Taxes"
+        )
+    );
+    assert_eq!(resolved(&terms), [("1A.1".into(), Some("1A.1".into()))]);
+    assert_eq!(findings(&terms), Vec::<String>::new());
+}

@@ -487,6 +487,7 @@ fn numbering_style(label: &crate::contract::clauses::Label) -> (u8, u8) {
                 Some(Segment::LowerLetter(_)) => 2,
                 Some(Segment::Roman(_)) => 3,
                 Some(Segment::Annex(..)) => 4,
+                Some(Segment::Inserted(..)) => 5,
             },
         ),
         Label::Letter(_) => (1, 0),

@@ -329,7 +329,7 @@ fn word_level(contract: &Contract, clause: usize, depth: usize) -> Option<(Strin
                 Segment::Letter(_) => Some(Format::UpperLetter),
                 Segment::LowerLetter(_) => Some(Format::LowerLetter),
                 Segment::Roman(_) => Some(Format::UpperRoman),
-                Segment::Annex(..) => None,
+                Segment::Annex(..) | Segment::Inserted(..) => None,
             };
             if segments.len() != depth + 1 || segments.iter().any(|s| kind(s).is_none()) {
                 return None;

@@ -71,8 +71,10 @@ fn numbering(contract: &Contract, out: &mut Vec<Diagnostic>) {
         let mut last_of_kind: Vec<&Clause> = Vec::new();
         for &index in siblings {
             let clause = &clauses[index];
-            // A section named by its heading alone is in no sequence.
-            if clause.label == Label::Unnumbered {
+            // A section named by its heading alone is in no sequence, nor is a clause inserted
+            // between two (`1A` after `1`).
+            let inserted = matches!(&clause.label, Label::Dotted(s) if matches!(s.last(), Some(Segment::Inserted(..))));
+            if clause.label == Label::Unnumbered || inserted {
                 continue;
             }
             let previous = last_of_kind.iter().rposition(|c| c.label.same_kind(&clause.label));

@@ -29,6 +29,9 @@ pub enum Segment {
     Roman(u32),
     /// `X2` in `X2-3`: the letter (24 for `X`) and the number.
     Annex(u32, u32),
+    /// `1A` in `## 1A. Payment Processing`, `4.1A`: a clause inserted after `1` or `4.1` by an
+    /// amendment, the number and the letter (1 for `A`).
+    Inserted(u32, u32),
 }
 
 impl Segment {
@@ -36,7 +39,12 @@ impl Segment {
     #[must_use]
     pub fn ordinal(self) -> u32 {
         match self {
-            Self::Number(n) | Self::Letter(n) | Self::LowerLetter(n) | Self::Roman(n) | Self::Annex(_, n) => n,
+            Self::Number(n)
+            | Self::Letter(n)
+            | Self::LowerLetter(n)
+            | Self::Roman(n)
+            | Self::Annex(_, n)
+            | Self::Inserted(n, _) => n,
         }
     }
 
@@ -49,6 +57,7 @@ impl Segment {
             Self::LowerLetter(_) => Self::LowerLetter(n),
             Self::Roman(_) => Self::Roman(n),
             Self::Annex(letter, _) => Self::Annex(letter, n),
+            Self::Inserted(_, letter) => Self::Inserted(n, letter),
         }
     }
 
@@ -66,6 +75,10 @@ impl Segment {
             Self::Annex(letter, n) => {
                 out.push_str(&letters(letter).to_uppercase());
                 push_decimal(out, n);
+            }
+            Self::Inserted(n, letter) => {
+                push_decimal(out, n);
+                out.push_str(&letters(letter).to_uppercase());
             }
         }
     }
@@ -141,7 +154,10 @@ pub fn parse(text: &str, place: Place) -> Option<(Number, usize)> {
         }
         // A lone paragraph number needs its dot (`5.` but not `5`), and `A Note on Fees` and
         // `I Agree` are no numbers anywhere: a letter needs its dot.
-        (Place::Paragraph, Segment::Number(_)) | (_, Segment::Letter(_) | Segment::Roman(_)) if single && !dot => {
+        (Place::Paragraph, Segment::Number(_))
+        | (_, Segment::Letter(_) | Segment::Roman(_) | Segment::Inserted(..))
+            if single && !dot =>
+        {
             return None;
         }
         _ => {}
@@ -207,7 +223,8 @@ pub fn parse_reference(text: &str) -> Option<(String, usize)> {
         number.push(')');
         cursor.at += close + 2;
     }
-    // The number must end where the word ends: `1234`, `5A` and `4.1x` are no numbers.
+    // The number must end where the word ends: `1234`, `5AB` and `4.1x` are no numbers (`5A`,
+    // an inserted clause, is one).
     let next = text[cursor.at..].chars().next();
     if next.is_some_and(|c| c.is_alphanumeric() || c == '_') {
         return None;
@@ -288,7 +305,7 @@ fn segments(cursor: &mut Cursor<'_>) -> Option<Vec<Segment>> {
 
 fn first_segment(cursor: &mut Cursor<'_>) -> Option<Segment> {
     match cursor.digits() {
-        Digits::Value(n) => return Some(Segment::Number(n)),
+        Digits::Value(n) => return Some(cursor.inserted(n)),
         Digits::TooLong => return None,
         Digits::None => {}
     }
@@ -313,7 +330,7 @@ fn first_segment(cursor: &mut Cursor<'_>) -> Option<Segment> {
 /// for a run of digits too long to be one.
 fn next_segment(cursor: &mut Cursor<'_>) -> Result<Option<Segment>, ()> {
     match cursor.digits() {
-        Digits::Value(n) => return Ok(Some(Segment::Number(n))),
+        Digits::Value(n) => return Ok(Some(cursor.inserted(n))),
         Digits::TooLong => return Err(()),
         Digits::None => {}
     }
@@ -352,6 +369,18 @@ impl Cursor<'_> {
                 true
             }
             _ => false,
+        }
+    }
+
+    /// The segment of the number `n` just read: `1A` where one capital letter closes it
+    /// (an inserted clause), else `1`.
+    fn inserted(&mut self, n: u32) -> Segment {
+        match self.bytes.get(self.at..self.at + 2).or_else(|| self.bytes.get(self.at..)) {
+            Some([letter @ b'A'..=b'Z', rest @ ..]) if rest.first().is_none_or(|b| !b.is_ascii_alphanumeric()) => {
+                self.at += 1;
+                Segment::Inserted(n, u32::from(letter - b'A') + 1)
+            }
+            _ => Segment::Number(n),
         }
     }
 
@@ -445,6 +474,11 @@ mod tests {
         assert_eq!(heading("X2-3. Transfers"), Some("X2-3".into()));
         assert_eq!(heading("3\\. Payment"), Some("3".into()));
         assert_eq!(heading("Section 1 – Definitions."), Some("1".into()));
+        assert_eq!(heading("1A. Payment Processing"), Some("1A".into()));
+        assert_eq!(heading("4.1A Disclaimer"), Some("4.1A".into()));
+        assert_eq!(paragraph("4.1A. Disclaimer"), Some("4.1A".into()));
+        assert_eq!(parse_reference("1A.2 applies").map(|(n, _)| n).as_deref(), Some("1A.2"));
+        assert_eq!(parse_reference("5AB"), None);
         assert_eq!(split_heading("Section 1 – Definitions.").1, "Definitions.");
     }
 
@@ -481,7 +515,9 @@ mod tests {
         assert_eq!(reference("5."), Some("5".into()));
         assert_eq!(reference("1234 applies"), None);
         assert_eq!(reference("1.1000 applies"), None);
-        assert_eq!(reference("17A of the Act"), None);
+        // An inserted clause's number (`17A`) is a number; `of the Act` makes it a citation.
+        assert_eq!(reference("17A of the Act"), Some("17A".into()));
+        assert_eq!(reference("17AB of the Act"), None);
     }
 
     #[test]
