@@ -16,7 +16,7 @@ use pactum::contract::Contract;
 use pactum::diff::{ClauseChange, DiffOptions};
 use serde_json::Value;
 
-const SETS: [&str; 2] = ["set-a", "set-b"];
+const SETS: [&str; 3] = ["set-a", "set-b", "set-c"];
 
 fn graded() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/graded")
@@ -131,8 +131,15 @@ fn changed(old: &Contract, new: &Contract, listed: &BTreeSet<String>) -> BTreeSe
             vec![clause.new.as_ref().or(clause.old.as_ref())]
         };
         for side in sides.into_iter().flatten() {
-            if side.unit.is_none() && !side.number.is_empty() {
-                out.insert(listed_number(&side.number, listed));
+            // A section named by its heading alone is listed by its heading.
+            match (&side.unit, side.number.is_empty(), &side.heading) {
+                (None, false, _) => {
+                    out.insert(listed_number(&side.number, listed));
+                }
+                (None, true, Some(heading)) => {
+                    out.insert(heading.clone());
+                }
+                _ => {}
             }
         }
     }

@@ -80,6 +80,11 @@ fn numbering(contract: &Contract, out: &mut Vec<Diagnostic>) {
             let previous = last_of_kind.iter().rposition(|c| c.label.same_kind(&clause.label));
             let expected = previous.map_or(1, |p| expected_next(last_of_kind[p]));
             let ordinal = clause.label.ordinal();
+            // A sequence may start at 0 (the GNU GPL's `0. Definitions.`).
+            if previous.is_none() && ordinal == 0 {
+                last_of_kind.push(clause);
+                continue;
+            }
             if let Label::Dotted(parts) = &clause.label
                 && parts.len() > 1
                 && clause.parent.is_none_or(

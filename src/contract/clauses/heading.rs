@@ -62,9 +62,24 @@ pub fn opening(line: &str) -> Option<Opening<'_>> {
     Some(Opening { number, rest: body, bold_tail })
 }
 
+/// A line of its own numbered without a dot, as plain-text agreements set their sections:
+/// `1 Definitions`, `5 DISCLAIMER AND LIABILITY`. The text after the number must read as a
+/// title, so `2 weeks' notice` and `10 Downing Street, London` open nothing.
+#[must_use]
+pub fn undotted_opening(line: &str) -> Option<Opening<'_>> {
+    let line = line.trim_end();
+    if line.contains('\n') {
+        return None;
+    }
+    let (number, consumed) = number::parse(line, Place::Heading)?;
+    let rest = line[consumed..].trim_start();
+    let title = !rest.is_empty() && rest.split_whitespace().count() <= 8 && is_title_like(rest);
+    title.then_some(Opening { number, rest, bold_tail: None })
+}
+
 const SMALL_WORDS: &[&str] = &[
     "a", "an", "the", "and", "or", "nor", "but", "of", "to", "for", "in", "on", "by", "with", "from", "at", "as", "vs",
-    "via", "per", "upon", "into", "under", "than", "its", "their",
+    "via", "per", "upon", "into", "under", "than", "its", "their", "this",
 ];
 
 /// Whether `text` reads as a title: at most ten words, each capitalised but for small words.
@@ -144,7 +159,10 @@ fn bold_heading(tail: BoldTail<'_>, standalone: bool) -> Option<String> {
 pub fn lead_heading(rest: &str, standalone: bool) -> (Option<String>, Option<String>) {
     let rest = rest.trim_start();
     if rest.starts_with(is_quote) {
-        return (None, None);
+        // `1.1. "Contributor"` on a line of its own, its definition below, names that term.
+        let first_line = rest.lines().next().unwrap_or_default();
+        let alone = standalone || rest.trim_end().contains('\n');
+        return (quoted_alone(first_line).filter(|_| alone).map(clean_heading), None);
     }
     if rest.starts_with("<span") {
         return span_heading(rest, standalone);
@@ -195,11 +213,9 @@ fn quoted_alone(text: &str) -> Option<&str> {
     let text = text.trim().trim_end_matches(['.', ':']).trim_end();
     let open = text.chars().next().filter(|c| is_quote(*c))?;
     let close = text.chars().last().filter(|c| is_quote(*c))?;
-    let inner = &text[open.len_utf8()..text.len() - close.len_utf8()];
-    (text.len() > open.len_utf8() + close.len_utf8()
-        && !inner.contains(is_quote)
-        && inner.split_whitespace().count() <= 8)
-        .then_some(inner)
+    // A lone quotation mark is both the first and the last character: no term.
+    let inner = text.get(open.len_utf8()..text.len().checked_sub(close.len_utf8())?)?;
+    (!inner.trim().is_empty() && !inner.contains(is_quote) && inner.split_whitespace().count() <= 8).then_some(inner)
 }
 
 /// The run-in heading of a lettered item, which drafters write in sentence case and end with
@@ -209,16 +225,13 @@ fn quoted_alone(text: &str) -> Option<&str> {
 /// sentence before them and have none.
 #[must_use]
 pub fn lettered_heading(rest: &str) -> Option<String> {
-    const SENTENCE_WORDS: &[&str] = &[
-        "will", "shall", "may", "must", "can", "is", "are", "was", "were", "be", "has", "have", "had", "does", "do",
-        "not", "we", "you", "it", "they", "he", "she", "i", "means", "includes", "if", "when", "unless",
-    ];
     let first_line = rest.trim_start().lines().next().unwrap_or_default();
-    let first_line = &first_line[..first_line.len().min(160)];
+    let cut = (0..=first_line.len().min(160)).rev().find(|&at| first_line.is_char_boundary(at)).unwrap_or(0);
+    let first_line = &first_line[..cut];
     if !first_line.starts_with(|c: char| c.is_uppercase()) {
         return None;
     }
-    let stops = [". ", ": ", " – ", " — ", " - "];
+    let stops = [". ", ": ", " – ", " — ", " - ", "- "];
     let (stop, mark) = stops.iter().filter_map(|mark| first_line.find(mark).map(|at| (at, *mark))).min()?;
     let lead = &first_line[..stop];
     let after = first_line[stop + mark.len()..].trim_start();
@@ -227,7 +240,7 @@ pub fn lettered_heading(rest: &str) -> Option<String> {
     let fits = !words.is_empty()
         && words.len() <= 8
         && !lead.contains(is_quote)
-        && !words.iter().any(|w| SENTENCE_WORDS.contains(&w.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric())))
+        && !has_sentence_word(lead)
         // After a period or colon the sentence starts again with a capital; after a dash it
         // may run on in lower case.
         && (dash || after.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()));
@@ -266,13 +279,74 @@ fn plain_heading(rest: &str, standalone: bool) -> Option<String> {
             }
             && !(bytes[i] == b'.' && abbreviation(i))
     });
+    // `5.1 DISCLAIMER OF WARRANTY -- The Covered Source …`: a dash after a title ends it too.
+    let dash = [" -- ", " — ", " – "].iter().filter_map(|mark| first_line.find(mark)).min();
+    let stop = match (stop, dash) {
+        (Some(stop), Some(dash)) => Some(stop.min(dash)),
+        (stop, dash) => stop.or(dash),
+    };
+    // A line of its own is a heading also in sentence case (`2. Scope of the rights granted by
+    // the Licence`), when it ends with no period and has no verb a sentence needs:
+    // the paragraph is that line alone, or the text after it starts a sentence on the next line
+    // (`1.  Definitions` over `The terms …`). A title wrapped over two lines of a paragraph of
+    // its own is one heading.
+    let alone = standalone || opens_sentence_below(rest);
+    if let Some(wrapped) = wrapped_title(rest) {
+        return Some(clean_heading(&wrapped));
+    }
     let candidate = match stop {
         Some(stop) => &first_line[..stop],
-        None if standalone => first_line,
+        None if alone => first_line,
         None => return None,
     };
     let candidate = strip_markup(candidate);
-    (is_title_like(&candidate) && !candidate.trim_start().starts_with(is_quote)).then(|| clean_heading(&candidate))
+    let candidate = candidate.trim().trim_end_matches(['*', ' ']);
+    let line_heading = stop.is_none()
+        && alone
+        && candidate.starts_with(|c: char| c.is_uppercase())
+        && !candidate.ends_with([',', ';'])
+        && candidate.split_whitespace().count() <= 10
+        && !has_sentence_word(candidate);
+    ((line_heading || is_title_like(candidate)) && !candidate.starts_with(is_quote)).then(|| clean_heading(candidate))
+}
+
+/// A title wrapped over the two lines of a paragraph of its own: `Distributing Source Code Form
+/// that is Incompatible With Secondary` / `Licenses`.
+fn wrapped_title(rest: &str) -> Option<String> {
+    let mut lines = rest.trim_end().lines();
+    let (first, second) = (lines.next()?.trim(), lines.next()?.trim());
+    if lines.next().is_some() || first.ends_with(['.', ':', ';', ',']) {
+        return None;
+    }
+    let joined = format!("{first} {second}");
+    let short =
+        joined.split_whitespace().count() <= 14 && second.split_whitespace().count() <= 4 && joined.len() <= 110;
+    // The second line ends no sentence: `Licenses`, not `The terms mean this.`.
+    (short && joined.starts_with(|c: char| c.is_uppercase()) && !second.ends_with(['.', ',', ';', ':']))
+        .then_some(joined)
+}
+
+/// Words that make a lead-in a sentence rather than a title: auxiliaries, modals, pronouns.
+const SENTENCE_WORDS: &[&str] = &[
+    "will", "shall", "may", "must", "can", "is", "are", "was", "were", "be", "has", "have", "had", "does", "do", "not",
+    "we", "you", "it", "they", "he", "she", "i", "means", "includes", "if", "when", "unless",
+];
+
+fn has_sentence_word(text: &str) -> bool {
+    text.split_whitespace()
+        .any(|w| SENTENCE_WORDS.contains(&w.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric())))
+}
+
+/// Whether the line after the first starts a sentence: the first line then stands as a line of
+/// its own, as plain-text agreements set their headings.
+fn opens_sentence_below(rest: &str) -> bool {
+    let mut lines = rest.lines();
+    let first = lines.next().unwrap_or_default().trim_end();
+    let next = lines.next().map(str::trim_start).unwrap_or_default();
+    !first.is_empty()
+        && first.len() <= 90
+        && !first.ends_with([',', ';', ':'])
+        && next.starts_with(|c: char| c.is_uppercase() || is_quote(c))
 }
 
 /// A heading as shown: markup, escapes and a closing period or colon removed, white space
@@ -345,6 +419,20 @@ mod tests {
     fn sentences_in_bold_are_no_headings() {
         assert_eq!(heading_of("**1. The parties agree that** the fee is due."), None);
         assert_eq!(heading_of("1. U.S. law applies to the Services."), None);
+    }
+
+    #[test]
+    fn a_long_line_of_wide_characters_is_cut_on_a_character() {
+        let line = format!("Ü{}. Rest", "é".repeat(120));
+        assert_eq!(lettered_heading(&line), None);
+    }
+
+    #[test]
+    fn a_lone_quotation_mark_is_no_quoted_term() {
+        for text in ["“", "\"", "“”", "“ ”"] {
+            assert_eq!(quoted_alone(text), None, "{text}");
+        }
+        assert_eq!(quoted_alone("“Contributor”"), Some("Contributor"));
     }
 
     #[test]

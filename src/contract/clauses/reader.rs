@@ -156,9 +156,10 @@ impl<'a> Reader<'a> {
                 Event::Start(Tag::List(start)) => {
                     self.count_block();
                     let container = self.list_container(start.unwrap_or(1), start.is_some());
-                    // A list counted from 0 (scores, steps) enumerates inside its clause: no
-                    // contract numbers a clause 0.
-                    let ordered = start.is_some_and(|n| n > 0);
+                    // A list counted from 0 inside a clause (scores, steps) enumerates in its
+                    // text; at the top, counted from 0, it is the sections (the GNU GPL's
+                    // `0. Definitions.`).
+                    let ordered = start.is_some_and(|n| n > 0 || container.is_none());
                     self.frames.push(Frame::List { ordered, next: start.unwrap_or(1), container });
                 }
                 Event::Start(Tag::Item) => self.start_item(range.start),
@@ -299,6 +300,11 @@ impl<'a> Reader<'a> {
         scope
     }
 
+    /// The clause read last and all its ancestors, whatever item is being read.
+    fn open_chain(&self) -> Vec<usize> {
+        std::iter::successors(self.last, |&c| self.clause(c).parent).collect()
+    }
+
     /// The clause an ordered list starting at `start` nests under.
     fn list_container(&self, start: u64, ordered: bool) -> Option<usize> {
         let scope = self.scope();
@@ -309,9 +315,13 @@ impl<'a> Reader<'a> {
             return Some(last);
         }
         // A list whose first number continues an open clause's sequence is that clause's
-        // sibling: `4.` after `3.5` and its lettered paragraphs is section 4, not `3.5.4`.
+        // sibling: `4.` after `3.5` and its lettered paragraphs is section 4, not `3.5.4`. Inside
+        // a bullet, which is no clause, the sequence is looked for above it too: `*  6. Disclaimer
+        // of Warranty  *` in a box of asterisks after 5.3 is section 6.
+        let in_bullet = matches!(self.innermost_item(), Some(Frame::Item { clause: None, .. }));
+        let chain = if in_bullet { self.open_chain() } else { scope.clone() };
         if let Ok(start) = u32::try_from(start)
-            && let Some(sibling) = self.continued(&scope, Segment::Number(start))
+            && let Some(sibling) = self.continued(&chain, Segment::Number(start))
         {
             return self.clause(sibling).parent;
         }
@@ -617,7 +627,8 @@ impl<'a> Reader<'a> {
                 self.name(clause, heading, anchor.or(id));
                 continue;
             }
-            if let Some(found) = opening(&segment) {
+            let found = opening(&segment).or_else(|| super::heading::undotted_opening(&segment));
+            if let Some(found) = found.filter(|found| !inline_enumeration(found, &segment)) {
                 self.numbered(&found, anchor, standalone, self.offset + start);
             }
         }
@@ -854,6 +865,20 @@ fn is_container(tag: &Tag<'_>) -> bool {
 
 fn is_container_end(end: TagEnd) -> bool {
     matches!(end, TagEnd::FootnoteDefinition | TagEnd::Table | TagEnd::HtmlBlock | TagEnd::DefinitionList)
+}
+
+/// Whether a line that opens with `(1)` goes on to `(2)` itself: an enumeration inside a
+/// sentence that a line break happened to start a line with (`(1) assert copyright on the
+/// software, and (2) offer you this License`), not a clause.
+fn inline_enumeration(found: &Opening<'_>, segment: &str) -> bool {
+    let Number::Sub(text, kind) = &found.number else { return false };
+    let next = match kind {
+        SubKind::Paren => text.parse::<u32>().map(|n| (n + 1).to_string()).unwrap_or_default(),
+        _ if text.len() == 1 => char::from_u32(u32::from(text.as_bytes()[0]) + 1).map(String::from).unwrap_or_default(),
+        _ => roman_value(text).map(|n| roman(n + 1)).unwrap_or_default(),
+    };
+    let first_line = segment.lines().next().unwrap_or_default();
+    !next.is_empty() && first_line.contains(&format!("({next})"))
 }
 
 /// A line without its bullet marker: `- (a) host` → `(a) host`.
@@ -1182,6 +1207,42 @@ mod tests {
         let read = read(body, 0);
         let link = body.find("[Section").unwrap()..body.find("; see").unwrap();
         assert_eq!(read.links_out, vec![link]);
+    }
+
+    /// Plain-text agreements set as their publishers set them, read as a lawyer reads them.
+    #[test]
+    fn plain_text_layouts() {
+        // Sections counted from 0 at the top are sections; a line that opens with `(1)` and
+        // goes on to `(2)` is a sentence, not a clause.
+        let gpl = "Rights protected in two steps:\n(1) assert copyright, and (2) offer this License.\n\n\
+                   TERMS\n\n  0. Definitions.\n\n  Text.\n\n  1. Source Code.\n\n  Text.\n";
+        assert_eq!(outline(gpl), [("0".into(), Some("Definitions".into())), ("1".into(), Some("Source Code".into()))]);
+        // `1 Definitions` without a dot, on a line of its own, over `1.1`.
+        assert_eq!(
+            numbers("1 Definitions\n\n  1.1 'Licence' means this.\n\n2 Applicability\n\n  2.1 It applies.\n"),
+            ["1", "1.1", "2", "2.1"]
+        );
+        assert_eq!(numbers("2 weeks' notice is due.\n"), Vec::<String>::new());
+        // A heading on a line of its own in sentence case, or over a sentence on the next line;
+        // a term in quotes on a line of its own over its definition; a title wrapped in two.
+        let body = "1.  Definitions\nThe terms mean this.\n\n2. Scope of the rights granted by the Licence\n\nText.\n\n\
+                    2.1. \"Contributor\"\n    means each person.\n\n\
+                    2.2. Distributing Source Code Form that is Incompatible With Secondary\nLicenses\n\nText.\n";
+        let headings: Vec<Option<String>> = read(body, 0).clauses.into_iter().map(|c| c.heading).collect();
+        assert_eq!(
+            headings,
+            [
+                Some("Definitions".into()),
+                Some("Scope of the rights granted by the Licence".into()),
+                Some("Contributor".into()),
+                Some("Distributing Source Code Form that is Incompatible With Secondary Licenses".into()),
+            ]
+        );
+        // Two sections inside a box of asterisks after 5.3 are sections 6 and 7.
+        let boxed = "5. Termination\n\n5.1. Ends.\n\n5.3. Survives.\n\n****************\n*              *\n\
+                     *  6. Disclaimer of Warranty  *\n*              *\n*  7. Limitation of Liability  *\n****************\n\n\
+                     8. Litigation\n";
+        assert_eq!(numbers(boxed), ["5", "5.1", "5.3", "6", "7", "8"]);
     }
 
     #[test]
