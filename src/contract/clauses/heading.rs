@@ -77,6 +77,24 @@ pub fn undotted_opening(line: &str) -> Option<Opening<'_>> {
     title.then_some(Opening { number, rest, bold_tail: None })
 }
 
+/// A paragraph line that opens with a division word and a number and goes on as a title, as
+/// plain-text agreements set their articles: `Article 1 - DEFINITIONS`, `Section 5. Term`,
+/// `§ 3 Fees`. A sentence that starts with a reference (`Section 5 applies to …`) opens nothing:
+/// the text after the number must read as a title, or be nothing at all.
+#[must_use]
+pub fn worded_opening(line: &str) -> Option<Opening<'_>> {
+    let first = line.lines().next()?.trim_end();
+    let (segments, rest) = number::split_heading(first);
+    let segments = segments?;
+    // `split_heading` takes unworded numbers too; those are the paragraph grammar's.
+    let worded = ["Section ", "SECTION ", "Article ", "ARTICLE ", "Clause ", "CLAUSE ", "§"]
+        .iter()
+        .any(|w| first.starts_with(w));
+    let title =
+        rest.is_empty() || (rest.split_whitespace().count() <= 10 && is_title_like(rest.trim_end_matches(['.', ':'])));
+    (worded && title).then_some(Opening { number: Number::Dotted(segments), rest, bold_tail: None })
+}
+
 const SMALL_WORDS: &[&str] = &[
     "a", "an", "the", "and", "or", "nor", "but", "of", "to", "for", "in", "on", "by", "with", "from", "at", "as", "vs",
     "via", "per", "upon", "into", "under", "than", "its", "their", "this",
@@ -301,10 +319,15 @@ fn plain_heading(rest: &str, standalone: bool) -> Option<String> {
     };
     let candidate = strip_markup(candidate);
     let candidate = candidate.trim().trim_end_matches(['*', ' ']);
+    // A sentence broken at the end of a line (`This Licence governs the use, copying,
+    // modification, Conveying of`) is none: no comma, and no small word at its end.
+    let ends_mid_sentence =
+        candidate.split_whitespace().last().is_some_and(|last| SMALL_WORDS.contains(&last) || last.ends_with(','));
     let line_heading = stop.is_none()
         && alone
         && candidate.starts_with(|c: char| c.is_uppercase())
-        && !candidate.ends_with([',', ';'])
+        && !candidate.contains([',', ';'])
+        && !ends_mid_sentence
         && candidate.split_whitespace().count() <= 10
         && !has_sentence_word(candidate);
     ((line_heading || is_title_like(candidate)) && !candidate.starts_with(is_quote)).then(|| clean_heading(candidate))
@@ -346,6 +369,7 @@ fn opens_sentence_below(rest: &str) -> bool {
     !first.is_empty()
         && first.len() <= 90
         && !first.ends_with([',', ';', ':'])
+        && !first.split_whitespace().last().is_some_and(|last| SMALL_WORDS.contains(&last))
         && next.starts_with(|c: char| c.is_uppercase() || is_quote(c))
 }
 

@@ -627,7 +627,9 @@ impl<'a> Reader<'a> {
                 self.name(clause, heading, anchor.or(id));
                 continue;
             }
-            let found = opening(&segment).or_else(|| super::heading::undotted_opening(&segment));
+            let found = opening(&segment)
+                .or_else(|| super::heading::undotted_opening(&segment))
+                .or_else(|| super::heading::worded_opening(&segment));
             if let Some(found) = found.filter(|found| !inline_enumeration(found, &segment)) {
                 self.numbered(&found, anchor, standalone, self.offset + start);
             }
@@ -673,6 +675,11 @@ impl<'a> Reader<'a> {
                     Some(sibling) => self.clause(sibling).parent,
                     None => scope.first().copied().or(floor),
                 };
+                // A lettered label that starts no sequence, under no clause, is no clause:
+                // `(C) 2024 Acme` is a copyright line, not item (c) of nothing.
+                if sibling.is_none() && parent.is_none() && label.ordinal() > 1 {
+                    return;
+                }
                 (label, parent)
             }
         };
@@ -1243,6 +1250,17 @@ mod tests {
                      *  6. Disclaimer of Warranty  *\n*              *\n*  7. Limitation of Liability  *\n****************\n\n\
                      8. Litigation\n";
         assert_eq!(numbers(boxed), ["5", "5.1", "5.3", "6", "7", "8"]);
+        // A copyright line is no item (c); the list after it is the clauses.
+        assert_eq!(
+            numbers("(C) [year] [fullname]\n\nRestrictions:\n\n1. Keep this notice.\n2. Mark changes.\n"),
+            ["1", "2"]
+        );
+        // An article line in capitals, with its word: `Article 1 - DEFINITIONS`.
+        let articles = "    Article 1 - DEFINITIONS\n\nText.\n\n    Article 2 - OBJET\n\n2.1 Le premier paragraphe.\n\nSection 5 applies here.\n";
+        assert_eq!(
+            outline(articles),
+            [("1".into(), Some("DEFINITIONS".into())), ("2".into(), Some("OBJET".into())), ("2.1".into(), None),]
+        );
     }
 
     #[test]
