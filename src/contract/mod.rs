@@ -290,7 +290,14 @@ impl Contract {
         let terms = prose.terms();
         let mut references = prose.references();
         // `[Section K. Payment](/terms#k-payment)` cites the linked document.
-        references.retain(|r| !body.links_out.iter().any(|link| link.start <= r.span.start && r.span.end <= link.end));
+        if !body.links_out.is_empty() {
+            // Links are in document order and never overlap: the one that may hold a reference
+            // is the last that starts at or before it.
+            references.retain(|r| {
+                let at = body.links_out.partition_point(|link| link.start <= r.span.start);
+                !at.checked_sub(1).is_some_and(|i| r.span.end <= body.links_out[i].end)
+            });
+        }
         references.extend(body.anchors.iter().map(|anchor| Reference {
             text: text[anchor.span.clone()].to_owned(),
             target: anchor.target.clone(),
@@ -298,7 +305,6 @@ impl Contract {
             title: None,
             span: anchor.span.clone(),
             range_end: false,
-            self_cited: true,
         }));
         references.sort_by_key(|r| r.span.start);
         let mut placeholders = prose.placeholders();

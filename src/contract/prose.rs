@@ -43,10 +43,6 @@ pub struct Reference {
     /// The number closes a range (`9` in `3 through 9`).
     #[serde(skip)]
     pub range_end: bool,
-    /// The text says the reference is to this document: `this Section 6`, `Section 3.2 of this
-    /// DPA`, `Section 4 hereof`.
-    #[serde(skip)]
-    pub self_cited: bool,
 }
 
 /// A placeholder left from a template: `[Company Name]`, `{{ var }}`, `TBD`, `_____`.
@@ -363,8 +359,9 @@ impl<'a> Prose<'a> {
         for index in 0..found.len() {
             if found[index].elsewhere {
                 cited_elsewhere.push(index);
-            } else if refers_back(&chunk[..found[index].start])
+            } else if !cited_elsewhere.is_empty()
                 && cited_elsewhere.iter().any(|&earlier| found[earlier].numbers == found[index].numbers)
+                && refers_back(&chunk[..found[index].start])
             {
                 found[index].elsewhere = true;
             }
@@ -373,8 +370,8 @@ impl<'a> Prose<'a> {
         for reference in found.into_iter().filter(|r| !r.elsewhere) {
             let span = start + reference.start..start + reference.end;
             let text = chunk[reference.start..reference.end].to_owned();
-            let self_cited = cites_this(&chunk[..reference.start], &chunk[reference.end..]);
-            for (target, range_end) in reference.numbers.into_iter().zip(reference.range_ends) {
+            for (index, target) in reference.numbers.into_iter().enumerate() {
+                let range_end = reference.range_ends.contains(&index);
                 references.push(Reference {
                     text: text.clone(),
                     target,
@@ -382,7 +379,6 @@ impl<'a> Prose<'a> {
                     title: reference.title.clone(),
                     span: span.clone(),
                     range_end,
-                    self_cited,
                 });
             }
         }
@@ -460,8 +456,8 @@ struct Found {
     start: usize,
     end: usize,
     numbers: Vec<String>,
-    /// For each number, whether it closes a range.
-    range_ends: Vec<bool>,
+    /// The numbers that close a range (`9` in `3 through 9`), by index; empty for most.
+    range_ends: Vec<usize>,
     title: Option<String>,
     elsewhere: bool,
 }
@@ -471,12 +467,14 @@ struct Found {
 fn read_reference(chunk: &str, keyword_start: usize, numbers_start: usize) -> Option<Found> {
     let mut at = numbers_start;
     let mut numbers = Vec::new();
-    let mut range_ends = Vec::new();
+    let mut range_ends: Vec<usize> = Vec::new();
     let mut closes_range = false;
     loop {
         let (number, length) = parse_reference(&chunk[at..])?;
         numbers.push(number);
-        range_ends.push(closes_range);
+        if closes_range {
+            range_ends.push(numbers.len() - 1);
+        }
         at += length;
         let Some(next) = list_continues(&chunk[at..]) else { break };
         if parse_reference(&chunk[at + next..]).is_none() {
@@ -717,20 +715,30 @@ fn is_emphasis_run(chunk: &str, start: usize, end: usize) -> bool {
 /// Whether the words before a reference point back to one named before: `such Section`, `said
 /// Article`.
 fn refers_back(before: &str) -> bool {
-    let word = before.trim_end().rsplit(char::is_whitespace).next().unwrap_or_default();
-    matches!(word, "such" | "Such" | "said" | "Said")
+    ends_with_word(before, &["such", "Such", "said", "Said"])
 }
 
 /// Whether the words around a reference say it is to this document: `this Section 6`, `Section
-/// 3.2 of this DPA`, `Section 4 hereof`, `Section 2 herein`.
-fn cites_this(before: &str, after: &str) -> bool {
-    let word = before.trim_end().rsplit(char::is_whitespace).next().unwrap_or_default();
-    let after = after.trim_start();
-    matches!(word, "this" | "This" | "these" | "These")
-        || after.starts_with("of this ")
-        || after.starts_with("hereof")
-        || after.starts_with("herein")
-        || after.starts_with("of these ")
+/// 3.2 of this DPA`, `Section 4 hereof`, `Section 2 herein`. `text` is the file the reference's
+/// span points into; asked only where a reference names no clause.
+#[must_use]
+pub fn cites_this(text: &str, reference: &Reference) -> bool {
+    let (Some(before), Some(after)) = (text.get(..reference.span.start), text.get(reference.span.end..)) else {
+        return false;
+    };
+    let after = after.trim_start_matches([' ', '\t']);
+    ends_with_word(before, &["this", "This", "these", "These"])
+        || ["of this ", "of these ", "hereof", "herein"].iter().any(|word| after.starts_with(word))
+}
+
+/// Whether `before`, without its trailing spaces, ends with one of `words` as a whole word.
+/// Looks at the last bytes only: references are many, and the text before one is long.
+fn ends_with_word(before: &str, words: &[&str]) -> bool {
+    let before = before.trim_end_matches([' ', '\t', '\n']);
+    words.iter().any(|word| {
+        before.ends_with(word)
+            && before[..before.len() - word.len()].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
+    })
 }
 
 /// Whether the text after a reference sends it to another document: `of the MSA`, `of title 18`.

@@ -194,7 +194,8 @@ fn clause_ids(contract: &Contract, out: &mut Vec<Diagnostic>) {
 fn references(contract: &Contract, out: &mut Vec<Diagnostic>) {
     let source = contract.source();
     let clauses = &contract.body.clauses;
-    let own = OwnNumbering::of(contract);
+    // Built once, and only for a contract with a reference that names no clause.
+    let mut own: Option<OwnNumbering> = None;
     for reference in &contract.references {
         let Some(clause) = contract.resolve(reference) else {
             // A link to an unnumbered heading (`[Account Terms](#b-account-terms)`) or an HTML
@@ -204,7 +205,7 @@ fn references(contract: &Contract, out: &mut Vec<Diagnostic>) {
             }
             // An error is a promise: where the reference may well be to something else, it is
             // a warning that says why.
-            if let Some(why) = own.doubt(reference) {
+            if let Some(why) = own.get_or_insert_with(|| OwnNumbering::of(contract)).doubt(&contract.text, reference) {
                 out.push(
                     source
                         .diagnostic(
@@ -346,7 +347,7 @@ impl OwnNumbering {
         let mut words: Vec<String> = contract
             .references
             .iter()
-            .filter(|r| r.self_cited && !r.by_id)
+            .filter(|r| !r.by_id && crate::contract::prose::cites_this(&contract.text, r))
             .filter_map(|r| division_word(&r.text))
             .collect();
         for clause in contract.body.clauses.iter().filter(|c| c.form == Form::Heading) {
@@ -373,8 +374,8 @@ impl OwnNumbering {
     }
 
     /// Why an unresolved reference may not be to this document, if there is a reason.
-    fn doubt(&self, reference: &Reference) -> Option<String> {
-        if reference.by_id || reference.self_cited {
+    fn doubt(&self, text: &str, reference: &Reference) -> Option<String> {
+        if reference.by_id || crate::contract::prose::cites_this(text, reference) {
             return None;
         }
         if reference.range_end {

@@ -67,6 +67,9 @@ pub fn opening(line: &str) -> Option<Opening<'_>> {
 /// title, so `2 weeks' notice` and `10 Downing Street, London` open nothing.
 #[must_use]
 pub fn undotted_opening(line: &str) -> Option<Opening<'_>> {
+    if !line.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
     let line = line.trim_end();
     if line.contains('\n') {
         return None;
@@ -83,6 +86,9 @@ pub fn undotted_opening(line: &str) -> Option<Opening<'_>> {
 /// the text after the number must read as a title, or be nothing at all.
 #[must_use]
 pub fn worded_opening(line: &str) -> Option<Opening<'_>> {
+    if !line.starts_with(['S', 'A', 'C', '§']) {
+        return None;
+    }
     let first = line.lines().next()?.trim_end();
     let (segments, rest) = number::split_heading(first);
     let segments = segments?;
@@ -243,12 +249,13 @@ fn quoted_alone(text: &str) -> Option<&str> {
 /// sentence before them and have none.
 #[must_use]
 pub fn lettered_heading(rest: &str) -> Option<String> {
-    let first_line = rest.trim_start().lines().next().unwrap_or_default();
-    let cut = (0..=first_line.len().min(160)).rev().find(|&at| first_line.is_char_boundary(at)).unwrap_or(0);
-    let first_line = &first_line[..cut];
-    if !first_line.starts_with(|c: char| c.is_uppercase()) {
+    let rest = rest.trim_start();
+    if !rest.starts_with(|c: char| c.is_uppercase()) {
         return None;
     }
+    let first_line = rest.lines().next().unwrap_or_default();
+    let cut = (0..=first_line.len().min(160)).rev().find(|&at| first_line.is_char_boundary(at)).unwrap_or(0);
+    let first_line = &first_line[..cut];
     let stops = [". ", ": ", " – ", " — ", " - ", "- "];
     let (stop, mark) = stops.iter().filter_map(|mark| first_line.find(mark).map(|at| (at, *mark))).min()?;
     let lead = &first_line[..stop];
@@ -298,7 +305,7 @@ fn plain_heading(rest: &str, standalone: bool) -> Option<String> {
             && !(bytes[i] == b'.' && abbreviation(i))
     });
     // `5.1 DISCLAIMER OF WARRANTY -- The Covered Source …`: a dash after a title ends it too.
-    let dash = [" -- ", " — ", " – "].iter().filter_map(|mark| first_line.find(mark)).min();
+    let dash = dash_stop(first_line);
     let stop = match (stop, dash) {
         (Some(stop), Some(dash)) => Some(stop.min(dash)),
         (stop, dash) => stop.or(dash),
@@ -309,7 +316,10 @@ fn plain_heading(rest: &str, standalone: bool) -> Option<String> {
     // (`1.  Definitions` over `The terms …`). A title wrapped over two lines of a paragraph of
     // its own is one heading.
     let alone = standalone || opens_sentence_below(rest);
-    if let Some(wrapped) = wrapped_title(rest) {
+    if stop.is_none()
+        && !standalone
+        && let Some(wrapped) = wrapped_title(rest)
+    {
         return Some(clean_heading(&wrapped));
     }
     let candidate = match stop {
@@ -321,16 +331,33 @@ fn plain_heading(rest: &str, standalone: bool) -> Option<String> {
     let candidate = candidate.trim().trim_end_matches(['*', ' ']);
     // A sentence broken at the end of a line (`This Licence governs the use, copying,
     // modification, Conveying of`) is none: no comma, and no small word at its end.
-    let ends_mid_sentence =
-        candidate.split_whitespace().last().is_some_and(|last| SMALL_WORDS.contains(&last) || last.ends_with(','));
+    let ends_mid_sentence = || {
+        candidate.split_whitespace().next_back().is_some_and(|last| SMALL_WORDS.contains(&last) || last.ends_with(','))
+    };
     let line_heading = stop.is_none()
         && alone
         && candidate.starts_with(|c: char| c.is_uppercase())
         && !candidate.contains([',', ';'])
-        && !ends_mid_sentence
+        && !ends_mid_sentence()
         && candidate.split_whitespace().count() <= 10
         && !has_sentence_word(candidate);
     ((line_heading || is_title_like(candidate)) && !candidate.starts_with(is_quote)).then(|| clean_heading(candidate))
+}
+
+/// Where ` -- `, ` — ` or ` – ` first stands in `line`, found by one byte search.
+fn dash_stop(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    memchr::memchr2_iter(b'-', 0xE2, bytes).find_map(|at| {
+        let rest = line.get(at..)?;
+        let length = if rest.starts_with("--") {
+            2
+        } else if rest.starts_with(['—', '–']) {
+            '—'.len_utf8()
+        } else {
+            return None;
+        };
+        (at > 0 && bytes[at - 1] == b' ' && bytes.get(at + length) == Some(&b' ')).then_some(at - 1)
+    })
 }
 
 /// A title wrapped over the two lines of a paragraph of its own: `Distributing Source Code Form
@@ -341,12 +368,19 @@ fn wrapped_title(rest: &str) -> Option<String> {
     if lines.next().is_some() || first.ends_with(['.', ':', ';', ',']) {
         return None;
     }
-    let joined = format!("{first} {second}");
-    let short =
-        joined.split_whitespace().count() <= 14 && second.split_whitespace().count() <= 4 && joined.len() <= 110;
-    // The second line ends no sentence: `Licenses`, not `The terms mean this.`.
-    (short && joined.starts_with(|c: char| c.is_uppercase()) && !second.ends_with(['.', ',', ';', ':']))
-        .then_some(joined)
+    // The second line continues a title (`Licenses`) and ends no sentence, and most words are
+    // capitalised: not `The terms mean this.`, nor `The Customer pays the fee` / `monthly`.
+    let words = first.split_whitespace().chain(second.split_whitespace());
+    let (count, capitalised) =
+        words.fold((0, 0), |(n, c), w| (n + 1, c + usize::from(w.starts_with(|ch: char| ch.is_uppercase()))));
+    let fits = count <= 14
+        && second.split_whitespace().count() <= 4
+        && first.len() + second.len() < 110
+        && first.starts_with(|c: char| c.is_uppercase())
+        && second.starts_with(|c: char| c.is_uppercase())
+        && capitalised * 10 >= count * 6
+        && !second.ends_with(['.', ',', ';', ':']);
+    fits.then(|| format!("{first} {second}"))
 }
 
 /// Words that make a lead-in a sentence rather than a title: auxiliaries, modals, pronouns.
@@ -356,8 +390,10 @@ const SENTENCE_WORDS: &[&str] = &[
 ];
 
 fn has_sentence_word(text: &str) -> bool {
-    text.split_whitespace()
-        .any(|w| SENTENCE_WORDS.contains(&w.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric())))
+    text.split_whitespace().any(|w| {
+        let word = w.trim_matches(|c: char| !c.is_alphanumeric());
+        SENTENCE_WORDS.iter().any(|s| s.eq_ignore_ascii_case(word))
+    })
 }
 
 /// Whether the line after the first starts a sentence: the first line then stands as a line of
@@ -380,8 +416,16 @@ pub fn clean_heading(text: &str) -> String {
     let text = strip_markup(text);
     let text = decode_entities(&text);
     let text = unescape(&text);
+    let text = text.trim().trim_end_matches(['.', ':']);
+    // Most headings have single spaces only: nothing to collapse.
+    let single_spaced = !text.as_bytes().windows(2).any(|pair| pair[0].is_ascii_whitespace() && pair[1].is_ascii_whitespace())
+        && !text.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r'))
+        && !text.ends_with(char::is_whitespace);
+    if single_spaced {
+        return text.to_owned();
+    }
     let mut out = String::with_capacity(text.len());
-    for word in text.trim().trim_end_matches(['.', ':']).split_whitespace() {
+    for word in text.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
@@ -443,6 +487,14 @@ mod tests {
     fn sentences_in_bold_are_no_headings() {
         assert_eq!(heading_of("**1. The parties agree that** the fee is due."), None);
         assert_eq!(heading_of("1. U.S. law applies to the Services."), None);
+    }
+
+    #[test]
+    fn dashes_end_a_title() {
+        assert_eq!(dash_stop("DISCLAIMER -- The"), Some(10));
+        assert_eq!(dash_stop("Composition – the Board"), Some(11));
+        assert_eq!(dash_stop("Composition — the Board"), Some(11));
+        assert_eq!(dash_stop("non--stop and a-b and ’quote’"), None);
     }
 
     #[test]

@@ -551,8 +551,8 @@ impl<'a> Reader<'a> {
         // named by its label.
         if item_lead.is_none()
             && self.item_floor().is_none()
-            && self.scheme.divides_by_labels()
             && let Some(label) = super::scheme::bold_label(&self.body[range.clone()])
+            && self.scheme.divides_by_labels()
         {
             let parent = self.sections.last().map(|&(section, _)| section);
             let start = self.offset + range.start;
@@ -598,7 +598,7 @@ impl<'a> Reader<'a> {
         let mut starts: Vec<usize> = Vec::new();
         let mut at = range.start;
         let mut previous: Option<&str> = None;
-        for line in text.split_inclusive('\n') {
+        for line in split_lines_inclusive(text) {
             let content = line.trim_end_matches(['\n', '\r']);
             // Bullets indented into a code block keep their markers as text: `- (a) …` opens
             // clause (a) as the same bullet at the margin does.
@@ -879,13 +879,30 @@ fn is_container_end(end: TagEnd) -> bool {
 /// software, and (2) offer you this License`), not a clause.
 fn inline_enumeration(found: &Opening<'_>, segment: &str) -> bool {
     let Number::Sub(text, kind) = &found.number else { return false };
+    let first_line = segment.lines().next().unwrap_or_default();
+    // Most lettered lines hold no second parenthesis on their first line: nothing to look for.
+    let Some(open) = found.rest.find('(') else { return false };
+    if found.rest[..open].contains('\n') {
+        return false;
+    }
     let next = match kind {
         SubKind::Paren => text.parse::<u32>().map(|n| (n + 1).to_string()).unwrap_or_default(),
         _ if text.len() == 1 => char::from_u32(u32::from(text.as_bytes()[0]) + 1).map(String::from).unwrap_or_default(),
         _ => roman_value(text).map(|n| roman(n + 1)).unwrap_or_default(),
     };
-    let first_line = segment.lines().next().unwrap_or_default();
     !next.is_empty() && first_line.contains(&format!("({next})"))
+}
+
+/// The lines of `text` with their `\n`, split by a byte search (a paragraph's lines are many
+/// and short).
+fn split_lines_inclusive(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        let rest = text.get(start..).filter(|rest| !rest.is_empty())?;
+        let length = memchr::memchr(b'\n', rest.as_bytes()).map_or(rest.len(), |at| at + 1);
+        start += length;
+        rest.get(..length)
+    })
 }
 
 /// A line without its bullet marker: `- (a) host` → `(a) host`.

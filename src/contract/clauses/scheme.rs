@@ -30,7 +30,8 @@ pub struct HeadingScheme {
     count: [u32; LEVELS],
     /// Paragraphs at the left margin that open with a bold label (`**Term:** The season …`).
     bold_labels: u32,
-    /// Lines that open with a clause number (`5.`, `(a)`, `**7.2**`).
+    /// Whether a line opens with a clause number (`5.`, `(a)`, `**7.2**`); looked for only
+    /// where there are bold labels.
     numbered_lines: u32,
 }
 
@@ -41,28 +42,30 @@ impl HeadingScheme {
         let mut scheme = Self::default();
         let mut fence: Option<u8> = None;
         let mut previous: Option<&str> = None;
-        let mut lines = body.lines();
         // A Jekyll page's YAML header at the top is metadata, as the Markdown reader reads it.
-        if body.starts_with("---") && lines.next().is_some_and(|first| first.trim_end() == "---") {
-            let mut header = lines.clone();
-            if header.any(|line| matches!(line.trim_end(), "---" | "...")) {
-                lines = header;
-            } else {
-                lines = body.lines();
+        let mut from = 0;
+        if body.starts_with("---") {
+            let mut lines = lines_of(body);
+            if lines.next().is_some_and(|first| first.trim_end() == "---")
+                && let Some(close) = lines.find(|line| matches!(line.trim_end(), "---" | "..."))
+            {
+                from = close.as_ptr() as usize - body.as_ptr() as usize + close.len();
             }
         }
+        let lines = lines_of(&body[from..]);
         for line in lines {
-            let indent = line.len() - line.trim_start_matches(' ').len();
+            // Only the first bytes of a line decide anything here.
+            let indent = line.bytes().take_while(|b| matches!(b, b' ' | b'\t')).count();
             let trimmed = &line[indent..];
-            let first = trimmed.as_bytes().first().copied();
-            if indent < 4
-                && matches!(first, Some(b'`' | b'~'))
-                && (trimmed.starts_with("```") || trimmed.starts_with("~~~"))
-            {
+            let Some(&first) = trimmed.as_bytes().first().filter(|b| **b != b'\r') else {
+                previous = None;
+                continue;
+            };
+            if indent < 4 && matches!(first, b'`' | b'~') && (trimmed.starts_with("```") || trimmed.starts_with("~~~")) {
                 fence = match fence {
-                    Some(open) if first == Some(open) => None,
+                    Some(open) if first == open => None,
                     Some(open) => Some(open),
-                    None => first,
+                    None => Some(first),
                 };
                 previous = None;
                 continue;
@@ -71,7 +74,7 @@ impl HeadingScheme {
                 continue;
             }
             match first {
-                Some(b'#') if indent < 4 => {
+                b'#' if indent < 4 => {
                     let marks = trimmed.bytes().take_while(|&b| b == b'#').count();
                     let after = trimmed.as_bytes().get(marks);
                     if marks < LEVELS && after.is_none_or(|b| *b == b' ' || *b == b'\t') {
@@ -80,40 +83,52 @@ impl HeadingScheme {
                         continue;
                     }
                 }
-                Some(mark @ (b'=' | b'-')) if indent < 4 => {
+                mark @ (b'=' | b'-') if indent < 4 => {
                     let run = trimmed.trim_end();
                     let underline = run.bytes().all(|b| b == mark) && (mark == b'=' || run.len() >= 2);
-                    if underline && let Some(text) = previous {
-                        scheme.add(if mark == b'=' { 1 } else { 2 }, text);
+                    if underline && let Some(text) = previous.filter(|text| is_plain(text)) {
+                        scheme.add(if mark == b'=' { 1 } else { 2 }, text.trim_start());
                         previous = None;
                         continue;
                     }
                 }
+                b'*' | b'_' if indent == 0 && previous.is_none() && bold_label(trimmed).is_some() => {
+                    scheme.bold_labels += 1;
+                }
                 _ => {}
             }
-            if matches!(first, Some(b'0'..=b'9' | b'(' | b'*' | b'_')) && super::heading::opening(trimmed).is_some() {
-                scheme.numbered_lines += 1;
-            } else if indent == 0 && previous.is_none() && bold_label(trimmed).is_some() {
-                scheme.bold_labels += 1;
-            }
-            // A setext heading's text is a plain line of a paragraph: not blank, not quoted, not
-            // indented as code, not a list item (under which `---` is a thematic break).
-            let plain =
-                first.is_some_and(|b| b != b'>') && indent < 4 && !trimmed.trim().is_empty() && !is_list_item(trimmed);
-            previous = plain.then_some(trimmed);
+            previous = Some(line);
+        }
+        // Only a document with bold labels asks whether it numbers anything: a second look, for
+        // those documents alone.
+        if scheme.bold_labels >= 2 {
+            scheme.numbered_lines = u32::from(body.lines().any(|line| {
+                let trimmed = line.trim_start();
+                matches!(trimmed.as_bytes().first(), Some(b'0'..=b'9' | b'(' | b'*' | b'_'))
+                    && super::heading::opening(trimmed).is_some()
+            }));
         }
         scheme
     }
 
     fn add(&mut self, level: usize, raw: &str) {
-        let text = heading_text(raw);
-        if text.is_empty() {
+        // Most headings are plain text: their number reads straight off the line. Markup, an
+        // attribute or a setext pair is stripped first, as the reader strips it.
+        let plain = raw.trim().trim_start_matches('#').trim();
+        if plain.is_empty() {
             return;
         }
+        let numbered = if plain.contains(['*', '_', '<', '{', '&', '\n']) {
+            let text = heading_text(raw);
+            if text.is_empty() {
+                return;
+            }
+            split_heading(&text).0.is_some()
+        } else {
+            split_heading(plain).0.is_some()
+        };
         self.count[level] += 1;
-        if split_heading(&text).0.is_some() {
-            self.numbered[level] = true;
-        }
+        self.numbered[level] |= numbered;
     }
 
     /// Whether the headings of `level` may be sections named by their headings alone: no
@@ -159,6 +174,43 @@ pub fn bold_label(line: &str) -> Option<&str> {
         && !label.contains(super::heading::is_quote)
         && super::heading::opening(line).is_none();
     (ended && plain && label.split_whitespace().count() <= 8).then_some(label)
+}
+
+/// The lines of `text` (without their `\n`), split by a byte search.
+fn lines_of(text: &str) -> Lines<'_> {
+    Lines { text, at: Some(0) }
+}
+
+struct Lines<'a> {
+    text: &'a str,
+    /// Where the next line starts; `None` once the last is given.
+    at: Option<usize>,
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let start = self.at?;
+        let rest = &self.text.as_bytes()[start..];
+        match memchr::memchr(b'\n', rest) {
+            Some(end) => {
+                self.at = Some(start + end + 1);
+                self.text.get(start..start + end)
+            }
+            None => {
+                self.at = None;
+                self.text.get(start..)
+            }
+        }
+    }
+}
+
+/// Whether a line can be a setext heading's text: a plain line of a paragraph, not quoted, not
+/// indented as code, not a heading, not a list item (under which `---` is a thematic break).
+fn is_plain(line: &str) -> bool {
+    let trimmed = line.trim_start();
+    line.len() - trimmed.len() < 4 && !trimmed.starts_with(['>', '#']) && !is_list_item(trimmed)
 }
 
 /// `- x`, `* x`, `+ x`, `1. x`, `1) x`.
