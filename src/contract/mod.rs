@@ -295,7 +295,7 @@ impl Contract {
             // is the last that starts at or before it.
             references.retain(|r| {
                 let at = body.links_out.partition_point(|link| link.start <= r.span.start);
-                !at.checked_sub(1).is_some_and(|i| r.span.end <= body.links_out[i].end)
+                at.checked_sub(1).is_none_or(|i| r.span.end > body.links_out[i].end)
             });
         }
         references.extend(body.anchors.iter().map(|anchor| Reference {

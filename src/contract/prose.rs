@@ -371,7 +371,7 @@ impl<'a> Prose<'a> {
             let span = start + reference.start..start + reference.end;
             let text = chunk[reference.start..reference.end].to_owned();
             for (index, target) in reference.numbers.into_iter().enumerate() {
-                let range_end = reference.range_ends.contains(&index);
+                let range_end = !reference.range_ends.is_empty() && reference.range_ends.contains(&index);
                 references.push(Reference {
                     text: text.clone(),
                     target,
@@ -503,7 +503,13 @@ fn read_reference(chunk: &str, keyword_start: usize, numbers_start: usize) -> Op
 /// ` or `, ` through `, ` to `, `–`.
 fn list_continues(after: &str) -> Option<usize> {
     const JOINTS: [&str; 9] = [", and ", ", or ", ", ", " and ", " or ", " through ", " to ", "–", "-"];
-    JOINTS.iter().find(|joint| after.starts_with(**joint)).map(|joint| joint.len())
+    // Most references end a sentence or run on in words: one look at the first bytes says so.
+    match after.as_bytes() {
+        [b',' | b'-' | 0xE2, ..] | [b' ', b'a' | b'o' | b't', ..] => {
+            JOINTS.iter().find(|joint| after.starts_with(**joint)).map(|joint| joint.len())
+        }
+        _ => None,
+    }
 }
 
 /// Whether the text between two references only joins them into one list, and whether it

@@ -356,7 +356,7 @@ fn dash_stop(line: &str) -> Option<usize> {
         } else {
             return None;
         };
-        (at > 0 && bytes[at - 1] == b' ' && bytes.get(at + length) == Some(&b' ')).then_some(at - 1)
+        (at > 0 && bytes[at - 1] == b' ' && bytes.get(at + length) == Some(&b' ')).then(|| at - 1)
     })
 }
 
@@ -414,15 +414,18 @@ fn opens_sentence_below(rest: &str) -> bool {
 #[must_use]
 pub fn clean_heading(text: &str) -> String {
     let text = strip_markup(text);
-    let text = decode_entities(&text);
+    // One look at the bytes says what else is needed: references to decode, spaces to collapse.
+    let (mut entity, mut collapse, mut space) = (false, false, false);
+    for &byte in text.as_bytes() {
+        entity |= byte == b'&';
+        collapse |= matches!(byte, b'\t' | b'\n' | b'\r') || (space && byte == b' ');
+        space = byte == b' ';
+    }
+    let text = if entity { decode_entities(&text).into_owned().into() } else { text };
     let text = unescape(&text);
     let text = text.trim().trim_end_matches(['.', ':']);
-    // Most headings have single spaces only: nothing to collapse.
-    let single_spaced = !text.as_bytes().windows(2).any(|pair| pair[0].is_ascii_whitespace() && pair[1].is_ascii_whitespace())
-        && !text.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r'))
-        && !text.ends_with(char::is_whitespace);
-    if single_spaced {
-        return text.to_owned();
+    if !collapse {
+        return text.trim_end().to_owned();
     }
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
@@ -495,6 +498,7 @@ mod tests {
         assert_eq!(dash_stop("Composition – the Board"), Some(11));
         assert_eq!(dash_stop("Composition — the Board"), Some(11));
         assert_eq!(dash_stop("non--stop and a-b and ’quote’"), None);
+        assert_eq!(dash_stop("-- at the start"), None);
     }
 
     #[test]

@@ -375,13 +375,14 @@ impl Cursor<'_> {
     /// The segment of the number `n` just read: `1A` where one capital letter closes it
     /// (an inserted clause), else `1`.
     fn inserted(&mut self, n: u32) -> Segment {
-        match self.bytes.get(self.at..self.at + 2).or_else(|| self.bytes.get(self.at..)) {
-            Some([letter @ b'A'..=b'Z', rest @ ..]) if rest.first().is_none_or(|b| !b.is_ascii_alphanumeric()) => {
-                self.at += 1;
-                Segment::Inserted(n, u32::from(letter - b'A') + 1)
-            }
-            _ => Segment::Number(n),
+        let Some(&letter) = self.bytes.get(self.at).filter(|b| b.is_ascii_uppercase()) else {
+            return Segment::Number(n);
+        };
+        if self.bytes.get(self.at + 1).is_some_and(u8::is_ascii_alphanumeric) {
+            return Segment::Number(n);
         }
+        self.at += 1;
+        Segment::Inserted(n, u32::from(letter - b'A') + 1)
     }
 
     /// A run of digits, eaten when it is short enough to be a clause number.

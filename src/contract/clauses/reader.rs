@@ -24,7 +24,6 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::heading::{Opening, attribute, ends_unit, heading_text, of_opening, opening};
 use super::normalise::take_anchor;
 use super::number::{Number, Segment, SubKind, dotted, letter_value, letters, roman, roman_value, split_heading};
-use super::scheme::HeadingScheme;
 use super::tree::{Anchor, Body, Clause, Form, Label, MAX_DEPTH, Part, StructureIssue};
 use crate::text::{github_anchor, slug};
 
@@ -81,11 +80,30 @@ struct Reader<'a> {
     depth_reported: bool,
     /// Heading anchors given so far, for GitHub's `-1`, `-2` suffixes on repeats.
     anchors_seen: FxHashMap<String, usize>,
-    /// How the whole document divides itself by headings, read before any clause.
-    scheme: HeadingScheme,
-    /// For each heading level, once its first unnumbered heading is read: whether its
-    /// unnumbered headings are sections (see [`HeadingScheme`]).
-    named_levels: [Option<bool>; 7],
+    /// What the whole document says about its divisions, gathered as it is read and weighed
+    /// when it has been read (see [`super::scheme`]).
+    divisions: Divisions,
+}
+
+/// A heading or bold label that may be a section named by it alone: decided once the whole
+/// document has been read.
+#[derive(Debug)]
+struct Candidate {
+    start: usize,
+    /// The heading level; `None` for a bold run-in label (`**Term:** …`).
+    level: Option<usize>,
+    heading: String,
+    id: Option<String>,
+    item: Option<usize>,
+    part: usize,
+}
+
+#[derive(Debug, Default)]
+struct Divisions {
+    candidates: Vec<Candidate>,
+    scheme: super::scheme::HeadingScheme,
+    /// For each level, whether its first unnumbered heading came before any numbered clause.
+    first_before_numbered: [Option<bool>; 7],
 }
 
 impl<'a> Reader<'a> {
@@ -112,8 +130,7 @@ impl<'a> Reader<'a> {
             next_item_id: 0,
             depth_reported: false,
             anchors_seen: FxHashMap::default(),
-            scheme: HeadingScheme::of(body),
-            named_levels: [None; 7],
+            divisions: Divisions::default(),
         }
     }
 
@@ -466,20 +483,17 @@ impl<'a> Reader<'a> {
             self.out.parts.push(Part { title: Some(text.clone()), start });
             self.last = None;
             let depth = heading_level(level);
-            let (scheme, clauses) = (&self.scheme, &self.out.clauses);
-            let divides = *self.named_levels[depth].get_or_insert_with(|| {
-                scheme.divides_by_name(depth) && clauses.iter().all(|c| c.label == Label::Unnumbered)
-            });
-            if divides {
+            let before_numbered = self.out.clauses.is_empty();
+            self.divisions.first_before_numbered[depth].get_or_insert(before_numbered);
+            if !text.is_empty() {
+                self.divisions.scheme.count(depth, false);
                 let item = self.current_item_id();
-                if let Some(clause) = self.add_clause(Label::Unnumbered, open, Form::Heading, start, item) {
-                    self.name(clause, Some(text), id);
-                    self.sections.push((clause, level));
-                    self.last = Some(clause);
-                }
+                let part = self.out.parts.len() - 1;
+                self.divisions.candidates.push(Candidate { start, level: Some(depth), heading: text, id, item, part });
             }
             return;
         };
+        self.divisions.scheme.count(heading_level(level), true);
         let section = self.sections.last().map(|&(clause, _)| clause);
         let segments_written = segments.len();
         let (label, parent) = if segments.len() > 1 {
@@ -550,17 +564,15 @@ impl<'a> Reader<'a> {
         // `**Term:** The season …` where the document divides itself by such labels: a section
         // named by its label.
         if item_lead.is_none()
+            && self.body[range.clone()].starts_with(['*', '_'])
             && self.item_floor().is_none()
             && let Some(label) = super::scheme::bold_label(&self.body[range.clone()])
-            && self.scheme.divides_by_labels()
         {
-            let parent = self.sections.last().map(|&(section, _)| section);
+            let heading = super::heading::clean_heading(label);
+            let part = self.out.parts.len() - 1;
             let start = self.offset + range.start;
-            if let Some(clause) = self.add_clause(Label::Unnumbered, parent, Form::Paragraph, start, None) {
-                self.name(clause, Some(super::heading::clean_heading(label)), None);
-                self.last = Some(clause);
-            }
-            return;
+            self.divisions.scheme.count_label();
+            self.divisions.candidates.push(Candidate { start, level: None, heading, id: None, item: None, part });
         }
         self.lines(range, item_lead);
     }
@@ -708,6 +720,92 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// The headings and labels the document divides itself by, as clauses named by them: each
+    /// in its place in document order, holding the clauses read under it (see
+    /// [`super::scheme`]). Decided here, with the whole document read.
+    fn place_named_sections(&mut self) {
+        let divisions = std::mem::take(&mut self.divisions);
+        let scheme = &divisions.scheme;
+        let numbered_clauses = !self.out.clauses.is_empty();
+        let chosen: Vec<Candidate> = divisions
+            .candidates
+            .into_iter()
+            .filter(|candidate| match candidate.level {
+                Some(level) => scheme.divides_by_name(level) && divisions.first_before_numbered[level] == Some(true),
+                None => !numbered_clauses && scheme.divides_by_labels(),
+            })
+            .collect();
+        if chosen.is_empty() {
+            return;
+        }
+        let old = std::mem::take(&mut self.out.clauses);
+        let old_items = std::mem::take(&mut self.item_of);
+        let old_whole = std::mem::take(&mut self.written_whole);
+        let mut remap = vec![0; old.len()];
+        let mut merged: Vec<Clause> = Vec::with_capacity(old.len() + chosen.len());
+        // The open sections, innermost last, with their levels (a label is innermost: 7).
+        let mut open: Vec<(usize, usize)> = Vec::new();
+        let mut chosen = chosen.into_iter().peekable();
+        let mut old = old.into_iter().zip(old_items.into_iter().zip(old_whole)).enumerate().peekable();
+        loop {
+            let take_section = match (chosen.peek(), old.peek()) {
+                (Some(section), Some((_, (clause, _)))) => section.start <= clause.start,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            if take_section {
+                let Some(section) = chosen.next() else { break };
+                let level = section.level.unwrap_or(LABEL_LEVEL);
+                while open.last().is_some_and(|&(_, open_level)| open_level >= level) {
+                    open.pop();
+                }
+                let explicit_id = section.id.as_ref().is_some_and(|id| !id.is_empty());
+                let id = match section.id.filter(|id| !id.is_empty()) {
+                    Some(id) => id,
+                    None => slug(&section.heading),
+                };
+                open.push((merged.len(), level));
+                merged.push(Clause {
+                    number: String::new(),
+                    id,
+                    explicit_id,
+                    heading: Some(section.heading),
+                    label: Label::Unnumbered,
+                    form: if section.level.is_some() { Form::Heading } else { Form::Paragraph },
+                    local_number: String::new(),
+                    start: section.start,
+                    own_end: section.start,
+                    end: section.start,
+                    parent: open.len().checked_sub(2).map(|at| open[at].0),
+                    children: Vec::new(),
+                    part: section.part,
+                });
+                self.item_of.push(section.item);
+                self.written_whole.push(false);
+            } else {
+                let Some((index, (mut clause, (item, whole)))) = old.next() else { break };
+                remap[index] = merged.len();
+                clause.parent = match clause.parent {
+                    Some(parent) => Some(remap[parent]),
+                    None => open.last().map(|&(section, _)| section),
+                };
+                clause.children.clear();
+                merged.push(clause);
+                self.item_of.push(item);
+                self.written_whole.push(whole);
+            }
+        }
+        self.out.roots.clear();
+        for index in 0..merged.len() {
+            match merged[index].parent {
+                Some(parent) => merged[parent].children.push(index),
+                None => self.out.roots.push(index),
+            }
+        }
+        self.out.clauses = merged;
+    }
+
     /// `(i)` is the ninth letter after `(h)` and the first roman numeral anywhere else; `(v)`
     /// and `(x)` are roman numerals only after `(iv)` and `(ix)`.
     fn resolve_sub(&self, text: &str, kind: SubKind, scope: &[usize]) -> Label {
@@ -737,6 +835,7 @@ impl<'a> Reader<'a> {
     }
 
     fn finish(mut self) -> Body {
+        self.place_named_sections();
         let body_end = self.offset + self.body.len();
         let mut starts: Vec<usize> =
             self.out.clauses.iter().map(|c| c.start).chain(self.boundaries.iter().copied()).collect();
@@ -769,6 +868,9 @@ impl<'a> Reader<'a> {
         self.out
     }
 }
+
+/// The level a bold run-in label sections at: inside any heading's.
+const LABEL_LEVEL: usize = 7;
 
 /// The label of a clause numbered `segment` under a clause labelled `parent`: a list nested in
 /// item 5, or a heading under `## B.`, continues the parent's number (`5.2`, `B.1`); under a
