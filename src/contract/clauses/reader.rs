@@ -474,9 +474,9 @@ impl<'a> Reader<'a> {
         let Some(segments) = number else {
             // An unnumbered heading below the open numbered section titles a stretch of it; one
             // at its level or above ("Exhibit A", "Payment") starts a new part of the document,
-            // and where the document divides itself by such headings it is a clause too.
-            let open = self.sections.last().map(|&(section, _)| section);
-            if let Some(section) = open.filter(|&s| self.clause(s).label != Label::Unnumbered) {
+            // and where the document divides itself by such headings it is a clause too, placed
+            // once the whole document is read (`place_named_sections`).
+            if let Some(&(section, _)) = self.sections.last() {
                 self.last = Some(section);
                 return;
             }
