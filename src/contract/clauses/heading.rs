@@ -82,23 +82,17 @@ pub fn undotted_opening(line: &str) -> Option<Opening<'_>> {
 
 /// A paragraph line that opens with a division word and a number and goes on as a title, as
 /// plain-text agreements set their articles: `Article 1 - DEFINITIONS`, `Section 5. Term`,
-/// `§ 3 Fees`. A sentence that starts with a reference (`Section 5 applies to …`) opens nothing:
+/// `Part 2 - GENERAL`, `§ 3 Fees` (the words of [`number::after_division_word`]). A sentence that starts with a reference (`Section 5 applies to …`) opens nothing:
 /// the text after the number must read as a title, or be nothing at all.
 #[must_use]
 pub fn worded_opening(line: &str) -> Option<Opening<'_>> {
-    if !line.starts_with(['S', 'A', 'C', '§']) {
-        return None;
-    }
     let first = line.lines().next()?.trim_end();
+    // Unworded numbers are the paragraph grammar's (`opening`): only the worded form here.
+    number::after_division_word(first)?;
     let (segments, rest) = number::split_heading(first);
-    let segments = segments?;
-    // `split_heading` takes unworded numbers too; those are the paragraph grammar's.
-    let worded = ["Section ", "SECTION ", "Article ", "ARTICLE ", "Clause ", "CLAUSE ", "§"]
-        .iter()
-        .any(|w| first.starts_with(w));
     let title =
         rest.is_empty() || (rest.split_whitespace().count() <= 10 && is_title_like(rest.trim_end_matches(['.', ':'])));
-    (worded && title).then_some(Opening { number: Number::Dotted(segments), rest, bold_tail: None })
+    title.then_some(Opening { number: Number::Dotted(segments?), rest, bold_tail: None })
 }
 
 const SMALL_WORDS: &[&str] = &[

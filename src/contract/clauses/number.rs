@@ -165,14 +165,25 @@ pub fn parse(text: &str, place: Place) -> Option<(Number, usize)> {
     cursor.ends_number().then_some((Number::Dotted(segments), cursor.at))
 }
 
+/// The text after the division word a heading or article line opens with (`Section `, `Article
+/// `, `Clause `, `Part `, in either case, or `§`), if it opens with one.
+#[must_use]
+pub fn after_division_word(text: &str) -> Option<&str> {
+    const WORDS: [&str; 10] =
+        ["Section ", "SECTION ", "Article ", "ARTICLE ", "Clause ", "CLAUSE ", "Part ", "PART ", "§ ", "§"];
+    // Most text opens with none: its first letter says so at once.
+    if !text.starts_with(['S', 'A', 'C', 'P', '§']) {
+        return None;
+    }
+    WORDS.iter().find_map(|word| text.strip_prefix(word))
+}
+
 /// A heading's number after an optional `Section`, `Article`, `Clause` or `§`, and the heading
 /// after it: `5. Term` → (`[5]`, `Term`); `Article IV – Fees` → (`[IV]`, `Fees`); `Exhibit A`
 /// and `2025 Amendments` → (none, the whole text).
 #[must_use]
 pub fn split_heading(text: &str) -> (Option<Vec<Segment>>, &str) {
-    const WORDS: [&str; 10] =
-        ["Section ", "SECTION ", "Article ", "ARTICLE ", "Clause ", "CLAUSE ", "Part ", "PART ", "§ ", "§"];
-    let (worded, rest) = match WORDS.iter().find_map(|word| text.strip_prefix(word)) {
+    let (worded, rest) = match after_division_word(text) {
         Some(rest) => (true, rest),
         None => (false, text),
     };

@@ -666,12 +666,11 @@ impl<'a> Reader<'a> {
                     // after `## 2. Grant` and `2.6` is the next section. Otherwise
                     // `**2. Age Restrictions.**` after `**1. Binding Agreement.**` is a
                     // sibling, and under `## B. Account Terms` the first such paragraph is `B.1`.
-                    let dotted_kind = |c: usize| {
-                        matches!(&self.clause(c).label, Label::Dotted(s) if s.last().is_some_and(|l| l.same_kind(segment))
-                            && (s.len() == 1 || !self.written_whole[c]))
-                    };
                     let sibling = self.continued(&scope, segment).or_else(|| {
-                        scope.iter().copied().find(|&c| self.clause(c).form != Form::Heading && dotted_kind(c))
+                        scope
+                            .iter()
+                            .copied()
+                            .find(|&c| self.clause(c).form != Form::Heading && self.counts_alone(c, segment))
                     });
                     let parent = match sibling {
                         Some(sibling) => self.clause(sibling).parent,
@@ -712,12 +711,17 @@ impl<'a> Reader<'a> {
     /// continues: one numbered alone in the same kind, one less. Clauses whose numbers are
     /// written whole (`3.3`) count in their own sequence, which `4.` does not continue.
     fn continued(&self, scope: &[usize], segment: Segment) -> Option<usize> {
-        scope.iter().copied().find(|&c| {
-            let clause = self.clause(c);
-            matches!(&clause.label, Label::Dotted(s) if s.last().is_some_and(|l| l.same_kind(segment))
-                && (s.len() == 1 || !self.written_whole[c]))
-                && clause.label.ordinal() + 1 == segment.ordinal()
-        })
+        scope
+            .iter()
+            .copied()
+            .find(|&c| self.counts_alone(c, segment) && self.clause(c).label.ordinal() + 1 == segment.ordinal())
+    }
+
+    /// Whether clause `c` counts in the sequence a number written alone as `segment` counts
+    /// in: a dotted number of the same kind, itself written alone (or with one segment).
+    fn counts_alone(&self, c: usize, segment: Segment) -> bool {
+        matches!(&self.clause(c).label, Label::Dotted(s) if s.last().is_some_and(|l| l.same_kind(segment))
+            && (s.len() == 1 || !self.written_whole[c]))
     }
 
     /// The headings and labels the document divides itself by, as clauses named by them: each
@@ -1016,14 +1020,8 @@ fn strip_bullet(line: &str) -> &str {
 }
 
 fn heading_level(level: HeadingLevel) -> usize {
-    match level {
-        HeadingLevel::H1 => 1,
-        HeadingLevel::H2 => 2,
-        HeadingLevel::H3 => 3,
-        HeadingLevel::H4 => 4,
-        HeadingLevel::H5 => 5,
-        HeadingLevel::H6 => 6,
-    }
+    // `H1` is 1, …, `H6` is 6.
+    level as usize
 }
 
 /// Derived ids that collide (two clauses headed "Materials") get the clause number appended;
@@ -1376,6 +1374,7 @@ mod tests {
         );
         // An article line in capitals, with its word: `Article 1 - DEFINITIONS`.
         let articles = "    Article 1 - DEFINITIONS\n\nText.\n\n    Article 2 - OBJET\n\n2.1 Le premier paragraphe.\n\nSection 5 applies here.\n";
+        assert_eq!(numbers("Part 1 - GENERAL\n\nText.\n\nPart 2 - FEES\n\n2.1 Pay.\n"), ["1", "2", "2.1"]);
         assert_eq!(
             outline(articles),
             [("1".into(), Some("DEFINITIONS".into())), ("2".into(), Some("OBJET".into())), ("2.1".into(), None),]
