@@ -81,9 +81,9 @@ fn diff_options(repo: &Repo) -> DiffOptions {
     pactum::workspace::Workspace::of(repo).diff_options()
 }
 
-fn scope(repo: &Repo, paths: &[PathBuf]) -> Result<Scope> {
+fn scope(repo: &Repo, git: &Git, tip: git2::Oid, paths: &[PathBuf]) -> Result<Scope> {
     if paths.is_empty() {
-        return Ok(whole_scope(repo));
+        return whole_scope(repo, git, tip);
     }
     let mut shown = Vec::new();
     for path in paths {
@@ -94,16 +94,16 @@ fn scope(repo: &Repo, paths: &[PathBuf]) -> Result<Scope> {
         shown.push(relative);
     }
     // Paths may lie outside the contracts folder: compare the whole tree, keep the paths.
-    Ok(Scope { folder: PathBuf::new(), paths: shown, max_file_size: repo.config.check.max_file_size })
+    Ok(Scope { folders: vec![PathBuf::new()], paths: shown, max_file_size: repo.config.check.max_file_size })
 }
 
-/// Every contract of the repository's contracts folder.
-fn whole_scope(repo: &Repo) -> Scope {
-    Scope {
-        folder: PathBuf::from(&repo.config.repository.contracts),
+/// Every contract of every folder that was the contracts folder in the history from `tip`.
+fn whole_scope(repo: &Repo, git: &Git, tip: git2::Oid) -> Result<Scope> {
+    Ok(Scope {
+        folders: ledger::contract_folders(git, tip, &repo.config.repository.contracts)?,
         paths: Vec::new(),
         max_file_size: repo.config.check.max_file_size,
-    }
+    })
 }
 
 fn output(
@@ -135,7 +135,7 @@ pub fn approvals(global: &GlobalArgs, args: &ApprovalsArgs) -> Result<Outcome> {
     let (repo, git) = open(global)?;
     let (branch, tip) = ledger::main_tip(&git, &repo.config.repository.main_branch)?;
     let started = std::time::Instant::now();
-    let mut entries = ledger::approvals(&git, tip, &scope(&repo, &args.paths)?, &diff_options(&repo))?;
+    let mut entries = ledger::approvals(&git, tip, &scope(&repo, &git, tip, &args.paths)?, &diff_options(&repo))?;
     let pulls =
         args.github.pulls(entries.iter().filter_map(|e| e.pull_request).collect::<std::collections::BTreeSet<_>>())?;
     for entry in &mut entries {
@@ -281,26 +281,51 @@ pub fn policy(global: &GlobalArgs, args: &PolicyArgs) -> Result<Outcome> {
     // The rules of the target branch, never those of the change under review: a change that
     // raises a threshold or empties a group must not pass by its own rules.
     let (base_id, head_id) = (git.commit(&base)?, git.commit(&args.head)?);
-    let base_config = match git.file_at(base_id, "pactum.toml") {
-        Some(bytes) => pactum::repo::Config::parse(&String::from_utf8_lossy(&bytes))
-            .map_err(|e| anyhow::anyhow!("pactum.toml at the base of the change ({}): {e}", git.short(base_id)))?,
-        None => pactum::repo::Config::default(),
+    let config_at = |commit: git2::Oid, side: &str| -> Result<pactum::repo::Config> {
+        match git.file_at(commit, "pactum.toml") {
+            Some(bytes) => pactum::repo::Config::parse(&String::from_utf8_lossy(&bytes))
+                .map_err(|e| anyhow::anyhow!("pactum.toml at the {side} of the change ({}): {e}", git.short(commit))),
+            None => Ok(pactum::repo::Config::default()),
+        }
     };
+    let base_config = config_at(base_id, "base")?;
+    let head_config = config_at(head_id, "head")?;
     let policies = pactum::history::policy::Policies::from_config(&base_config);
     // Whoever proposes the change is no approver of it, unless a policy allows that.
     let author = git.info(head_id).map(|c| format!("{} <{}>", c.author.name, c.author.email)).ok();
-    let folder = PathBuf::from(&repo.config.repository.contracts);
-    let side = |revision: &str| -> Result<Vec<Contract>> {
-        Ok(git
-            .files_at(git.commit(revision)?, &folder)?
-            .into_iter()
-            .filter_map(|(path, bytes)| read(&path, bytes))
-            .collect())
+    // Both sides are read from the contracts folders of both sides' settings, excluded files
+    // too: a change that moves the folder or excludes a file is seen with what it hides.
+    let folders = ledger::outermost(vec![
+        base_config.repository.contracts.clone(),
+        head_config.repository.contracts.clone(),
+        repo.config.repository.contracts.clone(),
+    ]);
+    let side = |commit: git2::Oid| -> Result<Vec<Contract>> {
+        let mut contracts = Vec::new();
+        for folder in &folders {
+            contracts.extend(git.files_at(commit, folder)?.into_iter().filter_map(|(path, bytes)| read(&path, bytes)));
+        }
+        Ok(contracts)
     };
-    let (old, new) = (side(&base)?, side(&args.head)?);
+    let (old, new) = (side(base_id)?, side(head_id)?);
+    let (was, is) = (
+        pactum::repo::ContractPaths::of(&repo.root, &base_config)?,
+        pactum::repo::ContractPaths::of(&repo.root, &head_config)?,
+    );
+    let no_longer_checked: Vec<(String, String)> = new
+        .iter()
+        .filter(|c| was.holds(&c.path) && !is.holds(&c.path))
+        .map(|c| (c.meta.id.clone().unwrap_or_else(|| c.path.clone()), c.path.clone()))
+        .collect();
     let mut approvers = args.approvers.clone();
     let mut stale: Vec<String> = Vec::new();
-    let changed_paths = || changed_contract_paths(&git, base_id, head_id, &repo.config.repository.contracts);
+    let changed_paths = || {
+        let mut paths = Vec::new();
+        for folder in &folders {
+            paths.extend(changed_contract_paths(&git, base_id, head_id, &folder.to_string_lossy()));
+        }
+        paths
+    };
     if args.github.github {
         let number = args
             .pr
@@ -316,12 +341,13 @@ pub fn policy(global: &GlobalArgs, args: &PolicyArgs) -> Result<Outcome> {
         approvers.extend(standing);
         stale.extend(gone);
     }
-    let pending = policies.pending(
+    let mut pending = policies.pending(
         (&old, &new),
-        git.rules_differ(base_id, head_id),
+        git.rules_changed(base_id, head_id),
         (&approvers, author.as_deref()),
         &diff_options(&repo),
     );
+    pending.no_longer_checked = no_longer_checked;
     output(
         global,
         args.format,
@@ -350,7 +376,7 @@ pub fn log(global: &GlobalArgs, args: &LogArgs) -> Result<Outcome> {
     } else {
         args.contract.clone()
     };
-    let scope = whole_scope(&repo);
+    let scope = whole_scope(&repo, &git, tip)?;
     let log = ledger::log(&git, tip, &scope, &wanted, &diff_options(&repo))?;
     if log.events.is_empty() {
         bail!("no contract `{}` in the history of the main branch", args.contract);
@@ -381,7 +407,7 @@ pub struct AuditArgs {
 pub fn audit(global: &GlobalArgs, args: &AuditArgs) -> Result<Outcome> {
     let (repo, git) = open(global)?;
     let (branch, tip) = ledger::main_tip(&git, &repo.config.repository.main_branch)?;
-    let scope = whole_scope(&repo);
+    let scope = whole_scope(&repo, &git, tip)?;
     let options = diff_options(&repo);
     let pulls = if args.github.github {
         // GitHub is asked about the landings that claim to be its pull requests.
@@ -394,14 +420,22 @@ pub fn audit(global: &GlobalArgs, args: &AuditArgs) -> Result<Outcome> {
     } else {
         None
     };
-    let since = match args.since.as_ref().or(repo.config.audit.since.as_ref()) {
-        None => None,
-        Some(text) => Some(match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+    let read_since = |text: &str| -> Result<ledger::Since> {
+        Ok(match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
             Ok(date) => ledger::Since::Time(date.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp()),
             Err(_) => ledger::Since::Commit(git.commit(text).with_context(|| format!("audit since `{text}`"))?),
-        }),
+        })
     };
-    let audit = ledger::audit(&git, tip, &scope, &options, pulls.as_ref(), since.as_ref())?;
+    // `--since` is the reader's own choice; `[audit] since` is a setting, and the landing
+    // that set it stays on the record with every one after it.
+    let start = match (&args.since, &repo.config.audit.since) {
+        (Some(text), _) => Some(ledger::Start { since: read_since(text)?, set_at: None }),
+        (None, Some(text)) => {
+            Some(ledger::Start { since: read_since(text)?, set_at: ledger::since_set_at(&git, tip, text)? })
+        }
+        (None, None) => None,
+    };
+    let audit = ledger::audit(&git, tip, &scope, &options, pulls.as_ref(), start.as_ref())?;
     output(
         global,
         args.format,

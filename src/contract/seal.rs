@@ -117,6 +117,82 @@ pub fn changed_terms(sealed: &BTreeMap<String, String>, now: &BTreeMap<String, S
     changes
 }
 
+/// The body of a contract, as the seal reads it.
+#[must_use]
+pub fn body_of(contract: &super::Contract) -> &str {
+    contract.layout.as_ref().map_or(contract.text.as_str(), |l| &contract.text[l.body..])
+}
+
+/// Whether a contract reads as executed: its status says so, or it carries a seal.
+#[must_use]
+pub fn reads_executed(contract: &super::Contract) -> bool {
+    contract.meta.status == Some(super::Status::Executed) || contract.meta.body_sha256.is_some()
+}
+
+/// Whether an amendment is itself executed, so that it may excuse a change of the contract it
+/// amends: status `executed`, a seal that holds for its own text, and a signature of every party.
+/// A hand-written `amends_body_sha256` on a draft, or on a contract marked executed without
+/// signatures, excuses nothing.
+#[must_use]
+pub fn executed_amendment(amendment: &super::Contract) -> bool {
+    let meta = &amendment.meta;
+    let signed_by_all = !meta.parties.is_empty()
+        && meta.parties.iter().all(|party| meta.signatures.iter().any(|s| s.party == party.name && s.date.is_some()));
+    meta.amends.is_some()
+        && meta.status == Some(super::Status::Executed)
+        && meta.body_sha256.as_deref() == Some(body_hash(body_of(amendment)).as_str())
+        && signed_by_all
+}
+
+/// What `now` changed of `signed`, a version of the same contract as it was executed: its body,
+/// each agreed field, its status (anywhere but on to terminated or superseded), and its seal. A
+/// body or field stands where an executed amendment among `amendments` records it as amended
+/// (see [`executed_amendment`]). Each change is a short phrase for a message; none when
+/// `signed` was not executed.
+#[must_use]
+pub fn changed_since_signing(
+    signed: &super::Contract,
+    now: &super::Contract,
+    amendments: &[&super::Contract],
+    operational: &[String],
+) -> Vec<String> {
+    if !reads_executed(signed) {
+        return Vec::new();
+    }
+    let id = now.meta.id.as_deref().or(signed.meta.id.as_deref());
+    let amending: Vec<&super::Contract> = amendments
+        .iter()
+        .copied()
+        .filter(|a| a.meta.amends.is_some() && a.meta.amends.as_deref() == id && executed_amendment(a))
+        .collect();
+    let mut changed = Vec::new();
+    let body_now = body_hash(body_of(now));
+    if body_hash(body_of(signed)) != body_now
+        && !amending.iter().any(|a| a.meta.amends_body_sha256.as_deref() == Some(body_now.as_str()))
+    {
+        changed.push("its body".to_owned());
+    }
+    let front = |c: &super::Contract| c.front.as_ref().map_or(Value::Null, |f| f.value.clone());
+    let terms_now = term_digests(&front(now), operational);
+    for (field, _) in changed_terms(&term_digests(&front(signed), operational), &terms_now) {
+        let amended = amending
+            .iter()
+            .any(|a| a.meta.amends_terms.as_ref().is_some_and(|terms| terms.get(&field) == terms_now.get(&field)));
+        if !amended {
+            changed.push(format!("`{field}`"));
+        }
+    }
+    if let Some(status) = now.meta.status.map(super::Status::as_str).filter(|s| !STATUSES_AFTER_EXECUTION.contains(s)) {
+        changed.push(format!("its status, now `{status}`"));
+    }
+    if signed.meta.body_sha256.is_some()
+        && (now.meta.body_sha256 != signed.meta.body_sha256 || now.meta.sealed_terms != signed.meta.sealed_terms)
+    {
+        changed.push(if now.meta.body_sha256.is_none() { "its seal, removed" } else { "its seal" }.to_owned());
+    }
+    changed
+}
+
 /// One signature, as `pactum execute` records it under `[[signatures]]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signature {

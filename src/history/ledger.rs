@@ -342,10 +342,12 @@ fn pair_changes(
     Ok(paired)
 }
 
-/// Which files to follow: the contracts folder, or the paths given.
+/// Which files to follow: the contracts folders, or the paths given.
 #[derive(Debug, Clone)]
 pub struct Scope {
-    pub folder: std::path::PathBuf,
+    /// The folders compared, relative to the contracts repository: every folder that was ever
+    /// the contracts folder (see [`contract_folders`]), or the whole tree (one empty path).
+    pub folders: Vec<std::path::PathBuf>,
     /// Paths (relative to the contracts repository) to keep; all when empty.
     pub paths: Vec<String>,
     /// Versions larger than this many bytes are named, not read (`[check] max_file_size`).
@@ -357,6 +359,48 @@ impl Scope {
         self.paths.is_empty()
             || self.paths.iter().any(|p| path == p || path.starts_with(&format!("{}/", p.trim_end_matches('/'))))
     }
+}
+
+/// Every folder that was the contracts folder (`[repository] contracts`) at some commit of the
+/// first-parent history from `tip`, and `current`: a change that moves the folder leaves the
+/// contracts of the old one on the record. A folder inside another one listed is left out,
+/// since the other one holds it.
+///
+/// # Errors
+/// When Git cannot be read.
+pub fn contract_folders(git: &Git, tip: Oid, current: &str) -> Result<Vec<std::path::PathBuf>, HistoryError> {
+    let mut seen: HashMap<Option<Oid>, String> = HashMap::new();
+    let mut folders = vec![current.to_owned()];
+    for commit in git.first_parent_history(tip)? {
+        let config = git.entry_id_at(commit.id, "pactum.toml");
+        if seen.contains_key(&config) {
+            continue;
+        }
+        let folder = config
+            .and_then(|_| git.file_at(commit.id, "pactum.toml"))
+            .and_then(|bytes| toml::from_str::<toml::Table>(&String::from_utf8_lossy(&bytes)).ok())
+            .and_then(|table| table.get("repository")?.get("contracts")?.as_str().map(str::to_owned))
+            .unwrap_or_else(|| crate::repo::config::RepositoryConfig::default().contracts);
+        folders.push(folder.clone());
+        seen.insert(config, folder);
+    }
+    Ok(outermost(folders))
+}
+
+/// The folders, each once, without those inside another (`contracts/old` inside `contracts`).
+pub fn outermost(folders: Vec<String>) -> Vec<std::path::PathBuf> {
+    let mut paths: Vec<std::path::PathBuf> = folders
+        .into_iter()
+        .map(|f| {
+            let path = std::path::PathBuf::from(f.trim_end_matches('/'));
+            path.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect()
+        })
+        .collect();
+    paths.sort();
+    paths.dedup();
+    let all = paths.clone();
+    paths.retain(|p| !all.iter().any(|other| other != p && p.starts_with(other)));
+    paths
 }
 
 /// One commit of the walk: each contract it changed, with both versions, and the versions
@@ -421,12 +465,16 @@ pub fn walk_batches(
             chunk
                 .iter()
                 .map(|commit| {
-                    Ok(git
-                        .contract_changes(commit, &scope.folder)
-                        .map_err(|e| damaged(e, commit.id, "a folder of its tree", commit))?
-                        .into_iter()
-                        .filter(|c| c.old.iter().chain(c.new.iter()).any(|(path, _)| scope.keeps(path)))
-                        .collect())
+                    let mut changes = Vec::new();
+                    for folder in &scope.folders {
+                        changes.extend(
+                            git.contract_changes(commit, folder)
+                                .map_err(|e| damaged(e, commit.id, "a folder of its tree", commit))?
+                                .into_iter()
+                                .filter(|c| c.old.iter().chain(c.new.iter()).any(|(path, _)| scope.keeps(path))),
+                        );
+                    }
+                    Ok(changes)
                 })
                 .collect()
         })
@@ -672,7 +720,7 @@ impl Approval {
         let Some(reviewed) = self.commit.as_deref() else { return true };
         let Ok(reviewed) = Oid::from_str(reviewed) else { return false };
         git.info(reviewed).is_ok()
-            && !git.rules_differ(reviewed, landed)
+            && git.rules_changed(reviewed, landed).is_empty()
             && paths.iter().all(|path| git.entry_id_at(reviewed, path) == git.entry_id_at(landed, path))
     }
 }
@@ -702,6 +750,15 @@ fn claim<'a>(landed: &Landed, commit: &CommitInfo, forge: Option<&'a HashMap<u64
     }
 }
 
+/// `[execution] operational` at a commit: the fields its seal leaves out.
+fn operational_at(git: &Git, commit: Oid) -> Vec<String> {
+    git.file_at(commit, "pactum.toml")
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| crate::repo::Config::parse(&text).ok())
+        .map(|config| config.execution.operational)
+        .unwrap_or_default()
+}
+
 /// The policies in force at a commit: its own `pactum.toml`.
 fn policies_at(git: &Git, commit: Oid) -> Policies {
     git.file_at(commit, "pactum.toml")
@@ -711,16 +768,47 @@ fn policies_at(git: &Git, commit: Oid) -> Policies {
         .unwrap_or_default()
 }
 
-fn body(contract: &Contract) -> &str {
-    contract.layout.as_ref().map_or(contract.text.as_str(), |l| &contract.text[l.body..]).trim()
-}
-
 /// Where the record starts, for a repository that adopted pactum after its history began:
 /// `[audit] since` or `--since`, a commit (landings after it) or a date (landings on or after it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Since {
     Commit(Oid),
     Time(i64),
+}
+
+/// Where the record starts, and the landing that set that start in `pactum.toml`: that landing
+/// and every one after it stay on the record, so that moving the start later (`since =
+/// "2099-01-01"`) cannot hide the change that moved it, or any change after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Start {
+    pub since: Since,
+    pub set_at: Option<Oid>,
+}
+
+/// The oldest landing of the first-parent history from `tip` from which on `pactum.toml`'s
+/// `[audit] since` has been `value` without a break: the landing that set it.
+///
+/// # Errors
+/// When Git cannot be read.
+pub fn since_set_at(git: &Git, tip: Oid, value: &str) -> Result<Option<Oid>, HistoryError> {
+    let mut set_at = None;
+    let mut read: HashMap<Option<Oid>, Option<String>> = HashMap::new();
+    for commit in git.first_parent_history(tip)? {
+        let config = git.entry_id_at(commit.id, "pactum.toml");
+        let since = read
+            .entry(config)
+            .or_insert_with(|| {
+                let bytes = git.file_at(commit.id, "pactum.toml")?;
+                let table = toml::from_str::<toml::Table>(&String::from_utf8_lossy(&bytes)).ok()?;
+                table.get("audit")?.get("since")?.as_str().map(str::to_owned)
+            })
+            .clone();
+        if since.as_deref() != Some(value) {
+            break;
+        }
+        set_at = Some(commit.id);
+    }
+    Ok(set_at)
 }
 
 /// Audit the main branch: direct pushes that touched contracts, merges that did not satisfy
@@ -737,12 +825,12 @@ pub fn audit(
     scope: &Scope,
     options: &DiffOptions,
     forge: Option<&HashMap<u64, PullRequest>>,
-    since: Option<&Since>,
+    start: Option<&Start>,
 ) -> Result<Audit, HistoryError> {
     let mut findings = Vec::new();
     let mut unverified = Vec::new();
     let history = git.first_parent_history(tip)?;
-    let recorded = recorded_since(&history, since)?;
+    let recorded = recorded_since(&history, start)?;
     // Who approved a landing: the forge's approvals that cover what landed where the forge was
     // asked (GitHub writes no trailers, so trailers there are only text), else the trailers.
     let approvers_of = |commit: &CommitInfo, landed: &Landed, paths: &[String]| match claim(landed, commit, forge) {
@@ -766,7 +854,11 @@ pub fn audit(
     // Changes to the rules, whether or not they touched a contract.
     for commit in history.iter().rev() {
         let Some(&parent) = commit.parents.first() else { continue };
-        if !recorded(commit) || !git.rules_differ(parent, commit.id) {
+        if !recorded(commit) {
+            continue;
+        }
+        let changed = git.rules_changed(parent, commit.id);
+        if changed.is_empty() {
             continue;
         }
         let landed = landed(commit);
@@ -780,8 +872,9 @@ pub fn audit(
                 contract: None,
                 path: "pactum.toml".to_owned(),
                 message: format!(
-                    "{} changed the repository's rules (policies, groups, lint levels or schemas){}: {}",
+                    "{} changed the repository's rules ({}){}: {}",
                     git.short(commit.id),
+                    changed.join(", "),
                     if direct { " without a verified review" } else { "" },
                     unmet_message(&git.short(commit.id), &landed, &verdict)
                 ),
@@ -815,9 +908,10 @@ pub fn audit(
             steps.iter().flat_map(|(old, new)| old.iter().chain(new.iter()).map(|c| c.path.clone())).collect();
         let approvers = approvers_of(commit, &landed, &paths);
         let refutation = refuted(commit, &landed);
-        // Contracts this landing amends: their executed bodies may change with it.
-        let amended: Vec<&str> =
-            steps.iter().filter_map(|(_, new)| new.and_then(|n| n.meta.amends.as_deref())).collect();
+        // Amendments this landing holds executed: the text and terms they record as amended.
+        let amendments: Vec<&Contract> =
+            steps.iter().filter_map(|(_, new)| *new).filter(|n| n.meta.amends.is_some()).collect();
+        let operational = commit.parents.first().map(|&parent| operational_at(git, parent)).unwrap_or_default();
         for (old, new) in steps {
             let either = new.or(*old).expect("one side");
             let (id, path) = (either.meta.id.clone(), either.path.clone());
@@ -840,29 +934,34 @@ pub fn audit(
                 ));
             } else {
                 let diff = diff::diff(*old, *new, options);
-                let change = Change {
-                    id: id.clone().unwrap_or_else(|| path.clone()),
-                    contract: either,
-                    status_before: status(*old),
-                    status_after: status(*new),
-                    diff: &diff,
-                };
+                let change =
+                    Change { id: id.clone().unwrap_or_else(|| path.clone()), before: *old, after: *new, diff: &diff };
                 let verdicts = policies.evaluate(&change, &approvers, Some(&landed.merged_by));
                 for verdict in verdicts.into_iter().filter(|v| !v.met) {
                     findings.push(finding("policy-unmet", unmet_message(&short, &landed, &verdict)));
                 }
+                if change.adopts() {
+                    let verdict = policies.governance_verdict(&approvers, Some(&landed.merged_by));
+                    if !verdict.met {
+                        findings.push(finding(
+                            "governance-unapproved",
+                            format!(
+                                "{short} adopted {path} as signed outside the repository: {}",
+                                unmet_message(&short, &landed, &verdict)
+                            ),
+                        ));
+                    }
+                }
             }
             if let (Some(before), Some(after)) = (old, new) {
-                let was_executed = before.meta.status == Some(crate::contract::Status::Executed);
-                let ends = matches!(
-                    after.meta.status,
-                    Some(crate::contract::Status::Terminated | crate::contract::Status::Superseded)
-                );
-                let through_amendment = id.as_deref().is_some_and(|id| amended.contains(&id));
-                if was_executed && !ends && !through_amendment && body(before) != body(after) {
+                let changed = crate::contract::seal::changed_since_signing(before, after, &amendments, &operational);
+                if !changed.is_empty() {
                     findings.push(finding(
                         "executed-changed",
-                        format!("{short} changed the body of executed contract {path} without an amendment: executed text must stay as signed"),
+                        format!(
+                            "{short} changed executed contract {path} ({}) other than through an executed amendment: executed text and terms stay as signed",
+                            changed.join("; ")
+                        ),
                     ));
                 }
             }
@@ -885,8 +984,18 @@ pub struct Audit {
     pub unverified: Vec<String>,
 }
 
-/// Which landings the record covers: all, or those after `since`.
-fn recorded_since(history: &[CommitInfo], since: Option<&Since>) -> Result<impl Fn(&CommitInfo) -> bool, HistoryError> {
+/// Which landings the record covers: all, or those after the start, and every landing from the
+/// one that set the start onwards.
+fn recorded_since(history: &[CommitInfo], start: Option<&Start>) -> Result<impl Fn(&CommitInfo) -> bool, HistoryError> {
+    let since = start.map(|s| &s.since);
+    // Newest first: the landing that set the start and everything newer is on the record.
+    let always: std::collections::HashSet<Oid> = match start.and_then(|s| s.set_at) {
+        Some(set_at) => match history.iter().position(|c| c.id == set_at) {
+            Some(at) => history[..=at].iter().map(|c| c.id).collect(),
+            None => std::collections::HashSet::new(),
+        },
+        None => std::collections::HashSet::new(),
+    };
     let before: std::collections::HashSet<Oid> = match since {
         Some(Since::Commit(start)) => {
             // Newest first: the start and everything older is before the record.
@@ -901,7 +1010,9 @@ fn recorded_since(history: &[CommitInfo], since: Option<&Since>) -> Result<impl 
         Some(Since::Time(time)) => Some(*time),
         _ => None,
     };
-    Ok(move |commit: &CommitInfo| !before.contains(&commit.id) && from_time.is_none_or(|t| commit.time >= t))
+    Ok(move |commit: &CommitInfo| {
+        always.contains(&commit.id) || (!before.contains(&commit.id) && from_time.is_none_or(|t| commit.time >= t))
+    })
 }
 
 fn unmet_message(short: &str, landed: &Landed, verdict: &Verdict) -> String {
@@ -1071,14 +1182,32 @@ pub fn log(git: &Git, tip: Oid, scope: &Scope, wanted: &str, options: &DiffOptio
     Ok(Log { version: 1, contract: wanted.to_owned(), path, events, cycle_time_days })
 }
 
-/// The tip of the main branch, refusing shallow clones.
+/// The tip of the main branch, refusing shallow clones, and a branch whose own `pactum.toml`
+/// names another main branch: pointing `main_branch` at a branch of one's choosing would let
+/// the audit read a record of one's choosing.
 ///
 /// # Errors
-/// When the clone is shallow or there is no main branch.
+/// When the clone is shallow, there is no main branch, or the branch disowns the name.
 pub fn main_tip(git: &Git, configured: &str) -> Result<(String, Oid), HistoryError> {
     git.require_full_history()?;
     let name = git.main_branch(configured).ok_or_else(|| HistoryError::UnknownRevision(configured.to_owned()))?;
     let tip = git.commit(&name)?;
+    let named = git
+        .file_at(tip, "pactum.toml")
+        .and_then(|bytes| toml::from_str::<toml::Table>(&String::from_utf8_lossy(&bytes)).ok())
+        .map_or_else(
+            || crate::repo::config::RepositoryConfig::default().main_branch,
+            |table| {
+                table
+                    .get("repository")
+                    .and_then(|r| r.get("main_branch"))
+                    .and_then(toml::Value::as_str)
+                    .map_or_else(|| crate::repo::config::RepositoryConfig::default().main_branch, str::to_owned)
+            },
+        );
+    if named != configured {
+        return Err(HistoryError::BranchDisagrees { configured: configured.to_owned(), branch: name, named });
+    }
     Ok((name, tip))
 }
 

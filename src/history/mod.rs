@@ -11,6 +11,14 @@ pub mod policy;
 
 use git2::{ObjectType, Oid, Repository, Tree, TreeWalkMode, TreeWalkResult};
 
+/// The folders and files besides `pactum.toml` that decide what pactum or the forge accepts:
+/// schemas, templates, the clause library, and who the forge asks to review.
+pub const GOVERNED_INPUTS: &[&str] =
+    &["schemas", "templates", "clauses", "CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS"];
+
+/// The mode Git gives a symbolic link.
+const LINK: i32 = 0o120_000;
+
 /// Why Git could not answer.
 #[derive(Debug, thiserror::Error)]
 pub enum HistoryError {
@@ -31,6 +39,12 @@ pub enum HistoryError {
     /// `[audit] since` names a commit that is not on the main branch's first-parent history.
     #[error("`{0}` ([audit] since) is not a commit of the main branch's history: name a commit on it, or a date")]
     NotOnMain(String),
+    /// The branch `[repository] main_branch` names says, in its own `pactum.toml`, that the
+    /// record is another branch: the setting was changed outside that branch's record.
+    #[error(
+        "pactum.toml names `{configured}` as the main branch, but `{branch}`'s own pactum.toml names `{named}`: the record is read from the branch whose history names itself. Change `[repository] main_branch` through a reviewed change on `{named}` first"
+    )]
+    BranchDisagrees { configured: String, branch: String, named: String },
     /// An object the history needs cannot be read: which object, what it holds, and the commit.
     #[error(
         "cannot read Git object {object} ({what}) of commit {commit}: {message}. The repository is damaged: `git fsck` lists what is broken, and fetching from a good copy (or a fresh clone) repairs it"
@@ -56,7 +70,7 @@ impl Opener {
     /// When the repository cannot be opened again.
     pub fn open(&self) -> Result<Git, HistoryError> {
         let repo = Repository::open(&self.path)?;
-        Ok(Git { repo, prefix: self.prefix.clone(), last_subtree: std::cell::Cell::new(None) })
+        Ok(Git { repo, prefix: self.prefix.clone(), last_subtree: std::cell::RefCell::new(Vec::new()) })
     }
 }
 
@@ -66,7 +80,9 @@ pub struct Git {
     prefix: PathBuf,
     /// The last commit tree whose contracts folder was looked up, with the folder's tree:
     /// walking first parents, a commit's parent is the commit looked up just before.
-    last_subtree: std::cell::Cell<Option<(Oid, Option<Oid>)>>,
+    /// The last few subtrees looked up, as (root tree, folder, subtree): a walk asks for each
+    /// tree twice, as a commit's and as its child's parent's.
+    last_subtree: std::cell::RefCell<Vec<(Oid, PathBuf, Option<Oid>)>>,
 }
 
 impl std::fmt::Debug for Git {
@@ -123,7 +139,7 @@ impl Git {
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         let workdir = workdir.canonicalize().unwrap_or(workdir);
         let prefix = root.strip_prefix(&workdir).map(Path::to_path_buf).unwrap_or_default();
-        Ok(Self { repo, prefix, last_subtree: std::cell::Cell::new(None) })
+        Ok(Self { repo, prefix, last_subtree: std::cell::RefCell::new(Vec::new()) })
     }
 
     /// What opens other handles on the same repository, one per thread: a handle is used by
@@ -221,9 +237,10 @@ impl Git {
 
     /// The tree of `folder` in the commit whose tree is `root`.
     fn subtree(&self, root: Oid, folder: &Path) -> Result<Option<Tree<'_>>, HistoryError> {
-        let id = match self.last_subtree.get() {
-            Some((last, id)) if last == root => id,
-            _ => {
+        let cached = self.last_subtree.borrow().iter().find(|(r, f, _)| *r == root && f == folder).map(|(_, _, id)| *id);
+        let id = match cached {
+            Some(id) => id,
+            None => {
                 let tree = self.repo.find_tree(root)?;
                 let inside = self.prefix.join(folder);
                 let id = if inside.as_os_str().is_empty() {
@@ -234,7 +251,11 @@ impl Git {
                         _ => None,
                     }
                 };
-                self.last_subtree.set(Some((root, id)));
+                let mut cache = self.last_subtree.borrow_mut();
+                if cache.len() >= 8 {
+                    cache.remove(0);
+                }
+                cache.push((root, folder.to_path_buf(), id));
                 id
             }
         };
@@ -331,9 +352,12 @@ impl Git {
             if old_tree.is_some() || new_tree.is_some() {
                 self.compare(old_tree.as_ref(), new_tree.as_ref(), &join(name), removed, added)?;
             }
+            // A symbolic link is no contract: `check` refuses one in the contracts folder.
             let blob = |side: Option<&git2::TreeEntry<'_>>| {
-                side.filter(|e| e.kind() == Some(ObjectType::Blob) && crate::repo::is_markdown(Path::new(name)))
-                    .map(git2::TreeEntry::id)
+                side.filter(|e| {
+                    e.kind() == Some(ObjectType::Blob) && e.filemode() != LINK && crate::repo::is_markdown(Path::new(name))
+                })
+                .map(git2::TreeEntry::id)
             };
             if let Some(id) = blob(before) {
                 removed.push((join(name), id));
@@ -377,25 +401,30 @@ impl Git {
         tree.get_path(&self.prefix.join(path)).ok().map(|entry| entry.id())
     }
 
-    /// Whether the rules of the repository differ between two commits: the governed sections
-    /// of `pactum.toml` (see [`crate::repo::Config::governed`]) or anything under `schemas/`.
+    /// What of the repository's rules differs between two commits: each setting of
+    /// `pactum.toml` that changed (see [`crate::repo::Config::settings_changed`]), and each
+    /// folder or file pactum or the forge decides by (`schemas/`, `templates/`, `clauses/`,
+    /// `CODEOWNERS`). Empty when the rules are the same.
     #[must_use]
-    pub fn rules_differ(&self, before: Oid, after: Oid) -> bool {
-        if self.entry_id_at(before, "schemas") != self.entry_id_at(after, "schemas") {
-            return true;
-        }
+    pub fn rules_changed(&self, before: Oid, after: Oid) -> Vec<String> {
+        let mut changed = Vec::new();
         let (old, new) = (self.entry_id_at(before, "pactum.toml"), self.entry_id_at(after, "pactum.toml"));
-        if old == new {
-            return false;
+        if old != new {
+            let text = |commit: Oid| {
+                self.file_at(commit, "pactum.toml").map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
+            };
+            changed.extend(
+                crate::repo::Config::settings_changed(&text(before), &text(after))
+                    .into_iter()
+                    .map(|setting| format!("pactum.toml {setting}")),
+            );
         }
-        let governed = |commit: Oid| {
-            let text = self
-                .file_at(commit, "pactum.toml")
-                .map(|b| String::from_utf8_lossy(&b).into_owned())
-                .unwrap_or_default();
-            crate::repo::Config::governed(&text)
-        };
-        governed(before) != governed(after)
+        for input in GOVERNED_INPUTS {
+            if self.entry_id_at(before, input) != self.entry_id_at(after, input) {
+                changed.push((*input).to_owned());
+            }
+        }
+        changed
     }
 
     /// The newest committed version of `path` (relative to the contracts repository) that
@@ -484,6 +513,7 @@ impl Git {
         let mut blobs = Vec::new();
         subtree.walk(TreeWalkMode::PreOrder, |dir, entry| {
             if let (Some(ObjectType::Blob), Ok(name)) = (entry.kind(), entry.name())
+                && entry.filemode() != LINK
                 && crate::repo::is_markdown(Path::new(name))
             {
                 blobs.push((format!("{dir}{name}"), entry.id()));

@@ -15,6 +15,11 @@ use crate::repo::policies::{identities, parse_condition};
 pub struct Pending {
     pub changed: usize,
     pub verdicts: Vec<(String, String, Verdict)>,
+    /// What of the rules the change alters (`pactum.toml [repository] contracts`, `schemas`).
+    pub rules_changed: Vec<String>,
+    /// Contracts the change's own settings would stop checking (a moved contracts folder, a
+    /// new `exclude`): (id or path, path).
+    pub no_longer_checked: Vec<(String, String)>,
 }
 
 impl Pending {
@@ -27,13 +32,15 @@ impl Pending {
 
 impl Policies {
     /// Judge a pending change from the contracts `old` to `new`: every policy over each
-    /// contract it changes, and `[governance]` when `rules_changed`. `approvers` approved it;
-    /// `author` proposed it (no approver of it, unless a policy allows self-approval).
+    /// contract it changes, and `[governance]` when `rules_changed` names anything, or when
+    /// the change adopts a contract signed outside the repository (seals an executed contract
+    /// that had no seal). `approvers` approved it; `author` proposed it (no approver of it,
+    /// unless a policy allows self-approval).
     #[must_use]
     pub fn pending(
         &self,
         (old, new): (&[Contract], &[Contract]),
-        rules_changed: bool,
+        rules_changed: Vec<String>,
         (approvers, author): (&[String], Option<&str>),
         options: &crate::diff::DiffOptions,
     ) -> Pending {
@@ -42,19 +49,18 @@ impl Policies {
             pending.changed += 1;
             let diff = crate::diff::diff(before, after, options);
             let either = after.or(before).expect("a pair has a side");
-            let status = |c: Option<&Contract>| c.and_then(|c| c.meta.status).map(|s| s.as_str().to_owned());
-            let change = Change {
-                id: id.clone(),
-                contract: either,
-                status_before: status(before),
-                status_after: status(after),
-                diff: &diff,
-            };
+            let change = Change { id: id.clone(), before, after, diff: &diff };
             for verdict in self.evaluate(&change, approvers, author) {
                 pending.verdicts.push((id.clone(), either.path.clone(), verdict));
             }
+            if change.adopts() {
+                let mut verdict = self.governance_verdict(approvers, author);
+                ADOPTION.clone_into(&mut verdict.policy);
+                verdict.contract.clone_from(&id);
+                pending.verdicts.push((id.clone(), either.path.clone(), verdict));
+            }
         }
-        if rules_changed {
+        if !rules_changed.is_empty() {
             pending.changed += 1;
             pending.verdicts.push((
                 "rules".to_owned(),
@@ -62,6 +68,7 @@ impl Policies {
                 self.governance_verdict(approvers, author),
             ));
         }
+        pending.rules_changed = rules_changed;
         pending
     }
 
@@ -126,24 +133,45 @@ impl Policies {
     }
 }
 
+/// The name of the built-in requirement on adopting a contract signed outside the repository.
+pub const ADOPTION: &str = "Adopting a contract signed outside the repository";
+
 /// One contract's change, as policies see it.
 #[derive(Debug, Clone)]
 pub struct Change<'a> {
     pub id: String,
-    /// The contract after the change, or before it when it was removed.
-    pub contract: &'a Contract,
-    pub status_before: Option<String>,
-    pub status_after: Option<String>,
+    /// The contract before the change (none when it is new) and after it (none when removed).
+    pub before: Option<&'a Contract>,
+    pub after: Option<&'a Contract>,
     pub diff: &'a ContractDiff,
 }
 
-fn applies(policy: &PolicyConfig, changed: &globset::GlobSet, change: &Change<'_>) -> bool {
-    let front = change.contract.front.as_ref().map_or(Value::Null, |f| f.value.clone());
-    let kind = change.contract.meta.kind.as_deref().unwrap_or("");
-    if !policy.types.is_empty() && !policy.types.iter().any(|t| t == kind) {
-        return false;
+impl Change<'_> {
+    fn status(side: Option<&Contract>) -> &str {
+        side.and_then(|c| c.meta.status).map_or("none", crate::contract::Status::as_str)
     }
-    if !policy.when.iter().filter_map(|c| parse_condition(c).ok()).all(|c| c.holds(&front)) {
+
+    /// Whether the change seals a contract that was executed without a seal: an agreement
+    /// signed before it came into the repository, adopted (`pactum execute --adopt`).
+    #[must_use]
+    pub fn adopts(&self) -> bool {
+        let unsealed_executed =
+            |c: &Contract| c.meta.status == Some(crate::contract::Status::Executed) && c.meta.body_sha256.is_none();
+        self.before.is_some_and(unsealed_executed) && self.after.is_some_and(|c| c.meta.body_sha256.is_some())
+    }
+}
+
+/// Whether a policy applies to a change. Its contract types and `when` conditions are judged
+/// on both sides: a change that lowers the value under a threshold, or changes the type, in
+/// the same change as the edit the policy gates is still gated by it.
+fn applies(policy: &PolicyConfig, changed: &globset::GlobSet, change: &Change<'_>) -> bool {
+    let matches = |contract: &Contract| {
+        let front = contract.front.as_ref().map_or(Value::Null, |f| f.value.clone());
+        let kind = contract.meta.kind.as_deref().unwrap_or("");
+        (policy.types.is_empty() || policy.types.iter().any(|t| t == kind))
+            && policy.when.iter().filter_map(|c| parse_condition(c).ok()).all(|c| c.holds(&front))
+    };
+    if !change.before.into_iter().chain(change.after).any(matches) {
         return false;
     }
     if let Some(transition) = &policy.transition {
@@ -151,8 +179,8 @@ fn applies(policy: &PolicyConfig, changed: &globset::GlobSet, change: &Change<'_
             .split_once("->")
             .or_else(|| transition.split_once('→'))
             .map_or(("*", "*"), |(a, b)| (a.trim(), b.trim()));
-        let before = change.status_before.as_deref().unwrap_or("none");
-        let after = change.status_after.as_deref().unwrap_or("none");
+        let before = Change::status(change.before);
+        let after = Change::status(change.after);
         if before == after || !(from == "*" || from == before) || !(to == "*" || to == after) {
             return false;
         }

@@ -85,6 +85,15 @@ pub fn policy_human(pending: &Pending, stale: &[String]) -> String {
             ),
         );
     }
+    if !pending.rules_changed.is_empty() {
+        push_line(&mut out, &format!("rules changed: {}\n", pending.rules_changed.join(", ")));
+    }
+    for (id, path) in &pending.no_longer_checked {
+        push_line(
+            &mut out,
+            &format!("no longer checked: {id} ({path}) is left out of the contracts by the change's settings\n"),
+        );
+    }
     for note in stale {
         push_line(&mut out, &format!("stale: {note}\n"));
     }
@@ -106,6 +115,12 @@ pub fn policy_json(revisions: (&str, &str), approvers: &[String], stale: &[Strin
         "approvers": approvers,
         "stale_approvals": stale,
         "verdicts": verdicts,
+        "rules_changed": pending.rules_changed,
+        "no_longer_checked": pending
+            .no_longer_checked
+            .iter()
+            .map(|(id, path)| json!({ "contract": id, "path": path }))
+            .collect::<Vec<_>>(),
         "met": pending.unmet() == 0,
     }))
 }

@@ -1,7 +1,8 @@
 //! `pactum.toml`: every key is optional and has a default.
 //!
-//! Tables pactum knows are read strictly (a misspelt key is an error, not silently ignored);
-//! tables it does not know are left for other tools and later versions.
+//! Read strictly: a misspelt key or table is an error that names the nearest known one, never
+//! silently ignored, so that a policy under `[[policy]]` cannot stop applying unseen. Settings
+//! of other tools go under `[tool.<name>]`, which pactum leaves alone.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -22,6 +23,24 @@ pub enum ConfigError {
     #[error("{path}: {message}")]
     Invalid { path: String, message: String },
 }
+
+/// The top-level keys of `pactum.toml`: the tables below, and `tool` for other tools.
+const TABLES: &[&str] = &[
+    "repository",
+    "check",
+    "lint",
+    "calendar",
+    "lifecycle",
+    "remind",
+    "diff",
+    "report",
+    "groups",
+    "policies",
+    "execution",
+    "governance",
+    "audit",
+    "tool",
+];
 
 /// The whole configuration.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -46,9 +65,8 @@ pub struct Config {
     pub governance: super::policies::GovernanceConfig,
     /// Where `pactum audit` starts reading the record.
     pub audit: AuditConfig,
-    /// Tables of later versions and other tools.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, toml::Value>,
+    /// `[tool.<name>]`: settings of other tools, left alone.
+    pub tool: BTreeMap<String, toml::Value>,
     /// The values the sections above hold as text, read once when the file is read.
     #[serde(skip)]
     pub settings: Settings,
@@ -155,6 +173,9 @@ pub struct ExecutionConfig {
     /// terminated or superseded), `terminated_on` and `renewal.notice_given`: `["tags"]`, or
     /// dotted for a field inside a table, `["value.po_number"]`.
     pub operational: Vec<String>,
+    /// Whether an executed contract without a seal is an error (else a warning): `init` sets
+    /// it, so that every agreement signed is sealed, adopted ones through `execute --adopt`.
+    pub require_seal: bool,
 }
 
 /// `[audit]`: where the record starts, for a repository that adopted pactum after its history
@@ -274,6 +295,20 @@ impl Config {
     /// # Errors
     /// A message saying what is wrong and where.
     pub fn parse(text: &str) -> Result<Self, String> {
+        let table: toml::Table = toml::from_str(text).map_err(|error| error.to_string().trim_end().to_owned())?;
+        for key in table.keys() {
+            if !TABLES.contains(&key.as_str()) {
+                let nearest = TABLES
+                    .iter()
+                    .map(|known| (strsim::levenshtein(key, known), *known))
+                    .filter(|(distance, _)| *distance <= 3)
+                    .min()
+                    .map_or_else(String::new, |(_, known)| format!("; did you mean `{known}`?"));
+                return Err(format!(
+                    "`{key}` is not a setting of pactum{nearest} (settings of other tools go under `[tool.<name>]`)"
+                ));
+            }
+        }
         let config: Self = toml::from_str(text).map_err(|error| error.to_string().trim_end().to_owned())?;
         for code in config.lint.keys() {
             if rule_for(code).is_none() {
@@ -291,19 +326,39 @@ impl Config {
         Ok(config)
     }
 
-    /// What the rules of the repository are, as a comparable value: policies, groups, lint
-    /// levels, governance and the seal's operational fields. A change to it is a change to the
-    /// rules, which `[governance]` gates.
+    /// The settings of two versions of `pactum.toml` that differ, as `[table]` or `[table] key`:
+    /// every key decides something (which files are contracts, where the record starts, who
+    /// approves), so a change to any of them is a change to the rules, which `[governance]`
+    /// gates. Formatting and comments are no change; text that is not TOML differs whole.
     #[must_use]
-    pub fn governed(text: &str) -> toml::Value {
-        let table: toml::Table = toml::from_str(text).unwrap_or_default();
-        let mut governed = toml::Table::new();
-        for key in ["policies", "groups", "lint", "governance", "execution"] {
-            if let Some(value) = table.get(key) {
-                governed.insert(key.to_owned(), value.clone());
+    pub fn settings_changed(before: &str, after: &str) -> Vec<String> {
+        let read = |text: &str| toml::from_str::<toml::Table>(text).ok();
+        let (Some(old), Some(new)) = (read(before), read(after)) else {
+            return if before == after { Vec::new() } else { vec!["pactum.toml".to_owned()] };
+        };
+        let mut keys: Vec<&String> = old.keys().chain(new.keys()).collect();
+        keys.sort();
+        keys.dedup();
+        let mut changed = Vec::new();
+        for key in keys {
+            let (a, b) = (old.get(key), new.get(key));
+            if a == b {
+                continue;
+            }
+            match (a.and_then(toml::Value::as_table), b.and_then(toml::Value::as_table)) {
+                (Some(a), Some(b)) => {
+                    let mut inner: Vec<&String> = a.keys().chain(b.keys()).collect();
+                    inner.sort();
+                    inner.dedup();
+                    changed.extend(
+                        inner.into_iter().filter(|k| a.get(*k) != b.get(*k)).map(|k| format!("[{key}] {k}")),
+                    );
+                }
+                _ if key == "policies" => changed.push("[[policies]]".to_owned()),
+                _ => changed.push(format!("[{key}]")),
             }
         }
-        toml::Value::Table(governed)
+        changed
     }
 
     /// The `[lint]` levels.
@@ -321,13 +376,35 @@ mod tests {
     fn defaults_and_known_tables() {
         let config = Config::parse("").unwrap();
         assert_eq!(config.repository.main_branch, "main");
+        let config = Config::parse("[future]\nanything = 1\n").unwrap_err();
+        assert!(config.contains("`future` is not a setting"), "{config}");
         let config = Config::parse(
-            "[lint]\n\"term/unused\" = \"off\"\n[calendar]\nholidays = [2025-12-25]\n[future]\nanything = 1\n",
+            "[lint]\n\"term/unused\" = \"off\"\n[calendar]\nholidays = [2025-12-25]\n[tool.other]\nanything = 1\n",
         )
         .unwrap();
         assert_eq!(config.settings.calendar.holidays.days().len(), 1);
         assert_eq!(Config::default().settings.remind_overdue.to_string(), "30 days");
-        assert!(config.other.contains_key("future"), "tables of later versions are left alone");
+        assert!(config.tool.contains_key("other"), "other tools' settings are left alone");
+    }
+
+    #[test]
+    fn a_misspelt_table_is_an_error_naming_the_table_meant() {
+        let error = Config::parse("[[policy]]\nname = \"x\"\nrequire = { users = [\"@a\"] }\n").unwrap_err();
+        assert!(error.contains("`policy`") && error.contains("`policies`"), "{error}");
+        assert!(Config::parse("[remindd]\nwithin = \"9 days\"").unwrap_err().contains("`remind`"));
+        assert!(Config::parse("colour = true").unwrap_err().contains("`colour` is not a setting"));
+    }
+
+    #[test]
+    fn every_setting_is_named_when_it_changes() {
+        let before = "[repository]\ncontracts = \"contracts\"\n\n[audit]\nsince = \"2025-01-01\"\n";
+        assert_eq!(Config::settings_changed(before, &before.replace("contracts = \"contracts\"", "contracts  =  \"contracts\" # same")), Vec::<String>::new());
+        assert_eq!(
+            Config::settings_changed(before, &before.replace("2025", "2099").replace("\"contracts\"", "\"elsewhere\"")),
+            ["[audit] since", "[repository] contracts"]
+        );
+        assert_eq!(Config::settings_changed("", "[report]\nour_names = [\"Us\"]\n"), ["[report]"]);
+        assert_eq!(Config::settings_changed("x = ", "y = "), ["pactum.toml"]);
     }
 
     #[test]

@@ -228,17 +228,7 @@ impl Repo {
         }
         found.files.sort_by(|a, b| a.shown.cmp(&b.shown));
         if !self.config.repository.exclude.is_empty() {
-            let mut builder = ignore::gitignore::GitignoreBuilder::new(&self.root);
-            for pattern in &self.config.repository.exclude {
-                builder.add_line(None, pattern).map_err(|error| RepoError::Walk {
-                    path: "pactum.toml".to_owned(),
-                    message: format!("[repository] exclude `{pattern}`: {error}"),
-                })?;
-            }
-            let exclude = builder.build().map_err(|error| RepoError::Walk {
-                path: "pactum.toml".to_owned(),
-                message: format!("[repository] exclude: {error}"),
-            })?;
+            let exclude = exclusions(&self.root, &self.config.repository.exclude)?;
             let (excluded, kept): (Vec<FileRef>, Vec<FileRef>) =
                 found.files.into_iter().partition(|f| exclude.matched_path_or_any_parents(&f.path, false).is_ignore());
             found.files = kept;
@@ -254,6 +244,59 @@ impl Repo {
     /// When the folder cannot be walked.
     pub fn contract_files_if_any(&self) -> Result<Vec<FileRef>, RepoError> {
         if self.contracts_dir().is_dir() { self.contract_files() } else { Ok(Vec::new()) }
+    }
+}
+
+/// `[repository] exclude` as a matcher of paths under `root`.
+///
+/// # Errors
+/// When a pattern is not a `.gitignore` pattern.
+pub fn exclusions(root: &Path, patterns: &[String]) -> Result<ignore::gitignore::Gitignore, RepoError> {
+    let mut builder = ignore::gitignore::GitignoreBuilder::new(root);
+    for pattern in patterns {
+        builder.add_line(None, pattern).map_err(|error| RepoError::Walk {
+            path: "pactum.toml".to_owned(),
+            message: format!("[repository] exclude `{pattern}`: {error}"),
+        })?;
+    }
+    builder
+        .build()
+        .map_err(|error| RepoError::Walk { path: "pactum.toml".to_owned(), message: format!("[repository] exclude: {error}") })
+}
+
+/// Which paths are contracts under a configuration: inside its contracts folder and not
+/// excluded. For judging a version of the settings that is not the one on disk.
+#[derive(Debug, Clone)]
+pub struct ContractPaths {
+    root: PathBuf,
+    folder: String,
+    exclude: Option<ignore::gitignore::Gitignore>,
+}
+
+impl ContractPaths {
+    /// The contract paths `config` names, for a repository at `root`.
+    ///
+    /// # Errors
+    /// When an `exclude` pattern is not a `.gitignore` pattern.
+    pub fn of(root: &Path, config: &Config) -> Result<Self, RepoError> {
+        let folder = config.repository.contracts.trim_start_matches("./").trim_end_matches('/');
+        let exclude = if config.repository.exclude.is_empty() {
+            None
+        } else {
+            Some(exclusions(root, &config.repository.exclude)?)
+        };
+        Ok(Self { root: root.to_path_buf(), folder: if folder == "." { String::new() } else { folder.to_owned() }, exclude })
+    }
+
+    /// Whether `path` (relative to the root, `/` separators) is a contract.
+    #[must_use]
+    pub fn holds(&self, path: &str) -> bool {
+        let inside = self.folder.is_empty() || path.starts_with(&format!("{}/", self.folder));
+        inside
+            && self
+                .exclude
+                .as_ref()
+                .is_none_or(|exclude| !exclude.matched_path_or_any_parents(self.root.join(path), false).is_ignore())
     }
 }
 

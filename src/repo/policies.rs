@@ -42,8 +42,9 @@ pub struct PolicyConfig {
     pub allow_self_approval: bool,
 }
 
-/// `[governance]`: who approves changes to the rules themselves — policies, groups, lint
-/// levels, the seal's operational fields, schemas.
+/// `[governance]`: who approves changes to the rules themselves — any setting of
+/// `pactum.toml`, the schemas, templates and clause library, `CODEOWNERS` — and the adoption of
+/// contracts signed outside the repository.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct GovernanceConfig {
@@ -52,7 +53,7 @@ pub struct GovernanceConfig {
 }
 
 /// The name of the built-in policy over changes to the rules.
-pub const GOVERNANCE: &str = "Changes to policies, groups, lint levels or schemas";
+pub const GOVERNANCE: &str = "Changes to the repository's rules";
 
 /// Who must approve.
 #[derive(Debug, Clone, Deserialize, Serialize)]
