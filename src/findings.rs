@@ -94,6 +94,7 @@ rules! {
     FILE_TOO_LARGE = "file/too-large", E, "the file is larger than `[check] max_file_size`";
     FILE_OUTSIDE_REPOSITORY = "file/outside-repository", E, "a symbolic link points outside the repository";
     FILE_BROKEN_LINK = "file/broken-link", E, "a symbolic link names no file: it dangles or loops";
+    FILE_SYMLINK = "file/symlink", E, "a contract is a symbolic link: its history would be the link's, not the text's";
     FILE_BOM = "file/bom", W, "the file starts with a byte-order mark";
     FRONTMATTER_MISSING = "frontmatter/missing", E, "a contract has no `+++` front matter";
     FRONTMATTER_UNCLOSED = "frontmatter/unclosed", E, "the front matter has no closing `+++` line";
@@ -130,6 +131,10 @@ rules! {
     CLAUSE_LIBRARY_MISSING = "clause/library-missing", W, "a clause the contract records from the library is missing";
     EXECUTED_BODY_CHANGED = "executed/body-changed", E, "an executed contract's text changed after signing, not through an amendment";
     EXECUTED_TERMS_CHANGED = "executed/terms-changed", E, "an executed contract's agreed terms changed after signing, not through an amendment";
+    EXECUTED_SEAL_CHANGED = "executed/seal-changed", E, "an executed contract's seal was edited, computed again or removed after signing";
+    EXECUTED_UNSEALED = "executed/unsealed", W, "an executed contract has no seal (an error once `[execution] require_seal = true`)";
+    EXECUTED_NOT_CHECKED = "executed/not-checked", E, "a contract executed in history is left out of the contracts checked by the settings";
+    EXECUTED_UNVERIFIED = "executed/unverified", W, "an executed contract could not be compared with the version signed: the history is cut short";
 }
 
 /// The rule with `code`, if pactum has one.

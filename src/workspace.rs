@@ -64,6 +64,26 @@ impl<'a> Workspace<'a> {
         Ok(options)
     }
 
+    /// The versions of contracts as first executed, from the first-parent history of `HEAD`
+    /// (every folder that was the contracts folder), for `check` to hold executed contracts
+    /// to. None outside Git and before the first commit.
+    ///
+    /// # Errors
+    /// When the history cannot be read.
+    pub fn signed_record(&self) -> Result<Option<crate::contract::seal::SignedRecord>, crate::history::HistoryError> {
+        let Ok(git) = crate::history::Git::open(&self.repo.root) else { return Ok(None) };
+        let Ok(head) = git.commit("HEAD") else { return Ok(None) };
+        let folders = crate::history::ledger::contract_folders(&git, head, &self.config().repository.contracts)?;
+        crate::history::signed::signed_versions(
+            &git,
+            head,
+            &folders,
+            &self.repo.root,
+            self.config().check.max_file_size,
+        )
+        .map(Some)
+    }
+
     /// What counts as material in a redline.
     #[must_use]
     pub fn diff_options(&self) -> DiffOptions {

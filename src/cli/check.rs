@@ -6,7 +6,6 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
-use pactum::findings::rule;
 use pactum::lint::run::{CheckOptions, check};
 use pactum::lint::{RULES, Severity, Summary};
 use pactum::output::check::{CheckFormat, CheckOutput, render};
@@ -137,81 +136,6 @@ fn expand(path: &Path, root: Option<&Path>) -> Result<Vec<FileRef>> {
     Ok(vec![FileRef { path: path.to_path_buf(), shown, not_read: None }])
 }
 
-/// Where an executed contract's seal is broken and Git has the version that was signed, say
-/// what differs from it: the clauses of the body, the signed value of each field.
-fn name_what_changed_since_signing(repo: &Repo, files: &[FileRef], diagnostics: &mut [pactum::lint::Diagnostic]) {
-    use pactum::contract::{Contract, FrontMatterRule, seal};
-    let broken: HashSet<String> = diagnostics
-        .iter()
-        .filter(|d| d.is(rule::EXECUTED_BODY_CHANGED) || d.is(rule::EXECUTED_TERMS_CHANGED))
-        .map(|d| d.path.clone())
-        .collect();
-    if broken.is_empty() {
-        return;
-    }
-    let Ok(git) = pactum::history::Git::open(&repo.root) else { return };
-    let read = |path: &str, bytes: Vec<u8>| {
-        pactum::contract::decode(path, bytes)
-            .ok()
-            .map(|(text, _)| Contract::read(path, text, FrontMatterRule::Optional, &mut Vec::new()))
-    };
-    let operational = &repo.config.execution.operational;
-    for path in broken {
-        let Some(file) = files.iter().find(|f| f.shown == path) else { continue };
-        let Some(now) = std::fs::read(&file.path).ok().and_then(|bytes| read(&path, bytes)) else { continue };
-        let body_of = |c: &Contract| seal::body_hash(c.layout.as_ref().map_or(c.text.as_str(), |l| &c.text[l.body..]));
-        // The body as signed: any version with the sealed body hash.
-        let signed_body = now.meta.body_sha256.clone().and_then(|stored| {
-            git.find_version(&path, 5_000, |bytes| read(&path, bytes.to_vec()).is_some_and(|c| body_of(&c) == stored))
-        });
-        // The terms as signed: the version whose fields digest as sealed.
-        let signed_terms = now.meta.sealed_terms.clone().and_then(|sealed| {
-            git.find_version(&path, 5_000, |bytes| {
-                read(&path, bytes.to_vec()).is_some_and(|c| {
-                    c.front.as_ref().is_some_and(|f| seal::term_digests(&f.value, operational) == sealed)
-                })
-            })
-        });
-        let clauses: Option<(String, Vec<String>)> = signed_body.and_then(|(commit, bytes)| {
-            let then = read(&path, bytes)?;
-            let changes = pactum::diff::diff(Some(&then), Some(&now), &pactum::diff::DiffOptions::default());
-            let numbers = changes
-                .clauses
-                .iter()
-                .filter_map(|c| c.new.as_ref().or(c.old.as_ref()).map(|r| r.number.clone()))
-                .collect();
-            Some((git.short(commit), numbers))
-        });
-        let terms: Option<(String, Contract)> =
-            signed_terms.and_then(|(commit, bytes)| Some((git.short(commit), read(&path, bytes)?)));
-        for diagnostic in diagnostics.iter_mut().filter(|d| d.path == path) {
-            if diagnostic.is(rule::EXECUTED_BODY_CHANGED)
-                && let Some((short, numbers)) = clauses.as_ref().filter(|(_, n)| !n.is_empty())
-            {
-                let many = numbers.len() > 1;
-                diagnostic.message.push_str(&format!(
-                    ": clause{} {} differ{} from the text signed in {short}",
-                    if many { "s" } else { "" },
-                    numbers.join(", "),
-                    if many { "" } else { "s" }
-                ));
-            }
-            if diagnostic.is(rule::EXECUTED_TERMS_CHANGED)
-                && let Some((short, then)) = &terms
-                && let Some(field) =
-                    diagnostic.message.strip_prefix('`').and_then(|m| m.split('`').next()).map(str::to_owned)
-            {
-                let value = then
-                    .front
-                    .as_ref()
-                    .and_then(|f| f.value.get(&field))
-                    .map_or_else(|| "(absent)".to_owned(), ToString::to_string);
-                diagnostic.message.push_str(&format!("; signed in {short} as {value}"));
-            }
-        }
-    }
-}
-
 fn list_rules(global: &GlobalArgs) -> Result<Outcome> {
     let mut out = String::new();
     for rule in RULES {
@@ -246,17 +170,24 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
         ));
     }
     let options = match &target.repo {
-        Some(repo) => pactum::workspace::Workspace::of(repo).check_options().map_err(anyhow::Error::msg)?,
+        Some(repo) => {
+            let workspace = pactum::workspace::Workspace::of(repo);
+            let mut options = workspace.check_options().map_err(anyhow::Error::msg)?;
+            match workspace.signed_record() {
+                Ok(record) => options.signed = record.map(std::sync::Arc::new),
+                Err(error) => global.warn(format_args!(
+                    "executed contracts were checked against their own seals only: the history cannot be read ({error})"
+                )),
+            }
+            options
+        }
         None => CheckOptions::from_config(&pactum::repo::Config::default()),
     };
     let schemas_dir = target.repo.as_ref().map(Repo::schemas_dir);
     let schemas = SchemaSet::load(schemas_dir.as_deref()).context("loading schemas")?;
     schemas.compile_all().context("loading schemas")?;
     global.log(format_args!("read configuration and schemas in {:.1?}", started.elapsed()));
-    let mut report = check(&target.files, &schemas, &options, target.only.as_ref());
-    if let Some(repo) = &target.repo {
-        name_what_changed_since_signing(repo, &target.files, &mut report.diagnostics);
-    }
+    let report = check(&target.files, &schemas, &options, target.only.as_ref());
     global.log(format_args!("checked {} files in {:.1?}", target.files.len(), started.elapsed()));
     let summary = Summary::of(report.files, &report.diagnostics);
     let shown: Vec<String> = match &target.only {

@@ -144,53 +144,179 @@ pub fn executed_amendment(amendment: &super::Contract) -> bool {
         && signed_by_all
 }
 
-/// What `now` changed of `signed`, a version of the same contract as it was executed: its body,
-/// each agreed field, its status (anywhere but on to terminated or superseded), and its seal. A
-/// body or field stands where an executed amendment among `amendments` records it as amended
-/// (see [`executed_amendment`]). Each change is a short phrase for a message; none when
-/// `signed` was not executed.
-#[must_use]
-pub fn changed_since_signing(
-    signed: &super::Contract,
-    now: &super::Contract,
-    amendments: &[&super::Contract],
-    operational: &[String],
-) -> Vec<String> {
-    if !reads_executed(signed) {
-        return Vec::new();
+/// What a version of an executed contract changed of the version signed: its body (the hash
+/// now), each agreed field (with its digest now), its status (anywhere but on to terminated or
+/// superseded), and its seal. [`SinceSigning::unexcused`] leaves out what an executed
+/// amendment records.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SinceSigning {
+    /// The body's hash now, when the body differs from the one signed.
+    pub body: Option<String>,
+    /// Each agreed field that differs, how, and its digest now.
+    pub fields: Vec<(String, TermChange, Option<String>)>,
+    /// The status now, when it left the executed path.
+    pub status: Option<String>,
+    /// How the seal differs from the one recorded at signing, if it does.
+    pub seal: Option<SealChange>,
+}
+
+/// How the seal of an executed contract differs from the one recorded when it was signed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SealChange {
+    /// Removed.
+    Removed,
+    /// Edited, recomputed, or made anew by executing again.
+    Replaced,
+}
+
+/// What an executed amendment records of the contract it amends: its body's hash and its
+/// fields' digests as amended.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Amended {
+    pub body: Option<String>,
+    pub terms: Option<BTreeMap<String, String>>,
+}
+
+impl Amended {
+    /// What `amendment` records of `target`, if it amends `target` and is itself executed
+    /// (see [`executed_amendment`]).
+    #[must_use]
+    pub fn by(amendment: &super::Contract, target: &str) -> Option<Self> {
+        (amendment.meta.amends.as_deref() == Some(target) && executed_amendment(amendment)).then(|| Self {
+            body: amendment.meta.amends_body_sha256.clone(),
+            terms: amendment.meta.amends_terms.clone(),
+        })
     }
-    let id = now.meta.id.as_deref().or(signed.meta.id.as_deref());
-    let amending: Vec<&super::Contract> = amendments
-        .iter()
-        .copied()
-        .filter(|a| a.meta.amends.is_some() && a.meta.amends.as_deref() == id && executed_amendment(a))
-        .collect();
-    let mut changed = Vec::new();
-    let body_now = body_hash(body_of(now));
-    if body_hash(body_of(signed)) != body_now
-        && !amending.iter().any(|a| a.meta.amends_body_sha256.as_deref() == Some(body_now.as_str()))
-    {
-        changed.push("its body".to_owned());
-    }
-    let front = |c: &super::Contract| c.front.as_ref().map_or(Value::Null, |f| f.value.clone());
-    let terms_now = term_digests(&front(now), operational);
-    for (field, _) in changed_terms(&term_digests(&front(signed), operational), &terms_now) {
-        let amended = amending
-            .iter()
-            .any(|a| a.meta.amends_terms.as_ref().is_some_and(|terms| terms.get(&field) == terms_now.get(&field)));
-        if !amended {
-            changed.push(format!("`{field}`"));
+}
+
+impl SinceSigning {
+    /// What `now` changed of `signed` (a version of the same contract as executed); nothing
+    /// when `signed` was not executed.
+    #[must_use]
+    pub fn of(signed: &super::Contract, now: &super::Contract, operational: &[String]) -> Self {
+        if !reads_executed(signed) {
+            return Self::default();
+        }
+        let body_now = body_hash(body_of(now));
+        let front = |c: &super::Contract| c.front.as_ref().map_or(Value::Null, |f| f.value.clone());
+        let terms_now = term_digests(&front(now), operational);
+        let fields = changed_terms(&term_digests(&front(signed), operational), &terms_now)
+            .into_iter()
+            .map(|(field, change)| {
+                let digest = terms_now.get(&field).cloned();
+                (field, change, digest)
+            })
+            .collect();
+        let seal = if signed.meta.body_sha256.is_none() {
+            None
+        } else if now.meta.body_sha256.is_none() {
+            Some(SealChange::Removed)
+        } else if now.meta.body_sha256 != signed.meta.body_sha256 || now.meta.sealed_terms != signed.meta.sealed_terms {
+            Some(SealChange::Replaced)
+        } else {
+            None
+        };
+        Self {
+            body: (body_hash(body_of(signed)) != body_now).then_some(body_now),
+            fields,
+            status: now
+                .meta
+                .status
+                .map(super::Status::as_str)
+                .filter(|s| !STATUSES_AFTER_EXECUTION.contains(s))
+                .map(str::to_owned),
+            seal,
         }
     }
-    if let Some(status) = now.meta.status.map(super::Status::as_str).filter(|s| !STATUSES_AFTER_EXECUTION.contains(s)) {
-        changed.push(format!("its status, now `{status}`"));
+
+    /// What is left once the executed amendments `amended` have excused the body and fields
+    /// they record as they now stand; a status off the executed path and a changed seal no
+    /// amendment excuses.
+    #[must_use]
+    pub fn unexcused(&self, amended: &[Amended]) -> Self {
+        let body = self.body.clone().filter(|now| !amended.iter().any(|a| a.body.as_deref() == Some(now.as_str())));
+        let fields = self
+            .fields
+            .iter()
+            .filter(|(field, _, now)| {
+                !amended.iter().any(|a| a.terms.as_ref().is_some_and(|terms| terms.get(field) == now.as_ref()))
+            })
+            .cloned()
+            .collect();
+        Self { body, fields, status: self.status.clone(), seal: self.seal }
     }
-    if signed.meta.body_sha256.is_some()
-        && (now.meta.body_sha256 != signed.meta.body_sha256 || now.meta.sealed_terms != signed.meta.sealed_terms)
-    {
-        changed.push(if now.meta.body_sha256.is_none() { "its seal, removed" } else { "its seal" }.to_owned());
+
+    /// Whether nothing differs.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.body.is_none() && self.fields.is_empty() && self.status.is_none() && self.seal.is_none()
     }
-    changed
+
+    /// Each change as a short phrase: "its body", "`value`", "its status, now `approved`",
+    /// "its seal, removed".
+    #[must_use]
+    pub fn phrases(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.body.is_some() {
+            out.push("its body".to_owned());
+        }
+        out.extend(self.fields.iter().map(|(field, _, _)| format!("`{field}`")));
+        if let Some(status) = &self.status {
+            out.push(format!("its status, now `{status}`"));
+        }
+        match self.seal {
+            Some(SealChange::Removed) => out.push("its seal, removed".to_owned()),
+            Some(SealChange::Replaced) => out.push("its seal".to_owned()),
+            None => {}
+        }
+        out
+    }
+}
+
+/// The versions of contracts as they were first executed, found in the repository's history:
+/// what `check` compares an executed contract with, rather than with its own seal, which anyone
+/// can edit or compute again.
+#[derive(Debug, Clone, Default)]
+pub struct SignedRecord {
+    pub versions: Vec<SignedVersion>,
+    /// Whether the history stops short (a shallow clone): then a contract with no version here
+    /// may still have been executed before the history's cut.
+    pub shallow: bool,
+    by_id: std::collections::HashMap<String, usize>,
+    by_path: std::collections::HashMap<String, usize>,
+}
+
+/// One contract as it was first executed.
+#[derive(Debug, Clone)]
+pub struct SignedVersion {
+    /// The commit that holds it, in short form.
+    pub commit: String,
+    pub contract: super::Contract,
+    /// Whether a file is at its path in the working tree now.
+    pub present: bool,
+}
+
+impl SignedRecord {
+    /// A record of `versions`, each the first executed version of its contract, oldest first.
+    #[must_use]
+    pub fn new(versions: Vec<SignedVersion>, shallow: bool) -> Self {
+        let mut record = Self { versions, shallow, ..Self::default() };
+        for (at, version) in record.versions.iter().enumerate() {
+            if let Some(id) = &version.contract.meta.id {
+                record.by_id.entry(id.clone()).or_insert(at);
+            }
+            record.by_path.entry(version.contract.path.clone()).or_insert(at);
+        }
+        record
+    }
+
+    /// The version of `contract` as signed: by its id, else by its path.
+    #[must_use]
+    pub fn of(&self, contract: &super::Contract) -> Option<&SignedVersion> {
+        let at =
+            contract.meta.id.as_ref().and_then(|id| self.by_id.get(id)).or_else(|| self.by_path.get(&contract.path));
+        at.map(|&at| &self.versions[at])
+    }
 }
 
 /// One signature, as `pactum execute` records it under `[[signatures]]`.

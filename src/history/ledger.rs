@@ -954,7 +954,12 @@ pub fn audit(
                 }
             }
             if let (Some(before), Some(after)) = (old, new) {
-                let changed = crate::contract::seal::changed_since_signing(before, after, &amendments, &operational);
+                let amended: Vec<crate::contract::seal::Amended> = id
+                    .as_deref()
+                    .map(|id| amendments.iter().filter_map(|a| crate::contract::seal::Amended::by(a, id)).collect())
+                    .unwrap_or_default();
+                let changed = crate::contract::seal::SinceSigning::of(before, after, &operational).unexcused(&amended);
+                let changed = changed.phrases();
                 if !changed.is_empty() {
                     findings.push(finding(
                         "executed-changed",

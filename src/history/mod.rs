@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 pub mod ledger;
 pub mod policy;
+pub mod signed;
 
 use git2::{ObjectType, Oid, Repository, Tree, TreeWalkMode, TreeWalkResult};
 
@@ -237,7 +238,8 @@ impl Git {
 
     /// The tree of `folder` in the commit whose tree is `root`.
     fn subtree(&self, root: Oid, folder: &Path) -> Result<Option<Tree<'_>>, HistoryError> {
-        let cached = self.last_subtree.borrow().iter().find(|(r, f, _)| *r == root && f == folder).map(|(_, _, id)| *id);
+        let cached =
+            self.last_subtree.borrow().iter().find(|(r, f, _)| *r == root && f == folder).map(|(_, _, id)| *id);
         let id = match cached {
             Some(id) => id,
             None => {
@@ -355,7 +357,9 @@ impl Git {
             // A symbolic link is no contract: `check` refuses one in the contracts folder.
             let blob = |side: Option<&git2::TreeEntry<'_>>| {
                 side.filter(|e| {
-                    e.kind() == Some(ObjectType::Blob) && e.filemode() != LINK && crate::repo::is_markdown(Path::new(name))
+                    e.kind() == Some(ObjectType::Blob)
+                        && e.filemode() != LINK
+                        && crate::repo::is_markdown(Path::new(name))
                 })
                 .map(git2::TreeEntry::id)
             };
@@ -411,7 +415,9 @@ impl Git {
         let (old, new) = (self.entry_id_at(before, "pactum.toml"), self.entry_id_at(after, "pactum.toml"));
         if old != new {
             let text = |commit: Oid| {
-                self.file_at(commit, "pactum.toml").map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
+                self.file_at(commit, "pactum.toml")
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .unwrap_or_default()
             };
             changed.extend(
                 crate::repo::Config::settings_changed(&text(before), &text(after))

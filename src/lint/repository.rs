@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::collections::BTreeMap;
 
 use crate::contract::Contract;
-use crate::contract::seal::{self, TermChange};
+use crate::contract::seal::{self, Amended, SealChange, SignedRecord, SinceSigning, TermChange};
 use crate::findings::Diagnostic;
 use crate::findings::rule;
 
@@ -30,13 +30,37 @@ pub struct Entry {
     /// For an executed contract whose body no longer hashes as signed: the body's hash now,
     /// and a finding pointed at the stored hash.
     pub changed_body: Option<Located>,
-    /// On an amendment: the contract it amends and that contract's body hash as amended.
-    pub amends_body: Option<(String, String)>,
     /// For an executed contract whose agreed terms no longer read as signed: the fields'
     /// digests now, and a finding pointed at each field that differs.
     pub changed_terms: Option<ChangedTerms>,
-    /// On an amendment: the contract it amends and that contract's terms as amended.
-    pub amends_terms: Option<(String, BTreeMap<String, String>)>,
+    /// On an executed amendment: the contract it amends, and that contract's text and terms as
+    /// amended. A draft, or one marked executed without its own seal and every party's
+    /// signature, amends nothing.
+    pub amends: Option<(String, Amended)>,
+    /// For a contract executed in the repository's history: what it changed of the version
+    /// signed there. The seal in the file is then not what the text is held to.
+    pub since_signing: Option<Signed>,
+}
+
+/// What a contract changed of its version signed in history, each change with a finding
+/// already pointed at it.
+#[derive(Debug, Clone)]
+pub struct Signed {
+    pub changes: SinceSigning,
+    /// The commit that holds the version signed, in short form.
+    pub commit: String,
+    /// The signed version's id and path, and whether it was found by its path alone.
+    pub id: Option<String>,
+    pub path: String,
+    pub by_path: bool,
+    /// The clauses whose text differs from the version signed, by number.
+    pub clauses: Vec<String>,
+    /// Where to point a finding on the body, each field (with its value as signed), the status,
+    /// the seal.
+    pub at_body: Diagnostic,
+    pub at_fields: Vec<(String, String, Diagnostic)>,
+    pub at_status: Diagnostic,
+    pub at_seal: Diagnostic,
 }
 
 /// The sealed fields of an executed contract that differ from what was signed.
@@ -49,8 +73,9 @@ pub struct ChangedTerms {
 }
 
 impl Entry {
+    /// The entry of `contract`, compared with its version in `signed` when there is one.
     #[must_use]
-    pub fn of(contract: &Contract, operational: &[String]) -> Self {
+    pub fn of(contract: &Contract, operational: &[String], signed: Option<&SignedRecord>) -> Self {
         let locate = |code: &'static crate::findings::Rule, pointer: &str, value: &Option<String>| {
             value.as_ref().map(|value| Located {
                 value: value.clone(),
@@ -62,23 +87,82 @@ impl Entry {
             .into_iter()
             .filter_map(|(key, value)| Some((key, locate(rule::LINK_UNKNOWN_CONTRACT, &format!("/{key}"), value)?)))
             .collect();
-        let body = contract.layout.as_ref().map_or(contract.text.as_str(), |l| &contract.text[l.body..]);
+        let amends = meta.amends.as_ref().and_then(|target| Some((target.clone(), Amended::by(contract, target)?)));
+        let since_signing = signed.and_then(|record| record.of(contract)).map(|version| {
+            let point = |code: &'static crate::findings::Rule, pointer: &str| {
+                contract.source().diagnostic(code, contract.span_of(pointer), String::new())
+            };
+            let changes = SinceSigning::of(&version.contract, contract, operational);
+            let signed_front = version.contract.front.as_ref().map(|f| &f.value);
+            let at_fields = changes
+                .fields
+                .iter()
+                .map(|(field, change, _)| {
+                    let pointer =
+                        if *change == TermChange::Removed { "/execution".to_owned() } else { format!("/{field}") };
+                    let value = signed_front
+                        .and_then(|f| f.get(field))
+                        .map_or_else(|| "(absent)".to_owned(), ToString::to_string);
+                    (field.clone(), value, point(rule::EXECUTED_TERMS_CHANGED, &pointer))
+                })
+                .collect();
+            // Which clauses differ, only where the body does: the redline costs more than a hash.
+            let clauses = if changes.body.is_some() {
+                let diff =
+                    crate::diff::diff(Some(&version.contract), Some(contract), &crate::diff::DiffOptions::default());
+                let mut numbers: Vec<String> = diff
+                    .clauses
+                    .iter()
+                    .filter_map(|c| c.new.as_ref().or(c.old.as_ref()).map(|r| r.cite().to_owned()))
+                    .collect();
+                numbers.dedup();
+                numbers
+            } else {
+                Vec::new()
+            };
+            let seal_pointer = if meta.body_sha256.is_some() { "/execution/body_sha256" } else { "/status" };
+            Signed {
+                changes,
+                commit: version.commit.clone(),
+                id: version.contract.meta.id.clone(),
+                path: version.contract.path.clone(),
+                by_path: version.contract.meta.id.as_ref() != meta.id.as_ref(),
+                clauses,
+                at_body: point(rule::EXECUTED_BODY_CHANGED, seal_pointer),
+                at_fields,
+                at_status: point(rule::EXECUTED_TERMS_CHANGED, "/status"),
+                at_seal: point(rule::EXECUTED_SEAL_CHANGED, seal_pointer),
+            }
+        });
+        // Its own seal too: a contract whose first executed version already carried a seal
+        // that does not match its text was never sealed as it reads.
         let changed_body = meta.body_sha256.as_ref().and_then(|stored| {
-            let now = crate::contract::seal::body_hash(body);
+            let now = seal::body_hash(seal::body_of(contract));
             (&now != stored)
                 .then(|| locate(rule::EXECUTED_BODY_CHANGED, "/execution/body_sha256", &Some(now)))
                 .flatten()
         });
-        let amends_body = meta.amends.clone().zip(meta.amends_body_sha256.clone());
+        let changed_terms = changed_terms(contract, operational);
         Self {
             path: contract.path.clone(),
             id: locate(rule::ID_DUPLICATE, "/id", &meta.id),
             links,
             changed_body,
-            amends_body,
-            changed_terms: changed_terms(contract, operational),
-            amends_terms: meta.amends.clone().zip(meta.amends_terms.clone()),
+            changed_terms,
+            amends,
+            since_signing,
         }
+    }
+
+    /// What the executed amendments among `entries` record of this contract.
+    fn amended<'a>(&self, entries: &'a [Entry]) -> Vec<&'a Amended> {
+        let Some(id) = self.id.as_ref().map(|i| i.value.as_str()) else { return Vec::new() };
+        entries
+            .iter()
+            .filter_map(|other| other.amends.as_ref())
+            .filter(|(target, _)| target == id)
+            .map(|(_, amended)| amended)
+            .collect()
     }
 }
 
@@ -187,41 +271,135 @@ pub fn check(entries: &[Entry]) -> Vec<Diagnostic> {
     }
     for entry in entries {
         let Some(changed) = &entry.changed_terms else { continue };
-        let id = entry.id.as_ref().map(|i| i.value.as_str());
-        let amendments: Vec<&BTreeMap<String, String>> = entries
-            .iter()
-            .filter_map(|other| other.amends_terms.as_ref())
-            .filter(|(target, _)| Some(target.as_str()) == id)
-            .map(|(_, terms)| terms)
-            .collect();
+        let amendments = entry.amended(entries);
+        // What the comparison with the version signed in history reports, it reports once.
+        let history = entry.since_signing.as_ref().map(|s| &s.changes);
+        let in_history = |field: &Option<String>| {
+            history.is_some_and(|h| match field {
+                Some(field) => h.fields.iter().any(|(f, _, _)| f == field),
+                None => h.status.is_some(),
+            })
+        };
         // A field stands as an executed amendment recorded it; a status that left the executed
         // path no amendment answers for.
-        let amended = |field: &str| amendments.iter().any(|terms| terms.get(field) == changed.now.get(field));
+        let amended = |field: &str| {
+            amendments.iter().any(|a| a.terms.as_ref().is_some_and(|terms| terms.get(field) == changed.now.get(field)))
+        };
         out.extend(
             changed
                 .findings
                 .iter()
-                .filter(|(field, _)| field.as_deref().is_none_or(|f| !amended(f)))
+                .filter(|(field, _)| field.as_deref().is_none_or(|f| !amended(f)) && !in_history(field))
                 .map(|(_, finding)| finding.clone()),
         );
     }
     for entry in entries {
         let Some(changed) = &entry.changed_body else { continue };
-        let id = entry.id.as_ref().map(|i| i.value.as_str());
-        let amended = entries.iter().any(|other| {
-            other
-                .amends_body
-                .as_ref()
-                .is_some_and(|(target, hash)| Some(target.as_str()) == id && *hash == changed.value)
-        });
+        if entry.since_signing.as_ref().is_some_and(|s| s.changes.body.is_some()) {
+            continue;
+        }
+        let amended = entry.amended(entries).iter().any(|a| a.body.as_deref() == Some(changed.value.as_str()));
         if !amended {
             let mut diagnostic = changed.at.clone();
             "the body of this executed contract changed after it was signed".clone_into(&mut diagnostic.message);
             out.push(diagnostic.with_help("restore the signed text, or change it through an amendment: `pactum execute` on the amendment records the amended text"));
         }
     }
+    for entry in entries {
+        let Some(signed) = &entry.since_signing else { continue };
+        // A path reused by another contract, whose own signed version is still held by its id.
+        if signed.by_path && signed.id.as_ref().is_some_and(|id| known.contains(id.as_str())) {
+            continue;
+        }
+        out.extend(since_signing_findings(signed, &entry.amended(entries)));
+    }
     out.sort_by(|a, b| (&a.path, a.location.line).cmp(&(&b.path, b.location.line)));
     out
+}
+
+/// The findings on what a contract changed of its version signed in history, less what
+/// executed amendments record.
+fn since_signing_findings(signed: &Signed, amended: &[&Amended]) -> Vec<Diagnostic> {
+    let amended: Vec<Amended> = amended.iter().map(|a| (*a).clone()).collect();
+    let left = signed.changes.unexcused(&amended);
+    let commit = &signed.commit;
+    let mut out = Vec::new();
+    if left.body.is_some() {
+        let mut finding = signed.at_body.clone();
+        finding.message = match signed.clauses.as_slice() {
+            [] => format!("the body of this executed contract differs from the text signed in {commit}"),
+            [one] => format!(
+                "the body of this executed contract changed after it was signed: clause {one} differs from the text signed in {commit}"
+            ),
+            many => format!(
+                "the body of this executed contract changed after it was signed: clauses {} differ from the text signed in {commit}",
+                many.join(", ")
+            ),
+        };
+        out.push(finding.with_help(
+            "restore the signed text (`git show` on that commit has it), or change it through an amendment that is itself executed: `pactum execute` on the amendment records the amended text",
+        ));
+    }
+    for (field, change, _) in &left.fields {
+        let Some((_, value, at)) = signed.at_fields.iter().find(|(f, _, _)| f == field) else { continue };
+        let mut finding = at.clone();
+        finding.message = match change {
+            TermChange::Changed => {
+                format!("`{field}` changed after the contract was signed; signed in {commit} as {value}")
+            }
+            TermChange::Added => format!("`{field}` was added after the contract was signed in {commit}"),
+            TermChange::Removed => {
+                format!("`{field}` was removed after the contract was signed; signed in {commit} as {value}")
+            }
+        };
+        out.push(finding.with_help(
+            "restore the signed value, or change the terms through an amendment that is itself executed; a field that may change after signing belongs in `[execution] operational` in pactum.toml",
+        ));
+    }
+    if let Some(status) = &left.status {
+        let mut finding = signed.at_status.clone();
+        finding.message = format!("this contract was executed in {commit}, and its status is now `{status}`");
+        out.push(finding.with_help(
+            "an executed contract stays `executed` until it is `terminated` or `superseded`: executing it again does not make its changed text signed",
+        ));
+    }
+    if let Some(change) = left.seal {
+        let mut finding = signed.at_seal.clone();
+        finding.message = match change {
+            SealChange::Removed => format!("the seal recorded when this contract was executed in {commit} was removed"),
+            SealChange::Replaced => {
+                format!("the seal differs from the one recorded when this contract was executed in {commit}")
+            }
+        };
+        out.push(finding.with_help(
+            "restore the `[execution]` record as it was signed: a seal is recorded once, when the contract is executed",
+        ));
+    }
+    out
+}
+
+/// Contracts executed in history that are still in the working tree but no longer among the
+/// files checked: the contracts folder moved away from them, or `[repository] exclude` names
+/// them. `checked` holds the paths checked, `held` the ids found among them.
+#[must_use]
+pub fn not_checked(record: &SignedRecord, checked: &HashSet<&str>, held: &HashSet<&str>) -> Vec<Diagnostic> {
+    record
+        .versions
+        .iter()
+        .filter(|v| v.present && !checked.contains(v.contract.path.as_str()))
+        .filter(|v| v.contract.meta.id.as_deref().is_none_or(|id| !held.contains(id)))
+        .map(|v| {
+            Diagnostic::file(
+                rule::EXECUTED_NOT_CHECKED,
+                &v.contract.path,
+                format!(
+                    "this contract was executed in {}, and the settings now leave it out of the contracts checked",
+                    v.commit
+                ),
+            )
+            .with_help("an executed contract stays checked: undo the `[repository] contracts` or `exclude` setting that leaves it out, or move the file with the contracts")
+        })
+        .collect()
 }
 
 /// The known id nearest to `wanted` by edit distance, if it is near enough to be a typo.

@@ -22,6 +22,11 @@ pub struct CheckOptions {
     pub library: Option<std::sync::Arc<crate::template::Library>>,
     /// Front-matter fields the seal of an executed contract leaves out, besides the built-in ones.
     pub operational: Vec<String>,
+    /// Whether an executed contract without a seal is an error (`[execution] require_seal`).
+    pub require_seal: bool,
+    /// The versions signed, from the repository's history: executed contracts are held to
+    /// them. None outside Git.
+    pub signed: Option<std::sync::Arc<crate::contract::seal::SignedRecord>>,
 }
 
 impl CheckOptions {
@@ -34,6 +39,8 @@ impl CheckOptions {
             lint: config.lint(),
             library: None,
             operational: config.execution.operational.clone(),
+            require_seal: config.execution.require_seal,
+            signed: None,
         }
     }
 }
@@ -81,6 +88,11 @@ pub fn check_and_keep<T: Send>(
         }
     }
     diagnostics.extend(repository::check(&entries));
+    if let Some(record) = &options.signed {
+        let checked: HashSet<&str> = files.iter().map(|f| f.shown.as_str()).collect();
+        let held: HashSet<&str> = entries.iter().filter_map(|e| e.id.as_ref()).map(|id| id.value.as_str()).collect();
+        diagnostics.extend(repository::not_checked(record, &checked, &held));
+    }
     options.lint.apply(&mut diagnostics);
     let reported = match only {
         Some(only) => {
@@ -166,6 +178,12 @@ fn check_file<T>(
                 format!("this symbolic link cannot be followed ({reason}); it was not read"),
             )
             .with_help("a link that leads back to itself names no file: remove it, or point it at the contract"),
+            NotRead::Link => Diagnostic::file(
+                rule::FILE_SYMLINK,
+                path,
+                "this contract is a symbolic link; it was not read",
+            )
+            .with_help("Git keeps the history of the link, not of the text it points at, so a change to that text would pass review unseen: move the file here in place of the link"),
             NotRead::NotAFile => Diagnostic::file(
                 rule::FILE_BROKEN_LINK,
                 path,
@@ -214,9 +232,45 @@ fn check_file<T>(
         diagnostics.extend(crate::lint::library::check(&contract, library));
     }
     drop_shadowed(&mut diagnostics);
-    let entry = contract.front.is_some().then(|| Entry::of(&contract, &options.operational));
+    diagnostics.extend(seal_findings(&contract, options));
+    let entry = contract.front.is_some().then(|| Entry::of(&contract, &options.operational, options.signed.as_deref()));
     let kept = contract.front.is_some().then(|| keep(&contract));
     (diagnostics, entry, kept)
+}
+
+/// An executed contract without a seal (a warning, an error under `require_seal`), and one that
+/// could not be compared with the version signed because the history is cut short.
+fn seal_findings(contract: &Contract, options: &CheckOptions) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if contract.meta.status != Some(crate::contract::Status::Executed) {
+        return out;
+    }
+    if contract.meta.body_sha256.is_none() {
+        let mut finding = contract.source().diagnostic(
+            rule::EXECUTED_UNSEALED,
+            contract.span_of("/status"),
+            "this contract is executed, but has no seal: a change to its text or terms would show nowhere",
+        );
+        if options.require_seal {
+            finding.severity = crate::findings::Severity::Error;
+        }
+        out.push(finding.with_help(
+            "record how it was signed and seal its text as found: `pactum execute --adopt FILE` (with `--signature` for each party, unless `[[signatures]]` lists them)",
+        ));
+    }
+    if options.signed.as_ref().is_some_and(|record| record.shallow) {
+        out.push(
+            contract
+                .source()
+                .diagnostic(
+                    rule::EXECUTED_UNVERIFIED,
+                    contract.span_of("/status"),
+                    "the history is cut short (a shallow clone), so this contract was checked against its own seal only, not against the version signed",
+                )
+                .with_help("fetch the whole history: `git fetch --unshallow`, or `fetch-depth: 0` for actions/checkout"),
+        );
+    }
+    out
 }
 
 /// Where a specific rule and the schema both object to one value (a duration the schema's

@@ -350,9 +350,8 @@ impl Config {
                     let mut inner: Vec<&String> = a.keys().chain(b.keys()).collect();
                     inner.sort();
                     inner.dedup();
-                    changed.extend(
-                        inner.into_iter().filter(|k| a.get(*k) != b.get(*k)).map(|k| format!("[{key}] {k}")),
-                    );
+                    changed
+                        .extend(inner.into_iter().filter(|k| a.get(*k) != b.get(*k)).map(|k| format!("[{key}] {k}")));
                 }
                 _ if key == "policies" => changed.push("[[policies]]".to_owned()),
                 _ => changed.push(format!("[{key}]")),
@@ -398,7 +397,13 @@ mod tests {
     #[test]
     fn every_setting_is_named_when_it_changes() {
         let before = "[repository]\ncontracts = \"contracts\"\n\n[audit]\nsince = \"2025-01-01\"\n";
-        assert_eq!(Config::settings_changed(before, &before.replace("contracts = \"contracts\"", "contracts  =  \"contracts\" # same")), Vec::<String>::new());
+        assert_eq!(
+            Config::settings_changed(
+                before,
+                &before.replace("contracts = \"contracts\"", "contracts  =  \"contracts\" # same")
+            ),
+            Vec::<String>::new()
+        );
         assert_eq!(
             Config::settings_changed(before, &before.replace("2025", "2099").replace("\"contracts\"", "\"elsewhere\"")),
             ["[audit] since", "[repository] contracts"]

@@ -9,8 +9,8 @@
 //! hides a file — no `.ignore` file, no hidden-file rule, no `.git/info/exclude` — so that a
 //! committed `contracts/.ignore` holding `*` cannot make `check` pass over everything. What is
 //! not a contract is said in `pactum.toml` (`[repository] exclude`), and `check` names what that
-//! skipped. A symbolic link is followed only while it stays inside the repository, and never
-//! into `.git/`.
+//! skipped. A symbolic link is never read as a contract: one inside the repository is a finding
+//! (Git keeps the link's history, not the text's), one that leaves it or leads into `.git/` too.
 
 pub mod config;
 pub mod policies;
@@ -40,6 +40,12 @@ pub enum RepoError {
     /// A configured folder leaves the repository: `[repository] contracts = "../outside"`.
     #[error("`[repository] contracts = \"{0}\"` leaves the repository; name a folder inside it")]
     OutsideRepository(String),
+    /// The contracts folder is a symbolic link: Git would keep the link's history, not the
+    /// contracts'.
+    #[error(
+        "the contracts folder {0} is a symbolic link: Git keeps the history of the link, not of the contracts it leads to, so the approval record would see none of them; name the real folder in `[repository] contracts`"
+    )]
+    LinkedFolder(String),
     /// The contracts folder is missing: a mistyped `--repo` or `[repository] contracts`
     /// would otherwise check nothing and pass.
     #[error("no contracts folder at {0}: check --repo, or `[repository] contracts` in pactum.toml")]
@@ -82,6 +88,8 @@ pub struct FileRef {
 /// Why a symbolic link under the contracts folder is not read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NotRead {
+    /// A link to a file inside the repository: Git keeps the link's history, not the text's.
+    Link,
     /// It points outside the repository, or into `.git`.
     Outside,
     /// What it points at does not exist.
@@ -136,6 +144,14 @@ impl Repo {
             .is_some_and(|(folder, root)| !folder.starts_with(&root) || folder.starts_with(root.join(".git")));
         if escapes_lexically || escapes_by_link {
             return Err(RepoError::OutsideRepository(config.repository.contracts.clone()));
+        }
+        // Each folder of the path: `contracts` or `legal/contracts` with `legal` a link.
+        let mut at = root.to_path_buf();
+        for part in contracts.components() {
+            at.push(part);
+            if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+                return Err(RepoError::LinkedFolder(config.repository.contracts.clone()));
+            }
         }
         Ok(Self { root: root.to_path_buf(), config, configured })
     }
@@ -259,9 +275,10 @@ pub fn exclusions(root: &Path, patterns: &[String]) -> Result<ignore::gitignore:
             message: format!("[repository] exclude `{pattern}`: {error}"),
         })?;
     }
-    builder
-        .build()
-        .map_err(|error| RepoError::Walk { path: "pactum.toml".to_owned(), message: format!("[repository] exclude: {error}") })
+    builder.build().map_err(|error| RepoError::Walk {
+        path: "pactum.toml".to_owned(),
+        message: format!("[repository] exclude: {error}"),
+    })
 }
 
 /// Which paths are contracts under a configuration: inside its contracts folder and not
@@ -285,7 +302,11 @@ impl ContractPaths {
         } else {
             Some(exclusions(root, &config.repository.exclude)?)
         };
-        Ok(Self { root: root.to_path_buf(), folder: if folder == "." { String::new() } else { folder.to_owned() }, exclude })
+        Ok(Self {
+            root: root.to_path_buf(),
+            folder: if folder == "." { String::new() } else { folder.to_owned() },
+            exclude,
+        })
     }
 
     /// Whether `path` (relative to the root, `/` separators) is a contract.
@@ -396,7 +417,8 @@ pub fn walk(dir: &Path, root: Option<&Path>) -> Result<Walk, RepoError> {
                 (Ok(target), _) if target.components().any(|c| c.as_os_str() == ".git") => Some(NotRead::Outside),
                 (Ok(target), Some(root)) if !target.starts_with(root) => Some(NotRead::Outside),
                 (Ok(target), _) if !target.is_file() => Some(NotRead::NotAFile),
-                (Ok(_), _) => None,
+                (Ok(_), Some(_)) => Some(NotRead::Link),
+                (Ok(_), None) => None,
                 (Err(error), _) if error.kind() == std::io::ErrorKind::NotFound => Some(NotRead::Dangling),
                 (Err(error), _) => Some(NotRead::Unresolvable(error.to_string())),
             }
