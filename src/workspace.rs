@@ -65,8 +65,9 @@ impl<'a> Workspace<'a> {
     }
 
     /// The versions of contracts as first executed, from the first-parent history of `HEAD`
-    /// (every folder that was the contracts folder), for `check` to hold executed contracts
-    /// to. None outside Git and before the first commit.
+    /// (every folder that was the contracts folder) from where the record starts (`[audit]
+    /// since`), for `check` to hold executed contracts to. None outside Git and before the
+    /// first commit.
     ///
     /// # Errors
     /// When the history cannot be read.
@@ -74,14 +75,12 @@ impl<'a> Workspace<'a> {
         let Ok(git) = crate::history::Git::open(&self.repo.root) else { return Ok(None) };
         let Ok(head) = git.commit("HEAD") else { return Ok(None) };
         let folders = crate::history::ledger::contract_folders(&git, head, &self.config().repository.contracts)?;
-        crate::history::signed::signed_versions(
-            &git,
-            head,
-            &folders,
-            &self.repo.root,
-            self.config().check.max_file_size,
-        )
-        .map(Some)
+        let start = match &self.config().audit.since {
+            Some(text) => Some(crate::history::ledger::Start::read(&git, head, text, true)?),
+            None => None,
+        };
+        let limits = (self.repo.root.as_path(), self.config().check.max_file_size);
+        crate::history::signed::signed_versions(&git, head, &folders, start.as_ref(), limits).map(Some)
     }
 
     /// What counts as material in a redline.

@@ -166,7 +166,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
         global.warn(format_args!(
             "skipped {} file(s) that `[repository] exclude` in pactum.toml names: {}",
             target.excluded.len(),
-            target.excluded.join(", ")
+            target.excluded.iter().map(|f| pactum::text::one_line(f)).collect::<Vec<_>>().join(", ")
         ));
     }
     let options = match &target.repo {

@@ -306,6 +306,12 @@ pub struct ExecuteArgs {
     /// Signatures from a TOML file of [[signatures]] tables
     #[arg(long = "signatures", value_name = "FILE")]
     signatures_file: Option<PathBuf>,
+    /// Adopt an agreement signed before it came into the repository: seal its text as found,
+    /// with the signatures given (dated when they were made) or those the file records, every
+    /// party's. Also for a contract marked executed without a seal. Adopting is a change to the
+    /// record, which `pactum policy` asks the `[governance]` approvers to approve
+    #[arg(long)]
+    adopt: bool,
     /// Show the new front matter instead of writing it
     #[arg(long)]
     dry_run: bool,
@@ -373,10 +379,11 @@ pub fn execute(global: &GlobalArgs, args: &ExecuteArgs) -> Result<Outcome> {
             );
         }
     }
-    // A sealed contract is refused for that, signatures or not.
-    let sealed =
-        contract.meta.status == Some(pactum::contract::Status::Executed) || contract.meta.body_sha256.is_some();
-    if signatures.is_empty() && !sealed {
+    // A sealed contract is refused for that, signatures or not; an adopted one may bring its own.
+    let sealed = (contract.meta.status == Some(pactum::contract::Status::Executed) && !args.adopt)
+        || contract.meta.body_sha256.is_some();
+    let recorded = args.adopt && !contract.meta.signatures.is_empty();
+    if signatures.is_empty() && !sealed && !recorded {
         bail!(
             "give the signatures: --signature 'party=…,name=…,title=…,date=YYYY-MM-DD' (repeatable) or --signatures FILE.toml"
         );
@@ -393,8 +400,10 @@ pub fn execute(global: &GlobalArgs, args: &ExecuteArgs) -> Result<Outcome> {
         None => None,
     };
     let workspace = Workspace::of(&repo);
-    let text = seal::execute(&contract, &signatures, amended.as_deref(), &workspace.config().execution.operational)
-        .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
+    let how = if args.adopt { seal::Execution::Adopted } else { seal::Execution::Signed };
+    let text =
+        seal::execute(&contract, &signatures, amended.as_deref(), &workspace.config().execution.operational, how)
+            .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
     let toml = frontmatter::split(&text).map(|layout| text[layout.toml].to_owned()).unwrap_or_default();
     let (errors, findings) = check_candidate(&workspace, &shown, &text)?;
     if !errors.is_empty() {
@@ -407,9 +416,14 @@ pub fn execute(global: &GlobalArgs, args: &ExecuteArgs) -> Result<Outcome> {
         return Ok(Outcome::Clean);
     }
     replace_file(&args.file, &text)?;
-    emit(
-        global,
-        &format!("executed {shown}: {} signature(s) recorded, status executed, body sealed\n", signatures.len()),
-    )?;
+    let said = if args.adopt {
+        format!(
+            "adopted {shown} as signed outside the repository: {} signature(s) recorded, status executed, body sealed as found\n",
+            if signatures.is_empty() { contract.meta.signatures.len() } else { signatures.len() }
+        )
+    } else {
+        format!("executed {shown}: {} signature(s) recorded, status executed, body sealed\n", signatures.len())
+    };
+    emit(global, &said)?;
     Ok(Outcome::Clean)
 }

@@ -205,6 +205,15 @@ pub fn import(global: &GlobalArgs, args: &ImportArgs) -> Result<Outcome> {
     if args.dry_run {
         super::emit_raw(&proposal.text)?;
     } else if changed {
+        // The text as signed changes only through an amendment, whatever the return says.
+        if pactum::contract::seal::reads_executed(&contract) {
+            bail!(
+                "{} is executed: its text stays as signed, so the return's {} edit(s) were not written:\n{report}See them with --dry-run, and make them in an amendment (a new contract with `amends = \"{}\"`, executed in its turn)",
+                into.display(),
+                proposal.edits.len(),
+                contract.meta.id.as_deref().unwrap_or("<id>")
+            );
+        }
         super::draft::replace_file(into, &proposal.text)?;
     }
     if !global.quiet {

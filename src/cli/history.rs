@@ -420,21 +420,17 @@ pub fn audit(global: &GlobalArgs, args: &AuditArgs) -> Result<Outcome> {
     } else {
         None
     };
-    let read_since = |text: &str| -> Result<ledger::Since> {
-        Ok(match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            Ok(date) => ledger::Since::Time(date.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp()),
-            Err(_) => ledger::Since::Commit(git.commit(text).with_context(|| format!("audit since `{text}`"))?),
-        })
-    };
     // `--since` is the reader's own choice; `[audit] since` is a setting, and the landing
     // that set it stays on the record with every one after it.
     let start = match (&args.since, &repo.config.audit.since) {
-        (Some(text), _) => Some(ledger::Start { since: read_since(text)?, set_at: None }),
-        (None, Some(text)) => {
-            Some(ledger::Start { since: read_since(text)?, set_at: ledger::since_set_at(&git, tip, text)? })
-        }
+        (Some(text), _) => Some(text.as_str()).zip(Some(false)),
+        (None, Some(text)) => Some(text.as_str()).zip(Some(true)),
         (None, None) => None,
-    };
+    }
+    .map(|(text, setting)| {
+        ledger::Start::read(&git, tip, text, setting).with_context(|| format!("audit since `{text}`"))
+    })
+    .transpose()?;
     let audit = ledger::audit(&git, tip, &scope, &options, pulls.as_ref(), start.as_ref())?;
     output(
         global,

@@ -392,6 +392,14 @@ pub enum ExecuteError {
     /// No signature was given.
     #[error("no signature was given")]
     NoSignature,
+    /// Adopting needs a signature of every party.
+    #[error("no signature of {0}: an agreement adopted as signed needs a signature of every party")]
+    Unsigned(String),
+    /// Adopting takes the signatures from the file or from the command line, not both.
+    #[error(
+        "the file records signatures already: adopt it without --signature to seal it with them, or remove them from the file"
+    )]
+    SignaturesTwice,
     /// A signature names someone who is not a party.
     #[error("`{party}` is not a party to this contract; its parties are: {parties}")]
     UnknownParty { party: String, parties: String },
@@ -400,31 +408,57 @@ pub enum ExecuteError {
     FrontMatter(String),
 }
 
+/// How a contract is executed: signed now, through pactum, or adopted as signed before it came
+/// into the repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Execution {
+    /// Signed now: the signatures given are recorded.
+    Signed,
+    /// Signed outside the repository: the text is sealed as found, with the signatures given or
+    /// those the file records, every party's. A contract marked executed without a seal may be
+    /// adopted; a sealed one never.
+    Adopted,
+}
+
 /// The text of `contract` as executed: the signatures recorded, the status `executed`, the
 /// body and the agreed terms sealed (`[execution]`), and for an amendment the amended
 /// contract's text and terms as they now stand (`amended`, the amended contract's whole
 /// text). Only the front matter changes; its formatting and comments are kept.
 ///
 /// # Errors
-/// When the contract is executed already, has no front matter, or a signature names no
-/// party of it.
+/// When the contract is executed already (sealed, or marked executed unless adopted), has no
+/// front matter, or a signature names no party of it; adopted, when a party has no signature.
 pub fn execute(
     contract: &super::Contract,
     signatures: &[Signature],
     amended: Option<&str>,
     operational: &[String],
+    how: Execution,
 ) -> Result<String, ExecuteError> {
     use super::frontmatter;
-    if contract.meta.status == Some(super::Status::Executed) || contract.meta.body_sha256.is_some() {
+    let marked = contract.meta.status == Some(super::Status::Executed) && how == Execution::Signed;
+    if marked || contract.meta.body_sha256.is_some() {
         return Err(ExecuteError::AlreadyExecuted(contract.meta.id.clone().unwrap_or_else(|| "<id>".to_owned())));
     }
     let layout = contract.layout.clone().ok_or(ExecuteError::NoFrontMatter)?;
-    if signatures.is_empty() {
+    let recorded = &contract.meta.signatures;
+    if how == Execution::Adopted && !signatures.is_empty() && !recorded.is_empty() {
+        return Err(ExecuteError::SignaturesTwice);
+    }
+    if signatures.is_empty() && (how == Execution::Signed || recorded.is_empty()) {
         return Err(ExecuteError::NoSignature);
     }
     let parties: Vec<&str> = contract.meta.parties.iter().map(|p| p.name.as_str()).collect();
     if let Some(stranger) = signatures.iter().find(|s| !parties.contains(&s.party.as_str())) {
         return Err(ExecuteError::UnknownParty { party: stranger.party.clone(), parties: parties.join(", ") });
+    }
+    if how == Execution::Adopted {
+        let signed = |party: &str| {
+            signatures.iter().any(|s| s.party == party) || recorded.iter().any(|s| s.party == party && s.date.is_some())
+        };
+        if let Some(unsigned) = parties.iter().find(|p| !signed(p)) {
+            return Err(ExecuteError::Unsigned((*unsigned).to_owned()));
+        }
     }
     let invalid = |e: &dyn std::fmt::Display| ExecuteError::FrontMatter(e.to_string());
     let mut document: toml_edit::DocumentMut = contract.text[layout.toml.clone()]

@@ -785,6 +785,34 @@ pub struct Start {
     pub set_at: Option<Oid>,
 }
 
+impl Start {
+    /// The start `text` names (a date `YYYY-MM-DD`, or a commit), on the history from `tip`.
+    /// From `[audit] since` (`setting`), the landing that set it is found too; from the command
+    /// line, the reader's choice stands alone.
+    ///
+    /// # Errors
+    /// When `text` is neither a date nor a commit, or Git cannot be read.
+    pub fn read(git: &Git, tip: Oid, text: &str, setting: bool) -> Result<Self, HistoryError> {
+        let since = match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Ok(date) => Since::Time(date.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp()),
+            Err(_) => Since::Commit(git.commit(text)?),
+        };
+        let set_at = if setting { since_set_at(git, tip, text)? } else { None };
+        Ok(Self { since, set_at })
+    }
+
+    /// Which commits of `history` (the first-parent history, newest first) the record covers.
+    ///
+    /// # Errors
+    /// When the start is a commit that is not in `history`.
+    pub fn recorded(
+        start: Option<&Self>,
+        history: &[CommitInfo],
+    ) -> Result<impl Fn(&CommitInfo) -> bool + use<>, HistoryError> {
+        recorded_since(history, start)
+    }
+}
+
 /// The oldest landing of the first-parent history from `tip` from which on `pactum.toml`'s
 /// `[audit] since` has been `value` without a break: the landing that set it.
 ///
@@ -991,7 +1019,10 @@ pub struct Audit {
 
 /// Which landings the record covers: all, or those after the start, and every landing from the
 /// one that set the start onwards.
-fn recorded_since(history: &[CommitInfo], start: Option<&Start>) -> Result<impl Fn(&CommitInfo) -> bool, HistoryError> {
+fn recorded_since(
+    history: &[CommitInfo],
+    start: Option<&Start>,
+) -> Result<impl Fn(&CommitInfo) -> bool + use<>, HistoryError> {
     let since = start.map(|s| &s.since);
     // Newest first: the landing that set the start and everything newer is on the record.
     let always: std::collections::HashSet<Oid> = match start.and_then(|s| s.set_at) {

@@ -3,66 +3,119 @@
 //! the text can edit or compute it again, remove it, or set the status back and execute anew;
 //! the version in history that first read as executed cannot be changed by the same edit.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use git2::Oid;
 
+use super::ledger::Start;
 use super::{Git, HistoryError};
 use crate::contract::seal::{SignedRecord, SignedVersion, reads_executed};
 use crate::contract::{Contract, FrontMatterRule, decode};
 
 /// The first executed version of every contract under `folders` in the first-parent history
-/// of `tip`, oldest first; `root` is the working tree, to say which are still there. A version
-/// larger than `max_size`, or not text, is passed over: `audit` names those.
+/// of `tip` on the record, oldest first; `root` is the working tree, to say which are still
+/// there. Where the record starts later than the history (`[audit] since`), a contract is held
+/// to its version at the start. A version larger than `max_size`, or not text, is passed over:
+/// `audit` names those.
 ///
 /// # Errors
-/// When Git cannot be read.
+/// When Git cannot be read, or the start is a commit not in the history.
 pub fn signed_versions(
     git: &Git,
     tip: Oid,
     folders: &[PathBuf],
-    root: &Path,
-    max_size: u64,
+    start: Option<&Start>,
+    (root, max_size): (&Path, u64),
 ) -> Result<SignedRecord, HistoryError> {
     let mut history = git.first_parent_history(tip)?;
+    let recorded = Start::recorded(start, &history)?;
     history.reverse();
-    let mut versions: Vec<SignedVersion> = Vec::new();
-    // Paths and ids whose first executed version is found: later versions are compared with it.
-    let mut paths: HashSet<String> = HashSet::new();
-    let mut ids: HashSet<String> = HashSet::new();
-    let mut seen: HashSet<Oid> = HashSet::new();
+    let mut found = Found {
+        root,
+        max_size,
+        versions: Vec::new(),
+        paths: HashSet::new(),
+        ids: HashSet::new(),
+        seen: HashSet::new(),
+    };
+    // Before the record starts: the latest version at each path, held to once it starts.
+    let mut before: BTreeMap<String, (Oid, Oid)> = BTreeMap::new();
+    let mut started = false;
     for commit in &history {
+        let mut changes = Vec::new();
         for folder in folders {
-            for change in git.contract_changes(commit, folder)? {
-                let Some((path, blob)) = change.new else { continue };
-                if paths.contains(&path) || !seen.insert(blob) || git.blob_size(blob)? > max_size {
-                    continue;
+            changes.extend(git.contract_changes(commit, folder)?);
+        }
+        if !recorded(commit) {
+            for change in changes {
+                if let Some((path, _)) = change.old {
+                    before.remove(&path);
                 }
-                let bytes = git.blob(blob)?;
-                // Only a version that names its status, or carries a seal, can read as executed.
-                if !contains(&bytes, b"executed") && !contains(&bytes, b"body_sha256") {
-                    continue;
+                if let Some((path, blob)) = change.new {
+                    before.insert(path, (blob, commit.id));
                 }
-                let Ok((text, _)) = decode(&path, bytes) else { continue };
-                let Some(meta) = Contract::read_metadata(&text) else { continue };
-                if meta.id.as_ref().is_some_and(|id| ids.contains(id)) {
-                    continue;
-                }
-                let contract = Contract::read(&path, text, FrontMatterRule::Optional, &mut Vec::new());
-                if !reads_executed(&contract) {
-                    continue;
-                }
-                paths.insert(path.clone());
-                if let Some(id) = &contract.meta.id {
-                    ids.insert(id.clone());
-                }
-                let present = root.join(&path).is_file();
-                versions.push(SignedVersion { commit: git.short(commit.id), contract, present });
+            }
+            continue;
+        }
+        if !started {
+            started = true;
+            for (path, (blob, at)) in std::mem::take(&mut before) {
+                found.consider(git, path, blob, at)?;
+            }
+        }
+        for change in changes {
+            if let Some((path, blob)) = change.new {
+                found.consider(git, path, blob, commit.id)?;
             }
         }
     }
-    Ok(SignedRecord::new(versions, git.is_shallow()))
+    // A start after every commit: the record starts at the tip.
+    for (path, (blob, at)) in before {
+        found.consider(git, path, blob, at)?;
+    }
+    Ok(SignedRecord::new(found.versions, git.is_shallow()))
+}
+
+/// The executed versions found so far, and the paths and ids they hold.
+struct Found<'a> {
+    root: &'a Path,
+    max_size: u64,
+    versions: Vec<SignedVersion>,
+    paths: HashSet<String>,
+    ids: HashSet<String>,
+    seen: HashSet<Oid>,
+}
+
+impl Found<'_> {
+    /// Keep the version `blob` of `path` (committed in `commit`) if it is the first executed
+    /// version of its contract.
+    fn consider(&mut self, git: &Git, path: String, blob: Oid, commit: Oid) -> Result<(), HistoryError> {
+        if self.paths.contains(&path) || !self.seen.insert(blob) || git.blob_size(blob)? > self.max_size {
+            return Ok(());
+        }
+        let bytes = git.blob(blob)?;
+        // Only a version that names its status, or carries a seal, can read as executed.
+        if !contains(&bytes, b"executed") && !contains(&bytes, b"body_sha256") {
+            return Ok(());
+        }
+        let Ok((text, _)) = decode(&path, bytes) else { return Ok(()) };
+        let Some(meta) = Contract::read_metadata(&text) else { return Ok(()) };
+        if meta.id.as_ref().is_some_and(|id| self.ids.contains(id)) {
+            return Ok(());
+        }
+        let contract = Contract::read(&path, text, FrontMatterRule::Optional, &mut Vec::new());
+        if !reads_executed(&contract) {
+            return Ok(());
+        }
+        self.paths.insert(path.clone());
+        if let Some(id) = &contract.meta.id {
+            self.ids.insert(id.clone());
+        }
+        let present = self.root.join(&path).is_file();
+        self.versions.push(SignedVersion { commit: git.short(commit), contract, present });
+        Ok(())
+    }
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {

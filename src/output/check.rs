@@ -112,7 +112,7 @@ fn markdown(output: &CheckOutput<'_>) -> String {
             path = Some(diagnostic.path.as_str());
             out.push_str(&format!(
                 "\n### {}\n\n| Line | Level | Rule | Finding |\n|---:|---|---|---|\n",
-                code(&diagnostic.path)
+                code(&crate::text::one_line(&diagnostic.path))
             ));
         }
         let finding = match &diagnostic.help {
@@ -140,9 +140,13 @@ fn level(severity: Severity) -> Level<'static> {
 /// One finding as rustc shows it.
 #[must_use]
 pub fn human_one(diagnostic: &Diagnostic, renderer: &Renderer) -> String {
-    let title = level(diagnostic.severity).primary_title(diagnostic.message.as_str()).id(diagnostic.code);
+    // A file's name and what a finding quotes are the file's words, not the terminal's: a name
+    // holding a line break must not start a line (`::warning file=…` is a CI command).
+    let path = crate::text::one_line(&diagnostic.path);
+    let message = crate::text::one_line(&diagnostic.message);
+    let title = level(diagnostic.severity).primary_title(message.as_ref()).id(diagnostic.code);
     let mut groups: Vec<Group<'_>> = Vec::new();
-    let location = format!("{}:{}:{}", diagnostic.path, diagnostic.location.line, diagnostic.location.column);
+    let location = format!("{}:{}:{}", path, diagnostic.location.line, diagnostic.location.column);
     let first = match &diagnostic.excerpt {
         // A window of a long line: its columns are not the file's, so the location is told apart.
         Some(excerpt) if excerpt.cut => title
@@ -155,14 +159,15 @@ pub fn human_one(diagnostic: &Diagnostic, renderer: &Renderer) -> String {
         Some(excerpt) => title.element(
             Snippet::source(excerpt.text.as_str())
                 .line_start(excerpt.first_line)
-                .path(diagnostic.path.as_str())
+                .path(path.as_ref())
                 .annotation(AnnotationKind::Primary.span(excerpt.span.clone())),
         ),
         None => title.element(Level::NOTE.message(format!("in {location}"))),
     };
     groups.push(first);
-    if let Some(help) = &diagnostic.help {
-        groups.push(Group::with_title(Level::HELP.secondary_title(help.as_str())));
+    let help = diagnostic.help.as_deref().map(crate::text::one_line);
+    if let Some(help) = &help {
+        groups.push(Group::with_title(Level::HELP.secondary_title(help.as_ref())));
     }
     renderer.render(&groups)
 }

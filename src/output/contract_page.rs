@@ -127,6 +127,58 @@ fn inert(event: Event<'static>) -> Event<'static> {
     }
 }
 
+/// Whether a link or image target is one a signing copy may keep: a place in the page, a
+/// relative path, `http(s):` or `mailto:`. `javascript:`, `vbscript:`, `data:`, `file:` and
+/// every other scheme run code or reach outside what was signed.
+fn safe_target(url: &str, image: bool) -> bool {
+    let url = url.trim_start();
+    let scheme = url.split_once(':').map(|(scheme, _)| scheme).filter(|s| {
+        !s.is_empty()
+            && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+            && !s.contains('/')
+    });
+    match scheme.map(str::to_ascii_lowercase).as_deref() {
+        // An image is part of what is printed: one from another server can change after signing.
+        None => !(image && url.starts_with("//")),
+        Some("http" | "https") => !image,
+        Some("mailto") => !image,
+        Some(_) => false,
+    }
+}
+
+/// Links and images a signing copy may not keep, written out as their text: a link's words stay
+/// without the link, an image becomes `[image removed: alt text]`.
+fn safe_links(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
+    let mut dropped: Vec<bool> = Vec::new();
+    let mut out = Vec::with_capacity(events.len());
+    for event in events {
+        match event {
+            Event::Start(Tag::Link { ref dest_url, .. }) => {
+                let drop = !safe_target(dest_url, false);
+                dropped.push(drop);
+                if !drop {
+                    out.push(event);
+                }
+            }
+            Event::Start(Tag::Image { ref dest_url, .. }) => {
+                let drop = !safe_target(dest_url, true);
+                dropped.push(drop);
+                out.push(if drop { Event::Text("[image removed: ".into()) } else { event });
+            }
+            Event::End(TagEnd::Link) => {
+                if !dropped.pop().unwrap_or(false) {
+                    out.push(event);
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                out.push(if dropped.pop().unwrap_or(false) { Event::Text("]".into()) } else { event });
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// The printable page.
 #[must_use]
 pub fn page(contract: &Contract) -> String {
@@ -140,7 +192,7 @@ pub fn page(contract: &Contract) -> String {
         .collect();
     // The body is the one fragment built here: Markdown to HTML, every raw tag made inert.
     let mut body = String::new();
-    html::push_html(&mut body, prose_events(&annotated_body(contract)).into_iter().map(inert));
+    html::push_html(&mut body, safe_links(prose_events(&annotated_body(contract))).into_iter().map(inert));
     let signatures: Vec<serde_json::Value> = contract
         .meta
         .parties
@@ -177,6 +229,37 @@ mod tests {
         let mut out = String::new();
         html::push_html(&mut out, prose_events(markdown).into_iter());
         out
+    }
+
+    #[test]
+    fn links_and_images_that_run_code_or_reach_out_are_written_as_text() {
+        let page = |markdown: &str| {
+            let mut out = String::new();
+            html::push_html(&mut out, safe_links(prose_events(markdown)).into_iter());
+            out
+        };
+        for link in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            " vbscript:msgbox",
+            "data:text/html,<b>x</b>",
+            "file:///etc/passwd",
+        ] {
+            let html = page(&format!("See [the schedule]({link}) now.\n"));
+            assert!(!html.contains("<a") && html.contains("See the schedule now."), "{link}: {html}");
+        }
+        for image in [
+            "https://tracker.example/pixel.png",
+            "//cdn.example/logo.png",
+            "data:image/png;base64,AAAA",
+            "javascript:x",
+        ] {
+            let html = page(&format!("![Company logo]({image})\n"));
+            assert!(!html.contains("<img") && html.contains("[image removed: Company logo]"), "{image}: {html}");
+        }
+        let kept = page("[Exhibit](#clause-x), [site](https://example.com), [mail](mailto:a@b.c), ![seal](seal.png)\n");
+        assert_eq!(kept.matches("<a href").count(), 3, "{kept}");
+        assert!(kept.contains("<img src=\"seal.png\""), "{kept}");
     }
 
     #[test]
