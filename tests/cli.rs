@@ -50,6 +50,9 @@ fn broken() -> Broken {
     let msa = "contracts/acme/msa.md";
     let sow = "contracts/acme/sow-002-analytics.md";
     let saas = "contracts/hooli/saas-subscription.md";
+    // Mistakes made while the contracts were negotiated: an executed one would also break its seal.
+    support::in_negotiation(&root.join(msa));
+    support::in_negotiation(&root.join(saas));
     let (l1, c1) = edit(&root.join(msa), "notice = \"60 days\"", "notice = \"sixty days\"");
     let (l2, c2) = edit(&root.join(sow), "status = \"review\"", "status = \"pending\"");
     let (l3, c3) = edit(&root.join(saas), "id = \"hooli-saas-2024\"", "id = \"acme-msa-2025\"");
@@ -186,6 +189,7 @@ fn deny_warnings_and_lint_levels() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     support::copy_dir(&example_repo(), root);
+    support::in_negotiation(&root.join("contracts/acme/msa.md"));
     // A definition nobody uses is a warning: exit 0, or 1 with --deny warnings.
     edit(
         &root.join("contracts/acme/msa.md"),

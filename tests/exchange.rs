@@ -215,6 +215,11 @@ struct Exported {
 
 fn exported(contract: &str) -> Exported {
     let script = example();
+    let path = script.root().join(contract);
+    // A return is imported into a contract being negotiated; an executed one changes only
+    // through an amendment.
+    support::in_negotiation(&path);
+    script.git(&ALICE, &ALICE, &["commit", "-qam", "In negotiation"]);
     let out = tempfile::tempdir().unwrap();
     let name = Path::new(contract).file_stem().unwrap().to_string_lossy().into_owned();
     let docx = out.path().join(format!("{name}.docx"));

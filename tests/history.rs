@@ -78,8 +78,25 @@ fn history() -> Script {
     s.merge(&ALICE, &ALICE, &["sign"], "Merge branch 'sign' into 'main'\n\nExecuted\n\nSee merge request legal/contracts!3\n\nApproved-by: Alice <alice@example.com>");
     // 5. Gitea merge: an amendment that changes the executed MSA's fees with it.
     s.checkout(&["-b", "amend"]);
-    s.write("contracts/acme-msa-amendment-1.md", &amendment());
+    //    The amendment is itself executed, so it excuses the change it records.
+    s.write(
+        "contracts/acme-msa-amendment-1.md",
+        &amendment().replace("status = \"executed\"", "status = \"approved\""),
+    );
     s.write("contracts/acme-msa.md", &msa("executed", 150_000, "Customer pays quarterly in advance.", true));
+    let executed = pactum(
+        s.root(),
+        &[
+            "execute",
+            "contracts/acme-msa-amendment-1.md",
+            "--signature",
+            "party=Acme Inc.,name=Ann,date=2025-06-01",
+            "--signature",
+            "party=Northwind AS,name=Ola,date=2025-06-01",
+        ],
+        &[],
+    );
+    assert!(executed.status.success(), "{}", text(&executed));
     s.commit(&BEA, &BEA, "Amendment 1");
     s.checkout(&["main"]);
     s.merge(&BEA, &BEA, &["amend"], "Merge pull request 'Amendment 1' (#4) from amend into main\n\nReviewed-on: https://gitea.example/legal/contracts/pulls/4\nReviewed-by: carol <carol@example.com>");

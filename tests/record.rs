@@ -94,7 +94,11 @@ fn a_repository_names_its_own_operational_fields() {
     edit(root, "contracts/acme-nda.md", "owner = \"", "tags = [\"key-account\"]\nowner = \"");
     assert_eq!(check(root).0, Some(1), "tags are sealed by default");
     let config = std::fs::read_to_string(root.join("pactum.toml")).unwrap();
-    std::fs::write(root.join("pactum.toml"), format!("{config}\n[execution]\noperational = [\"tags\"]\n")).unwrap();
+    std::fs::write(
+        root.join("pactum.toml"),
+        config.replace("[execution]\n", "[execution]\noperational = [\"tags\"]\n"),
+    )
+    .unwrap();
     assert_eq!(check(root).0, Some(0));
 }
 

@@ -109,26 +109,29 @@ fn body_hash(root: &Path, path: &str) -> String {
         pactum::contract::FrontMatterRule::Required,
         &mut Vec::new(),
     );
-    pactum::contract::seal::body_hash(pactum::contract::seal::body_of(&contract))
+    let body = &contract.text[contract.layout.as_ref().unwrap().body..];
+    pactum::contract::seal::body_hash(body)
 }
 
-#[test]
-fn moving_the_contracts_folder_leaves_the_executed_contract_on_the_record() {
+/// A pull request that changes `setting` in pactum.toml so that the NDA is no longer among the
+/// contracts, and weakens the NDA in the same change: `check` and `policy` refuse it, and once
+/// merged unapproved, `audit` reports both the rules changed and the executed contract changed.
+fn hiding_the_nda_is_refused(setting: &str, (from, to): (&str, &str), number: u32) {
     let mut s = signed();
-    s.checkout(&["-b", "elsewhere"]);
-    edit(s.root(), "pactum.toml", "contracts = \"contracts\"", "contracts = \"elsewhere\"");
+    s.checkout(&["-b", "hide"]);
+    edit(s.root(), "pactum.toml", from, to);
     s.write("elsewhere/README.md", "Nothing here yet.\n");
     weaken(s.root());
-    s.commit(&BEA, &BEA, "Move the contracts folder; weaken the NDA");
+    s.commit(&BEA, &BEA, "Tidy the settings; weaken the NDA");
     let (code, findings) = check(s.root());
     assert_eq!(code, Some(1), "{findings:#?}");
     assert!(has(&findings, NDA, "executed/not-checked"), "{findings:#?}");
     let (code, shown) = policy(s.root());
     assert_eq!(code, Some(1), "{shown}");
     assert!(shown.contains("✗ rules (pactum.toml): \"Changes to the repository's rules\""), "{shown}");
-    assert!(shown.contains("rules changed: pactum.toml [repository] contracts"), "{shown}");
+    assert!(shown.contains(&format!("rules changed: pactum.toml [repository] {setting}")), "{shown}");
     assert!(shown.contains("no longer checked: acme-nda (contracts/acme-nda.md)"), "{shown}");
-    land(&mut s, "elsewhere", 1);
+    land(&mut s, "hide", number);
     let (code, findings) = audit(s.root());
     assert_eq!(code, Some(1));
     assert_eq!(
@@ -136,7 +139,18 @@ fn moving_the_contracts_folder_leaves_the_executed_contract_on_the_record() {
         [("governance-unapproved", "pactum.toml"), ("executed-changed", NDA)],
         "{findings:#?}"
     );
-    assert!(findings[0].2.contains("[repository] contracts"), "{}", findings[0].2);
+    assert!(findings[0].2.contains(&format!("[repository] {setting}")), "{}", findings[0].2);
+}
+
+#[test]
+fn moving_the_contracts_folder_leaves_the_executed_contract_on_the_record() {
+    hiding_the_nda_is_refused("contracts", ("contracts = \"contracts\"", "contracts = \"elsewhere\""), 1);
+}
+
+#[test]
+fn excluding_an_executed_contract_hides_nothing() {
+    let exclude = "contracts = \"contracts\"\nexclude = [\"contracts/acme-nda.md\"]";
+    hiding_the_nda_is_refused("exclude", ("contracts = \"contracts\"", exclude), 5);
 }
 
 /// An amendment of the NDA recording its weakened body, as written by hand.
@@ -349,34 +363,6 @@ fn a_policy_applies_when_either_side_of_the_change_matches() {
 }
 
 #[test]
-fn excluding_an_executed_contract_hides_nothing() {
-    let mut s = signed();
-    s.checkout(&["-b", "exclude"]);
-    edit(
-        s.root(),
-        "pactum.toml",
-        "contracts = \"contracts\"",
-        "contracts = \"contracts\"\nexclude = [\"contracts/acme-nda.md\"]",
-    );
-    weaken(s.root());
-    s.commit(&BEA, &BEA, "Exclude the NDA; weaken it");
-    let (code, findings) = check(s.root());
-    assert_eq!(code, Some(1), "{findings:#?}");
-    assert!(has(&findings, NDA, "executed/not-checked"), "{findings:#?}");
-    let (code, shown) = policy(s.root());
-    assert_eq!(code, Some(1), "{shown}");
-    assert!(shown.contains("rules changed: pactum.toml [repository] exclude"), "{shown}");
-    assert!(shown.contains("no longer checked: acme-nda (contracts/acme-nda.md)"), "{shown}");
-    land(&mut s, "exclude", 5);
-    let (_, findings) = audit(s.root());
-    assert_eq!(
-        kinds(&findings),
-        [("governance-unapproved", "pactum.toml"), ("executed-changed", NDA)],
-        "{findings:#?}"
-    );
-}
-
-#[test]
 fn the_clause_library_schemas_templates_and_codeowners_are_governed() {
     for (path, new_text) in [
         ("clauses/confidentiality.md", None),
@@ -454,6 +440,11 @@ fn an_agreement_signed_before_it_came_here_is_adopted_and_sealed() {
     // Executing it is refused; adopting it seals the text as found, with its signatures.
     let refused = pactum(s.root(), &["execute", NDA, "--signature", SIGN_ACME, "--signature", SIGN_US]);
     assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("marked executed but has no seal") && text(&refused).contains("--adopt"),
+        "{}",
+        text(&refused)
+    );
     s.checkout(&["-b", "adopt"]);
     ok(s.root(), &["execute", "--adopt", NDA]);
     assert!(read(s.root(), NDA).contains("body_sha256"));
@@ -475,6 +466,25 @@ fn an_agreement_signed_before_it_came_here_is_adopted_and_sealed() {
     let refused = pactum(s.root(), &["execute", "--adopt", "contracts/other.md"]);
     assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
     assert!(text(&refused).contains("no signature of Acme, Inc."), "{}", text(&refused));
+}
+
+#[test]
+fn a_shallow_clone_says_the_seal_was_not_checked_against_history() {
+    let mut s = signed();
+    weaken(s.root());
+    s.commit(&BEA, &BEA, "Weaken the NDA");
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", s.root().display());
+    let output = std::process::Command::new("git")
+        .args(["clone", "-q", "--depth", "1", &url, clone.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+    let (code, findings) = check(clone.path());
+    // Its own seal still shows the edit; the history that would show more is said to be missing.
+    assert_eq!(code, Some(1), "{findings:#?}");
+    assert!(has(&findings, NDA, "executed/unverified"), "{findings:#?}");
+    assert!(has(&findings, NDA, "executed/body-changed"), "{findings:#?}");
 }
 
 #[test]

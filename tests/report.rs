@@ -27,16 +27,20 @@ fn contract(
         })
         .unwrap_or_default();
     let signatures = if matches!(status, "executed" | "terminated") {
+        // Signed and sealed, as `pactum execute` leaves a contract.
+        let seal = pactum::contract::seal::body_hash(BODY);
         format!(
-            "\n[[signatures]]\nparty = \"Northwind AS\"\nname = \"Ola\"\ntitle = \"MD\"\ndate = 2025-12-01\n\n[[signatures]]\nparty = \"{party}\"\nname = \"X\"\ntitle = \"CEO\"\ndate = 2025-12-01\n"
+            "\n[[signatures]]\nparty = \"Northwind AS\"\nname = \"Ola\"\ntitle = \"MD\"\ndate = 2025-12-01\n\n[[signatures]]\nparty = \"{party}\"\nname = \"X\"\ntitle = \"CEO\"\ndate = 2025-12-01\n\n[execution]\nbody_sha256 = \"{seal}\"\n"
         )
     } else {
         String::new()
     };
     format!(
-        "+++\nid = \"{id}\"\ntitle = \"Agreement {id}\"\ntype = \"{kind}\"\nstatus = \"{status}\"\n{owner}{law}{dates}\n[[parties]]\nname = \"Northwind AS\"\nrole = \"us\"\n\n[[parties]]\nname = \"{party}\"\nrole = \"them\"\n{value}{signatures}+++\n\n# Agreement\n\n1. **Scope**. Work.\n"
+        "+++\nid = \"{id}\"\ntitle = \"Agreement {id}\"\ntype = \"{kind}\"\nstatus = \"{status}\"\n{owner}{law}{dates}\n[[parties]]\nname = \"Northwind AS\"\nrole = \"us\"\n\n[[parties]]\nname = \"{party}\"\nrole = \"them\"\n{value}{signatures}+++\n\n{BODY}\n"
     )
 }
+
+const BODY: &str = "# Agreement\n\n1. **Scope**. Work.";
 
 const MSA_DATES: &str = "effective_date = 2026-01-01\nterm = \"12 months\"\n\n[renewal]\nkind = \"auto\"\nperiod = \"12 months\"\nnotice = \"60 days\"\n";
 const SAAS_DATES: &str = "effective_date = 2026-01-01\nend_date = 2026-12-31\n\n[renewal]\nkind = \"fixed\"\n";

@@ -386,6 +386,11 @@ pub enum ExecuteError {
         "it is already executed: its text and terms are sealed as signed. An executed contract changes only through an amendment: draft one with `amends = \"{0}\"` and execute that"
     )]
     AlreadyExecuted(String),
+    /// It is marked executed but has no seal: signed somewhere, never sealed here.
+    #[error(
+        "it is marked executed but has no seal. If it was signed before it came into the repository, adopt it as signed: `pactum execute --adopt` seals the text as found, with its signatures"
+    )]
+    MarkedExecuted,
     /// It has no front matter to record the execution in.
     #[error("the contract has no front matter to record the execution in")]
     NoFrontMatter,
@@ -436,9 +441,11 @@ pub fn execute(
     how: Execution,
 ) -> Result<String, ExecuteError> {
     use super::frontmatter;
-    let marked = contract.meta.status == Some(super::Status::Executed) && how == Execution::Signed;
-    if marked || contract.meta.body_sha256.is_some() {
+    if contract.meta.body_sha256.is_some() {
         return Err(ExecuteError::AlreadyExecuted(contract.meta.id.clone().unwrap_or_else(|| "<id>".to_owned())));
+    }
+    if contract.meta.status == Some(super::Status::Executed) && how == Execution::Signed {
+        return Err(ExecuteError::MarkedExecuted);
     }
     let layout = contract.layout.clone().ok_or(ExecuteError::NoFrontMatter)?;
     let recorded = &contract.meta.signatures;

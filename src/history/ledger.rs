@@ -377,9 +377,7 @@ pub fn contract_folders(git: &Git, tip: Oid, current: &str) -> Result<Vec<std::p
             continue;
         }
         let folder = config
-            .and_then(|_| git.file_at(commit.id, "pactum.toml"))
-            .and_then(|bytes| toml::from_str::<toml::Table>(&String::from_utf8_lossy(&bytes)).ok())
-            .and_then(|table| table.get("repository")?.get("contracts")?.as_str().map(str::to_owned))
+            .and_then(|_| setting(&git.settings_at(commit.id)?, "repository", "contracts"))
             .unwrap_or_else(|| crate::repo::config::RepositoryConfig::default().contracts);
         folders.push(folder.clone());
         seen.insert(config, folder);
@@ -750,22 +748,26 @@ fn claim<'a>(landed: &Landed, commit: &CommitInfo, forge: Option<&'a HashMap<u64
     }
 }
 
-/// `[execution] operational` at a commit: the fields its seal leaves out.
-fn operational_at(git: &Git, commit: Oid) -> Vec<String> {
+/// A text setting of `pactum.toml` as read from history: `[table] key`.
+fn setting(settings: &toml::Table, table: &str, key: &str) -> Option<String> {
+    settings.get(table)?.get(key)?.as_str().map(str::to_owned)
+}
+
+/// The configuration in force at a commit: its own `pactum.toml`, when that reads.
+fn config_at(git: &Git, commit: Oid) -> Option<crate::repo::Config> {
     git.file_at(commit, "pactum.toml")
         .and_then(|bytes| String::from_utf8(bytes).ok())
         .and_then(|text| crate::repo::Config::parse(&text).ok())
-        .map(|config| config.execution.operational)
-        .unwrap_or_default()
+}
+
+/// `[execution] operational` at a commit: the fields its seal leaves out.
+fn operational_at(git: &Git, commit: Oid) -> Vec<String> {
+    config_at(git, commit).map(|config| config.execution.operational).unwrap_or_default()
 }
 
 /// The policies in force at a commit: its own `pactum.toml`.
 fn policies_at(git: &Git, commit: Oid) -> Policies {
-    git.file_at(commit, "pactum.toml")
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| crate::repo::Config::parse(&text).ok())
-        .map(|config| Policies::from_config(&config))
-        .unwrap_or_default()
+    config_at(git, commit).map(|config| Policies::from_config(&config)).unwrap_or_default()
 }
 
 /// Where the record starts, for a repository that adopted pactum after its history began:
@@ -823,14 +825,8 @@ pub fn since_set_at(git: &Git, tip: Oid, value: &str) -> Result<Option<Oid>, His
     let mut read: HashMap<Option<Oid>, Option<String>> = HashMap::new();
     for commit in git.first_parent_history(tip)? {
         let config = git.entry_id_at(commit.id, "pactum.toml");
-        let since = read
-            .entry(config)
-            .or_insert_with(|| {
-                let bytes = git.file_at(commit.id, "pactum.toml")?;
-                let table = toml::from_str::<toml::Table>(&String::from_utf8_lossy(&bytes)).ok()?;
-                table.get("audit")?.get("since")?.as_str().map(str::to_owned)
-            })
-            .clone();
+        let since =
+            read.entry(config).or_insert_with(|| setting(&git.settings_at(commit.id)?, "audit", "since")).clone();
         if since.as_deref() != Some(value) {
             break;
         }
@@ -1229,18 +1225,9 @@ pub fn main_tip(git: &Git, configured: &str) -> Result<(String, Oid), HistoryErr
     let name = git.main_branch(configured).ok_or_else(|| HistoryError::UnknownRevision(configured.to_owned()))?;
     let tip = git.commit(&name)?;
     let named = git
-        .file_at(tip, "pactum.toml")
-        .and_then(|bytes| toml::from_str::<toml::Table>(&String::from_utf8_lossy(&bytes)).ok())
-        .map_or_else(
-            || crate::repo::config::RepositoryConfig::default().main_branch,
-            |table| {
-                table
-                    .get("repository")
-                    .and_then(|r| r.get("main_branch"))
-                    .and_then(toml::Value::as_str)
-                    .map_or_else(|| crate::repo::config::RepositoryConfig::default().main_branch, str::to_owned)
-            },
-        );
+        .settings_at(tip)
+        .and_then(|table| setting(&table, "repository", "main_branch"))
+        .unwrap_or_else(|| crate::repo::config::RepositoryConfig::default().main_branch);
     if named != configured {
         return Err(HistoryError::BranchDisagrees { configured: configured.to_owned(), branch: name, named });
     }

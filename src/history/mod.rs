@@ -240,26 +240,25 @@ impl Git {
     fn subtree(&self, root: Oid, folder: &Path) -> Result<Option<Tree<'_>>, HistoryError> {
         let cached =
             self.last_subtree.borrow().iter().find(|(r, f, _)| *r == root && f == folder).map(|(_, _, id)| *id);
-        let id = match cached {
-            Some(id) => id,
-            None => {
-                let tree = self.repo.find_tree(root)?;
-                let inside = self.prefix.join(folder);
-                let id = if inside.as_os_str().is_empty() {
-                    Some(tree.id())
-                } else {
-                    match tree.get_path(&inside) {
-                        Ok(entry) if entry.kind() == Some(ObjectType::Tree) => Some(entry.id()),
-                        _ => None,
-                    }
-                };
-                let mut cache = self.last_subtree.borrow_mut();
-                if cache.len() >= 8 {
-                    cache.remove(0);
+        let id = if let Some(id) = cached {
+            id
+        } else {
+            let tree = self.repo.find_tree(root)?;
+            let inside = self.prefix.join(folder);
+            let id = if inside.as_os_str().is_empty() {
+                Some(tree.id())
+            } else {
+                match tree.get_path(&inside) {
+                    Ok(entry) if entry.kind() == Some(ObjectType::Tree) => Some(entry.id()),
+                    _ => None,
                 }
-                cache.push((root, folder.to_path_buf(), id));
-                id
+            };
+            let mut cache = self.last_subtree.borrow_mut();
+            if cache.len() >= 8 {
+                cache.remove(0);
             }
+            cache.push((root, folder.to_path_buf(), id));
+            id
         };
         id.map(|id| self.repo.find_tree(id)).transpose().map_err(HistoryError::from)
     }
@@ -396,6 +395,14 @@ impl Git {
         let tree = self.repo.find_commit(commit).ok()?.tree().ok()?;
         let entry = tree.get_path(&self.prefix.join(path)).ok()?;
         self.blob(entry.id()).ok()
+    }
+
+    /// `pactum.toml` at a commit as a TOML table, if it is there and reads as TOML: for the few
+    /// settings read from history (where the contracts were, the main branch, the record's start).
+    #[must_use]
+    pub fn settings_at(&self, commit: Oid) -> Option<toml::Table> {
+        let bytes = self.file_at(commit, "pactum.toml")?;
+        toml::from_str(&String::from_utf8_lossy(&bytes)).ok()
     }
 
     /// The id of the file or folder at `path` at a commit: equal ids, equal contents.

@@ -61,18 +61,18 @@ pub fn signed_versions(
         if !started {
             started = true;
             for (path, (blob, at)) in std::mem::take(&mut before) {
-                found.consider(git, path, blob, at)?;
+                found.consider(git, &path, blob, at)?;
             }
         }
         for change in changes {
             if let Some((path, blob)) = change.new {
-                found.consider(git, path, blob, commit.id)?;
+                found.consider(git, &path, blob, commit.id)?;
             }
         }
     }
     // A start after every commit: the record starts at the tip.
     for (path, (blob, at)) in before {
-        found.consider(git, path, blob, at)?;
+        found.consider(git, &path, blob, at)?;
     }
     Ok(SignedRecord::new(found.versions, git.is_shallow()))
 }
@@ -90,8 +90,8 @@ struct Found<'a> {
 impl Found<'_> {
     /// Keep the version `blob` of `path` (committed in `commit`) if it is the first executed
     /// version of its contract.
-    fn consider(&mut self, git: &Git, path: String, blob: Oid, commit: Oid) -> Result<(), HistoryError> {
-        if self.paths.contains(&path) || !self.seen.insert(blob) || git.blob_size(blob)? > self.max_size {
+    fn consider(&mut self, git: &Git, path: &str, blob: Oid, commit: Oid) -> Result<(), HistoryError> {
+        if self.paths.contains(path) || !self.seen.insert(blob) || git.blob_size(blob)? > self.max_size {
             return Ok(());
         }
         let bytes = git.blob(blob)?;
@@ -99,20 +99,20 @@ impl Found<'_> {
         if !contains(&bytes, b"executed") && !contains(&bytes, b"body_sha256") {
             return Ok(());
         }
-        let Ok((text, _)) = decode(&path, bytes) else { return Ok(()) };
+        let Ok((text, _)) = decode(path, bytes) else { return Ok(()) };
         let Some(meta) = Contract::read_metadata(&text) else { return Ok(()) };
         if meta.id.as_ref().is_some_and(|id| self.ids.contains(id)) {
             return Ok(());
         }
-        let contract = Contract::read(&path, text, FrontMatterRule::Optional, &mut Vec::new());
+        let contract = Contract::read(path, text, FrontMatterRule::Optional, &mut Vec::new());
         if !reads_executed(&contract) {
             return Ok(());
         }
-        self.paths.insert(path.clone());
+        self.paths.insert(path.to_owned());
         if let Some(id) = &contract.meta.id {
             self.ids.insert(id.clone());
         }
-        let present = self.root.join(&path).is_file();
+        let present = self.root.join(path).is_file();
         self.versions.push(SignedVersion { commit: git.short(commit), contract, present });
         Ok(())
     }

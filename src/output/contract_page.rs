@@ -140,8 +140,7 @@ fn safe_target(url: &str, image: bool) -> bool {
     match scheme.map(str::to_ascii_lowercase).as_deref() {
         // An image is part of what is printed: one from another server can change after signing.
         None => !(image && url.starts_with("//")),
-        Some("http" | "https") => !image,
-        Some("mailto") => !image,
+        Some("http" | "https" | "mailto") => !image,
         Some(_) => false,
     }
 }

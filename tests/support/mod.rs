@@ -113,3 +113,15 @@ pub fn clause_changes(report: &serde_json::Value) -> Vec<(String, String, String
 pub fn t(change: &str, old: &str, new: &str) -> (String, String, String) {
     (change.into(), old.into(), new.into())
 }
+
+/// Put the contract at `path` back as it stood in negotiation, before it was executed: in
+/// review, without signatures or seal, the rest of its text as it is.
+pub fn in_negotiation(path: &Path) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let end = 3 + text[3..].find("\n+++").unwrap() + 1;
+    let mut front: toml_edit::DocumentMut = text[4..end].parse().unwrap();
+    front.remove("execution");
+    front.remove("signatures");
+    front["status"] = toml_edit::value("review");
+    std::fs::write(path, format!("+++\n{front}{}", &text[end..])).unwrap();
+}
