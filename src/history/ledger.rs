@@ -369,9 +369,15 @@ impl Scope {
 /// # Errors
 /// When Git cannot be read.
 pub fn contract_folders(git: &Git, tip: Oid, current: &str) -> Result<Vec<std::path::PathBuf>, HistoryError> {
+    Ok(folders_in(git, &git.first_parent_history(tip)?, current))
+}
+
+/// [`contract_folders`] over a first-parent history already read.
+#[must_use]
+pub fn folders_in(git: &Git, history: &[CommitInfo], current: &str) -> Vec<std::path::PathBuf> {
     let mut seen: HashMap<Option<Oid>, String> = HashMap::new();
     let mut folders = vec![current.to_owned()];
-    for commit in git.first_parent_history(tip)? {
+    for commit in history {
         let config = git.entry_id_at(commit.id, "pactum.toml");
         if seen.contains_key(&config) {
             continue;
@@ -382,7 +388,7 @@ pub fn contract_folders(git: &Git, tip: Oid, current: &str) -> Result<Vec<std::p
         folders.push(folder.clone());
         seen.insert(config, folder);
     }
-    Ok(outermost(folders))
+    outermost(folders)
 }
 
 /// The folders, each once, without those inside another (`contracts/old` inside `contracts`).

@@ -9,12 +9,13 @@ use std::path::{Path, PathBuf};
 use git2::Oid;
 
 use super::ledger::Start;
-use super::{Git, HistoryError};
+use super::{FileChange, Git, HistoryError};
 use crate::contract::seal::{SignedRecord, SignedVersion, reads_executed};
 use crate::contract::{Contract, FrontMatterRule, decode};
+use rayon::prelude::*;
 
-/// The first executed version of every contract under `folders` in the first-parent history
-/// of `tip` on the record, oldest first; `root` is the working tree, to say which are still
+/// The first executed version of every contract in the first-parent history of `tip` on the
+/// record, under every folder that was the contracts folder (`current` now), oldest first; `root` is the working tree, to say which are still
 /// there. Where the record starts later than the history (`[audit] since`), a contract is held
 /// to its version at the start. A version larger than `max_size`, or not text, is passed over:
 /// `audit` names those.
@@ -24,11 +25,12 @@ use crate::contract::{Contract, FrontMatterRule, decode};
 pub fn signed_versions(
     git: &Git,
     tip: Oid,
-    folders: &[PathBuf],
+    current: &str,
     start: Option<&Start>,
     (root, max_size): (&Path, u64),
 ) -> Result<SignedRecord, HistoryError> {
     let mut history = git.first_parent_history(tip)?;
+    let folders: &[PathBuf] = &super::ledger::folders_in(git, &history, current);
     let recorded = Start::recorded(start, &history)?;
     history.reverse();
     let mut found = Found {
@@ -42,11 +44,29 @@ pub fn signed_versions(
     // Before the record starts: the latest version at each path, held to once it starts.
     let mut before: BTreeMap<String, (Oid, Oid)> = BTreeMap::new();
     let mut started = false;
-    for commit in &history {
-        let mut changes = Vec::new();
-        for folder in folders {
-            changes.extend(git.contract_changes(commit, folder)?);
-        }
+    // Which files each commit changed is found on every core, each through its own handle.
+    let share = history.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(64);
+    let opener = git.opener();
+    let changed: Vec<Vec<FileChange>> = history
+        .par_chunks(share)
+        .map(|chunk| {
+            let git = opener.open()?;
+            chunk
+                .iter()
+                .map(|commit| {
+                    let mut changes = Vec::new();
+                    for folder in folders {
+                        changes.extend(git.contract_changes(commit, folder)?);
+                    }
+                    Ok(changes)
+                })
+                .collect::<Result<Vec<_>, HistoryError>>()
+        })
+        .collect::<Result<Vec<_>, HistoryError>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    for (commit, changes) in history.iter().zip(changed) {
         if !recorded(commit) {
             for change in changes {
                 if let Some((path, _)) = change.old {
