@@ -361,6 +361,41 @@ impl Scope {
     }
 }
 
+/// The contract files each commit of `history` changed under `folders`, in the order of
+/// `history`: found on every core, each through its own handle on the repository.
+///
+/// # Errors
+/// When a tree cannot be read.
+pub fn changed_files(
+    git: &Git,
+    history: &[CommitInfo],
+    folders: &[std::path::PathBuf],
+) -> Result<Vec<Vec<FileChange>>, HistoryError> {
+    use rayon::prelude::*;
+    let share = history.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(64);
+    let opener = git.opener();
+    let chunks = history
+        .par_chunks(share)
+        .map(|chunk| {
+            let git = opener.open()?;
+            chunk
+                .iter()
+                .map(|commit| {
+                    let mut changes = Vec::new();
+                    for folder in folders {
+                        changes.extend(
+                            git.contract_changes(commit, folder)
+                                .map_err(|e| damaged(e, commit.id, "a folder of its tree", commit))?,
+                        );
+                    }
+                    Ok(changes)
+                })
+                .collect::<Result<Vec<_>, HistoryError>>()
+        })
+        .collect::<Result<Vec<_>, HistoryError>>()?;
+    Ok(chunks.into_iter().flatten().collect())
+}
+
 /// Every folder that was the contracts folder (`[repository] contracts`) at some commit of the
 /// first-parent history from `tip`, and `current`: a change that moves the folder leaves the
 /// contracts of the old one on the record. A folder inside another one listed is left out,
@@ -457,34 +492,20 @@ pub fn walk_batches(
     outline: bool,
     mut visit: impl FnMut(&[Step<'_>]) -> Result<(), HistoryError>,
 ) -> Result<(), HistoryError> {
-    use rayon::prelude::*;
     let mut history = git.first_parent_history(tip)?;
     history.reverse();
-    let share = history.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(64);
     let opener = git.opener();
-    let changes: Vec<Vec<Vec<FileChange>>> = history
-        .par_chunks(share)
-        .map(|chunk| {
-            let git = opener.open()?;
-            chunk
-                .iter()
-                .map(|commit| {
-                    let mut changes = Vec::new();
-                    for folder in &scope.folders {
-                        changes.extend(
-                            git.contract_changes(commit, folder)
-                                .map_err(|e| damaged(e, commit.id, "a folder of its tree", commit))?
-                                .into_iter()
-                                .filter(|c| c.old.iter().chain(c.new.iter()).any(|(path, _)| scope.keeps(path))),
-                        );
-                    }
-                    Ok(changes)
-                })
+    let changes: Vec<Vec<FileChange>> = changed_files(git, &history, &scope.folders)?
+        .into_iter()
+        .map(|changes| {
+            changes
+                .into_iter()
+                .filter(|c| c.old.iter().chain(c.new.iter()).any(|(path, _)| scope.keeps(path)))
                 .collect()
         })
-        .collect::<Result<_, HistoryError>>()?;
+        .collect();
     let changed: Vec<(&CommitInfo, Vec<FileChange>)> =
-        history.iter().zip(changes.into_iter().flatten()).filter(|(_, changes)| !changes.is_empty()).collect();
+        history.iter().zip(changes).filter(|(_, changes)| !changes.is_empty()).collect();
     let mut reader = Reader::new(git, scope.max_file_size, outline);
     let mut batches: Vec<Vec<(&CommitInfo, Vec<FileChange>)>> = Vec::new();
     let mut rest = changed.into_iter().peekable();

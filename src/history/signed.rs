@@ -9,10 +9,9 @@ use std::path::{Path, PathBuf};
 use git2::Oid;
 
 use super::ledger::Start;
-use super::{FileChange, Git, HistoryError};
+use super::{Git, HistoryError};
 use crate::contract::seal::{SignedRecord, SignedVersion, reads_executed};
 use crate::contract::{Contract, FrontMatterRule, decode};
-use rayon::prelude::*;
 
 /// The first executed version of every contract in the first-parent history of `tip` on the
 /// record, under every folder that was the contracts folder (`current` now), oldest first; `root` is the working tree, to say which are still
@@ -44,28 +43,7 @@ pub fn signed_versions(
     // Before the record starts: the latest version at each path, held to once it starts.
     let mut before: BTreeMap<String, (Oid, Oid)> = BTreeMap::new();
     let mut started = false;
-    // Which files each commit changed is found on every core, each through its own handle.
-    let share = history.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(64);
-    let opener = git.opener();
-    let changed: Vec<Vec<FileChange>> = history
-        .par_chunks(share)
-        .map(|chunk| {
-            let git = opener.open()?;
-            chunk
-                .iter()
-                .map(|commit| {
-                    let mut changes = Vec::new();
-                    for folder in folders {
-                        changes.extend(git.contract_changes(commit, folder)?);
-                    }
-                    Ok(changes)
-                })
-                .collect::<Result<Vec<_>, HistoryError>>()
-        })
-        .collect::<Result<Vec<_>, HistoryError>>()?
-        .into_iter()
-        .flatten()
-        .collect();
+    let changed = super::ledger::changed_files(git, &history, folders)?;
     for (commit, changes) in history.iter().zip(changed) {
         if !recorded(commit) {
             for change in changes {
