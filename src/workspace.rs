@@ -74,10 +74,7 @@ impl<'a> Workspace<'a> {
     pub fn signed_record(&self) -> Result<Option<crate::contract::seal::SignedRecord>, crate::history::HistoryError> {
         let Ok(git) = crate::history::Git::open(&self.repo.root) else { return Ok(None) };
         let Ok(head) = git.commit("HEAD") else { return Ok(None) };
-        let start = match &self.config().audit.since {
-            Some(text) => Some(crate::history::ledger::Start::read(&git, head, text, true)?),
-            None => None,
-        };
+        let start = self.config().audit.since.clone().map(|text| crate::history::ledger::Start { text, setting: true });
         let limits = (self.repo.root.as_path(), self.config().check.max_file_size);
         crate::history::signed::signed_versions(&git, head, &self.config().repository.contracts, start.as_ref(), limits)
             .map(Some)

@@ -6,6 +6,7 @@ mod support;
 use std::path::Path;
 
 use proptest::prelude::*;
+use support::contracts::msa;
 use support::git::{ALICE, BEA, GITHUB, Script};
 use support::text;
 use support::today::{SIGN_ACME, SIGN_US, ok, pactum};
@@ -208,12 +209,6 @@ fn a_signatures_file_without_a_name_is_a_clear_error() {
 
 const LIABILITY_POLICY: &str = "[groups]\nlegal = [\"@alice\"]\n\n[[policies]]\nname = \"Legal approves liability\"\nchanged = [\"clause:*liabilit*\"]\nrequire = { groups = [\"legal\"], count = 1 }\n";
 
-fn msa(cap: &str) -> String {
-    format!(
-        "+++\nid = \"acme-msa\"\ntitle = \"MSA\"\ntype = \"msa\"\nstatus = \"review\"\nowner = \"@alice\"\neffective_date = 2025-01-01\ngoverning_law = \"NO\"\n\n[[parties]]\nname = \"Acme Inc.\"\nrole = \"customer\"\n\n[[parties]]\nname = \"Northwind AS\"\nrole = \"provider\"\n+++\n\n# MSA\n\n## 1. Services\n\n1.1 Provider provides the services.\n\n## 8. Limitation of Liability\n\n8.1 Neither party is liable for indirect loss.\n\n8.2 Each party's liability is capped at {cap}.\n"
-    )
-}
-
 #[test]
 fn a_policy_on_a_heading_covers_its_sub_clauses() {
     let mut s = Script::new();
@@ -305,10 +300,7 @@ proptest! {
 const FINANCE_POLICY: &str = "[groups]\nlegal = [\"@alice\"]\nfinance = [\"@carol\"]\n\n[[policies]]\nname = \"Large deals need finance\"\nwhen = [\"value.amount > 100000\"]\nrequire = { groups = [\"finance\"], count = 1 }\n";
 
 fn deal(amount: u32) -> String {
-    msa("EUR 1,000,000").replace(
-        "governing_law = \"NO\"",
-        &format!("governing_law = \"NO\"\n\n[value]\namount = {amount}\ncurrency = \"EUR\""),
-    )
+    support::contracts::deal(amount, "EUR 1,000,000")
 }
 
 #[test]

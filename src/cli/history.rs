@@ -423,14 +423,10 @@ pub fn audit(global: &GlobalArgs, args: &AuditArgs) -> Result<Outcome> {
     // `--since` is the reader's own choice; `[audit] since` is a setting, and the landing
     // that set it stays on the record with every one after it.
     let start = match (&args.since, &repo.config.audit.since) {
-        (Some(text), _) => Some(text.as_str()).zip(Some(false)),
-        (None, Some(text)) => Some(text.as_str()).zip(Some(true)),
+        (Some(text), _) => Some(ledger::Start { text: text.clone(), setting: false }),
+        (None, Some(text)) => Some(ledger::Start { text: text.clone(), setting: true }),
         (None, None) => None,
-    }
-    .map(|(text, setting)| {
-        ledger::Start::read(&git, tip, text, setting).with_context(|| format!("audit since `{text}`"))
-    })
-    .transpose()?;
+    };
     let audit = ledger::audit(&git, tip, &scope, &options, pulls.as_ref(), start.as_ref())?;
     output(
         global,

@@ -177,6 +177,18 @@ impl ContractDiff {
     pub fn is_empty(&self) -> bool {
         self.change == ContractChange::Modified && self.fields.is_empty() && self.clauses.is_empty()
     }
+
+    /// The clauses the change touched, each once, in the order of the redline: their numbers
+    /// after it, or before it for removed ones; a unit without a number by its name (`Preamble`).
+    #[must_use]
+    pub fn clauses_changed(&self) -> Vec<String> {
+        let mut seen = std::collections::HashSet::new();
+        self.clauses
+            .iter()
+            .filter_map(|c| c.new.as_ref().or(c.old.as_ref()).map(|r| r.cite().to_owned()))
+            .filter(|cited| seen.insert(cited.clone()))
+            .collect()
+    }
 }
 
 /// What counts as material (`pactum.toml` `[diff]`).

@@ -20,7 +20,7 @@ use serde::Serialize;
 use super::policy::{Change, Policies, Verdict};
 use super::{CommitInfo, FileChange, Git, HistoryError};
 use crate::contract::{Contract, FrontMatterRule, decode};
-use crate::diff::{self, ContractDiff, DiffOptions};
+use crate::diff::{self, DiffOptions};
 
 /// How a change reached the main branch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -413,7 +413,7 @@ pub fn folders_in(git: &Git, history: &[CommitInfo], current: &str) -> Vec<std::
     let mut seen: HashMap<Option<Oid>, String> = HashMap::new();
     let mut folders = vec![current.to_owned()];
     for commit in history {
-        let config = git.entry_id_at(commit.id, "pactum.toml");
+        let config = git.entry_id_in(commit.tree, "pactum.toml");
         if seen.contains_key(&config) {
             continue;
         }
@@ -615,7 +615,7 @@ pub fn approvals(git: &Git, tip: Oid, scope: &Scope, options: &DiffOptions) -> R
                             approvers: landed.approvers.clone(),
                             status_before: status(*old),
                             status_after: status(*new),
-                            clauses_changed: clauses_changed(&diff),
+                            clauses_changed: diff.clauses_changed(),
                             landing: landed.landing,
                             platform: landed.platform,
                             subject: commit.message.lines().next().unwrap_or("").to_owned(),
@@ -628,18 +628,6 @@ pub fn approvals(git: &Git, tip: Oid, scope: &Scope, options: &DiffOptions) -> R
         Ok(())
     })?;
     Ok(entries)
-}
-
-/// The clauses a change touched, each once, in the order of the redline: their numbers after it,
-/// or before it for removed ones; a unit without a number by its name (`Preamble`).
-#[must_use]
-pub fn clauses_changed(diff: &ContractDiff) -> Vec<String> {
-    let mut seen = std::collections::HashSet::new();
-    diff.clauses
-        .iter()
-        .filter_map(|c| c.new.as_ref().or(c.old.as_ref()).map(|r| r.cite().to_owned()))
-        .filter(|cited| seen.insert(cited.clone()))
-        .collect()
 }
 
 /// A change of a contract's status in the ledger (a landing that added or changed it).
@@ -787,11 +775,6 @@ fn config_at(git: &Git, commit: Oid) -> Option<crate::repo::Config> {
         .and_then(|text| crate::repo::Config::parse(&text).ok())
 }
 
-/// `[execution] operational` at a commit: the fields its seal leaves out.
-fn operational_at(git: &Git, commit: Oid) -> Vec<String> {
-    config_at(git, commit).map(|config| config.execution.operational).unwrap_or_default()
-}
-
 /// The policies in force at a commit: its own `pactum.toml`.
 fn policies_at(git: &Git, commit: Oid) -> Policies {
     config_at(git, commit).map(|config| Policies::from_config(&config)).unwrap_or_default()
@@ -805,53 +788,52 @@ pub enum Since {
     Time(i64),
 }
 
-/// Where the record starts, and the landing that set that start in `pactum.toml`: that landing
-/// and every one after it stay on the record, so that moving the start later (`since =
-/// "2099-01-01"`) cannot hide the change that moved it, or any change after it.
+/// Where the record starts, as given: `[audit] since` (a setting) or `--since` (the reader's
+/// choice), a date `YYYY-MM-DD` or a commit. Read against the history a command walks anyway
+/// (see [`Start::recorded`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Start {
-    pub since: Since,
-    pub set_at: Option<Oid>,
+    pub text: String,
+    /// Whether it is the setting: then the landing that set it, and every landing after it,
+    /// stays on the record, so that moving the start later (`since = "2099-01-01"`) cannot
+    /// hide the change that moved it, or any change after it.
+    pub setting: bool,
 }
 
 impl Start {
-    /// The start `text` names (a date `YYYY-MM-DD`, or a commit), on the history from `tip`.
-    /// From `[audit] since` (`setting`), the landing that set it is found too; from the command
-    /// line, the reader's choice stands alone.
+    /// Which commits of `history` (the first-parent history, newest first) the record covers:
+    /// all without a start.
     ///
     /// # Errors
-    /// When `text` is neither a date nor a commit, or Git cannot be read.
-    pub fn read(git: &Git, tip: Oid, text: &str, setting: bool) -> Result<Self, HistoryError> {
-        let since = match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            Ok(date) => Since::Time(date.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp()),
-            Err(_) => Since::Commit(git.commit(text)?),
-        };
-        let set_at = if setting { since_set_at(git, tip, text)? } else { None };
-        Ok(Self { since, set_at })
-    }
-
-    /// Which commits of `history` (the first-parent history, newest first) the record covers.
-    ///
-    /// # Errors
-    /// When the start is a commit that is not in `history`.
+    /// When the start is neither a date nor a commit, or a commit that is not in `history`.
     pub fn recorded(
         start: Option<&Self>,
+        git: &Git,
         history: &[CommitInfo],
     ) -> Result<impl Fn(&CommitInfo) -> bool + use<>, HistoryError> {
-        recorded_since(history, start)
+        let resolved = match start {
+            Some(start) => Some(start.resolve(git, history)?),
+            None => None,
+        };
+        recorded_since(history, resolved.as_ref())
+    }
+
+    fn resolve(&self, git: &Git, history: &[CommitInfo]) -> Result<(Since, Option<Oid>), HistoryError> {
+        let since = match chrono::NaiveDate::parse_from_str(&self.text, "%Y-%m-%d") {
+            Ok(date) => Since::Time(date.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp()),
+            Err(_) => Since::Commit(git.commit(&self.text).map_err(|_| HistoryError::NoStart(self.text.clone()))?),
+        };
+        Ok((since, if self.setting { since_set_at(git, history, &self.text) } else { None }))
     }
 }
 
-/// The oldest landing of the first-parent history from `tip` from which on `pactum.toml`'s
-/// `[audit] since` has been `value` without a break: the landing that set it.
-///
-/// # Errors
-/// When Git cannot be read.
-pub fn since_set_at(git: &Git, tip: Oid, value: &str) -> Result<Option<Oid>, HistoryError> {
+/// The oldest landing of `history` (newest first) from which on `pactum.toml`'s `[audit]
+/// since` has been `value` without a break: the landing that set it.
+fn since_set_at(git: &Git, history: &[CommitInfo], value: &str) -> Option<Oid> {
     let mut set_at = None;
     let mut read: HashMap<Option<Oid>, Option<String>> = HashMap::new();
-    for commit in git.first_parent_history(tip)? {
-        let config = git.entry_id_at(commit.id, "pactum.toml");
+    for commit in history {
+        let config = git.entry_id_in(commit.tree, "pactum.toml");
         let since =
             read.entry(config).or_insert_with(|| setting(&git.settings_at(commit.id)?, "audit", "since")).clone();
         if since.as_deref() != Some(value) {
@@ -859,7 +841,7 @@ pub fn since_set_at(git: &Git, tip: Oid, value: &str) -> Result<Option<Oid>, His
         }
         set_at = Some(commit.id);
     }
-    Ok(set_at)
+    set_at
 }
 
 /// Audit the main branch: direct pushes that touched contracts, merges that did not satisfy
@@ -881,7 +863,7 @@ pub fn audit(
     let mut findings = Vec::new();
     let mut unverified = Vec::new();
     let history = git.first_parent_history(tip)?;
-    let recorded = recorded_since(&history, start)?;
+    let recorded = Start::recorded(start, git, &history)?;
     // Who approved a landing: the forge's approvals that cover what landed where the forge was
     // asked (GitHub writes no trailers, so trailers there are only text), else the trailers.
     let approvers_of = |commit: &CommitInfo, landed: &Landed, paths: &[String]| match claim(landed, commit, forge) {
@@ -953,8 +935,10 @@ pub fn audit(
         if matches!(claim(&landed, commit, forge), Claim::Unverified) {
             unverified.push(commit.id.to_string());
         }
-        // The policies in force before the landing: a change cannot loosen its own rules.
-        let policies = commit.parents.first().map_or_else(Policies::default, |&parent| policies_at(git, parent));
+        // The rules in force before the landing, read once: a change cannot loosen its own rules.
+        let rules = commit.parents.first().and_then(|&parent| config_at(git, parent)).unwrap_or_default();
+        let policies = Policies::from_config(&rules);
+        let operational = &rules.execution.operational;
         let paths: Vec<String> =
             steps.iter().flat_map(|(old, new)| old.iter().chain(new.iter()).map(|c| c.path.clone())).collect();
         let approvers = approvers_of(commit, &landed, &paths);
@@ -962,7 +946,6 @@ pub fn audit(
         // Amendments this landing holds executed: the text and terms they record as amended.
         let amendments: Vec<&Contract> =
             steps.iter().filter_map(|(_, new)| *new).filter(|n| n.meta.amends.is_some()).collect();
-        let operational = commit.parents.first().map(|&parent| operational_at(git, parent)).unwrap_or_default();
         for (old, new) in steps {
             let either = new.or(*old).expect("one side");
             let (id, path) = (either.meta.id.clone(), either.path.clone());
@@ -992,15 +975,9 @@ pub fn audit(
                     findings.push(finding("policy-unmet", unmet_message(&short, &landed, &verdict)));
                 }
                 if change.adopts() {
-                    let verdict = policies.governance_verdict(&approvers, Some(&landed.merged_by));
+                    let verdict = policies.adoption_verdict(&change.id, &approvers, Some(&landed.merged_by));
                     if !verdict.met {
-                        findings.push(finding(
-                            "governance-unapproved",
-                            format!(
-                                "{short} adopted {path} as signed outside the repository: {}",
-                                unmet_message(&short, &landed, &verdict)
-                            ),
-                        ));
+                        findings.push(finding("governance-unapproved", unmet_message(&short, &landed, &verdict)));
                     }
                 }
             }
@@ -1009,7 +986,7 @@ pub fn audit(
                     .as_deref()
                     .map(|id| amendments.iter().filter_map(|a| crate::contract::seal::Amended::by(a, id)).collect())
                     .unwrap_or_default();
-                let changed = crate::contract::seal::SinceSigning::of(before, after, &operational).unexcused(&amended);
+                let changed = crate::contract::seal::SinceSigning::of(before, after, operational).unexcused(&amended);
                 let changed = changed.phrases();
                 if !changed.is_empty() {
                     findings.push(finding(
@@ -1044,11 +1021,11 @@ pub struct Audit {
 /// one that set the start onwards.
 fn recorded_since(
     history: &[CommitInfo],
-    start: Option<&Start>,
+    start: Option<&(Since, Option<Oid>)>,
 ) -> Result<impl Fn(&CommitInfo) -> bool + use<>, HistoryError> {
-    let since = start.map(|s| &s.since);
+    let since = start.map(|(since, _)| since);
     // Newest first: the landing that set the start and everything newer is on the record.
-    let always: std::collections::HashSet<Oid> = match start.and_then(|s| s.set_at) {
+    let always: std::collections::HashSet<Oid> = match start.and_then(|&(_, set_at)| set_at) {
         Some(set_at) => match history.iter().position(|c| c.id == set_at) {
             Some(at) => history[..=at].iter().map(|c| c.id).collect(),
             None => std::collections::HashSet::new(),

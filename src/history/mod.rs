@@ -37,6 +37,9 @@ pub enum HistoryError {
         "this is a shallow clone, so the history stops short and the approval record would be incomplete; fetch the whole history (`git fetch --unshallow`, or `fetch-depth: 0` for actions/checkout)"
     )]
     Shallow,
+    /// `[audit] since` or `--since` is neither a date nor a commit.
+    #[error("audit since `{0}`: not a date (YYYY-MM-DD) nor a commit of this repository")]
+    NoStart(String),
     /// `[audit] since` names a commit that is not on the main branch's first-parent history.
     #[error("`{0}` ([audit] since) is not a commit of the main branch's history: name a commit on it, or a date")]
     NotOnMain(String),
@@ -408,7 +411,14 @@ impl Git {
     /// The id of the file or folder at `path` at a commit: equal ids, equal contents.
     #[must_use]
     pub fn entry_id_at(&self, commit: Oid, path: &str) -> Option<Oid> {
-        let tree = self.repo.find_commit(commit).ok()?.tree().ok()?;
+        self.entry_id_in(self.repo.find_commit(commit).ok()?.tree_id(), path)
+    }
+
+    /// The id of the file or folder at `path` in the tree `tree` (a commit's, as
+    /// [`CommitInfo::tree`] names it): for walks that have the tree already.
+    #[must_use]
+    pub fn entry_id_in(&self, tree: Oid, path: &str) -> Option<Oid> {
+        let tree = self.repo.find_tree(tree).ok()?;
         tree.get_path(&self.prefix.join(path)).ok().map(|entry| entry.id())
     }
 
@@ -418,25 +428,35 @@ impl Git {
     /// `CODEOWNERS`). Empty when the rules are the same.
     #[must_use]
     pub fn rules_changed(&self, before: Oid, after: Oid) -> Vec<String> {
+        let tree = |commit: Oid| self.repo.find_commit(commit).and_then(|c| c.tree()).ok();
+        let (old, new) = (tree(before), tree(after));
+        // Each tree is looked up once, and two equal trees hold equal rules.
+        if old.as_ref().map(Tree::id) == new.as_ref().map(Tree::id) {
+            return Vec::new();
+        }
+        let entry = |tree: &Option<Tree<'_>>, path: &str| {
+            tree.as_ref().and_then(|t| t.get_path(&self.prefix.join(path)).ok()).map(|e| e.id())
+        };
         let mut changed = Vec::new();
-        let (old, new) = (self.entry_id_at(before, "pactum.toml"), self.entry_id_at(after, "pactum.toml"));
-        if old != new {
-            let text = |commit: Oid| {
-                self.file_at(commit, "pactum.toml")
+        let (old_settings, new_settings) = (entry(&old, "pactum.toml"), entry(&new, "pactum.toml"));
+        if old_settings != new_settings {
+            let text = |blob: Option<Oid>| {
+                blob.and_then(|id| self.blob(id).ok())
                     .map(|b| String::from_utf8_lossy(&b).into_owned())
                     .unwrap_or_default()
             };
             changed.extend(
-                crate::repo::Config::settings_changed(&text(before), &text(after))
+                crate::repo::Config::settings_changed(&text(old_settings), &text(new_settings))
                     .into_iter()
                     .map(|setting| format!("pactum.toml {setting}")),
             );
         }
-        for input in GOVERNED_INPUTS {
-            if self.entry_id_at(before, input) != self.entry_id_at(after, input) {
-                changed.push((*input).to_owned());
-            }
-        }
+        changed.extend(
+            GOVERNED_INPUTS
+                .iter()
+                .filter(|input| entry(&old, input) != entry(&new, input))
+                .map(|input| (*input).to_owned()),
+        );
         changed
     }
 

@@ -54,10 +54,7 @@ impl Policies {
                 pending.verdicts.push((id.clone(), either.path.clone(), verdict));
             }
             if change.adopts() {
-                let mut verdict = self.governance_verdict(approvers, author);
-                ADOPTION.clone_into(&mut verdict.policy);
-                verdict.contract.clone_from(&id);
-                pending.verdicts.push((id.clone(), either.path.clone(), verdict));
+                pending.verdicts.push((id.clone(), either.path.clone(), self.adoption_verdict(&id, approvers, author)));
             }
         }
         if !rules_changed.is_empty() {
@@ -91,14 +88,28 @@ impl Policies {
     /// approval from anyone any policy or group names, else from anyone but the merger.
     #[must_use]
     pub fn governance_verdict(&self, approvers: &[String], merger: Option<&str>) -> Verdict {
-        let requirement = self.governance.require.clone().unwrap_or_else(|| {
+        let allowed = self.governance.allow_self_approval;
+        self.verdict(GOVERNANCE, "pactum.toml", &self.governance_requirement(), approvers, merger, allowed)
+    }
+
+    /// The verdict on adopting `contract` as signed outside the repository: the governance
+    /// approvers' to give, as a change to the record.
+    #[must_use]
+    pub fn adoption_verdict(&self, contract: &str, approvers: &[String], merger: Option<&str>) -> Verdict {
+        let allowed = self.governance.allow_self_approval;
+        self.verdict(ADOPTION, contract, &self.governance_requirement(), approvers, merger, allowed)
+    }
+
+    /// Who approves changes to the rules: `[governance] require`, else one approval from anyone
+    /// a policy or group names.
+    fn governance_requirement(&self) -> Requirement {
+        self.governance.require.clone().unwrap_or_else(|| {
             let mut users: Vec<String> = self.groups.values().flatten().cloned().collect();
             for policy in &self.policies {
                 users.extend(self.eligible(&policy.require));
             }
             Requirement { users, groups: Vec::new(), count: 1 }
-        });
-        self.verdict(GOVERNANCE, "pactum.toml", &requirement, approvers, merger, self.governance.allow_self_approval)
+        })
     }
 
     fn verdict(

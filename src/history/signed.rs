@@ -30,7 +30,7 @@ pub fn signed_versions(
 ) -> Result<SignedRecord, HistoryError> {
     let mut history = git.first_parent_history(tip)?;
     let folders: &[PathBuf] = &super::ledger::folders_in(git, &history, current);
-    let recorded = Start::recorded(start, &history)?;
+    let recorded = Start::recorded(start, git, &history)?;
     history.reverse();
     let mut found = Found {
         root,

@@ -49,9 +49,8 @@ pub struct Signed {
     pub changes: SinceSigning,
     /// The commit that holds the version signed, in short form.
     pub commit: String,
-    /// The signed version's id and path, and whether it was found by its path alone.
+    /// The signed version's id, and whether it was found by its path alone.
     pub id: Option<String>,
-    pub path: String,
     pub by_path: bool,
     /// The clauses whose text differs from the version signed, by number.
     pub clauses: Vec<String>,
@@ -108,15 +107,8 @@ impl Entry {
                 .collect();
             // Which clauses differ, only where the body does: the redline costs more than a hash.
             let clauses = if changes.body.is_some() {
-                let diff =
-                    crate::diff::diff(Some(&version.contract), Some(contract), &crate::diff::DiffOptions::default());
-                let mut numbers: Vec<String> = diff
-                    .clauses
-                    .iter()
-                    .filter_map(|c| c.new.as_ref().or(c.old.as_ref()).map(|r| r.cite().to_owned()))
-                    .collect();
-                numbers.dedup();
-                numbers
+                crate::diff::diff(Some(&version.contract), Some(contract), &crate::diff::DiffOptions::default())
+                    .clauses_changed()
             } else {
                 Vec::new()
             };
@@ -125,7 +117,6 @@ impl Entry {
                 changes,
                 commit: version.commit.clone(),
                 id: version.contract.meta.id.clone(),
-                path: version.contract.path.clone(),
                 by_path: version.contract.meta.id.as_ref() != meta.id.as_ref(),
                 clauses,
                 at_body: point(rule::EXECUTED_BODY_CHANGED, seal_pointer),

@@ -387,6 +387,23 @@ mod tests {
     }
 
     #[test]
+    fn the_tables_read_are_the_tables_the_published_schema_names() {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../schemas/pactum.schema.json")).expect("the schema is JSON");
+        let mut named: Vec<&str> =
+            schema["properties"].as_object().expect("properties").keys().map(String::as_str).collect();
+        named.sort_unstable();
+        let mut tables = TABLES.to_vec();
+        tables.sort_unstable();
+        assert_eq!(named, tables);
+        // And each of them is a table `Config` reads.
+        for table in TABLES {
+            let text = if *table == "policies" { "policies = []".to_owned() } else { format!("[{table}]") };
+            assert!(Config::parse(&text).is_ok(), "{table}");
+        }
+    }
+
+    #[test]
     fn a_misspelt_table_is_an_error_naming_the_table_meant() {
         let error = Config::parse("[[policy]]\nname = \"x\"\nrequire = { users = [\"@a\"] }\n").unwrap_err();
         assert!(error.contains("`policy`") && error.contains("`policies`"), "{error}");

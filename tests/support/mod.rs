@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod contracts;
 pub mod git;
 pub mod openapi;
 pub mod today;

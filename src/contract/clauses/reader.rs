@@ -744,13 +744,14 @@ impl<'a> Reader<'a> {
         }
         let old = std::mem::take(&mut self.out.clauses);
         let old_items = std::mem::take(&mut self.item_of);
-        let old_whole = std::mem::take(&mut self.written_whole);
+        // How numbers were written matters only while reading.
+        self.written_whole.clear();
         let mut remap = vec![0; old.len()];
         let mut merged: Vec<Clause> = Vec::with_capacity(old.len() + chosen.len());
         // The open sections, innermost last, with their levels (a label is innermost: 7).
         let mut open: Vec<(usize, usize)> = Vec::new();
         let mut chosen = chosen.into_iter().peekable();
-        let mut old = old.into_iter().zip(old_items.into_iter().zip(old_whole)).enumerate().peekable();
+        let mut old = old.into_iter().zip(old_items).enumerate().peekable();
         loop {
             let take_section = match (chosen.peek(), old.peek()) {
                 (Some(section), Some((_, (clause, _)))) => section.start <= clause.start,
@@ -786,9 +787,8 @@ impl<'a> Reader<'a> {
                     part: section.part,
                 });
                 self.item_of.push(section.item);
-                self.written_whole.push(false);
             } else {
-                let Some((index, (mut clause, (item, whole)))) = old.next() else { break };
+                let Some((index, (mut clause, item))) = old.next() else { break };
                 remap[index] = merged.len();
                 clause.parent = match clause.parent {
                     Some(parent) => Some(remap[parent]),
@@ -797,7 +797,6 @@ impl<'a> Reader<'a> {
                 clause.children.clear();
                 merged.push(clause);
                 self.item_of.push(item);
-                self.written_whole.push(whole);
             }
         }
         self.out.roots.clear();
