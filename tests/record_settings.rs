@@ -584,4 +584,7 @@ fn a_file_name_cannot_start_a_line_of_the_report() {
     assert!(shown.contains("frontmatter/missing"), "{shown}");
     assert!(!shown.lines().any(|line| line.trim_start().starts_with("::")), "{shown}");
     assert!(shown.contains("x⏎::warning"), "{shown}");
+    // The Markdown report a job writes to its summary neither.
+    let markdown = String::from_utf8(pactum(s.root(), &["check", "--format", "markdown"]).stdout).unwrap();
+    assert!(!markdown.lines().any(|line| line.trim_start().starts_with("::")), "{markdown}");
 }
