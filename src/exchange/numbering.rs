@@ -139,11 +139,16 @@ impl Numbering {
 
 /// Word's counters while it lays out paragraphs in order.
 ///
-/// Each instance counts on its own. A paragraph at level `n` raises level `n`'s counter and
-/// restarts every deeper level; a level never used shows its start value.
+/// The counters belong to a definition (an abstract numbering), not to an instance: every
+/// instance of one definition continues the same list, as Word counts (`LibreOffice` saves a list
+/// as one instance per paragraph, all of one definition). An instance's start override restarts
+/// its level where the instance is first used at that level. A paragraph at level `n` raises
+/// level `n`'s counter and restarts every deeper level; a level never used shows its start value.
 #[derive(Debug, Clone, Default)]
 pub struct Counter {
-    counts: HashMap<String, [u32; 9]>,
+    counts: HashMap<usize, [u32; 9]>,
+    /// The instances and levels whose start override has taken effect.
+    overridden: std::collections::HashSet<(String, usize)>,
 }
 
 impl Counter {
@@ -162,8 +167,13 @@ impl Counter {
                 .or_else(|| levels.get(at).map(|l| l.start))
                 .unwrap_or(1)
         };
-        let counts = self.counts.entry(num.to_owned()).or_insert([0; 9]);
-        counts[level] = if counts[level] == 0 { start(level) } else { counts[level] + 1 };
+        let counts = self.counts.entry(instance.definition).or_insert([0; 9]);
+        let restart = instance.starts.iter().find(|(l, _)| *l == level).map(|(_, s)| *s);
+        counts[level] = match restart {
+            Some(at) if self.overridden.insert((num.to_owned(), level)) => at,
+            _ if counts[level] == 0 => start(level),
+            _ => counts[level] + 1,
+        };
         for (at, deeper) in counts.iter_mut().enumerate().skip(level + 1) {
             let restarts = match levels.get(at).and_then(|l| l.restart) {
                 None => true,
@@ -257,5 +267,26 @@ mod tests {
         let shown: Vec<_> =
             [0, 1, 2, 1, 2, 0, 1].iter().map(|level| counter.next(&numbering, "1", *level).unwrap()).collect();
         assert_eq!(shown, ["Article I", "1.01", "(a)", "1.02", "(b)", "Article II", "2.01"]);
+    }
+
+    #[test]
+    fn instances_of_one_definition_continue_one_list() {
+        // As LibreOffice saves a list: an instance per paragraph, one of them restarting at 0.
+        let level = |format, text: &str| Level { format, text: text.to_owned(), start: 1, ..Level::default() };
+        let numbering = Numbering {
+            definitions: vec![vec![level(Format::Decimal, "%1."), level(Format::LowerLetter, "(%2)")]],
+            instances: HashMap::from([
+                ("4".to_owned(), Instance { definition: 0, starts: vec![(0, 0)] }),
+                ("5".to_owned(), Instance { definition: 0, starts: vec![] }),
+                ("6".to_owned(), Instance { definition: 0, starts: vec![] }),
+                ("7".to_owned(), Instance { definition: 0, starts: vec![(0, 1)] }),
+            ]),
+        };
+        let mut counter = Counter::default();
+        let shown: Vec<_> = [(0, "4"), (0, "5"), (1, "5"), (1, "6"), (0, "6"), (0, "7"), (0, "7")]
+            .iter()
+            .map(|(level, num)| counter.next(&numbering, num, *level).unwrap())
+            .collect();
+        assert_eq!(shown, ["0.", "1.", "(a)", "(b)", "2.", "1.", "2."]);
     }
 }

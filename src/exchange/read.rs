@@ -409,6 +409,10 @@ fn paragraphs(xml: &str, styles: &Styles) -> Result<Vec<Paragraph>> {
                         r.text.push('\t');
                     }
                 }
+                // A page or column break is layout, not text (`LibreOffice` writes a paragraph's
+                // "page break before" as one at the end of the paragraph before); a text-wrapping
+                // break, the default, and a carriage return are line breaks.
+                "w:br" if matches!(attribute(e, "w:type").as_deref(), Some("page" | "column")) => {}
                 "w:br" | "w:cr" => {
                     if let Some(r) = run.as_mut() {
                         r.text.push('\n');
@@ -640,6 +644,7 @@ impl WordDocument {
         let mut out: Vec<Shown> = Vec::new();
         let mut carried = Shown::default();
         for (i, p) in self.paragraphs.iter().enumerate() {
+            let mut survives = !gone(p.mark);
             for run in &p.runs {
                 if run.change != Change::None {
                     carried.changed = true;
@@ -647,13 +652,18 @@ impl WordDocument {
                 if gone(run.change) {
                     continue;
                 }
+                survives = true;
                 let run = Run { change: Change::None, ..run.clone() };
                 match carried.runs.last_mut() {
                     Some(last) if last.bold == run.bold && last.italic == run.italic => last.text.push_str(&run.text),
                     _ => carried.runs.push(run),
                 }
             }
-            carried.bookmarks.extend(p.bookmarks.iter().cloned());
+            // A paragraph this view removes whole (its words and its mark) is not the one its
+            // words join: its bookmarks, which name it, go with it.
+            if survives {
+                carried.bookmarks.extend(p.bookmarks.iter().cloned());
+            }
             carried.comments.extend(p.comments.iter().cloned());
             carried.from.push(i);
             carried.formatting_changed |= p.formatting_changed;
