@@ -213,6 +213,7 @@ fn entries(view: Vec<Shown>) -> Vec<Entry> {
                 f.bookmarks.extend(shown.bookmarks.iter().cloned());
                 f.comments.extend(shown.comments.iter().cloned());
                 f.changed |= shown.changed;
+                f.moved |= shown.moved;
                 f.formatting_changed |= shown.formatting_changed;
             }
             None => first = Some(shown),
@@ -462,7 +463,15 @@ pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Pro
     let mut previous: Option<usize> = None;
     // The base paragraphs found in their own order (the longest such run): every other found
     // paragraph has moved.
-    let in_order = longest_increasing(&mapping.iter().flatten().copied().collect::<Vec<_>>());
+    // Word's own record comes first: a paragraph it marks as moved here has moved.
+    let in_order = longest_increasing(
+        &mapping
+            .iter()
+            .zip(&accepted)
+            .filter(|(_, entry)| !entry.shown.moved)
+            .filter_map(|(k, _)| *k)
+            .collect::<Vec<_>>(),
+    );
     let mut at_level: HashMap<(String, usize), usize> = HashMap::new();
     let comments: HashMap<&str, &Comment> = word.comments.iter().map(|c| (c.id.as_str(), c)).collect();
     for (entry, found) in accepted.iter().zip(&mapping) {
@@ -564,6 +573,16 @@ pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Pro
         previous = Some(k);
         if let (Some(n), Some(_)) = (&entry.shown.number, para.numbered) {
             at_level.insert(n.clone(), k);
+        }
+        if entry.words.trim().is_empty()
+            && !para.words().trim().is_empty()
+            && para.table.is_none()
+            && matches!(para.origin, Origin::Body { .. })
+        {
+            // Every word of it deleted, its paragraph mark kept: Word shows an empty paragraph
+            // (numbered, if it was), the contract has no clause without words.
+            proposal.edits.push((Edit::Removed, format!("{} (its words deleted)", here())));
+            continue;
         }
         let words_same = entry.words == para.words();
         let label = entry.shown.label.clone().unwrap_or_default();

@@ -307,6 +307,15 @@ fn segment_starts(contract: &Contract, body: usize) -> Vec<(usize, Block)> {
         }
     }
     starts.append(&mut opened);
+    // A segment starts at the start of its line when only indentation comes before it there:
+    // an item's indentation is its own, so that it stays with it when the item before it is
+    // removed or a new one is written after it.
+    for (start, _) in &mut starts {
+        let line = contract.text[..*start].rfind('\n').map_or(0, |n| n + 1).max(body);
+        if contract.text[line..*start].bytes().all(|b| matches!(b, b' ' | b'\t')) {
+            *start = line;
+        }
+    }
     starts.sort_by_key(|(s, _)| *s);
     starts.dedup_by_key(|(s, _)| *s);
     starts

@@ -84,6 +84,8 @@ pub struct Shown {
     pub from: Vec<usize>,
     /// Some text or mark in it was changed, or its formatting.
     pub changed: bool,
+    /// Word recorded it as moved here (`w:moveTo`): its words, or its mark, arrived by a move.
+    pub moved: bool,
     pub formatting_changed: bool,
     pub heading: Option<usize>,
     pub unread: Vec<&'static str>,
@@ -653,6 +655,7 @@ impl WordDocument {
                     continue;
                 }
                 survives = true;
+                carried.moved |= run.change == Change::MovedTo && view == View::Accepted;
                 let run = Run { change: Change::None, ..run.clone() };
                 match carried.runs.last_mut() {
                     Some(last) if last.bold == run.bold && last.italic == run.italic => last.text.push_str(&run.text),

@@ -60,10 +60,16 @@ def paragraphs(doc):
 
 
 def find_paragraph(doc, words):
+    """The paragraph whose words are exactly `words`, else the first that contains them."""
+    found = None
     for p in paragraphs(doc):
-        if words in p.getString():
+        if p.getString() == words:
             return p
-    raise SystemExit(f"no paragraph contains {words!r}")
+        if found is None and words in p.getString():
+            found = p
+    if found is None:
+        raise SystemExit(f"no paragraph contains {words!r}")
+    return found
 
 
 def find_words(doc, words):
