@@ -75,6 +75,20 @@ fn place(contract: &Contract, para: &Para) -> String {
     }
 }
 
+/// The clause number a paragraph gets when Word shows `label` on it: its own clause number
+/// with the part Word shows replaced (`5(b)` shown as `(c)` is `5(c)`; `2.3` shown as `2.4` is
+/// `2.4`).
+fn number_with(contract: &Contract, para: &Para, label: &str) -> String {
+    let new = label.trim_end_matches('.');
+    let old = para.label.trim_end_matches('.');
+    match para.clause.map(|c| contract.body.clauses[c].number.as_str()) {
+        Some(number) if !old.is_empty() && number.ends_with(old) => {
+            format!("{}{new}", &number[..number.len() - old.len()])
+        }
+        _ => new.to_owned(),
+    }
+}
+
 fn clause_name(contract: &Contract, clause: usize) -> String {
     let c = &contract.body.clauses[clause];
     match &c.heading {
@@ -552,10 +566,12 @@ pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Pro
             out.push_str(&markdown(&entry.shown.runs));
             out.push_str(&trail);
             let label = entry.shown.label.clone().unwrap_or_default();
-            proposal.edits.push((
-                Edit::Added,
-                if label.is_empty() { here() } else { format!("clause {}", label.trim_end_matches('.')) },
-            ));
+            let name = match template {
+                _ if label.is_empty() => here(),
+                Some(t) => format!("clause {}", number_with(contract, &base.paras[t], &label)),
+                None => format!("clause {}", label.trim_end_matches('.')),
+            };
+            proposal.edits.push((Edit::Added, name));
             continue;
         };
         for j in previous.map_or(0, |p| p + 1)..k {
@@ -594,7 +610,7 @@ pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Pro
             continue;
         };
         if moved {
-            let to = if label.is_empty() { String::new() } else { format!(" → {}", label.trim_end_matches('.')) };
+            let to = if label.is_empty() { String::new() } else { format!(" → {}", number_with(contract, para, &label)) };
             proposal.edits.push((Edit::Moved, format!("{}{to}", here())));
         }
         if words_same && label_same {
@@ -619,7 +635,7 @@ pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Pro
         if words_same {
             out.push_str(&text[content.clone()]);
             if !moved {
-                proposal.edits.push((Edit::Renumbered, format!("{} → {}", here(), label.trim_end_matches('.'))));
+                proposal.edits.push((Edit::Renumbered, format!("{} → {}", here(), number_with(contract, para, &label))));
             }
         } else {
             let words = markdown(&entry.shown.runs);
