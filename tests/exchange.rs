@@ -714,7 +714,7 @@ fn a_broken_or_hostile_word_file_is_a_clear_error() {
             variant("no-body.docx", &|p| {
                 p.remove("word/document.xml");
             }),
-            "it has no word/document.xml",
+            "it has no main document part (word/document.xml)",
         ),
         (
             variant("broken-xml.docx", &|p| {
@@ -799,4 +799,94 @@ fn a_clause_the_counterparty_moved_comes_back_moved_with_its_markdown() {
     let credits = after.find("Service Credits").unwrap();
     assert!(credits < after.find("Availability.").unwrap(), "{after}");
     assert_eq!(after.len(), before.len(), "the same words, numbers of the same length");
+}
+
+#[test]
+fn the_main_part_is_the_one_the_package_relationships_name() {
+    let Exported { script, out, docx, before } = exported("contracts/acme/msa.md");
+    let root = script.root();
+    // A valid package whose main part is word/document2.xml, named by the relationships.
+    let mut renamed = parts(&std::fs::read(&docx).unwrap());
+    let document = renamed.remove("word/document.xml").unwrap();
+    renamed.insert("word/document2.xml".into(), document);
+    let rels = renamed.remove("word/_rels/document.xml.rels").unwrap();
+    renamed.insert("word/_rels/document2.xml.rels".into(), rels);
+    for name in ["_rels/.rels", "[Content_Types].xml"] {
+        let part = renamed.get_mut(name).unwrap();
+        *part = part.replace("word/document.xml", "word/document2.xml");
+    }
+    let path = out.path().join("renamed.docx");
+    std::fs::write(&path, package(&renamed)).unwrap();
+    let imported = pactum(root, &["import", path.to_str().unwrap(), "--into", "contracts/acme/msa.md"]);
+    assert!(imported.status.success(), "{}", text(&imported));
+    assert!(text(&imported).contains("no change to contracts/acme/msa.md"), "{}", text(&imported));
+    assert_eq!(std::fs::read_to_string(root.join("contracts/acme/msa.md")).unwrap(), before);
+}
+
+#[test]
+fn hidden_text_embedded_content_and_bidirectional_controls_are_reported_not_imported() {
+    let Exported { script, out, docx, before } = exported("contracts/acme/msa.md");
+    let root = script.root();
+    let mut counterparty = Counterparty::open(&docx);
+    // "Neither party is not liable …" with "not " hidden: the page reads as before.
+    let xml = counterparty.document();
+    *xml = xml.replacen(
+        "Neither party is liable",
+        r#"Neither party is </w:t></w:r><w:r><w:rPr><w:vanish/></w:rPr><w:t xml:space="preserve">not </w:t></w:r><w:r><w:t xml:space="preserve">liable"#,
+        1,
+    );
+    // Embedded HTML Word would show as a clause of its own.
+    let at = xml.find("<w:sectPr").unwrap();
+    xml.insert_str(at, r#"<w:altChunk r:id="rId77"/>"#);
+    // A right-to-left override inside words of a clause.
+    *xml = xml.replacen("Once a year", "Once a \u{202e}raey\u{202c}", 1);
+    let returned = out.path().join("returned.docx");
+    counterparty.save(&returned);
+    let imported = pactum(root, &["import", returned.to_str().unwrap(), "--into", "contracts/acme/msa.md"]);
+    let report = text(&imported);
+    assert_eq!(imported.status.code(), Some(1), "{report}");
+    assert!(report.contains("not imported, clause 8.1: hidden text “not”"), "{report}");
+    assert!(report.contains("an altChunk"), "{report}");
+    assert!(report.contains("bidirectional control characters (U+202E, U+202C)"), "{report}");
+    let after = std::fs::read_to_string(root.join("contracts/acme/msa.md")).unwrap();
+    assert!(after.contains("8.1 Neither party is liable for indirect"), "the hidden word is not written");
+    assert!(!after.contains('\u{202e}'), "no override character is written");
+    assert_eq!(after.matches("Neither party").count(), before.matches("Neither party").count());
+}
+
+#[test]
+fn a_tracked_numbering_change_reads_as_the_old_numbering_when_rejected() {
+    let Exported { script, out, docx, before } = exported("contracts/acme/msa.md");
+    let root = script.root();
+    let mut counterparty = Counterparty::open(&docx);
+    // Numbering taken off clause 2.2 with Track Changes on, and the old numbering kept in the
+    // property change; bold put on, with its old properties (none) in a run property change.
+    let range = counterparty.paragraph("Provider will assign suitably");
+    let xml = counterparty.document();
+    let paragraph = xml[range.clone()].to_owned();
+    let number_start = paragraph.find("<w:numPr>").unwrap();
+    let number_end = paragraph.find("</w:numPr>").unwrap() + "</w:numPr>".len();
+    let old_numbering = &paragraph[number_start..number_end];
+    let changed = format!(
+        r#"{}<w:pPrChange w:id="980" {WHO}><w:pPr>{old_numbering}</w:pPr></w:pPrChange>{}"#,
+        &paragraph[..number_start],
+        &paragraph[number_end..]
+    );
+    xml.replace_range(range, &changed);
+    let returned = out.path().join("returned.docx");
+    counterparty.save(&returned);
+    let imported = pactum(root, &["import", returned.to_str().unwrap(), "--into", "contracts/acme/msa.md"]);
+    let report = text(&imported);
+    // The paragraph is found as clause 2.2 (its words before the change are the export's), and
+    // the numbering change is no "formatting change": what follows is renumbered.
+    assert!(!report.contains("formatting change"), "{report}");
+    assert!(
+        report.contains("renumbered: clause 2.2 — Personnel → no number; clause 2.3 — Order of Precedence → 2.2"),
+        "{report}"
+    );
+    let after = std::fs::read_to_string(root.join("contracts/acme/msa.md")).unwrap();
+    let expected = before
+        .replace("2.2 **Personnel.**", "**Personnel.**")
+        .replace("2.3 **Order of Precedence.**", "2.2 **Order of Precedence.**");
+    assert_eq!(after, expected);
 }

@@ -26,9 +26,9 @@ fn uno_python() -> Option<PathBuf> {
         Some(path) => vec![PathBuf::from(path)],
         None => vec![PathBuf::from("/usr/bin/python3"), PathBuf::from("python3")],
     };
-    let found = candidates.into_iter().find(|python| {
-        Command::new(python).args(["-c", "import uno"]).output().is_ok_and(|o| o.status.success())
-    });
+    let found = candidates
+        .into_iter()
+        .find(|python| Command::new(python).args(["-c", "import uno"]).output().is_ok_and(|o| o.status.success()));
     let soffice = support::tool("PACTUM_SOFFICE", "soffice");
     if found.is_none() {
         assert!(std::env::var("CI").is_err(), "CI must install python3-uno (see .ci/run)");
@@ -269,6 +269,19 @@ fn cases() -> Vec<Case> {
                     .replace("8.1 Neither party", "8.2 Neither party")
             }),
             says: &["moved: clause 8.1 → 8.2", "renumbered: clause 8.2 → 8.1"],
+        },
+        // Text typed in Word that looks like Markdown stays text.
+        Case {
+            source: MSA,
+            steps: json!([
+                {"insert_after": "takes effect on 1 January 2025", "text": "## 9. Extra {#liability}"},
+                {"insert_after": "## 9. Extra", "text": "---"},
+            ]),
+            expected: Box::new(|s| {
+                Expected::of(s)
+                    .replace("## 1. Definitions", "\\## 9. Extra \\{#liability}\n\n\\---\n\n## 1. Definitions")
+            }),
+            says: &["added: a new paragraph after the preamble"],
         },
         // The Bonterms NDA: list items whose sub-items are indented lists.
         Case {

@@ -319,7 +319,11 @@ fn word(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome> {
             .iter()
             .filter(|p| p.mark != model::Change::None || p.runs.iter().any(|r| r.change != model::Change::None))
             .count();
-        eprintln!("wrote {} ({tracked} paragraphs with tracked changes by {})", output.display(), revision.author);
+        global.say(format_args!(
+            "wrote {} ({tracked} paragraphs with tracked changes by {})\n",
+            output.display(),
+            revision.author
+        ));
     }
     Ok(Outcome::Clean)
 }

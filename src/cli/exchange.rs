@@ -51,11 +51,11 @@ pub fn export(global: &GlobalArgs, args: &ExportArgs) -> Result<Outcome> {
     if !global.quiet && output != Path::new("-") {
         let numbered = document.paras.iter().filter(|p| p.numbered.is_some()).count();
         let clauses = document.paras.iter().filter(|p| p.clause.is_some()).count();
-        eprintln!(
-            "wrote {} ({} paragraphs; {numbered} of {clauses} clauses numbered by Word)",
+        global.say(format_args!(
+            "wrote {} ({} paragraphs; {numbered} of {clauses} clauses numbered by Word)\n",
             output.display(),
             document.paras.len()
-        );
+        ));
     }
     Ok(Outcome::Clean)
 }
@@ -222,7 +222,7 @@ pub fn import(global: &GlobalArgs, args: &ImportArgs) -> Result<Outcome> {
             (true, true) => "would change",
             (true, false) => "changed",
         };
-        eprint!(
+        global.say(format_args!(
             "{verb} {} ({} edits, {} comments{}):\n{report}",
             into.display(),
             proposal.edits.len(),
@@ -232,7 +232,7 @@ pub fn import(global: &GlobalArgs, args: &ImportArgs) -> Result<Outcome> {
             } else {
                 format!(", {} changes not imported", proposal.unmapped.len())
             }
-        );
+        ));
     }
     Ok(if proposal.unmapped.is_empty() { Outcome::Clean } else { Outcome::Findings })
 }
@@ -274,7 +274,7 @@ fn adopt(
             note.push_str(&format!("  to complete: `{}`: {}\n", gap.field, gap.why));
         }
         note.push_str(&format!("  then: pactum check {}\n", new.display()));
-        eprint!("{note}");
+        global.say(note);
     }
     Ok(Outcome::Clean)
 }

@@ -193,6 +193,15 @@ impl GlobalArgs {
         }
     }
 
+    /// A command's summary on standard error, unless `--quiet`. A reader that stopped reading
+    /// (`pactum import … 2>&1 | head -1`) is no failure: the rest is dropped.
+    fn say(&self, message: impl std::fmt::Display) {
+        if !self.quiet {
+            let mut stderr = anstream::stderr();
+            let _ = write!(stderr, "{message}");
+        }
+    }
+
     fn log(&self, message: impl std::fmt::Display) {
         if self.verbose {
             let mut stderr = anstream::stderr();

@@ -75,11 +75,14 @@ fn place(contract: &Contract, para: &Para) -> String {
     }
 }
 
-/// The clause number a paragraph gets when Word shows `label` on it: its own clause number
+/// The clause number a paragraph gets when Word shows `label` on it (`no number` for none): its own clause number
 /// with the part Word shows replaced (`5(b)` shown as `(c)` is `5(c)`; `2.3` shown as `2.4` is
 /// `2.4`).
 fn number_with(contract: &Contract, para: &Para, label: &str) -> String {
     let new = label.trim_end_matches('.');
+    if new.is_empty() {
+        return "no number".to_owned();
+    }
     let old = para.label.trim_end_matches('.');
     match para.clause.map(|c| contract.body.clauses[c].number.as_str()) {
         Some(number) if !old.is_empty() && number.ends_with(old) => {
@@ -97,19 +100,33 @@ fn clause_name(contract: &Contract, clause: usize) -> String {
     }
 }
 
-/// Markdown for runs of Word text: emphasis as `**`/`*`, characters Markdown would read as
-/// marks escaped, line breaks as hard breaks.
+/// Markdown for runs of Word text that make a paragraph's words: emphasis as `**`/`*`,
+/// characters Markdown would read as marks escaped, line breaks as hard breaks. Text typed in
+/// Word that looks like Markdown (`## 9. Extra {#id}`, `---`, `1. `) stays text, on every line.
 #[must_use]
 pub fn markdown(runs: &[super::read::Run]) -> String {
+    markdown_with(runs, true)
+}
+
+/// Markdown for words set inside a line: as [`markdown`], but the first line is not at the
+/// start of a block, so what opens a block there needs no escape.
+fn markdown_inline(runs: &[super::read::Run]) -> String {
+    markdown_with(runs, false)
+}
+
+fn markdown_with(runs: &[super::read::Run], first_line_opens: bool) -> String {
     let mut out = String::new();
     for run in runs {
         let mut text = String::with_capacity(run.text.len());
-        for c in run.text.chars() {
+        let mut chars = run.text.chars().peekable();
+        while let Some(c) = chars.next() {
             match c {
                 '\\' | '*' | '_' | '`' | '[' | ']' | '<' => {
                     text.push('\\');
                     text.push(c);
                 }
+                // A heading's `{#id}` attribute.
+                '{' if chars.peek() == Some(&'#') => text.push_str("\\{"),
                 '\n' => text.push_str("\\\n"),
                 '\t' => text.push(' '),
                 c => text.push(c),
@@ -134,15 +151,22 @@ pub fn markdown(runs: &[super::read::Run]) -> String {
         out.push_str(mark);
         out.push_str(after);
     }
-    // A new line must not open a block Markdown would read another way.
+    // A line must not open a block Markdown would read another way: a heading, a quote, a
+    // list item, a thematic break, a table, a fence, a setext underline.
     let mut lines: Vec<String> = Vec::new();
-    for line in out.split('\n') {
-        let starts_block = line.starts_with(['#', '>', '-', '+', '|'])
-            || line
-                .split_once(['.', ')'])
-                .is_some_and(|(n, _)| !n.is_empty() && n.len() <= 9 && n.bytes().all(|b| b.is_ascii_digit()));
-        if starts_block && !lines.is_empty() {
-            lines.push(format!("\\{line}"));
+    for (i, line) in out.split('\n').enumerate() {
+        let at_start = i > 0 || first_line_opens;
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let (spaces, rest) = line.split_at(indent);
+        let ordinal =
+            rest.find(['.', ')']).filter(|&n| n > 0 && n <= 9 && rest[..n].bytes().all(|b| b.is_ascii_digit()));
+        if !at_start {
+            lines.push(line.to_owned());
+        } else if let Some(n) = ordinal {
+            // `5. ` would be a list item: the mark after the number is escaped.
+            lines.push(format!("{spaces}{}\\{}", &rest[..n], &rest[n..]));
+        } else if rest.starts_with(['#', '>', '-', '+', '|', '=', '~']) {
+            lines.push(format!("{spaces}\\{rest}"));
         } else {
             lines.push(line.to_owned());
         }
@@ -155,6 +179,12 @@ pub fn markdown(runs: &[super::read::Run]) -> String {
 fn relabel(lead: &str, old: &str, new: &str) -> Option<String> {
     let bare = |label: &str| label.trim_end_matches('.').to_owned();
     let (old, new) = (bare(old), bare(new));
+    if new.is_empty() {
+        // Word shows no number: the label goes, with the mark and spaces after it.
+        let at = bounded_find(lead, &old)?;
+        let rest = lead[at + old.len()..].trim_start_matches(['.', ')']).trim_start_matches([' ', '\t']);
+        return Some(format!("{}{rest}", &lead[..at]));
+    }
     // A list marker carries only the last number.
     let trimmed = lead.trim_start();
     let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
@@ -165,15 +195,24 @@ fn relabel(lead: &str, old: &str, new: &str) -> Option<String> {
             return Some(format!("{indent}{last}{}", &trimmed[digits..]));
         }
     }
+    let at = bounded_find(lead, &old)?;
+    Some(format!("{}{new}{}", &lead[..at], &lead[at + old.len()..]))
+}
+
+/// Where `label` first stands in `lead` as a whole (no letter or digit either side).
+fn bounded_find(lead: &str, label: &str) -> Option<usize> {
+    if label.is_empty() {
+        return None;
+    }
     let bytes = lead.as_bytes();
     let mut from = 0;
-    while let Some(found) = lead[from..].find(&old) {
+    while let Some(found) = lead[from..].find(label) {
         let at = from + found;
-        let end = at + old.len();
+        let end = at + label.len();
         let bounded = (at == 0 || !bytes[at - 1].is_ascii_alphanumeric())
             && (end == bytes.len() || !bytes[end].is_ascii_alphanumeric());
         if bounded {
-            return Some(format!("{}{new}{}", &lead[..at], &lead[end..]));
+            return Some(at);
         }
         from = at + 1;
     }
@@ -401,7 +440,9 @@ fn edit_in_place(content: &str, old_words: &str, runs: &[super::read::Run]) -> O
         if !inserted_plain {
             return None;
         }
-        let escaped = markdown(&[super::read::Run { text: inserted, ..Default::default() }]);
+        let run = [super::read::Run { text: inserted, ..Default::default() }];
+        // Words put at the very start of the paragraph's words start its block.
+        let escaped = if source.start == 0 { markdown(&run) } else { markdown_inline(&run) };
         edits.push((source, escaped));
     }
     let mut out = content.to_owned();
@@ -506,9 +547,7 @@ pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Pro
             }
         }
         for unread in &entry.shown.unread {
-            proposal
-                .unmapped
-                .push(Unmapped { place: here(), what: format!("{unread} (not read: the contract's text holds none)") });
+            proposal.unmapped.push(Unmapped { place: here(), what: unread.clone() });
         }
         if entry.shown.formatting_changed {
             proposal.unmapped.push(Unmapped {
@@ -610,7 +649,8 @@ pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Pro
             continue;
         };
         if moved {
-            let to = if label.is_empty() { String::new() } else { format!(" → {}", number_with(contract, para, &label)) };
+            let to =
+                if label.is_empty() { String::new() } else { format!(" → {}", number_with(contract, para, &label)) };
             proposal.edits.push((Edit::Moved, format!("{}{to}", here())));
         }
         if words_same && label_same {
@@ -635,7 +675,9 @@ pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Pro
         if words_same {
             out.push_str(&text[content.clone()]);
             if !moved {
-                proposal.edits.push((Edit::Renumbered, format!("{} → {}", here(), number_with(contract, para, &label))));
+                proposal
+                    .edits
+                    .push((Edit::Renumbered, format!("{} → {}", here(), number_with(contract, para, &label))));
             }
         } else {
             let words = markdown(&entry.shown.runs);
@@ -690,6 +732,8 @@ mod tests {
         assert_eq!(relabel("5.2 ", "5.2", "5.3").as_deref(), Some("5.3 "));
         assert_eq!(relabel("   (b) ", "(b)", "(c)").as_deref(), Some("   (c) "));
         assert_eq!(relabel("2. ", "(2)", "(3)").as_deref(), Some("3. "));
+        assert_eq!(relabel("2.2 ", "2.2", "").as_deref(), Some(""));
+        assert_eq!(relabel("## 5. ", "5.", "").as_deref(), Some("## "));
     }
 
     #[test]
@@ -730,6 +774,11 @@ mod tests {
             markdown(&[run("The ", false), run("Fees ", true), run("are 5*2.", false)]),
             "The **Fees** are 5\\*2."
         );
-        assert_eq!(markdown(&[run("one\n1. two", false)]), "one\\\n\\1. two");
+        assert_eq!(markdown(&[run("one\n1. two", false)]), "one\\\n1\\. two");
+        // Text typed in Word that looks like Markdown stays text.
+        assert_eq!(markdown(&[run("## 9. Extra {#liability}", false)]), "\\## 9. Extra \\{#liability}");
+        assert_eq!(markdown(&[run("---", false)]), "\\---");
+        assert_eq!(markdown(&[run("12) Fees", false)]), "12\\) Fees");
+        assert_eq!(markdown_inline(&[run("- and 5. more", false)]), "- and 5. more");
     }
 }

@@ -18,7 +18,15 @@ pub struct Run {
     pub bold: bool,
     pub italic: bool,
     pub change: Change,
+    /// Hidden text (`w:vanish`): in the file, not on the page.
+    pub hidden: bool,
 }
+
+/// What a paragraph can hold that the contract's text cannot, as the import reports it.
+pub const TEXT_BOX: &str = "a text box (not read: the contract's text holds none)";
+pub const FOOTNOTE: &str = "a footnote (not read: the contract's text holds none)";
+pub const ALT_CHUNK: &str =
+    "embedded content Word shows as part of the text (an altChunk: HTML, RTF or another document; not read)";
 
 /// A paragraph as stored, with every tracked change in it.
 #[derive(Debug, Clone, Default)]
@@ -27,6 +35,9 @@ pub struct Paragraph {
     pub style: Option<String>,
     /// `(numId, ilvl)` from the paragraph or its style.
     pub number: Option<(String, usize)>,
+    /// The numbering before a tracked change of the paragraph's properties (`w:pPrChange`),
+    /// where one changed it.
+    pub number_before: Option<Option<(String, usize)>>,
     pub mark: Change,
     pub bookmarks: Vec<String>,
     pub comments: Vec<String>,
@@ -36,8 +47,8 @@ pub struct Paragraph {
     pub formatting_changed: bool,
     /// The heading level its style gives, 1 for the top.
     pub heading: Option<usize>,
-    /// What it holds that is not read as its words: `a text box`, `a footnote`.
-    pub unread: Vec<&'static str>,
+    /// What it holds that is not read as its words, each said whole: `a text box (not read: …)`.
+    pub unread: Vec<String>,
 }
 
 /// A comment from `word/comments.xml`.
@@ -88,7 +99,7 @@ pub struct Shown {
     pub moved: bool,
     pub formatting_changed: bool,
     pub heading: Option<usize>,
-    pub unread: Vec<&'static str>,
+    pub unread: Vec<String>,
 }
 
 impl Shown {
@@ -149,26 +160,92 @@ fn push_text(out: &mut String, event: &Event<'_>) {
     }
 }
 
-/// Read a `.docx` package.
+/// A package relationship: its type (the last segment of the type URI: `officeDocument`,
+/// `styles`) and the part it points to.
+struct Relationship {
+    kind: String,
+    target: String,
+}
+
+/// The relationships of the part `source` (`""` for the package itself), their targets
+/// resolved to part names.
+fn relationships(archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>, source: &str) -> Result<Vec<Relationship>> {
+    let (folder, file) = source.rsplit_once('/').unwrap_or(("", source));
+    let name = if folder.is_empty() { format!("_rels/{file}.rels") } else { format!("{folder}/_rels/{file}.rels") };
+    let Some(xml) = part(archive, &name)? else { return Ok(Vec::new()) };
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let mut out = Vec::new();
+    while let Ok(event) = reader.read_event() {
+        match &event {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
+                if attribute(e, "TargetMode").as_deref() == Some("External") {
+                    continue;
+                }
+                let (Some(kind), Some(target)) = (attribute(e, "Type"), attribute(e, "Target")) else { continue };
+                let kind = kind.rsplit('/').next().unwrap_or_default().to_owned();
+                out.push(Relationship { kind, target: resolve(folder, &target) });
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// A relationship's target as a part name: relative to the source's folder unless it starts
+/// with `/`, with `.` and `..` taken out.
+fn resolve(folder: &str, target: &str) -> String {
+    let joined = match target.strip_prefix('/') {
+        Some(absolute) => absolute.to_owned(),
+        None if folder.is_empty() => target.to_owned(),
+        None => format!("{folder}/{target}"),
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for segment in joined.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+/// The part a relationship of `kind` names, else the part pactum writes there.
+fn related(relationships: &[Relationship], kind: &str, default: &str) -> String {
+    relationships.iter().find(|r| r.kind == kind).map_or_else(|| default.to_owned(), |r| r.target.clone())
+}
+
+/// Read a `.docx` package. Its parts are found as the standard says (ECMA-376 Part 2): the main
+/// document through the package's relationships, styles, numbering and comments through the
+/// main document's.
 pub fn read(bytes: &[u8]) -> Result<WordDocument> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .context("this is not a Word document (.docx): not a zip package")?;
-    let Some(document) = part(&mut archive, "word/document.xml")? else {
-        bail!("this is not a Word document (.docx): it has no word/document.xml");
+    let package = relationships(&mut archive, "")?;
+    let main = related(&package, "officeDocument", "word/document.xml");
+    let Some(document) = part(&mut archive, &main)? else {
+        bail!("this is not a Word document (.docx): it has no main document part ({main})");
     };
+    let own = relationships(&mut archive, &main)?;
     let mut out = WordDocument::default();
-    let styles = part(&mut archive, "word/styles.xml")?.map(|x| styles(&x)).unwrap_or_default();
-    out.paragraphs = paragraphs(&document, &styles).context("reading word/document.xml")?;
-    if let Some(xml) = part(&mut archive, "word/numbering.xml")? {
-        out.numbering = numbering(&xml).context("reading word/numbering.xml")?;
+    let styles =
+        part(&mut archive, &related(&own, "styles", "word/styles.xml"))?.map(|x| styles(&x)).unwrap_or_default();
+    out.paragraphs = paragraphs(&document, &styles).with_context(|| format!("reading {main}"))?;
+    let numbering_part = related(&own, "numbering", "word/numbering.xml");
+    if let Some(xml) = part(&mut archive, &numbering_part)? {
+        out.numbering = numbering(&xml).with_context(|| format!("reading {numbering_part}"))?;
     }
-    if let Some(xml) = part(&mut archive, "word/comments.xml")? {
-        out.comments = comments(&xml).context("reading word/comments.xml")?;
+    let comments_part = related(&own, "comments", "word/comments.xml");
+    if let Some(xml) = part(&mut archive, &comments_part)? {
+        out.comments = comments(&xml).with_context(|| format!("reading {comments_part}"))?;
     }
-    if let Some(xml) = part(&mut archive, "docProps/custom.xml")? {
+    if let Some(xml) = part(&mut archive, &related(&package, "custom-properties", "docProps/custom.xml"))? {
         out.properties = custom_properties(&xml);
     }
-    if let Some(xml) = part(&mut archive, "docProps/core.xml")? {
+    if let Some(xml) = part(&mut archive, &related(&package, "core-properties", "docProps/core.xml"))? {
         out.title = element_text(&xml, "dc:title").filter(|t| !t.trim().is_empty());
     }
     Ok(out)
@@ -225,6 +302,7 @@ struct StyleInfo {
     name: String,
     bold: bool,
     italic: bool,
+    hidden: bool,
 }
 
 type Styles = HashMap<String, StyleInfo>;
@@ -251,6 +329,7 @@ fn styles(xml: &str) -> Styles {
                     "w:name" => entry.name = attribute(e, "w:val").unwrap_or_default(),
                     "w:b" if in_rpr => entry.bold = flag(e),
                     "w:i" if in_rpr => entry.italic = flag(e),
+                    "w:vanish" if in_rpr => entry.hidden = flag(e),
                     _ => {}
                 }
             }
@@ -280,6 +359,28 @@ fn style_number(styles: &Styles, style: &str) -> Option<(String, usize)> {
     Some((num, level))
 }
 
+/// Embedding, override and isolate controls of the Unicode bidirectional algorithm.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A paragraph's numbering: its own `w:numPr` (`numId` 0 takes numbering off), else its
+/// style's, at the paragraph's level if it names one.
+fn paragraph_number(
+    styles: &Styles,
+    style: Option<&str>,
+    num_id: Option<String>,
+    ilvl: Option<usize>,
+) -> Option<(String, usize)> {
+    match num_id {
+        Some(num) => (num != "0").then(|| (num, ilvl.unwrap_or(0))),
+        None => style
+            .and_then(|style| style_number(styles, style))
+            .filter(|(n, _)| n != "0")
+            .map(|(n, l)| (n, ilvl.unwrap_or(l))),
+    }
+}
+
 /// The heading level (1 for the top) a paragraph style gives: by its name (`heading 2`) or
 /// its outline level.
 fn heading_level(styles: &Styles, style: &str) -> Option<usize> {
@@ -298,6 +399,10 @@ fn paragraphs(xml: &str, styles: &Styles) -> Result<Vec<Paragraph>> {
     let mut run: Option<Run> = None;
     let (mut in_ppr, mut in_rpr, mut in_text) = (false, false, false);
     let (mut num_id, mut ilvl): (Option<String>, Option<usize>) = (None, None);
+    // The paragraph's properties before a tracked change of them: inside `w:pPrChange`, and
+    // its style, numbering instance and level there.
+    let mut in_ppr_change = false;
+    let mut before: (Option<String>, Option<String>, Option<usize>) = (None, None, None);
     let mut tables: Vec<(usize, usize, usize)> = Vec::new();
     let mut table_count = 0;
     let mut pending_bookmarks: Vec<String> = Vec::new();
@@ -323,7 +428,7 @@ fn paragraphs(xml: &str, styles: &Styles) -> Result<Vec<Paragraph>> {
             if let Some(p) = para.as_mut()
                 && e.name().as_ref() == "w:txbxContent"
             {
-                p.unread.push("a text box");
+                p.unread.push(TEXT_BOX.to_owned());
             }
             skipping = 1;
             continue;
@@ -360,6 +465,7 @@ fn paragraphs(xml: &str, styles: &Styles) -> Result<Vec<Paragraph>> {
                     p.comments.append(&mut pending_comments);
                     num_id = None;
                     ilvl = None;
+                    before = (None, None, None);
                     if empty {
                         out.push(p);
                     } else {
@@ -368,6 +474,22 @@ fn paragraphs(xml: &str, styles: &Styles) -> Result<Vec<Paragraph>> {
                 }
                 "w:pPr" if !empty => in_ppr = true,
                 "w:rPr" if !empty => in_rpr = true,
+                "w:pPrChange" if !empty => {
+                    in_ppr_change = true;
+                    if let Some(p) = para.as_mut() {
+                        p.formatting_changed = true;
+                    }
+                }
+                "w:pStyle" if in_ppr_change => before.0 = attribute(e, "w:val"),
+                "w:numId" if in_ppr_change => before.1 = attribute(e, "w:val"),
+                "w:ilvl" if in_ppr_change => before.2 = attribute(e, "w:val").and_then(|v| v.parse().ok()),
+                "w:rPrChange" if !empty => {
+                    // The run's properties before the change: not the run's.
+                    if let Some(p) = para.as_mut() {
+                        p.formatting_changed = true;
+                    }
+                    skipping = 1;
+                }
                 "w:pStyle" if in_ppr => {
                     if let Some(p) = para.as_mut() {
                         p.style = attribute(e, "w:val");
@@ -381,11 +503,6 @@ fn paragraphs(xml: &str, styles: &Styles) -> Result<Vec<Paragraph>> {
                     }
                 }
                 tag if !empty && Change::of_tag(tag).is_some() => changes.extend(Change::of_tag(tag)),
-                "w:rPrChange" | "w:pPrChange" => {
-                    if let Some(p) = para.as_mut() {
-                        p.formatting_changed = true;
-                    }
-                }
                 "w:r" if !empty && !in_ppr => {
                     run = Some(Run { change: changes.last().copied().unwrap_or_default(), ..Run::default() });
                 }
@@ -403,7 +520,23 @@ fn paragraphs(xml: &str, styles: &Styles) -> Result<Vec<Paragraph>> {
                     if let (Some(r), Some(style)) = (run.as_mut(), attribute(e, "w:val")) {
                         r.bold |= lineage(styles, &style).any(|s| s.bold);
                         r.italic |= lineage(styles, &style).any(|s| s.italic);
+                        r.hidden |= lineage(styles, &style).any(|s| s.hidden);
                     }
+                }
+                "w:vanish" if in_rpr && !in_ppr => {
+                    if let Some(r) = run.as_mut() {
+                        r.hidden = flag(e);
+                    }
+                }
+                "w:altChunk" => {
+                    // Body content of another format, placed between paragraphs: a paragraph
+                    // of its own that says so.
+                    let mut p = Paragraph {
+                        cell: tables.last().map(|t| (t.0, t.1.saturating_sub(1), t.2.saturating_sub(1))),
+                        ..Paragraph::default()
+                    };
+                    p.unread.push(ALT_CHUNK.to_owned());
+                    out.push(p);
                 }
                 "w:t" | "w:delText" if !empty => in_text = true,
                 "w:tab" if !in_ppr => {
@@ -422,7 +555,7 @@ fn paragraphs(xml: &str, styles: &Styles) -> Result<Vec<Paragraph>> {
                 }
                 "w:footnoteReference" | "w:endnoteReference" => {
                     if let Some(p) = para.as_mut() {
-                        p.unread.push("a footnote");
+                        p.unread.push(FOOTNOTE.to_owned());
                     }
                 }
                 "w:noBreakHyphen" => {
@@ -459,26 +592,55 @@ fn paragraphs(xml: &str, styles: &Styles) -> Result<Vec<Paragraph>> {
                 "w:p" => {
                     if let Some(mut p) = para.take() {
                         p.heading = p.style.as_deref().and_then(|s| heading_level(styles, s));
-                        if let (Some(num), false) = (num_id.take(), false) {
-                            p.number = (num != "0").then(|| (num, ilvl.unwrap_or(0)));
-                        } else if let Some(style) = &p.style {
-                            p.number = style_number(styles, style)
-                                .filter(|(n, _)| n != "0")
-                                .map(|(n, l)| (n, ilvl.unwrap_or(l)));
+                        p.number = paragraph_number(styles, p.style.as_deref(), num_id.take(), ilvl);
+                        if p.formatting_changed && (before.0.is_some() || before.1.is_some() || before.2.is_some()) {
+                            let (style, num, level) = std::mem::take(&mut before);
+                            let was = paragraph_number(styles, style.as_deref(), num, level);
+                            if was != p.number {
+                                // A numbering change, which the labels carry: not formatting.
+                                p.number_before = Some(was);
+                                p.formatting_changed = false;
+                            }
                         }
                         out.push(p);
                     }
                 }
+                "w:pPrChange" => in_ppr_change = false,
+                "w:pPr" if in_ppr_change => {}
                 "w:pPr" => in_ppr = false,
                 "w:rPr" => in_rpr = false,
                 tag if !in_ppr && Change::of_tag(tag).is_some() => {
                     changes.pop();
                 }
                 "w:r" => {
-                    if let (Some(r), Some(p)) = (run.take(), para.as_mut())
+                    if let (Some(mut r), Some(p)) = (run.take(), para.as_mut())
                         && !r.text.is_empty()
                     {
-                        p.runs.push(r);
+                        let controls: Vec<String> = r
+                            .text
+                            .chars()
+                            .filter(|c| is_bidi_control(*c))
+                            .map(|c| format!("U+{:04X}", c as u32))
+                            .collect();
+                        if !controls.is_empty() {
+                            // Characters that make text show in another order than it is
+                            // stored in: the words are taken without them, and that is said.
+                            r.text.retain(|c| !is_bidi_control(c));
+                            p.unread.push(format!(
+                                "bidirectional control characters ({}) taken out of the words (not imported: they make text display in another order than it reads)",
+                                controls.join(", ")
+                            ));
+                        }
+                        if r.hidden {
+                            // Words the page does not show: what the counterparty read is
+                            // not what the file holds. Left out of the words, and reported.
+                            p.unread.push(format!(
+                                "hidden text “{}” (not imported: Word does not show it, so the page reads otherwise than the file)",
+                                crate::text::one_line(r.text.trim())
+                            ));
+                        } else {
+                            p.runs.push(r);
+                        }
                     }
                 }
                 "w:t" | "w:delText" => in_text = false,
@@ -670,7 +832,7 @@ impl WordDocument {
             carried.comments.extend(p.comments.iter().cloned());
             carried.from.push(i);
             carried.formatting_changed |= p.formatting_changed;
-            carried.unread.extend(p.unread.iter().copied());
+            carried.unread.extend(p.unread.iter().cloned());
             if p.mark != Change::None {
                 carried.changed = true;
             }
@@ -685,7 +847,10 @@ impl WordDocument {
             }
             carried.style.clone_from(&p.style);
             carried.heading = p.heading;
-            carried.number.clone_from(&p.number);
+            match (&p.number_before, view) {
+                (Some(before), View::Rejected) => carried.number.clone_from(before),
+                _ => carried.number.clone_from(&p.number),
+            }
             carried.cell = p.cell;
             out.push(std::mem::take(&mut carried));
         }
@@ -720,7 +885,7 @@ mod tests {
         let shown = document.view(View::Accepted);
         let words: Vec<String> = shown.iter().map(Shown::words).collect();
         assert_eq!(words, ["See the portal. Then", "Next"]);
-        assert_eq!(shown[0].unread, ["a text box", "a footnote"]);
+        assert_eq!(shown[0].unread, [TEXT_BOX, FOOTNOTE]);
     }
 
     #[test]
