@@ -389,3 +389,149 @@ fn line_diff(expected: &str, actual: &str) -> String {
     let diff = similar::TextDiff::from_lines(expected, actual);
     diff.unified_diff().context_radius(1).header("expected", "imported").to_string()
 }
+
+/// Every paragraph as `LibreOffice` shows it: its list label and its words.
+fn shown(path: &Path) -> Vec<(String, String)> {
+    let read: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    read.as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let words = p["text"].as_str().unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+            (p["label"].as_str().unwrap_or_default().to_owned(), words)
+        })
+        .filter(|(label, words)| !label.is_empty() || !words.is_empty())
+        .collect()
+}
+
+#[test]
+fn accept_all_and_reject_all_of_a_redline_in_libreoffice_give_the_head_and_the_base() {
+    let Some(python) = uno_python() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = manifest().join("tests/corpus");
+    let msa = std::fs::read_to_string(manifest().join(MSA)).unwrap();
+    let variant = |name: &str, edits: &[(&str, &str)]| {
+        let mut text = msa.clone();
+        for (old, new) in edits {
+            assert_eq!(text.matches(old).count(), 1, "{old:?}");
+            text = text.replacen(old, new, 1);
+        }
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let pairs = [
+        (
+            corpus.join("bonterms-mutual-nda/Mutual-NDA.v1-82cf9dc.md"),
+            corpus.join("bonterms-mutual-nda/Mutual-NDA.v2-0daebed.md"),
+        ),
+        (
+            corpus.join("commonpaper-mutual-nda/Mutual-NDA.v0-335270c.md"),
+            corpus.join("commonpaper-mutual-nda/Mutual-NDA.v1-f90b8ac.md"),
+        ),
+        (
+            corpus.join("github-balanced-employee-ip/Balanced_Employee_IP_Agreement.v1.0.1.md"),
+            corpus.join("github-balanced-employee-ip/Balanced_Employee_IP_Agreement.v2.0.0.md"),
+        ),
+        (
+            corpus.join("github-site-policy/amendment-us-federal-government-users.v04c8757.md"),
+            corpus.join("github-site-policy/amendment-us-federal-government-users.v3c81029.md"),
+        ),
+        (manifest().join("tests/fixtures/diff/review/old.md"), manifest().join("tests/fixtures/diff/review/new.md")),
+        // A clause deleted, and the rest of its section renumbered.
+        (
+            manifest().join(MSA),
+            variant(
+                "deleted.md",
+                &[
+                    (
+                        "2.2 **Personnel.** Provider will assign suitably qualified personnel and remains responsible\nfor its subcontractors.\n\n",
+                        "",
+                    ),
+                    ("2.3 **Order of", "2.2 **Order of"),
+                ],
+            ),
+        ),
+        // Words added at the end of a clause, and a new clause after it.
+        (
+            manifest().join(MSA),
+            variant(
+                "appended.md",
+                &[
+                    (
+                        "in accordance with this Agreement.\n\n2.2 **Personnel.**",
+                        "in accordance with this Agreement and the law.\n\n2.2 **Subcontracting.** Provider may subcontract.\n\n2.3 **Personnel.**",
+                    ),
+                    ("2.3 **Order of", "2.4 **Order of"),
+                ],
+            ),
+        ),
+        // A section numbered apart (Word restarts its list there), deleted: its paragraphs
+        // keep the base's Word numbering, not a number typed in its place.
+        (
+            variant(
+                "apart.md",
+                &[
+                    ("## 10. General", "## 12. General"),
+                    ("\n10.1 ", "\n12.1 "),
+                    ("\n10.2 ", "\n12.2 "),
+                    ("\n10.3 ", "\n12.3 "),
+                ],
+            ),
+            {
+                let path = dir.path().join("apart-deleted.md");
+                std::fs::write(&path, format!("{}\n", msa[..msa.find("## 10. General").unwrap()].trim_end())).unwrap();
+                path
+            },
+        ),
+    ];
+    let mut jobs = Vec::new();
+    for (i, (old, new)) in pairs.iter().enumerate() {
+        let at = |name: &str| dir.path().join(format!("{i}-{name}"));
+        for (source, name) in [(old, "base.docx"), (new, "head.docx")] {
+            let made = pactum(dir.path(), &["export", source.to_str().unwrap(), "-o", at(name).to_str().unwrap()]);
+            assert!(made.status.success(), "{}", text(&made));
+        }
+        let made = pactum(
+            dir.path(),
+            &[
+                "diff",
+                "--files",
+                old.to_str().unwrap(),
+                new.to_str().unwrap(),
+                "--format",
+                "docx",
+                "-o",
+                at("redline.docx").to_str().unwrap(),
+            ],
+        );
+        assert!(made.status.success(), "{}", text(&made));
+        jobs.extend([
+            json!({"open": at("base.docx"), "read": at("base.json")}),
+            json!({"open": at("head.docx"), "read": at("head.json")}),
+            json!({"open": at("redline.docx"), "steps": [{"accept_all": true}], "read": at("accepted.json")}),
+            json!({"open": at("redline.docx"), "steps": [{"reject_all": true}], "read": at("rejected.json")}),
+        ]);
+    }
+    libreoffice(&python, &Value::Array(jobs));
+    for (i, (_, new)) in pairs.iter().enumerate() {
+        let at = |name: &str| dir.path().join(format!("{i}-{name}"));
+        let redline = std::fs::read(at("redline.docx")).unwrap();
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(redline)).unwrap();
+        let mut document = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").unwrap(), &mut document).unwrap();
+        // LibreOffice does not restore a paragraph's properties when it rejects a tracked
+        // property change (Word does, as the standard says): where the redline holds one, the
+        // base's numbering is checked by words only.
+        let numbering_tracked = document.contains("<w:pPrChange");
+        for (side, want) in [("accepted", "head"), ("rejected", "base")] {
+            let (got, want) = (shown(&at(&format!("{side}.json"))), shown(&at(&format!("{want}.json"))));
+            let strip = |p: &[(String, String)]| p.iter().map(|(_, w)| w.clone()).collect::<Vec<_>>();
+            if side == "rejected" && numbering_tracked {
+                assert_eq!(strip(&got), strip(&want), "{}: the redline {side}", new.display());
+            } else {
+                assert_eq!(got, want, "{}: the redline {side}", new.display());
+            }
+        }
+    }
+}

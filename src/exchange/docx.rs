@@ -186,6 +186,17 @@ fn numbering(document: &Document) -> String {
     out
 }
 
+/// The id of the Word style a paragraph style is written with; none for Normal.
+fn style_id(style: Style) -> Option<String> {
+    match style {
+        Style::Title => Some("Title".to_owned()),
+        Style::Heading(level) => Some(format!("Heading{level}")),
+        Style::Quote => Some("Quote".to_owned()),
+        Style::Code => Some("SourceCode".to_owned()),
+        Style::Normal => None,
+    }
+}
+
 /// Writes `word/document.xml`, numbering tracked changes as it goes.
 struct BodyWriter<'a> {
     out: String,
@@ -249,14 +260,7 @@ impl BodyWriter<'_> {
 
     fn paragraph(&mut self, para: &Para, runs: &[Run], index: Option<usize>) {
         self.out.push_str("<w:p><w:pPr>");
-        let style = match para.style {
-            Style::Title => Some("Title".to_owned()),
-            Style::Heading(level) => Some(format!("Heading{level}")),
-            Style::Quote => Some("Quote".to_owned()),
-            Style::Code => Some("SourceCode".to_owned()),
-            Style::Normal => None,
-        };
-        if let Some(style) = style {
+        if let Some(style) = style_id(para.style) {
             let _ = write!(self.out, r#"<w:pStyle w:val="{style}"/>"#);
         }
         if para.page_break_before {
@@ -271,6 +275,19 @@ impl BodyWriter<'_> {
         if let Some(mark) = mark {
             let attributes = self.change_attributes();
             let _ = write!(self.out, "<w:rPr><{mark} {attributes}/></w:rPr>");
+        }
+        if let Some(formerly) = para.formerly {
+            let attributes = self.change_attributes();
+            let _ = write!(self.out, "<w:pPrChange {attributes}><w:pPr>");
+            if let Some(style) = style_id(formerly.style) {
+                let _ = write!(self.out, r#"<w:pStyle w:val="{style}"/>"#);
+            }
+            if let Some((num, level)) = formerly.numbered {
+                let _ = write!(self.out, r#"<w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num}"/></w:numPr>"#);
+            } else if formerly.indent > 0 {
+                let _ = write!(self.out, r#"<w:ind w:left="{}"/>"#, STEP * formerly.indent);
+            }
+            self.out.push_str("</w:pPr></w:pPrChange>");
         }
         self.out.push_str("</w:pPr>");
         if let Some(index) = index {
@@ -337,6 +354,7 @@ impl BodyWriter<'_> {
                 cell_para.indent = 0;
                 cell_para.style = Style::Normal;
                 cell_para.page_break_before = false;
+                cell_para.formerly = None;
                 self.paragraph(&cell_para, cell, (r == 0 && c == 0).then_some(index));
                 self.out.push_str("</w:tc>");
             }

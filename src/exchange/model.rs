@@ -134,6 +134,18 @@ pub struct Para {
     /// For a table in a redline, each row's tracked change (inserted or deleted rows); empty
     /// where no row is.
     pub row_changes: Vec<Change>,
+    /// In a redline, the paragraph's properties in the base version where they differ from
+    /// these (another numbering, level or style): a tracked property change, so that "Reject
+    /// all" numbers it as the base did.
+    pub formerly: Option<Formerly>,
+}
+
+/// A paragraph's properties before a tracked change of them (Word's `w:pPrChange`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Formerly {
+    pub style: Style,
+    pub numbered: Option<(u32, usize)>,
+    pub indent: usize,
 }
 
 impl Para {
@@ -153,6 +165,7 @@ impl Para {
             moved: None,
             reopen: "",
             row_changes: Vec::new(),
+            formerly: None,
         }
     }
 

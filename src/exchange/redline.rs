@@ -11,7 +11,8 @@ use std::collections::HashMap;
 
 use similar::{Algorithm, DiffOp, DiffTag, capture_diff_slices};
 
-use super::model::{Change, Document, Para, Run};
+use super::model::{Change, Document, Formerly, Para, Run};
+use super::numbering::{Instance, Numbering};
 
 /// Words and the spaces after them, each with the look of the run it came from.
 fn tokens(runs: &[Run]) -> Vec<(String, &Run)> {
@@ -198,16 +199,20 @@ pub fn redline(base: &Document, head: &Document) -> Document {
             }
         }
     }
-    // Base paragraphs keep their numbering where the head has the same instance.
+    // Base paragraphs keep their own numbering, as the redline's numbering holds it.
+    let (numbering, instance_of) = merged_numbering(&base.numbering, &head.numbering);
     let numbered = |para: &Para| {
         let mut para = para.clone();
-        if let Some((num, _)) = para.numbered
-            && !head.numbering.instances.contains_key(&num.to_string())
-        {
-            para.numbered = None;
-            para.literal = para.label.clone();
-        }
+        para.numbered = para.numbered.map(|(num, level)| (instance_of.get(&num).copied().unwrap_or(num), level));
         para
+    };
+    // A paragraph of both versions whose numbering, level or style differ: the base's recorded
+    // as a tracked property change.
+    let formerly = |old: &Para, new: &mut Para| {
+        let old = numbered(old);
+        if (old.style, old.numbered, old.indent) != (new.style, new.numbered, new.indent) && new.table.is_none() {
+            new.formerly = Some(Formerly { style: old.style, numbered: old.numbered, indent: old.indent });
+        }
     };
     // An old paragraph leaves: struck, or moved away.
     let gone = |i: usize| match moved_from.get(&i) {
@@ -216,8 +221,12 @@ pub fn redline(base: &Document, head: &Document) -> Document {
     };
     let mut paras: Vec<Para> = Vec::new();
     for op in &ops {
-        if let DiffOp::Equal { new_index, len, .. } = *op {
-            paras.extend(head.paras[new_index..new_index + len].iter().cloned());
+        if let DiffOp::Equal { old_index, new_index, len } = *op {
+            for k in 0..len {
+                let mut para = head.paras[new_index + k].clone();
+                formerly(&base.paras[old_index + k], &mut para);
+                paras.push(para);
+            }
             continue;
         }
         let olds: Vec<usize> = op.old_range().collect();
@@ -244,6 +253,7 @@ pub fn redline(base: &Document, head: &Document) -> Document {
             paras.extend(pending.drain(..).map(|n| arriving(head, n, &moved_to)));
             let old = &base.paras[olds[k]];
             let mut para = head.paras[j].clone();
+            formerly(old, &mut para);
             para.runs = word_redline(&old.runs, &head.paras[j].runs);
             if let (Some(before), Some(after)) = (&old.table, &head.paras[j].table) {
                 let (rows, changes) = table_redline(before, after);
@@ -267,7 +277,70 @@ pub fn redline(base: &Document, head: &Document) -> Document {
         paras.extend(olds[o..].iter().map(|&i| gone(i)));
         paras.extend(pending.drain(..).map(|n| arriving(head, n, &moved_to)));
     }
-    Document { paras, numbering: head.numbering.clone(), properties: head.properties.clone() }
+    join_insertions(&mut paras);
+    Document { paras, numbering, properties: head.properties.clone() }
+}
+
+/// A paragraph inserted after one whose words end with an insertion: the insertion of a
+/// paragraph mark is recorded on the paragraph before, as Word records pressing Enter at its
+/// end, and the new paragraph's own mark is the old one. Both are the same change to Word, but
+/// `LibreOffice` joins the two adjacent insertions into one range across the untracked mark
+/// between them, and rejecting that range would take the mark, joining the paragraph with the
+/// one after the insertion. The mark left to the joined paragraph has the properties of the
+/// paragraph before, as a tracked property change where they differ.
+fn join_insertions(paras: &mut [Para]) {
+    for i in 1..paras.len() {
+        let (before, after) = paras.split_at_mut(i);
+        let (a, b) = (&mut before[i - 1], &mut after[0]);
+        let ends_inserted = a.runs.last().is_some_and(|r| r.change == Change::Inserted);
+        let inserted_whole = b.mark == Change::Inserted && b.runs.iter().all(|r| r.change == Change::Inserted);
+        if a.mark != Change::None || !ends_inserted || !inserted_whole || a.table.is_some() || b.table.is_some() {
+            continue;
+        }
+        let kept = a.formerly.take().unwrap_or(Formerly { style: a.style, numbered: a.numbered, indent: a.indent });
+        a.mark = Change::Inserted;
+        b.mark = Change::None;
+        b.formerly = ((kept.style, kept.numbered, kept.indent) != (b.style, b.numbered, b.indent)).then_some(kept);
+    }
+}
+
+/// The redline's numbering: the head's, with the base's definitions and instances added where
+/// the head's differ, and for each base instance the redline instance that numbers as it did.
+///
+/// A base definition is the head's definition at the same place when their levels are the
+/// same (each part of a contract has its own, so two parts never share a list); a base instance
+/// is the head's of the same id when it has that definition and the same start overrides.
+fn merged_numbering(base: &Numbering, head: &Numbering) -> (Numbering, HashMap<u32, u32>) {
+    let mut out = head.clone();
+    let definition_of: Vec<usize> = base
+        .definitions
+        .iter()
+        .enumerate()
+        .map(|(d, levels)| {
+            if head.definitions.get(d) == Some(levels) {
+                d
+            } else {
+                out.definitions.push(levels.clone());
+                out.definitions.len() - 1
+            }
+        })
+        .collect();
+    let mut ids: Vec<(u32, &Instance)> =
+        base.instances.iter().filter_map(|(id, instance)| Some((id.parse().ok()?, instance))).collect();
+    ids.sort_by_key(|(id, _)| *id);
+    let mut next = out.instances.keys().filter_map(|id| id.parse::<u32>().ok()).max().unwrap_or(0);
+    let mut instance_of = HashMap::new();
+    for (id, instance) in ids {
+        let mapped = Instance { definition: definition_of[instance.definition], starts: instance.starts.clone() };
+        if head.instances.get(&id.to_string()) == Some(&mapped) {
+            instance_of.insert(id, id);
+        } else {
+            next += 1;
+            out.instances.insert(next.to_string(), mapped);
+            instance_of.insert(id, next);
+        }
+    }
+    (out, instance_of)
 }
 
 /// How many old paragraphs ahead a new one looks for its partner.
