@@ -535,3 +535,45 @@ fn accept_all_and_reject_all_of_a_redline_in_libreoffice_give_the_head_and_the_b
         }
     }
 }
+
+#[test]
+fn a_comment_made_in_libreoffice_quotes_its_words_where_the_return_numbers_them_as_text() {
+    let Some(python) = uno_python() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    exported(&manifest().join(MSA), dir.path());
+    let steps = json!([
+        {"insert_after": "Provider will assign suitably qualified personnel", "text": "Subcontracting. Provider may subcontract."},
+        {"comment": "expressly amends a named Section", "text": "Why <b>named</b>? @legal-team ![x](https://x.example/p.png) ```rm```", "author": "Dana <Counsel>"},
+    ]);
+    libreoffice(
+        &python,
+        &json!([{"open": dir.path().join("contract.docx"), "steps": steps, "save": dir.path().join("return.docx")}]),
+    );
+    let imported = pactum(dir.path(), &["import", "return.docx", "--into", "contract.md", "--comments", "review.md"]);
+    assert!(imported.status.success(), "{}", text(&imported));
+    let review = std::fs::read_to_string(dir.path().join("review.md")).unwrap();
+    // Named as the return numbers it, with the number it had.
+    assert!(review.contains("## Clause 2.4 — Order of Precedence (2.3 before this return)"), "{review}");
+    // The words commented on, not the whole clause.
+    assert!(review.contains("\n> expressly amends a named Section\n"), "{review}");
+    // Nothing of the comment is markup: no HTML, no image, no code, no mention.
+    let comments = &review[review.find("\n## ").unwrap()..];
+    let parsed = pulldown_cmark::Parser::new(comments);
+    for event in parsed {
+        assert!(
+            !matches!(
+                event,
+                pulldown_cmark::Event::Html(_)
+                    | pulldown_cmark::Event::InlineHtml(_)
+                    | pulldown_cmark::Event::Code(_)
+                    | pulldown_cmark::Event::Start(
+                        pulldown_cmark::Tag::Image { .. } | pulldown_cmark::Tag::CodeBlock(_)
+                    )
+            ),
+            "{event:?} in {review}"
+        );
+    }
+    assert!(!review.contains("@legal-team"), "a mention would notify: {review}");
+    // LibreOffice wrote no date for the comment: none is printed, rather than "0-00-00".
+    assert!(!review.contains("(0"), "{review}");
+}

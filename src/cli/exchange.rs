@@ -6,6 +6,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use pactum::exchange::import::Edit;
 use pactum::exchange::{docx, model};
+use pactum::text::markdown;
 
 use super::{GlobalArgs, Outcome};
 
@@ -152,15 +153,29 @@ fn comments_markdown(title: &str, source: &Path, proposal: &pactum::exchange::im
                     c.make_ascii_uppercase();
                 }
                 out.push_str(&format!("\n## {heading}\n\n"));
-                let quoted: String = placed.words.chars().take(300).collect();
-                let ellipsis = if placed.words.chars().count() > 300 { "…" } else { "" };
-                out.push_str(&format!("> {}{ellipsis}\n\n", quoted.replace('\n', "\n> ")));
                 first = false;
             }
-            let date = placed.comment.date.get(..10).unwrap_or(&placed.comment.date);
-            let who = if placed.comment.author.is_empty() { "Someone" } else { &placed.comment.author };
-            let when = if date.is_empty() { String::new() } else { format!(" ({date})") };
-            out.push_str(&format!("**{who}**{when}: {}\n\n", placed.comment.text.trim().replace('\n', "\n\n")));
+            // The words commented on, and the comment, as text: nothing in them is markup, a
+            // mention or an image.
+            let quoted: String = placed.words.chars().take(300).collect();
+            let ellipsis = if placed.words.chars().count() > 300 { "…" } else { "" };
+            out.push_str(&format!("> {}{ellipsis}\n\n", markdown::literal(&quoted)));
+            // A date Word wrote that is no date is left out, not printed as it stands.
+            let date = placed
+                .comment
+                .date
+                .get(..10)
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .filter(|d| chrono::Datelike::year(d) > 1900);
+            let who = if placed.comment.author.trim().is_empty() {
+                "Someone".to_owned()
+            } else {
+                markdown::literal(placed.comment.author.trim())
+            };
+            let when = date.map(|d| format!(" ({d})")).unwrap_or_default();
+            let said: Vec<String> =
+                placed.comment.text.trim().lines().filter(|l| !l.trim().is_empty()).map(markdown::literal).collect();
+            out.push_str(&format!("**{who}**{when}: {}\n\n", said.join("\n\n")));
         }
     }
     out

@@ -537,13 +537,31 @@ pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Pro
             (None, Some(p)) => format!("a new paragraph after {}", place(contract, &base.paras[p])),
             (None, None) => "a new paragraph at the start".to_owned(),
         };
+        // A comment's place is named as the counterparty's copy numbers it.
+        let comment_place = || match (found, entry.shown.label.as_deref()) {
+            (Some(k), Some(label)) if base.paras[*k].numbered.is_some() && label != base.paras[*k].label => {
+                let para = &base.paras[*k];
+                let heading = para
+                    .clause
+                    .and_then(|c| contract.body.clauses[c].heading.as_deref())
+                    .map(|h| format!(" — {h}"))
+                    .unwrap_or_default();
+                let was = para.clause.map_or(para.label.as_str(), |c| contract.body.clauses[c].number.as_str());
+                format!("clause {}{heading} ({was} before this return)", number_with(contract, para, label))
+            }
+            _ => here(),
+        };
         for id in &entry.shown.comments {
             if let Some(comment) = comments.get(id.as_str()) {
-                proposal.comments.push(Placed {
-                    comment: (*comment).clone(),
-                    place: here(),
-                    words: entry.words.clone(),
-                });
+                // The words the comment was made on, else its paragraph's.
+                let words = word
+                    .commented
+                    .get(id)
+                    .map(|w| w.trim())
+                    .filter(|w| !w.is_empty())
+                    .unwrap_or(&entry.words)
+                    .to_owned();
+                proposal.comments.push(Placed { comment: (*comment).clone(), place: comment_place(), words });
             }
         }
         for unread in &entry.shown.unread {

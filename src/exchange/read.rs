@@ -66,6 +66,8 @@ pub struct WordDocument {
     pub paragraphs: Vec<Paragraph>,
     pub comments: Vec<Comment>,
     pub numbering: Numbering,
+    /// The words each comment was made on (its range), by comment id.
+    pub commented: HashMap<String, String>,
     /// Custom document properties by name.
     pub properties: HashMap<String, String>,
     pub title: Option<String>,
@@ -233,7 +235,7 @@ pub fn read(bytes: &[u8]) -> Result<WordDocument> {
     let mut out = WordDocument::default();
     let styles =
         part(&mut archive, &related(&own, "styles", "word/styles.xml"))?.map(|x| styles(&x)).unwrap_or_default();
-    out.paragraphs = paragraphs(&document, &styles).with_context(|| format!("reading {main}"))?;
+    (out.paragraphs, out.commented) = body(&document, &styles).with_context(|| format!("reading {main}"))?;
     let numbering_part = related(&own, "numbering", "word/numbering.xml");
     if let Some(xml) = part(&mut archive, &numbering_part)? {
         out.numbering = numbering(&xml).with_context(|| format!("reading {numbering_part}"))?;
@@ -391,7 +393,16 @@ fn heading_level(styles: &Styles, style: &str) -> Option<usize> {
     })
 }
 
+#[cfg(test)]
 fn paragraphs(xml: &str, styles: &Styles) -> Result<Vec<Paragraph>> {
+    body(xml, styles).map(|(paragraphs, _)| paragraphs)
+}
+
+/// The body's paragraphs, and the words each comment's range covers (by comment id), as the
+/// document reads with every change accepted.
+fn body(xml: &str, styles: &Styles) -> Result<(Vec<Paragraph>, HashMap<String, String>)> {
+    let mut commented: HashMap<String, String> = HashMap::new();
+    let mut open_comments: Vec<String> = Vec::new();
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut out: Vec<Paragraph> = Vec::new();
     let mut para: Option<Paragraph> = None;
@@ -571,7 +582,23 @@ fn paragraphs(xml: &str, styles: &Styles) -> Result<Vec<Paragraph>> {
                         }
                     }
                 }
-                "w:commentRangeStart" | "w:commentReference" => {
+                "w:commentRangeStart" => {
+                    if let Some(id) = attribute(e, "w:id") {
+                        commented.entry(id.clone()).or_default();
+                        open_comments.push(id.clone());
+                        match para.as_mut() {
+                            Some(p) if !p.comments.contains(&id) => p.comments.push(id),
+                            Some(_) => {}
+                            None => pending_comments.push(id),
+                        }
+                    }
+                }
+                "w:commentRangeEnd" => {
+                    if let Some(id) = attribute(e, "w:id") {
+                        open_comments.retain(|open| *open != id);
+                    }
+                }
+                "w:commentReference" => {
                     if let Some(id) = attribute(e, "w:id") {
                         match para.as_mut() {
                             Some(p) if !p.comments.contains(&id) => p.comments.push(id),
@@ -590,6 +617,12 @@ fn paragraphs(xml: &str, styles: &Styles) -> Result<Vec<Paragraph>> {
                     tables.pop();
                 }
                 "w:p" => {
+                    for id in &open_comments {
+                        let words = commented.entry(id.clone()).or_default();
+                        if !words.is_empty() && !words.ends_with(' ') {
+                            words.push(' ');
+                        }
+                    }
                     if let Some(mut p) = para.take() {
                         p.heading = p.style.as_deref().and_then(|s| heading_level(styles, s));
                         p.number = paragraph_number(styles, p.style.as_deref(), num_id.take(), ilvl);
@@ -631,6 +664,11 @@ fn paragraphs(xml: &str, styles: &Styles) -> Result<Vec<Paragraph>> {
                                 controls.join(", ")
                             ));
                         }
+                        if !matches!(r.change, Change::Deleted | Change::MovedFrom) && !r.hidden {
+                            for id in &open_comments {
+                                commented.entry(id.clone()).or_default().push_str(&r.text);
+                            }
+                        }
                         if r.hidden {
                             // Words the page does not show: what the counterparty read is
                             // not what the file holds. Left out of the words, and reported.
@@ -655,7 +693,7 @@ fn paragraphs(xml: &str, styles: &Styles) -> Result<Vec<Paragraph>> {
             _ => {}
         }
     }
-    Ok(out)
+    Ok((out, commented))
 }
 
 type Starts = Vec<(usize, u32)>;
