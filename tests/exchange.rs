@@ -429,8 +429,12 @@ fn libreoffice_opens_an_export_and_prints_word_numbering() {
     let page = String::from_utf8_lossy(&output.stdout);
     let lines: Vec<String> = page.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
     // The numbers are Word's numbering, not text: the document holds none of them.
-    for line in ["1. Definitions", "3.2 Late Payment.", "4.3 Service Credits.", "Contract acme-msa-2025"] {
+    for line in ["1. Definitions", "3.2 Late Payment.", "4.3 Service Credits.", "Governing law NO"] {
         assert!(lines.iter().any(|l| l.starts_with(line)), "{line:?} is not in the PDF:\n{page}");
+    }
+    // The cover page shows the counterparty the deal, not the team's own fields.
+    for internal in ["@legal", "acme-msa-2025", "Status", "Owner"] {
+        assert!(!page.contains(internal), "{internal:?} is on the counterparty's copy:\n{page}");
     }
     let document = &parts(&std::fs::read(&docx).unwrap())["word/document.xml"];
     assert!(!document.contains(">3.2 ") && document.contains("<w:numPr>"), "the numbers are numbering, not text");
@@ -889,4 +893,31 @@ fn a_tracked_numbering_change_reads_as_the_old_numbering_when_rejected() {
         .replace("2.2 **Personnel.**", "**Personnel.**")
         .replace("2.3 **Order of Precedence.**", "2.2 **Order of Precedence.**");
     assert_eq!(after, expected);
+}
+
+#[test]
+fn the_cover_page_shows_the_key_terms_pactum_toml_names() {
+    let Exported { script, out, docx, .. } = exported("contracts/acme/msa.md");
+    let root = script.root();
+    let document = &parts(&std::fs::read(&docx).unwrap())["word/document.xml"];
+    assert!(document.contains("Governing law") && document.contains("USD 120000 per year"));
+    for internal in ["acme-msa-2025", "@legal/alice", ">Status<", ">Owner<"] {
+        assert!(!document.contains(internal), "{internal} is on the counterparty's copy by default");
+    }
+    let config = root.join("pactum.toml");
+    let mut toml = std::fs::read_to_string(&config).unwrap();
+    toml.push_str("\n[word]\ncover = [\"id\", \"owner\"]\n");
+    std::fs::write(&config, &toml).unwrap();
+    let named = out.path().join("named.docx");
+    let made = pactum(root, &["export", "contracts/acme/msa.md", "-o", named.to_str().unwrap()]);
+    assert!(made.status.success(), "{}", text(&made));
+    let document = &parts(&std::fs::read(&named).unwrap())["word/document.xml"];
+    assert!(document.contains("acme-msa-2025") && document.contains("@legal/alice"));
+    assert!(!document.contains("Governing law"));
+    assert!(document.find("acme-msa-2025") < document.find("@legal/alice"), "in the order named");
+    // A name that is no key term is an error that lists them.
+    std::fs::write(&config, toml.replace("\"owner\"]", "\"ownr\"]")).unwrap();
+    let refused = pactum(root, &["export", "contracts/acme/msa.md", "-o", named.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+    assert!(text(&refused).contains("ownr") && text(&refused).contains("governing_law"), "{}", text(&refused));
 }

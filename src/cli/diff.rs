@@ -260,11 +260,11 @@ fn word(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome> {
     let Some(output) = args.output.as_deref() else {
         bail!("a Word redline is a binary file: name it with -o redline.docx");
     };
-    let (old, new, revision) = if let Some(files) = &args.files {
+    let (old, new, revision, cover) = if let Some(files) = &args.files {
         let read = |path: &Path| -> Result<Contract> {
             read_contract(&path.to_string_lossy(), super::read_input(path)?, FrontMatterRule::Optional)
         };
-        (vec![read(&files[0])?], vec![read(&files[1])?], None)
+        (vec![read(&files[0])?], vec![read(&files[1])?], None, super::exchange::cover_terms(&files[1])?)
     } else {
         let sides = revision_sides(global, args)?;
         let read = |side: Files| -> Vec<Contract> {
@@ -282,7 +282,8 @@ fn word(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome> {
             }
             None => None,
         };
-        (read(sides.old), read(sides.new), revision)
+        let cover = sides.repo.config.word.cover.clone();
+        (read(sides.old), read(sides.new), revision, cover)
     };
     let options = DiffOptions::default();
     let changed: Vec<(Option<&Contract>, Option<&Contract>)> = if args.files.is_some() {
@@ -310,7 +311,7 @@ fn word(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome> {
         author: std::env::var("GIT_AUTHOR_NAME").unwrap_or_else(|_| "pactum".to_owned()),
         date: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
     });
-    let document = redline::redline(&model::document(before), &model::document(after));
+    let document = redline::redline(&model::document(before, &cover), &model::document(after, &cover));
     let bytes = docx::write(&document, Some(&revision))?;
     super::exchange::write_binary(output, &bytes)?;
     if !global.quiet && output != Path::new("-") {

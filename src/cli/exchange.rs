@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
+use pactum::contract::KeyTerm;
 use pactum::exchange::import::Edit;
 use pactum::exchange::{docx, model};
 use pactum::text::markdown;
@@ -42,10 +43,21 @@ pub(super) fn write_binary(path: &Path, bytes: &[u8]) -> Result<()> {
     super::draft::write_whole(path, bytes, None)
 }
 
+/// The key terms a counterparty's cover page shows: `[word] cover` of the repository the file
+/// is in, else the default.
+pub(super) fn cover_terms(file: &Path) -> Result<Vec<KeyTerm>> {
+    let folder = match file.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    Ok(pactum::repo::Repo::discover(folder)?
+        .map_or_else(|| KeyTerm::COUNTERPARTY.to_vec(), |repo| repo.config.word.cover.clone()))
+}
+
 pub fn export(global: &GlobalArgs, args: &ExportArgs) -> Result<Outcome> {
     let ExportFormat::Docx = args.format;
     let contract = super::draft::read_file(&args.file)?;
-    let document = model::document(&contract);
+    let document = model::document(&contract, &cover_terms(&args.file)?);
     let bytes = docx::write(&document, None)?;
     let output = args.output.clone().unwrap_or_else(|| args.file.with_extension("docx"));
     write_binary(&output, &bytes)?;
@@ -194,7 +206,7 @@ pub fn import(global: &GlobalArgs, args: &ImportArgs) -> Result<Outcome> {
     {
         bail!("{why}");
     }
-    let base = model::document(&contract);
+    let base = model::document(&contract, &cover_terms(into)?);
     let proposal = pactum::exchange::import::propose(&contract, &base, &word);
     let mut report = String::new();
     for (kind, label) in [

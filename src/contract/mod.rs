@@ -16,6 +16,56 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use crate::findings::{Diagnostic, SourceFile};
+
+/// A key term of a contract, as a cover page can show it (`[word] cover` in `pactum.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyTerm {
+    Id,
+    Type,
+    Status,
+    EffectiveDate,
+    Term,
+    Renewal,
+    Value,
+    GoverningLaw,
+    Owner,
+}
+
+impl KeyTerm {
+    /// Every key term, in the order a page shows them.
+    pub const ALL: &[Self] = &[
+        Self::Id,
+        Self::Type,
+        Self::Status,
+        Self::EffectiveDate,
+        Self::Term,
+        Self::Renewal,
+        Self::Value,
+        Self::GoverningLaw,
+        Self::Owner,
+    ];
+
+    /// What a counterparty's copy shows by default: the terms of the deal. The contract's id,
+    /// type, workflow status and internal owner are the team's own and stay off.
+    pub const COUNTERPARTY: &[Self] =
+        &[Self::EffectiveDate, Self::Term, Self::Renewal, Self::Value, Self::GoverningLaw];
+
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Id => "Contract",
+            Self::Type => "Type",
+            Self::Status => "Status",
+            Self::EffectiveDate => "Effective date",
+            Self::Term => "Initial term",
+            Self::Renewal => "Renewal",
+            Self::Value => "Value",
+            Self::GoverningLaw => "Governing law",
+            Self::Owner => "Owner",
+        }
+    }
+}
 use crate::text::LineIndex;
 
 use crate::findings::rule;
@@ -177,32 +227,35 @@ impl Contract {
     /// status, dates, term, renewal, value, governing law and owner.
     #[must_use]
     pub fn key_terms(&self) -> Vec<(&'static str, String)> {
-        let rows = [
-            ("Contract", self.field("id")),
-            ("Type", self.field("type")),
-            ("Status", self.field("status")),
-            ("Effective date", self.field("effective_date")),
-            ("Initial term", self.field("term").or_else(|| self.field("end_date").map(|d| format!("until {d}")))),
-            (
-                "Renewal",
-                self.field("renewal.kind").map(|kind| {
-                    let period = self.field("renewal.period").map(|p| format!(" for {p}")).unwrap_or_default();
-                    let notice = self.field("renewal.notice").map(|n| format!(", notice {n}")).unwrap_or_default();
-                    format!("{kind}{period}{notice}")
-                }),
-            ),
-            (
-                "Value",
-                self.field("value.amount").map(|amount| {
-                    let currency = self.field("value.currency").unwrap_or_default();
-                    let per = self.field("value.per").map(|p| format!(" per {p}")).unwrap_or_default();
-                    format!("{currency} {amount}{per}")
-                }),
-            ),
-            ("Governing law", self.field("governing_law")),
-            ("Owner", self.field("owner")),
-        ];
-        rows.into_iter().filter_map(|(label, text)| Some((label, text?))).collect()
+        self.key_terms_of(KeyTerm::ALL)
+    }
+
+    /// The key terms named, in the order named, those the front matter states.
+    #[must_use]
+    pub fn key_terms_of(&self, which: &[KeyTerm]) -> Vec<(&'static str, String)> {
+        which.iter().filter_map(|term| Some((term.label(), self.key_term(*term)?))).collect()
+    }
+
+    fn key_term(&self, term: KeyTerm) -> Option<String> {
+        match term {
+            KeyTerm::Id => self.field("id"),
+            KeyTerm::Type => self.field("type"),
+            KeyTerm::Status => self.field("status"),
+            KeyTerm::EffectiveDate => self.field("effective_date"),
+            KeyTerm::Term => self.field("term").or_else(|| self.field("end_date").map(|d| format!("until {d}"))),
+            KeyTerm::Renewal => self.field("renewal.kind").map(|kind| {
+                let period = self.field("renewal.period").map(|p| format!(" for {p}")).unwrap_or_default();
+                let notice = self.field("renewal.notice").map(|n| format!(", notice {n}")).unwrap_or_default();
+                format!("{kind}{period}{notice}")
+            }),
+            KeyTerm::Value => self.field("value.amount").map(|amount| {
+                let currency = self.field("value.currency").unwrap_or_default();
+                let per = self.field("value.per").map(|p| format!(" per {p}")).unwrap_or_default();
+                format!("{currency} {amount}{per}")
+            }),
+            KeyTerm::GoverningLaw => self.field("governing_law"),
+            KeyTerm::Owner => self.field("owner"),
+        }
     }
 
     /// Read a contract from its text; findings made while reading are added to `diagnostics`.

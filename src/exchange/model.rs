@@ -20,10 +20,10 @@ use regex::Regex;
 use sha2::{Digest, Sha256};
 
 use super::numbering::{Counter, Format, Instance, Level, Numbering};
-use crate::contract::Contract;
 use crate::contract::clauses::heading::opening;
 use crate::contract::clauses::number::{Segment, split_heading};
 use crate::contract::clauses::{Form, Label};
+use crate::contract::{Contract, KeyTerm};
 
 static ANCHOR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[ \t]*\{#[A-Za-z0-9_.:-]+\}").expect("valid pattern"));
 static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<[A-Za-z/][^>]*>").expect("valid pattern"));
@@ -580,10 +580,10 @@ fn table_of(markdown: &str) -> Vec<Vec<Vec<Run>>> {
 
 /// The document `export` writes for a contract.
 #[must_use]
-pub fn document(contract: &Contract) -> Document {
+pub fn document(contract: &Contract, cover_terms: &[KeyTerm]) -> Document {
     let body = contract.layout.as_ref().map_or(0, |l| l.body);
     let text = &contract.text;
-    let mut paras = cover(contract);
+    let mut paras = cover(contract, cover_terms);
     let starts = segment_starts(contract, body);
     let depth = |mut clause: usize| {
         let mut d = 0;
@@ -751,7 +751,7 @@ fn title(contract: &Contract) -> String {
 }
 
 /// The cover page: the title, the parties and the key terms, as `render` prints them.
-fn cover(contract: &Contract) -> Vec<Para> {
+fn cover(contract: &Contract, terms: &[KeyTerm]) -> Vec<Para> {
     if contract.front.is_none() {
         return Vec::new();
     }
@@ -773,7 +773,7 @@ fn cover(contract: &Contract) -> Vec<Para> {
         ));
     }
     let rows: Vec<Vec<Vec<Run>>> = contract
-        .key_terms()
+        .key_terms_of(terms)
         .into_iter()
         .map(|(label, text)| vec![vec![Run::plain(label)], vec![Run::plain(text)]])
         .collect();
@@ -828,7 +828,7 @@ mod tests {
         let contract = full(
             "## 1. Definitions\n\n\"Services\" means the work.\n\n## 2. Payment\n\n2.1 Fees are due.\n2.2 Late fees apply.\n\n(a) first;\n\n(b) second.\n",
         );
-        let document = document(&contract);
+        let document = document(&contract, KeyTerm::COUNTERPARTY);
         let shown: Vec<(String, String)> = document.paras.iter().map(|p| (p.label.clone(), p.words())).collect();
         assert_eq!(
             shown,
@@ -847,7 +847,8 @@ mod tests {
 
     #[test]
     fn a_number_word_would_count_differently_stays_in_the_text() {
-        let document = document(&read("## 1. One\n\n## 3. Three\n\n3.1 Text.\n\n3.3 Skipped.\n"));
+        let document =
+            document(&read("## 1. One\n\n## 3. Three\n\n3.1 Text.\n\n3.3 Skipped.\n"), KeyTerm::COUNTERPARTY);
         let shown: Vec<String> = document.paras.iter().map(Para::shown).collect();
         assert_eq!(shown, ["1. One", "3. Three", "3.1 Text.", "3.3 Skipped."]);
         assert!(document.paras[3].numbered.is_none());
@@ -858,7 +859,7 @@ mod tests {
     fn segments_cover_the_body_end_to_end() {
         let text =
             "Preamble.\n\n## 1. Terms {#terms}\n\n1.1 One.\n1.2 Two.\n\n| a | b |\n|---|---|\n| c | d |\n\n> quoted\n";
-        let document = document(&read(text));
+        let document = document(&read(text), KeyTerm::COUNTERPARTY);
         let mut at = 0;
         for para in &document.paras {
             let Origin::Body { segment, content } = &para.origin else { panic!() };

@@ -39,6 +39,7 @@ const TABLES: &[&str] = &[
     "execution",
     "governance",
     "audit",
+    "word",
     "tool",
 ];
 
@@ -65,6 +66,8 @@ pub struct Config {
     pub governance: super::policies::GovernanceConfig,
     /// Where `pactum audit` starts reading the record.
     pub audit: AuditConfig,
+    /// What Word files for a counterparty show.
+    pub word: WordConfig,
     /// `[tool.<name>]`: settings of other tools, left alone.
     pub tool: BTreeMap<String, toml::Value>,
     /// The values the sections above hold as text, read once when the file is read.
@@ -185,6 +188,22 @@ pub struct ExecutionConfig {
 pub struct AuditConfig {
     /// A commit of the main branch (landings after it are audited) or a date `YYYY-MM-DD`.
     pub since: Option<String>,
+}
+
+/// `[word]`: what the Word files pactum writes for a counterparty (`export`, a redline) show.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WordConfig {
+    /// The key terms the cover page shows, in this order. Default: effective date, term,
+    /// renewal, value and governing law; the contract's id, type, status and owner are the
+    /// team's own and shown only when named here.
+    pub cover: Vec<crate::contract::KeyTerm>,
+}
+
+impl Default for WordConfig {
+    fn default() -> Self {
+        Self { cover: crate::contract::KeyTerm::COUNTERPARTY.to_vec() }
+    }
 }
 
 /// `[report]`: how the portfolio is summed up.
