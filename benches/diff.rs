@@ -5,6 +5,8 @@
 //!
 //! The Word exchange on the same pair: `diff --format docx` (the redline as tracked changes),
 //! `export` of the old version and `import` of that export back into it (the identity).
+//! And `export` of a contract holding one table of 1,000 and of 10,000 rows: the cost grows
+//! with the rows, not with their square.
 //! Run with `cargo bench --bench diff`.
 
 mod common;
@@ -99,5 +101,26 @@ fn main() {
             export.as_secs_f64() * 1e3,
             import.as_secs_f64() * 1e3
         );
+    }
+    println!("\n{:>8} {:>10} {:>10}", "rows", "export", "import");
+    for rows in [1_000, 10_000] {
+        let mut text = String::from(
+            "+++\nid = \"prices\"\ntitle = \"Prices\"\n+++\n\n# Prices\n\n1. The prices are:\n\n| Item | Price | Note |\n|---|---|---|\n",
+        );
+        for row in 0..rows {
+            let _ = writeln!(text, "| Item {row} | USD {} | note {row} |", row * 10);
+        }
+        text.push_str("\n2. The prices exclude VAT.\n");
+        let name = format!("table-{rows}.md");
+        std::fs::write(dir.join(&name), &text).expect("write");
+        let run = |args: &[&str]| {
+            let output =
+                Command::new(env!("CARGO_BIN_EXE_pactum")).args(args).current_dir(&dir).output().expect("run pactum");
+            assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        };
+        let docx = format!("table-{rows}.docx");
+        let (export, ()) = common::best_of(5, || run(&["export", &name, "-o", &docx, "-q"]));
+        let (import, ()) = common::best_of(5, || run(&["import", &docx, "--into", &name, "-q"]));
+        println!("{rows:>8} {:>8.1}ms {:>8.1}ms", export.as_secs_f64() * 1e3, import.as_secs_f64() * 1e3);
     }
 }

@@ -921,3 +921,44 @@ fn the_cover_page_shows_the_key_terms_pactum_toml_names() {
     assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
     assert!(text(&refused).contains("ownr") && text(&refused).contains("governing_law"), "{}", text(&refused));
 }
+
+/// `pactum import … --dry-run 2>&1 | head -1`: the reader leaves, and pactum exits as its result
+/// says, without a panic.
+#[test]
+fn an_import_whose_reader_leaves_early_exits_as_its_result_says() {
+    use std::process::Stdio;
+    let Exported { script, docx, out: _out, .. } = exported("contracts/acme/msa.md");
+    let mut child = support::command(
+        script.root(),
+        &["import", docx.to_str().unwrap(), "--into", "contracts/acme/msa.md", "--dry-run"],
+    )
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    drop(child.stdout.take());
+    drop(child.stderr.take());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
+
+/// A table of 10,000 rows is exported in time proportional to its rows (it once took half a
+/// minute: each cell copied the whole table). The limit only guards against that; the figures
+/// are in `cargo bench --bench diff`.
+#[test]
+fn a_long_table_is_exported_and_imported_without_copying_it_per_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut contract = String::from(
+        "+++\nid = \"prices\"\ntitle = \"Prices\"\n+++\n\n# Prices\n\n1. The prices are:\n\n| Item | Price |\n|---|---|\n",
+    );
+    for row in 0..10_000 {
+        contract.push_str(&format!("| Item {row} | USD {} |\n", row * 10));
+    }
+    contract.push_str("\n2. The prices exclude VAT.\n");
+    std::fs::write(dir.path().join("prices.md"), &contract).unwrap();
+    let limit = std::time::Duration::from_secs(20);
+    let exported = support::pactum_within(dir.path(), &["export", "prices.md", "-o", "prices.docx"], limit);
+    assert!(exported.status.success(), "{}", text(&exported));
+    let imported = support::pactum_within(dir.path(), &["import", "prices.docx", "--into", "prices.md"], limit);
+    assert!(text(&imported).contains("no change to prices.md"), "{}", text(&imported));
+    assert_eq!(std::fs::read_to_string(dir.path().join("prices.md")).unwrap(), contract);
+}

@@ -332,6 +332,16 @@ impl BodyWriter<'_> {
             let _ = write!(self.out, r#"<w:gridCol w:w="{width}"/>"#);
         }
         self.out.push_str("</w:tblGrid>");
+        // Each cell is written as a plain paragraph of this one's kind: made once, without the
+        // table (a copy of the whole table for each cell would make a long table quadratic).
+        let mut cell_para = Para { table: None, row_changes: Vec::new(), runs: Vec::new(), ..para.clone() };
+        cell_para.mark = Change::None;
+        cell_para.moved = None;
+        cell_para.numbered = None;
+        cell_para.indent = 0;
+        cell_para.style = Style::Normal;
+        cell_para.page_break_before = false;
+        cell_para.formerly = None;
         for (r, row) in rows.iter().enumerate() {
             self.out.push_str("<w:tr>");
             let change = match para.row_changes.get(r) {
@@ -346,15 +356,6 @@ impl BodyWriter<'_> {
             for c in 0..columns {
                 let _ = write!(self.out, r#"<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>"#);
                 let cell = row.get(c).map_or(&[][..], Vec::as_slice);
-                let mut cell_para = para.clone();
-                cell_para.table = None;
-                cell_para.mark = Change::None;
-                cell_para.moved = None;
-                cell_para.numbered = None;
-                cell_para.indent = 0;
-                cell_para.style = Style::Normal;
-                cell_para.page_break_before = false;
-                cell_para.formerly = None;
                 self.paragraph(&cell_para, cell, (r == 0 && c == 0).then_some(index));
                 self.out.push_str("</w:tc>");
             }
