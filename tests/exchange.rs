@@ -962,3 +962,74 @@ fn a_long_table_is_exported_and_imported_without_copying_it_per_cell() {
     assert!(text(&imported).contains("no change to prices.md"), "{}", text(&imported));
     assert_eq!(std::fs::read_to_string(dir.path().join("prices.md")).unwrap(), contract);
 }
+
+/// A Word package of plain paragraphs, each `(text, bold)`: numbers typed, not Word numbering.
+fn typed_agreement(paragraphs: &[(&str, bool)]) -> Vec<u8> {
+    let escape = |t: &str| t.replace('&', "&amp;").replace('<', "&lt;");
+    let mut body = String::new();
+    for (text, bold) in paragraphs {
+        let look = if *bold { "<w:rPr><w:b/></w:rPr>" } else { "" };
+        body.push_str(&format!(r#"<w:p><w:r>{look}<w:t xml:space="preserve">"#));
+        body.push_str(&escape(text));
+        body.push_str("</w:t></w:r></w:p>");
+    }
+    let parts = BTreeMap::from([
+        (
+            "[Content_Types].xml".to_owned(),
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#.to_owned(),
+        ),
+        (
+            "_rels/.rels".to_owned(),
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#.to_owned(),
+        ),
+        (
+            "word/document.xml".to_owned(),
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+            ),
+        ),
+    ]);
+    package(&parts)
+}
+
+#[test]
+fn an_agreement_with_typed_numbers_and_labelled_parties_is_adopted_as_its_reader_sees_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let docx = typed_agreement(&[
+        ("SERVICE AGREEMENT", true),
+        ("SERVICE PROVIDER: Acme Consulting Ltd, 1 High Street, London", false),
+        ("CLIENT: Beta Retail Inc., 500 Main Street, Boston", false),
+        ("This Service Agreement is made on 3 March 2024.", false),
+        ("1. SERVICES", true),
+        ("1.1 The Service Provider will provide the services described in Schedule 1.", false),
+        ("1.2 The Service Provider will perform the services with reasonable care.", false),
+        ("2. PRICING & PAYMENT", true),
+        ("2.1 The Client will pay the fees within 30 days of invoice.", false),
+        ("2.2 Late payment bears interest at 2% a month.", false),
+        ("3. TERM", true),
+        ("3.1 This Agreement lasts 12 months.", false),
+    ]);
+    std::fs::write(dir.path().join("agreement.docx"), docx).unwrap();
+    let adopted = pactum(dir.path(), &["import", "agreement.docx", "--new", "service.md"]);
+    assert!(adopted.status.success(), "{}", text(&adopted));
+    let contract = std::fs::read_to_string(dir.path().join("service.md")).unwrap();
+    for line in [
+        "name = \"Acme Consulting Ltd\"\nrole = \"service provider\"",
+        "name = \"Beta Retail Inc.\"\nrole = \"client\"",
+        "effective_date = 2024-03-03",
+        "\n# SERVICE AGREEMENT\n",
+        "\n## 2. PRICING & PAYMENT\n",
+        "\n2.1 The Client will pay",
+    ] {
+        assert!(contract.contains(line), "{line:?} is not in:\n{contract}");
+    }
+    let inspected = pactum(dir.path(), &["inspect", "service.md", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&inspected.stdout).unwrap();
+    let tree: Vec<(String, usize)> = report["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["number"].as_str().unwrap().to_owned(), c["children"].as_array().map_or(0, Vec::len)))
+        .collect();
+    assert_eq!(tree, [("1".to_owned(), 2), ("2".to_owned(), 2), ("3".to_owned(), 1)], "{contract}");
+}

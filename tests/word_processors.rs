@@ -577,3 +577,76 @@ fn a_comment_made_in_libreoffice_quotes_its_words_where_the_return_numbers_them_
     // LibreOffice wrote no date for the comment: none is printed, rather than "0-00-00".
     assert!(!review.contains("(0"), "{review}");
 }
+
+/// Every clause of a contract, its number as the reader gives it (the last part, without a
+/// trailing dot), in order.
+fn clause_numbers(dir: &Path, contract: &str) -> Vec<String> {
+    fn flat(clauses: &Value, out: &mut Vec<String>) {
+        for clause in clauses.as_array().into_iter().flatten() {
+            if let Some(number) = clause["number"].as_str() {
+                out.push(number.rsplit(" › ").next().unwrap_or(number).trim_end_matches('.').to_owned());
+            }
+            flat(&clause["children"], out);
+        }
+    }
+    let inspected = pactum(dir, &["inspect", contract, "--format", "json"]);
+    assert!(inspected.status.success(), "{}", text(&inspected));
+    let report: Value = serde_json::from_slice(&inspected.stdout).unwrap();
+    let mut out = Vec::new();
+    flat(&report["clauses"], &mut out);
+    out
+}
+
+#[test]
+fn word_agreements_written_by_others_are_adopted_with_the_numbers_libreoffice_shows() {
+    let Some(python) = uno_python() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let mut sources: Vec<PathBuf> = std::fs::read_dir(manifest().join("tests/corpus/word"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "docx"))
+        .collect();
+    sources.sort();
+    assert!(sources.len() >= 3);
+    let jobs: Vec<Value> = sources
+        .iter()
+        .enumerate()
+        .map(|(i, source)| json!({"open": source, "read": dir.path().join(format!("{i}.json"))}))
+        .collect();
+    libreoffice(&python, &Value::Array(jobs));
+    for (i, source) in sources.iter().enumerate() {
+        let labels: Vec<String> = shown(&dir.path().join(format!("{i}.json")))
+            .into_iter()
+            .map(|(label, _)| {
+                label.trim_matches(|c: char| c.is_whitespace() || c == '\u{200b}').trim_end_matches('.').to_owned()
+            })
+            .filter(|label| !label.is_empty())
+            .collect();
+        assert!(labels.len() >= 50, "{}: {labels:?}", source.display());
+        let contract = format!("adopted-{i}.md");
+        let adopted = pactum(dir.path(), &["import", source.to_str().unwrap(), "--new", &contract]);
+        assert!(adopted.status.success(), "{}: {}", source.display(), text(&adopted));
+        // Every number LibreOffice shows is a clause of the adopted contract, in the same order.
+        let numbers = clause_numbers(dir.path(), &contract);
+        let mut rest = numbers.iter();
+        for label in &labels {
+            assert!(
+                rest.any(|n| n == label),
+                "{}: clause {label} (as LibreOffice numbers it) is not read in its place; the reader has {numbers:?}",
+                source.display()
+            );
+        }
+        // What the document does not state is left to a person, never made up; nothing else is
+        // an error.
+        let checked = pactum(dir.path(), &["check", &contract, "--format", "json"]);
+        let report: Value = serde_json::from_slice(&checked.stdout).unwrap();
+        let errors: Vec<&str> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["severity"] == "error" && d["code"] != "schema/required")
+            .filter_map(|d| d["message"].as_str())
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", source.display());
+    }
+}

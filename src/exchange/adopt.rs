@@ -149,6 +149,87 @@ fn parties(preamble: &str) -> Option<Vec<(String, Option<String>)>> {
     (out.len() == 2).then_some(out)
 }
 
+/// A number typed at the start of a paragraph's words (not Word numbering): `2.`, `2.1`,
+/// `12)`, each followed by a space. Its text and how deep it is (`2.` is 1, `2.1` is 2).
+static TYPED_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:(\d{1,3}(?:\.\d{1,3}){1,4})\.?|(\d{1,3})[.)])\s+\S").expect("valid pattern"));
+
+fn typed_number(words: &str) -> Option<(&str, usize)> {
+    let found = TYPED_NUMBER.captures(words)?;
+    let number = found.get(1).or_else(|| found.get(2))?.as_str();
+    Some((number, number.split('.').count()))
+}
+
+/// A party named on a line of its own before the clauses: `CLIENT: Beta Retail Inc., 500 Main
+/// Street`. The label is its role; the name ends at the address or description after it.
+static LABELLED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*([A-Za-z][A-Za-z .&'-]{1,40}?)\s*:\s*(\S.*)$").expect("valid pattern"));
+
+/// Labels of a preamble line that name something other than a party.
+const NOT_A_PARTY: &[&str] = &[
+    "date",
+    "dated",
+    "effective date",
+    "address",
+    "email",
+    "e-mail",
+    "phone",
+    "telephone",
+    "tel",
+    "fax",
+    "re",
+    "subject",
+    "reference",
+    "ref",
+    "title",
+    "signature",
+    "signed",
+    "by",
+    "name",
+    "attention",
+    "attn",
+    "between",
+    "and",
+    "company number",
+    "registered office",
+    "term",
+    "note",
+    "notes",
+];
+
+fn labelled_parties(lines: &[String]) -> Option<Vec<(String, Option<String>)>> {
+    let mut out = Vec::new();
+    for line in lines {
+        let Some(found) = LABELLED.captures(line) else { continue };
+        let label = found[1].trim();
+        if NOT_A_PARTY.contains(&label.to_ascii_lowercase().as_str()) {
+            continue;
+        }
+        let rest = found[2].trim();
+        // The name ends where an address (a comma and a number) or a description begins.
+        let end = [", a ", ", an ", ", the ", ", with ", " ("]
+            .iter()
+            .filter_map(|d| rest.find(d))
+            .chain(
+                rest.match_indices(", ")
+                    .filter(|(at, _)| rest[at + 2..].starts_with(|c: char| c.is_ascii_digit()))
+                    .map(|(at, _)| at),
+            )
+            .min()
+            .unwrap_or(rest.len());
+        let name = rest[..end].trim().trim_end_matches([',', ';']);
+        let blank = name.len() < 2 || name.len() > 120 || name.contains(['_', '[', '{']) || !dates(name).is_empty();
+        if blank || !name.chars().any(char::is_alphabetic) {
+            continue;
+        }
+        out.push((name.to_owned(), Some(label.to_owned())));
+        if out.len() == 2 {
+            return Some(out);
+        }
+    }
+    None
+}
+
 fn guess_type(title: &str) -> Option<&'static str> {
     let title = title.to_ascii_lowercase();
     let kinds: [(&[&str], &str); 6] = [
@@ -178,14 +259,27 @@ fn paragraph(shown: &Shown, title_level: usize) -> String {
         (Some(level), None) => format!("{} {words}", "#".repeat((level + title_level).min(6))),
         (None, Some(label)) => format!("{label} {words}"),
         (None, None) if shown.number.is_some() => format!("- {words}"),
-        (None, None) => {
-            if words.starts_with(['#', '>']) {
-                format!("\\{words}")
-            } else {
-                words.to_owned()
-            }
-        }
+        (None, None) => typed_heading(shown, title_level).unwrap_or_else(|| words.to_owned()),
     }
+}
+
+/// A short paragraph in bold (or capitals) that starts with a typed number (`2. PRICING &
+/// PAYMENT`): a heading at the number's depth, its number outside the bold, as the clause
+/// reader reads a heading.
+fn typed_heading(shown: &Shown, title_level: usize) -> Option<String> {
+    let words = shown.words();
+    let words = words.trim();
+    let (number, depth) = typed_number(words)?;
+    let all_bold = shown.runs.iter().filter(|r| !r.text.trim().is_empty()).all(|r| r.bold);
+    let rest = words[words.find(number)? + number.len()..].trim_start_matches(['.', ')']).trim();
+    let capitals = rest.chars().any(char::is_alphabetic) && !rest.chars().any(char::is_lowercase);
+    let short = rest.split_whitespace().count() <= 10 && !rest.ends_with(['.', ';', ':', ',']);
+    if !(all_bold || capitals) || !short || rest.is_empty() {
+        return None;
+    }
+    let dot = if depth == 1 { "." } else { "" };
+    let rest = markdown(&[super::read::Run { text: rest.to_owned(), ..Default::default() }]);
+    Some(format!("{} {number}{dot} {}", "#".repeat((depth + title_level).min(6)), rest.trim_start_matches('\\')))
 }
 
 /// The contract a Word document makes; `id` names it.
@@ -197,14 +291,28 @@ pub fn adopt(word: &WordDocument, id: &str) -> Adopted {
     let title_paragraph = view
         .iter()
         .position(|p| p.style.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("title")))
-        .or_else(|| view.iter().position(|p| p.heading.is_some() && !p.words().trim().is_empty()));
+        .or_else(|| view.iter().position(|p| p.heading.is_some() && !p.words().trim().is_empty()))
+        .or_else(|| {
+            // A first line set apart as a title: short, in bold or capitals, not a clause.
+            let first = view.iter().position(|p| !p.words().trim().is_empty())?;
+            let words = view[first].words();
+            let words = words.trim();
+            let bold = view[first].runs.iter().filter(|r| !r.text.trim().is_empty()).all(|r| r.bold);
+            let capitals = words.chars().any(char::is_alphabetic) && !words.chars().any(char::is_lowercase);
+            let short = words.split_whitespace().count() <= 12 && !words.ends_with(['.', ';', ':', ',']);
+            (short && (bold || capitals) && typed_number(words).is_none() && view[first].label.is_none())
+                .then_some(first)
+        });
     let title = title_paragraph
         .map(|i| view[i].words().trim().to_owned())
         .or_else(|| word.title.clone())
         .or_else(|| first_text.map(|p| p.words().trim().to_owned()))
         .unwrap_or_else(|| id.to_owned());
-    // The preamble: the text before the first numbered paragraph.
-    let first_numbered = view.iter().position(|p| p.label.is_some()).unwrap_or(view.len());
+    // The preamble: the text before the first numbered paragraph, by Word's numbering or a
+    // number typed.
+    let first_numbered =
+        view.iter().position(|p| p.label.is_some() || typed_number(&p.words()).is_some()).unwrap_or(view.len());
+    let preamble_lines: Vec<String> = view[..first_numbered].iter().map(|p| p.words().trim().to_owned()).collect();
     let preamble: String = view[..first_numbered]
         .iter()
         .map(Shown::words)
@@ -236,7 +344,7 @@ pub fn adopt(word: &WordDocument, id: &str) -> Adopted {
             ),
         }),
     }
-    match parties(&preamble) {
+    match parties(&preamble).or_else(|| labelled_parties(&preamble_lines)) {
         Some(found) => {
             for (name, role) in found {
                 front.push_str(&format!("\n[[parties]]\nname = {}\n", toml_string(&name)));
@@ -247,7 +355,8 @@ pub fn adopt(word: &WordDocument, id: &str) -> Adopted {
         }
         None => gaps.push(Gap {
             field: "parties",
-            why: "the preamble names no two parties (`between A and B`), or leaves them blank".to_owned(),
+            why: "the preamble names no two parties (`between A and B`, or `CLIENT: B` lines), or leaves them blank"
+                .to_owned(),
         }),
     }
     front.push_str("+++\n");
@@ -329,5 +438,29 @@ mod tests {
             [("Northwind AS".to_owned(), Some("provider".to_owned())), ("Acme Inc.".to_owned(), Some("customer".to_owned()))]
         );
         assert_eq!(guess_type("Mutual Non-Disclosure Agreement"), Some("nda"));
+    }
+
+    #[test]
+    fn reads_parties_named_on_lines_of_their_own() {
+        let lines = |l: &[&str]| l.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            labelled_parties(&lines(&[
+                "SERVICE AGREEMENT",
+                "Date: 3 March 2024",
+                "SERVICE PROVIDER: Acme Consulting Ltd, 1 High Street, London",
+                "CLIENT: Beta Retail Inc., a Delaware corporation",
+            ]))
+            .unwrap(),
+            [
+                ("Acme Consulting Ltd".to_owned(), Some("SERVICE PROVIDER".to_owned())),
+                ("Beta Retail Inc.".to_owned(), Some("CLIENT".to_owned()))
+            ]
+        );
+        assert_eq!(labelled_parties(&lines(&["Client: ______________", "Provider: [Name]"])), None);
+        assert_eq!(typed_number("2. PRICING & PAYMENT"), Some(("2", 1)));
+        assert_eq!(typed_number("2.1 The Client pays."), Some(("2.1", 2)));
+        assert_eq!(typed_number("2024 was a year"), None);
+        assert_eq!(typed_number("1 January 2025 is the date"), None);
+        assert_eq!(typed_number("Pay 2. Then"), None);
     }
 }

@@ -158,8 +158,13 @@ fn markdown_with(runs: &[super::read::Run], first_line_opens: bool) -> String {
         let at_start = i > 0 || first_line_opens;
         let indent = line.len() - line.trim_start_matches(' ').len();
         let (spaces, rest) = line.split_at(indent);
-        let ordinal =
-            rest.find(['.', ')']).filter(|&n| n > 0 && n <= 9 && rest[..n].bytes().all(|b| b.is_ascii_digit()));
+        // `5. ` or `5)` then a space or the line's end: a list item (`5.2` is none).
+        let ordinal = rest.find(['.', ')']).filter(|&n| {
+            n > 0
+                && n <= 9
+                && rest[..n].bytes().all(|b| b.is_ascii_digit())
+                && rest[n + 1..].chars().next().is_none_or(|c| c == ' ' || c == '\t')
+        });
         if !at_start {
             lines.push(line.to_owned());
         } else if let Some(n) = ordinal {
@@ -797,6 +802,7 @@ mod tests {
         assert_eq!(markdown(&[run("## 9. Extra {#liability}", false)]), "\\## 9. Extra \\{#liability}");
         assert_eq!(markdown(&[run("---", false)]), "\\---");
         assert_eq!(markdown(&[run("12) Fees", false)]), "12\\) Fees");
+        assert_eq!(markdown(&[run("2.1 Fees", false)]), "2.1 Fees");
         assert_eq!(markdown_inline(&[run("- and 5. more", false)]), "- and 5. more");
     }
 }

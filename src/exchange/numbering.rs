@@ -168,6 +168,14 @@ impl Counter {
                 .unwrap_or(1)
         };
         let counts = self.counts.entry(instance.definition).or_insert([0; 9]);
+        // A shallower level not used yet shows its start value here, and is taken as used:
+        // the next paragraph at that level counts on from it (`1.1` first, then `2.`).
+        for (at, count) in counts.iter_mut().enumerate().take(level) {
+            if *count == 0 {
+                *count = start(at);
+                self.overridden.insert((num.to_owned(), at));
+            }
+        }
         let restart = instance.starts.iter().find(|(l, _)| *l == level).map(|(_, s)| *s);
         counts[level] = match restart {
             Some(at) if self.overridden.insert((num.to_owned(), level)) => at,
@@ -197,7 +205,13 @@ impl Counter {
                     let value = if counts[at] == 0 { start(at) } else { counts[at] };
                     let format = levels.get(at).map_or(Format::Decimal, |l| l.format);
                     let format = if this.legal && format != Format::DecimalZero { Format::Decimal } else { format };
-                    shown.push_str(&format.write(value));
+                    let written = format.write(value);
+                    if written.is_empty() && chars.peek() == Some(&'.') {
+                        // A level shown as nothing takes its separator with it: `%1.%2.%3`
+                        // with level 1 unnumbered reads `4.1`, as LibreOffice shows it.
+                        chars.next();
+                    }
+                    shown.push_str(&written);
                 }
                 _ => shown.push(c),
             }
@@ -237,11 +251,12 @@ mod tests {
     }
 
     #[test]
-    fn a_level_not_yet_used_shows_its_start() {
+    fn a_level_not_yet_used_shows_its_start_and_counts_on_from_it() {
         let numbering = numbering();
         let mut counter = Counter::default();
         assert_eq!(counter.next(&numbering, "2", 1).unwrap(), "7.1");
-        assert_eq!(counter.next(&numbering, "2", 0).unwrap(), "7.");
+        // As Word and LibreOffice count: 7 was shown, so the next is 8.
+        assert_eq!(counter.next(&numbering, "2", 0).unwrap(), "8.");
         assert_eq!(counter.next(&numbering, "9", 0), None);
         assert_eq!(Format::LowerRoman.write(14), "xiv");
         assert_eq!(Format::LowerLetter.write(27), "aa");
@@ -267,6 +282,23 @@ mod tests {
         let shown: Vec<_> =
             [0, 1, 2, 1, 2, 0, 1].iter().map(|level| counter.next(&numbering, "1", *level).unwrap()).collect();
         assert_eq!(shown, ["Article I", "1.01", "(a)", "1.02", "(b)", "Article II", "2.01"]);
+    }
+
+    #[test]
+    fn a_level_shown_as_nothing_takes_its_separator_with_it() {
+        let level = |format, text: &str| Level { format, text: text.to_owned(), start: 1, ..Level::default() };
+        let numbering = Numbering {
+            definitions: vec![vec![
+                level(Format::Unnumbered, "%1"),
+                level(Format::Decimal, "%2."),
+                level(Format::Decimal, "%1.%2.%3"),
+            ]],
+            instances: HashMap::from([("1".to_owned(), Instance::default())]),
+        };
+        let mut counter = Counter::default();
+        let shown: Vec<_> =
+            [1, 2, 2, 1, 2].iter().map(|level| counter.next(&numbering, "1", *level).unwrap()).collect();
+        assert_eq!(shown, ["1.", "1.1", "1.2", "2.", "2.1"]);
     }
 
     #[test]
