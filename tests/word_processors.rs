@@ -342,6 +342,27 @@ fn cases() -> Vec<Case> {
             }),
             says: &["removed: clause 1.3"],
         },
+        // A sub-clause deleted and another inserted beside it: the clause after them, untouched,
+        // keeps its indentation.
+        Case {
+            source: PAPERTRAIL,
+            steps: json!([
+                {"delete": "Recipient may disclose Confidential Information to his/her legal counsel"},
+                {"insert_after": "Recipient may only disclose Confidential Information to [AKA]", "text": "Recipient may disclose Confidential Information to its auditors."},
+            ]),
+            expected: Box::new(|s| {
+                let kept = Expected::of(s)
+                    .remove_paragraph("Recipient may disclose Confidential Information to his/her legal counsel");
+                let (_, end) = kept.paragraph("Recipient may only disclose Confidential Information to [AKA]");
+                let mut e = kept;
+                e.0.insert_str(
+                    end,
+                    "    4.1.4.  Recipient may disclose Confidential Information to its auditors.\r\n\r\n",
+                );
+                e
+            }),
+            says: &["added: clause 4.1.4", "removed: clause 4.1.4"],
+        },
         Case {
             source: PAPERTRAIL,
             steps: json!([{"replace": "very sensitive in nature", "with": "commercially sensitive"}]),

@@ -308,6 +308,12 @@ fn map(base: &Document, accepted: &[Entry], rejected: &[Entry]) -> Vec<Option<us
         }
         out.push(found);
     }
+    // A paragraph the return deleted (its bookmark is in the copy before the changes, not
+    // after) is not taken for a new paragraph that took its place: that is a removal and an
+    // addition, as the counterparty recorded them.
+    let after: std::collections::HashSet<usize> = accepted.iter().filter_map(|e| bookmark_index(&e.shown)).collect();
+    let deleted: std::collections::HashSet<usize> =
+        before.keys().copied().filter(|k| !after.contains(k) && !used.get(*k).copied().unwrap_or(true)).collect();
     // A paragraph neither bookmark nor words found (a copy that lost its bookmarks, then edited):
     // the unused paragraph between its found neighbours with the number Word shows on it, else
     // the one most alike, if at least half its words are the same.
@@ -317,7 +323,9 @@ fn map(base: &Document, accepted: &[Entry], rejected: &[Entry]) -> Vec<Option<us
         }
         let after = out[..i].iter().rev().find_map(|k| *k).map_or(0, |k| k + 1);
         let before = out[i + 1..].iter().find_map(|k| *k).unwrap_or(base.paras.len());
-        let candidates = || (after..before.max(after)).filter(|&k| !used[k] && base.paras[k].table.is_none());
+        let candidates = || {
+            (after..before.max(after)).filter(|&k| !used[k] && !deleted.contains(&k) && base.paras[k].table.is_none())
+        };
         let label = accepted[i].shown.label.as_deref().filter(|l| !l.is_empty());
         let by_label = label.and_then(|l| candidates().find(|&k| base.paras[k].label == l));
         let by_likeness = || {
