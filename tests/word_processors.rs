@@ -426,7 +426,7 @@ fn shown(path: &Path) -> Vec<(String, String)> {
 }
 
 #[test]
-fn accept_all_and_reject_all_of_a_redline_in_libreoffice_give_the_head_and_the_base() {
+fn accept_all_and_reject_all_of_a_redline_saved_by_libreoffice_give_the_head_and_the_base() {
     let Some(python) = uno_python() else { return };
     let dir = tempfile::tempdir().unwrap();
     let corpus = manifest().join("tests/corpus");
@@ -527,11 +527,14 @@ fn accept_all_and_reject_all_of_a_redline_in_libreoffice_give_the_head_and_the_b
             ],
         );
         assert!(made.status.success(), "{}", text(&made));
+        // The redline as a reviewer keeps it: opened in LibreOffice and saved, then every
+        // change accepted, or every change rejected.
         jobs.extend([
             json!({"open": at("base.docx"), "read": at("base.json")}),
             json!({"open": at("head.docx"), "read": at("head.json")}),
-            json!({"open": at("redline.docx"), "steps": [{"accept_all": true}], "read": at("accepted.json")}),
-            json!({"open": at("redline.docx"), "steps": [{"reject_all": true}], "read": at("rejected.json")}),
+            json!({"open": at("redline.docx"), "save": at("saved.docx")}),
+            json!({"open": at("saved.docx"), "steps": [{"accept_all": true}], "read": at("accepted.json")}),
+            json!({"open": at("saved.docx"), "steps": [{"reject_all": true}], "read": at("rejected.json")}),
         ]);
     }
     libreoffice(&python, &Value::Array(jobs));

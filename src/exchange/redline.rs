@@ -200,7 +200,7 @@ pub fn redline(base: &Document, head: &Document) -> Document {
         }
     }
     // Base paragraphs keep their own numbering, as the redline's numbering holds it.
-    let (numbering, instance_of) = merged_numbering(&base.numbering, &head.numbering);
+    let (numbering, instance_of) = merged_numbering(base, &head.numbering);
     let numbered = |para: &Para| {
         let mut para = para.clone();
         para.numbered = para.numbered.map(|(num, level)| (instance_of.get(&num).copied().unwrap_or(num), level));
@@ -307,17 +307,30 @@ fn join_insertions(paras: &mut [Para]) {
 /// The redline's numbering: the head's, with the base's definitions and instances added where
 /// the head's differ, and for each base instance the redline instance that numbers as it did.
 ///
-/// A base definition is the head's definition at the same place when their levels are the
-/// same (each part of a contract has its own, so two parts never share a list); a base instance
-/// is the head's of the same id when it has that definition and the same start overrides.
-fn merged_numbering(base: &Numbering, head: &Numbering) -> (Numbering, HashMap<u32, u32>) {
+/// A base definition is the head's definition at the same place when the levels the base's
+/// paragraphs use (and those above them, which their labels may show) are the same (each part
+/// of a contract has its own, so two parts never share a list); a base instance is the head's
+/// of the same id when it has that definition and the same start overrides.
+fn merged_numbering(base_document: &Document, head: &Numbering) -> (Numbering, HashMap<u32, u32>) {
+    let base = &base_document.numbering;
+    // The deepest level the base's paragraphs use, per definition.
+    let mut deepest: HashMap<usize, usize> = HashMap::new();
+    for (num, level) in base_document.paras.iter().filter_map(|p| p.numbered) {
+        if let Some(instance) = base.instances.get(&num.to_string()) {
+            let at = deepest.entry(instance.definition).or_default();
+            *at = (*at).max(level);
+        }
+    }
     let mut out = head.clone();
     let definition_of: Vec<usize> = base
         .definitions
         .iter()
         .enumerate()
         .map(|(d, levels)| {
-            if head.definitions.get(d) == Some(levels) {
+            let used = deepest.get(&d).map_or(0, |deepest| deepest + 1).min(levels.len());
+            let same =
+                head.definitions.get(d).is_some_and(|theirs| theirs.len() >= used && levels[..used] == theirs[..used]);
+            if same {
                 d
             } else {
                 out.definitions.push(levels.clone());
