@@ -915,6 +915,16 @@ fn the_cover_page_shows_the_key_terms_pactum_toml_names() {
     assert!(document.contains("acme-msa-2025") && document.contains("@legal/alice"));
     assert!(!document.contains("Governing law"));
     assert!(document.find("acme-msa-2025") < document.find("@legal/alice"), "in the order named");
+    // A copy sent with another cover page imports as no change after the setting changed: the
+    // copy records the page it was sent with.
+    std::fs::write(&config, toml.replace("\n[word]\ncover = [\"id\", \"owner\"]\n", "")).unwrap();
+    let imported = pactum(root, &["import", named.to_str().unwrap(), "--into", "contracts/acme/msa.md"]);
+    assert!(imported.status.success(), "{}", text(&imported));
+    assert!(
+        text(&imported).contains("no change to contracts/acme/msa.md (0 edits, 0 comments):\n"),
+        "{}",
+        text(&imported)
+    );
     // A name that is no key term is an error that lists them.
     std::fs::write(&config, toml.replace("\"owner\"]", "\"ownr\"]")).unwrap();
     let refused = pactum(root, &["export", "contracts/acme/msa.md", "-o", named.to_str().unwrap()]);

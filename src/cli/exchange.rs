@@ -206,7 +206,14 @@ pub fn import(global: &GlobalArgs, args: &ImportArgs) -> Result<Outcome> {
     {
         bail!("{why}");
     }
-    let base = model::document(&contract, &cover_terms(into)?);
+    // The base as the copy was exported: its cover page with the key terms the copy records
+    // (an export from before they were recorded showed every key term).
+    let cover = match word.properties.get(docx::PROPERTY_COVER) {
+        Some(names) => names.split(',').filter_map(KeyTerm::named).collect(),
+        None if word.properties.contains_key(docx::PROPERTY_SOURCE) => KeyTerm::ALL.to_vec(),
+        None => cover_terms(into)?,
+    };
+    let base = model::document(&contract, &cover);
     let proposal = pactum::exchange::import::propose(&contract, &base, &word);
     let mut report = String::new();
     for (kind, label) in [

@@ -51,6 +51,28 @@ impl KeyTerm {
     pub const COUNTERPARTY: &[Self] =
         &[Self::EffectiveDate, Self::Term, Self::Renewal, Self::Value, Self::GoverningLaw];
 
+    /// The name `pactum.toml` and a Word file's properties give it: `effective_date`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::Type => "type",
+            Self::Status => "status",
+            Self::EffectiveDate => "effective_date",
+            Self::Term => "term",
+            Self::Renewal => "renewal",
+            Self::Value => "value",
+            Self::GoverningLaw => "governing_law",
+            Self::Owner => "owner",
+        }
+    }
+
+    /// The key term named `name`.
+    #[must_use]
+    pub fn named(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|term| term.name() == name)
+    }
+
     #[must_use]
     pub fn label(self) -> &'static str {
         match self {

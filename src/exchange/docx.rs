@@ -29,6 +29,9 @@ pub const PROPERTY_CONTRACT: &str = "pactum.contract";
 pub const PROPERTY_PATH: &str = "pactum.path";
 pub const PROPERTY_SOURCE: &str = "pactum.source-sha256";
 pub const PROPERTY_TEXT: &str = "pactum.text-sha256";
+/// The key terms on the cover page, by name, comma-separated: the import rebuilds the page
+/// the copy was sent with.
+pub const PROPERTY_COVER: &str = "pactum.cover";
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
@@ -109,6 +112,7 @@ fn custom(document: &Document) -> String {
         (PROPERTY_PATH, Some(p.path.as_str())),
         (PROPERTY_SOURCE, Some(p.source_sha256.as_str())),
         (PROPERTY_TEXT, Some(p.text_sha256.as_str())),
+        (PROPERTY_COVER, Some(p.cover.as_str())),
     ] {
         let Some(value) = value else { continue };
         let _ = write!(

@@ -738,7 +738,7 @@ pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Pro
         }
         if !seen[k] && matches!(para.origin, Origin::Body { .. }) && !para.words().trim().is_empty() {
             proposal.edits.push((Edit::Removed, place(contract, para)));
-        } else if !seen[k] && !para.words().trim().is_empty() {
+        } else if !seen[k] && in_copy[k] && !para.words().trim().is_empty() {
             proposal
                 .unmapped
                 .push(Unmapped { place: place(contract, para), what: format!("removed: {}", para.words()) });

@@ -212,6 +212,8 @@ pub struct Properties {
     pub source_sha256: String,
     /// SHA-256 of the exported text: every paragraph as shown, one per line.
     pub text_sha256: String,
+    /// The key terms on the cover page, by name, comma-separated.
+    pub cover: String,
 }
 
 /// A contract as Word paragraphs with their numbering.
@@ -740,6 +742,7 @@ pub fn document(contract: &Contract, cover_terms: &[KeyTerm]) -> Document {
             title: title(contract),
             source_sha256: sha256(&contract.text),
             text_sha256: String::new(),
+            cover: cover_terms.iter().map(|t| t.name()).collect::<Vec<_>>().join(","),
         },
     };
     document.properties.text_sha256 = sha256(&document.text());
