@@ -298,6 +298,17 @@ pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+/// A count and its noun, in English: `1 edit`, `0 edits`, `2 edits`. Nouns with an irregular
+/// plural are given as `"entry/entries"`.
+#[must_use]
+pub fn count(n: usize, noun: &str) -> String {
+    let (one, many) = match noun.split_once('/') {
+        Some((one, many)) => (one.to_owned(), many.to_owned()),
+        None => (noun.to_owned(), format!("{noun}s")),
+    };
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Append `line` to human output as one line (see [`one_line`]), after any blank lines it
 /// starts with.
 pub fn push_line(out: &mut String, line: &str) {
@@ -465,6 +476,14 @@ pub mod markdown {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_agree_with_their_number() {
+        assert_eq!(count(1, "edit"), "1 edit");
+        assert_eq!(count(0, "edit"), "0 edits");
+        assert_eq!(count(2, "entry/entries"), "2 entries");
+        assert_eq!(count(1, "entry/entries"), "1 entry");
+    }
 
     #[test]
     fn split_words_gives_the_words_of_split_whitespace() {

@@ -30,7 +30,7 @@ fn init_new_check_execute_check() {
     // init never overwrites, and what it creates checks clean.
     std::fs::write(root.join("CODEOWNERS"), "# ours\n").unwrap();
     let again = ok(&root, &["init"]);
-    assert!(again.contains("kept     CODEOWNERS (already there)") && again.contains("0 file(s) created"), "{again}");
+    assert!(again.contains("kept     CODEOWNERS (already there)") && again.contains("0 files created"), "{again}");
     assert_eq!(read(&root, "CODEOWNERS"), "# ours\n");
     assert!(ok(&root, &["check"]).contains("0 errors, 0 warnings"));
 
@@ -51,7 +51,7 @@ fn init_new_check_execute_check() {
     assert_eq!(read(&root, "contracts/acme-nda.md"), drafted);
 
     let executed = ok(&root, &["execute", "contracts/acme-nda.md", "--signature", SIGN_ACME, "--signature", SIGN_US]);
-    assert!(executed.contains("2 signature(s) recorded"), "{executed}");
+    assert!(executed.contains("2 signatures recorded"), "{executed}");
     let signed = read(&root, "contracts/acme-nda.md");
     assert!(signed.contains("status = \"executed\""));
     assert!(

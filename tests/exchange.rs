@@ -921,7 +921,7 @@ fn the_cover_page_shows_the_key_terms_pactum_toml_names() {
     let imported = pactum(root, &["import", named.to_str().unwrap(), "--into", "contracts/acme/msa.md"]);
     assert!(imported.status.success(), "{}", text(&imported));
     assert!(
-        text(&imported).contains("no change to contracts/acme/msa.md (0 edits, 0 comments):\n"),
+        text(&imported).contains("no change to contracts/acme/msa.md (0 edits, 0 comments)\n"),
         "{}",
         text(&imported)
     );

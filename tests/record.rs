@@ -221,7 +221,7 @@ fn a_policy_on_a_heading_covers_its_sub_clauses() {
     s.commit(&BEA, &BEA, "Lower the cap");
     let output = pactum(s.root(), &["policy"]);
     assert_eq!(output.status.code(), Some(1), "{}", text(&output));
-    assert!(text(&output).contains("\"Legal approves liability\" needs 1 approval(s) from alice"), "{}", text(&output));
+    assert!(text(&output).contains("\"Legal approves liability\" needs 1 approval from alice"), "{}", text(&output));
 }
 
 /// A contract as `pactum execute` leaves it, for the property below.
@@ -319,15 +319,13 @@ fn a_change_cannot_loosen_the_rules_that_gate_it() {
     let shown = text(&output);
     // The target branch's rules apply …
     assert!(
-        shown.contains(
-            "✗ acme-msa (contracts/acme-msa.md): \"Large deals need finance\" needs 1 approval(s) from carol"
-        ),
+        shown.contains("✗ acme-msa (contracts/acme-msa.md): \"Large deals need finance\" needs 1 approval from carol"),
         "{shown}"
     );
     // … and the change to the rules needs an approval of its own.
     assert!(
         shown.contains(
-            "✗ rules (pactum.toml): \"Changes to the repository's rules\" needs 1 approval(s) from alice, carol"
+            "✗ rules (pactum.toml): \"Changes to the repository's rules\" needs 1 approval from alice, carol"
         ),
         "{shown}"
     );
@@ -519,7 +517,7 @@ fn ignore_files_and_hidden_names_do_not_hide_contracts() {
     let output = pactum(&root, &["check"]);
     assert!(
         text(&output)
-            .contains("skipped 1 file(s) that `[repository] exclude` in pactum.toml names: contracts/.dir/nda.md"),
+            .contains("skipped 1 file that `[repository] exclude` in pactum.toml names: contracts/.dir/nda.md"),
         "{}",
         text(&output)
     );

@@ -202,8 +202,8 @@ fn every_number_of_the_report() {
 fn table_csv_and_markdown() {
     let s = repository();
     let table = text(&pactum(s.root(), &["report"]));
-    assert!(table.contains("USD  132,000/year recurring, 0 one-off, 2 contract(s)"), "{table}");
-    assert!(table.contains("msa              median    7.0  min    7  max    7  (1 contract(s))"), "{table}");
+    assert!(table.contains("USD  132,000/year recurring, 0 one-off, 2 contracts"), "{table}");
+    assert!(table.contains("msa              median    7.0  min    7  max    7  (1 contract)"), "{table}");
     let csv = String::from_utf8(pactum(s.root(), &["report", "--format", "csv"]).stdout).unwrap();
     let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(lines.len(), 7, "a header and one row per contract");

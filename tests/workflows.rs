@@ -159,31 +159,16 @@ fn workflows_install_a_release_and_pin_what_they_use() {
 }
 
 /// A repository made by `pactum init` gets the same workflows, installing the pactum that
-/// made it; their pactum steps run there as written.
+/// made it (their steps are run as written below).
 #[test]
-fn init_writes_the_workflows_and_their_steps_run() {
-    let mut s = support::git::Script::new();
+fn init_writes_the_shipped_workflows() {
+    let s = support::git::Script::new();
     support::today::ok(s.root(), &["init"]);
     for name in ["contracts.yml", "redline.yml", "reminders.yml"] {
         let written = std::fs::read_to_string(s.root().join(".github/workflows").join(name)).unwrap();
         let shipped = std::fs::read_to_string(project().join("example-repo/.github/workflows").join(name)).unwrap();
         assert_eq!(written, shipped, "{name}");
     }
-    support::today::ok(s.root(), &["new", "nda", "--id", "acme-nda", "--set", "counterparty=Acme, Inc."]);
-    s.commit(&support::git::ALICE, &support::git::ALICE, "Drafted");
-    for step in [
-        &["check", "--format", "github"][..],
-        &["check", "--format", "markdown"],
-        &["remind", "--format", "markdown"],
-        &["remind", "--within", "365d", "--format", "ics", "-o", "contract-reminders.ics"],
-        &["diff", "HEAD~0", "HEAD", "--format", "markdown", "-o", "redline.md"],
-    ] {
-        support::today::ok(s.root(), step);
-    }
-    // The audit runs, and finds what it should: this commit landed by a direct push.
-    let audit = support::today::pactum(s.root(), &["audit"]);
-    assert_eq!(audit.status.code(), Some(1), "{}", support::text(&audit));
-    assert!(support::text(&audit).contains("direct push"));
 }
 
 /// `pactum init --gitlab` writes GitLab CI instead of the GitHub workflows, and the commands
@@ -229,4 +214,121 @@ fn hadolint_finds_nothing_in_the_dockerfile() {
     let Some(hadolint) = support::tool("PACTUM_HADOLINT", "hadolint") else { return };
     let output = Command::new(hadolint).arg("--no-color").arg(project().join("Dockerfile")).output().unwrap();
     assert!(output.status.success(), "{}", support::text(&output));
+}
+
+/// The `run:` scripts of a workflow, each with the name of its step, as written.
+fn run_scripts(workflow: &str) -> Vec<(String, String)> {
+    let lines: Vec<&str> = workflow.lines().collect();
+    let mut out = Vec::new();
+    let mut name = String::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if let Some(step) = trimmed.strip_prefix("- name: ").or_else(|| trimmed.strip_prefix("name: ")) {
+            step.clone_into(&mut name);
+        }
+        if let Some(value) = trimmed.strip_prefix("run: ") {
+            if value.trim() == "|" {
+                let mut script = String::new();
+                i += 1;
+                while i < lines.len() {
+                    let next = lines[i];
+                    let next_indent = next.len() - next.trim_start().len();
+                    if !next.trim().is_empty() && next_indent <= indent {
+                        break;
+                    }
+                    script.push_str(next.get(indent + 2..).unwrap_or("").trim_end());
+                    script.push('\n');
+                    i += 1;
+                }
+                out.push((name.clone(), script));
+                continue;
+            }
+            out.push((name.clone(), value.to_owned()));
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Every step of the shipped workflows, run as written (the way GitHub runs a `run:` step:
+/// `bash -e -o pipefail`), on a repository `pactum init` made: a first commit with a contract
+/// straight to main, then a pull request that changes it, reviewed and merged. Steps that talk
+/// to GitHub (`--github`, `--sync github`, `gh api`) are tested against a local server that
+/// keeps state like GitHub in `tests/remind.rs` and `tests/history.rs`; here they are named and
+/// left out.
+#[test]
+fn every_shipped_workflow_step_runs_as_written_on_a_repository_init_made() {
+    let mut s = support::git::Script::new();
+    let day_one = ["--as-of", "2025-01-01"];
+    let init = support::pactum_with(s.root(), &[&["init"][..], &day_one].concat(), &[]);
+    assert!(init.status.success(), "{}", support::text(&init));
+    let config = std::fs::read_to_string(s.root().join("pactum.toml")).unwrap();
+    assert!(config.contains("[audit]\n") && config.contains("since = \"2025-01-01\""), "{config}");
+    support::today::ok(s.root(), &["new", "nda", "--id", "acme-nda", "--set", "counterparty=Acme, Inc."]);
+    s.commit(&support::git::ALICE, &support::git::ALICE, "Adopt pactum, with a first NDA");
+    // A pull request: the NDA changed on a branch.
+    s.checkout(&["-b", "nda-term"]);
+    let nda = s.root().join("contracts/acme-nda.md");
+    let text = std::fs::read_to_string(&nda).unwrap();
+    std::fs::write(&nda, format!("{}\nThe parties may agree on more in writing.\n", text.trim_end())).unwrap();
+    s.commit(&support::git::BEA, &support::git::BEA, "One more sentence");
+    s.git(&support::git::ADMIN, &support::git::ADMIN, &["update-ref", "refs/remotes/origin/main", "main"]);
+
+    let bin = Path::new(env!("CARGO_BIN_EXE_pactum")).parent().unwrap().to_path_buf();
+    let path = std::env::join_paths(
+        std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+    )
+    .unwrap();
+    let summary = s.root().join("step-summary.md");
+    let root = s.root().to_path_buf();
+    let run = |script: &str| {
+        Command::new("bash")
+            .args(["--noprofile", "--norc", "-e", "-o", "pipefail", "-c", script])
+            .current_dir(&root)
+            .env("PATH", &path)
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .env("BASE_REF", "main")
+            .env_remove("GITHUB_TOKEN")
+            .env_remove("GH_TOKEN")
+            .output()
+            .unwrap()
+    };
+    let talks_to_github = |script: &str| ["--github", "--sync github", "gh api"].iter().any(|f| script.contains(f));
+    let mut ran = 0;
+    for name in ["contracts.yml", "redline.yml", "reminders.yml"] {
+        let workflow = std::fs::read_to_string(s.root().join(".github/workflows").join(name)).unwrap();
+        for (step, script) in run_scripts(&workflow) {
+            if talks_to_github(&script) || script.contains("pactum audit") {
+                continue;
+            }
+            let output = run(&script);
+            assert!(output.status.success(), "{name}, step {step:?}:\n{script}\n{}", support::text(&output));
+            ran += 1;
+        }
+    }
+    assert_eq!(ran, 5, "steps run");
+    assert!(s.root().join("pactum.sarif").is_file(), "the code-scanning step wrote its SARIF file");
+    assert!(s.root().join("redline.md").is_file() && s.root().join("contract-reminders.ics").is_file());
+    // Merged: the audit step on main finds nothing. The first commit is the baseline the record
+    // starts from; the merge was reviewed.
+    s.checkout(&["main"]);
+    s.merge(
+        &support::git::ALICE,
+        &support::git::ALICE,
+        &["nda-term"],
+        "Merge pull request #1 from nda-term\n\nApproved-by: Alice <alice@example.com>",
+    );
+    let workflow = std::fs::read_to_string(s.root().join(".github/workflows/contracts.yml")).unwrap();
+    let (step, audit) = run_scripts(&workflow).into_iter().find(|(_, script)| script.contains("pactum audit")).unwrap();
+    let output = run(&audit);
+    assert!(output.status.success(), "{step}:\n{}", support::text(&output));
+    // A later direct push is found, and the finding says how the record's start is set.
+    std::fs::write(&nda, format!("{}\nAnd one more.\n", std::fs::read_to_string(&nda).unwrap().trim_end())).unwrap();
+    s.commit(&support::git::DAN, &support::git::DAN, "Straight to main");
+    let output = run(&audit);
+    assert_eq!(output.status.code(), Some(1), "{}", support::text(&output));
+    assert!(support::text(&output).contains("[audit] since"), "{}", support::text(&output));
 }

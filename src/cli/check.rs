@@ -12,7 +12,7 @@ use pactum::output::check::{CheckFormat, CheckOutput, render};
 use pactum::repo::{self, FileRef, Repo};
 use pactum::schema::SchemaSet;
 
-use super::{GlobalArgs, Outcome, emit, emit_raw};
+use super::{GlobalArgs, Outcome, emit};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -22,6 +22,10 @@ pub struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     format: CheckFormat,
+    /// Write the report to this file instead of standard output (written also when there are
+    /// findings, so that CI can upload it)
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
     /// Treat findings of this level as errors for the exit code
     #[arg(long, value_enum, value_name = "LEVEL")]
     deny: Option<Deny>,
@@ -164,8 +168,8 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
     }
     if !target.excluded.is_empty() {
         global.warn(format_args!(
-            "skipped {} file(s) that `[repository] exclude` in pactum.toml names: {}",
-            target.excluded.len(),
+            "skipped {} that `[repository] exclude` in pactum.toml names: {}",
+            pactum::text::count(target.excluded.len(), "file"),
             target.excluded.iter().map(|f| pactum::text::one_line(f)).collect::<Vec<_>>().join(", ")
         ));
     }
@@ -200,7 +204,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
     };
     let git_prefix = target.repo.as_ref().map(Repo::git_prefix).unwrap_or_default();
     let output = CheckOutput { diagnostics: &report.diagnostics, summary, files: &shown, git_prefix: &git_prefix };
-    let color = args.format == CheckFormat::Human && global.wants_color();
+    let color = args.format == CheckFormat::Human && args.output.is_none() && global.wants_color();
     let mut text = render(args.format, &output, color);
     if global.quiet && args.format == CheckFormat::Human {
         // Keep the findings, drop the summary line.
@@ -210,11 +214,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
             text.clear();
         }
     }
-    if args.format == CheckFormat::Human {
-        emit(global, &text)?;
-    } else {
-        emit_raw(&text)?;
-    }
+    super::deliver(global, args.output.as_deref(), &text, args.format == CheckFormat::Human)?;
     let denied =
         args.deny == Some(Deny::Warnings) && report.diagnostics.iter().any(|d| d.severity == Severity::Warning);
     Ok(if summary.errors > 0 || denied { Outcome::Findings } else { Outcome::Clean })

@@ -31,6 +31,9 @@ pub struct DiffArgs {
     /// Write the output to this file instead of standard output
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Exit with 1 when a contract changed, 0 when none did (as `git diff --exit-code`)
+    #[arg(long)]
+    exit_code: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -134,7 +137,7 @@ pub fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome> {
         DiffFormat::Docx => unreachable!("a Word redline is written by `word`"),
     };
     super::deliver(global, args.output.as_deref(), &text, args.format == DiffFormat::Terminal)?;
-    Ok(Outcome::Clean)
+    Ok(if args.exit_code && !report.contracts.is_empty() { Outcome::Findings } else { Outcome::Clean })
 }
 
 fn files_report(old: &Path, new: &Path) -> Result<DiffReport> {
@@ -321,10 +324,11 @@ fn word(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome> {
             .filter(|p| p.mark != model::Change::None || p.runs.iter().any(|r| r.change != model::Change::None))
             .count();
         global.say(format_args!(
-            "wrote {} ({tracked} paragraphs with tracked changes by {})\n",
+            "wrote {} ({} with tracked changes by {})\n",
             output.display(),
+            pactum::text::count(tracked, "paragraph"),
             revision.author
         ));
     }
-    Ok(Outcome::Clean)
+    Ok(if args.exit_code { Outcome::Findings } else { Outcome::Clean })
 }

@@ -76,7 +76,8 @@ pub fn init(global: &GlobalArgs, args: &InitArgs) -> Result<Outcome> {
         let version = env!("CARGO_PKG_VERSION");
         let contents = contents
             .replace(ACTION_PIN, &format!("pactum-dev/pactum@v{version}"))
-            .replace("PACTUM_VERSION: \"0.1.0\"", &format!("PACTUM_VERSION: \"{version}\""));
+            .replace("PACTUM_VERSION: \"0.1.0\"", &format!("PACTUM_VERSION: \"{version}\""))
+            .replace("AUDIT_SINCE", &global.today().to_string());
         file.write_all(contents.as_bytes()).with_context(|| format!("writing {}", target.display()))?;
         created.push(*path);
     }
@@ -87,7 +88,11 @@ pub fn init(global: &GlobalArgs, args: &InitArgs) -> Result<Outcome> {
     for path in &kept {
         out.push_str(&format!("kept     {path} (already there)\n"));
     }
-    out.push_str(&format!("\n{} file(s) created in {}. Next: `pactum new nda --set counterparty=\"Acme Inc.\" --id acme-nda`, then `pactum check`.\n", created.len(), args.dir.display()));
+    out.push_str(&format!(
+        "\n{} created in {}. Next: `pactum new nda --set counterparty=\"Acme Inc.\" --id acme-nda`, then `pactum check`.\n",
+        pactum::text::count(created.len(), "file"),
+        args.dir.display()
+    ));
     emit(global, &out)?;
     Ok(Outcome::Clean)
 }
@@ -418,11 +423,17 @@ pub fn execute(global: &GlobalArgs, args: &ExecuteArgs) -> Result<Outcome> {
     replace_file(&args.file, &text)?;
     let said = if args.adopt {
         format!(
-            "adopted {shown} as signed outside the repository: {} signature(s) recorded, status executed, body sealed as found\n",
-            if signatures.is_empty() { contract.meta.signatures.len() } else { signatures.len() }
+            "adopted {shown} as signed outside the repository: {} recorded, status executed, body sealed as found\n",
+            pactum::text::count(
+                if signatures.is_empty() { contract.meta.signatures.len() } else { signatures.len() },
+                "signature"
+            )
         )
     } else {
-        format!("executed {shown}: {} signature(s) recorded, status executed, body sealed\n", signatures.len())
+        format!(
+            "executed {shown}: {} recorded, status executed, body sealed\n",
+            pactum::text::count(signatures.len(), "signature")
+        )
     };
     emit(global, &said)?;
     Ok(Outcome::Clean)

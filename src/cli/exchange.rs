@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 use pactum::contract::KeyTerm;
 use pactum::exchange::import::Edit;
 use pactum::exchange::{docx, model};
+use pactum::text::count;
 use pactum::text::markdown;
 
 use super::{GlobalArgs, Outcome};
@@ -65,9 +66,10 @@ pub fn export(global: &GlobalArgs, args: &ExportArgs) -> Result<Outcome> {
         let numbered = document.paras.iter().filter(|p| p.numbered.is_some()).count();
         let clauses = document.paras.iter().filter(|p| p.clause.is_some()).count();
         global.say(format_args!(
-            "wrote {} ({} paragraphs; {numbered} of {clauses} clauses numbered by Word)\n",
+            "wrote {} ({}; {numbered} of {} numbered by Word)\n",
             output.display(),
-            document.paras.len()
+            count(document.paras.len(), "paragraph"),
+            count(clauses, "clause")
         ));
     }
     Ok(Outcome::Clean)
@@ -257,15 +259,16 @@ pub fn import(global: &GlobalArgs, args: &ImportArgs) -> Result<Outcome> {
             (true, false) => "changed",
         };
         global.say(format_args!(
-            "{verb} {} ({} edits, {} comments{}):\n{report}",
+            "{verb} {} ({}, {}{}){}{report}",
             into.display(),
-            proposal.edits.len(),
-            proposal.comments.len(),
+            count(proposal.edits.len(), "edit"),
+            count(proposal.comments.len(), "comment"),
             if proposal.unmapped.is_empty() {
                 String::new()
             } else {
-                format!(", {} changes not imported", proposal.unmapped.len())
-            }
+                format!(", {} not imported", count(proposal.unmapped.len(), "change"))
+            },
+            if report.is_empty() { "\n" } else { ":\n" }
         ));
     }
     Ok(if proposal.unmapped.is_empty() { Outcome::Clean } else { Outcome::Findings })

@@ -12,7 +12,7 @@ use pactum::history::Git;
 use pactum::history::ledger::{self, Scope};
 use pactum::repo::Repo;
 
-use super::{GlobalArgs, Outcome, emit, emit_raw, env};
+use super::{GlobalArgs, Outcome, env};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -106,15 +106,26 @@ fn whole_scope(repo: &Repo, git: &Git, tip: git2::Oid) -> Result<Scope> {
     })
 }
 
+/// How a history command prints its answer: the format, and where to.
+#[derive(Debug, Args)]
+pub struct Printed {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Write the output to this file instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
 fn output(
     global: &GlobalArgs,
-    format: Format,
+    printed: &Printed,
     human: impl FnOnce() -> String,
     json: impl FnOnce() -> String,
 ) -> Result<()> {
-    match format {
-        Format::Human => emit(global, &human()),
-        Format::Json => emit_raw(&json()),
+    match printed.format {
+        Format::Human => super::deliver(global, printed.output.as_deref(), &human(), true),
+        Format::Json => super::deliver(global, printed.output.as_deref(), &json(), false),
     }
 }
 
@@ -125,8 +136,8 @@ pub struct ApprovalsArgs {
     /// Only these contracts (any tracked path, also a Markdown file without front matter)
     #[arg(value_name = "PATH")]
     paths: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    #[command(flatten)]
+    printed: Printed,
     #[command(flatten)]
     github: GithubArgs,
 }
@@ -150,7 +161,7 @@ pub fn approvals(global: &GlobalArgs, args: &ApprovalsArgs) -> Result<Outcome> {
     global.log(format_args!("read the ledger of {branch} in {:.1?}", started.elapsed()));
     output(
         global,
-        args.format,
+        &args.printed,
         || pactum::output::history::approvals_human(&branch, &entries),
         || pactum::output::history::approvals_json(&branch, &entries),
     )?;
@@ -174,8 +185,8 @@ pub struct PolicyArgs {
     /// merge request whose approvals count, with --gitlab (default: `CI_MERGE_REQUEST_IID`)
     #[arg(long, value_name = "N")]
     pr: Option<u64>,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    #[command(flatten)]
+    printed: Printed,
     #[command(flatten)]
     github: GithubArgs,
     /// Also read approvals from the merge request on GitLab (`GITLAB_TOKEN`, a token that can
@@ -350,7 +361,7 @@ pub fn policy(global: &GlobalArgs, args: &PolicyArgs) -> Result<Outcome> {
     pending.no_longer_checked = no_longer_checked;
     output(
         global,
-        args.format,
+        &args.printed,
         || pactum::output::history::policy_human(&pending, &stale),
         || pactum::output::history::policy_json((&base, &args.head), &approvers, &stale, &pending),
     )?;
@@ -364,8 +375,8 @@ pub struct LogArgs {
     /// The contract: its id or its path
     #[arg(value_name = "CONTRACT")]
     contract: String,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    #[command(flatten)]
+    printed: Printed,
 }
 
 pub fn log(global: &GlobalArgs, args: &LogArgs) -> Result<Outcome> {
@@ -383,7 +394,7 @@ pub fn log(global: &GlobalArgs, args: &LogArgs) -> Result<Outcome> {
     }
     output(
         global,
-        args.format,
+        &args.printed,
         || pactum::output::history::log_human(&log),
         || pactum::output::history::log_json(&log),
     )?;
@@ -398,8 +409,8 @@ pub struct AuditArgs {
     /// it); default `[audit] since` in pactum.toml, else the first commit
     #[arg(long, value_name = "COMMIT|DATE")]
     since: Option<String>,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    #[command(flatten)]
+    printed: Printed,
     #[command(flatten)]
     github: GithubArgs,
 }
@@ -430,7 +441,7 @@ pub fn audit(global: &GlobalArgs, args: &AuditArgs) -> Result<Outcome> {
     let audit = ledger::audit(&git, tip, &scope, &options, pulls.as_ref(), start.as_ref())?;
     output(
         global,
-        args.format,
+        &args.printed,
         || pactum::output::history::audit_human(&branch, &audit),
         || pactum::output::history::audit_json(&branch, &audit),
     )?;

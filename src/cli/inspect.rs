@@ -9,7 +9,7 @@ use pactum::lifecycle::State;
 use pactum::output::inspect::InspectReport;
 use pactum::repo::Repo;
 
-use super::{GlobalArgs, Outcome, emit, emit_raw};
+use super::{GlobalArgs, Outcome};
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
@@ -19,6 +19,9 @@ pub struct InspectArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = InspectFormat::Human)]
     format: InspectFormat,
+    /// Write the output to this file instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -69,8 +72,8 @@ pub fn run(global: &GlobalArgs, args: &InspectArgs) -> Result<Outcome> {
     };
     let report = InspectReport::new(&contract, dates);
     match args.format {
-        InspectFormat::Human => emit(global, &report.human())?,
-        InspectFormat::Json => emit_raw(&report.json())?,
+        InspectFormat::Human => super::deliver(global, args.output.as_deref(), &report.human(), true)?,
+        InspectFormat::Json => super::deliver(global, args.output.as_deref(), &report.json(), false)?,
     }
     Ok(Outcome::Clean)
 }

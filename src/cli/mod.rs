@@ -277,7 +277,9 @@ fn emit(global: &GlobalArgs, text: &str) -> Result<()> {
 fn deliver(global: &GlobalArgs, output: Option<&std::path::Path>, text: &str, styled: bool) -> Result<()> {
     match output {
         Some(path) if path != std::path::Path::new("-") => {
-            std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+            // A file gets no colour: styled text is written as plain text.
+            let plain = if styled { anstream::adapter::strip_str(text).to_string() } else { text.to_owned() };
+            std::fs::write(path, plain).with_context(|| format!("writing {}", path.display()))
         }
         _ if styled => emit(global, text),
         _ => emit_raw(text),

@@ -54,8 +54,8 @@ fn export(global: &GlobalArgs, dir: &Path, force: bool) -> Result<Outcome> {
     }
     if !differing.is_empty() && !force {
         bail!(
-            "{} file(s) in {} differ from pactum's schemas and were left as they are: {}\n(--force replaces them)",
-            differing.len(),
+            "pactum's schemas differ from {} in {}, left as found: {}\n(--force replaces them)",
+            pactum::text::count(differing.len(), "file"),
             dir.display(),
             differing.join(", ")
         );

@@ -818,7 +818,7 @@ impl Start {
         recorded_since(history, resolved.as_ref())
     }
 
-    fn resolve(&self, git: &Git, history: &[CommitInfo]) -> Result<(Since, Option<Oid>), HistoryError> {
+    fn resolve(&self, git: &Git, history: &[CommitInfo]) -> Result<(Since, Option<SetAt>), HistoryError> {
         let since = match chrono::NaiveDate::parse_from_str(&self.text, "%Y-%m-%d") {
             Ok(date) => Since::Time(date.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp()),
             Err(_) => Since::Commit(git.commit(&self.text).map_err(|_| HistoryError::NoStart(self.text.clone()))?),
@@ -827,21 +827,33 @@ impl Start {
     }
 }
 
+/// Where a start set in `pactum.toml` was set: the landing, and whether that landing adopted
+/// pactum (it brought the repository's first `pactum.toml`).
+#[derive(Debug, Clone, Copy)]
+struct SetAt {
+    landing: Oid,
+    adoption: bool,
+}
+
 /// The oldest landing of `history` (newest first) from which on `pactum.toml`'s `[audit]
 /// since` has been `value` without a break: the landing that set it.
-fn since_set_at(git: &Git, history: &[CommitInfo], value: &str) -> Option<Oid> {
+fn since_set_at(git: &Git, history: &[CommitInfo], value: &str) -> Option<SetAt> {
     let mut set_at = None;
     let mut read: HashMap<Option<Oid>, Option<String>> = HashMap::new();
-    for commit in history {
+    let mut older = history.len();
+    for (at, commit) in history.iter().enumerate() {
         let config = git.entry_id_in(commit.tree, "pactum.toml");
         let since =
             read.entry(config).or_insert_with(|| setting(&git.settings_at(commit.id)?, "audit", "since")).clone();
         if since.as_deref() != Some(value) {
+            older = at;
             break;
         }
         set_at = Some(commit.id);
     }
-    set_at
+    // The landing adopted pactum when no landing before it had a `pactum.toml` at all.
+    let adoption = history[older.min(history.len())..].iter().all(|c| git.entry_id_in(c.tree, "pactum.toml").is_none());
+    set_at.map(|landing| SetAt { landing, adoption })
 }
 
 /// Audit the main branch: direct pushes that touched contracts, merges that did not satisfy
@@ -962,7 +974,7 @@ pub fn audit(
                 findings.push(finding(
                     "direct-push",
                     format!(
-                        "{short} \"{}\" changed {path} by a direct push, without review",
+                        "{short} \"{}\" changed {path} by a direct push, without review (if it landed before changes went through reviewed pull requests, start the record after it: `[audit] since = \"{short}\"` in pactum.toml, itself landed through a reviewed pull request)",
                         commit.message.lines().next().unwrap_or("")
                     ),
                 ));
@@ -1021,13 +1033,18 @@ pub struct Audit {
 /// one that set the start onwards.
 fn recorded_since(
     history: &[CommitInfo],
-    start: Option<&(Since, Option<Oid>)>,
+    start: Option<&(Since, Option<SetAt>)>,
 ) -> Result<impl Fn(&CommitInfo) -> bool + use<>, HistoryError> {
     let since = start.map(|(since, _)| since);
-    // Newest first: the landing that set the start and everything newer is on the record.
-    let always: std::collections::HashSet<Oid> = match start.and_then(|&(_, set_at)| set_at) {
-        Some(set_at) => match history.iter().position(|c| c.id == set_at) {
-            Some(at) => history[..=at].iter().map(|c| c.id).collect(),
+    // Newest first: the landing that set the start and everything newer is on the record, but
+    // for the landing that adopted pactum: what it brought is the baseline the record starts
+    // from (there were no rules to approve it by). A later landing that sets the start, even by
+    // removing `pactum.toml` and adding it again, stays on the record.
+    let set_at = start.and_then(|&(_, set_at)| set_at);
+    let baseline = set_at.filter(|s| s.adoption).map(|s| s.landing);
+    let always: std::collections::HashSet<Oid> = match set_at {
+        Some(set_at) => match history.iter().position(|c| c.id == set_at.landing) {
+            Some(at) => history[..=at].iter().map(|c| c.id).filter(|id| Some(*id) != baseline).collect(),
             None => std::collections::HashSet::new(),
         },
         None => std::collections::HashSet::new(),
@@ -1047,17 +1064,20 @@ fn recorded_since(
         _ => None,
     };
     Ok(move |commit: &CommitInfo| {
-        always.contains(&commit.id) || (!before.contains(&commit.id) && from_time.is_none_or(|t| commit.time >= t))
+        always.contains(&commit.id)
+            || (Some(commit.id) != baseline
+                && !before.contains(&commit.id)
+                && from_time.is_none_or(|t| commit.time >= t))
     })
 }
 
 fn unmet_message(short: &str, landed: &Landed, verdict: &Verdict) -> String {
     let pr = landed.pull_request.map(|n| format!(" (#{n})")).unwrap_or_default();
-    let given = if verdict.approved_by.is_empty() { "none".to_owned() } else { verdict.approved_by.join(", ") };
+    let given = verdict.recorded();
     format!(
-        "{short}{pr}: policy \"{}\" needs {} approval(s) from {}; recorded: {given}",
+        "{short}{pr}: policy \"{}\" needs {} from {}; recorded: {given}",
         verdict.policy,
-        verdict.required,
+        crate::text::count(verdict.required, "approval"),
         verdict.eligible.join(", ")
     )
 }
@@ -1169,7 +1189,7 @@ pub fn log(git: &Git, tip: Oid, scope: &Scope, wanted: &str, options: &DiffOptio
                             .collect();
                         events.push(event(
                             "revised",
-                            format!("{} clause change(s): {}", clauses.len(), clauses.join(", ")),
+                            format!("{}: {}", crate::text::count(clauses.len(), "clause change"), clauses.join(", ")),
                         ));
                     }
                     // Front-matter changes other than the status and signatures, which have their

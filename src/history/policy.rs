@@ -122,9 +122,29 @@ impl Policies {
         allow_self_approval: bool,
     ) -> Verdict {
         let merger = merger.filter(|_| !allow_self_approval).map(identities).unwrap_or_default();
-        let given: Vec<Vec<String>> =
-            approvers.iter().map(|a| identities(a)).filter(|names| !names.iter().any(|n| merger.contains(n))).collect();
         let eligible = self.eligible(requirement);
+        let mut not_counted = Vec::new();
+        let mut given: Vec<Vec<String>> = Vec::new();
+        for approver in approvers {
+            let names = identities(approver);
+            if names.iter().any(|n| merger.contains(n)) {
+                not_counted.push(NotCounted {
+                    approver: approver.trim().to_owned(),
+                    reason: "merged the change: this policy does not allow self-approval".to_owned(),
+                });
+            } else {
+                if !eligible.is_empty() && !eligible.iter().any(|person| names.contains(person)) {
+                    not_counted.push(NotCounted {
+                        approver: approver.trim().to_owned(),
+                        reason: format!(
+                            "is none of {} (compared by @handle, name, e-mail address or its local part)",
+                            eligible.join(", ")
+                        ),
+                    });
+                }
+                given.push(names);
+            }
+        }
         let mut approved_by: Vec<String> = if eligible.is_empty() {
             // Nobody named: anyone but the merger approves.
             given.iter().filter_map(|names| names.first().cloned()).collect()
@@ -140,6 +160,7 @@ impl Policies {
             eligible,
             met: approved_by.len() >= requirement.count,
             approved_by,
+            not_counted,
         }
     }
 }
@@ -231,6 +252,27 @@ pub struct Verdict {
     /// Who did.
     pub approved_by: Vec<String>,
     pub met: bool,
+    /// Approvals recorded that do not count, and why.
+    pub not_counted: Vec<NotCounted>,
+}
+
+/// An approval recorded that a policy does not count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotCounted {
+    /// As recorded (`@handle`, or `Name <e-mail>` from an `Approved-by:` trailer).
+    pub approver: String,
+    pub reason: String,
+}
+
+impl Verdict {
+    /// What was recorded, for people: who approved, and for each approval that does not count,
+    /// why; `none` when nobody approved.
+    #[must_use]
+    pub fn recorded(&self) -> String {
+        let mut parts = self.approved_by.clone();
+        parts.extend(self.not_counted.iter().map(|n| format!("{} (not counted: {})", n.approver, n.reason)));
+        if parts.is_empty() { "none".to_owned() } else { parts.join("; ") }
+    }
 }
 
 #[cfg(test)]

@@ -336,7 +336,12 @@ fn github(output: &CheckOutput<'_>) -> String {
         ));
     }
     let Summary { files, errors, warnings } = output.summary;
-    out.push_str(&format!("pactum checked {files} files: {errors} errors, {warnings} warnings\n"));
+    out.push_str(&format!(
+        "pactum checked {}: {}, {}\n",
+        crate::text::count(files, "file"),
+        crate::text::count(errors, "error"),
+        crate::text::count(warnings, "warning")
+    ));
     out
 }
 

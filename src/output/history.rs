@@ -23,6 +23,12 @@ fn approved_by(separator: &str, approvers: &[String]) -> String {
 #[must_use]
 pub fn approvals_human(branch: &str, entries: &[Entry]) -> String {
     let mut out = String::new();
+    if !entries.is_empty() {
+        out.push_str(&format!(
+            "{:<10}  {:<10}  {:<6} {:<6} merged by  contract (path)  status  clauses changed  approvers\n",
+            "merged", "commit", "how", "pr"
+        ));
+    }
     for e in entries {
         let pr = e.pull_request.map_or_else(|| "-".to_owned(), |n| format!("#{n}"));
         let status = match (&e.status_before, &e.status_after) {
@@ -35,13 +41,13 @@ pub fn approvals_human(branch: &str, entries: &[Entry]) -> String {
         push_line(
             &mut out,
             &format!(
-                "{}  {}  {landing:<6} {pr:<6} {}  {} ({})  {status}  {} clause(s){approvers}\n",
+                "{}  {}  {landing:<6} {pr:<6} {}  {} ({})  {status}  {}{approvers}\n",
                 &e.merged_at[..10.min(e.merged_at.len())],
                 &e.commit[..10],
                 e.merged_by,
                 e.contract.as_deref().unwrap_or("-"),
                 e.path,
-                e.clauses_changed.len()
+                crate::text::count(e.clauses_changed.len(), "clause")
             ),
         );
     }
@@ -70,17 +76,21 @@ pub fn approvals_json(branch: &str, entries: &[Entry]) -> String {
 pub fn policy_human(pending: &Pending, stale: &[String]) -> String {
     let mut out = String::new();
     if pending.verdicts.is_empty() {
-        push_line(&mut out, &format!("{} contract(s) changed; no policy applies\n", pending.changed));
+        push_line(
+            &mut out,
+            &format!("{} changed; no policy applies\n", crate::text::count(pending.changed, "contract")),
+        );
     }
     for (id, path, v) in &pending.verdicts {
         let mark = if v.met { "✓" } else { "✗" };
-        let by = if v.approved_by.is_empty() { "nobody yet".to_owned() } else { v.approved_by.join(", ") };
+        let by =
+            if v.approved_by.is_empty() && v.not_counted.is_empty() { "nobody yet".to_owned() } else { v.recorded() };
         push_line(
             &mut out,
             &format!(
-                "{mark} {id} ({path}): \"{}\" needs {} approval(s) from {}: approved by {by}\n",
+                "{mark} {id} ({path}): \"{}\" needs {} from {}: approved by {by}\n",
                 v.policy,
-                v.required,
+                crate::text::count(v.required, "approval"),
                 v.eligible.join(", ")
             ),
         );
@@ -97,7 +107,10 @@ pub fn policy_human(pending: &Pending, stale: &[String]) -> String {
     for note in stale {
         push_line(&mut out, &format!("stale: {note}\n"));
     }
-    push_line(&mut out, &format!("{} requirement(s), {} unmet\n", pending.verdicts.len(), pending.unmet()));
+    push_line(
+        &mut out,
+        &format!("{}, {} unmet\n", crate::text::count(pending.verdicts.len(), "requirement"), pending.unmet()),
+    );
     out
 }
 
@@ -144,7 +157,10 @@ pub fn log_human(log: &Log) -> String {
         );
     }
     if let Some(days) = log.cycle_time_days {
-        push_line(&mut out, &format!("cycle time: {days} day(s) from first draft to executed\n"));
+        push_line(
+            &mut out,
+            &format!("cycle time: {days} day{} from first draft to executed\n", if days == 1 { "" } else { "s" }),
+        );
     }
     out
 }
@@ -165,12 +181,16 @@ pub fn audit_human(branch: &str, audit: &Audit) -> String {
         push_line(
             &mut out,
             &format!(
-                "note: {} landing(s) are read as reviewed merges from their commit text alone; `--github` has GitHub confirm them\n",
-                audit.unverified.len()
+                "note: {} read as reviewed merges from their commit text alone; `--github` has GitHub confirm them\n",
+                if audit.unverified.len() == 1 {
+                    "1 landing is".to_owned()
+                } else {
+                    format!("{} landings are", audit.unverified.len())
+                }
             ),
         );
     }
-    push_line(&mut out, &format!("audited {branch}: {} finding(s)\n", audit.findings.len()));
+    push_line(&mut out, &format!("audited {branch}: {}\n", crate::text::count(audit.findings.len(), "finding")));
     out
 }
 

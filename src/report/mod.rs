@@ -459,16 +459,16 @@ impl Report {
     /// The terminal table.
     #[must_use]
     pub fn table(&self) -> String {
-        let mut out = format!("Portfolio as of {}: {} contract(s)\n", self.as_of, self.contracts);
+        let mut out = format!("Portfolio as of {}: {}\n", self.as_of, crate::text::count(self.contracts, "contract"));
         out.push_str("\nValue of contracts in force\n");
         for (currency, m) in &self.value {
             crate::text::push_line(
                 &mut out,
                 &format!(
-                    "  {currency}  {}/year recurring, {} one-off, {} contract(s)\n",
+                    "  {currency}  {}/year recurring, {} one-off, {}\n",
                     m.annual.for_people(),
                     m.one_off.for_people(),
-                    m.contracts
+                    crate::text::count(m.contracts, "contract")
                 ),
             );
         }
@@ -501,8 +501,11 @@ impl Report {
                 crate::text::push_line(
                     &mut out,
                     &format!(
-                        "  {kind:<16} median {:>6.1}  min {:>4}  max {:>4}  ({} contract(s))\n",
-                        s.median, s.min, s.max, s.count
+                        "  {kind:<16} median {:>6.1}  min {:>4}  max {:>4}  ({})\n",
+                        s.median,
+                        s.min,
+                        s.max,
+                        crate::text::count(s.count, "contract")
                     ),
                 );
             }
@@ -518,7 +521,11 @@ impl Report {
     /// A Markdown summary, for a job summary or a wiki page.
     #[must_use]
     pub fn markdown(&self) -> String {
-        let mut out = format!("## Contract portfolio as of {}\n\n{} contracts.\n\n", self.as_of, self.contracts);
+        let mut out = format!(
+            "## Contract portfolio as of {}\n\n{}.\n\n",
+            self.as_of,
+            crate::text::count(self.contracts, "contract")
+        );
         out.push_str("| Currency | Recurring per year | One-off | Contracts |\n|---|---:|---:|---:|\n");
         for (currency, m) in &self.value {
             out.push_str(&format!(
