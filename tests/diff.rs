@@ -717,3 +717,24 @@ fn ledger_over_many_batches_agrees_with_diff_of_each_commit() {
     let moved = entries.iter().find(|e| e["subject"] == "Change 120").unwrap();
     assert_eq!(moved["path"], "contracts/moved/b.md");
 }
+
+/// `--exit-code`, as `git diff --exit-code`: 1 when a contract changed, 0 when none did, and
+/// the redline is written either way.
+#[test]
+fn exit_code_says_whether_a_contract_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let nda = manifest().join("example-repo/contracts/globex/mutual-nda.md");
+    let original = std::fs::read_to_string(&nda).unwrap();
+    std::fs::write(dir.path().join("same.md"), &original).unwrap();
+    std::fs::write(dir.path().join("other.md"), original.replacen("confidential", "secret", 1)).unwrap();
+    let files = |new: &str| {
+        pactum(dir.path(), &["diff", "--files", nda.to_str().unwrap(), new, "--format", "markdown", "--exit-code"])
+    };
+    let same = files("same.md");
+    assert_eq!(same.status.code(), Some(0), "{}", text(&same));
+    let changed = files("other.md");
+    assert_eq!(changed.status.code(), Some(1), "{}", text(&changed));
+    assert!(String::from_utf8_lossy(&changed.stdout).contains("secret"));
+    let without = pactum(dir.path(), &["diff", "--files", nda.to_str().unwrap(), "other.md"]);
+    assert_eq!(without.status.code(), Some(0), "without --exit-code a change is no failure");
+}

@@ -283,6 +283,7 @@ fn every_shipped_workflow_step_runs_as_written_on_a_repository_init_made() {
     )
     .unwrap();
     let summary = s.root().join("step-summary.md");
+    let step_output = s.root().join("step-output");
     let root = s.root().to_path_buf();
     let run = |script: &str| {
         Command::new("bash")
@@ -290,6 +291,7 @@ fn every_shipped_workflow_step_runs_as_written_on_a_repository_init_made() {
             .current_dir(&root)
             .env("PATH", &path)
             .env("GITHUB_STEP_SUMMARY", &summary)
+            .env("GITHUB_OUTPUT", &step_output)
             .env("BASE_REF", "main")
             .env_remove("GITHUB_TOKEN")
             .env_remove("GH_TOKEN")
@@ -312,6 +314,8 @@ fn every_shipped_workflow_step_runs_as_written_on_a_repository_init_made() {
     assert_eq!(ran, 5, "steps run");
     assert!(s.root().join("pactum.sarif").is_file(), "the code-scanning step wrote its SARIF file");
     assert!(s.root().join("redline.md").is_file() && s.root().join("contract-reminders.ics").is_file());
+    // The redline step tells the comment step that a contract changed.
+    assert_eq!(std::fs::read_to_string(&step_output).unwrap(), "changed=true\n");
     // Merged: the audit step on main finds nothing. The first commit is the baseline the record
     // starts from; the merge was reviewed.
     s.checkout(&["main"]);
@@ -331,4 +335,117 @@ fn every_shipped_workflow_step_runs_as_written_on_a_repository_init_made() {
     let output = run(&audit);
     assert_eq!(output.status.code(), Some(1), "{}", support::text(&output));
     assert!(support::text(&output).contains("[audit] since"), "{}", support::text(&output));
+}
+
+/// The `script:` of one job of a GitLab pipeline, its items joined as GitLab runs them.
+fn gitlab_script(pipeline: &str, job: &str) -> String {
+    let lines: Vec<&str> = pipeline.lines().collect();
+    let start = lines.iter().position(|l| *l == format!("{job}:")).unwrap_or_else(|| panic!("job {job}"));
+    let mut script = String::new();
+    let mut in_script = false;
+    let mut i = start + 1;
+    while i < lines.len() && (lines[i].is_empty() || lines[i].starts_with(' ')) {
+        let line = lines[i];
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if indent == 2 {
+            in_script = trimmed == "script:";
+        } else if in_script && let Some(item) = trimmed.strip_prefix("- ") {
+            if item == "|" {
+                i += 1;
+                while i < lines.len() && (lines[i].trim().is_empty() || lines[i].starts_with(&" ".repeat(indent + 2))) {
+                    script.push_str(lines[i].get(indent + 2..).unwrap_or(""));
+                    script.push('\n');
+                    i += 1;
+                }
+                continue;
+            }
+            script.push_str(item);
+            script.push('\n');
+        }
+        i += 1;
+    }
+    script
+}
+
+/// The redline job of the GitLab pipeline, run as written against a local GitLab that keeps
+/// its notes: a busy merge request (the note on its third page of notes) gets one note,
+/// updated in place on every push; a merge request that changes no contract gets none.
+#[test]
+fn the_gitlab_redline_note_is_found_on_any_page_and_posted_only_for_a_change() {
+    use support::tracker::{Dialect, FakeTracker};
+    let mut s = support::git::Script::new();
+    support::today::ok(s.root(), &["init", "--gitlab"]);
+    support::today::ok(s.root(), &["new", "nda", "--id", "acme-nda", "--set", "counterparty=Acme, Inc."]);
+    s.commit(&support::git::ALICE, &support::git::ALICE, "Adopt pactum");
+    s.git(&support::git::ADMIN, &support::git::ADMIN, &["remote", "add", "origin", "."]);
+    let script = gitlab_script(&std::fs::read_to_string(s.root().join(".gitlab-ci.yml")).unwrap(), "pactum-redline");
+    assert!(script.contains("pactum diff") && script.contains("x-next-page"), "{script}");
+
+    let gitlab = FakeTracker::start(Dialect::GitLab);
+    let bin = Path::new(env!("CARGO_BIN_EXE_pactum")).parent().unwrap().to_path_buf();
+    let path = std::env::join_paths(
+        std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+    )
+    .unwrap();
+    let root = s.root().to_path_buf();
+    let run = |iid: u64| {
+        let output = Command::new("bash")
+            .args(["--noprofile", "--norc", "-e", "-o", "pipefail", "-c", &script])
+            .current_dir(&root)
+            .env("PATH", &path)
+            .env("CI_API_V4_URL", gitlab.api_url())
+            .env("CI_PROJECT_ID", "northwind%2Fcontracts")
+            .env("CI_MERGE_REQUEST_IID", iid.to_string())
+            .env("CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "main")
+            .env("PACTUM_TOKEN", &gitlab.token)
+            .output()
+            .unwrap();
+        // Each job starts from a fresh checkout.
+        for file in ["redline.md", "notes.json", "notes.headers"] {
+            let _ = std::fs::remove_file(root.join(file));
+        }
+        output
+    };
+    let ours = |iid: u64| -> Vec<serde_json::Value> {
+        gitlab
+            .merge_request_notes(iid)
+            .into_iter()
+            .filter(|n| n["body"].as_str().is_some_and(|b| b.starts_with("<!-- pactum:diff -->")))
+            .collect()
+    };
+
+    // Merge request 1 changes the NDA, and has 230 notes already.
+    s.checkout(&["-b", "nda-term"]);
+    let nda = s.root().join("contracts/acme-nda.md");
+    let text = std::fs::read_to_string(&nda).unwrap();
+    std::fs::write(&nda, format!("{}\nThe parties may agree on more in writing.\n", text.trim_end())).unwrap();
+    s.commit(&support::git::BEA, &support::git::BEA, "One more sentence");
+    gitlab.add_merge_request(1, "head");
+    for n in 0..230 {
+        gitlab.note(1, "bob", &format!("comment {n}"), false);
+    }
+    let output = run(1);
+    assert!(output.status.success(), "{}", support::text(&output));
+    assert_eq!(ours(1).len(), 1, "one note posted");
+    // A push: the same note, updated (found on the third page).
+    std::fs::write(&nda, format!("{}\nAnd in no other way.\n", std::fs::read_to_string(&nda).unwrap().trim_end()))
+        .unwrap();
+    s.commit(&support::git::BEA, &support::git::BEA, "And another");
+    let output = run(1);
+    assert!(output.status.success(), "{}", support::text(&output));
+    let notes = ours(1);
+    assert_eq!(notes.len(), 1, "updated in place, not posted again: {notes:#?}");
+    assert!(notes[0]["body"].as_str().unwrap().contains("in no other way"), "{notes:#?}");
+    assert_eq!(gitlab.merge_request_notes(1).len(), 231);
+
+    // Merge request 2 changes no contract: no note.
+    s.checkout(&["main"]);
+    s.checkout(&["-b", "readme"]);
+    s.write("README.md", "Contracts of Northwind.\n");
+    s.commit(&support::git::BEA, &support::git::BEA, "A README");
+    gitlab.add_merge_request(2, "head");
+    let output = run(2);
+    assert!(output.status.success(), "{}", support::text(&output));
+    assert!(gitlab.merge_request_notes(2).is_empty(), "{:#?}", gitlab.merge_request_notes(2));
 }

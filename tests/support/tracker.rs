@@ -223,6 +223,11 @@ impl FakeTracker {
         );
     }
 
+    /// The notes of merge request `iid`, oldest first, as GitLab keeps them.
+    pub fn merge_request_notes(&self, iid: u64) -> Vec<Value> {
+        self.state.lock().unwrap().merge_request(iid).notes.clone()
+    }
+
     /// A push to merge request `iid`: its head moves and a version is made; approvals stay,
     /// as on a project that does not reset them.
     pub fn push_merge_request(&self, iid: u64, head: &str) {
@@ -265,7 +270,16 @@ impl FakeTracker {
         }
         let mut raw = vec![0; length];
         reader.read_exact(&mut raw).unwrap();
-        let body: Value = serde_json::from_slice(&raw).unwrap_or(Value::Null);
+        // JSON, or a form (`curl --data-urlencode`), read as an object of strings.
+        let form =
+            headers.iter().any(|(n, v)| n == "content-type" && v.starts_with("application/x-www-form-urlencoded"));
+        let body: Value = if form {
+            Value::Object(
+                parse_query(&String::from_utf8_lossy(&raw)).into_iter().map(|(k, v)| (k, Value::String(v))).collect(),
+            )
+        } else {
+            serde_json::from_slice(&raw).unwrap_or(Value::Null)
+        };
         let (path, query) = match target.split_once('?') {
             Some((path, query)) => (path.to_owned(), parse_query(query)),
             None => (target.clone(), Vec::new()),
@@ -393,6 +407,9 @@ impl FakeTracker {
                             "Link".to_owned(),
                             format!("<http://127.0.0.1:{}{}?{query}>; rel=\"next\"", self.port, request.path),
                         ));
+                        headers.push(("x-next-page".to_owned(), (number + 1).to_string()));
+                    } else {
+                        headers.push(("x-next-page".to_owned(), String::new()));
                     }
                     (200, headers, json!(chunk))
                 };
@@ -574,6 +591,30 @@ impl FakeTracker {
                 }
                 let json = self.issue_json(issue, &labels);
                 (200, vec![], json)
+            }
+            ("POST", ["merge_requests", iid, "notes"]) if self.dialect == Dialect::GitLab => {
+                let iid: u64 = iid.parse().unwrap_or(0);
+                let at = state.tick();
+                let Some(merge_request) = state.merge_requests.iter_mut().find(|m| m.iid == iid) else {
+                    return (404, vec![], json!({ "message": "404 Not found" }));
+                };
+                let id = merge_request.notes.len() + 1;
+                let note = json!({ "id": id, "body": request.body["body"], "system": false, "author": { "username": "project_bot" }, "created_at": at });
+                merge_request.notes.push(note.clone());
+                (201, vec![], note)
+            }
+            ("PUT", ["merge_requests", iid, "notes", id]) if self.dialect == Dialect::GitLab => {
+                let (iid, id): (u64, u64) = (iid.parse().unwrap_or(0), id.parse().unwrap_or(0));
+                let Some(note) = state
+                    .merge_requests
+                    .iter_mut()
+                    .find(|m| m.iid == iid)
+                    .and_then(|m| m.notes.iter_mut().find(|n| n["id"] == id))
+                else {
+                    return (404, vec![], json!({ "message": "404 Not found" }));
+                };
+                note["body"] = request.body["body"].clone();
+                (200, vec![], note.clone())
             }
             ("POST", ["issues", number, "comments" | "notes"]) => {
                 let number: u64 = number.parse().unwrap_or(0);
