@@ -116,6 +116,15 @@ fn planted_mistakes_in_every_format() {
     let sarif: serde_json::Value =
         serde_json::from_slice(&pactum(&broken.root, &["check", "--format", "sarif"]).stdout).unwrap();
     let results = sarif["runs"][0]["results"].as_array().unwrap();
+    // JUnit counts failing test cases: one a file, however many errors it has.
+    let failing: std::collections::BTreeSet<&str> =
+        broken.planted.iter().map(|(_, path, _, _)| path.as_ref()).collect();
+    assert!(failing.len() < broken.planted.len(), "some file has two planted errors");
+    assert!(
+        junit.contains(&format!("<testsuite name=\"pactum check\" tests=\"15\" failures=\"{}\"", failing.len())),
+        "{junit}"
+    );
+    assert_eq!(junit.matches("<failure ").count(), failing.len(), "{junit}");
     for (code, path, line, column) in &broken.planted {
         assert!(human.contains(&format!("error[{code}]")), "{human}");
         assert!(human.contains(&format!("{path}:{line}:{column}")), "{path}:{line}:{column} in {human}");

@@ -1043,3 +1043,36 @@ fn an_agreement_with_typed_numbers_and_labelled_parties_is_adopted_as_its_reader
         .collect();
     assert_eq!(tree, [("1".to_owned(), 2), ("2".to_owned(), 2), ("3".to_owned(), 1)], "{contract}");
 }
+
+/// Files pactum creates take the mode any new file gets (0666 less the umask), as a shell
+/// redirection would make them, not the owner-only mode of a scratch file; a file replaced
+/// keeps its own.
+#[cfg(unix)]
+#[test]
+fn written_files_follow_the_umask() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let msa = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-repo/contracts/acme/msa.md");
+    let run = |umask: &str, args: &[&str]| {
+        let output = Command::new("sh")
+            .arg("-c")
+            .arg(format!("umask {umask} && exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_pactum"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{args:?}: {}", text(&output));
+    };
+    let mode = |name: &str| std::fs::metadata(dir.path().join(name)).unwrap().permissions().mode() & 0o777;
+    run("022", &["export", msa.to_str().unwrap(), "-o", "msa.docx"]);
+    assert_eq!(mode("msa.docx"), 0o644);
+    run("002", &["import", "msa.docx", "--new", "adopted.md", "--force"]);
+    assert_eq!(mode("adopted.md"), 0o664);
+    run("022", &["diff", "--files", msa.to_str().unwrap(), "adopted.md", "--format", "docx", "-o", "redline.docx"]);
+    assert_eq!(mode("redline.docx"), 0o644);
+    // Written again over a file someone made private: it stays private.
+    std::fs::set_permissions(dir.path().join("msa.docx"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    run("022", &["export", msa.to_str().unwrap(), "-o", "msa.docx"]);
+    assert_eq!(mode("msa.docx"), 0o600);
+}

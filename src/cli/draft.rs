@@ -334,14 +334,22 @@ pub(super) fn replace_file(path: &Path, text: &str) -> Result<()> {
 
 /// Write `bytes` to `path` whole or not at all: into a fresh, unpredictably named file beside
 /// it (created exclusively, so nothing planted there is followed), with `permissions` if given,
-/// synced, then renamed over `path`. A failure half-way leaves `path` as it was.
+/// else those of the file it replaces, else those any new file gets (`0666` less the umask, as
+/// a shell redirection makes it; not the owner-only mode of a scratch file), synced, then
+/// renamed over `path`. A failure half-way leaves `path` as it was.
 pub(super) fn write_whole(path: &Path, bytes: &[u8], permissions: Option<std::fs::Permissions>) -> Result<()> {
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut scratch = tempfile::Builder::new()
-        .prefix(".pactum-")
-        .suffix(".tmp")
-        .tempfile_in(folder)
-        .with_context(|| format!("creating a scratch file in {}", folder.display()))?;
+    let permissions = permissions
+        .or_else(|| std::fs::symlink_metadata(path).ok().filter(std::fs::Metadata::is_file).map(|m| m.permissions()));
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".pactum-").suffix(".tmp");
+    #[cfg(unix)]
+    if permissions.is_none() {
+        // The mode given at creation is reduced by the umask, as for any new file.
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    }
+    let mut scratch =
+        builder.tempfile_in(folder).with_context(|| format!("creating a scratch file in {}", folder.display()))?;
     scratch.write_all(bytes).with_context(|| format!("writing beside {}", path.display()))?;
     if let Some(permissions) = permissions {
         scratch

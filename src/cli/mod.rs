@@ -171,18 +171,9 @@ impl GlobalArgs {
         if self.wants_color() { anstream::ColorChoice::Always } else { anstream::ColorChoice::Never }
     }
 
-    /// Whether standard output gets colour, decided in this one place: `--color`, else
-    /// `NO_COLOR` (off), `CLICOLOR_FORCE` or `FORCE_COLOR` (on, also through a pipe, as CI
-    /// logs want), else whether standard output is a terminal.
+    /// Whether standard output gets colour, decided in this one place (`color_wanted`).
     fn wants_color(&self) -> bool {
-        let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
-        match self.color {
-            ColorWhen::Always => true,
-            ColorWhen::Never => false,
-            ColorWhen::Auto if set("NO_COLOR") => false,
-            ColorWhen::Auto if set("CLICOLOR_FORCE") || set("FORCE_COLOR") => true,
-            ColorWhen::Auto => std::io::IsTerminal::is_terminal(&io::stdout()),
-        }
+        color_wanted(self.color, |name| std::env::var_os(name), || std::io::IsTerminal::is_terminal(&io::stdout()))
     }
 
     /// A warning on standard error, whatever the verbosity.
@@ -262,6 +253,31 @@ fn read_input(path: &std::path::Path) -> Result<Vec<u8>> {
 pub enum Outcome {
     Clean,
     Findings,
+}
+
+/// Whether output gets colour: `--color always|never`, else the conventions in their order of
+/// precedence: `NO_COLOR` of any non-empty value (no-color.org) is off; `CLICOLOR_FORCE` or
+/// `FORCE_COLOR` other than empty or `0` is on, also through a pipe, as CI logs want;
+/// `CLICOLOR=0` or `TERM=dumb` is off; else whether the output is a terminal.
+fn color_wanted(
+    when: ColorWhen,
+    var: impl Fn(&str) -> Option<std::ffi::OsString>,
+    terminal: impl FnOnce() -> bool,
+) -> bool {
+    let value = |name: &str| var(name).filter(|v| !v.is_empty());
+    let on = |name: &str| value(name).is_some_and(|v| v != "0");
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto if value("NO_COLOR").is_some() => false,
+        ColorWhen::Auto if on("CLICOLOR_FORCE") || on("FORCE_COLOR") => true,
+        ColorWhen::Auto
+            if value("CLICOLOR").is_some_and(|v| v == "0") || value("TERM").is_some_and(|v| v == "dumb") =>
+        {
+            false
+        }
+        ColorWhen::Auto => terminal(),
+    }
 }
 
 /// Write `text` to standard output, styled as `choice` allows.
@@ -365,4 +381,36 @@ fn http_limits() -> Result<pactum::forge::http::Limits> {
         limits.backoff = std::time::Duration::from_millis(millis.min(60_000));
     }
     Ok(limits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ColorWhen, color_wanted};
+
+    fn wanted(vars: &[(&str, &str)], terminal: bool) -> bool {
+        color_wanted(
+            ColorWhen::Auto,
+            |name| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| (*v).into()),
+            || terminal,
+        )
+    }
+
+    #[test]
+    fn colour_follows_the_conventions_in_order() {
+        assert!(wanted(&[], true));
+        assert!(!wanted(&[], false));
+        for value in ["1", "0", "false", "yes"] {
+            assert!(!wanted(&[("NO_COLOR", value)], true), "NO_COLOR={value}");
+            assert!(!wanted(&[("NO_COLOR", value), ("CLICOLOR_FORCE", "1")], true), "NO_COLOR={value} wins");
+        }
+        assert!(wanted(&[("NO_COLOR", "")], true), "an empty NO_COLOR is unset");
+        assert!(!wanted(&[("CLICOLOR", "0")], true));
+        assert!(wanted(&[("CLICOLOR", "1")], true));
+        assert!(!wanted(&[("TERM", "dumb")], true));
+        assert!(wanted(&[("TERM", "dumb"), ("CLICOLOR_FORCE", "1")], false), "forced, also through a pipe");
+        assert!(wanted(&[("FORCE_COLOR", "1")], false));
+        assert!(!wanted(&[("FORCE_COLOR", "0")], false));
+        assert!(color_wanted(ColorWhen::Always, |_| Some("1".into()), || false));
+        assert!(!color_wanted(ColorWhen::Never, |_| None, || true));
+    }
 }

@@ -346,7 +346,13 @@ fn github(output: &CheckOutput<'_>) -> String {
 }
 
 fn junit(output: &CheckOutput<'_>) -> String {
-    let failures = output.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    // A test case per file; one that has errors is one failure, however many errors it has
+    // (`failures` counts failing test cases, as JUnit readers count them).
+    let failures = output
+        .files
+        .iter()
+        .filter(|file| output.diagnostics.iter().any(|d| &d.path == *file && d.severity == Severity::Error))
+        .count();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(&format!(
         "<testsuites name=\"pactum check\" tests=\"{}\" failures=\"{failures}\">\n",
@@ -367,9 +373,8 @@ fn junit(output: &CheckOutput<'_>) -> String {
             continue;
         }
         out.push_str(">\n");
-        for d in &found {
-            let element = if d.severity == Severity::Error { "failure" } else { "system-out" };
-            let body = format!(
+        let body = |d: &Diagnostic| {
+            format!(
                 "{}:{}:{}: {} [{}]{}",
                 output.ci_path(&d.path),
                 d.location.line,
@@ -377,21 +382,26 @@ fn junit(output: &CheckOutput<'_>) -> String {
                 d.message,
                 d.code,
                 d.help.as_ref().map(|h| format!("\nhelp: {h}")).unwrap_or_default()
-            );
-            if element == "failure" {
-                out.push_str(&format!(
-                    "      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
-                    xml_escape(d.code),
-                    xml_escape(&d.message),
-                    xml_escape(&body)
-                ));
+            )
+        };
+        let (errors, others): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
+            found.into_iter().partition(|d| d.severity == Severity::Error);
+        if let Some(first) = errors.first() {
+            let message = if errors.len() == 1 {
+                first.message.clone()
             } else {
-                out.push_str(&format!(
-                    "      <system-out>{} {}</system-out>\n",
-                    d.severity.as_str(),
-                    xml_escape(&body)
-                ));
-            }
+                format!("{} (and {} more)", first.message, crate::text::count(errors.len() - 1, "error"))
+            };
+            out.push_str(&format!(
+                "      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
+                xml_escape(first.code),
+                xml_escape(&message),
+                xml_escape(&errors.iter().map(|d| body(d)).collect::<Vec<_>>().join("\n"))
+            ));
+        }
+        if !others.is_empty() {
+            let text: Vec<String> = others.iter().map(|d| format!("{} {}", d.severity.as_str(), body(d))).collect();
+            out.push_str(&format!("      <system-out>{}</system-out>\n", xml_escape(&text.join("\n"))));
         }
         out.push_str("    </testcase>\n");
     }
