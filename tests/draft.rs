@@ -56,7 +56,7 @@ fn init_new_check_execute_check() {
     assert!(signed.contains("status = \"executed\""));
     assert!(
         signed.contains(
-            "[[signatures]]\nparty = \"Acme, Inc.\"\nname = \"Jane Doe\"\ntitle = \"CEO\"\ndate = 2026-11-30"
+            "[[signatures]]\nparty = \"Acme, Inc.\"\nname = \"Jane Doe\"\ntitle = \"CEO\"\ndate = 2026-11-26"
         ),
         "{signed}"
     );
@@ -87,14 +87,14 @@ fn init_new_check_execute_check() {
     std::fs::write(&amendment, text).unwrap();
     std::fs::write(
         root.join("signatures.toml"),
-        "[[signatures]]\nparty = \"Acme, Inc.\"\nname = \"Jane Doe\"\ntitle = \"CEO\"\ndate = 2026-12-01\n\n[[signatures]]\nparty = \"Our Company AS\"\nname = \"Ola Nordmann\"\ntitle = \"Managing Director\"\ndate = 2026-12-01\n",
+        "[[signatures]]\nparty = \"Acme, Inc.\"\nname = \"Jane Doe\"\ntitle = \"CEO\"\ndate = 2026-11-26\n\n[[signatures]]\nparty = \"Our Company AS\"\nname = \"Ola Nordmann\"\ntitle = \"Managing Director\"\ndate = 2026-11-26\n",
     )
     .unwrap();
     ok(&root, &["execute", "contracts/acme-nda-amendment-1.md", "--signatures", "signatures.toml"]);
     let executed = read(&root, "contracts/acme-nda-amendment-1.md");
     assert!(executed.contains("amends_body_sha256 = \""));
     assert!(executed.contains("owner = \"@legal\"   # the legal team keeps it"), "{executed}");
-    assert!(executed.contains("date = 2026-12-01"));
+    assert!(executed.contains("date = 2026-11-26"));
     assert!(ok(&root, &["check"]).contains("0 errors"), "the amendment records the amended text");
 }
 
@@ -241,8 +241,8 @@ fn render_prints_to_pdf() {
     assert!(text.contains("Confidential Information. \"Confidential Information\" means"), "{text}");
     assert!(text.contains("Section 2 (Confidentiality)"), "{text}");
     assert!(
-        text.contains("Signed by Jane Doe, CEO on 2026-11-30")
-            && text.contains("Signed by Ola Nordmann, Managing Director on 2026-11-30"),
+        text.contains("Signed by Jane Doe, CEO on 2026-11-26")
+            && text.contains("Signed by Ola Nordmann, Managing Director on 2026-11-26"),
         "{text}"
     );
 }
@@ -272,4 +272,24 @@ fn new_prompts_on_a_terminal() {
         "{shown}"
     );
     assert!(read(root, "contracts/tty-nda.md").contains("name = \"TTY Corp\""));
+}
+
+/// A signature dated after today is refused, and nothing is written: it is a typing error, or
+/// a record made before the signing.
+#[test]
+fn a_signature_dated_after_today_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    ok(&root, &["init"]);
+    ok(&root, &["new", "nda", "--id", "acme-nda", "--set", "counterparty=Acme, Inc."]);
+    let before = read(&root, "contracts/acme-nda.md");
+    let future = SIGN_ACME.replace("2026-11-26", "2030-11-26");
+    let refused = pactum(&root, &["execute", "contracts/acme-nda.md", "--signature", &future, "--signature", SIGN_US]);
+    assert_eq!(refused.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("Acme, Inc. is dated 2030-11-26, after today (2026-11-27)"), "{said}");
+    assert_eq!(read(&root, "contracts/acme-nda.md"), before);
+    // Tomorrow is someone's today.
+    let tomorrow = SIGN_ACME.replace("2026-11-26", "2026-11-28");
+    ok(&root, &["execute", "contracts/acme-nda.md", "--signature", &tomorrow, "--signature", SIGN_US]);
 }

@@ -150,9 +150,9 @@ fn event_keys_cannot_be_forged_from_contract_text() {
             "execute",
             &format!("contracts/{id}.md"),
             "--signature",
-            &format!("party={counterparty},name=J,date=2026-11-30"),
+            &format!("party={counterparty},name=J,date=2026-11-26"),
             "--signature",
-            "party=Our Company AS,name=O,date=2026-11-30",
+            "party=Our Company AS,name=O,date=2026-11-26",
         ]);
     }
     s.commit(&ALICE, &ALICE, "Two NDAs");

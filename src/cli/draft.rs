@@ -392,6 +392,16 @@ pub fn execute(global: &GlobalArgs, args: &ExecuteArgs) -> Result<Outcome> {
             );
         }
     }
+    // A signature is given when it was made: one dated after today (a day's grace for time
+    // zones) is a typing error, or a record made before the signing.
+    let today = global.today();
+    if let Some(late) = signatures.iter().find(|s| s.date > today + chrono::Days::new(1)) {
+        bail!(
+            "the signature of {} is dated {}, after today ({today}): record a signature once it is made (if the date is right and today is wrong, give --as-of)",
+            late.party,
+            late.date
+        );
+    }
     // A sealed contract is refused for that, signatures or not; an adopted one may bring its own.
     let sealed = (contract.meta.status == Some(pactum::contract::Status::Executed) && !args.adopt)
         || contract.meta.body_sha256.is_some();

@@ -41,7 +41,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     color: ColorWhen,
     /// Take "today" to be this date (YYYY-MM-DD) in every date computation
-    #[arg(long, global = true, value_name = "DATE")]
+    #[arg(long, global = true, value_name = "DATE", value_parser = parse_day)]
     as_of: Option<NaiveDate>,
     /// Print less: no summary lines
     #[arg(short, long, global = true, conflicts_with = "verbose")]
@@ -255,6 +255,34 @@ pub enum Outcome {
     Findings,
 }
 
+/// A date given on the command line: `YYYY-MM-DD`, with an error that says what is expected and,
+/// for a day-first date written with dots (`07.12.2026`), what was probably meant.
+pub(crate) fn parse_day(text: &str) -> Result<NaiveDate, String> {
+    let text = text.trim();
+    let digits = |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+    let parts: Vec<&str> = text.split('-').collect();
+    if let [year, month, day] = parts[..]
+        && digits(year, 4)
+        && digits(month, 2)
+        && digits(day, 2)
+    {
+        return NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+            format!("{text} is not a day of the calendar (a month 01 to 12, a day the month has); write YYYY-MM-DD")
+        });
+    }
+    let dotted: Vec<&str> = text.split('.').collect();
+    let meant = match dotted[..] {
+        [day, month, year] if digits(year, 4) && (1..=2).contains(&day.len()) && (1..=2).contains(&month.len()) => {
+            format!("{year}-{month:0>2}-{day:0>2}")
+        }
+        _ => String::new(),
+    };
+    if !meant.is_empty() && NaiveDate::parse_from_str(&meant, "%Y-%m-%d").is_ok() {
+        return Err(format!("write the date as YYYY-MM-DD: {meant} (day {}, month {})", dotted[0], dotted[1]));
+    }
+    Err("write the date as YYYY-MM-DD, for example 2026-03-31".to_owned())
+}
+
 /// Whether output gets colour: `--color always|never`, else the conventions in their order of
 /// precedence: `NO_COLOR` of any non-empty value (no-color.org) is off; `CLICOLOR_FORCE` or
 /// `FORCE_COLOR` other than empty or `0` is on, also through a pipe, as CI logs want;
@@ -393,6 +421,18 @@ mod tests {
             |name| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| (*v).into()),
             || terminal,
         )
+    }
+
+    #[test]
+    fn dates_say_what_is_expected() {
+        use super::parse_day;
+        assert_eq!(parse_day("2026-12-07").unwrap().to_string(), "2026-12-07");
+        assert!(parse_day("2026-13-01").unwrap_err().contains("a month 01 to 12"));
+        assert!(parse_day("2026-02-30").unwrap_err().contains("a day the month has"));
+        assert_eq!(parse_day("07.12.2026").unwrap_err(), "write the date as YYYY-MM-DD: 2026-12-07 (day 07, month 12)");
+        assert!(parse_day("7.13.2026").unwrap_err().ends_with("for example 2026-03-31"), "no such day: no guess");
+        assert!(parse_day("12/07/2026").unwrap_err().starts_with("write the date as YYYY-MM-DD"));
+        assert!(parse_day("2026-1-7").unwrap_err().starts_with("write the date as YYYY-MM-DD"));
     }
 
     #[test]

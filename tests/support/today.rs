@@ -7,9 +7,9 @@ use std::process::Output;
 pub const TODAY: &str = "2026-11-27";
 
 /// A signature for the counterparty, as `pactum execute --signature` takes it.
-pub const SIGN_ACME: &str = "party=\"Acme, Inc.\",name=Jane Doe,title=CEO,date=2026-11-30";
+pub const SIGN_ACME: &str = "party=\"Acme, Inc.\",name=Jane Doe,title=CEO,date=2026-11-26";
 /// A signature for our side.
-pub const SIGN_US: &str = "party=Our Company AS,name=Ola Nordmann,title=Managing Director,date=2026-11-30";
+pub const SIGN_US: &str = "party=Our Company AS,name=Ola Nordmann,title=Managing Director,date=2026-11-26";
 
 /// Run pactum in `root` as of [`TODAY`].
 pub fn pactum(root: &Path, args: &[&str]) -> Output {
