@@ -461,12 +461,12 @@ fn the_container_build_sends_the_sources_only() {
     let ignore = std::fs::read_to_string(project().join(".dockerignore")).unwrap();
     let patterns: Vec<&str> = ignore.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
     let ignored = |path: &str| {
-        patterns.iter().any(|p| match p.strip_prefix("**/*") {
-            Some(suffix) => path.ends_with(suffix),
-            None => {
-                let p = p.trim_start_matches('/');
-                path == p || path.starts_with(&format!("{p}/"))
+        patterns.iter().any(|p| {
+            if let Some(suffix) = p.strip_prefix("**/*") {
+                return path.ends_with(suffix);
             }
+            let p = p.trim_start_matches('/');
+            path == p || path.starts_with(&format!("{p}/"))
         })
     };
     assert!(ignored("target/debug/pactum") && ignored(".git/HEAD"));
