@@ -214,10 +214,11 @@ fn history_outputs_validate_against_their_schemas() {
     validator.assert_valid("schemas/output/policy.schema.json", "policy.json", &policy);
 }
 
-/// `pactum schema export` writes every published schema; each is a valid JSON Schema with an
-/// absolute `$id`, and the configuration schema's rule codes are the rules pactum has.
+/// `pactum schema export` writes every published schema as a local copy: the repository's
+/// published file without its absolute `$id`, so that standard validators resolve `$ref`s
+/// beside it, offline; the configuration schema's rule codes are the rules pactum has.
 #[test]
-fn exported_schemas_are_valid_and_absolute() {
+fn exported_schemas_are_valid_and_local() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("schemas");
     let first = pactum_with(dir.path(), &["schema", "export", "schemas"], &[]);
@@ -225,15 +226,16 @@ fn exported_schemas_are_valid_and_absolute() {
     let mut files = Vec::new();
     for entry in walk(&out) {
         let value: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&entry).unwrap()).unwrap();
-        let id = value["$id"].as_str().unwrap_or_default();
-        assert!(
-            id.starts_with("https://") && id.ends_with(entry.file_name().unwrap().to_str().unwrap()),
-            "{}: {id}",
-            entry.display()
-        );
-        // The repository's copy is what was exported.
+        assert!(value.get("$id").is_none(), "{}", entry.display());
+        // The published file (whose `$id` is absolute) is what was exported, less its `$id`.
         let relative = entry.strip_prefix(&out).unwrap();
-        assert_eq!(std::fs::read(&entry).unwrap(), std::fs::read(project().join("schemas").join(relative)).unwrap());
+        let published: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(project().join("schemas").join(relative)).unwrap()).unwrap();
+        let id = published["$id"].as_str().unwrap_or_default();
+        assert!(id.starts_with("https://") && id.ends_with(&format!("schemas/{}", relative.display())), "{id}");
+        let mut without = published.clone();
+        without.as_object_mut().unwrap().remove("$id");
+        assert_eq!(value, without, "{}", entry.display());
         files.push(entry);
     }
     assert_eq!(files.len(), 21, "{files:?}");
@@ -266,6 +268,19 @@ fn exported_schemas_are_valid_and_absolute() {
             let output = Command::new(&validator.program).arg("--check-metaschema").arg(file).output().unwrap();
             assert!(output.status.success(), "{}: {}", file.display(), text(&output));
         }
+        // A contract's front matter validates against the exported type schema, whose
+        // `contract.schema.json` is read beside it (a front matter that breaks only that file's
+        // rules is refused: the reference was followed, offline).
+        let inspected =
+            pactum(&project().join("example-repo"), &["inspect", "contracts/globex/mutual-nda.md", "--format", "json"]);
+        let inspected: serde_json::Value = serde_json::from_str(&inspected).unwrap();
+        let front = inspected["metadata"].clone();
+        let nda = out.join("nda.schema.json");
+        validator.validate(&nda, "front.json", &front.to_string()).unwrap();
+        let mut without_owner = front;
+        without_owner.as_object_mut().unwrap().remove("owner");
+        let why = validator.validate(&nda, "no-owner.json", &without_owner.to_string()).unwrap_err();
+        assert!(why.contains("owner"), "{why}");
     }
 }
 
@@ -300,6 +315,29 @@ fn taplo_reads_pactum_toml_with_the_published_schema() {
     assert!(init.status.success(), "{}", text(&init));
     let written = taplo_check(&dir.path().join("repo/pactum.toml"));
     assert!(written.status.success(), "{}", text(&written));
+    // The file `init` writes names its schema for editors: the published file of this version,
+    // which is the repository's `schemas/pactum.schema.json`. Taplo follows the line by itself
+    // (pointed here at the local copy of that file, as nothing is fetched in tests).
+    let config = std::fs::read_to_string(dir.path().join("repo/pactum.toml")).unwrap();
+    let directive = format!(
+        "#:schema https://raw.githubusercontent.com/pactum-dev/pactum/v{}/schemas/pactum.schema.json\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    assert!(config.starts_with(&directive), "{config}");
+    let local = dir.path().join("local");
+    std::fs::create_dir_all(&local).unwrap();
+    let misspelt = format!(
+        "{}\n[lable]\nlegal = true\n",
+        config.replacen(&directive, &format!("#:schema {schema}\n"), 1)
+    );
+    std::fs::write(local.join("pactum.toml"), misspelt).unwrap();
+    let followed = Command::new(&taplo)
+        .args(["check", "pactum.toml"])
+        .current_dir(&local)
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap();
+    assert!(!followed.status.success() && text(&followed).contains("lable"), "{}", text(&followed));
     for (bad, why) in [
         ("[remind]\nlables = [\"legal\"]\n", "lables"),
         ("[lint]\n\"term/unusd\" = \"off\"\n", "term/unusd"),

@@ -77,7 +77,8 @@ pub fn init(global: &GlobalArgs, args: &InitArgs) -> Result<Outcome> {
         let contents = contents
             .replace(ACTION_PIN, &format!("pactum-dev/pactum@v{version}"))
             .replace("PACTUM_VERSION: \"0.1.0\"", &format!("PACTUM_VERSION: \"{version}\""))
-            .replace("AUDIT_SINCE", &global.today().to_string());
+            .replace("AUDIT_SINCE", &global.today().to_string())
+            .replace("vPACTUM_VERSION", &format!("v{version}"));
         file.write_all(contents.as_bytes()).with_context(|| format!("writing {}", target.display()))?;
         created.push(*path);
     }

@@ -37,7 +37,8 @@ pub fn run(global: &GlobalArgs, args: &SchemaArgs) -> Result<Outcome> {
 }
 
 fn export(global: &GlobalArgs, dir: &Path, force: bool) -> Result<Outcome> {
-    let schemas = pactum::schema::published();
+    let schemas: Vec<(String, String)> =
+        pactum::schema::published().into_iter().map(|(name, text)| (name, pactum::schema::local_copy(text))).collect();
     // Read what is there once, and decide before writing anything: a refused export leaves
     // the folder as it was.
     let mut stale = Vec::new();
@@ -50,7 +51,7 @@ fn export(global: &GlobalArgs, dir: &Path, force: bool) -> Result<Outcome> {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
             Err(error) => return Err(error).with_context(|| format!("reading {}", path.display())),
         }
-        stale.push((path, *text));
+        stale.push((path, text.as_str()));
     }
     if !differing.is_empty() && !force {
         bail!(

@@ -60,6 +60,17 @@ pub const OUTPUT: &[(&str, &str)] = &[
     ("audit.schema.json", include_str!("../../schemas/output/audit.schema.json")),
 ];
 
+/// A published schema as a copy in a folder has it: without its absolute `$id`, so that its
+/// `$ref`s to other files (`contract.schema.json`) resolve beside it, as standard validators
+/// and editors resolve them, and nothing is fetched from the network.
+#[must_use]
+pub fn local_copy(text: &str) -> String {
+    text.lines()
+        .filter(|line| !(line.starts_with("  \"$id\": \"https://") && line.ends_with("\",")))
+        .flat_map(|line| [line, "\n"])
+        .collect()
+}
+
 /// Every schema pactum publishes, as (path relative to the export folder, text): the contract
 /// types, `pactum.toml`'s, and the outputs' under `output/`.
 #[must_use]
