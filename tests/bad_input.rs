@@ -157,7 +157,7 @@ fn read_everything(bytes: Vec<u8>) {
         let _ = pactum::output::inspect::InspectReport::new(&contract, Ok(None)).json();
         // Everything else that reads a contract: the printable page, a redline against an
         // empty and a shortened version, and the report's summary of it.
-        let _ = pactum::output::contract_page::page(&contract);
+        let _ = pactum::output::contract_page::page(&contract, "en");
         let empty = Contract::read("empty.md", String::new(), FrontMatterRule::Optional, &mut Vec::new());
         let half_text: String = contract.text.chars().take(contract.text.chars().count() / 2).collect();
         let half = Contract::read("half.md", half_text, FrontMatterRule::Optional, &mut Vec::new());
@@ -172,7 +172,7 @@ fn read_everything(bytes: Vec<u8>) {
             let _ = (
                 pactum::output::redline::terminal(&report, true),
                 pactum::output::redline::markdown(&report),
-                pactum::output::redline::html(&report),
+                pactum::output::redline::html(&report, "en"),
             );
         }
     }

@@ -414,6 +414,12 @@ fn completions_and_manual_page() {
     assert!(rendered.status.success() && rendered.stderr.is_empty(), "{}", String::from_utf8_lossy(&rendered.stderr));
     let text = String::from_utf8_lossy(&rendered.stdout);
     assert!(text.contains("SYNOPSIS") && text.contains("remind"), "{text}");
+    // The sections a manual page has (man-pages(7)), and no pointer to pages that do not exist.
+    for section in ["EXIT STATUS", "ENVIRONMENT", "COMMANDS", "EXAMPLES"] {
+        assert!(text.lines().any(|l| l == section), "{section}: {text}");
+    }
+    assert!(text.contains("NO_COLOR") && text.contains("GITHUB_TOKEN") && text.contains("diff --exit-code"), "{text}");
+    assert!(!text.contains("pactum-"), "no pactum-COMMAND(1) pages exist: {text}");
 }
 
 /// CI logs are pipes: `FORCE_COLOR` and `CLICOLOR_FORCE` turn colour on there, `NO_COLOR` wins

@@ -80,6 +80,9 @@ fn check_outputs_validate_against_their_schemas() {
     validator.assert_valid("schemas/output/gitlab-code-quality.schema.json", "gl-code-quality-report.json", &gitlab);
     let sarif = pactum(&root, &["check", "--format", "sarif"]);
     validator.assert_valid("tests/schemas/sarif-2.1.0.json", "pactum.sarif", &sarif);
+    // The tool names where it is documented, as code-scanning pages link it.
+    let document: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    assert_eq!(document["runs"][0]["tool"]["driver"]["informationUri"], "https://github.com/pactum-dev/pactum");
     // A clean run too: empty lists are where a schema's shape is easiest to get wrong.
     let clean = project().join("example-repo");
     validator.assert_valid(
@@ -326,10 +329,8 @@ fn taplo_reads_pactum_toml_with_the_published_schema() {
     assert!(config.starts_with(&directive), "{config}");
     let local = dir.path().join("local");
     std::fs::create_dir_all(&local).unwrap();
-    let misspelt = format!(
-        "{}\n[lable]\nlegal = true\n",
-        config.replacen(&directive, &format!("#:schema {schema}\n"), 1)
-    );
+    let misspelt =
+        format!("{}\n[lable]\nlegal = true\n", config.replacen(&directive, &format!("#:schema {schema}\n"), 1));
     std::fs::write(local.join("pactum.toml"), misspelt).unwrap();
     let followed = Command::new(&taplo)
         .args(["check", "pactum.toml"])
@@ -379,4 +380,43 @@ fn tracker_sync_outputs_validate_against_the_remind_schema() {
     assert!(report.contains("\"created\""), "{report}");
     validator.assert_valid("schemas/output/remind.schema.json", "remind-sync.json", &report);
     assert!(!tracker.issues().is_empty());
+}
+
+/// Every page pactum writes (the signing copy, the redline, the portfolio) passes axe-core's
+/// audit in Chromium: one `main` landmark holding the content, and the `lang` of the
+/// repository's `[repository] language`.
+#[test]
+fn pages_pass_the_accessibility_audit_in_the_repository_language() {
+    let Some(chromium) = support::browser::chromium() else { return };
+    let Some(axe) = support::browser::axe() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    support::copy_dir(&project().join("example-repo"), &repo);
+    let config = std::fs::read_to_string(repo.join("pactum.toml")).unwrap();
+    std::fs::write(
+        repo.join("pactum.toml"),
+        config.replacen("[repository]\n", "[repository]\nlanguage = \"en-GB\"\n", 1),
+    )
+    .unwrap();
+    let msa = repo.join("contracts/acme/msa.md");
+    let changed = dir.path().join("msa-changed.md");
+    std::fs::write(&changed, std::fs::read_to_string(&msa).unwrap().replacen("thirty (30)", "sixty (60)", 1)).unwrap();
+    let pages = [
+        ("contract.html", vec!["render", "contracts/acme/msa.md", "-o"]),
+        (
+            "redline.html",
+            vec!["diff", "--files", "contracts/acme/msa.md", changed.to_str().unwrap(), "--format", "html", "-o"],
+        ),
+        ("report.html", vec!["report", "--no-history", "--format", "html", "-o"]),
+    ];
+    for (name, args) in pages {
+        let page = dir.path().join(name);
+        let args: Vec<&str> = args.into_iter().chain([page.to_str().unwrap()]).collect();
+        let output = support::today::pactum(&repo, &args);
+        assert!(output.status.success(), "{args:?}: {}", text(&output));
+        let html = std::fs::read_to_string(&page).unwrap();
+        assert!(html.contains("<html lang=\"en-GB\">") && html.matches("<main>").count() == 1, "{name}");
+        let violations = support::browser::axe_violations(chromium, &axe, dir.path(), &page);
+        assert!(violations.is_empty(), "{name}: {violations:#?}");
+    }
 }

@@ -279,7 +279,7 @@ fn long_contracts_cost_linear_time() {
                 assert_eq!(contract.terms.iter().map(|term| term.uses).sum::<usize>(), contract.terms.len());
             }) as &dyn Fn(&(String, String)),
         ),
-        ("render", &|(old, _): &(String, String)| drop(pactum::output::contract_page::page(&read(old)))),
+        ("render", &|(old, _): &(String, String)| drop(pactum::output::contract_page::page(&read(old), "en"))),
         ("diff", &|(old, new): &(String, String)| {
             let (old, new) = (read(old), read(new));
             let diff = pactum::diff::diff(Some(&old), Some(&new), &pactum::diff::DiffOptions::default());

@@ -171,7 +171,7 @@ proptest::proptest! {
         let markdown = report.markdown();
         assert_inert(&markdown, "report --format markdown");
         assert_markdown_inert(&markdown, "report --format markdown");
-        let page = pactum::output::report_page::page(&report);
+        let page = pactum::output::report_page::page(&report, "en");
         proptest::prop_assert!(!page.contains("<x-evil"), "report page: {}", page);
         for row in csv_cells(&report.csv()).iter().skip(1) {
             for cell in row {
@@ -186,7 +186,7 @@ proptest::proptest! {
         let comment = pactum::output::redline::markdown(&report);
         assert_inert(&comment, "diff --format markdown");
         assert_markdown_inert(&comment, "diff --format markdown");
-        let page = pactum::output::redline::html(&report);
+        let page = pactum::output::redline::html(&report, "en");
         proptest::prop_assert!(!page.contains("<x-evil"), "redline page: {}", page);
     }
 }

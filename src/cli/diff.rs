@@ -120,8 +120,8 @@ pub fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome> {
     if args.format == DiffFormat::Docx {
         return word(global, args);
     }
-    let report = match &args.files {
-        Some(files) => files_report(&files[0], &files[1])?,
+    let (report, language) = match &args.files {
+        Some(files) => (files_report(&files[0], &files[1])?, super::language_of(&files[1], &files[0])?),
         None => revisions_report(global, args)?,
     };
     // A file named with -o gets no colour unless asked for.
@@ -132,7 +132,7 @@ pub fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome> {
     let text = match args.format {
         DiffFormat::Terminal => render::terminal(&report, color),
         DiffFormat::Markdown => render::markdown(&report),
-        DiffFormat::Html => render::html(&report),
+        DiffFormat::Html => render::html(&report, &language),
         DiffFormat::Json => report.json(),
         DiffFormat::Docx => unreachable!("a Word redline is written by `word`"),
     };
@@ -173,10 +173,12 @@ struct Sides {
     repo: Repo,
 }
 
-fn revisions_report(global: &GlobalArgs, args: &DiffArgs) -> Result<DiffReport> {
+/// The redline between two revisions, and the language of the repository's contracts.
+fn revisions_report(global: &GlobalArgs, args: &DiffArgs) -> Result<(DiffReport, String)> {
     let sides = revision_sides(global, args)?;
     let contracts = compare(sides.old, sides.new, &options(Some(&sides.repo)), global);
-    Ok(DiffReport { version: 1, base: sides.base, head: sides.head, contracts })
+    let language = sides.repo.config.repository.language.clone();
+    Ok((DiffReport { version: 1, base: sides.base, head: sides.head, contracts }, language))
 }
 
 fn revision_sides(global: &GlobalArgs, args: &DiffArgs) -> Result<Sides> {

@@ -294,7 +294,7 @@ pub(super) fn read_file(path: &Path) -> Result<Contract> {
 
 pub fn render(global: &GlobalArgs, args: &RenderArgs) -> Result<Outcome> {
     let contract = read_file(&args.file)?;
-    let page = pactum::output::contract_page::page(&contract);
+    let page = pactum::output::contract_page::page(&contract, &super::language_of(&args.file, &args.file)?);
     super::deliver(global, args.output.as_deref(), &page, false)?;
     Ok(Outcome::Clean)
 }

@@ -47,12 +47,7 @@ pub(super) fn write_binary(path: &Path, bytes: &[u8]) -> Result<()> {
 /// The key terms a counterparty's cover page shows: `[word] cover` of the repository the file
 /// is in, else the default.
 pub(super) fn cover_terms(file: &Path) -> Result<Vec<KeyTerm>> {
-    let folder = match file.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    Ok(pactum::repo::Repo::discover(folder)?
-        .map_or_else(|| KeyTerm::COUNTERPARTY.to_vec(), |repo| repo.config.word.cover.clone()))
+    Ok(super::repo_of(file)?.map_or_else(|| KeyTerm::COUNTERPARTY.to_vec(), |repo| repo.config.word.cover.clone()))
 }
 
 pub fn export(global: &GlobalArgs, args: &ExportArgs) -> Result<Outcome> {

@@ -151,12 +151,61 @@ fn completions(shell: clap_complete::Shell) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-/// The manual page of pactum.
+/// The environment variables pactum reads, for the manual page's ENVIRONMENT section.
+const ENVIRONMENT: &[(&str, &str)] = &[
+    ("NO_COLOR", "Any non-empty value turns colour off (no-color.org)."),
+    ("CLICOLOR_FORCE, FORCE_COLOR", "A value other than empty or 0 turns colour on, also through a pipe."),
+    ("CLICOLOR", "0 turns colour off."),
+    ("TERM", "dumb turns colour off."),
+    ("GITHUB_TOKEN", "The token for --github and --sync github (and for Gitea when GITEA_TOKEN is not set)."),
+    ("GITHUB_API_URL, GITHUB_REPOSITORY", "GitHub's API and the repository, as GitHub Actions sets them."),
+    ("GITHUB_REF", "The pull request policy judges in a GitHub Actions run."),
+    ("GITLAB_TOKEN, CI_JOB_TOKEN", "The token for --gitlab and --sync gitlab."),
+    ("CI_API_V4_URL, CI_PROJECT_ID", "GitLab's API and the project, as GitLab CI sets them."),
+    ("GITEA_TOKEN, GITEA_API_URL, GITEA_REPOSITORY", "The token, API and repository for --sync gitea."),
+    ("GIT_AUTHOR_NAME", "The author of a Word redline of files outside Git."),
+];
+
+/// The manual page of pactum: what clap knows of the commands, then the commands (each
+/// explained by `pactum COMMAND --help`: there is one page), the exit status and the
+/// environment.
 fn man() -> Result<Outcome> {
     let command = <Cli as clap::CommandFactory>::command();
+    let man = clap_mangen::Man::new(command.clone());
     let mut page = Vec::new();
-    // The page lists every command with its summary; `pactum help COMMAND` has the rest.
-    clap_mangen::Man::new(command).render(&mut page).context("writing the manual page")?;
+    let rendered = (|| -> io::Result<()> {
+        man.render_title(&mut page)?;
+        man.render_name_section(&mut page)?;
+        man.render_synopsis_section(&mut page)?;
+        man.render_description_section(&mut page)?;
+        man.render_options_section(&mut page)?;
+        let roff = |text: &str| text.replace('\\', "\\e").replace('-', "\\-").replace('\'', "\\(aq");
+        let mut extra = String::from(".SH COMMANDS\n");
+        for sub in command.get_subcommands().filter(|s| !s.is_hide_set() && s.get_name() != "help") {
+            let about = sub.get_about().map(ToString::to_string).unwrap_or_default();
+            extra.push_str(&format!(".TP\n\\fBpactum {}\\fR\n{}\n", roff(sub.get_name()), roff(&about)));
+        }
+        extra
+            .push_str(".PP\nEach command's options and examples: \\fBpactum\\fR \\fIcommand\\fR \\fB\\-\\-help\\fR.\n");
+        extra.push_str(
+            ".SH \"EXIT STATUS\"\n.TP\n0\nNothing wrong.\n.TP\n1\nFindings at error level (or warnings with \\fB\\-\\-deny warnings\\fR), an unmet policy (\\fBpolicy\\fR), audit findings (\\fBaudit\\fR), changes not imported (\\fBimport\\fR), a contract changed (\\fBdiff \\-\\-exit\\-code\\fR).\n.TP\n2\nA usage, configuration or internal error; nothing was written.\n",
+        );
+        extra.push_str(".SH ENVIRONMENT\n");
+        for (name, what) in ENVIRONMENT {
+            extra.push_str(&format!(".TP\n\\fB{}\\fR\n{}\n", roff(name), roff(what)));
+        }
+        if let Some(examples) = command.get_after_help().map(ToString::to_string) {
+            extra.push_str(".SH EXAMPLES\n.nf\n");
+            for line in examples.lines().filter(|l| l.trim() != "Examples:") {
+                extra.push_str(&roff(line.strip_prefix("  ").unwrap_or(line)));
+                extra.push('\n');
+            }
+            extra.push_str(".fi\n");
+        }
+        page.extend_from_slice(extra.as_bytes());
+        man.render_version_section(&mut page)
+    })();
+    rendered.context("writing the manual page")?;
     emit_raw(&String::from_utf8_lossy(&page))?;
     Ok(Outcome::Clean)
 }
@@ -306,6 +355,25 @@ fn color_wanted(
         }
         ColorWhen::Auto => terminal(),
     }
+}
+
+/// The repository `file` is in, if any.
+fn repo_of(file: &std::path::Path) -> Result<Option<pactum::repo::Repo>> {
+    let folder = match file.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => std::path::Path::new("."),
+    };
+    Ok(pactum::repo::Repo::discover(folder)?)
+}
+
+/// The language pages about `file` are written in: `[repository] language` of the repository
+/// it is in, else of the one `other` is in (a file compared with it), else English.
+fn language_of(file: &std::path::Path, other: &std::path::Path) -> Result<String> {
+    let repo = match repo_of(file)? {
+        Some(repo) => Some(repo),
+        None => repo_of(other)?,
+    };
+    Ok(repo.map_or_else(|| "en".to_owned(), |repo| repo.config.repository.language))
 }
 
 /// Write `text` to standard output, styled as `choice` allows.

@@ -79,7 +79,7 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> Result<Outcome> {
         ReportFormat::Json => report.json(),
         ReportFormat::Csv => report.csv(),
         ReportFormat::Markdown => report.markdown(),
-        ReportFormat::Html => pactum::output::report_page::page(&report),
+        ReportFormat::Html => pactum::output::report_page::page(&report, &repo.config.repository.language),
     };
     super::deliver(global, args.output.as_deref(), &text, args.format == ReportFormat::Table)?;
     Ok(Outcome::Clean)

@@ -288,6 +288,7 @@ fn sarif(output: &CheckOutput<'_>) -> String {
             "tool": { "driver": {
                 "name": "pactum",
                 "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/pactum-dev/pactum",
                 "rules": rules,
             }},
             "columnKind": "unicodeCodePoints",

@@ -178,9 +178,9 @@ fn safe_links(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
     out
 }
 
-/// The printable page.
+/// The printable page, in the language `lang` (`[repository] language`).
 #[must_use]
-pub fn page(contract: &Contract) -> String {
+pub fn page(contract: &Contract, lang: &str) -> String {
     let title = contract.meta.title.clone().unwrap_or_else(|| contract.path.clone());
     let parties: Vec<serde_json::Value> =
         contract.meta.parties.iter().map(|p| serde_json::json!({ "name": p.name, "role": p.role })).collect();
@@ -217,6 +217,7 @@ pub fn page(contract: &Contract) -> String {
             "body": body,
             "signatures": signatures,
         }),
+        lang,
     )
 }
 

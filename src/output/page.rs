@@ -8,12 +8,14 @@
 
 use serde::Serialize;
 
-/// Render the page template `name` (a file of `pages/`) with `context`.
+/// Render the page template `name` (a file of `pages/`) with `context`, in the language `lang`
+/// (a BCP 47 tag, `[repository] language`: the page's `lang`, which screen readers and
+/// hyphenation follow).
 ///
 /// # Panics
 /// When a built-in template does not render: a bug of pactum's, caught by its tests.
 #[must_use]
-pub fn render(name: &str, context: &impl Serialize) -> String {
+pub fn render(name: &str, context: &impl Serialize, lang: &str) -> String {
     let mut tera = tera::Tera::default();
     tera.autoescape_on([".html"]);
     let source = match name {
@@ -23,6 +25,7 @@ pub fn render(name: &str, context: &impl Serialize) -> String {
         other => panic!("no page template {other}"),
     };
     tera.add_raw_template(name, source).unwrap_or_else(|e| panic!("page template {name}: {e}"));
-    let context = tera::Context::from_serialize(context).unwrap_or_else(|e| panic!("page context {name}: {e}"));
+    let mut context = tera::Context::from_serialize(context).unwrap_or_else(|e| panic!("page context {name}: {e}"));
+    context.insert("lang", lang);
     tera.render(name, &context).unwrap_or_else(|e| panic!("page {name}: {e:?}"))
 }

@@ -488,7 +488,7 @@ del{color:#b00020;text-decoration:line-through}ins{color:#0033cc;text-decoration
 /// insertions blue and underlined, moved text marked where it left and where it arrived, and a
 /// list of changes linking to each clause.
 #[must_use]
-pub fn html(report: &DiffReport) -> String {
+pub fn html(report: &DiffReport, lang: &str) -> String {
     let contracts: Vec<serde_json::Value> = report
         .contracts
         .iter()
@@ -555,6 +555,7 @@ pub fn html(report: &DiffReport) -> String {
             "style": STYLE,
             "contracts": contracts,
         }),
+        lang,
     )
 }
 

@@ -46,9 +46,9 @@ fn bar_chart(heading: &str, title: &str, bars: &[(String, f64, String)]) -> serd
     serde_json::json!({ "heading": heading, "title": title, "height": 22 * bars.len() + 10, "bars": bars })
 }
 
-/// The page.
+/// The page, in the language `lang` (`[repository] language`).
 #[must_use]
-pub fn page(report: &Report) -> String {
+pub fn page(report: &Report, lang: &str) -> String {
     let cards: Vec<serde_json::Value> = report
         .value
         .iter()
@@ -146,5 +146,6 @@ pub fn page(report: &Report) -> String {
             "history_note": report.history_note,
             "measured": !report.cycle_times.is_empty(),
         }),
+        lang,
     )
 }

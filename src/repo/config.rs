@@ -127,12 +127,30 @@ pub struct RepositoryConfig {
     /// relative to the repository root: `["contracts/archive/", "*.draft.md"]`. Nothing else
     /// hides a file from pactum, and `check` names what these skipped.
     pub exclude: Vec<String>,
+    /// The language the contracts are written in, as a BCP 47 tag (`en`, `en-GB`, `nb`): the
+    /// `lang` of the pages pactum writes, which screen readers and hyphenation follow.
+    pub language: String,
 }
 
 impl Default for RepositoryConfig {
     fn default() -> Self {
-        Self { main_branch: "main".to_owned(), contracts: "contracts".to_owned(), exclude: Vec::new() }
+        Self {
+            main_branch: "main".to_owned(),
+            contracts: "contracts".to_owned(),
+            exclude: Vec::new(),
+            language: "en".to_owned(),
+        }
     }
+}
+
+/// Whether `tag` has the shape of a BCP 47 language tag: a primary language of 2 to 3 letters
+/// (or 5 to 8), then subtags of 1 to 8 letters or digits, joined by hyphens.
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    matches!(primary.len(), 2 | 3 | 5..=8)
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -342,6 +360,12 @@ impl Config {
         if config.remind.labels.is_empty() {
             return Err("[remind] labels: give at least one label; the first identifies pactum's issues".to_owned());
         }
+        if !is_language_tag(&config.repository.language) {
+            return Err(format!(
+                "[repository] language: `{}` is not a language tag; write one as BCP 47 does: \"en\", \"en-GB\", \"nb\"",
+                config.repository.language
+            ));
+        }
         Ok(config)
     }
 
@@ -389,6 +413,19 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_language_is_a_tag() {
+        assert_eq!(Config::parse("").unwrap().repository.language, "en");
+        for good in ["en", "en-GB", "nb", "zh-Hant-TW", "de-CH-1996", "gsw"] {
+            let config = Config::parse(&format!("[repository]\nlanguage = \"{good}\"\n")).unwrap();
+            assert_eq!(config.repository.language, good);
+        }
+        for bad in ["", "english language", "e", "en_GB", "en-", "\"><script>"] {
+            let text = format!("[repository]\nlanguage = {}\n", toml::Value::String(bad.to_owned()));
+            assert!(Config::parse(&text).unwrap_err().contains("[repository] language"), "{bad}");
+        }
+    }
 
     #[test]
     fn defaults_and_known_tables() {
