@@ -562,3 +562,54 @@ fn each_forge_gets_its_own_headers() {
         }
     }
 }
+
+/// A create whose answer is lost (the connection reset, or a gateway's 502, after the tracker
+/// made the issue) is not sent again blindly: pactum looks for the issue by its key first, so
+/// no duplicate is ever opened (and nobody is notified of one); the run succeeds.
+#[test]
+fn a_lost_create_is_looked_for_before_it_is_sent_again() {
+    for dialect in [Dialect::GitHub, Dialect::GitLab, Dialect::Gitea] {
+        for failure in [Failure::ResetAfter, Failure::BadGatewayAfter] {
+            let dir = repo();
+            let tracker = FakeTracker::start(dialect);
+            // Request 1 lists; the first create follows (on GitLab after looking up its
+            // assignee's id, on Gitea after listing and creating its two labels).
+            let first_create = match dialect {
+                Dialect::GitHub => 2,
+                Dialect::GitLab => 3,
+                Dialect::Gitea => 5,
+            };
+            tracker.fail(first_create, failure);
+            let output = sync(dir.path(), &tracker, &[]);
+            assert!(output.status.success(), "{dialect:?} {failure:?}: {}", text(&output));
+            let failed = &tracker.requests()[first_create - 1];
+            assert!(failed.method == "POST" && failed.path.ends_with("/issues"), "{dialect:?}: {failed:?}");
+            let keys = event_keys(dir.path());
+            assert_eq!(tracker.issues().len(), keys.len(), "{dialect:?} {failure:?}: no issue was opened twice");
+            assert!(tracker.issues().iter().all(|i| i.open && i.comments.is_empty()), "{dialect:?} {failure:?}");
+            assert_one_issue_per_event(dir.path(), &tracker);
+        }
+    }
+}
+
+/// GitLab and Gitea issues carry the event's date as their due date (GitHub issues have none).
+#[test]
+fn reminder_issues_are_due_on_the_event_date() {
+    for dialect in [Dialect::GitLab, Dialect::Gitea, Dialect::GitHub] {
+        let dir = repo();
+        let tracker = FakeTracker::start(dialect);
+        let output = sync(dir.path(), &tracker, &[]);
+        assert!(output.status.success(), "{}", text(&output));
+        let issues = tracker.issues();
+        assert!(!issues.is_empty());
+        for issue in issues {
+            let date = &issue.title[..10];
+            let expected = match dialect {
+                Dialect::GitLab => Some(date.to_owned()),
+                Dialect::Gitea => Some(format!("{date}T00:00:00Z")),
+                Dialect::GitHub => None,
+            };
+            assert_eq!(issue.due_date, expected, "{dialect:?}: {}", issue.title);
+        }
+    }
+}

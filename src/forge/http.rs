@@ -96,6 +96,16 @@ fn describe(error: &ureq::Error, limits: &Limits) -> String {
     }
 }
 
+/// Whether a failed request surely never reached the tracker: no address, no connection.
+fn unsent(error: &ureq::Error) -> bool {
+    matches!(
+        error,
+        ureq::Error::ConnectionFailed
+            | ureq::Error::HostNotFound
+            | ureq::Error::Timeout(ureq::Timeout::Connect | ureq::Timeout::Resolve)
+    )
+}
+
 /// Whether an error is worth retrying: the connection dropped or timed out.
 fn transient(error: &ureq::Error) -> bool {
     matches!(
@@ -136,7 +146,18 @@ impl Client {
     /// # Errors
     /// When the request keeps failing, or the tracker answers with an error status.
     pub fn send(&mut self, method: &str, path: &str, body: Option<&Value>) -> Result<Reply, TrackerError> {
-        self.exchange(method, path, body).map_err(|error| self.redact(error))
+        self.exchange(method, path, body, false).map_err(|error| self.redact(error))
+    }
+
+    /// Send a request that must not be made twice (creating an issue): retried only when the
+    /// tracker cannot have acted on it (no connection, a rate limit); when it may have (the
+    /// connection dropped after sending, a gateway's 5xx), [`TrackerError::Lost`], so that
+    /// the caller looks before sending it again.
+    ///
+    /// # Errors
+    /// As [`Client::send`], and `Lost`.
+    pub fn send_once(&mut self, method: &str, path: &str, body: Option<&Value>) -> Result<Reply, TrackerError> {
+        self.exchange(method, path, body, true).map_err(|error| self.redact(error))
     }
 
     /// An error as pactum may print it: without the token, which a server may echo
@@ -159,10 +180,13 @@ impl Client {
             TrackerError::Unexpected { request, message } => {
                 TrackerError::Unexpected { request: clean(request), message: clean(message) }
             }
+            TrackerError::Lost { request, message } => {
+                TrackerError::Lost { request: clean(request), message: clean(message) }
+            }
         }
     }
 
-    fn exchange(&mut self, method: &str, path: &str, body: Option<&Value>) -> Result<Reply, TrackerError> {
+    fn exchange(&mut self, method: &str, path: &str, body: Option<&Value>, once: bool) -> Result<Reply, TrackerError> {
         // A path below the base URL, or a whole URL from a `Link` header.
         let url = if path.starts_with("http://") || path.starts_with("https://") {
             // The token goes to the API's own scheme, host and port only, and a listing ends.
@@ -193,6 +217,19 @@ impl Client {
             attempt += 1;
             self.requests += 1;
             let outcome = self.once(method, &url, body);
+            // A request that must not be made twice, whose fate is unknown: said, not retried.
+            if once {
+                let lost = match &outcome {
+                    Err(error) if transient(error) && !unsent(error) => Some(describe(error, &self.limits)),
+                    Ok((status, headers, body)) if *status >= 500 && rate_limit_wait(*status, headers).is_none() => {
+                        Some(format!("status {status}{}", error_message(body)))
+                    }
+                    _ => None,
+                };
+                if let Some(message) = lost {
+                    return Err(TrackerError::Lost { request: shown, message });
+                }
+            }
             let rate_limited =
                 matches!(&outcome, Ok((status, headers, _)) if rate_limit_wait(*status, headers).is_some());
             let retry_after = match &outcome {

@@ -30,6 +30,11 @@ pub enum TrackerError {
     /// The tracker answered something pactum cannot read.
     #[error("unexpected answer to {request}: {message}")]
     Unexpected { request: String, message: String },
+    /// A request that is not safe to send twice (creating an issue) was sent, and its answer
+    /// was lost (the connection dropped, a gateway answered 5xx): the tracker may or may not
+    /// have made the change. The caller looks before trying again.
+    #[error("{request}: the answer was lost ({message}); the tracker may have made the change")]
+    Lost { request: String, message: String },
 }
 
 /// An issue as pactum sees it.
@@ -50,6 +55,18 @@ pub struct Draft {
     pub body: String,
     pub labels: Vec<String>,
     pub assignees: Vec<String>,
+    /// The event's date, as the issue's due date where the tracker has one (GitLab, Gitea).
+    pub due: Option<chrono::NaiveDate>,
+}
+
+/// A Gitea due date: a time stamp, the day's start in UTC.
+fn gitea_due(draft: &Draft) -> Value {
+    draft.due.map_or(Value::Null, |day| json!(format!("{day}T00:00:00Z")))
+}
+
+/// A GitLab due date: the day.
+fn gitlab_due(draft: &Draft) -> Value {
+    draft.due.map_or(Value::Null, |day| json!(day.to_string()))
 }
 
 /// One issue tracker.
@@ -232,7 +249,7 @@ impl Tracker for GitHub {
     fn create(&mut self, draft: &Draft) -> Result<u64, TrackerError> {
         let body =
             json!({ "title": draft.title, "body": draft.body, "labels": draft.labels, "assignees": draft.assignees });
-        let reply = self.client.send("POST", &format!("/repos/{}/issues", self.repo), Some(&body))?;
+        let reply = self.client.send_once("POST", &format!("/repos/{}/issues", self.repo), Some(&body))?;
         number(&reply.body, "number", "create issue")
     }
 
@@ -317,20 +334,20 @@ impl Tracker for GitLab {
 
     fn create(&mut self, draft: &Draft) -> Result<u64, TrackerError> {
         let assignees = self.user_ids(&draft.assignees)?;
-        let body = json!({ "title": draft.title, "description": draft.body, "labels": draft.labels.join(","), "assignee_ids": assignees });
-        let reply = self.client.send("POST", &format!("/projects/{}/issues", self.project), Some(&body))?;
+        let body = json!({ "title": draft.title, "description": draft.body, "labels": draft.labels.join(","), "assignee_ids": assignees, "due_date": gitlab_due(draft) });
+        let reply = self.client.send_once("POST", &format!("/projects/{}/issues", self.project), Some(&body))?;
         number(&reply.body, "iid", "create issue")
     }
 
     fn update(&mut self, number: u64, draft: &Draft) -> Result<(), TrackerError> {
         let assignees = self.user_ids(&draft.assignees)?;
-        let body = json!({ "title": draft.title, "description": draft.body, "assignee_ids": assignees });
+        let body = json!({ "title": draft.title, "description": draft.body, "assignee_ids": assignees, "due_date": gitlab_due(draft) });
         self.client.send("PUT", &format!("/projects/{}/issues/{number}", self.project), Some(&body)).map(drop)
     }
 
     fn reopen(&mut self, number: u64, draft: &Draft) -> Result<(), TrackerError> {
         let assignees = self.user_ids(&draft.assignees)?;
-        let body = json!({ "title": draft.title, "description": draft.body, "assignee_ids": assignees, "state_event": "reopen" });
+        let body = json!({ "title": draft.title, "description": draft.body, "assignee_ids": assignees, "due_date": gitlab_due(draft), "state_event": "reopen" });
         self.client.send("PUT", &format!("/projects/{}/issues/{number}", self.project), Some(&body)).map(drop)
     }
 
@@ -434,18 +451,18 @@ impl Tracker for Gitea {
 
     fn create(&mut self, draft: &Draft) -> Result<u64, TrackerError> {
         let labels = self.label_ids(&draft.labels)?;
-        let body = json!({ "title": draft.title, "body": draft.body, "labels": labels, "assignees": draft.assignees });
-        let reply = self.client.send("POST", &format!("/repos/{}/issues", self.repo), Some(&body))?;
+        let body = json!({ "title": draft.title, "body": draft.body, "labels": labels, "assignees": draft.assignees, "due_date": gitea_due(draft) });
+        let reply = self.client.send_once("POST", &format!("/repos/{}/issues", self.repo), Some(&body))?;
         number(&reply.body, "number", "create issue")
     }
 
     fn update(&mut self, number: u64, draft: &Draft) -> Result<(), TrackerError> {
-        let body = json!({ "title": draft.title, "body": draft.body, "assignees": draft.assignees });
+        let body = json!({ "title": draft.title, "body": draft.body, "assignees": draft.assignees, "due_date": gitea_due(draft) });
         self.client.send("PATCH", &format!("/repos/{}/issues/{number}", self.repo), Some(&body)).map(drop)
     }
 
     fn reopen(&mut self, number: u64, draft: &Draft) -> Result<(), TrackerError> {
-        let body = json!({ "title": draft.title, "body": draft.body, "assignees": draft.assignees, "state": "open" });
+        let body = json!({ "title": draft.title, "body": draft.body, "assignees": draft.assignees, "due_date": gitea_due(draft), "state": "open" });
         self.client.send("PATCH", &format!("/repos/{}/issues/{number}", self.repo), Some(&body)).map(drop)
     }
 

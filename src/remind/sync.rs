@@ -82,6 +82,7 @@ pub fn draft(event: &Event, options: &SyncOptions) -> Draft {
         body,
         labels: options.labels.clone(),
         assignees,
+        due: Some(event.date),
     }
 }
 
@@ -231,7 +232,7 @@ pub fn apply(tracker: &mut dyn Tracker, plan: &Plan, report: &mut Report) -> Res
     for change in &plan.changes {
         match change {
             Change::Create { key, .. } => {
-                tracker.create(&plan.drafts[key])?;
+                create(tracker, key, &plan.drafts[key])?;
                 report.created += 1;
             }
             Change::Update { key, number, .. } => {
@@ -249,6 +250,29 @@ pub fn apply(tracker: &mut dyn Tracker, plan: &Plan, report: &mut Report) -> Res
         }
     }
     Ok(())
+}
+
+/// How many creates of one issue may lose their answer before the run gives up.
+const LOST_CREATES: usize = 3;
+
+/// Create the issue for `key`. When the answer to the create is lost, the tracker may have
+/// made the issue: look for it (by its key, among the issues with pactum's label) before
+/// creating it again, so that no duplicate is ever opened, and nobody is notified twice.
+fn create(tracker: &mut dyn Tracker, key: &str, draft: &Draft) -> Result<(), TrackerError> {
+    let label = draft.labels.first().map_or("contract-reminder", String::as_str);
+    let mut lost = 0;
+    loop {
+        match tracker.create(draft) {
+            Ok(_) => return Ok(()),
+            Err(TrackerError::Lost { .. }) if lost + 1 < LOST_CREATES => {
+                lost += 1;
+                if tracker.list(label)?.iter().any(|issue| issue.open && key_of(&issue.body) == Some(key)) {
+                    return Ok(());
+                }
+            }
+            Err(error) => return Err(error),
+        }
+    }
 }
 
 /// Sync `events` to the tracker: list, plan, apply, then list again and close duplicates that

@@ -31,6 +31,8 @@ pub struct FakeIssue {
     pub labels: Vec<String>,
     pub assignees: Vec<String>,
     pub comments: Vec<String>,
+    /// The due date as the tracker keeps it (GitLab: `YYYY-MM-DD`; Gitea: a time stamp).
+    pub due_date: Option<String>,
 }
 
 /// A failure to inject into the n-th request (1-based, counting every request).
@@ -46,6 +48,8 @@ pub enum Failure {
     ResetBefore,
     /// Make the change, then close the connection without an answer (the answer is lost).
     ResetAfter,
+    /// Make the change, then answer 502 as a gateway whose upstream timed out does.
+    BadGatewayAfter,
 }
 
 #[derive(Debug, Clone)]
@@ -172,6 +176,7 @@ impl FakeTracker {
             labels: labels.iter().map(|l| (*l).to_owned()).collect(),
             assignees: vec![],
             comments: vec![],
+            due_date: None,
         });
         number
     }
@@ -320,6 +325,10 @@ impl FakeTracker {
             Some(Failure::ResetAfter) => {
                 let _ = self.handle(&request);
                 return reset(stream);
+            }
+            Some(Failure::BadGatewayAfter) => {
+                let _ = self.handle(&request);
+                (502, vec![], json!({ "message": "Bad Gateway" }))
             }
             None if !request.authorized => (401, vec![], json!({ "message": "Bad credentials" })),
             None => self.handle(&request),
@@ -548,6 +557,7 @@ impl FakeTracker {
                     labels,
                     assignees,
                     comments: vec![],
+                    due_date: request.body["due_date"].as_str().map(str::to_owned),
                 };
                 let json = self.issue_json(&issue, &state.labels);
                 state.issues.push(issue);
@@ -567,6 +577,9 @@ impl FakeTracker {
                 let text_key = if dialect == Dialect::GitLab { "description" } else { "body" };
                 if let Some(text) = body[text_key].as_str() {
                     text.clone_into(&mut issue.body);
+                }
+                if let Some(due) = body["due_date"].as_str() {
+                    issue.due_date = Some(due.to_owned());
                 }
                 if dialect == Dialect::GitLab {
                     if let Some(ids) = body["assignee_ids"].as_array() {
