@@ -7,7 +7,7 @@ use support::text;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Command, Output};
 
 use icalendar::Component as _;
 use support::tracker::{Dialect, Failure, FakeTracker};
@@ -612,4 +612,129 @@ fn reminder_issues_are_due_on_the_event_date() {
             assert_eq!(issue.due_date, expected, "{dialect:?}: {}", issue.title);
         }
     }
+}
+
+/// A self-hosted tracker behind a certificate of a private authority (a TLS front to the local
+/// GitLab): refused at once, with what to do, while the authority is unknown (a certificate
+/// error is not retried as if it were temporary); trusted through `SSL_CERT_FILE`, as OpenSSL
+/// and the system's trust store read it.
+#[test]
+fn a_private_certificate_authority_is_trusted_through_the_system_store() {
+    use std::io::BufRead as _;
+    let Ok(openssl) = which("openssl") else {
+        assert!(std::env::var("CI").is_err(), "CI must install openssl (see .ci/run)");
+        eprintln!("skipped: no openssl to make certificates");
+        return;
+    };
+    let certs = tempfile::tempdir().unwrap();
+    let at = |name: &str| certs.path().join(name).to_str().unwrap().to_owned();
+    std::fs::write(
+        certs.path().join("server.ext"),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    for args in [
+        vec![
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            &at("ca.key"),
+            "-out",
+            &at("ca.pem"),
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Northwind private CA",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+        ],
+        vec![
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            &at("server.key"),
+            "-out",
+            &at("server.csr"),
+            "-subj",
+            "/CN=localhost",
+        ],
+        vec![
+            "x509",
+            "-req",
+            "-in",
+            &at("server.csr"),
+            "-CA",
+            &at("ca.pem"),
+            "-CAkey",
+            &at("ca.key"),
+            "-CAcreateserial",
+            "-out",
+            &at("server.pem"),
+            "-days",
+            "2",
+            "-extfile",
+            &at("server.ext"),
+        ],
+    ] {
+        let output = Command::new(&openssl).args(&args).output().unwrap();
+        assert!(output.status.success(), "{}", text(&output));
+    }
+    // Someone else's authority, for a trust store that does not have the server's.
+    let other = Command::new(&openssl)
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=Another CA", "-days", "2"])
+        .args(["-keyout", &at("other.key"), "-out", &at("other.pem")])
+        .output()
+        .unwrap();
+    assert!(other.status.success(), "{}", text(&other));
+    let tracker = FakeTracker::start(Dialect::GitLab);
+    let count = certs.path().join("connections");
+    let mut proxy = Command::new("python3")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/tls_proxy.py"))
+        .args([at("server.pem"), at("server.key"), tracker.port.to_string(), count.to_str().unwrap().to_owned()])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(proxy.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let api = format!("https://localhost:{}/api/v4", line.trim());
+    let dir = repo();
+    let run = |env: &[(&str, &str)]| {
+        let mut vars = vec![("GITLAB_TOKEN", tracker.token.as_str())];
+        vars.extend_from_slice(env);
+        pactum(
+            dir.path(),
+            &["remind", "--sync", "gitlab", "--api-url", &api, "--repository", tracker.repository()],
+            &vars,
+        )
+    };
+    // A trust store without the authority (another one's only): refused on the first connection.
+    let refused = run(&[("SSL_CERT_FILE", &at("other.pem")), ("SSL_CERT_DIR", &at("no-such-folder"))]);
+    let said = text(&refused);
+    assert_eq!(refused.status.code(), Some(2), "{said}");
+    assert!(said.contains("SSL_CERT_FILE") && said.contains("trust store"), "{said}");
+    assert!(!said.contains("gave up after"), "not retried: {said}");
+    let connections = std::fs::read_to_string(&count).unwrap_or_default().lines().count();
+    assert!(connections <= 1, "{connections} connections");
+    assert!(tracker.issues().is_empty());
+    // Named in SSL_CERT_FILE, it is trusted.
+    let trusted = run(&[("SSL_CERT_FILE", &at("ca.pem"))]);
+    assert!(trusted.status.success(), "{}", text(&trusted));
+    assert_one_issue_per_event(dir.path(), &tracker);
+    let _ = proxy.kill();
+    let _ = proxy.wait();
+}
+
+/// The path of a program on PATH.
+fn which(program: &str) -> Result<std::path::PathBuf, ()> {
+    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|dir| dir.join(program))
+        .find(|path| path.is_file())
+        .ok_or(())
 }

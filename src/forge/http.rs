@@ -85,14 +85,29 @@ impl std::fmt::Debug for Client {
     }
 }
 
-/// What a transport error means to someone waiting on the run: which limit a timeout hit.
+/// What a transport error means to someone waiting on the run: which limit a timeout hit, and
+/// what to do about a certificate pactum does not trust.
 fn describe(error: &ureq::Error, limits: &Limits) -> String {
     match error {
         ureq::Error::Timeout(ureq::Timeout::Connect | ureq::Timeout::Resolve) => {
             format!("no connection within {} s", limits.connect.as_secs_f32())
         }
         ureq::Error::Timeout(_) => format!("no answer within {} s", limits.answer.as_secs_f32()),
+        error if tls_failure(error) => format!(
+            "{error} (the server's certificate is checked against the system's trust store: add the certificate authority of a self-hosted server there, or name a bundle that has it in SSL_CERT_FILE)"
+        ),
         error => error.to_string(),
+    }
+}
+
+/// Whether an error is the TLS handshake's: a certificate not trusted, a protocol refused.
+/// Trying again gives the same answer.
+fn tls_failure(error: &ureq::Error) -> bool {
+    match error {
+        ureq::Error::Rustls(_) | ureq::Error::Tls(_) => true,
+        // rustls reports a failed handshake through the stream, as invalid data.
+        ureq::Error::Io(io) => io.kind() == std::io::ErrorKind::InvalidData,
+        _ => false,
     }
 }
 
@@ -106,12 +121,14 @@ fn unsent(error: &ureq::Error) -> bool {
     )
 }
 
-/// Whether an error is worth retrying: the connection dropped or timed out.
+/// Whether an error is worth retrying: the connection dropped or timed out (not a TLS failure,
+/// which a retry only repeats).
 fn transient(error: &ureq::Error) -> bool {
-    matches!(
-        error,
-        ureq::Error::Io(_) | ureq::Error::Timeout(_) | ureq::Error::ConnectionFailed | ureq::Error::HostNotFound
-    )
+    match error {
+        ureq::Error::Io(_) => !tls_failure(error),
+        ureq::Error::Timeout(_) | ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => true,
+        _ => false,
+    }
 }
 
 impl Client {
@@ -122,6 +139,9 @@ impl Client {
             .timeout_connect(Some(limits.connect))
             .timeout_global(Some(limits.answer))
             .user_agent(concat!("pactum/", env!("CARGO_PKG_VERSION")))
+            // The system's trust store (with SSL_CERT_FILE and SSL_CERT_DIR, as OpenSSL reads
+            // them), so that a self-hosted GitLab or Gitea with a private authority works.
+            .tls_config(ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::PlatformVerifier).build())
             .build();
         Self {
             agent: config.into(),
