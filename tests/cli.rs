@@ -521,3 +521,55 @@ fn ci_formats_name_files_from_the_git_root_when_pactum_toml_is_in_a_subfolder() 
     let github = stdout(&pactum(&outer, &["check", "legal", "--format", "github"]));
     assert!(github.contains(&format!("file={from_root},")), "{github}");
 }
+
+/// `--stdin-filename PATH` (as ruff and eslint have it): standard input stands for that file of
+/// its repository, for editors and hooks that check unsaved text. Findings name the file, the
+/// copy on disk is not read (no `id/duplicate` against itself), and the repository is the
+/// file's, wherever pactum runs.
+#[test]
+fn standard_input_stands_for_a_named_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("contracts-repo");
+    std::fs::create_dir_all(&root).unwrap();
+    for args in [&["init"][..], &["new", "nda", "--id", "acme-nda", "--set", "counterparty=Acme, Inc."]] {
+        let output = support::today::pactum(&root, args);
+        assert!(output.status.success(), "{}", support::text(&output));
+    }
+    let on_disk = std::fs::read_to_string(root.join("contracts/acme-nda.md")).unwrap();
+    let piped = |cwd: &Path, args: &[&str], input: &str| {
+        let mut child = support::command(cwd, args)
+            .args(["--as-of", support::today::TODAY])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let same = piped(&root, &["check", "--stdin-filename", "contracts/acme-nda.md"], &on_disk);
+    assert_eq!(same.status.code(), Some(0), "{}", support::text(&same));
+    assert!(!support::text(&same).contains("id/duplicate"), "{}", support::text(&same));
+    // The unsaved text, from outside the repository: judged there, named as the file.
+    let edited = format!("{on_disk}\nSee Section 99.\n");
+    let path = root.join("contracts/acme-nda.md");
+    let broken = piped(
+        dir.path(),
+        &["check", "--stdin-filename", path.to_str().unwrap(), "--format", "json", "--deny", "warnings"],
+        &edited,
+    );
+    assert_eq!(broken.status.code(), Some(1), "{}", support::text(&broken));
+    let report: serde_json::Value = serde_json::from_slice(&broken.stdout).unwrap();
+    let findings = report["diagnostics"].as_array().unwrap();
+    assert!(
+        findings.iter().any(|d| d["code"] == "ref/uncertain" && d["path"] == "contracts/acme-nda.md"),
+        "{report:#}"
+    );
+    assert!(findings.iter().all(|d| d["code"] != "id/duplicate"), "{report:#}");
+    // Without it, `-` is a file of its own, and the same id is found twice.
+    let plain = piped(&root, &["check", "-"], &on_disk);
+    assert!(support::text(&plain).contains("id/duplicate"), "{}", support::text(&plain));
+    // It names what standard input is: a path other than `-` is a mistake.
+    let wrong = piped(&root, &["check", "contracts/acme-nda.md", "--stdin-filename", "x.md"], "");
+    assert_eq!(wrong.status.code(), Some(2), "{}", support::text(&wrong));
+}

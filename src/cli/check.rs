@@ -36,6 +36,10 @@ pub struct CheckArgs {
     /// (a README, templates): for hooks that hand over every changed Markdown file
     #[arg(long)]
     contracts_only: bool,
+    /// Read standard input as the file at this path (for editors and hooks): findings name it,
+    /// it is judged as that file of its repository, and the copy on disk is not read
+    #[arg(long, value_name = "PATH")]
+    stdin_filename: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -73,7 +77,15 @@ fn stdin_copy() -> Result<PathBuf> {
 }
 
 fn target(global: &GlobalArgs, args: &CheckArgs) -> Result<Target> {
-    for path in &args.paths {
+    // `--stdin-filename` alone: standard input is the file to check.
+    let stdin_only = [PathBuf::from("-")];
+    let paths: &[PathBuf] =
+        if args.stdin_filename.is_some() && args.paths.is_empty() { &stdin_only } else { &args.paths };
+    if args.stdin_filename.is_some() && !paths.iter().any(|p| p == Path::new("-")) {
+        bail!("--stdin-filename names what standard input is: give `-` among the paths, or no path");
+    }
+    let stdin_as = args.stdin_filename.as_deref();
+    for path in paths {
         if path == Path::new("-") {
             continue;
         }
@@ -82,14 +94,18 @@ fn target(global: &GlobalArgs, args: &CheckArgs) -> Result<Target> {
         }
     }
     // `pactum check example-repo`: a directory holding pactum.toml is its own repository.
-    let repo = match (&global.repo, args.paths.as_slice()) {
+    let repo = match (&global.repo, paths) {
         (Some(dir), _) => Some(Repo::open(dir)?),
         (None, [only]) if holds_config(only) || repo::is_bare(only) => {
             let repo = Repo::open(only)?;
             let found = repo.contracts()?;
             return Ok(Target { repo: Some(repo), files: found.files, only: None, excluded: found.excluded });
         }
-        (None, _) => Repo::discover(Path::new("."))?,
+        // Standard input standing for a file is judged in that file's repository.
+        (None, _) => match stdin_as.and_then(Path::parent).filter(|p| !p.as_os_str().is_empty() && p.is_dir()) {
+            Some(folder) => Repo::discover(folder)?,
+            None => Repo::discover(Path::new("."))?,
+        },
     };
     let Some(repo) = repo else {
         if args.paths.is_empty() {
@@ -98,12 +114,12 @@ fn target(global: &GlobalArgs, args: &CheckArgs) -> Result<Target> {
             );
         }
         let mut files = Vec::new();
-        for path in &args.paths {
-            files.extend(expand(path, None)?);
+        for path in paths {
+            files.extend(expand(path, None, stdin_as)?);
         }
         return Ok(Target { repo: None, files, only: None, excluded: Vec::new() });
     };
-    if args.paths.is_empty() {
+    if paths.is_empty() {
         let found = repo.contracts()?;
         return Ok(Target { repo: Some(repo), files: found.files, only: None, excluded: found.excluded });
     }
@@ -112,24 +128,33 @@ fn target(global: &GlobalArgs, args: &CheckArgs) -> Result<Target> {
     let mut files = repo.contract_files_if_any()?;
     let contracts: HashSet<String> = files.iter().map(|f| f.shown.clone()).collect();
     let mut only = HashSet::new();
-    for path in &args.paths {
-        for file in expand(path, Some(&repo.root))? {
+    for path in paths {
+        for file in expand(path, Some(&repo.root), stdin_as)? {
             if args.contracts_only && !contracts.contains(&file.shown) {
                 continue;
             }
             only.insert(file.shown.clone());
-            if !files.iter().any(|f| f.shown == file.shown) {
-                files.push(file);
+            match files.iter_mut().find(|f| f.shown == file.shown) {
+                // Standard input stands for the file on disk, which is not read.
+                Some(on_disk) if path == Path::new("-") => *on_disk = file,
+                Some(_) => {}
+                None => files.push(file),
             }
         }
     }
     Ok(Target { repo: Some(repo), files, only: Some(only), excluded: Vec::new() })
 }
 
-/// A path from the command line: a file as is, a folder walked for Markdown files.
-fn expand(path: &Path, root: Option<&Path>) -> Result<Vec<FileRef>> {
+/// A path from the command line: a file as is, a folder walked for Markdown files, `-`
+/// standard input (shown as `stdin_as` when it stands for a file).
+fn expand(path: &Path, root: Option<&Path>, stdin_as: Option<&Path>) -> Result<Vec<FileRef>> {
     if path == Path::new("-") {
-        return Ok(vec![FileRef { path: stdin_copy()?, shown: "-".to_owned(), not_read: None }]);
+        let shown = match (stdin_as, root) {
+            (Some(file), Some(root)) => repo::shown_relative(root, file),
+            (Some(file), None) => file.to_string_lossy().replace('\\', "/"),
+            (None, _) => "-".to_owned(),
+        };
+        return Ok(vec![FileRef { path: stdin_copy()?, shown, not_read: None }]);
     }
     if path.is_dir() {
         return Ok(repo::walk(path, root)?.files);

@@ -165,7 +165,10 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     ("GITEA_TOKEN, GITEA_API_URL, GITEA_REPOSITORY", "The token, API and repository for --sync gitea."),
     ("GIT_AUTHOR_NAME", "The author of a Word redline of files outside Git."),
     ("SSL_CERT_FILE, SSL_CERT_DIR", "Certificate authorities to trust instead of the system's, as OpenSSL reads them."),
-    ("PACTUM_HTTP_RETRIES, PACTUM_HTTP_BACKOFF_MS", "How often a tracker request is retried (4), and the first wait (500 ms)."),
+    (
+        "PACTUM_HTTP_RETRIES, PACTUM_HTTP_BACKOFF_MS",
+        "How often a tracker request is retried (4), and the first wait (500 ms).",
+    ),
 ];
 
 /// The manual page of pactum: what clap knows of the commands, then the commands (each
