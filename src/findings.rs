@@ -129,6 +129,7 @@ rules! {
     CLAUSE_DEVIATES_FROM_LIBRARY = "clause/deviates-from-library", W, "a clause drafted from the library no longer reads as the library's";
     CLAUSE_LIBRARY_OUTDATED = "clause/library-outdated", I, "the library has a newer version of a clause the contract uses";
     CLAUSE_LIBRARY_MISSING = "clause/library-missing", W, "a clause the contract records from the library is missing";
+    TEMPLATE_INVALID = "template/invalid", E, "a template or library clause cannot be drafted from (`pactum new` would fail)";
     EXECUTED_BODY_CHANGED = "executed/body-changed", E, "an executed contract's text changed after signing, not through an amendment";
     EXECUTED_TERMS_CHANGED = "executed/terms-changed", E, "an executed contract's agreed terms changed after signing, not through an amendment";
     EXECUTED_SEAL_CHANGED = "executed/seal-changed", E, "an executed contract's seal was edited, computed again or removed after signing";

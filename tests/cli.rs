@@ -31,7 +31,7 @@ fn the_example_repository_is_clean() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let output = pactum(root, &["check", "example-repo"]);
     assert!(output.status.success(), "{}{}", stdout(&output), String::from_utf8_lossy(&output.stderr));
-    assert!(stdout(&output).contains("checked 15 files: 0 errors, 0 warnings"), "{}", stdout(&output));
+    assert!(stdout(&output).contains("checked 19 files: 0 errors, 0 warnings"), "{}", stdout(&output));
 }
 
 struct Broken {
@@ -102,7 +102,7 @@ fn planted_mistakes_are_found_at_their_place_in_json() {
     }
     assert_eq!(found.len(), broken.planted.len(), "{found:#?}");
     assert_eq!(report["summary"]["errors"], broken.planted.len());
-    assert_eq!(report["summary"]["files"], 15);
+    assert_eq!(report["summary"]["files"], 19);
 }
 
 #[test]
@@ -121,7 +121,7 @@ fn planted_mistakes_in_every_format() {
         broken.planted.iter().map(|(_, path, _, _)| path.as_ref()).collect();
     assert!(failing.len() < broken.planted.len(), "some file has two planted errors");
     assert!(
-        junit.contains(&format!("<testsuite name=\"pactum check\" tests=\"15\" failures=\"{}\"", failing.len())),
+        junit.contains(&format!("<testsuite name=\"pactum check\" tests=\"19\" failures=\"{}\"", failing.len())),
         "{junit}"
     );
     assert_eq!(junit.matches("<failure ").count(), failing.len(), "{junit}");
@@ -144,7 +144,7 @@ fn planted_mistakes_in_every_format() {
         ),
         "{human}"
     );
-    assert!(human.ends_with("checked 15 files: 6 errors, 0 warnings\n"), "{human}");
+    assert!(human.ends_with("checked 19 files: 6 errors, 0 warnings\n"), "{human}");
 }
 
 #[test]

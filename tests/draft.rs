@@ -41,7 +41,7 @@ fn init_new_check_execute_check() {
     assert!(drafted.contains("[template]\nname = \"nda\"\nversion = "), "template provenance");
     assert!(drafted.contains("[[library]]\nclause = \"confidentiality\"\nversion = \"1\""), "library provenance");
     assert!(drafted.contains("effective_date = 2026-11-27"), "the date default is today (--as-of)");
-    assert!(ok(&root, &["check"]).contains("checked 1 file: 0 errors, 0 warnings"));
+    assert!(ok(&root, &["check"]).contains("checked 5 files: 0 errors, 0 warnings"));
     s.commit(&ALICE, &ALICE, "Draft the Acme NDA");
 
     // Executing with one party's signature only would fail check: refused, file untouched.
@@ -292,4 +292,78 @@ fn a_signature_dated_after_today_is_refused() {
     // Tomorrow is someone's today.
     let tomorrow = SIGN_ACME.replace("2026-11-26", "2026-11-28");
     ok(&root, &["execute", "contracts/acme-nda.md", "--signature", &tomorrow, "--signature", SIGN_US]);
+}
+
+/// Clause text takes the contract's front matter (the governing law by name), and the playbook
+/// check compares it filled in; `check` finds what would break `pactum new` in the templates
+/// and the clause library, at its line, and reads a template named on the command line as a
+/// template.
+#[test]
+fn clauses_read_as_the_contract_and_drafting_material_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    ok(&root, &["init"]);
+    ok(&root, &["new", "nda", "--id", "acme-nda", "--set", "counterparty=Acme, Inc.", "--set", "governing_law=US-DE"]);
+    let nda = read(&root, "contracts/acme-nda.md");
+    assert!(nda.contains("The laws of the State of Delaware govern the\nAgreement"), "{nda}");
+    assert!(!nda.contains("{{") && !nda.contains("front matter govern"), "{nda}");
+    let clean = ok(&root, &["check"]);
+    assert!(clean.contains("checked 5 files: 0 errors, 0 warnings"), "{clean}");
+    // The governing law changed in the front matter, not in the clause: a deviation.
+    std::fs::write(
+        root.join("contracts/acme-nda.md"),
+        nda.replace("governing_law = \"US-DE\"", "governing_law = \"NO\""),
+    )
+    .unwrap();
+    let moved = ok(&root, &["check"]);
+    assert!(
+        moved.contains("clause/deviates-from-library")
+            && moved.contains("deleted \"Norway\"")
+            && moved.contains("inserted \"the State of Delaware\""),
+        "{moved}"
+    );
+    std::fs::write(root.join("contracts/acme-nda.md"), &nda).unwrap();
+
+    // A clause id the library lacks, at its line in the template.
+    let template = read(&root, "templates/nda.md");
+    let line = template.lines().position(|l| l.contains("clause(id=\"governing-law\")")).unwrap() + 1;
+    std::fs::write(
+        root.join("templates/nda.md"),
+        template.replace("clause(id=\"governing-law\")", "clause(id=\"governing-lwa\")"),
+    )
+    .unwrap();
+    let broken = pactum(&root, &["check"]);
+    assert_eq!(broken.status.code(), Some(1), "{}", text(&broken));
+    let said = String::from_utf8_lossy(&broken.stdout).into_owned();
+    assert!(said.contains("error[template/invalid]: the clause library has no clause `governing-lwa`"), "{said}");
+    assert!(said.contains(&format!("--> templates/nda.md:{line}:")), "{said}");
+    // Named alone, the template is checked as a template: no placeholder or front-matter findings.
+    let alone = pactum(&root, &["check", "templates/nda.md"]);
+    let alone_said = String::from_utf8_lossy(&alone.stdout).into_owned();
+    assert!(alone_said.contains("checked 1 file: 1 error, 0 warnings"), "{alone_said}");
+    assert!(!alone_said.contains("placeholder/") && !alone_said.contains("frontmatter/"), "{alone_said}");
+    std::fs::write(root.join("templates/nda.md"), &template).unwrap();
+
+    // A clause naming a field the drafted front matter lacks, and one that does not parse.
+    let clause = read(&root, "clauses/confidentiality.md");
+    std::fs::write(
+        root.join("clauses/confidentiality.md"),
+        clause.replace("keep it secret.", "keep it secret for {{ notice_period }}."),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("clauses/warranty.md"),
+        "+++\nid = \"warranty\"\nversion = \"1\"\n+++\n**Warranty**. As is.\n{{ broken\n",
+    )
+    .unwrap();
+    let clauses = pactum(&root, &["check"]);
+    let said = String::from_utf8_lossy(&clauses.stdout).into_owned();
+    assert_eq!(clauses.status.code(), Some(1), "{said}");
+    assert!(said.contains("drafting templates/nda.md: Variable `notice_period` is not defined"), "{said}");
+    assert!(said.contains("--> clauses/confidentiality.md:"), "{said}");
+    assert!(said.contains("--> clauses/warranty.md:6:"), "{said}");
+    // `pactum new` fails on the same, and writes nothing.
+    let refused = pactum(&root, &["new", "nda", "--id", "globex-nda", "--set", "counterparty=Globex"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+    assert!(!root.join("contracts/globex-nda.md").exists());
 }

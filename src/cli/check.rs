@@ -134,6 +134,10 @@ fn target(global: &GlobalArgs, args: &CheckArgs) -> Result<Target> {
                 continue;
             }
             only.insert(file.shown.clone());
+            // A template or library clause is checked as drafting material, not as a contract.
+            if pactum::lint::drafting::is_material(&file.shown) && !contracts.contains(&file.shown) {
+                continue;
+            }
             match files.iter_mut().find(|f| f.shown == file.shown) {
                 // Standard input stands for the file on disk, which is not read.
                 Some(on_disk) if path == Path::new("-") => *on_disk = file,
@@ -201,7 +205,12 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
     let options = match &target.repo {
         Some(repo) => {
             let workspace = pactum::workspace::Workspace::of(repo);
-            let mut options = workspace.check_options().map_err(anyhow::Error::msg)?;
+            // A library that cannot be read leaves the playbook check out, said; the drafting
+            // check below reports the clause that breaks it.
+            let mut options = workspace.check_options().unwrap_or_else(|error| {
+                global.warn(format_args!("clauses were not compared with the clause library: {error}"));
+                CheckOptions::from_config(workspace.config())
+            });
             match workspace.signed_record() {
                 Ok(record) => options.signed = record.map(std::sync::Arc::new),
                 Err(error) => global.warn(format_args!(
@@ -216,8 +225,23 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
     let schemas = SchemaSet::load(schemas_dir.as_deref()).context("loading schemas")?;
     schemas.compile_all().context("loading schemas")?;
     global.log(format_args!("read configuration and schemas in {:.1?}", started.elapsed()));
-    let report = check(&target.files, &schemas, &options, target.only.as_ref());
-    global.log(format_args!("checked {} files in {:.1?}", target.files.len(), started.elapsed()));
+    let mut report = check(&target.files, &schemas, &options, target.only.as_ref());
+    // Templates and the clause library: all of them on a whole check, else those named.
+    let mut material = Vec::new();
+    if let Some(repo) = &target.repo {
+        let named: Option<Vec<String>> = target
+            .only
+            .as_ref()
+            .map(|only| only.iter().filter(|s| pactum::lint::drafting::is_material(s)).cloned().collect());
+        material = named.clone().unwrap_or_else(|| pactum::lint::drafting::files(&repo.root));
+        if !material.is_empty() {
+            let mut found = pactum::lint::drafting::check(&repo.root, Some(&material), global.today());
+            options.lint.apply(&mut found);
+            report.files += material.len();
+            report.diagnostics.extend(found);
+        }
+    }
+    global.log(format_args!("checked {} files in {:.1?}", target.files.len() + material.len(), started.elapsed()));
     let summary = Summary::of(report.files, &report.diagnostics);
     let shown: Vec<String> = match &target.only {
         Some(only) => {
@@ -225,7 +249,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
             shown.sort();
             shown
         }
-        None => target.files.iter().map(|f| f.shown.clone()).collect(),
+        None => target.files.iter().map(|f| f.shown.clone()).chain(material.iter().cloned()).collect(),
     };
     let git_prefix = target.repo.as_ref().map(Repo::git_prefix).unwrap_or_default();
     let output = CheckOutput { diagnostics: &report.diagnostics, summary, files: &shown, git_prefix: &git_prefix };

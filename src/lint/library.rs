@@ -34,7 +34,11 @@ pub fn check(contract: &Contract, library: &Library) -> Vec<Diagnostic> {
             );
             continue;
         };
-        let library_text = library_words(&recorded.text);
+        // The library's words as they read in this contract: its values in the clause's `{{ }}`.
+        let front = contract.front.as_ref().map_or(serde_json::Value::Null, |front| front.value.clone());
+        let rendered =
+            crate::template::clause_for(id, &recorded.text, &front).unwrap_or_else(|_| recorded.text.clone());
+        let library_text = library_words(&rendered);
         let contract_text = clause_text(&contract.text, clause);
         if library_text != contract_text {
             let (segments, inserted, deleted) = crate::diff::redline(&library_text, &contract_text);
@@ -55,7 +59,12 @@ pub fn check(contract: &Contract, library: &Library) -> Vec<Diagnostic> {
                     .diagnostic(
                         rule::CLAUSE_DEVIATES_FROM_LIBRARY,
                         clause.start..clause.own_end.min(clause.start + 80),
-                        format!("clause {} deviates from library clause `{id}` version {version} ({inserted} word(s) inserted, {deleted} deleted): {}", clause.number, what.join("; ")),
+                        format!(
+                            "clause {} deviates from library clause `{id}` version {version} ({} inserted, {deleted} deleted): {}",
+                            clause.number,
+                            crate::text::count(inserted, "word"),
+                            what.join("; ")
+                        ),
                     )
                     .with_help("a deviation from the playbook needs legal's eye; restore the library's wording or keep the change deliberately"),
             );

@@ -6,6 +6,7 @@
 //! (diagnostics, severities, the rule table) is [`crate::findings`], re-exported here.
 
 pub mod contract;
+pub mod drafting;
 pub mod library;
 pub mod repository;
 pub mod run;

@@ -23,6 +23,8 @@
 //! string, quotes and backslashes escaped. `clause(id=…)` inserts a clause of the library
 //! (`clauses/<id>.md`) and the contract records which clause and version it came from.
 
+pub mod jurisdiction;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -327,6 +329,63 @@ pub fn markdown_text(value: &str) -> String {
     out
 }
 
+/// A front-matter value as clause text takes it: every string escaped for Markdown
+/// ([`markdown_text`]), so that a party's name cannot open markup in the clause.
+fn escaped(value: &serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::String(text) => serde_json::Value::String(markdown_text(text)),
+        serde_json::Value::Array(items) => serde_json::Value::Array(items.iter().map(escaped).collect()),
+        serde_json::Value::Object(fields) => {
+            serde_json::Value::Object(fields.iter().map(|(k, v)| (k.clone(), escaped(v))).collect())
+        }
+        other => other.clone(),
+    }
+}
+
+/// A library clause's text for one contract: `{{ … }}` in the clause take the contract's
+/// front-matter values, as text (`{{ governing_law | jurisdiction }}` → "the State of
+/// Delaware", `{{ parties[1].name }}`, `{{ confidentiality_period }}`), so that a clause reads
+/// as the contract's own. `pactum new` writes it so, and the playbook check compares a
+/// contract's clause with the library's text rendered for that contract.
+///
+/// # Errors
+/// When the clause is not a valid template, or names a value the front matter lacks.
+pub fn clause_for(id: &str, text: &str, front: &serde_json::Value) -> Result<String, TemplateError> {
+    if !text.contains("{{") && !text.contains("{%") {
+        return Ok(text.to_owned());
+    }
+    let (tera, name) = clause_template(id, text)?;
+    let context = tera::Context::from_serialize(&escaped(front)).unwrap_or_else(|_| tera::Context::new());
+    let rendered =
+        tera.render(&name, &context).map_err(|e| TemplateError::Render { name, message: error_chain(&e) })?;
+    Ok(rendered.replace(ANCHOR, "{#"))
+}
+
+/// `{#id}` anchors a clause and is no Tera comment: it is kept out of Tera's sight.
+const ANCHOR: &str = "\u{fffc}anchor\u{fffc}";
+
+/// A library clause's text as a Tera template, and its name there (the clause id).
+///
+/// # Errors
+/// When its `{{ }}` or `{% %}` do not parse.
+pub fn clause_template(id: &str, text: &str) -> Result<(tera::Tera, String), TemplateError> {
+    let name = id.to_owned();
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(Vec::<&str>::new());
+    tera.register_filter("jurisdiction", |value: &str, _: tera::Kwargs, _: &tera::State| {
+        markdown_text(&jurisdiction::name(&crate::contract::clauses::normalise::unescape(value)))
+    });
+    let source = text.replace("{#", ANCHOR);
+    tera.add_raw_template(&name, &source)
+        .map_err(|e| TemplateError::Render { name: name.clone(), message: error_chain(&e) })?;
+    Ok((tera, name))
+}
+
+/// Where `draft` puts library clause `index` until the front matter it renders can be read.
+fn clause_marker(index: usize) -> String {
+    format!("\u{fffc}clause-{index}\u{fffc}")
+}
+
 /// A value as a TOML basic string, quotes, backslashes and control characters escaped.
 #[must_use]
 pub fn toml_string(value: &str) -> String {
@@ -355,12 +414,18 @@ pub fn draft(
     let clauses: HashMap<String, LibraryClause> =
         library.current.keys().filter_map(|id| library.current(id).map(|c| (id.clone(), c.clone()))).collect();
     let recorded = Arc::clone(&used);
+    let texts: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+    let recorded_texts = Arc::clone(&texts);
+    // A clause is inserted once the front matter is drafted: its `{{ … }}` take the contract's
+    // values. Until then a marker holds its place.
     tera.register_function("clause", move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
         let id: &str = kwargs.must_get("id")?;
         let clause =
             clauses.get(id).ok_or_else(|| tera::Error::message(format!("the clause library has no clause `{id}`")))?;
         recorded.lock().expect("not poisoned").push((clause.id.clone(), clause.version.clone()));
-        Ok(clause.text.clone())
+        let mut texts = recorded_texts.lock().expect("not poisoned");
+        texts.push((clause.id.clone(), clause.text.clone()));
+        Ok(clause_marker(texts.len() - 1))
     });
     tera.add_raw_template(&template.name, &template.source)
         .map_err(|e| TemplateError::Render { name: template.name.clone(), message: error_chain(&e) })?;
@@ -368,9 +433,19 @@ pub fn draft(
     for (name, value) in values {
         context.insert(name.clone(), &markdown_text(value));
     }
-    let text = tera
+    let mut text = tera
         .render(&template.name, &context)
         .map_err(|e| TemplateError::Render { name: template.name.clone(), message: error_chain(&e) })?;
+    let texts = texts.lock().expect("not poisoned").clone();
+    if !texts.is_empty() {
+        let front = frontmatter::split(&text)
+            .ok()
+            .and_then(|layout| frontmatter::parse(&text, &layout).ok())
+            .map_or(serde_json::Value::Null, |front| front.value);
+        for (index, (id, clause)) in texts.iter().enumerate() {
+            text = text.replacen(&clause_marker(index), &clause_for(id, clause, &front)?, 1);
+        }
+    }
     let library = used.lock().expect("not poisoned").clone();
     Ok(Drafted { text: text.trim_start().to_owned(), library })
 }
