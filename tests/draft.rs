@@ -367,3 +367,47 @@ fn clauses_read_as_the_contract_and_drafting_material_is_checked() {
     assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
     assert!(!root.join("contracts/globex-nda.md").exists());
 }
+
+/// `init --org` records who "we" are: `[report] our_names`, and the templates' name for our
+/// side; the report then tells counterparties from us on the first contract. Without it, the
+/// report says that it cannot tell, and `init` says how to set it.
+#[test]
+fn init_records_the_organisation_and_the_report_tells_counterparties() {
+    let dir = tempfile::tempdir().unwrap();
+    let ours = dir.path().join("ours");
+    let init = ok(dir.path(), &["init", "ours", "--org", "Northwind AS", "--org", "Northwind \"Labs\" Inc."]);
+    assert!(!init.contains("not set"), "{init}");
+    let config: toml::Table = toml::from_str(&read(&ours, "pactum.toml")).unwrap();
+    assert_eq!(
+        config["report"]["our_names"],
+        toml::Value::Array(vec!["Northwind AS".into(), "Northwind \"Labs\" Inc.".into()])
+    );
+    // An empty repository's report says what is empty instead of printing bare headings.
+    let empty = ok(&ours, &["report", "--no-history"]);
+    assert!(
+        empty.contains("Value of contracts in force\n  none stated")
+            && empty.contains("Coming up (90 days)\n  nothing"),
+        "{empty}"
+    );
+    ok(&ours, &["new", "nda", "--id", "acme-nda", "--set", "counterparty=Acme, Inc."]);
+    assert!(
+        read(&ours, "contracts/acme-nda.md").contains("name = \"Northwind AS\""),
+        "our side drafted under our name"
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&ok(&ours, &["report", "--no-history", "--format", "json"])).unwrap();
+    let counterparties: Vec<&String> = report["by_counterparty"].as_object().unwrap().keys().collect();
+    assert_eq!(counterparties, ["Acme, Inc."], "{report:#}");
+    assert!(!ok(&ours, &["report", "--no-history"]).contains("not known"));
+
+    // Without --org (not on a terminal): said at init, and in the report.
+    let theirs = dir.path().join("theirs");
+    let init = ok(dir.path(), &["init", "theirs"]);
+    assert!(init.contains("`[report] our_names`"), "{init}");
+    ok(&theirs, &["new", "nda", "--id", "acme-nda", "--set", "counterparty=Acme, Inc."]);
+    let table = ok(&theirs, &["report", "--no-history"]);
+    assert!(table.contains("which parties are yours is not known"), "{table}");
+    assert!(
+        ok(&theirs, &["report", "--no-history", "--format", "markdown"]).contains("_Note: which parties are yours")
+    );
+}

@@ -500,13 +500,14 @@ fn ignore_files_and_hidden_names_do_not_hide_contracts() {
         "{}",
         text(&output)
     );
-    assert_eq!(report["summary"]["files"], 5);
+    // Five contracts, and the template and three clauses `init` wrote.
+    assert_eq!(report["summary"]["files"], 9);
     // Untracked and ignored by .gitignore: a draft kept out of the repository on purpose.
     std::fs::write(root.join(".gitignore"), "contracts/forced.md\ncontracts/scratch.md\n").unwrap();
     std::fs::write(root.join("contracts/scratch.md"), "not a contract").unwrap();
     let output = pactum(&root, &["check", "--format", "json"]);
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(report["summary"]["files"], 5);
+    assert_eq!(report["summary"]["files"], 9);
     // What pactum skips, pactum.toml says, and check names.
     let config = std::fs::read_to_string(root.join("pactum.toml")).unwrap();
     std::fs::write(

@@ -45,12 +45,36 @@ pub struct InitArgs {
     /// Write GitLab CI (.gitlab-ci.yml) instead of GitHub Actions workflows
     #[arg(long)]
     gitlab: bool,
+    /// Your organisation's legal name, as contracts name it (repeatable, for several
+    /// companies): `[report] our_names`, and the templates' name for your side. Asked for on a
+    /// terminal when not given
+    #[arg(long = "org", value_name = "NAME")]
+    org: Vec<String>,
 }
 
 /// The CI configuration `pactum init --gitlab` writes instead of the GitHub workflows.
 const GITLAB_CI: (&str, &str) = (".gitlab-ci.yml", include_str!("../../example-repo/.gitlab-ci.yml"));
 
+/// The organisation's names: `--org`, else asked for on a terminal, else none (said).
+fn organisation(args: &InitArgs) -> Result<Vec<String>> {
+    let given: Vec<String> = args.org.iter().map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()).collect();
+    if let Some(bad) = given.iter().find(|n| n.contains(['\n', '\r'])) {
+        bail!("--org {bad:?}: a name is one line");
+    }
+    if !given.is_empty() || !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        return Ok(given);
+    }
+    let mut stderr = std::io::stderr();
+    let _ = write!(stderr, "Your organisation's legal name, as your contracts name it (Enter to set it later): ");
+    let _ = stderr.flush();
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).context("reading the organisation's name")?;
+    Ok(Some(line.trim().to_owned()).filter(|n| !n.is_empty()).into_iter().collect())
+}
+
 pub fn init(global: &GlobalArgs, args: &InitArgs) -> Result<Outcome> {
+    let org = organisation(args)?;
+    let our_names = toml::Value::Array(org.iter().cloned().map(toml::Value::String).collect()).to_string();
     let mut created = Vec::new();
     let mut kept = Vec::new();
     let files = SCAFFOLD
@@ -78,7 +102,14 @@ pub fn init(global: &GlobalArgs, args: &InitArgs) -> Result<Outcome> {
             .replace(ACTION_PIN, &format!("pactum-dev/pactum@v{version}"))
             .replace("PACTUM_VERSION: \"0.1.0\"", &format!("PACTUM_VERSION: \"{version}\""))
             .replace("AUDIT_SINCE", &global.today().to_string())
-            .replace("vPACTUM_VERSION", &format!("v{version}"));
+            .replace("vPACTUM_VERSION", &format!("v{version}"))
+            .replace("our_names = OUR_NAMES", &format!("our_names = {our_names}"));
+        // The templates draft your side under your name.
+        let contents = match org.first() {
+            Some(name) if path.starts_with("templates/") => contents
+                .replace("default = \"Our Company AS\"", &format!("default = {}", toml::Value::String(name.clone()))),
+            _ => contents,
+        };
         file.write_all(contents.as_bytes()).with_context(|| format!("writing {}", target.display()))?;
         created.push(*path);
     }
@@ -88,6 +119,11 @@ pub fn init(global: &GlobalArgs, args: &InitArgs) -> Result<Outcome> {
     }
     for path in &kept {
         out.push_str(&format!("kept     {path} (already there)\n"));
+    }
+    if org.is_empty() && created.contains(&"pactum.toml") {
+        out.push_str(
+            "\nYour organisation's name is not set: `[report] our_names` in pactum.toml tells your parties from counterparties (or run `pactum init --org NAME` in a new folder).\n",
+        );
     }
     out.push_str(&format!(
         "\n{} created in {}. Next: `pactum new nda --set counterparty=\"Acme Inc.\" --id acme-nda`, then `pactum check`.\n",

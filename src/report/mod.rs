@@ -109,8 +109,15 @@ pub struct Report {
     /// Why cycle times are missing, when they are.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history_note: Option<String>,
+    /// Which parties are ours is not known (no `[report] our_names`, and no party on most
+    /// contracts): counterparties are every party.
+    #[serde(skip)]
+    pub ours_unknown: bool,
     pub rows: Vec<Row>,
 }
+
+/// What the report says when it cannot tell our parties from counterparties.
+const OURS_UNKNOWN: &str = "which parties are yours is not known, so every party is listed as a counterparty: name them in `[report] our_names` in pactum.toml (`pactum init --org NAME` writes it)";
 
 /// A contract as the report reads it.
 pub struct Input<'a> {
@@ -167,13 +174,13 @@ fn our_names(inputs: &[Input<'_>], ours: &[String]) -> Vec<String> {
         }
     }
     let most = counts.values().copied().max().unwrap_or(0);
-    // Only a name on more than half the contracts is plausibly ours.
-    if most * 2 <= inputs.len() {
+    // Only a name on more than half the contracts, and on more than any other name, is
+    // plausibly ours: the two parties of a first contract tie, and neither is known to be us.
+    let top: Vec<&str> = counts.iter().filter(|(_, c)| **c == most).map(|(n, _)| *n).collect();
+    if most * 2 <= inputs.len() || top.len() != 1 {
         return Vec::new();
     }
-    let mut names: Vec<String> = counts.into_iter().filter(|(_, c)| *c == most).map(|(n, _)| n.to_owned()).collect();
-    names.sort();
-    names
+    vec![top[0].to_owned()]
 }
 
 /// Build the report. A contract is "expiring" when it ends, without renewing, within
@@ -345,6 +352,7 @@ pub fn build(
         review_times: review.into_iter().filter_map(|(k, v)| spread(v).map(|s| (k, s))).collect(),
         slowest,
         history_note: timelines.is_none().then(|| "no Git history: cycle times are left out".to_owned()),
+        ours_unknown: ours.is_empty() && !rows.is_empty(),
         rows,
     }
 }
@@ -448,6 +456,9 @@ impl Report {
 
     fn tally_lines(title: &str, map: &BTreeMap<String, Tally>, out: &mut String) {
         out.push_str(&format!("\n{title}\n"));
+        if map.is_empty() {
+            out.push_str("  none\n");
+        }
         for (key, tally) in map {
             let values: Vec<String> =
                 tally.annual_value.iter().map(|(c, v)| format!("{c} {}", v.for_people())).collect();
@@ -461,6 +472,9 @@ impl Report {
     pub fn table(&self) -> String {
         let mut out = format!("Portfolio as of {}: {}\n", self.as_of, crate::text::count(self.contracts, "contract"));
         out.push_str("\nValue of contracts in force\n");
+        if self.value.is_empty() {
+            out.push_str("  none stated\n");
+        }
         for (currency, m) in &self.value {
             crate::text::push_line(
                 &mut out,
@@ -475,9 +489,15 @@ impl Report {
         Self::tally_lines("By status", &self.by_status, &mut out);
         Self::tally_lines("By type", &self.by_type, &mut out);
         Self::tally_lines("By counterparty", &self.by_counterparty, &mut out);
+        if self.ours_unknown {
+            crate::text::push_line(&mut out, &format!("  ({OURS_UNKNOWN})\n"));
+        }
         Self::tally_lines("By owner", &self.by_owner, &mut out);
         Self::tally_lines("By governing law", &self.by_governing_law, &mut out);
         out.push_str("\nComing up (90 days)\n");
+        if self.upcoming.get("within_90_days").is_none_or(Vec::is_empty) {
+            out.push_str("  nothing\n");
+        }
         for u in self.upcoming.get("within_90_days").into_iter().flatten() {
             let notice =
                 u.notice_deadline.map(|d| format!(", notice by {}", notice_shown(d, self.as_of))).unwrap_or_default();
@@ -526,7 +546,11 @@ impl Report {
             self.as_of,
             crate::text::count(self.contracts, "contract")
         );
-        out.push_str("| Currency | Recurring per year | One-off | Contracts |\n|---|---:|---:|---:|\n");
+        if self.value.is_empty() {
+            out.push_str("No contract in force states a value.\n");
+        } else {
+            out.push_str("| Currency | Recurring per year | One-off | Contracts |\n|---|---:|---:|---:|\n");
+        }
         for (currency, m) in &self.value {
             out.push_str(&format!(
                 "| {} | {} | {} | {} |\n",
@@ -536,13 +560,21 @@ impl Report {
                 m.contracts
             ));
         }
-        out.push_str("\n| Status | Contracts |\n|---|---:|\n");
+        if !self.by_status.is_empty() {
+            out.push_str("\n| Status | Contracts |\n|---|---:|\n");
+        }
         for (status, t) in &self.by_status {
             out.push_str(&format!("| {} | {} |\n", markdown::literal(status), t.count));
         }
-        out.push_str(
-            "\n### Coming up in 90 days\n\n| Date | Event | Contract | Notice deadline |\n|---|---|---|---|\n",
-        );
+        if self.ours_unknown {
+            out.push_str(&format!("\n_Note: {OURS_UNKNOWN}._\n"));
+        }
+        out.push_str("\n### Coming up in 90 days\n\n");
+        if self.upcoming.get("within_90_days").is_none_or(Vec::is_empty) {
+            out.push_str("Nothing.\n");
+        } else {
+            out.push_str("| Date | Event | Contract | Notice deadline |\n|---|---|---|---|\n");
+        }
         for u in self.upcoming.get("within_90_days").into_iter().flatten() {
             out.push_str(&format!(
                 "| {} | {} | {} | {} |\n",
