@@ -103,6 +103,7 @@ rules! {
     SCHEMA_REQUIRED = "schema/required", E, "a required key is missing";
     SCHEMA_INVALID = "schema/invalid", E, "a value does not match its schema";
     SCHEMA_UNKNOWN_KEY = "schema/unknown-key", E, "a key the schema does not allow";
+    FRONTMATTER_UNDECLARED_KEY = "frontmatter/undeclared-key", W, "a top-level front-matter key no schema of the contract's type declares: a misspelt field is no field";
     DATE_NOT_A_DATE = "date/not-a-date", E, "a date is written as a string instead of a TOML date";
     DATE_INVALID_DURATION = "date/invalid-duration", E, "a duration is not `<n> <unit>`";
     DATE_ORDER = "date/order", E, "dates are out of order (for example effective after end)";

@@ -573,3 +573,51 @@ fn standard_input_stands_for_a_named_file() {
     let wrong = piped(&root, &["check", "contracts/acme-nda.md", "--stdin-filename", "x.md"], "");
     assert_eq!(wrong.status.code(), Some(2), "{}", support::text(&wrong));
 }
+
+/// A top-level front-matter key no schema declares is said (a misspelt field is no field), with
+/// the declared field it is closest to; declared in the type's schema, it passes.
+#[test]
+fn an_undeclared_front_matter_key_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    for args in [&["init"][..], &["new", "nda", "--id", "acme-nda", "--set", "counterparty=Acme, Inc."]] {
+        let output = support::today::pactum(&root, args);
+        assert!(output.status.success(), "{}", support::text(&output));
+    }
+    let path = root.join("contracts/acme-nda.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replacen("mutual = true\n", "mutual = true\ngoverning_lwa = \"GB\"\npo_number = \"PO-7\"\n", 1),
+    )
+    .unwrap();
+    let output = support::today::pactum(&root, &["check", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "a warning: {}", support::text(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let undeclared: Vec<&serde_json::Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "frontmatter/undeclared-key")
+        .collect();
+    assert_eq!(undeclared.len(), 2, "{report:#}");
+    assert!(undeclared[0]["help"].as_str().unwrap().contains("did you mean `governing_law`?"), "{report:#}");
+    // The team's own field, declared in its type's schema: no longer said.
+    std::fs::create_dir_all(root.join("schemas")).unwrap();
+    std::fs::write(
+        root.join("schemas/nda.schema.json"),
+        r#"{ "$schema": "https://json-schema.org/draft/2020-12/schema", "allOf": [{ "$ref": "contract.schema.json" }], "properties": { "type": { "const": "nda" }, "mutual": { "type": "boolean" }, "po_number": { "type": "string" } } }"#,
+    )
+    .unwrap();
+    let output = support::today::pactum(&root, &["check", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let left: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "frontmatter/undeclared-key")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(left.len(), 1, "{report:#}");
+    assert!(left[0].contains("governing_lwa"), "{left:?}");
+}

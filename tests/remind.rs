@@ -738,3 +738,22 @@ fn which(program: &str) -> Result<std::path::PathBuf, ()> {
         .find(|path| path.is_file())
         .ok_or(())
 }
+
+/// With nothing to remind of, `remind` says why: on a new repository, because reminders come
+/// from executed contracts and none is yet.
+#[test]
+fn no_reminders_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&["init"][..], &["new", "nda", "--id", "acme-nda", "--set", "counterparty=Acme, Inc."]] {
+        let output = pactum(dir.path(), args, &[]);
+        assert!(output.status.success(), "{}", text(&output));
+    }
+    let table = pactum(dir.path(), &["remind"], &[]);
+    assert!(
+        text(&table).contains("no reminders as of 2026-11-27: reminders come from executed contracts, and the one contract is not executed yet"),
+        "{}",
+        text(&table)
+    );
+    let markdown = pactum(dir.path(), &["remind", "--format", "markdown"], &[]);
+    assert!(text(&markdown).contains("No reminders: Reminders come from executed contracts"), "{}", text(&markdown));
+}

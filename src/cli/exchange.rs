@@ -146,7 +146,9 @@ fn refusal(
 }
 
 fn comments_markdown(title: &str, source: &Path, proposal: &pactum::exchange::import::Proposal) -> String {
-    let mut out = format!("# Comments on {title}\n\nFrom `{}`.\n", source.display());
+    // The Word file by its name: where it lay on the importer's machine is no one's business.
+    let name = source.file_name().map_or_else(|| source.to_string_lossy(), |n| n.to_string_lossy());
+    let mut out = format!("# Comments on {title}\n\nFrom {}.\n", markdown::code(&name));
     let mut places: Vec<&str> = Vec::new();
     for placed in &proposal.comments {
         if !places.contains(&placed.place.as_str()) {

@@ -127,8 +127,9 @@ fn read_all(global: &GlobalArgs, repo: &Repo) -> Result<(Contracts, HashSet<Stri
         let _ = std::io::Write::write_all(
             &mut stderr,
             format!(
-                "warning: {} contract(s) could not be read and have no reminders (`pactum check` says why):\n  {}\n",
-                unreadable.len(),
+                "warning: {} could not be read and {} no reminders (`pactum check` says why):\n  {}\n",
+                pactum::text::count(unreadable.len(), "contract"),
+                if unreadable.len() == 1 { "has" } else { "have" },
                 unreadable.join("\n  ")
             )
             .as_bytes(),
@@ -164,10 +165,18 @@ pub fn run(global: &GlobalArgs, args: &RemindArgs) -> Result<Outcome> {
         // A contract that could not be read has no reminders this run: that is a failure.
         return Ok(if keep.is_empty() { outcome } else { Outcome::Findings });
     }
+    // Why there is nothing, when there is nothing: a new repository's drafts have no dates yet.
+    let executed = contracts.iter().filter(|(_, meta)| meta.status == Some(pactum::contract::Status::Executed)).count();
+    let none = match (contracts.len(), executed) {
+        (0, _) => "the repository has no contracts".to_owned(),
+        (1, 0) => "reminders come from executed contracts, and the one contract is not executed yet".to_owned(),
+        (n, 0) => format!("reminders come from executed contracts, and none of the {n} contracts is executed yet"),
+        _ => format!("no notice deadline, renewal, expiry or obligation falls within {}", options.within),
+    };
     let text = match args.format {
-        RemindFormat::Table => report::table(as_of, &events),
+        RemindFormat::Table => report::table(as_of, &events, &none),
         RemindFormat::Json => report::json(as_of, &events),
-        RemindFormat::Markdown => report::markdown(as_of, &events),
+        RemindFormat::Markdown => report::markdown(as_of, &events, &none),
         RemindFormat::Ics => ics::calendar(&events, as_of, &options.calendar.holidays),
     };
     super::deliver(global, args.output.as_deref(), &text, args.format == RemindFormat::Table)?;

@@ -141,7 +141,9 @@ pub fn policy_json(revisions: (&str, &str), approvers: &[String], stale: &[Strin
 /// One contract's life, an event a line, and its cycle time.
 #[must_use]
 pub fn log_human(log: &Log) -> String {
-    let mut out = format!("{}{}\n", log.contract, log.path.as_deref().map(|p| format!(" ({p})")).unwrap_or_default());
+    // The contract as asked for, and its path when that was not it.
+    let path = log.path.as_deref().filter(|p| *p != log.contract).map(|p| format!(" ({p})")).unwrap_or_default();
+    let mut out = format!("{}{path}\n", log.contract);
     for e in &log.events {
         let pr = e.pull_request.map(|n| format!(" #{n}")).unwrap_or_default();
         let approvers = approved_by(", ", &e.approvers);

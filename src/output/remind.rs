@@ -33,11 +33,11 @@ fn when(event: &Event, as_of: NaiveDate) -> String {
     }
 }
 
-/// A table for the terminal.
+/// A table for the terminal; `none` says why there is no event, when there is none.
 #[must_use]
-pub fn table(as_of: NaiveDate, events: &[Event]) -> String {
+pub fn table(as_of: NaiveDate, events: &[Event], none: &str) -> String {
     if events.is_empty() {
-        return format!("no reminders as of {as_of}\n");
+        return format!("no reminders as of {as_of}: {none}\n");
     }
     let rows: Vec<[String; 6]> = events
         .iter()
@@ -78,12 +78,14 @@ pub fn table(as_of: NaiveDate, events: &[Event]) -> String {
     out
 }
 
-/// A Markdown table, for a job summary or an issue.
+/// A Markdown table, for a job summary or an issue; `none` says why there is no event.
 #[must_use]
-pub fn markdown(as_of: NaiveDate, events: &[Event]) -> String {
+pub fn markdown(as_of: NaiveDate, events: &[Event], none: &str) -> String {
     let mut out = format!("## Contract reminders as of {as_of}\n\n");
     if events.is_empty() {
-        out.push_str("No reminders.\n");
+        let mut chars = none.chars();
+        let sentence: String = chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
+        out.push_str(&format!("No reminders: {}.\n", markdown::literal(&sentence)));
         return out;
     }
     out.push_str("| Date | When | Kind | Contract | Owner | What |\n|---|---|---|---|---|---|\n");

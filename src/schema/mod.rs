@@ -251,7 +251,75 @@ impl SchemaSet {
         for error in validator.iter_errors(&front.value) {
             diagnostics.extend(finding(contract, &error, document));
         }
+        if let Some(kind) = kind {
+            diagnostics.extend(self.undeclared(contract, kind));
+        }
         diagnostics
+    }
+
+    /// The top-level keys the schema of `kind` declares (its `properties`, and those of the
+    /// schemas it builds on through `allOf`/`$ref`), or `None` when it leaves the top level to
+    /// a rule of its own (`additionalProperties`, `patternProperties`).
+    fn declared(&self, name: &str, depth: usize) -> Option<std::collections::BTreeSet<String>> {
+        let document = self.documents.get(name)?;
+        if document.get("additionalProperties").is_some() || document.get("patternProperties").is_some() {
+            return None;
+        }
+        let mut keys: std::collections::BTreeSet<String> = document
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k.clone())
+            .collect();
+        let mut refs: Vec<&str> = document.get("$ref").and_then(Value::as_str).into_iter().collect();
+        for part in document.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+            refs.extend(part.get("$ref").and_then(Value::as_str));
+            keys.extend(
+                part.get("properties").and_then(Value::as_object).into_iter().flatten().map(|(k, _)| k.clone()),
+            );
+        }
+        for reference in refs {
+            let file = reference.split('#').next().unwrap_or_default().rsplit('/').next().unwrap_or_default();
+            if file.is_empty() || depth > 8 {
+                continue;
+            }
+            keys.extend(self.declared(file, depth + 1)?);
+        }
+        Some(keys)
+    }
+
+    /// A warning for each top-level key no schema of the contract's type declares: a misspelt
+    /// field (`governing_lwa`) is no field, and nothing else would say so. A field of the
+    /// team's own is declared in its type's schema.
+    fn undeclared(&self, contract: &Contract, kind: &str) -> Vec<Diagnostic> {
+        let Some(front) = &contract.front else { return Vec::new() };
+        let Some(object) = front.value.as_object() else { return Vec::new() };
+        let Some(declared) = self.declared(&format!("{kind}.schema.json"), 0) else { return Vec::new() };
+        let source = contract.source();
+        object
+            .keys()
+            .filter(|key| !declared.contains(*key))
+            .map(|key| {
+                let nearest = declared
+                    .iter()
+                    .map(|known| (strsim::levenshtein(key, known), known))
+                    .filter(|(distance, _)| *distance <= 2)
+                    .min()
+                    .map(|(_, known)| format!("did you mean `{known}`? "));
+                let span = front.spans.key_or_value(&format!("/{key}"));
+                source
+                    .diagnostic(
+                        rule::FRONTMATTER_UNDECLARED_KEY,
+                        span,
+                        format!("`{key}` is not a field of the `{kind}` schema, so nothing reads it"),
+                    )
+                    .with_help(format!(
+                        "{}a field of your own is declared in schemas/{kind}.schema.json (`properties`)",
+                        nearest.unwrap_or_default()
+                    ))
+            })
+            .collect()
     }
 
     /// Validate against the base schema alone (for a contract whose type has no schema).
