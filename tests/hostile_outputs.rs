@@ -96,8 +96,8 @@ proptest::proptest! {
             overdue: false,
             detail: title.clone(),
         };
-        assert_inert(&pactum::output::remind::table(day, std::slice::from_ref(&event)), "remind");
-        let markdown = pactum::output::remind::markdown(day, &[event]);
+        assert_inert(&pactum::output::remind::table(day, std::slice::from_ref(&event), ""), "remind");
+        let markdown = pactum::output::remind::markdown(day, &[event], "");
         assert_inert(&markdown, "remind --format markdown");
         assert_markdown_inert(&markdown, "remind --format markdown");
     }
