@@ -365,7 +365,7 @@ fn the_clause_library_schemas_templates_and_codeowners_are_governed() {
         ("templates/nda.md", None, "templates"),
         ("schemas/reseller.schema.json", Some("{\"allOf\": [{\"$ref\": \"contract.schema.json\"}]}\n"), "schemas"),
         ("CODEOWNERS", None, "CODEOWNERS"),
-        ("pactum.toml", Some("[report]\nour_names = [\"Someone Else\"]\n"), "pactum.toml [report]"),
+        ("pactum.toml", Some("[diff]\nmaterial_clauses = [\"price\"]\n"), "pactum.toml [diff]"),
     ] {
         let mut s = signed();
         s.checkout(&["-b", "rules"]);

@@ -186,6 +186,11 @@ fn init_for_gitlab_and_the_code_quality_report() {
     assert_eq!(written, shipped);
     assert!(written.contains(&format!("PACTUM_VERSION: \"{}\"", env!("CARGO_PKG_VERSION"))));
     assert!(!written.contains("cargo install"));
+    // Every image is pinned: a digest, or a dated tag that is never pushed again.
+    for image in written.lines().filter_map(|l| l.trim().strip_prefix("image: ")) {
+        let dated = image.split([':', '-']).any(|part| part.len() == 8 && part.bytes().all(|b| b.is_ascii_digit()));
+        assert!(image.contains("@sha256:") || dated, "{image} is not pinned");
+    }
     support::today::ok(s.root(), &["new", "nda", "--id", "acme-nda", "--set", "counterparty=Acme, Inc."]);
     let path = s.root().join("contracts/acme-nda.md");
     let text = std::fs::read_to_string(&path).unwrap();

@@ -567,7 +567,7 @@ impl Report {
             out.push_str(&format!("| {} | {} |\n", markdown::literal(status), t.count));
         }
         if self.ours_unknown {
-            out.push_str(&format!("\n_Note: {OURS_UNKNOWN}._\n"));
+            out.push_str(&format!("\nNote: {OURS_UNKNOWN}.\n"));
         }
         out.push_str("\n### Coming up in 90 days\n\n");
         if self.upcoming.get("within_90_days").is_none_or(Vec::is_empty) {
