@@ -376,11 +376,13 @@ fn gitlab_script(pipeline: &str, job: &str) -> String {
     script
 }
 
-/// The redline job of the GitLab pipeline, run as written against a local GitLab that keeps
-/// its notes: a busy merge request (the note on its third page of notes) gets one note,
-/// updated in place on every push; a merge request that changes no contract gets none.
+/// The jobs of the GitLab pipeline, run as written on a repository `init --gitlab` made. The
+/// redline job, against a local GitLab that keeps its notes: a busy merge request (the note on
+/// its third page of notes) gets one note, updated in place on every push; a merge request that
+/// changes no contract gets none. The check job passes and writes its reports; after the merge,
+/// the audit job passes.
 #[test]
-fn the_gitlab_redline_note_is_found_on_any_page_and_posted_only_for_a_change() {
+fn the_gitlab_jobs_run_as_written_and_the_redline_note_is_found_on_any_page() {
     use support::tracker::{Dialect, FakeTracker};
     let mut s = support::git::Script::new();
     support::today::ok(s.root(), &["init", "--gitlab"]);
@@ -446,9 +448,34 @@ fn the_gitlab_redline_note_is_found_on_any_page_and_posted_only_for_a_change() {
     assert_eq!(notes.len(), 1, "updated in place, not posted again: {notes:#?}");
     assert!(notes[0]["body"].as_str().unwrap().contains("in no other way"), "{notes:#?}");
     assert_eq!(gitlab.merge_request_notes(1).len(), 231);
+    // The check job, as written, on the merge request: its reports written, and it passes.
+    let pipeline = std::fs::read_to_string(s.root().join(".gitlab-ci.yml")).unwrap();
+    let shell = |script: &str| {
+        Command::new("bash")
+            .args(["--noprofile", "--norc", "-e", "-o", "pipefail", "-c", script])
+            .current_dir(&root)
+            .env("PATH", &path)
+            .output()
+            .unwrap()
+    };
+    let check = shell(&gitlab_script(&pipeline, "pactum-check"));
+    assert!(check.status.success(), "{}", support::text(&check));
+    for report in ["gl-code-quality.json", "pactum-junit.xml"] {
+        assert!(s.root().join(report).is_file(), "{report}");
+        std::fs::remove_file(s.root().join(report)).unwrap();
+    }
+    // Merged with the approval GitLab's merge commit template records: the audit job passes.
+    s.checkout(&["main"]);
+    s.merge(
+        &support::git::ALICE,
+        &support::git::ALICE,
+        &["nda-term"],
+        "Merge branch 'nda-term' into 'main'\n\nOne more sentence\n\nSee merge request northwind/contracts!1\n\nApproved-by: Bea <bea@example.com>",
+    );
+    let audit = shell(&gitlab_script(&pipeline, "pactum-audit"));
+    assert!(audit.status.success(), "{}", support::text(&audit));
 
     // Merge request 2 changes no contract: no note.
-    s.checkout(&["main"]);
     s.checkout(&["-b", "readme"]);
     s.write("README.md", "Contracts of Northwind.\n");
     s.commit(&support::git::BEA, &support::git::BEA, "A README");
