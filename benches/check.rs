@@ -26,7 +26,10 @@ fn main() {
         .ok()
         .map_or_else(|| vec![2_500, 5_000, 10_000], |s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect());
     println!("cores: {}", std::thread::available_parallelism().map_or(1, usize::from));
-    println!("{:>8} {:>9} {:>12} {:>12} {:>12} {:>10}", "files", "MB", "check", "read only", "per file", "peak MB");
+    println!(
+        "{:>8} {:>9} {:>12} {:>12} {:>12} {:>10} {:>12} {:>7}",
+        "files", "MB", "check", "read only", "per file", "peak MB", "10 named", "ratio"
+    );
     for &size in &sizes {
         let root = base.join(format!("repo-{size}"));
         let bytes = common::repository(&root, size).expect("generate the repository");
@@ -37,13 +40,28 @@ fn main() {
             Command::new(env!("CARGO_BIN_EXE_pactum")).args(["check", "-q"]).arg(&root).status().expect("run pactum")
         });
         assert!(status.success(), "the generated repository must check clean");
+        let peak = common::children_peak_mb();
+        // A pull request's check: ten files named, the rest read for the repository's rules.
+        let named: Vec<&std::path::PathBuf> =
+            files.iter().step_by((files.len() / 10).max(1)).take(10).map(|f| &f.path).collect();
+        let (named_time, status) = common::best_of(3, || {
+            Command::new(env!("CARGO_BIN_EXE_pactum"))
+                .args(["check", "-q", "--repo"])
+                .arg(&root)
+                .args(&named)
+                .status()
+                .expect("run pactum")
+        });
+        assert!(status.success(), "the named files must check clean");
         println!(
-            "{size:>8} {:>9.1} {:>10.0}ms {:>10.0}ms {:>10.1}µs {:>10.0}",
+            "{size:>8} {:>9.1} {:>10.0}ms {:>10.0}ms {:>10.1}µs {:>10.0} {:>10.0}ms {:>6.2}×",
             bytes as f64 / 1e6,
             check_time.as_secs_f64() * 1e3,
             read_time.as_secs_f64() * 1e3,
             check_time.as_secs_f64() * 1e6 / size as f64,
-            common::children_peak_mb(),
+            peak,
+            named_time.as_secs_f64() * 1e3,
+            named_time.as_secs_f64() / check_time.as_secs_f64(),
         );
     }
     // Last, so that valgrind's own memory counts in no peak above.

@@ -621,3 +621,41 @@ fn an_undeclared_front_matter_key_is_a_warning() {
     assert_eq!(left.len(), 1, "{report:#}");
     assert!(left[0].contains("governing_lwa"), "{left:?}");
 }
+
+/// Naming files checks them in proportion (the others are read only for the rules over the
+/// whole repository), with exactly the findings a whole check has on them: over the planted
+/// repository (a duplicated id, a broken link, a broken executed contract's seal, an amendment)
+/// each file alone, and pairs of files, give the whole check's findings on those files.
+#[test]
+fn named_files_get_the_findings_a_whole_check_has_on_them() {
+    let broken = broken();
+    // An executed contract's text changed too: a finding about its seal, on that file only.
+    let dpa = broken.root.join("contracts/acme/dpa.md");
+    let text = std::fs::read_to_string(&dpa).unwrap();
+    let last = text.trim_end().rfind('\n').unwrap();
+    std::fs::write(&dpa, format!("{} Except as we decide.\n", text[..last].trim_end())).unwrap();
+    let findings = |args: &[&str]| -> Vec<String> {
+        let output = pactum(&broken.root, &[&["check", "--format", "json"][..], args].concat());
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let mut all: Vec<String> = report["diagnostics"].as_array().unwrap().iter().map(ToString::to_string).collect();
+        all.sort();
+        all
+    };
+    let whole = findings(&[]);
+    assert!(whole.iter().any(|d| d.contains("executed/")), "{whole:#?}");
+    let files: Vec<String> = std::fs::read_dir(broken.root.join("contracts"))
+        .unwrap()
+        .flat_map(|dir| std::fs::read_dir(dir.unwrap().path()).unwrap())
+        .map(|f| f.unwrap().path().strip_prefix(&broken.root).unwrap().to_string_lossy().replace('\\', "/"))
+        .filter(|p| Path::new(p).extension().is_some_and(|e| e == "md"))
+        .collect();
+    assert!(files.len() >= 10, "{files:?}");
+    let on = |paths: &[&str]| -> Vec<String> {
+        whole.iter().filter(|d| paths.iter().any(|p| d.contains(&format!("\"path\":\"{p}\"")))).cloned().collect()
+    };
+    for (i, file) in files.iter().enumerate() {
+        assert_eq!(findings(&[file]), on(&[file]), "{file}");
+        let other = &files[(i + 3) % files.len()];
+        assert_eq!(findings(&[file, other]), on(&[file, other]), "{file} and {other}");
+    }
+}

@@ -75,8 +75,15 @@ pub fn check_and_keep<T: Send>(
     only: Option<&HashSet<String>>,
     keep: impl Fn(&Contract) -> T + Sync,
 ) -> (CheckReport, Vec<(String, T)>) {
-    let results: Vec<(Vec<Diagnostic>, Option<Entry>, Option<T>)> =
-        files.par_iter().map(|file| check_file(file, schemas, options, &keep)).collect();
+    // A file whose findings are not reported is read for the rules over the whole repository
+    // only (its id, links and seal): its own rules would be thrown away.
+    let results: Vec<(Vec<Diagnostic>, Option<Entry>, Option<T>)> = files
+        .par_iter()
+        .map(|file| {
+            let reported = only.is_none_or(|only| only.contains(&file.shown));
+            check_file(file, schemas, options, &keep, reported)
+        })
+        .collect();
     let mut entries = Vec::with_capacity(results.len());
     let mut diagnostics = Vec::new();
     let mut kept = Vec::new();
@@ -156,6 +163,7 @@ fn check_file<T>(
     schemas: &SchemaSet,
     options: &CheckOptions,
     keep: &(impl Fn(&Contract) -> T + Sync),
+    reported: bool,
 ) -> (Vec<Diagnostic>, Option<Entry>, Option<T>) {
     let path = file.shown.as_str();
     if let Some(problem) = &file.not_read {
@@ -226,6 +234,12 @@ fn check_file<T>(
         Err(diagnostic) => return (vec![diagnostic], None, None),
     };
     let contract = Contract::read(path, text, FrontMatterRule::Required, &mut diagnostics);
+    if !reported {
+        let entry =
+            contract.front.is_some().then(|| Entry::of(&contract, &options.operational, options.signed.as_deref()));
+        let kept = contract.front.is_some().then(|| keep(&contract));
+        return (Vec::new(), entry, kept);
+    }
     diagnostics.extend(schemas.validate(&contract));
     diagnostics.extend(crate::lint::contract::check(&contract, &options.calendar));
     if let Some(library) = &options.library {
