@@ -233,13 +233,15 @@ fn check_file<T>(
         }
         Err(diagnostic) => return (vec![diagnostic], None, None),
     };
-    let contract = Contract::read(path, text, FrontMatterRule::Required, &mut diagnostics);
     if !reported {
+        // Its front matter and clauses: what its entry needs; its prose is not read.
+        let contract = Contract::read_outline(path, text);
         let entry =
             contract.front.is_some().then(|| Entry::of(&contract, &options.operational, options.signed.as_deref()));
         let kept = contract.front.is_some().then(|| keep(&contract));
         return (Vec::new(), entry, kept);
     }
+    let contract = Contract::read(path, text, FrontMatterRule::Required, &mut diagnostics);
     diagnostics.extend(schemas.validate(&contract));
     diagnostics.extend(crate::lint::contract::check(&contract, &options.calendar));
     if let Some(library) = &options.library {
