@@ -231,6 +231,17 @@ pub fn decode(path: &str, bytes: Vec<u8>) -> Result<(String, Option<Diagnostic>)
     }
 }
 
+/// How much of a contract is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Depth {
+    /// The front matter; the body as text.
+    Front,
+    /// The front matter and the clauses.
+    Outline,
+    /// Everything: clauses and prose (terms, references, placeholders).
+    Whole,
+}
+
 impl Contract {
     /// A front-matter value as text, by a dotted key (`renewal.notice`).
     #[must_use]
@@ -283,7 +294,15 @@ impl Contract {
     /// Read a contract from its text; findings made while reading are added to `diagnostics`.
     #[must_use]
     pub fn read(path: &str, text: String, rule: FrontMatterRule, diagnostics: &mut Vec<Diagnostic>) -> Self {
-        Self::read_as(path, text, rule, diagnostics, true)
+        Self::read_as(path, text, rule, diagnostics, Depth::Whole)
+    }
+
+    /// Read a contract's front matter only, its body kept as text but not read into clauses:
+    /// what the rules over the whole repository need of a contract whose own findings are not
+    /// asked for (ids, links, seals and terms, hashed from the text).
+    #[must_use]
+    pub fn read_front(path: &str, text: String) -> Self {
+        Self::read_as(path, text, FrontMatterRule::Optional, &mut Vec::new(), Depth::Front)
     }
 
     /// Read a contract's front matter and clauses only, without its prose (defined terms,
@@ -291,16 +310,10 @@ impl Contract {
     /// fraction of the cost, over tens of thousands of versions.
     #[must_use]
     pub fn read_outline(path: &str, text: String) -> Self {
-        Self::read_as(path, text, FrontMatterRule::Optional, &mut Vec::new(), false)
+        Self::read_as(path, text, FrontMatterRule::Optional, &mut Vec::new(), Depth::Outline)
     }
 
-    fn read_as(
-        path: &str,
-        text: String,
-        rule: FrontMatterRule,
-        diagnostics: &mut Vec<Diagnostic>,
-        with_prose: bool,
-    ) -> Self {
+    fn read_as(path: &str, text: String, rule: FrontMatterRule, diagnostics: &mut Vec<Diagnostic>, depth: Depth) -> Self {
         let lines = LineIndex::new(&text);
         let source = SourceFile { path, text: &text, lines: &lines };
         let (layout, front) = match frontmatter::split(&text) {
@@ -338,10 +351,10 @@ impl Contract {
             }
         };
         let body_start = layout.as_ref().map_or(0, |l| l.body);
-        let body = clauses::read(&text[body_start..], body_start);
+        let body = if depth == Depth::Front { Body::default() } else { clauses::read(&text[body_start..], body_start) };
         let meta = front.as_ref().map(|f| Metadata::from_json(&f.value)).unwrap_or_default();
         let (terms, references, placeholders) =
-            if with_prose { Self::prose(&text, &body, layout.as_ref()) } else { Default::default() };
+            if depth == Depth::Whole { Self::prose(&text, &body, layout.as_ref()) } else { Default::default() };
         Self {
             path: path.to_owned(),
             text,

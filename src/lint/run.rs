@@ -234,8 +234,8 @@ fn check_file<T>(
         Err(diagnostic) => return (vec![diagnostic], None, None),
     };
     if !reported {
-        // Its front matter and clauses: what its entry needs; its prose is not read.
-        let contract = Contract::read_outline(path, text);
+        // Its front matter, and its body as text: what its entry needs.
+        let contract = Contract::read_front(path, text);
         let entry =
             contract.front.is_some().then(|| Entry::of(&contract, &options.operational, options.signed.as_deref()));
         let kept = contract.front.is_some().then(|| keep(&contract));
