@@ -7,7 +7,9 @@
 //! `export` of the old version and `import` of that export back into it (the identity).
 //! And `export` of a contract holding one table of 1,000 and of 10,000 rows: the cost grows
 //! with the rows, not with their square.
-//! Run with `cargo bench --bench diff`.
+//! Run with `cargo bench --bench diff`; `PACTUM_BENCH_CLAUSES=25000` picks other sizes (25,000
+//! clauses is a pair of about 25 MB). The `docx/json` column is the Word redline's time over the
+//! JSON redline's on the same pair (the target: at most 3×).
 
 mod common;
 
@@ -56,10 +58,13 @@ fn main() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-diff");
     std::fs::create_dir_all(&dir).expect("bench folder");
     println!(
-        "{:>8} {:>9} {:>12} {:>14} {:>10} {:>12} {:>10} {:>10}",
-        "clauses", "MB", "pactum diff", "git word-diff", "changes", "docx redline", "export", "import"
+        "{:>8} {:>9} {:>12} {:>14} {:>10} {:>12} {:>10} {:>10} {:>10}",
+        "clauses", "MB", "pactum diff", "git word-diff", "changes", "docx redline", "export", "import", "docx/json"
     );
-    for clauses in [1_000, 4_000] {
+    let sizes: Vec<usize> = std::env::var("PACTUM_BENCH_CLAUSES")
+        .ok()
+        .map_or_else(|| vec![1_000, 4_000], |s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect());
+    for clauses in sizes {
         let (old, new) = pair(clauses);
         let (old_path, new_path) = (dir.join(format!("old-{clauses}.md")), dir.join(format!("new-{clauses}.md")));
         std::fs::write(&old_path, &old).expect("write");
@@ -93,13 +98,14 @@ fn main() {
         let (import, ()) = common::best_of(5, || run(&["import", &docx, "--into", &old_name, "-q"]));
         assert_eq!(std::fs::read_to_string(&old_path).expect("read"), old, "an import of the export changes nothing");
         println!(
-            "{clauses:>8} {:>9.2} {:>10.1}ms {:>12.1}ms {changes:>10} {:>10.1}ms {:>8.1}ms {:>8.1}ms",
+            "{clauses:>8} {:>9.2} {:>10.1}ms {:>12.1}ms {changes:>10} {:>10.1}ms {:>8.1}ms {:>8.1}ms {:>9.1}×",
             old.len() as f64 / 1e6,
             pactum.as_secs_f64() * 1e3,
             git.as_secs_f64() * 1e3,
             redline.as_secs_f64() * 1e3,
             export.as_secs_f64() * 1e3,
-            import.as_secs_f64() * 1e3
+            import.as_secs_f64() * 1e3,
+            redline.as_secs_f64() / pactum.as_secs_f64()
         );
     }
     println!("\n{:>8} {:>10} {:>10}", "rows", "export", "import");

@@ -313,7 +313,13 @@ impl Contract {
         Self::read_as(path, text, FrontMatterRule::Optional, &mut Vec::new(), Depth::Outline)
     }
 
-    fn read_as(path: &str, text: String, rule: FrontMatterRule, diagnostics: &mut Vec<Diagnostic>, depth: Depth) -> Self {
+    fn read_as(
+        path: &str,
+        text: String,
+        rule: FrontMatterRule,
+        diagnostics: &mut Vec<Diagnostic>,
+        depth: Depth,
+    ) -> Self {
         let lines = LineIndex::new(&text);
         let source = SourceFile { path, text: &text, lines: &lines };
         let (layout, front) = match frontmatter::split(&text) {
