@@ -659,3 +659,35 @@ fn named_files_get_the_findings_a_whole_check_has_on_them() {
         assert_eq!(findings(&[file, other]), on(&[file, other]), "{file} and {other}");
     }
 }
+
+/// Every command that writes a report writes it to the file `-o` names, as `check` does, so
+/// that CI can upload it: `inspect`, `approvals`, `policy`, `audit` and `log`.
+#[test]
+fn every_report_writes_to_the_file_o_names() {
+    let mut s = support::git::Script::new();
+    support::today::ok(s.root(), &["init"]);
+    support::today::ok(s.root(), &["new", "nda", "--id", "acme-nda", "--set", "counterparty=Acme, Inc."]);
+    s.commit(&support::git::ALICE, &support::git::ALICE, "Adopt pactum");
+    for (args, name) in [
+        (&["inspect", "contracts/acme-nda.md", "--format", "json"][..], "inspect.json"),
+        (&["approvals", "--format", "json"], "approvals.json"),
+        (&["policy", "--format", "json"], "policy.json"),
+        (&["audit", "--format", "json"], "audit.json"),
+        (&["log", "acme-nda", "--format", "json"], "log.json"),
+        (&["log", "acme-nda"], "log.txt"),
+    ] {
+        let output = support::today::pactum(s.root(), &[args, &["-o", name]].concat());
+        assert!(matches!(output.status.code(), Some(0 | 1)), "{args:?}: {}", support::text(&output));
+        assert!(output.stdout.is_empty(), "{args:?} wrote to standard output too");
+        let written = std::fs::read_to_string(s.root().join(name)).unwrap();
+        if Path::new(name).extension().is_some_and(|e| e == "json") {
+            let value: serde_json::Value = serde_json::from_str(&written).unwrap();
+            assert_eq!(value["version"], 1, "{name}");
+        } else {
+            assert!(
+                written.starts_with("acme-nda (contracts/acme-nda.md)\n") && !written.contains('\u{1b}'),
+                "{written}"
+            );
+        }
+    }
+}
