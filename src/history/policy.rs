@@ -304,6 +304,24 @@ mod tests {
     }
 
     #[test]
+    fn approvals_that_do_not_count_are_named_with_why() {
+        let config = crate::repo::Config::parse("[groups]\nlegal = [\"@alice\"]\n\n[[policies]]\nname = \"Legal\"\nrequire = { groups = [\"legal\"], count = 1 }\n").unwrap();
+        let policies = Policies::from_config(&config);
+        let approvers = ["Carol <carol@example.com>".to_owned(), "@alice".to_owned()];
+        // Carol is no one the policy names; Alice merged her own change.
+        let verdict = policies.governance_verdict(&approvers, Some("@alice"));
+        assert!(!verdict.met);
+        assert_eq!(verdict.not_counted.len(), 2, "{verdict:?}");
+        let recorded = verdict.recorded();
+        assert!(recorded.contains("Carol <carol@example.com> (not counted: is none of alice"), "{recorded}");
+        assert!(recorded.contains("@alice (not counted: merged the change"), "{recorded}");
+        // Approved by Alice, merged by someone else: counted, nothing left over.
+        let verdict = policies.governance_verdict(&["Alice <alice@example.com>".to_owned()], Some("@bea"));
+        assert!(verdict.met && verdict.not_counted.is_empty(), "{verdict:?}");
+        assert_eq!(verdict.recorded(), "alice");
+    }
+
+    #[test]
     fn a_changed_pattern_that_is_no_glob_is_refused() {
         let error = crate::repo::Config::parse(
             "[[policies]]\nname = \"Caps\"\nchanged = [\"clause:[liability\"]\nrequire = { users = [\"@bea\"] }\n",
