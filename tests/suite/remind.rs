@@ -1,7 +1,7 @@
 //! `pactum remind`: events, the calendar, and tracker sync against local trackers that keep
 //! state like GitHub, GitLab and Gitea, with failures injected half-way.
 
-mod support;
+use crate::support;
 
 use support::text;
 

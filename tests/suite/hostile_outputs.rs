@@ -2,7 +2,7 @@
 //! document's syntax or control a terminal where pactum prints it. Each test feeds the value
 //! and asserts that it arrives as text.
 
-mod support;
+use crate::support;
 
 use support::git::{ALICE, Script};
 use support::text;

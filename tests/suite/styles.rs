@@ -3,8 +3,7 @@
 //! Each shape below appears in agreements published today (see `tests/corpus/README.md` for
 //! where); the examples here are minimal forms of them, so that a failure names the construct.
 
-#[path = "support/reading.rs"]
-mod reading;
+use crate::reading;
 
 use pactum::contract::Contract;
 use reading::{outline, split};

@@ -5,8 +5,7 @@
 //! contracts number clauses: ordered lists (Common Paper, Bonterms, GitHub), numbered
 //! paragraphs indented every which way (Papertrail), and lettered sub-items.
 
-#[path = "support/reading.rs"]
-mod reading;
+use crate::reading;
 
 use pactum::contract::Contract;
 use reading::{outline, split};

@@ -2,7 +2,7 @@
 //! outside the repository, or lose what it writes. Each test performs the attack and asserts
 //! the safe outcome.
 
-mod support;
+use crate::support;
 
 use support::git::{ALICE, Script};
 use support::text;

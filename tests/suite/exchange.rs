@@ -7,7 +7,7 @@ use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-mod support;
+use crate::support;
 
 use support::git::{ADMIN, ALICE, Script};
 use support::{clause_changes, pactum_with, t, text, tool};

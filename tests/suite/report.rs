@@ -1,7 +1,7 @@
 //! `pactum report` on a repository whose answers are known: every number is checked, in each
 //! format, and the HTML page in a real browser.
 
-mod support;
+use crate::support;
 
 use support::text;
 

@@ -1,6 +1,6 @@
 //! Bad input gets a clear finding, never a panic, and the run goes on with the other files.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::Output;

@@ -5,7 +5,7 @@
 //!
 //! `tests/schemas/` holds the third-party schemas, with their provenance in its README.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

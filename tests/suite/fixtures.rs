@@ -1,10 +1,10 @@
 //! Snapshot tests over the fixture repositories in `tests/fixtures/`: the exact findings, in
 //! the human and JSON formats, of a repository with one of every mistake.
 //!
-//! `SNAPSHOTS=overwrite cargo test --test fixtures` rewrites the expected files after a
+//! `SNAPSHOTS=overwrite cargo test --test suite fixtures::` rewrites the expected files after a
 //! deliberate change; review the difference before committing it.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

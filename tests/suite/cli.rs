@@ -1,6 +1,6 @@
 //! `pactum check` and `pactum inspect` as users run them: exit codes, positions, formats.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

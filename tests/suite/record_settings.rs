@@ -3,7 +3,7 @@
 //! the contracts, in a real repository with real merges, through the commands a CI job runs
 //! (`check` on the pull request, `policy` against its base, `audit` after the merge).
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};

@@ -2,7 +2,7 @@
 //! reading for ever. Each test runs such a server on this machine's loopback and asserts the
 //! safe outcome.
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;

@@ -1,7 +1,7 @@
 //! The record cannot be bypassed: each test here is an attempt to get a change past the seal,
 //! the policies or the checks, in a real Git repository, and asserts that it is refused.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! Drafting and execution end to end, in a real Git repository: init, new, check, execute,
 //! check; the playbook check; amendments; refusals; and the printable page in a real browser.
 
-mod support;
+use crate::support;
 
 use support::text;
 

@@ -3,7 +3,7 @@
 //! serves release assets. The script must install a working binary, and must install nothing
 //! when the checksum does not match or the archive is missing.
 
-mod support;
+use crate::support;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};

@@ -3,7 +3,7 @@
 //! by GitHub), squash and rebase merges, GitLab and Gitea merges with trailers, direct pushes,
 //! an octopus merge, a merge of merges, a renamed file and an unrelated history.
 
-mod support;
+use crate::support;
 
 use support::text;
 

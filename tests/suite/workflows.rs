@@ -1,7 +1,7 @@
 //! The workflows pactum ships (example-repo's, which `pactum init` writes, and the action)
 //! as a security reviewer reads them, and as a new repository runs them.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -4,10 +4,9 @@
 //!
 //! The reader is held to that truth: every numbered clause at its number, every heading, no
 //! error-level finding but the one true reference bug, and every revision pair's changed
-//! clauses exactly. The per-document table is printed (`cargo test --test graded -- --nocapture`).
+//! clauses exactly. The per-document table is printed (`cargo test --test suite graded:: -- --nocapture`).
 
-#[path = "support/reading.rs"]
-mod reading;
+use crate::reading;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-mod support;
+use crate::support;
 
 use support::{pactum_with, text};
 
