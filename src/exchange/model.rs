@@ -20,8 +20,8 @@ use regex::Regex;
 use sha2::{Digest, Sha256};
 
 use super::numbering::{Counter, Format, Instance, Level, Numbering};
-use crate::contract::clauses::heading::opening;
 use crate::contract::clauses::number::{Segment, split_heading};
+use crate::contract::clauses::opening::opening;
 use crate::contract::clauses::{Form, Label};
 use crate::contract::{Contract, KeyTerm};
 

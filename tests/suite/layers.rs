@@ -102,3 +102,149 @@ fn the_table_places_every_module_once() {
         assert!(src.join(name).is_dir() || src.join(format!("{name}.rs")).is_file(), "{name} is no module");
     }
 }
+
+/// The module path a file of `src/` is: `contract/clauses/heading.rs` → contract, clauses,
+/// heading; `contract/clauses/mod.rs` → contract, clauses.
+fn module_of(relative: &Path) -> Vec<String> {
+    let mut parts: Vec<String> =
+        relative.components().map(|c| c.as_os_str().to_string_lossy().trim_end_matches(".rs").to_owned()).collect();
+    if parts.last().is_some_and(|p| p == "mod") {
+        parts.pop();
+    }
+    parts
+}
+
+/// The file that holds the module named by the longest prefix of `segments`, if any.
+fn file_of(src: &Path, segments: &[String]) -> Option<std::path::PathBuf> {
+    (1..=segments.len()).rev().find_map(|n| {
+        let dir = segments[..n].iter().fold(src.to_path_buf(), |path, s| path.join(s));
+        let file = dir.with_extension("rs");
+        if file.is_file() {
+            return Some(file);
+        }
+        let module = dir.join("mod.rs");
+        module.is_file().then_some(module)
+    })
+}
+
+/// The module paths a file names through `crate::`, `super::` and `self::` (groups in braces
+/// read one level deep), as absolute module paths.
+fn named_paths(text: &str, own: &[String]) -> Vec<Vec<String>> {
+    let ident = |s: &str| -> String { s.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect() };
+    let mut out = Vec::new();
+    for start in ["crate::", "super::", "self::"] {
+        for (at, _) in text.match_indices(start) {
+            if text[..at].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+                continue;
+            }
+            // Where the path starts: the crate root, the parent module or this one (a `mod.rs`
+            // is its folder's module, so its `super` is the folder's parent).
+            let mut base: Vec<String> = match start {
+                "crate::" => Vec::new(),
+                "super::" => own[..own.len().saturating_sub(1)].to_vec(),
+                _ => own.to_vec(),
+            };
+            let mut rest = &text[at + start.len()..];
+            while let Some(more) = rest.strip_prefix("super::") {
+                base.pop();
+                rest = more;
+            }
+            let mut heads = Vec::new();
+            if let Some(group) = rest.strip_prefix('{') {
+                let inner = &group[..group.find('}').unwrap_or(group.len())];
+                heads.extend(inner.split(',').map(|part| ident(part.trim())).filter(|name| !name.is_empty()));
+            } else {
+                let mut path = Vec::new();
+                let mut cursor = rest;
+                loop {
+                    let name = ident(cursor);
+                    if name.is_empty() {
+                        break;
+                    }
+                    cursor = &cursor[name.len()..];
+                    path.push(name);
+                    match cursor.strip_prefix("::") {
+                        Some(next) => cursor = next,
+                        None => break,
+                    }
+                }
+                if !path.is_empty() {
+                    out.push(base.iter().cloned().chain(path).collect());
+                }
+                continue;
+            }
+            for head in heads {
+                out.push(base.iter().cloned().chain([head]).collect());
+            }
+        }
+    }
+    out
+}
+
+/// Depth-first, three colours: a grey file met again closes a loop, which goes to `loops`.
+fn visit(
+    file: &std::path::PathBuf,
+    edges: &std::collections::BTreeMap<std::path::PathBuf, BTreeSet<std::path::PathBuf>>,
+    colour: &mut std::collections::HashMap<std::path::PathBuf, u8>,
+    stack: &mut Vec<std::path::PathBuf>,
+    loops: &mut Vec<String>,
+) {
+    colour.insert(file.clone(), 1);
+    stack.push(file.clone());
+    for next in edges.get(file).into_iter().flatten() {
+        match colour.get(next).copied().unwrap_or(0) {
+            0 => visit(next, edges, colour, stack, loops),
+            1 => {
+                let at = stack.iter().position(|f| f == next).unwrap();
+                let names: Vec<String> = stack[at..].iter().chain([next]).map(|f| f.display().to_string()).collect();
+                loops.push(names.join(" → "));
+            }
+            _ => {}
+        }
+    }
+    stack.pop();
+    colour.insert(file.clone(), 2);
+}
+
+/// No two files of the library import each other, directly or round a loop: each file reads
+/// as building on the ones it uses. A file's use of its own parent module (`super::Item`
+/// defined in the `mod.rs` that declares it) is the module's shared model, not a loop.
+#[test]
+fn no_two_files_import_each_other_in_a_loop() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut edges: std::collections::BTreeMap<std::path::PathBuf, BTreeSet<std::path::PathBuf>> =
+        std::collections::BTreeMap::new();
+    for file in &files {
+        let relative = file.strip_prefix(&src).unwrap();
+        if relative.starts_with("cli") || relative == Path::new("main.rs") || relative == Path::new("lib.rs") {
+            continue;
+        }
+        let own = module_of(relative);
+        // Comments name modules without using them (`[`super::number`]` in a doc).
+        let text: String = std::fs::read_to_string(file)
+            .unwrap()
+            .lines()
+            .filter(|line| !line.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for path in named_paths(&text, &own) {
+            let Some(target) = file_of(&src, &path) else { continue };
+            // Its own file, or an ancestor module's mod.rs (the shared model it builds on).
+            let target_module = module_of(target.strip_prefix(&src).unwrap());
+            if target == *file || own.starts_with(&target_module) {
+                continue;
+            }
+            edges.entry(file.clone()).or_default().insert(target);
+        }
+    }
+    let mut colour = std::collections::HashMap::new();
+    let mut loops = Vec::new();
+    for file in edges.keys() {
+        if colour.get(file).copied().unwrap_or(0) == 0 {
+            visit(file, &edges, &mut colour, &mut Vec::new(), &mut loops);
+        }
+    }
+    assert!(loops.is_empty(), "files that import each other round a loop:\n  {}", loops.join("\n  "));
+}

@@ -21,13 +21,14 @@
 //!
 //! The work is split by concern: [`tree`] holds what is read, [`reader`] walks the Markdown
 //! events, [`number`] is the one grammar of clause numbers (shared with cross-references),
-//! [`heading`] recognises what names a clause, [`scheme`] weighs how the whole document divides
+//! [`opening`] reads how a numbered line opens, [`heading`] recognises what names a clause, [`scheme`] weighs how the whole document divides
 //! itself where it numbers nothing, and [`normalise`] gives a clause's text as versions are
 //! compared.
 
 pub mod heading;
 pub mod normalise;
 pub mod number;
+pub mod opening;
 pub mod reader;
 pub mod scheme;
 pub mod tree;

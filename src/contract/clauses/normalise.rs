@@ -4,8 +4,8 @@
 
 use std::borrow::Cow;
 
-use super::heading::opening;
 use super::number::split_heading;
+use super::opening::opening;
 use super::tree::{Clause, Form};
 
 /// The words of a clause's own text as a reader compares versions.

@@ -21,9 +21,10 @@ use std::ops::Range;
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::heading::{Opening, attribute, ends_unit, heading_text, of_opening, opening};
+use super::heading::{attribute, ends_unit, heading_text, of_opening};
 use super::normalise::take_anchor;
 use super::number::{Number, Segment, SubKind, dotted, letter_value, letters, roman, roman_value, split_heading};
+use super::opening::{Opening, opening};
 use super::tree::{Anchor, Body, Clause, Form, Label, MAX_DEPTH, Part, StructureIssue};
 use crate::text::{github_anchor, slug};
 

@@ -80,7 +80,7 @@ pub fn bold_label(line: &str) -> Option<&str> {
     let label = inner.trim_end_matches([':', '.']).trim_end();
     let plain = label.starts_with(|c: char| c.is_alphabetic())
         && !label.contains(super::heading::is_quote)
-        && super::heading::opening(line).is_none();
+        && super::opening::opening(line).is_none();
     (ended && plain && label.split_whitespace().count() <= 8).then_some(label)
 }
 
