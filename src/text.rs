@@ -298,6 +298,32 @@ pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+/// `text` without its ANSI escape sequences (the colours of terminal output): what a terminal
+/// shows of it, for measuring its width.
+#[must_use]
+pub fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            out.push(c);
+            continue;
+        }
+        // CSI (`ESC [` … a final byte from `@` to `~`), else the one character after ESC.
+        if chars.peek() == Some(&'[') {
+            chars.next();
+            for c in chars.by_ref() {
+                if ('@'..='~').contains(&c) {
+                    break;
+                }
+            }
+        } else {
+            chars.next();
+        }
+    }
+    out
+}
+
 /// A count and its noun, in English: `1 edit`, `0 edits`, `2 edits`. Nouns with an irregular
 /// plural are given as `"entry/entries"`.
 #[must_use]
@@ -476,6 +502,13 @@ pub mod markdown {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ansi_sequences_are_stripped() {
+        assert_eq!(strip_ansi("\u{1b}[31mred\u{1b}[0m and \u{1b}[1;4mbold\u{1b}[22m"), "red and bold");
+        assert_eq!(strip_ansi("plain"), "plain");
+        assert_eq!(strip_ansi("\u{1b}]x"), "x", "an escape that is no CSI takes one character");
+    }
 
     #[test]
     fn counts_agree_with_their_number() {

@@ -29,7 +29,7 @@ pub struct RemindArgs {
     output: Option<std::path::PathBuf>,
     /// Create, update and close one tracker issue per event
     #[arg(long, value_enum, value_name = "TRACKER")]
-    sync: Option<Kind>,
+    sync: Option<TrackerArg>,
     /// With --sync: show what would change, change nothing
     #[arg(long, requires = "sync")]
     dry_run: bool,
@@ -39,6 +39,27 @@ pub struct RemindArgs {
     /// owner/repo on GitHub and Gitea, the project id or path on GitLab (default: from the CI's variables)
     #[arg(long, value_name = "NAME", requires = "sync")]
     repository: Option<String>,
+}
+
+/// The trackers `--sync` writes to, as the command line names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum TrackerArg {
+    /// GitHub issues (`GITHUB_TOKEN`)
+    Github,
+    /// GitLab issues (`GITLAB_TOKEN`, or CI's `CI_JOB_TOKEN`)
+    Gitlab,
+    /// Gitea or Forgejo issues (`GITEA_TOKEN`)
+    Gitea,
+}
+
+impl From<TrackerArg> for Kind {
+    fn from(tracker: TrackerArg) -> Self {
+        match tracker {
+            TrackerArg::Github => Self::Github,
+            TrackerArg::Gitlab => Self::Gitlab,
+            TrackerArg::Gitea => Self::Gitea,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -161,7 +182,7 @@ pub fn run(global: &GlobalArgs, args: &RemindArgs) -> Result<Outcome> {
     global.log(format_args!("computed {} events in {:.1?}", events.len(), started.elapsed()));
     if let Some(kind) = args.sync {
         let input = SyncInput { sources: &sources, options: &options, events: &events, config, keep: &keep };
-        let outcome = sync_to(global, args, kind, &input)?;
+        let outcome = sync_to(global, args, kind.into(), &input)?;
         // A contract that could not be read has no reminders this run: that is a failure.
         return Ok(if keep.is_empty() { outcome } else { Outcome::Findings });
     }

@@ -110,7 +110,7 @@ pub struct Endpoint {
     pub repository: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Github,
     Gitlab,

@@ -229,7 +229,7 @@ fn wrap(text: &str, indent: &str, width: usize) -> String {
     let mut out = String::new();
     let mut line = 0;
     for word in text.split(' ') {
-        let visible = unicode_width::UnicodeWidthStr::width(anstream::adapter::strip_str(word).to_string().as_str());
+        let visible = unicode_width::UnicodeWidthStr::width(crate::text::strip_ansi(word).as_str());
         if line > 0 && line + 1 + visible > width {
             out.push('\n');
             line = 0;

@@ -248,3 +248,29 @@ fn no_two_files_import_each_other_in_a_loop() {
     }
     assert!(loops.is_empty(), "files that import each other round a loop:\n  {}", loops.join("\n  "));
 }
+
+/// The library knows nothing of the command line or the terminal: neither clap nor anstream is
+/// named outside the binary (`src/cli/`, `src/main.rs`), so that the library can stand as a
+/// crate of its own.
+#[test]
+fn the_library_names_no_command_line_or_terminal_crate() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut named = Vec::new();
+    for file in files {
+        let relative = file.strip_prefix(&src).unwrap();
+        if relative.starts_with("cli") || relative == Path::new("main.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
+            for name in ["clap::", "clap_", "anstream::", "anstyle::"] {
+                if line.contains(name) {
+                    named.push(format!("{}: {}", relative.display(), line.trim()));
+                }
+            }
+        }
+    }
+    assert!(named.is_empty(), "{named:#?}");
+}
