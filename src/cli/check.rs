@@ -100,7 +100,7 @@ fn stdin_copy() -> Result<PathBuf> {
     if let Some(path) = STDIN.get() {
         return Ok(path.to_path_buf());
     }
-    let bytes = super::read_input(Path::new("-"))?;
+    let bytes = super::files::read_input(Path::new("-"))?;
     let mut file = tempfile::Builder::new().suffix(".md").tempfile().context("keeping standard input")?;
     std::io::Write::write_all(&mut file, &bytes).context("keeping standard input")?;
     let path = file.into_temp_path();

@@ -145,7 +145,7 @@ fn files_report(old: &Path, new: &Path) -> Result<DiffReport> {
         if path.is_dir() {
             bail!("{} is a directory: --files compares two files", path.display());
         }
-        let bytes = super::read_input(path)?;
+        let bytes = super::files::read_input(path)?;
         read_contract(&path.to_string_lossy(), bytes, FrontMatterRule::Optional)
     };
     if old == Path::new("-") && new == Path::new("-") {
@@ -267,7 +267,7 @@ fn word(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome> {
     };
     let (old, new, revision, cover) = if let Some(files) = &args.files {
         let read = |path: &Path| -> Result<Contract> {
-            read_contract(&path.to_string_lossy(), super::read_input(path)?, FrontMatterRule::Optional)
+            read_contract(&path.to_string_lossy(), super::files::read_input(path)?, FrontMatterRule::Optional)
         };
         (vec![read(&files[0])?], vec![read(&files[1])?], None, super::exchange::cover_terms(&files[1])?)
     } else {
@@ -318,7 +318,7 @@ fn word(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome> {
     });
     let document = redline::redline(&model::document(before, &cover), &model::document(after, &cover));
     let bytes = docx::write(&document, Some(&revision))?;
-    super::exchange::write_binary(output, &bytes)?;
+    super::files::write_binary(output, &bytes)?;
     if !global.quiet && output != Path::new("-") {
         let tracked = document
             .paras

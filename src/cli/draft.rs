@@ -4,11 +4,11 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use pactum::contract::{Contract, FrontMatterRule, decode, frontmatter};
+use pactum::contract::{Contract, decode, frontmatter};
 use pactum::lint::Diagnostic;
 use pactum::lint::run::check;
 use pactum::output::check::{CheckFormat, CheckOutput, render as render_findings};
@@ -235,7 +235,7 @@ pub fn new(global: &GlobalArgs, args: &NewArgs) -> Result<Outcome> {
     }
     let mut given: BTreeMap<String, String> = BTreeMap::new();
     if let Some(file) = &args.values {
-        let text = String::from_utf8(super::read_input(file)?)
+        let text = String::from_utf8(super::files::read_input(file)?)
             .with_context(|| format!("{} is not UTF-8 text", file.display()))?;
         let table: toml::Table = toml::from_str(&text).with_context(|| format!("{} is not TOML", file.display()))?;
         for (name, value) in table {
@@ -315,21 +315,8 @@ pub struct RenderArgs {
     output: Option<PathBuf>,
 }
 
-pub(super) fn read_file(path: &Path) -> Result<Contract> {
-    let bytes = super::read_input(path)?;
-    let shown = path.to_string_lossy().into_owned();
-    let (text, _) = decode(&shown, bytes).map_err(|d| anyhow::anyhow!("{shown}: {}", d.message))?;
-    let mut findings = Vec::new();
-    let contract = Contract::read(&shown, text, FrontMatterRule::Optional, &mut findings);
-    // A front matter that is not TOML would print a page without its parties and signatures.
-    if let Some(broken) = findings.iter().find(|d| d.code.starts_with("frontmatter/")) {
-        bail!("{shown}:{}: {}", broken.location.line, broken.message);
-    }
-    Ok(contract)
-}
-
 pub fn render(global: &GlobalArgs, args: &RenderArgs) -> Result<Outcome> {
-    let contract = read_file(&args.file)?;
+    let contract = super::files::read_file(&args.file)?;
     let page = pactum::output::contract_page::page(&contract, &super::language_of(&args.file, &args.file)?);
     super::deliver(global, args.output.as_deref(), &page, false)?;
     Ok(Outcome::Clean)
@@ -359,57 +346,17 @@ pub struct ExecuteArgs {
     dry_run: bool,
 }
 
-/// Replace `path`'s contents with `text` so that a failure half-way leaves it as it was,
-/// keeping its permissions. A symbolic link is never written through.
-pub(super) fn replace_file(path: &Path, text: &str) -> Result<()> {
-    let metadata = std::fs::symlink_metadata(path).with_context(|| format!("reading {}", path.display()))?;
-    if metadata.file_type().is_symlink() {
-        bail!("{} is a symbolic link; pactum writes contracts only as regular files", path.display());
-    }
-    write_whole(path, text.as_bytes(), Some(metadata.permissions()))
-}
-
-/// Write `bytes` to `path` whole or not at all: into a fresh, unpredictably named file beside
-/// it (created exclusively, so nothing planted there is followed), with `permissions` if given,
-/// else those of the file it replaces, else those any new file gets (`0666` less the umask, as
-/// a shell redirection makes it; not the owner-only mode of a scratch file), synced, then
-/// renamed over `path`. A failure half-way leaves `path` as it was.
-pub(super) fn write_whole(path: &Path, bytes: &[u8], permissions: Option<std::fs::Permissions>) -> Result<()> {
-    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let permissions = permissions
-        .or_else(|| std::fs::symlink_metadata(path).ok().filter(std::fs::Metadata::is_file).map(|m| m.permissions()));
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".pactum-").suffix(".tmp");
-    #[cfg(unix)]
-    if permissions.is_none() {
-        // The mode given at creation is reduced by the umask, as for any new file.
-        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    }
-    let mut scratch =
-        builder.tempfile_in(folder).with_context(|| format!("creating a scratch file in {}", folder.display()))?;
-    scratch.write_all(bytes).with_context(|| format!("writing beside {}", path.display()))?;
-    if let Some(permissions) = permissions {
-        scratch
-            .as_file()
-            .set_permissions(permissions)
-            .with_context(|| format!("keeping the permissions of {}", path.display()))?;
-    }
-    scratch.as_file().sync_all().with_context(|| format!("writing beside {}", path.display()))?;
-    scratch.persist(path).map_err(|e| e.error).with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
-}
-
 pub fn execute(global: &GlobalArgs, args: &ExecuteArgs) -> Result<Outcome> {
     use pactum::contract::seal::{self, Signature};
     let repo = open_repo(global)?;
-    let contract = read_file(&args.file)?;
+    let contract = super::files::read_file(&args.file)?;
     let shown = repo.shown(&args.file);
     let mut signatures = Vec::new();
     for text in &args.signatures {
         signatures.push(Signature::parse(text).map_err(|e| anyhow::anyhow!("--signature {text}: {e}"))?);
     }
     if let Some(file) = &args.signatures_file {
-        let text = String::from_utf8(super::read_input(file)?)
+        let text = String::from_utf8(super::files::read_input(file)?)
             .with_context(|| format!("{} is not UTF-8 text", file.display()))?;
         let table: toml::Table = toml::from_str(&text).with_context(|| format!("{} is not TOML", file.display()))?;
         let entries = table
@@ -475,7 +422,7 @@ pub fn execute(global: &GlobalArgs, args: &ExecuteArgs) -> Result<Outcome> {
         emit(global, &toml)?;
         return Ok(Outcome::Clean);
     }
-    replace_file(&args.file, &text)?;
+    super::files::replace_file(&args.file, &text)?;
     let said = if args.adopt {
         format!(
             "adopted {shown} as signed outside the repository: {} recorded, status executed, body sealed as found\n",

@@ -31,19 +31,6 @@ enum ExportFormat {
     Docx,
 }
 
-/// Write bytes to `path` whole or not at all: a failed write leaves no half document.
-pub(super) fn write_binary(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write as _;
-    if path == Path::new("-") {
-        if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-            bail!("a Word document is binary; name a file with -o, or pipe standard output");
-        }
-        let mut stdout = std::io::stdout().lock();
-        return stdout.write_all(bytes).and_then(|()| stdout.flush()).context("writing to standard output");
-    }
-    super::draft::write_whole(path, bytes, None)
-}
-
 /// The key terms a counterparty's cover page shows: `[word] cover` of the repository the file
 /// is in, else the default.
 pub(super) fn cover_terms(file: &Path) -> Result<Vec<KeyTerm>> {
@@ -52,11 +39,11 @@ pub(super) fn cover_terms(file: &Path) -> Result<Vec<KeyTerm>> {
 
 pub fn export(global: &GlobalArgs, args: &ExportArgs) -> Result<Outcome> {
     let ExportFormat::Docx = args.format;
-    let contract = super::draft::read_file(&args.file)?;
+    let contract = super::files::read_file(&args.file)?;
     let document = model::document(&contract, &cover_terms(&args.file)?);
     let bytes = docx::write(&document, None)?;
     let output = args.output.clone().unwrap_or_else(|| args.file.with_extension("docx"));
-    write_binary(&output, &bytes)?;
+    super::files::write_binary(&output, &bytes)?;
     if !global.quiet && output != Path::new("-") {
         let numbered = document.paras.iter().filter(|p| p.numbered.is_some()).count();
         let clauses = document.paras.iter().filter(|p| p.clause.is_some()).count();
@@ -193,13 +180,13 @@ fn comments_markdown(title: &str, source: &Path, proposal: &pactum::exchange::im
 }
 
 pub fn import(global: &GlobalArgs, args: &ImportArgs) -> Result<Outcome> {
-    let bytes = super::read_input(&args.file)?;
+    let bytes = super::files::read_input(&args.file)?;
     let word = pactum::exchange::read::read(&bytes).with_context(|| format!("reading {}", args.file.display()))?;
     if let Some(new) = &args.new {
         return adopt(global, args, &word, new);
     }
     let into = args.into.as_deref().expect("clap requires --into or --new");
-    let contract = super::draft::read_file(into)?;
+    let contract = super::files::read_file(into)?;
     if let Some(why) = refusal(global, &word, &contract, into)
         && !args.force
     {
@@ -247,7 +234,7 @@ pub fn import(global: &GlobalArgs, args: &ImportArgs) -> Result<Outcome> {
                 contract.meta.id.as_deref().unwrap_or("<id>")
             );
         }
-        super::draft::replace_file(into, &proposal.text)?;
+        super::files::replace_file(into, &proposal.text)?;
     }
     if !global.quiet {
         let verb = match (changed, args.dry_run) {
@@ -295,7 +282,7 @@ fn adopt(
         if let Some(folder) = new.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(folder).with_context(|| format!("creating {}", folder.display()))?;
         }
-        write_binary(new, adopted.text.as_bytes())?;
+        super::files::write_binary(new, adopted.text.as_bytes())?;
     }
     if !global.quiet {
         let mut note = format!(

@@ -35,7 +35,7 @@ pub fn run(global: &GlobalArgs, args: &InspectArgs) -> Result<Outcome> {
     if path.is_dir() {
         bail!("{} is a directory: inspect reads one file", path.display());
     }
-    let bytes = super::read_input(path)?;
+    let bytes = super::files::read_input(path)?;
     let repo = match &global.repo {
         Some(dir) => Some(Repo::open(dir)?),
         None => Repo::discover(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))?,

@@ -4,6 +4,7 @@ mod check;
 mod diff;
 mod draft;
 mod exchange;
+mod files;
 mod history;
 mod inspect;
 mod remind;
@@ -264,42 +265,6 @@ fn repository(global: &GlobalArgs, hint: &str) -> Result<pactum::repo::Repo> {
             format!("not inside a contracts repository (no pactum.toml or Git repository here or above); {hint}")
         })?,
     })
-}
-
-/// The most a file named on the command line may hold: far beyond any contract, short of
-/// what `/dev/zero` would pour in.
-const MAX_INPUT: u64 = 64 * 1024 * 1024;
-
-/// Read a file named on the command line: a regular file (not a device, FIFO or folder), of at
-/// most [`MAX_INPUT`] bytes; `-` is standard input.
-fn read_input(path: &std::path::Path) -> Result<Vec<u8>> {
-    use std::io::Read as _;
-    if path == std::path::Path::new("-") {
-        let mut bytes = Vec::new();
-        io::stdin().lock().take(MAX_INPUT + 1).read_to_end(&mut bytes).context("reading standard input")?;
-        if bytes.len() as u64 > MAX_INPUT {
-            anyhow::bail!(
-                "standard input holds more than {} MB; pactum reads no input that large",
-                MAX_INPUT / 1024 / 1024
-            );
-        }
-        return Ok(bytes);
-    }
-    let metadata = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
-    if !metadata.is_file() {
-        anyhow::bail!("{} is not a regular file", path.display());
-    }
-    let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_INPUT + 1).read_to_end(&mut bytes).with_context(|| format!("cannot read {}", path.display()))?;
-    if bytes.len() as u64 > MAX_INPUT {
-        anyhow::bail!(
-            "{} is larger than {} MB; pactum reads no input that large",
-            path.display(),
-            MAX_INPUT / 1024 / 1024
-        );
-    }
-    Ok(bytes)
 }
 
 /// What a command decided: the exit status it asks for.
