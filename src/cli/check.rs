@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use pactum::lint::run::{CheckOptions, check};
 use pactum::lint::{RULES, Severity, Summary};
-use pactum::output::check::{CheckFormat, CheckOutput, render};
+use pactum::output::check::{CheckFormat, CheckOutput, Printing, render};
 use pactum::repo::{self, FileRef, Repo};
 use pactum::schema::SchemaSet;
 
@@ -286,16 +286,11 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
     };
     let git_prefix = target.repo.as_ref().map(Repo::git_prefix).unwrap_or_default();
     let output = CheckOutput { diagnostics: &report.diagnostics, summary, files: &shown, git_prefix: &git_prefix };
-    let color = args.format == Format::Human && args.output.is_none() && global.wants_color();
-    let mut text = render(args.format.into(), &output, color);
-    if global.quiet && args.format == Format::Human {
-        // Keep the findings, drop the summary line.
-        if let Some(cut) = text.trim_end().rfind('\n') {
-            text.truncate(cut + 1);
-        } else {
-            text.clear();
-        }
-    }
+    let printing = Printing {
+        color: args.format == Format::Human && args.output.is_none() && global.wants_color(),
+        summary: !global.quiet,
+    };
+    let text = render(args.format.into(), &output, printing);
     super::deliver(global, args.output.as_deref(), &text, args.format == Format::Human)?;
     let denied =
         args.deny == Some(Deny::Warnings) && report.diagnostics.iter().any(|d| d.severity == Severity::Warning);

@@ -11,7 +11,7 @@ use clap::Args;
 use pactum::contract::{Contract, decode, frontmatter};
 use pactum::lint::Diagnostic;
 use pactum::lint::run::check;
-use pactum::output::check::{CheckFormat, CheckOutput, render as render_findings};
+use pactum::output::check::{CheckFormat, CheckOutput, Printing, render as render_findings};
 use pactum::repo::{FileRef, Repo};
 use pactum::schema::SchemaSet;
 use pactum::template::{self, Template};
@@ -158,7 +158,7 @@ fn check_candidate(workspace: &Workspace<'_>, shown: &str, text: &str) -> Result
     let rendered = render_findings(
         CheckFormat::Human,
         &CheckOutput { diagnostics: &errors, summary, files: &[shown.to_owned()], git_prefix: "" },
-        false,
+        Printing { color: false, summary: true },
     );
     Ok((errors, rendered))
 }

@@ -45,11 +45,19 @@ impl CheckOutput<'_> {
     }
 }
 
-/// Render a check run in `format`; `color` asks for ANSI styling (human only).
+/// How the human form is printed: in colour or not, with its summary line or without
+/// (`--quiet`: the findings only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Printing {
+    pub color: bool,
+    pub summary: bool,
+}
+
+/// Render a check run in `format`; `printing` shapes the human form.
 #[must_use]
-pub fn render(format: CheckFormat, output: &CheckOutput<'_>, color: bool) -> String {
+pub fn render(format: CheckFormat, output: &CheckOutput<'_>, printing: Printing) -> String {
     match format {
-        CheckFormat::Human => human(output, color),
+        CheckFormat::Human => human(output, printing),
         CheckFormat::Json => json(output),
         CheckFormat::Sarif => sarif(output),
         CheckFormat::Github => github(output),
@@ -98,13 +106,10 @@ fn markdown(output: &CheckOutput<'_>) -> String {
     use crate::text::markdown::{code, literal};
     let summary = &output.summary;
     let mut out = format!(
-        "## Contract check\n\n{} file{} checked: {} error{}, {} warning{}.\n",
-        summary.files,
-        if summary.files == 1 { "" } else { "s" },
-        summary.errors,
-        if summary.errors == 1 { "" } else { "s" },
-        summary.warnings,
-        if summary.warnings == 1 { "" } else { "s" },
+        "## Contract check\n\n{} checked: {}, {}.\n",
+        crate::text::count(summary.files, "file"),
+        crate::text::count(summary.errors, "error"),
+        crate::text::count(summary.warnings, "warning"),
     );
     let mut path: Option<&str> = None;
     for diagnostic in output.diagnostics {
@@ -172,21 +177,22 @@ pub fn human_one(diagnostic: &Diagnostic, renderer: &Renderer) -> String {
     renderer.render(&groups)
 }
 
-fn human(output: &CheckOutput<'_>, color: bool) -> String {
-    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+fn human(output: &CheckOutput<'_>, printing: Printing) -> String {
+    let renderer = if printing.color { Renderer::styled() } else { Renderer::plain() };
     let mut out = String::new();
     for diagnostic in output.diagnostics {
         out.push_str(&human_one(diagnostic, &renderer));
         out.push_str("\n\n");
     }
-    let Summary { files, errors, warnings } = output.summary;
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    out.push_str(&format!(
-        "checked {}: {}, {}\n",
-        plural(files, "file"),
-        plural(errors, "error"),
-        plural(warnings, "warning")
-    ));
+    if printing.summary {
+        let Summary { files, errors, warnings } = output.summary;
+        out.push_str(&format!(
+            "checked {}: {}, {}\n",
+            crate::text::count(files, "file"),
+            crate::text::count(errors, "error"),
+            crate::text::count(warnings, "warning")
+        ));
+    }
     out
 }
 
