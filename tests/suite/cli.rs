@@ -111,6 +111,10 @@ fn planted_mistakes_in_every_format() {
     let human = pactum(&broken.root, &["check"]);
     assert_eq!(human.status.code(), Some(1));
     let human = stdout(&human);
+    // `--quiet` keeps the findings and leaves out the summary line.
+    let quiet = stdout(&pactum(&broken.root, &["check", "--quiet"]));
+    assert!(quiet.contains("error[id/duplicate]") && !quiet.contains("checked "), "{quiet}");
+    assert_eq!(quiet.trim_end(), human.trim_end().rsplit_once("\n\n").unwrap().0.trim_end(), "the same findings");
     let github = stdout(&pactum(&broken.root, &["check", "--format", "github"]));
     let junit = stdout(&pactum(&broken.root, &["check", "--format", "junit"]));
     let sarif: serde_json::Value =
