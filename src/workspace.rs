@@ -12,6 +12,7 @@ use crate::lifecycle::Duration;
 use crate::lint::run::CheckOptions;
 use crate::remind::RemindOptions;
 use crate::repo::{Config, Repo, Settings};
+use crate::schema::{SchemaError, SchemaSet};
 use crate::template::Library;
 
 /// The longest reminder window, forward or back: ten years.
@@ -22,12 +23,28 @@ const MAX_WINDOW_DAYS: u64 = 10 * 366;
 pub struct Workspace<'a> {
     pub repo: &'a Repo,
     library: OnceLock<Result<Option<Arc<Library>>, String>>,
+    schemas: OnceLock<SchemaSet>,
 }
 
 impl<'a> Workspace<'a> {
     #[must_use]
     pub fn of(repo: &'a Repo) -> Self {
-        Self { repo, library: OnceLock::new() }
+        Self { repo, library: OnceLock::new(), schemas: OnceLock::new() }
+    }
+
+    /// The schemas contracts are validated against: the built-in ones, overridden and extended
+    /// by the repository's `schemas/`, every one compiled, so that a broken schema is said at
+    /// once and not left to the first contract of its type. Read on first use.
+    ///
+    /// # Errors
+    /// When a schema cannot be read, parsed or compiled.
+    pub fn schemas(&self) -> Result<&SchemaSet, SchemaError> {
+        if let Some(schemas) = self.schemas.get() {
+            return Ok(schemas);
+        }
+        let schemas = SchemaSet::load(Some(&self.repo.schemas_dir()))?;
+        schemas.compile_all()?;
+        Ok(self.schemas.get_or_init(|| schemas))
     }
 
     #[must_use]

@@ -235,9 +235,9 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
             target.excluded.iter().map(|f| pactum::text::one_line(f)).collect::<Vec<_>>().join(", ")
         ));
     }
-    let options = match &target.repo {
-        Some(repo) => {
-            let workspace = pactum::workspace::Workspace::of(repo);
+    let workspace = target.repo.as_ref().map(pactum::workspace::Workspace::of);
+    let options = match &workspace {
+        Some(workspace) => {
             // A library that cannot be read leaves the playbook check out, said; the drafting
             // check below reports the clause that breaks it.
             let mut options = workspace.check_options().unwrap_or_else(|error| {
@@ -254,11 +254,16 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
         }
         None => CheckOptions::from_config(&pactum::repo::Config::default()),
     };
-    let schemas_dir = target.repo.as_ref().map(Repo::schemas_dir);
-    let schemas = SchemaSet::load(schemas_dir.as_deref()).context("loading schemas")?;
-    schemas.compile_all().context("loading schemas")?;
+    // The repository's schemas, or the built-in ones for files outside a repository.
+    let built_in;
+    let schemas = if let Some(workspace) = &workspace {
+        workspace.schemas().context("loading schemas")?
+    } else {
+        built_in = SchemaSet::load(None).context("loading schemas")?;
+        &built_in
+    };
     global.log(format_args!("read configuration and schemas in {:.1?}", started.elapsed()));
-    let mut report = check(&target.files, &schemas, &options, target.only.as_ref());
+    let mut report = check(&target.files, schemas, &options, target.only.as_ref());
     // Templates and the clause library: all of them on a whole check, else those named.
     let mut material = Vec::new();
     if let Some(repo) = &target.repo {

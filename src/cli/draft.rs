@@ -13,7 +13,6 @@ use pactum::lint::Diagnostic;
 use pactum::lint::run::check;
 use pactum::output::check::{CheckFormat, CheckOutput, Printing, render as render_findings};
 use pactum::repo::{FileRef, Repo};
-use pactum::schema::SchemaSet;
 use pactum::template::{self, Template};
 use pactum::workspace::Workspace;
 
@@ -147,11 +146,10 @@ fn check_candidate(workspace: &Workspace<'_>, shown: &str, text: &str) -> Result
     std::fs::write(&path, text).context("writing the candidate")?;
     let mut files: Vec<FileRef> = repo.contract_files_if_any()?.into_iter().filter(|f| f.shown != shown).collect();
     files.push(FileRef { path, shown: shown.to_owned(), not_read: None });
-    let schemas = SchemaSet::load(Some(&repo.schemas_dir())).context("loading schemas")?;
-    schemas.compile_all().context("loading schemas")?;
+    let schemas = workspace.schemas().context("loading schemas")?;
     let options = workspace.check_options().map_err(anyhow::Error::msg)?;
     let only: HashSet<String> = [shown.to_owned()].into();
-    let report = check(&files, &schemas, &options, Some(&only));
+    let report = check(&files, schemas, &options, Some(&only));
     let errors: Vec<Diagnostic> =
         report.diagnostics.into_iter().filter(|d| d.severity == pactum::lint::Severity::Error).collect();
     let summary = pactum::lint::Summary::of(1, &errors);

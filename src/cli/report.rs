@@ -10,7 +10,6 @@ use pactum::history::ledger;
 use pactum::lint::run::check_and_keep;
 use pactum::repo::Repo;
 use pactum::report::{self, Input};
-use pactum::schema::SchemaSet;
 
 use super::{GlobalArgs, Outcome};
 
@@ -44,14 +43,14 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> Result<Outcome> {
     let started = std::time::Instant::now();
     let files = repo.contract_files()?;
     // Findings per file, from the same check `pactum check` runs.
-    let schemas = SchemaSet::load(Some(&repo.schemas_dir())).context("loading schemas")?;
-    schemas.compile_all().context("loading schemas")?;
+    let workspace = pactum::workspace::Workspace::of(&repo);
+    let schemas = workspace.schemas().context("loading schemas")?;
     // The same options `pactum check` uses, clause library included.
-    let options = pactum::workspace::Workspace::of(&repo).check_options().map_err(anyhow::Error::msg)?;
+    let options = workspace.check_options().map_err(anyhow::Error::msg)?;
     // One pass: the findings of `pactum check`, and each contract's metadata.
     // The history (mostly Git, on one thread) is read while the contracts are checked.
     let ((checked, contracts), timelines) = rayon::join(
-        || check_and_keep(&files, &schemas, &options, None, |contract| contract.meta.clone()),
+        || check_and_keep(&files, schemas, &options, None, |contract| contract.meta.clone()),
         || if args.no_history { Err("left out with --no-history".to_owned()) } else { history(&repo, global) },
     );
     let mut findings: HashMap<&str, usize> = HashMap::new();
