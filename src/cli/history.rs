@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
-use pactum::contract::{Contract, FrontMatterRule, decode};
 use pactum::diff::DiffOptions;
 use pactum::history::Git;
 use pactum::history::ledger::{self, Scope};
+use pactum::history::review::Review;
 use pactum::repo::Repo;
 
 use super::{GlobalArgs, Outcome, env};
@@ -201,14 +201,9 @@ pub struct PolicyArgs {
     project: Option<String>,
 }
 
-/// The approvals of a merge request on GitLab that stand for `head`, and notes on those given
-/// before a change to the contracts or the rules (see [`weigh`]).
-fn gitlab_approvals(
-    args: &PolicyArgs,
-    git: &Git,
-    head: git2::Oid,
-    changed_paths: &[String],
-) -> Result<(Vec<String>, Vec<String>)> {
+/// The merge request's number and its approvals on GitLab, each with the commit it was given
+/// on (the review weighs which still stand).
+fn gitlab_approvals(args: &PolicyArgs) -> Result<(u64, Vec<ledger::Approval>)> {
     let number = args.pr.or_else(|| env("CI_MERGE_REQUEST_IID").and_then(|n| n.trim().parse().ok())).context(
         "--gitlab needs the merge request: --pr N (CI_MERGE_REQUEST_IID gives it in a merge request pipeline)",
     )?;
@@ -233,46 +228,7 @@ fn gitlab_approvals(
         .into_iter()
         .map(|(login, commit)| ledger::Approval { login, commit: Some(commit) })
         .collect();
-    Ok(weigh(approvals, git, head, changed_paths, |commit| format!("!{number} at {commit}")))
-}
-
-/// Approvals that count for `head`, and notes on those that do not: an approval counts for
-/// the commit it was given on, so a later push that changed a contract or the rules leaves it
-/// behind, and a rebase that changed neither keeps it. `given_on` names where an approval was
-/// given, from the commit's short form.
-fn weigh(
-    approvals: Vec<ledger::Approval>,
-    git: &Git,
-    head: git2::Oid,
-    changed_paths: &[String],
-    given_on: impl Fn(&str) -> String,
-) -> (Vec<String>, Vec<String>) {
-    let (mut standing, mut stale) = (Vec::new(), Vec::new());
-    for approval in approvals {
-        if approval.covers(git, head, changed_paths) {
-            standing.push(approval.login);
-        } else {
-            let commit = approval.commit.as_deref().filter(|c| !c.is_empty()).map_or("?", |c| &c[..10.min(c.len())]);
-            stale.push(format!(
-                "{} approved {}; the contracts or rules changed since",
-                approval.login,
-                given_on(commit)
-            ));
-        }
-    }
-    (standing, stale)
-}
-
-fn read(path: &str, bytes: Vec<u8>) -> Option<Contract> {
-    decode(path, bytes).ok().map(|(text, _)| Contract::read(path, text, FrontMatterRule::Optional, &mut Vec::new()))
-}
-
-/// The contract files (relative to the contracts repository) that differ between two commits;
-/// every contract, if Git cannot compare them (an approval then covers nothing that changed).
-fn changed_contract_paths(git: &Git, base: git2::Oid, head: git2::Oid, folder: &str) -> Vec<String> {
-    git.changed_markdown(base, head, Path::new(folder)).unwrap_or_else(|_| {
-        git.files_at(head, Path::new(folder)).unwrap_or_default().into_iter().map(|(path, _)| path).collect()
-    })
+    Ok((number, approvals))
 }
 
 /// The pull request number GitHub Actions gives a `pull_request` run: `refs/pull/N/merge`.
@@ -289,76 +245,27 @@ pub fn policy(global: &GlobalArgs, args: &PolicyArgs) -> Result<Outcome> {
         let (main, _) = ledger::main_tip(&git, &repo.config.repository.main_branch)?;
         git.merge_base(&main, &args.head)?.to_string()
     };
-    // The rules of the target branch, never those of the change under review: a change that
-    // raises a threshold or empties a group must not pass by its own rules.
     let (base_id, head_id) = (git.commit(&base)?, git.commit(&args.head)?);
-    let config_at = |commit: git2::Oid, side: &str| -> Result<pactum::repo::Config> {
-        match git.file_at(commit, "pactum.toml") {
-            Some(bytes) => pactum::repo::Config::parse(&String::from_utf8_lossy(&bytes))
-                .map_err(|e| anyhow::anyhow!("pactum.toml at the {side} of the change ({}): {e}", git.short(commit))),
-            None => Ok(pactum::repo::Config::default()),
-        }
-    };
-    let base_config = config_at(base_id, "base")?;
-    let head_config = config_at(head_id, "head")?;
-    let policies = pactum::history::policy::Policies::from_config(&base_config);
-    // Whoever proposes the change is no approver of it, unless a policy allows that.
-    let author = git.info(head_id).map(|c| format!("{} <{}>", c.author.name, c.author.email)).ok();
-    // Both sides are read from the contracts folders of both sides' settings, excluded files
-    // too: a change that moves the folder or excludes a file is seen with what it hides.
-    let folders = ledger::outermost(vec![
-        base_config.repository.contracts.clone(),
-        head_config.repository.contracts.clone(),
-        repo.config.repository.contracts.clone(),
-    ]);
-    let side = |commit: git2::Oid| -> Result<Vec<Contract>> {
-        let mut contracts = Vec::new();
-        for folder in &folders {
-            contracts.extend(git.files_at(commit, folder)?.into_iter().filter_map(|(path, bytes)| read(&path, bytes)));
-        }
-        Ok(contracts)
-    };
-    let (old, new) = (side(base_id)?, side(head_id)?);
-    let (was, is) = (
-        pactum::repo::ContractPaths::of(&repo.root, &base_config)?,
-        pactum::repo::ContractPaths::of(&repo.root, &head_config)?,
-    );
-    let no_longer_checked: Vec<(String, String)> = new
-        .iter()
-        .filter(|c| was.holds(&c.path) && !is.holds(&c.path))
-        .map(|c| (c.meta.id.clone().unwrap_or_else(|| c.path.clone()), c.path.clone()))
-        .collect();
+    let review = Review::open(&git, &repo.root, &repo.config, base_id, head_id)?;
     let mut approvers = args.approvers.clone();
     let mut stale: Vec<String> = Vec::new();
-    let changed_paths = || {
-        let mut paths = Vec::new();
-        for folder in &folders {
-            paths.extend(changed_contract_paths(&git, base_id, head_id, &folder.to_string_lossy()));
-        }
-        paths
-    };
     if args.github.github {
         let number = args
             .pr
             .or_else(pr_from_environment)
             .context("--github needs the pull request: --pr N (GITHUB_REF gives it in a pull_request workflow)")?;
         let approvals = args.github.pulls([number])?.remove(&number).unwrap_or_default().approvals;
-        let (standing, gone) = weigh(approvals, &git, head_id, &changed_paths(), str::to_owned);
+        let (standing, gone) = review.weigh(&git, approvals, str::to_owned);
         approvers.extend(standing);
         stale.extend(gone);
     }
     if args.gitlab {
-        let (standing, gone) = gitlab_approvals(args, &git, head_id, &changed_paths())?;
+        let (number, approvals) = gitlab_approvals(args)?;
+        let (standing, gone) = review.weigh(&git, approvals, |commit| format!("!{number} at {commit}"));
         approvers.extend(standing);
         stale.extend(gone);
     }
-    let mut pending = policies.pending(
-        (&old, &new),
-        git.rules_changed(base_id, head_id),
-        (&approvers, author.as_deref()),
-        &diff_options(&repo),
-    );
-    pending.no_longer_checked = no_longer_checked;
+    let pending = review.pending(&git, &approvers, &diff_options(&repo));
     output(
         global,
         &args.printed,

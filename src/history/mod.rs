@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 pub mod ledger;
 pub mod policy;
+pub mod review;
 pub mod signed;
 
 use git2::{ObjectType, Oid, Repository, Tree, TreeWalkMode, TreeWalkResult};
