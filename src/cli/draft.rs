@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use pactum::contract::{Contract, decode, frontmatter};
+use pactum::contract::frontmatter;
 use pactum::lint::Diagnostic;
 use pactum::lint::run::check;
 use pactum::output::check::{CheckFormat, CheckOutput, Printing, render as render_findings};
@@ -356,23 +356,7 @@ pub fn execute(global: &GlobalArgs, args: &ExecuteArgs) -> Result<Outcome> {
     if let Some(file) = &args.signatures_file {
         let text = String::from_utf8(super::files::read_input(file)?)
             .with_context(|| format!("{} is not UTF-8 text", file.display()))?;
-        let table: toml::Table = toml::from_str(&text).with_context(|| format!("{} is not TOML", file.display()))?;
-        let entries = table
-            .get("signatures")
-            .and_then(toml::Value::as_array)
-            .with_context(|| format!("{} needs [[signatures]] tables", file.display()))?;
-        for (index, entry) in entries.iter().enumerate() {
-            let table = entry
-                .as_table()
-                .with_context(|| format!("{}: signature {} is not a table", file.display(), index + 1))?;
-            let fields = table
-                .iter()
-                .map(|(key, value)| (key.as_str(), value.as_str().map_or_else(|| value.to_string(), str::to_owned)));
-            signatures.push(
-                Signature::from_fields(fields)
-                    .map_err(|e| anyhow::anyhow!("{}: signature {}: {e}", file.display(), index + 1))?,
-            );
-        }
+        signatures.extend(Signature::from_file(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?);
     }
     // A signature is given when it was made: one dated after today (a day's grace for time
     // zones) is a typing error, or a record made before the signing.
@@ -396,10 +380,7 @@ pub fn execute(global: &GlobalArgs, args: &ExecuteArgs) -> Result<Outcome> {
     // An amendment records the amended contract's text and terms as they now stand.
     let amended = match &contract.meta.amends {
         Some(amended) => Some(
-            repo.contract_files()?
-                .into_iter()
-                .filter_map(|f| std::fs::read(&f.path).ok().and_then(|b| decode(&f.shown, b).ok()).map(|(t, _)| t))
-                .find(|text| Contract::read_metadata(text).is_some_and(|m| m.id.as_deref() == Some(amended)))
+            repo.contract_text(amended)?
                 .with_context(|| format!("the amended contract `{amended}` is not in the repository"))?,
         ),
         None => None,

@@ -329,6 +329,30 @@ pub struct Signature {
 }
 
 impl Signature {
+    /// The signatures of a TOML file of `[[signatures]]` tables (party, name, title, date).
+    ///
+    /// # Errors
+    /// A file that is not TOML, has no `[[signatures]]`, or a signature that does not read, by
+    /// its place in the file.
+    pub fn from_file(text: &str) -> Result<Vec<Self>, String> {
+        let table: toml::Table = toml::from_str(text).map_err(|e| format!("not TOML: {}", e.message()))?;
+        let entries = table
+            .get("signatures")
+            .and_then(toml::Value::as_array)
+            .ok_or_else(|| "needs [[signatures]] tables".to_owned())?;
+        entries
+            .iter()
+            .enumerate()
+            .map(|(index, entry)| {
+                let table = entry.as_table().ok_or_else(|| format!("signature {} is not a table", index + 1))?;
+                let fields = table.iter().map(|(key, value)| {
+                    (key.as_str(), value.as_str().map_or_else(|| value.to_string(), str::to_owned))
+                });
+                Self::from_fields(fields).map_err(|e| format!("signature {}: {e}", index + 1))
+            })
+            .collect()
+    }
+
     /// A signature from its fields (`party`, `name`, `title`, `date`).
     ///
     /// # Errors
@@ -547,6 +571,13 @@ mod tests {
         assert!(Signature::parse("party=A,name=B,date=30.11.2026").unwrap_err().contains("YYYY-MM-DD"));
         assert!(Signature::parse("party=\"A,name=B").unwrap_err().contains("quote"));
         assert!(Signature::parse("party=A,name=B,date=2026-11-30,seal=yes").unwrap_err().contains("`seal`"));
+        let file = "[[signatures]]\nparty = \"Acme, Inc.\"\nname = \"Jane Doe\"\ndate = 2026-11-30\n\n[[signatures]]\nparty = \"Us\"\nname = \"Ola\"\ndate = 2026-12-01\n";
+        let read = Signature::from_file(file).unwrap();
+        assert_eq!(read.len(), 2);
+        assert_eq!((read[1].party.as_str(), read[1].date.to_string().as_str()), ("Us", "2026-12-01"));
+        assert!(Signature::from_file("x = 1\n").unwrap_err().contains("[[signatures]]"));
+        assert!(Signature::from_file("[[signatures]]\nparty = \"A\"\n").unwrap_err().starts_with("signature 1:"));
+        assert!(Signature::from_file("not toml").unwrap_err().starts_with("not TOML"));
     }
 
     #[test]

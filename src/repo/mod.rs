@@ -253,6 +253,18 @@ impl Repo {
         Ok(found)
     }
 
+    /// The text of the contract whose front matter has `id`, if the repository holds one.
+    ///
+    /// # Errors
+    /// When the contracts folder cannot be walked.
+    pub fn contract_text(&self, id: &str) -> Result<Option<String>, RepoError> {
+        Ok(self.contract_files()?.into_iter().find_map(|file| {
+            let bytes = std::fs::read(&file.path).ok()?;
+            let (text, _) = crate::contract::decode(&file.shown, bytes).ok()?;
+            crate::contract::Contract::read_metadata(&text).is_some_and(|m| m.id.as_deref() == Some(id)).then_some(text)
+        }))
+    }
+
     /// The contract files when there is a contracts folder, none when there is not: for
     /// commands that draft the first contract or read files named on the command line.
     ///
