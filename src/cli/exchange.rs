@@ -81,55 +81,17 @@ pub struct ImportArgs {
     dry_run: bool,
 }
 
-/// Why a returned document cannot be imported into `contract` as it is, or `None`.
-fn refusal(
-    global: &GlobalArgs,
-    word: &pactum::exchange::read::WordDocument,
-    contract: &pactum::contract::Contract,
-    into: &Path,
-) -> Option<String> {
-    let properties = &word.properties;
-    let Some(source) = properties.get(docx::PROPERTY_SOURCE) else {
-        return Some(format!(
-            "{} was not exported by pactum (it has no pactum document properties): adopt it with --new, or pass --force to map its paragraphs by their words",
-            into.display()
-        ));
-    };
-    let exported_from = properties.get(docx::PROPERTY_CONTRACT).or_else(|| properties.get(docx::PROPERTY_PATH));
-    let this = contract.meta.id.clone().unwrap_or_else(|| contract.path.clone());
-    if let Some(from) = exported_from
-        && properties.contains_key(docx::PROPERTY_CONTRACT) == contract.meta.id.is_some()
-        && *from != this
-    {
-        return Some(format!(
-            "the document was exported from contract {from}, not {this}; pass --force to import it anyway"
-        ));
-    }
-    if *source == model::sha256(&contract.text) {
-        return None;
-    }
-    // Another version: name it if the history has it.
-    let repo = super::repository(global, "").ok();
-    let found = repo.as_ref().and_then(|repo| {
-        let git = pactum::history::Git::open(&repo.root).ok()?;
-        let path = repo.shown(into);
-        let (commit, _) = git.find_version(&path, 10_000, |bytes| {
-            let text = String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes));
-            model::sha256(&text) == *source
-        })?;
-        let info = git.info(commit).ok()?;
-        Some(format!("{} \"{}\"", git.short(commit), info.message.lines().next().unwrap_or("")))
-    });
-    Some(match found {
-        Some(version) => format!(
-            "the document was exported from an earlier version of {} (commit {version}), and the contract has changed since: export it again for the counterparty, or pass --force to map their changes onto the current text by its words",
-            into.display()
-        ),
-        None => format!(
-            "the document was exported from a version of {} that this repository does not have; pass --force to map its changes onto the current text by its words",
-            into.display()
-        ),
-    })
+/// The commit whose version of `into` hashes as `source`, and its subject, from the history.
+fn version_in_history(global: &GlobalArgs, into: &Path, source: &str) -> Option<(String, String)> {
+    let repo = super::repository(global, "").ok()?;
+    let git = pactum::history::Git::open(&repo.root).ok()?;
+    let path = repo.shown(into);
+    let (commit, _) = git.find_version(&path, 10_000, |bytes| {
+        let text = String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes));
+        model::sha256(&text) == source
+    })?;
+    let info = git.info(commit).ok()?;
+    Some((git.short(commit), info.message.lines().next().unwrap_or("").to_owned()))
 }
 
 fn comments_markdown(title: &str, source: &Path, proposal: &pactum::exchange::import::Proposal) -> String {
@@ -187,10 +149,11 @@ pub fn import(global: &GlobalArgs, args: &ImportArgs) -> Result<Outcome> {
     }
     let into = args.into.as_deref().expect("clap requires --into or --new");
     let contract = super::files::read_file(into)?;
-    if let Some(why) = refusal(global, &word, &contract, into)
+    if let Some(why) =
+        pactum::exchange::import::refusal(&word, &contract, |source| version_in_history(global, into, source))
         && !args.force
     {
-        bail!("{why}");
+        bail!("{}", why.message(&into.display().to_string()));
     }
     // The base as the copy was exported: its cover page with the key terms the copy records
     // (an export from before they were recorded showed every key term).

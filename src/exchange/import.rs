@@ -505,6 +505,72 @@ fn changed_lines(old: &str, new: &str) -> String {
     }
 }
 
+/// Why a returned Word document cannot be imported into a contract as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The document carries no pactum properties: it was never exported by pactum.
+    NotExported,
+    /// It was exported from another contract.
+    OtherContract { from: String, this: String },
+    /// It was exported from an earlier version of this contract: the commit that holds that
+    /// version (short form) and its subject, when the history has it.
+    EarlierVersion { commit: String, subject: String },
+    /// It was exported from a version of this contract the repository does not have.
+    UnknownVersion,
+}
+
+impl Refusal {
+    /// What to tell whoever imports `file`.
+    #[must_use]
+    pub fn message(&self, file: &str) -> String {
+        match self {
+            Self::NotExported => format!(
+                "{file} was not exported by pactum (it has no pactum document properties): adopt it with --new, or pass --force to map its paragraphs by their words"
+            ),
+            Self::OtherContract { from, this } => {
+                format!("the document was exported from contract {from}, not {this}; pass --force to import it anyway")
+            }
+            Self::EarlierVersion { commit, subject } => format!(
+                "the document was exported from an earlier version of {file} (commit {commit} \"{subject}\"), and the contract has changed since: export it again for the counterparty, or pass --force to map their changes onto the current text by its words"
+            ),
+            Self::UnknownVersion => format!(
+                "the document was exported from a version of {file} that this repository does not have; pass --force to map its changes onto the current text by its words"
+            ),
+        }
+    }
+}
+
+/// Whether `word` can be imported into `contract` as it is: exported by pactum, from this
+/// contract, from its current text. `version_of` finds, by the hash of the text a copy was
+/// exported from, the commit holding that version and its subject (the history's, asked only
+/// when the text differs).
+pub fn refusal(
+    word: &WordDocument,
+    contract: &Contract,
+    version_of: impl FnOnce(&str) -> Option<(String, String)>,
+) -> Option<Refusal> {
+    let properties = &word.properties;
+    let Some(source) = properties.get(super::docx::PROPERTY_SOURCE) else {
+        return Some(Refusal::NotExported);
+    };
+    let exported_from =
+        properties.get(super::docx::PROPERTY_CONTRACT).or_else(|| properties.get(super::docx::PROPERTY_PATH));
+    let this = contract.meta.id.clone().unwrap_or_else(|| contract.path.clone());
+    if let Some(from) = exported_from
+        && properties.contains_key(super::docx::PROPERTY_CONTRACT) == contract.meta.id.is_some()
+        && *from != this
+    {
+        return Some(Refusal::OtherContract { from: from.clone(), this });
+    }
+    if *source == super::model::sha256(&contract.text) {
+        return None;
+    }
+    Some(match version_of(source) {
+        Some((commit, subject)) => Refusal::EarlierVersion { commit, subject },
+        None => Refusal::UnknownVersion,
+    })
+}
+
 /// The proposal the returned document makes to `contract`, exported as `base`.
 #[must_use]
 pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Proposal {
