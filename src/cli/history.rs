@@ -40,22 +40,23 @@ impl GithubArgs {
         if !self.github {
             return Ok(HashMap::new());
         }
-        let api = self
-            .api_url
-            .clone()
-            .or_else(|| env("GITHUB_API_URL"))
-            .unwrap_or_else(|| "https://api.github.com".to_owned());
-        let repository = self
-            .repository
-            .clone()
-            .or_else(|| env("GITHUB_REPOSITORY"))
-            .context("--github needs the repository: --repository owner/repo or GITHUB_REPOSITORY")?;
-        let token = env("GITHUB_TOKEN").context("--github needs a token in GITHUB_TOKEN")?;
+        let (github, token) = super::forge(
+            pactum::forge::Kind::Github,
+            "--github",
+            (self.api_url.as_ref(), self.repository.as_ref()),
+            "--repository owner/repo",
+            &["GITHUB_TOKEN"],
+        )?;
         let mut pulls = HashMap::new();
         for number in numbers {
-            let pull =
-                pactum::forge::reviews::github_pull(&api, &repository, token.clone(), number, super::http_limits()?)
-                    .with_context(|| format!("reading pull request #{number}"))?;
+            let pull = pactum::forge::reviews::github_pull(
+                &github.api_url,
+                &github.repository,
+                token.clone(),
+                number,
+                super::http_limits()?,
+            )
+            .with_context(|| format!("reading pull request #{number}"))?;
             let approvals =
                 pull.approvals.into_iter().map(|(login, commit)| ledger::Approval { login, commit }).collect();
             let merge_commit = pull.merged.then_some(pull.merge_commit_sha).flatten();
@@ -207,22 +208,27 @@ fn gitlab_approvals(args: &PolicyArgs) -> Result<(u64, Vec<ledger::Approval>)> {
     let number = args.pr.or_else(|| env("CI_MERGE_REQUEST_IID").and_then(|n| n.trim().parse().ok())).context(
         "--gitlab needs the merge request: --pr N (CI_MERGE_REQUEST_IID gives it in a merge request pipeline)",
     )?;
-    let api = args
-        .gitlab_url
-        .clone()
-        .or_else(|| env("CI_API_V4_URL"))
-        .unwrap_or_else(|| "https://gitlab.com/api/v4".to_owned());
-    let project = args
-        .project
-        .clone()
-        .or_else(|| env("CI_PROJECT_ID"))
-        .context("--gitlab needs the project: --project ID or CI_PROJECT_ID")?;
-    let token = env("GITLAB_TOKEN").context(
-        "--gitlab needs a token in GITLAB_TOKEN that can read the API (a project access token with read_api; the job token cannot read approvals)",
+    // The job token cannot read approvals: a token that can read the API.
+    if env("GITLAB_TOKEN").is_none() {
+        anyhow::bail!(
+            "--gitlab needs a token in GITLAB_TOKEN that can read the API (a project access token with read_api; the job token cannot read approvals)"
+        );
+    }
+    let (gitlab, token) = super::forge(
+        pactum::forge::Kind::Gitlab,
+        "--gitlab",
+        (args.gitlab_url.as_ref(), args.project.as_ref()),
+        "--project ID",
+        &["GITLAB_TOKEN"],
     )?;
-    let merge_request =
-        pactum::forge::reviews::gitlab_merge_request(&api, &project, token, number, super::http_limits()?)
-            .with_context(|| format!("reading merge request !{number}"))?;
+    let merge_request = pactum::forge::reviews::gitlab_merge_request(
+        &gitlab.api_url,
+        &gitlab.repository,
+        token,
+        number,
+        super::http_limits()?,
+    )
+    .with_context(|| format!("reading merge request !{number}"))?;
     let approvals = merge_request
         .approvals
         .into_iter()

@@ -422,6 +422,39 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// A forge's API, repository and token, resolved the one way every command does: the options
+/// given, else the CI's own variables (`GITHUB_API_URL`, `CI_PROJECT_ID`, …), else the public
+/// service; the token from the first of `tokens` that is set. `flag` and `repository_option`
+/// name what to give in the errors.
+fn forge(
+    kind: pactum::forge::Kind,
+    flag: &str,
+    (api_url, repository): (Option<&String>, Option<&String>),
+    repository_option: &str,
+    tokens: &[&str],
+) -> Result<(pactum::forge::Endpoint, String)> {
+    use pactum::forge::Kind;
+    let (api_default, api_vars, repo_vars): (&str, &[&str], &[&str]) = match kind {
+        Kind::Github => ("https://api.github.com", &["GITHUB_API_URL"], &["GITHUB_REPOSITORY"]),
+        Kind::Gitlab => ("https://gitlab.com/api/v4", &["CI_API_V4_URL"], &["CI_PROJECT_ID"]),
+        Kind::Gitea => ("", &["GITEA_API_URL", "GITHUB_API_URL"], &["GITEA_REPOSITORY", "GITHUB_REPOSITORY"]),
+    };
+    let api_url = api_url
+        .cloned()
+        .or_else(|| api_vars.iter().find_map(|v| env(v)))
+        .or_else(|| (!api_default.is_empty()).then(|| api_default.to_owned()));
+    let Some(api_url) = api_url else {
+        anyhow::bail!("{flag} needs the API URL: --api-url https://gitea.example/api/v1 or {}", api_vars.join(" or "))
+    };
+    let Some(repository) = repository.cloned().or_else(|| repo_vars.iter().find_map(|v| env(v))) else {
+        anyhow::bail!("{flag} needs the repository: {repository_option}, or {}", repo_vars.join(" or "));
+    };
+    let Some(token) = tokens.iter().find_map(|v| env(v)) else {
+        anyhow::bail!("{flag} needs a token in {}", tokens.join(" or "));
+    };
+    Ok((pactum::forge::Endpoint { kind, api_url, repository }, token))
+}
+
 /// An environment variable's value, unless it is unset or blank (CI services set empty ones).
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use pactum::contract::{Contract, Metadata, decode};
 use pactum::forge::{self as tracker, Endpoint, Kind};
@@ -13,7 +13,7 @@ use pactum::remind::{self, RemindOptions, Source, ics};
 use pactum::repo::Repo;
 use rayon::prelude::*;
 
-use super::{GlobalArgs, Outcome, emit, env};
+use super::{GlobalArgs, Outcome, emit};
 
 #[derive(Debug, Args)]
 pub struct RemindArgs {
@@ -89,26 +89,12 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
 
 /// The tracker to sync to, from the options and each CI's own variables.
 fn endpoint(kind: Kind, args: &RemindArgs) -> Result<(Endpoint, String)> {
-    let (api_default, api_vars, repo_vars): (&str, &[&str], &[&str]) = match kind {
-        Kind::Github => ("https://api.github.com", &["GITHUB_API_URL"], &["GITHUB_REPOSITORY"]),
-        Kind::Gitlab => ("https://gitlab.com/api/v4", &["CI_API_V4_URL"], &["CI_PROJECT_ID"]),
-        Kind::Gitea => ("", &["GITEA_API_URL", "GITHUB_API_URL"], &["GITEA_REPOSITORY", "GITHUB_REPOSITORY"]),
+    let flag = match kind {
+        Kind::Github => "--sync github",
+        Kind::Gitlab => "--sync gitlab",
+        Kind::Gitea => "--sync gitea",
     };
-    let api_url = args
-        .api_url
-        .clone()
-        .or_else(|| api_vars.iter().find_map(|v| env(v)))
-        .or_else(|| (!api_default.is_empty()).then(|| api_default.to_owned()));
-    let Some(api_url) = api_url else {
-        bail!("--sync gitea needs the API URL: --api-url https://gitea.example/api/v1 or GITEA_API_URL")
-    };
-    let Some(repository) = args.repository.clone().or_else(|| repo_vars.iter().find_map(|v| env(v))) else {
-        bail!("--sync needs the repository: --repository, or {}", repo_vars.join(" or "));
-    };
-    let Some(token) = kind.token_variables().iter().find_map(|v| env(v)) else {
-        bail!("--sync needs a token in {}", kind.token_variables().join(" or "));
-    };
-    Ok((Endpoint { kind, api_url, repository }, token))
+    super::forge(kind, flag, (args.api_url.as_ref(), args.repository.as_ref()), "--repository", kind.token_variables())
 }
 
 /// Contracts read: (shown path, front matter).
