@@ -335,12 +335,7 @@ pub fn audit(global: &GlobalArgs, args: &AuditArgs) -> Result<Outcome> {
     let options = diff_options(&repo);
     let pulls = if args.github.github {
         // GitHub is asked about the landings that claim to be its pull requests.
-        let numbers: std::collections::BTreeSet<u64> = ledger::approvals(&git, tip, &scope, &options)?
-            .iter()
-            .filter(|e| e.platform == Some("github"))
-            .filter_map(|e| e.pull_request)
-            .collect();
-        Some(args.github.pulls(numbers)?)
+        Some(args.github.pulls(ledger::claimed_pull_requests(&git, tip, &scope)?)?)
     } else {
         None
     };

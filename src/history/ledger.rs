@@ -856,6 +856,33 @@ fn since_set_at(git: &Git, history: &[CommitInfo], value: &str) -> Option<SetAt>
     set_at.map(|landing| SetAt { landing, adoption })
 }
 
+/// The GitHub pull requests the main branch's landings claim to be, among those that changed
+/// a contract or the rules (what `audit --github` asks GitHub to confirm): read from the
+/// commits and their trees, without reading a contract.
+///
+/// # Errors
+/// When Git cannot be read.
+pub fn claimed_pull_requests(
+    git: &Git,
+    tip: Oid,
+    scope: &Scope,
+) -> Result<std::collections::BTreeSet<u64>, HistoryError> {
+    let mut numbers = std::collections::BTreeSet::new();
+    for commit in git.first_parent_history(tip)? {
+        let landed = landed(&commit);
+        let (Some("github"), Some(number)) = (landed.platform, landed.pull_request) else { continue };
+        let Some(&parent) = commit.parents.first() else { continue };
+        let mut touched = !git.rules_changed(parent, commit.id).is_empty();
+        for folder in &scope.folders {
+            touched = touched || !git.contract_changes(&commit, folder)?.is_empty();
+        }
+        if touched {
+            numbers.insert(number);
+        }
+    }
+    Ok(numbers)
+}
+
 /// Audit the main branch: direct pushes that touched contracts, merges that did not satisfy
 /// the policies in force before them (as far as the recorded approvals show, the merger never
 /// counting as an approver unless a policy allows it), changes to the rules themselves without
