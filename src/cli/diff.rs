@@ -69,11 +69,7 @@ fn compare(old: Files, new: Files, options: &DiffOptions, global: &GlobalArgs) -
             .filter_map(|(path, bytes)| match read_contract(&path, bytes, FrontMatterRule::Optional) {
                 Ok(contract) => Some(contract),
                 Err(error) => {
-                    let mut stderr = anstream::stderr();
-                    let _ = std::io::Write::write_all(
-                        &mut stderr,
-                        format!("warning: {error:#}; left out of the diff\n").as_bytes(),
-                    );
+                    global.warn(format_args!("{error:#}; left out of the diff"));
                     None
                 }
             })

@@ -130,17 +130,12 @@ fn read_all(global: &GlobalArgs, repo: &Repo) -> Result<(Contracts, HashSet<Stri
         }
     }
     if !unreadable.is_empty() {
-        let mut stderr = anstream::stderr();
-        let _ = std::io::Write::write_all(
-            &mut stderr,
-            format!(
-                "warning: {} could not be read and {} no reminders (`pactum check` says why):\n  {}\n",
-                pactum::text::count(unreadable.len(), "contract"),
-                if unreadable.len() == 1 { "has" } else { "have" },
-                unreadable.join("\n  ")
-            )
-            .as_bytes(),
-        );
+        global.warn(format_args!(
+            "{} could not be read and {} no reminders (`pactum check` says why):\n  {}",
+            pactum::text::count(unreadable.len(), "contract"),
+            if unreadable.len() == 1 { "has" } else { "have" },
+            unreadable.join("\n  ")
+        ));
     }
     global.log(format_args!("read the front matter of {} contracts", contracts.len()));
     Ok((contracts, keep))
