@@ -207,55 +207,16 @@ fn sync_to(global: &GlobalArgs, args: &RemindArgs, kind: Kind, input: &SyncInput
         let label = sync_options.labels.first().map_or("contract-reminder", String::as_str);
         let existing = tracker.list(label).with_context(|| format!("listing issues of {}", endpoint.repository))?;
         let plan = sync::plan(events, &still_applies, keep, &existing, &sync_options);
-        if args.format == RemindFormat::Json {
-            let mut text = serde_json::to_string_pretty(
-                &serde_json::json!({ "version": 1, "as_of": options.as_of, "dry_run": true, "plan": plan }),
-            )?;
-            text.push('\n');
-            text
-        } else {
-            let mut text = format!(
-                "dry run against {} ({}): nothing was changed\n",
-                endpoint.repository,
-                pactum::text::redact_userinfo(&endpoint.api_url)
-            );
-            for change in &plan.changes {
-                text.push_str(&match change {
-                    sync::Change::Create { key, title } => format!("  create  {title}  [{key}]\n"),
-                    sync::Change::Update { key, number, title } => format!("  update  #{number} {title}  [{key}]\n"),
-                    sync::Change::Close { key, number, reason } => format!("  close   #{number} ({reason})  [{key}]\n"),
-                    sync::Change::Reopen { key, number, title } => format!("  reopen  #{number} {title}  [{key}]\n"),
-                });
-            }
-            text.push_str(&format!(
-                "{} change(s), {} issue(s) already up to date\n",
-                plan.changes.len(),
-                plan.unchanged
-            ));
-            text
+        match args.format {
+            RemindFormat::Json => report::plan_json(options.as_of, &plan),
+            _ => report::plan_human(&endpoint.repository, &endpoint.api_url, &plan),
         }
     } else {
-        let report = sync::sync(tracker.as_mut(), events, &still_applies, keep, &sync_options)
+        let done = sync::sync(tracker.as_mut(), events, &still_applies, keep, &sync_options)
             .with_context(|| format!("syncing reminders to {}", endpoint.repository))?;
-        if args.format == RemindFormat::Json {
-            let mut text = serde_json::to_string_pretty(
-                &serde_json::json!({ "version": 1, "as_of": options.as_of, "report": report }),
-            )?;
-            text.push('\n');
-            text
-        } else {
-            format!(
-                "synced {} reminder(s) to {}: {} created, {} updated, {} closed, {} reopened, {} unchanged, {} closed by people ({} requests)\n",
-                events.len(),
-                endpoint.repository,
-                report.created,
-                report.updated,
-                report.closed,
-                report.reopened,
-                report.unchanged,
-                report.closed_by_people,
-                report.requests
-            )
+        match args.format {
+            RemindFormat::Json => report::sync_json(options.as_of, &done),
+            _ => report::sync_human(events.len(), &endpoint.repository, &done),
         }
     };
     global.log(format_args!("{} requests to {}", tracker.requests(), pactum::text::redact_userinfo(&endpoint.api_url)));

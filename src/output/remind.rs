@@ -1,4 +1,5 @@
-//! Reporters for `pactum remind`: a table, JSON, Markdown, and (in `remind::ics`) a calendar.
+//! Reporters for `pactum remind`: a table, JSON, Markdown, and (in `remind::ics`) a calendar;
+//! and the sync's plan (`--dry-run`) and report, for people and as JSON.
 
 use std::fmt::Write as _;
 
@@ -6,7 +7,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::remind::Event;
-use crate::text::markdown;
+use crate::remind::sync::{Change, Plan, Report};
+use crate::text::{count, markdown, redact_userinfo};
 
 /// The `remind` JSON document (docs/output.md).
 #[derive(Debug, Serialize)]
@@ -104,4 +106,60 @@ pub fn markdown(as_of: NaiveDate, events: &[Event], none: &str) -> String {
         );
     }
     out
+}
+
+/// A sync's plan, for people: what would change on the tracker at `api_url`, for `repository`.
+#[must_use]
+pub fn plan_human(repository: &str, api_url: &str, plan: &Plan) -> String {
+    let mut text = format!("dry run against {repository} ({}): nothing was changed\n", redact_userinfo(api_url));
+    for change in &plan.changes {
+        text.push_str(&match change {
+            Change::Create { key, title } => format!("  create  {title}  [{key}]\n"),
+            Change::Update { key, number, title } => format!("  update  #{number} {title}  [{key}]\n"),
+            Change::Close { key, number, reason } => format!("  close   #{number} ({reason})  [{key}]\n"),
+            Change::Reopen { key, number, title } => format!("  reopen  #{number} {title}  [{key}]\n"),
+        });
+    }
+    text.push_str(&format!(
+        "{}, {} already up to date\n",
+        count(plan.changes.len(), "change"),
+        count(plan.unchanged, "issue")
+    ));
+    text
+}
+
+/// A sync's plan as JSON (docs/output.md).
+#[must_use]
+pub fn plan_json(as_of: NaiveDate, plan: &Plan) -> String {
+    let mut text = serde_json::to_string_pretty(
+        &serde_json::json!({ "version": 1, "as_of": as_of, "dry_run": true, "plan": plan }),
+    )
+    .expect("a plan serializes");
+    text.push('\n');
+    text
+}
+
+/// What a sync did, for people: `events` reminders to `repository`.
+#[must_use]
+pub fn sync_human(events: usize, repository: &str, report: &Report) -> String {
+    format!(
+        "synced {} to {repository}: {} created, {} updated, {} closed, {} reopened, {} unchanged, {} closed by people ({})\n",
+        count(events, "reminder"),
+        report.created,
+        report.updated,
+        report.closed,
+        report.reopened,
+        report.unchanged,
+        report.closed_by_people,
+        count(report.requests, "request")
+    )
+}
+
+/// What a sync did, as JSON (docs/output.md).
+#[must_use]
+pub fn sync_json(as_of: NaiveDate, report: &Report) -> String {
+    let mut text = serde_json::to_string_pretty(&serde_json::json!({ "version": 1, "as_of": as_of, "report": report }))
+        .expect("a report serializes");
+    text.push('\n');
+    text
 }

@@ -353,7 +353,7 @@ fn dry_run_changes_nothing_and_tokens_never_show() {
     let tracker = FakeTracker::start(Dialect::GitHub);
     let output = sync(dir.path(), &tracker, &["--dry-run"]);
     assert!(output.status.success(), "{}", text(&output));
-    assert!(text(&output).contains("7 change(s)"), "{}", text(&output));
+    assert!(text(&output).contains("7 changes"), "{}", text(&output));
     assert_eq!(mutations(&tracker), 0);
     assert!(tracker.issues().is_empty());
     // A wrong token: a clear error without the token in it.
