@@ -7,7 +7,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use pactum::lint::run::{CheckOptions, check};
-use pactum::lint::{RULES, Severity, Summary};
+use pactum::lint::{Severity, Summary};
 use pactum::output::check::{CheckFormat, CheckOutput, Printing, render};
 use pactum::repo::{self, FileRef, Repo};
 use pactum::schema::SchemaSet;
@@ -203,11 +203,7 @@ fn expand(path: &Path, root: Option<&Path>, stdin_as: Option<&Path>) -> Result<V
 }
 
 fn list_rules(global: &GlobalArgs) -> Result<Outcome> {
-    let mut out = String::new();
-    for rule in RULES {
-        out.push_str(&format!("{:<28} {:<8} {}\n", rule.code, rule.severity.as_str(), rule.summary));
-    }
-    emit(global, &out)?;
+    emit(global, &pactum::output::check::rules())?;
     Ok(Outcome::Clean)
 }
 

@@ -8,7 +8,6 @@ use pactum::contract::KeyTerm;
 use pactum::exchange::import::Edit;
 use pactum::exchange::{docx, model};
 use pactum::text::count;
-use pactum::text::markdown;
 
 use super::{GlobalArgs, Outcome};
 
@@ -94,53 +93,6 @@ fn version_in_history(global: &GlobalArgs, into: &Path, source: &str) -> Option<
     Some((git.short(commit), info.message.lines().next().unwrap_or("").to_owned()))
 }
 
-fn comments_markdown(title: &str, source: &Path, proposal: &pactum::exchange::import::Proposal) -> String {
-    // The Word file by its name: where it lay on the importer's machine is no one's business.
-    let name = source.file_name().map_or_else(|| source.to_string_lossy(), |n| n.to_string_lossy());
-    let mut out = format!("# Comments on {title}\n\nFrom {}.\n", markdown::code(&name));
-    let mut places: Vec<&str> = Vec::new();
-    for placed in &proposal.comments {
-        if !places.contains(&placed.place.as_str()) {
-            places.push(&placed.place);
-        }
-    }
-    for place in places {
-        let mut first = true;
-        for placed in proposal.comments.iter().filter(|p| p.place == place) {
-            if first {
-                let mut heading = place.to_owned();
-                if let Some(c) = heading.get_mut(..1) {
-                    c.make_ascii_uppercase();
-                }
-                out.push_str(&format!("\n## {heading}\n\n"));
-                first = false;
-            }
-            // The words commented on, and the comment, as text: nothing in them is markup, a
-            // mention or an image.
-            let quoted: String = placed.words.chars().take(300).collect();
-            let ellipsis = if placed.words.chars().count() > 300 { "…" } else { "" };
-            out.push_str(&format!("> {}{ellipsis}\n\n", markdown::literal(&quoted)));
-            // A date Word wrote that is no date is left out, not printed as it stands.
-            let date = placed
-                .comment
-                .date
-                .get(..10)
-                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                .filter(|d| chrono::Datelike::year(d) > 1900);
-            let who = if placed.comment.author.trim().is_empty() {
-                "Someone".to_owned()
-            } else {
-                markdown::literal(placed.comment.author.trim())
-            };
-            let when = date.map(|d| format!(" ({d})")).unwrap_or_default();
-            let said: Vec<String> =
-                placed.comment.text.trim().lines().filter(|l| !l.trim().is_empty()).map(markdown::literal).collect();
-            out.push_str(&format!("**{who}**{when}: {}\n\n", said.join("\n\n")));
-        }
-    }
-    out
-}
-
 pub fn import(global: &GlobalArgs, args: &ImportArgs) -> Result<Outcome> {
     let bytes = super::files::read_input(&args.file)?;
     let word = pactum::exchange::read::read(&bytes).with_context(|| format!("reading {}", args.file.display()))?;
@@ -183,7 +135,12 @@ pub fn import(global: &GlobalArgs, args: &ImportArgs) -> Result<Outcome> {
     let changed = proposal.text != contract.text;
     if let Some(path) = &args.comments {
         let title = contract.meta.title.clone().unwrap_or_else(|| contract.path.clone());
-        super::deliver(global, Some(path), &comments_markdown(&title, &args.file, &proposal), false)?;
+        super::deliver(
+            global,
+            Some(path),
+            &pactum::output::exchange::comments_markdown(&title, &args.file, &proposal),
+            false,
+        )?;
     }
     if args.dry_run {
         super::emit_raw(&proposal.text)?;

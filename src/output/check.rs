@@ -26,6 +26,16 @@ pub enum CheckFormat {
     Gitlab,
 }
 
+/// Every rule with its code and default level, one a line (`check --list-rules`).
+#[must_use]
+pub fn rules() -> String {
+    let mut out = String::new();
+    for rule in RULES {
+        out.push_str(&format!("{:<28} {:<8} {}\n", rule.code, rule.severity.as_str(), rule.summary));
+    }
+    out
+}
+
 /// Everything a check reporter needs.
 pub struct CheckOutput<'a> {
     pub diagnostics: &'a [Diagnostic],
