@@ -112,24 +112,7 @@ pub fn init(global: &GlobalArgs, args: &InitArgs) -> Result<Outcome> {
         file.write_all(contents.as_bytes()).with_context(|| format!("writing {}", target.display()))?;
         created.push(*path);
     }
-    let mut out = String::new();
-    for path in &created {
-        out.push_str(&format!("created  {path}\n"));
-    }
-    for path in &kept {
-        out.push_str(&format!("kept     {path} (already there)\n"));
-    }
-    if org.is_empty() && created.contains(&"pactum.toml") {
-        out.push_str(
-            "\nYour organisation's name is not set: `[report] our_names` in pactum.toml tells your parties from counterparties (or run `pactum init --org NAME` in a new folder).\n",
-        );
-    }
-    out.push_str(&format!(
-        "\n{} created in {}. Next: `pactum new nda --set counterparty=\"Acme Inc.\" --id acme-nda`, then `pactum check`.\n",
-        pactum::text::count(created.len(), "file"),
-        args.dir.display()
-    ));
-    emit(global, &out)?;
+    emit(global, &pactum::output::drafting::init_summary(&created, &kept, &args.dir, !org.is_empty()))?;
     Ok(Outcome::Clean)
 }
 
@@ -188,16 +171,6 @@ pub struct NewArgs {
     dry_run: bool,
 }
 
-fn describe(template: &Template) -> String {
-    let mut out = format!("{}: {}\n", template.name, template.description);
-    for (name, variable) in &template.variables {
-        let default = variable.default.as_ref().map(|d| format!(" (default: {d})")).unwrap_or_default();
-        let required = if variable.required { " [required]" } else { "" };
-        out.push_str(&format!("  --set {name}=…  {} — {}{required}{default}\n", variable.kind, variable.description));
-    }
-    out
-}
-
 fn ask(prompt: &str) -> Result<String> {
     let mut stderr = std::io::stderr();
     write!(stderr, "{prompt}: ")?;
@@ -216,19 +189,12 @@ fn is_valid_id(id: &str) -> bool {
 pub fn new(global: &GlobalArgs, args: &NewArgs) -> Result<Outcome> {
     let repo = open_repo(global)?;
     if args.list {
-        let mut out = String::new();
-        for template in Template::list(&repo.root) {
-            match template {
-                Ok(template) => out.push_str(&format!("{:<20} {}\n", template.name, template.description)),
-                Err(error) => out.push_str(&format!("(unreadable) {error}\n")),
-            }
-        }
-        emit(global, &out)?;
+        emit(global, &pactum::output::drafting::templates(&Template::list(&repo.root)))?;
         return Ok(Outcome::Clean);
     }
     let template = Template::load(&repo.root, args.template.as_deref().expect("required unless --list"))?;
     if args.describe {
-        emit(global, &describe(&template))?;
+        emit(global, &pactum::output::drafting::describe(&template))?;
         return Ok(Outcome::Clean);
     }
     let mut given: BTreeMap<String, String> = BTreeMap::new();

@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod contract_page;
+pub mod drafting;
 pub mod exchange;
 pub mod history;
 pub mod inspect;

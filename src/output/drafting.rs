@@ -1,0 +1,55 @@
+//! Reporters for drafting: what `init` wrote, the templates `new --list` finds, and a
+//! template's variables (`new --describe`).
+
+use std::path::Path;
+
+use crate::template::{Template, TemplateError};
+
+/// What `init` created in `dir` and what it kept; `org_set` says whether the organisation's
+/// names were given (else how to set them is said).
+#[must_use]
+pub fn init_summary(created: &[&str], kept: &[&str], dir: &Path, org_set: bool) -> String {
+    let mut out = String::new();
+    for path in created {
+        out.push_str(&format!("created  {path}\n"));
+    }
+    for path in kept {
+        out.push_str(&format!("kept     {path} (already there)\n"));
+    }
+    if !org_set && created.contains(&"pactum.toml") {
+        out.push_str(
+            "\nYour organisation's name is not set: `[report] our_names` in pactum.toml tells your parties from counterparties (or run `pactum init --org NAME` in a new folder).\n",
+        );
+    }
+    out.push_str(&format!(
+        "\n{} created in {}. Next: `pactum new nda --set counterparty=\"Acme Inc.\" --id acme-nda`, then `pactum check`.\n",
+        crate::text::count(created.len(), "file"),
+        dir.display()
+    ));
+    out
+}
+
+/// The templates, one a line: name and description, or why one cannot be read.
+#[must_use]
+pub fn templates(list: &[Result<Template, TemplateError>]) -> String {
+    let mut out = String::new();
+    for template in list {
+        match template {
+            Ok(template) => out.push_str(&format!("{:<20} {}\n", template.name, template.description)),
+            Err(error) => out.push_str(&format!("(unreadable) {error}\n")),
+        }
+    }
+    out
+}
+
+/// A template's variables, as `--set` takes them.
+#[must_use]
+pub fn describe(template: &Template) -> String {
+    let mut out = format!("{}: {}\n", template.name, template.description);
+    for (name, variable) in &template.variables {
+        let default = variable.default.as_ref().map(|d| format!(" (default: {d})")).unwrap_or_default();
+        let required = if variable.required { " [required]" } else { "" };
+        out.push_str(&format!("  --set {name}=…  {} — {}{required}{default}\n", variable.kind, variable.description));
+    }
+    out
+}
