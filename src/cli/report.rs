@@ -74,10 +74,10 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> Result<Outcome> {
         report.history_note = Some(format!("no history to measure cycle times: {why}"));
     }
     let text = match args.format {
-        ReportFormat::Table => report.table(),
-        ReportFormat::Json => report.json(),
-        ReportFormat::Csv => report.csv(),
-        ReportFormat::Markdown => report.markdown(),
+        ReportFormat::Table => pactum::output::report::table(&report),
+        ReportFormat::Json => pactum::output::report::json(&report),
+        ReportFormat::Csv => pactum::output::report::csv(&report),
+        ReportFormat::Markdown => pactum::output::report::markdown(&report),
         ReportFormat::Html => pactum::output::report_page::page(&report, &repo.config.repository.language),
     };
     super::deliver(global, args.output.as_deref(), &text, args.format == ReportFormat::Table)?;

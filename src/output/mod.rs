@@ -13,6 +13,7 @@ pub mod inspect;
 pub mod page;
 pub mod redline;
 pub mod remind;
+pub mod report;
 pub mod report_page;
 
 /// A stable, platform-independent 64-bit FNV-1a hash, for fingerprints that must not change
