@@ -36,6 +36,18 @@ pub fn rules() -> String {
     out
 }
 
+/// A run's counts, as the human, GitHub and Markdown forms end: `3 files: 1 error, 0 warnings`
+/// (the Markdown form says `3 files checked: …`).
+fn counts(summary: Summary) -> String {
+    use crate::text::count;
+    format!(
+        "{}: {}, {}",
+        count(summary.files, "file"),
+        count(summary.errors, "error"),
+        count(summary.warnings, "warning")
+    )
+}
+
 /// Everything a check reporter needs.
 pub struct CheckOutput<'a> {
     pub diagnostics: &'a [Diagnostic],
@@ -114,13 +126,7 @@ fn gitlab(output: &CheckOutput<'_>) -> String {
 /// of each level per step, the summary shows them all.
 fn markdown(output: &CheckOutput<'_>) -> String {
     use crate::text::markdown::{code, literal};
-    let summary = &output.summary;
-    let mut out = format!(
-        "## Contract check\n\n{} checked: {}, {}.\n",
-        crate::text::count(summary.files, "file"),
-        crate::text::count(summary.errors, "error"),
-        crate::text::count(summary.warnings, "warning"),
-    );
+    let mut out = format!("## Contract check\n\n{}.\n", counts(output.summary));
     let mut path: Option<&str> = None;
     for diagnostic in output.diagnostics {
         if path != Some(diagnostic.path.as_str()) {
@@ -195,13 +201,7 @@ fn human(output: &CheckOutput<'_>, printing: Printing) -> String {
         out.push_str("\n\n");
     }
     if printing.summary {
-        let Summary { files, errors, warnings } = output.summary;
-        out.push_str(&format!(
-            "checked {}: {}, {}\n",
-            crate::text::count(files, "file"),
-            crate::text::count(errors, "error"),
-            crate::text::count(warnings, "warning")
-        ));
+        out.push_str(&format!("checked {}\n", counts(output.summary)));
     }
     out
 }
@@ -352,13 +352,7 @@ fn github(output: &CheckOutput<'_>) -> String {
             escape_data(&message)
         ));
     }
-    let Summary { files, errors, warnings } = output.summary;
-    out.push_str(&format!(
-        "pactum checked {}: {}, {}\n",
-        crate::text::count(files, "file"),
-        crate::text::count(errors, "error"),
-        crate::text::count(warnings, "warning")
-    ));
+    out.push_str(&format!("pactum checked {}\n", counts(output.summary)));
     out
 }
 

@@ -51,10 +51,7 @@ pub fn approvals_human(branch: &str, entries: &[Entry]) -> String {
             ),
         );
     }
-    push_line(
-        &mut out,
-        &format!("{} ledger entr{} on {branch}\n", entries.len(), if entries.len() == 1 { "y" } else { "ies" }),
-    );
+    push_line(&mut out, &format!("{} on {branch}\n", crate::text::count(entries.len(), "ledger entry/ledger entries")));
     out
 }
 

@@ -55,18 +55,14 @@ impl DiffReport {
             }
         }
         format!(
-            "{contracts} contract{} changed ({}), {clauses} clause change{}, {material} material, between {} and {}",
-            plural(contracts),
+            "{} changed ({}), {}, {material} material, between {} and {}",
+            crate::text::count(contracts, "contract"),
             kinds.join(", "),
-            plural(clauses),
+            crate::text::count(clauses, "clause change"),
             self.base,
             self.head
         )
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 fn show_value(value: Option<&Value>) -> String {

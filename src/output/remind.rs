@@ -76,7 +76,7 @@ pub fn table(as_of: NaiveDate, events: &[Event], none: &str) -> String {
     for row in &rows {
         write_row(&row.iter().map(String::as_str).collect::<Vec<_>>());
     }
-    let _ = writeln!(out, "\n{} reminder{} as of {as_of}", events.len(), if events.len() == 1 { "" } else { "s" });
+    let _ = writeln!(out, "\n{} as of {as_of}", count(events.len(), "reminder"));
     out
 }
 
