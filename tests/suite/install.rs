@@ -175,10 +175,7 @@ fn the_pre_commit_hook_checks_changed_contracts_only() {
     support::today::ok(s.root(), &["new", "nda", "--id", "acme-nda", "--set", "counterparty=Acme, Inc."]);
     std::fs::write(s.root().join("README.md"), "# Our contracts\n\nNo front matter here.\n").unwrap();
     s.commit(&support::git::ALICE, &support::git::ALICE, "Drafted");
-    let bin = Path::new(env!("CARGO_BIN_EXE_pactum")).parent().unwrap().to_path_buf();
-    let path =
-        std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())))
-            .unwrap();
+    let path = support::path_with_pactum();
     let home = tempfile::tempdir().unwrap();
     let run = |files: &[&str]| {
         Command::new(&pre_commit)
@@ -227,10 +224,7 @@ fn the_building_pre_commit_hook_builds_once_with_the_locked_versions() {
     )
     .unwrap();
     std::fs::set_permissions(tools.path().join("cargo"), std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let path = std::env::join_paths(
-        std::iter::once(tools.path().to_path_buf()).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
-    )
-    .unwrap();
+    let path = support::path_with(tools.path());
     // The hook repository as pre-commit clones it: the hook definitions and the hook's script,
     // committed (a working copy with changes would be a new shadow revision on every run).
     let hooks = support::git::Script::new();

@@ -285,11 +285,7 @@ fn every_shipped_workflow_step_runs_as_written_on_a_repository_init_made() {
     s.commit(&support::git::BEA, &support::git::BEA, "One more sentence");
     s.git(&support::git::ADMIN, &support::git::ADMIN, &["update-ref", "refs/remotes/origin/main", "main"]);
 
-    let bin = Path::new(env!("CARGO_BIN_EXE_pactum")).parent().unwrap().to_path_buf();
-    let path = std::env::join_paths(
-        std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
-    )
-    .unwrap();
+    let path = support::path_with_pactum();
     let summary = s.root().join("step-summary.md");
     let step_output = s.root().join("step-output");
     let root = s.root().to_path_buf();
@@ -393,11 +389,7 @@ fn the_gitlab_jobs_run_as_written_and_the_redline_note_is_found_on_any_page() {
     assert!(script.contains("pactum diff") && script.contains("x-next-page"), "{script}");
 
     let gitlab = FakeTracker::start(Dialect::GitLab);
-    let bin = Path::new(env!("CARGO_BIN_EXE_pactum")).parent().unwrap().to_path_buf();
-    let path = std::env::join_paths(
-        std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
-    )
-    .unwrap();
+    let path = support::path_with_pactum();
     let root = s.root().to_path_buf();
     let run = |iid: u64| {
         let output = Command::new("bash")

@@ -78,6 +78,18 @@ pub fn tool(env_var: &str, name: &str) -> Option<std::path::PathBuf> {
     found
 }
 
+/// `PATH` with `dir` first: for scripts that must find a program there (the pactum under test,
+/// a stand-in tool) before anything installed.
+pub fn path_with(dir: &Path) -> std::ffi::OsString {
+    let rest = std::env::var_os("PATH").unwrap_or_default();
+    std::env::join_paths(std::iter::once(dir.to_path_buf()).chain(std::env::split_paths(&rest))).unwrap()
+}
+
+/// `PATH` with the folder of the pactum under test first, as CI has it after installing it.
+pub fn path_with_pactum() -> std::ffi::OsString {
+    path_with(Path::new(env!("CARGO_BIN_EXE_pactum")).parent().unwrap())
+}
+
 /// Copy a folder and everything under it.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
