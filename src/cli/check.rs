@@ -269,7 +269,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
             .map(|only| only.iter().filter(|s| pactum::lint::drafting::is_material(s)).cloned().collect());
         material = named.clone().unwrap_or_else(|| pactum::lint::drafting::files(&repo.root));
         if !material.is_empty() {
-            let mut found = pactum::lint::drafting::check(&repo.root, Some(&material), global.today());
+            let mut found = pactum::lint::drafting::check(&repo.root, &material, global.today());
             options.lint.apply(&mut found);
             report.files += material.len();
             report.diagnostics.extend(found);

@@ -90,15 +90,9 @@ fn body_line(text: &str) -> usize {
     frontmatter::split(text).map_or(0, |layout| text[..layout.body].matches('\n').count())
 }
 
-/// Check the drafting material of the repository at `root`: every file of `shown` (paths
-/// relative to the root; all of them when `None`).
+/// Check the drafting material `wanted` (paths relative to `root`, as [`files`] lists them).
 #[must_use]
-pub fn check(root: &Path, shown: Option<&[String]>, today: chrono::NaiveDate) -> Vec<Diagnostic> {
-    let all = files(root);
-    let wanted: Vec<&String> = match shown {
-        Some(shown) => shown.iter().collect(),
-        None => all.iter().collect(),
-    };
+pub fn check(root: &Path, wanted: &[String], today: chrono::NaiveDate) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     // The library, read clause by clause, so that one broken clause is one finding.
     for path in wanted.iter().filter(|p| p.starts_with("clauses/")) {
