@@ -262,14 +262,16 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
     let mut report = check(&target.files, schemas, &options, target.only.as_ref());
     // Templates and the clause library: all of them on a whole check, else those named.
     let mut material = Vec::new();
-    if let Some(repo) = &target.repo {
+    if let (Some(repo), Some(workspace)) = (&target.repo, &workspace) {
         let named: Option<Vec<String>> = target
             .only
             .as_ref()
             .map(|only| only.iter().filter(|s| pactum::lint::drafting::is_material(s)).cloned().collect());
         material = named.clone().unwrap_or_else(|| pactum::lint::drafting::files(&repo.root));
         if !material.is_empty() {
-            let mut found = pactum::lint::drafting::check(&repo.root, &material, global.today());
+            // The library the playbook check read (none when it cannot be read).
+            let library = workspace.library().ok().flatten().unwrap_or_default();
+            let mut found = pactum::lint::drafting::check(&repo.root, &material, &library, global.today());
             options.lint.apply(&mut found);
             report.files += material.len();
             report.diagnostics.extend(found);

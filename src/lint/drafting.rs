@@ -90,9 +90,11 @@ fn body_line(text: &str) -> usize {
     frontmatter::split(text).map_or(0, |layout| text[..layout.body].matches('\n').count())
 }
 
-/// Check the drafting material `wanted` (paths relative to `root`, as [`files`] lists them).
+/// Check the drafting material `wanted` (paths relative to `root`, as [`files`] lists them),
+/// drafting templates with `library` (the repository's, as the check read it; empty when it
+/// cannot be read, whose broken clause is then reported here).
 #[must_use]
-pub fn check(root: &Path, wanted: &[String], today: chrono::NaiveDate) -> Vec<Diagnostic> {
+pub fn check(root: &Path, wanted: &[String], library: &Library, today: chrono::NaiveDate) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     // The library, read clause by clause, so that one broken clause is one finding.
     for path in wanted.iter().filter(|p| p.starts_with("clauses/")) {
@@ -102,8 +104,6 @@ pub fn check(root: &Path, wanted: &[String], today: chrono::NaiveDate) -> Vec<Di
             out.push(finding(path, &text, first, &message, "a library clause is `+++` front matter (id, version, title), then its text; `{{ field }}` takes the contract's front matter"));
         }
     }
-    // Each broken clause is reported above; templates are then drafted without the library.
-    let library = Library::load(root).unwrap_or_default();
     for path in wanted.iter().filter(|p| p.starts_with("templates/")) {
         let Ok(text) = std::fs::read_to_string(root.join(path)) else { continue };
         let name = path.trim_start_matches("templates/").trim_end_matches(".md");
@@ -127,7 +127,7 @@ pub fn check(root: &Path, wanted: &[String], today: chrono::NaiveDate) -> Vec<Di
             .map(|(name, v)| (name.clone(), sample(name, &v.kind)))
             .collect();
         let drafted = crate::template::resolve(&template, &given, today)
-            .and_then(|values| crate::template::draft(&template, &values, &library));
+            .and_then(|values| crate::template::draft(&template, &values, library));
         let first = body_line(&text);
         match drafted {
             Ok(drafted) => {
