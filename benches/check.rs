@@ -18,7 +18,7 @@ use std::path::Path;
 
 use std::process::Command;
 
-use pactum::repo::Repo;
+use pactum_core::repo::Repo;
 
 fn main() {
     let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-check");

@@ -1,23 +1,8 @@
-//! pactum: contracts kept as code.
+//! The `pactum` command over the library `pactum-core`: `cli` reads the arguments into one
+//! invocation, calls the library once and hands the result to a printer; `print` holds every
+//! printed form of every command (terminal text, JSON, Markdown, CSV, HTML pages, SARIF, …).
 //!
-//! The library reads contracts (Markdown with TOML front matter), checks them against JSON
-//! Schemas and drafting rules, and computes their dates. It never prints: every result is a
-//! value that the binary's `cli` module turns into output through one reporter per format.
-#![warn(clippy::print_stdout, clippy::print_stderr)]
+//! The library computes and never prints; this crate prints and computes nothing of its own.
 
-pub mod contract;
-pub mod diff;
-pub mod exchange;
-pub mod findings;
-pub mod forge;
-pub mod history;
-pub mod lifecycle;
-pub mod lint;
-pub mod output;
-pub mod remind;
-pub mod repo;
-pub mod report;
-pub mod schema;
-pub mod template;
-pub mod text;
-pub mod workspace;
+pub mod cli;
+pub mod print;

@@ -3,8 +3,6 @@
 //! Exit codes are an interface: 0 nothing wrong, 1 findings at error level (or warnings with
 //! `--deny warnings`), 2 usage, configuration or internal error. A closed pipe is not an error.
 
-mod cli;
-
 use std::process::ExitCode;
 
 /// mimalloc: reading a contract makes many small allocations (spans, strings, the Markdown
@@ -14,5 +12,5 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    cli::main()
+    pactum::cli::main()
 }

@@ -4,13 +4,13 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use crate::print::check::{CheckFormat, CheckOutput, Printing, render};
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
-use pactum::lint::run::{CheckOptions, check};
-use pactum::lint::{Severity, Summary};
-use pactum::output::check::{CheckFormat, CheckOutput, Printing, render};
-use pactum::repo::{self, FileRef, Repo};
-use pactum::schema::SchemaSet;
+use pactum_core::lint::run::{CheckOptions, check};
+use pactum_core::lint::{Severity, Summary};
+use pactum_core::repo::{self, FileRef, Repo};
+use pactum_core::schema::SchemaSet;
 
 use super::{GlobalArgs, Outcome, emit};
 
@@ -168,7 +168,7 @@ fn target(global: &GlobalArgs, args: &CheckArgs) -> Result<Target> {
             }
             only.insert(file.shown.clone());
             // A template or library clause is checked as drafting material, not as a contract.
-            if pactum::lint::drafting::is_material(&file.shown) && !contracts.contains(&file.shown) {
+            if pactum_core::lint::drafting::is_material(&file.shown) && !contracts.contains(&file.shown) {
                 continue;
             }
             match files.iter_mut().find(|f| f.shown == file.shown) {
@@ -203,7 +203,7 @@ fn expand(path: &Path, root: Option<&Path>, stdin_as: Option<&Path>) -> Result<V
 }
 
 fn list_rules(global: &GlobalArgs) -> Result<Outcome> {
-    emit(global, &pactum::output::check::rules())?;
+    emit(global, &crate::print::check::rules())?;
     Ok(Outcome::Clean)
 }
 
@@ -227,11 +227,11 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
     if !target.excluded.is_empty() {
         global.warn(format_args!(
             "skipped {} that `[repository] exclude` in pactum.toml names: {}",
-            pactum::text::count(target.excluded.len(), "file"),
-            target.excluded.iter().map(|f| pactum::text::one_line(f)).collect::<Vec<_>>().join(", ")
+            pactum_core::text::count(target.excluded.len(), "file"),
+            target.excluded.iter().map(|f| pactum_core::text::one_line(f)).collect::<Vec<_>>().join(", ")
         ));
     }
-    let workspace = target.repo.as_ref().map(pactum::workspace::Workspace::of);
+    let workspace = target.repo.as_ref().map(pactum_core::workspace::Workspace::of);
     let options = match &workspace {
         Some(workspace) => {
             // A library that cannot be read leaves the playbook check out, said; the drafting
@@ -248,7 +248,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
             }
             options
         }
-        None => CheckOptions::from_config(&pactum::repo::Config::default()),
+        None => CheckOptions::from_config(&pactum_core::repo::Config::default()),
     };
     // The repository's schemas, or the built-in ones for files outside a repository.
     let built_in;
@@ -266,12 +266,12 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
         let named: Option<Vec<String>> = target
             .only
             .as_ref()
-            .map(|only| only.iter().filter(|s| pactum::lint::drafting::is_material(s)).cloned().collect());
-        material = named.clone().unwrap_or_else(|| pactum::lint::drafting::files(&repo.root));
+            .map(|only| only.iter().filter(|s| pactum_core::lint::drafting::is_material(s)).cloned().collect());
+        material = named.clone().unwrap_or_else(|| pactum_core::lint::drafting::files(&repo.root));
         if !material.is_empty() {
             // The library the playbook check read (none when it cannot be read).
             let library = workspace.library().ok().flatten().unwrap_or_default();
-            let mut found = pactum::lint::drafting::check(&repo.root, &material, &library, global.today());
+            let mut found = pactum_core::lint::drafting::check(&repo.root, &material, &library, global.today());
             options.lint.apply(&mut found);
             report.files += material.len();
             report.diagnostics.extend(found);

@@ -3,13 +3,13 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use crate::print::redline::{self as render, DiffReport};
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
-use pactum::contract::{Contract, FrontMatterRule, decode};
-use pactum::diff::{self, DiffOptions};
-use pactum::history::Git;
-use pactum::output::redline::{self as render, DiffReport};
-use pactum::repo::{self, Repo};
+use pactum_core::contract::{Contract, FrontMatterRule, decode};
+use pactum_core::diff::{self, DiffOptions};
+use pactum_core::history::Git;
+use pactum_core::repo::{self, Repo};
 
 use super::{ColorWhen, GlobalArgs, Outcome};
 
@@ -59,7 +59,7 @@ fn read_contract(path: &str, bytes: Vec<u8>, rule: FrontMatterRule) -> Result<Co
 }
 
 fn options(repo: Option<&Repo>) -> DiffOptions {
-    repo.map_or_else(DiffOptions::default, |repo| pactum::workspace::Workspace::of(repo).diff_options())
+    repo.map_or_else(DiffOptions::default, |repo| pactum_core::workspace::Workspace::of(repo).diff_options())
 }
 
 /// Pair the contracts of two sides: by id (so a moved file is a rename), else by path.
@@ -257,7 +257,7 @@ fn revision_sides(global: &GlobalArgs, args: &DiffArgs) -> Result<Sides> {
 
 /// `--format docx`: the one changed contract as Word tracked changes.
 fn word(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome> {
-    use pactum::exchange::{docx, model, redline};
+    use pactum_core::exchange::{docx, model, redline};
     let Some(output) = args.output.as_deref() else {
         bail!("a Word redline is a binary file: name it with -o redline.docx");
     };
@@ -324,7 +324,7 @@ fn word(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome> {
         global.say(format_args!(
             "wrote {} ({} with tracked changes by {})\n",
             output.display(),
-            pactum::text::count(tracked, "paragraph"),
+            pactum_core::text::count(tracked, "paragraph"),
             revision.author
         ));
     }

@@ -6,15 +6,15 @@ use std::collections::{BTreeMap, HashSet};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
+use crate::print::check::{CheckFormat, CheckOutput, Printing, render as render_findings};
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use pactum::contract::frontmatter;
-use pactum::lint::Diagnostic;
-use pactum::lint::run::check;
-use pactum::output::check::{CheckFormat, CheckOutput, Printing, render as render_findings};
-use pactum::repo::{FileRef, Repo};
-use pactum::template::{self, Template};
-use pactum::workspace::Workspace;
+use pactum_core::contract::frontmatter;
+use pactum_core::lint::Diagnostic;
+use pactum_core::lint::run::check;
+use pactum_core::repo::{FileRef, Repo};
+use pactum_core::template::{self, Template};
+use pactum_core::workspace::Workspace;
 
 use super::{GlobalArgs, Outcome, emit};
 
@@ -23,14 +23,14 @@ const ACTION_PIN: &str = "pactum-dev/pactum@v0.1.0";
 
 /// Every file `pactum init` writes: path and contents.
 const SCAFFOLD: &[(&str, &str)] = &[
-    ("pactum.toml", include_str!("../template/scaffold/pactum.toml")),
-    ("schemas/README.md", include_str!("../template/scaffold/schemas-README.md")),
-    ("templates/nda.md", include_str!("../template/scaffold/nda.md")),
-    ("clauses/confidential-information.md", include_str!("../template/scaffold/confidential-information.md")),
-    ("clauses/confidentiality.md", include_str!("../template/scaffold/confidentiality.md")),
-    ("clauses/governing-law.md", include_str!("../template/scaffold/governing-law.md")),
+    ("pactum.toml", include_str!("scaffold/pactum.toml")),
+    ("schemas/README.md", include_str!("scaffold/schemas-README.md")),
+    ("templates/nda.md", include_str!("scaffold/nda.md")),
+    ("clauses/confidential-information.md", include_str!("scaffold/confidential-information.md")),
+    ("clauses/confidentiality.md", include_str!("scaffold/confidentiality.md")),
+    ("clauses/governing-law.md", include_str!("scaffold/governing-law.md")),
     ("contracts/.gitkeep", ""),
-    ("CODEOWNERS", include_str!("../template/scaffold/CODEOWNERS")),
+    ("CODEOWNERS", include_str!("scaffold/CODEOWNERS")),
     (".github/workflows/contracts.yml", include_str!("../../example-repo/.github/workflows/contracts.yml")),
     (".github/workflows/redline.yml", include_str!("../../example-repo/.github/workflows/redline.yml")),
     (".github/workflows/reminders.yml", include_str!("../../example-repo/.github/workflows/reminders.yml")),
@@ -112,7 +112,7 @@ pub fn init(global: &GlobalArgs, args: &InitArgs) -> Result<Outcome> {
         file.write_all(contents.as_bytes()).with_context(|| format!("writing {}", target.display()))?;
         created.push(*path);
     }
-    emit(global, &pactum::output::drafting::init_summary(&created, &kept, &args.dir, !org.is_empty()))?;
+    emit(global, &crate::print::drafting::init_summary(&created, &kept, &args.dir, !org.is_empty()))?;
     Ok(Outcome::Clean)
 }
 
@@ -134,8 +134,8 @@ fn check_candidate(workspace: &Workspace<'_>, shown: &str, text: &str) -> Result
     let only: HashSet<String> = [shown.to_owned()].into();
     let report = check(&files, schemas, &options, Some(&only));
     let errors: Vec<Diagnostic> =
-        report.diagnostics.into_iter().filter(|d| d.severity == pactum::lint::Severity::Error).collect();
-    let summary = pactum::lint::Summary::of(1, &errors);
+        report.diagnostics.into_iter().filter(|d| d.severity == pactum_core::lint::Severity::Error).collect();
+    let summary = pactum_core::lint::Summary::of(1, &errors);
     let rendered = render_findings(
         CheckFormat::Human,
         &CheckOutput { diagnostics: &errors, summary, files: &[shown.to_owned()], git_prefix: "" },
@@ -189,12 +189,12 @@ fn is_valid_id(id: &str) -> bool {
 pub fn new(global: &GlobalArgs, args: &NewArgs) -> Result<Outcome> {
     let repo = open_repo(global)?;
     if args.list {
-        emit(global, &pactum::output::drafting::templates(&Template::list(&repo.root)))?;
+        emit(global, &crate::print::drafting::templates(&Template::list(&repo.root)))?;
         return Ok(Outcome::Clean);
     }
     let template = Template::load(&repo.root, args.template.as_deref().expect("required unless --list"))?;
     if args.describe {
-        emit(global, &pactum::output::drafting::describe(&template))?;
+        emit(global, &crate::print::drafting::describe(&template))?;
         return Ok(Outcome::Clean);
     }
     let mut given: BTreeMap<String, String> = BTreeMap::new();
@@ -281,7 +281,7 @@ pub struct RenderArgs {
 
 pub fn render(global: &GlobalArgs, args: &RenderArgs) -> Result<Outcome> {
     let contract = super::files::read_file(&args.file)?;
-    let page = pactum::output::contract_page::page(&contract, &super::language_of(&args.file, &args.file)?);
+    let page = crate::print::contract_page::page(&contract, &super::language_of(&args.file, &args.file)?);
     super::deliver(global, args.output.as_deref(), &page, false)?;
     Ok(Outcome::Clean)
 }
@@ -311,7 +311,7 @@ pub struct ExecuteArgs {
 }
 
 pub fn execute(global: &GlobalArgs, args: &ExecuteArgs) -> Result<Outcome> {
-    use pactum::contract::seal::{self, Signature};
+    use pactum_core::contract::seal::{self, Signature};
     let repo = open_repo(global)?;
     let contract = super::files::read_file(&args.file)?;
     let shown = repo.shown(&args.file);
@@ -335,7 +335,7 @@ pub fn execute(global: &GlobalArgs, args: &ExecuteArgs) -> Result<Outcome> {
         );
     }
     // A sealed contract is refused for that, signatures or not; an adopted one may bring its own.
-    let sealed = (contract.meta.status == Some(pactum::contract::Status::Executed) && !args.adopt)
+    let sealed = (contract.meta.status == Some(pactum_core::contract::Status::Executed) && !args.adopt)
         || contract.meta.body_sha256.is_some();
     let recorded = args.adopt && !contract.meta.signatures.is_empty();
     if signatures.is_empty() && !sealed && !recorded {
@@ -371,7 +371,7 @@ pub fn execute(global: &GlobalArgs, args: &ExecuteArgs) -> Result<Outcome> {
     let said = if args.adopt {
         format!(
             "adopted {shown} as signed outside the repository: {} recorded, status executed, body sealed as found\n",
-            pactum::text::count(
+            pactum_core::text::count(
                 if signatures.is_empty() { contract.meta.signatures.len() } else { signatures.len() },
                 "signature"
             )
@@ -379,7 +379,7 @@ pub fn execute(global: &GlobalArgs, args: &ExecuteArgs) -> Result<Outcome> {
     } else {
         format!(
             "executed {shown}: {} recorded, status executed, body sealed\n",
-            pactum::text::count(signatures.len(), "signature")
+            pactum_core::text::count(signatures.len(), "signature")
         )
     };
     emit(global, &said)?;

@@ -4,10 +4,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
-use pactum::contract::KeyTerm;
-use pactum::exchange::import::Edit;
-use pactum::exchange::{docx, model};
-use pactum::text::count;
+use pactum_core::contract::KeyTerm;
+use pactum_core::exchange::import::Edit;
+use pactum_core::exchange::{docx, model};
+use pactum_core::text::count;
 
 use super::{GlobalArgs, Outcome};
 
@@ -83,7 +83,7 @@ pub struct ImportArgs {
 /// The commit whose version of `into` hashes as `source`, and its subject, from the history.
 fn version_in_history(global: &GlobalArgs, into: &Path, source: &str) -> Option<(String, String)> {
     let repo = super::repository(global, "").ok()?;
-    let git = pactum::history::Git::open(&repo.root).ok()?;
+    let git = pactum_core::history::Git::open(&repo.root).ok()?;
     let path = repo.shown(into);
     let (commit, _) = git.find_version(&path, 10_000, |bytes| {
         let text = String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes));
@@ -95,14 +95,14 @@ fn version_in_history(global: &GlobalArgs, into: &Path, source: &str) -> Option<
 
 pub fn import(global: &GlobalArgs, args: &ImportArgs) -> Result<Outcome> {
     let bytes = super::files::read_input(&args.file)?;
-    let word = pactum::exchange::read::read(&bytes).with_context(|| format!("reading {}", args.file.display()))?;
+    let word = pactum_core::exchange::read::read(&bytes).with_context(|| format!("reading {}", args.file.display()))?;
     if let Some(new) = &args.new {
         return adopt(global, args, &word, new);
     }
     let into = args.into.as_deref().expect("clap requires --into or --new");
     let contract = super::files::read_file(into)?;
     if let Some(why) =
-        pactum::exchange::import::refusal(&word, &contract, |source| version_in_history(global, into, source))
+        pactum_core::exchange::import::refusal(&word, &contract, |source| version_in_history(global, into, source))
         && !args.force
     {
         bail!("{}", why.message(&into.display().to_string()));
@@ -115,7 +115,7 @@ pub fn import(global: &GlobalArgs, args: &ImportArgs) -> Result<Outcome> {
         None => cover_terms(into)?,
     };
     let base = model::document(&contract, &cover);
-    let proposal = pactum::exchange::import::propose(&contract, &base, &word);
+    let proposal = pactum_core::exchange::import::propose(&contract, &base, &word);
     let mut report = String::new();
     for (kind, label) in [
         (Edit::Changed, "changed"),
@@ -138,7 +138,7 @@ pub fn import(global: &GlobalArgs, args: &ImportArgs) -> Result<Outcome> {
         super::deliver(
             global,
             Some(path),
-            &pactum::output::exchange::comments_markdown(&title, &args.file, &proposal),
+            &crate::print::exchange::comments_markdown(&title, &args.file, &proposal),
             false,
         )?;
     }
@@ -146,7 +146,7 @@ pub fn import(global: &GlobalArgs, args: &ImportArgs) -> Result<Outcome> {
         super::emit_raw(&proposal.text)?;
     } else if changed {
         // The text as signed changes only through an amendment, whatever the return says.
-        if pactum::contract::seal::reads_executed(&contract) {
+        if pactum_core::contract::seal::reads_executed(&contract) {
             bail!(
                 "{} is executed: its text stays as signed, so the return's {} edit(s) were not written:\n{report}See them with --dry-run, and make them in an amendment (a new contract with `amends = \"{}\"`, executed in its turn)",
                 into.display(),
@@ -181,7 +181,7 @@ pub fn import(global: &GlobalArgs, args: &ImportArgs) -> Result<Outcome> {
 fn adopt(
     global: &GlobalArgs,
     args: &ImportArgs,
-    word: &pactum::exchange::read::WordDocument,
+    word: &pactum_core::exchange::read::WordDocument,
     new: &Path,
 ) -> Result<Outcome> {
     if new.exists() && !args.force {
@@ -194,8 +194,8 @@ fn adopt(
             word.properties.get(docx::PROPERTY_PATH).map_or("a contract", String::as_str)
         );
     }
-    let id = new.file_stem().map_or_else(|| "contract".to_owned(), |s| pactum::text::slug(&s.to_string_lossy()));
-    let adopted = pactum::exchange::adopt::adopt(word, &id);
+    let id = new.file_stem().map_or_else(|| "contract".to_owned(), |s| pactum_core::text::slug(&s.to_string_lossy()));
+    let adopted = pactum_core::exchange::adopt::adopt(word, &id);
     if args.dry_run {
         super::emit_raw(&adopted.text)?;
     } else {

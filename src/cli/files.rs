@@ -6,7 +6,7 @@ use std::io::{self, Write as _};
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use pactum::contract::{Contract, FrontMatterRule, decode};
+use pactum_core::contract::{Contract, FrontMatterRule, decode};
 
 /// The most a file named on the command line may hold: far beyond any contract, short of
 /// what `/dev/zero` would pour in.

@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
-use pactum::diff::DiffOptions;
-use pactum::history::Git;
-use pactum::history::ledger::{self, Scope};
-use pactum::history::review::Review;
-use pactum::repo::Repo;
+use pactum_core::diff::DiffOptions;
+use pactum_core::history::Git;
+use pactum_core::history::ledger::{self, Scope};
+use pactum_core::history::review::Review;
+use pactum_core::repo::Repo;
 
 use super::{GlobalArgs, Outcome, env};
 
@@ -41,7 +41,7 @@ impl GithubArgs {
             return Ok(HashMap::new());
         }
         let (github, token) = super::forge(
-            pactum::forge::Kind::Github,
+            pactum_core::forge::Kind::Github,
             "--github",
             (self.api_url.as_ref(), self.repository.as_ref()),
             "--repository owner/repo",
@@ -49,7 +49,7 @@ impl GithubArgs {
         )?;
         let mut pulls = HashMap::new();
         for number in numbers {
-            let pull = pactum::forge::reviews::github_pull(
+            let pull = pactum_core::forge::reviews::github_pull(
                 &github.api_url,
                 &github.repository,
                 token.clone(),
@@ -79,7 +79,7 @@ fn open(global: &GlobalArgs) -> Result<(Repo, Git)> {
 }
 
 fn diff_options(repo: &Repo) -> DiffOptions {
-    pactum::workspace::Workspace::of(repo).diff_options()
+    pactum_core::workspace::Workspace::of(repo).diff_options()
 }
 
 fn scope(repo: &Repo, git: &Git, tip: git2::Oid, paths: &[PathBuf]) -> Result<Scope> {
@@ -163,8 +163,8 @@ pub fn approvals(global: &GlobalArgs, args: &ApprovalsArgs) -> Result<Outcome> {
     output(
         global,
         &args.printed,
-        || pactum::output::history::approvals_human(&branch, &entries),
-        || pactum::output::history::approvals_json(&branch, &entries),
+        || crate::print::history::approvals_human(&branch, &entries),
+        || crate::print::history::approvals_json(&branch, &entries),
     )?;
     Ok(Outcome::Clean)
 }
@@ -215,13 +215,13 @@ fn gitlab_approvals(args: &PolicyArgs) -> Result<(u64, Vec<ledger::Approval>)> {
         );
     }
     let (gitlab, token) = super::forge(
-        pactum::forge::Kind::Gitlab,
+        pactum_core::forge::Kind::Gitlab,
         "--gitlab",
         (args.gitlab_url.as_ref(), args.project.as_ref()),
         "--project ID",
         &["GITLAB_TOKEN"],
     )?;
-    let merge_request = pactum::forge::reviews::gitlab_merge_request(
+    let merge_request = pactum_core::forge::reviews::gitlab_merge_request(
         &gitlab.api_url,
         &gitlab.repository,
         token,
@@ -275,8 +275,8 @@ pub fn policy(global: &GlobalArgs, args: &PolicyArgs) -> Result<Outcome> {
     output(
         global,
         &args.printed,
-        || pactum::output::history::policy_human(&pending, &stale),
-        || pactum::output::history::policy_json((&base, &args.head), &approvers, &stale, &pending),
+        || crate::print::history::policy_human(&pending, &stale),
+        || crate::print::history::policy_json((&base, &args.head), &approvers, &stale, &pending),
     )?;
     Ok(if pending.unmet() > 0 { Outcome::Findings } else { Outcome::Clean })
 }
@@ -305,12 +305,7 @@ pub fn log(global: &GlobalArgs, args: &LogArgs) -> Result<Outcome> {
     if log.events.is_empty() {
         bail!("no contract `{}` in the history of the main branch", args.contract);
     }
-    output(
-        global,
-        &args.printed,
-        || pactum::output::history::log_human(&log),
-        || pactum::output::history::log_json(&log),
-    )?;
+    output(global, &args.printed, || crate::print::history::log_human(&log), || crate::print::history::log_json(&log))?;
     Ok(Outcome::Clean)
 }
 
@@ -350,8 +345,8 @@ pub fn audit(global: &GlobalArgs, args: &AuditArgs) -> Result<Outcome> {
     output(
         global,
         &args.printed,
-        || pactum::output::history::audit_human(&branch, &audit),
-        || pactum::output::history::audit_json(&branch, &audit),
+        || crate::print::history::audit_human(&branch, &audit),
+        || crate::print::history::audit_json(&branch, &audit),
     )?;
     Ok(if audit.findings.is_empty() { Outcome::Clean } else { Outcome::Findings })
 }

@@ -2,12 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::print::inspect::InspectReport;
 use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
-use pactum::contract::{Contract, FrontMatterRule, Status, decode};
-use pactum::lifecycle::State;
-use pactum::output::inspect::InspectReport;
-use pactum::repo::Repo;
+use pactum_core::contract::{Contract, FrontMatterRule, Status, decode};
+use pactum_core::lifecycle::State;
+use pactum_core::repo::Repo;
 
 use super::{GlobalArgs, Outcome};
 
@@ -48,8 +48,8 @@ pub fn run(global: &GlobalArgs, args: &InspectArgs) -> Result<Outcome> {
     let contract = Contract::read(&shown, text, FrontMatterRule::Optional, &mut Vec::new());
     let settings = repo
         .as_ref()
-        .map(pactum::workspace::Workspace::of)
-        .map_or_else(pactum::repo::Settings::default, |workspace| workspace.settings().clone());
+        .map(pactum_core::workspace::Workspace::of)
+        .map_or_else(pactum_core::repo::Settings::default, |workspace| workspace.settings().clone());
     let (calendar, within) = (settings.calendar, settings.expiring_within);
     let today = global.today();
     let dates = match contract.meta.dates() {
@@ -68,7 +68,7 @@ pub fn run(global: &GlobalArgs, args: &InspectArgs) -> Result<Outcome> {
                 })
                 .map_err(|e| e.to_string())
         }
-        Err((pointer, error)) => Err(format!("{}: {error}", pactum::schema::field_name(pointer))),
+        Err((pointer, error)) => Err(format!("{}: {error}", pactum_core::schema::field_name(pointer))),
     };
     let report = InspectReport::new(&contract, dates);
     match args.format {

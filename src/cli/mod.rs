@@ -258,10 +258,10 @@ impl GlobalArgs {
 
 /// The contracts repository a command works on: `--repo`, else found from the current
 /// directory. `hint` says what to do outside one.
-fn repository(global: &GlobalArgs, hint: &str) -> Result<pactum::repo::Repo> {
+fn repository(global: &GlobalArgs, hint: &str) -> Result<pactum_core::repo::Repo> {
     Ok(match &global.repo {
-        Some(dir) => pactum::repo::Repo::open(dir)?,
-        None => pactum::repo::Repo::discover(std::path::Path::new("."))?.with_context(|| {
+        Some(dir) => pactum_core::repo::Repo::open(dir)?,
+        None => pactum_core::repo::Repo::discover(std::path::Path::new("."))?.with_context(|| {
             format!("not inside a contracts repository (no pactum.toml or Git repository here or above); {hint}")
         })?,
     })
@@ -328,12 +328,12 @@ fn color_wanted(
 }
 
 /// The repository `file` is in, if any.
-fn repo_of(file: &std::path::Path) -> Result<Option<pactum::repo::Repo>> {
+fn repo_of(file: &std::path::Path) -> Result<Option<pactum_core::repo::Repo>> {
     let folder = match file.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => std::path::Path::new("."),
     };
-    Ok(pactum::repo::Repo::discover(folder)?)
+    Ok(pactum_core::repo::Repo::discover(folder)?)
 }
 
 /// The language pages about `file` are written in: `[repository] language` of the repository
@@ -427,13 +427,13 @@ pub fn main() -> ExitCode {
 /// service; the token from the first of `tokens` that is set. `flag` and `repository_option`
 /// name what to give in the errors.
 fn forge(
-    kind: pactum::forge::Kind,
+    kind: pactum_core::forge::Kind,
     flag: &str,
     (api_url, repository): (Option<&String>, Option<&String>),
     repository_option: &str,
     tokens: &[&str],
-) -> Result<(pactum::forge::Endpoint, String)> {
-    use pactum::forge::Kind;
+) -> Result<(pactum_core::forge::Endpoint, String)> {
+    use pactum_core::forge::Kind;
     let (api_default, api_vars, repo_vars): (&str, &[&str], &[&str]) = match kind {
         Kind::Github => ("https://api.github.com", &["GITHUB_API_URL"], &["GITHUB_REPOSITORY"]),
         Kind::Gitlab => ("https://gitlab.com/api/v4", &["CI_API_V4_URL"], &["CI_PROJECT_ID"]),
@@ -452,7 +452,7 @@ fn forge(
     let Some(token) = tokens.iter().find_map(|v| env(v)) else {
         anyhow::bail!("{flag} needs a token in {}", tokens.join(" or "));
     };
-    Ok((pactum::forge::Endpoint { kind, api_url, repository }, token))
+    Ok((pactum_core::forge::Endpoint { kind, api_url, repository }, token))
 }
 
 /// An environment variable's value, unless it is unset or blank (CI services set empty ones).
@@ -463,8 +463,8 @@ fn env(name: &str) -> Option<String> {
 /// How hard pactum tries a forge: the defaults, or what `PACTUM_HTTP_RETRIES` (retries of one
 /// request) and `PACTUM_HTTP_BACKOFF_MS` (the first wait between them, doubling each time)
 /// say, for a server that needs more patience, or less.
-fn http_limits() -> Result<pactum::forge::http::Limits> {
-    let mut limits = pactum::forge::http::Limits::default();
+fn http_limits() -> Result<pactum_core::forge::http::Limits> {
+    let mut limits = pactum_core::forge::http::Limits::default();
     let read = |name: &str| -> Result<Option<u64>> {
         match std::env::var(name) {
             Ok(value) if !value.trim().is_empty() => {

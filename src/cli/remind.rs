@@ -2,15 +2,15 @@
 
 use std::collections::HashSet;
 
+use crate::print::remind as report;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use pactum::contract::{Contract, Metadata, decode};
-use pactum::forge::{self as tracker, Endpoint, Kind};
-use pactum::lifecycle::Duration;
-use pactum::output::remind as report;
-use pactum::remind::sync::{self, SyncOptions};
-use pactum::remind::{self, RemindOptions, Source, ics};
-use pactum::repo::Repo;
+use pactum_core::contract::{Contract, Metadata, decode};
+use pactum_core::forge::{self as tracker, Endpoint, Kind};
+use pactum_core::lifecycle::Duration;
+use pactum_core::remind::sync::{self, SyncOptions};
+use pactum_core::remind::{self, RemindOptions, Source, ics};
+use pactum_core::repo::Repo;
 use rayon::prelude::*;
 
 use super::{GlobalArgs, Outcome, emit};
@@ -82,9 +82,9 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
             'm' => "months",
             _ => "years",
         };
-        return format!("{count} {unit}").parse().map_err(|e: pactum::lifecycle::DurationError| e.to_string());
+        return format!("{count} {unit}").parse().map_err(|e: pactum_core::lifecycle::DurationError| e.to_string());
     }
-    text.parse().map_err(|e: pactum::lifecycle::DurationError| e.to_string())
+    text.parse().map_err(|e: pactum_core::lifecycle::DurationError| e.to_string())
 }
 
 /// The tracker to sync to, from the options and each CI's own variables.
@@ -132,7 +132,7 @@ fn read_all(global: &GlobalArgs, repo: &Repo) -> Result<(Contracts, HashSet<Stri
     if !unreadable.is_empty() {
         global.warn(format_args!(
             "{} could not be read and {} no reminders (`pactum check` says why):\n  {}",
-            pactum::text::count(unreadable.len(), "contract"),
+            pactum_core::text::count(unreadable.len(), "contract"),
             if unreadable.len() == 1 { "has" } else { "have" },
             unreadable.join("\n  ")
         ));
@@ -155,7 +155,7 @@ pub fn run(global: &GlobalArgs, args: &RemindArgs) -> Result<Outcome> {
     let config = &repo.config;
     let as_of = global.today();
     let options =
-        pactum::workspace::Workspace::of(&repo).remind_options(as_of, args.within).map_err(anyhow::Error::msg)?;
+        pactum_core::workspace::Workspace::of(&repo).remind_options(as_of, args.within).map_err(anyhow::Error::msg)?;
     let started = std::time::Instant::now();
     let (contracts, keep) = read_all(global, &repo)?;
     let sources: Vec<Source<'_>> = contracts.iter().map(|(path, meta)| Source { path, meta }).collect();
@@ -168,7 +168,8 @@ pub fn run(global: &GlobalArgs, args: &RemindArgs) -> Result<Outcome> {
         return Ok(if keep.is_empty() { outcome } else { Outcome::Findings });
     }
     // Why there is nothing, when there is nothing: a new repository's drafts have no dates yet.
-    let executed = contracts.iter().filter(|(_, meta)| meta.status == Some(pactum::contract::Status::Executed)).count();
+    let executed =
+        contracts.iter().filter(|(_, meta)| meta.status == Some(pactum_core::contract::Status::Executed)).count();
     let none = match (contracts.len(), executed) {
         (0, _) => "the repository has no contracts".to_owned(),
         (1, 0) => "reminders come from executed contracts, and the one contract is not executed yet".to_owned(),
@@ -191,7 +192,7 @@ struct SyncInput<'a> {
     sources: &'a [Source<'a>],
     options: &'a RemindOptions,
     events: &'a [remind::Event],
-    config: &'a pactum::repo::Config,
+    config: &'a pactum_core::repo::Config,
     keep: &'a HashSet<String>,
 }
 
@@ -219,7 +220,11 @@ fn sync_to(global: &GlobalArgs, args: &RemindArgs, kind: Kind, input: &SyncInput
             _ => report::sync_human(events.len(), &endpoint.repository, &done),
         }
     };
-    global.log(format_args!("{} requests to {}", tracker.requests(), pactum::text::redact_userinfo(&endpoint.api_url)));
+    global.log(format_args!(
+        "{} requests to {}",
+        tracker.requests(),
+        pactum_core::text::redact_userinfo(&endpoint.api_url)
+    ));
     emit(global, &text)?;
     Ok(Outcome::Clean)
 }

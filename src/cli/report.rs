@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use pactum::history::Git;
-use pactum::history::ledger;
-use pactum::lint::run::check_and_keep;
-use pactum::repo::Repo;
-use pactum::report::{self, Input};
+use pactum_core::history::Git;
+use pactum_core::history::ledger;
+use pactum_core::lint::run::check_and_keep;
+use pactum_core::repo::Repo;
+use pactum_core::report::{self, Input};
 
 use super::{GlobalArgs, Outcome};
 
@@ -43,7 +43,7 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> Result<Outcome> {
     let started = std::time::Instant::now();
     let files = repo.contract_files()?;
     // Findings per file, from the same check `pactum check` runs.
-    let workspace = pactum::workspace::Workspace::of(&repo);
+    let workspace = pactum_core::workspace::Workspace::of(&repo);
     let schemas = workspace.schemas().context("loading schemas")?;
     // The same options `pactum check` uses, clause library included.
     let options = workspace.check_options().map_err(anyhow::Error::msg)?;
@@ -55,7 +55,7 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> Result<Outcome> {
     );
     let mut findings: HashMap<&str, usize> = HashMap::new();
     for diagnostic in &checked.diagnostics {
-        if diagnostic.severity != pactum::lint::Severity::Info {
+        if diagnostic.severity != pactum_core::lint::Severity::Info {
             *findings.entry(diagnostic.path.as_str()).or_default() += 1;
         }
     }
@@ -74,11 +74,11 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> Result<Outcome> {
         report.history_note = Some(format!("no history to measure cycle times: {why}"));
     }
     let text = match args.format {
-        ReportFormat::Table => pactum::output::report::table(&report),
-        ReportFormat::Json => pactum::output::report::json(&report),
-        ReportFormat::Csv => pactum::output::report::csv(&report),
-        ReportFormat::Markdown => pactum::output::report::markdown(&report),
-        ReportFormat::Html => pactum::output::report_page::page(&report, &repo.config.repository.language),
+        ReportFormat::Table => crate::print::report::table(&report),
+        ReportFormat::Json => crate::print::report::json(&report),
+        ReportFormat::Csv => crate::print::report::csv(&report),
+        ReportFormat::Markdown => crate::print::report::markdown(&report),
+        ReportFormat::Html => crate::print::report_page::page(&report, &repo.config.repository.language),
     };
     super::deliver(global, args.output.as_deref(), &text, args.format == ReportFormat::Table)?;
     Ok(Outcome::Clean)

@@ -37,8 +37,10 @@ pub fn run(global: &GlobalArgs, args: &SchemaArgs) -> Result<Outcome> {
 }
 
 fn export(global: &GlobalArgs, dir: &Path, force: bool) -> Result<Outcome> {
-    let schemas: Vec<(String, String)> =
-        pactum::schema::published().into_iter().map(|(name, text)| (name, pactum::schema::local_copy(text))).collect();
+    let schemas: Vec<(String, String)> = pactum_core::schema::published()
+        .into_iter()
+        .map(|(name, text)| (name, pactum_core::schema::local_copy(text)))
+        .collect();
     // Read what is there once, and decide before writing anything: a refused export leaves
     // the folder as it was.
     let mut stale = Vec::new();
@@ -56,7 +58,7 @@ fn export(global: &GlobalArgs, dir: &Path, force: bool) -> Result<Outcome> {
     if !differing.is_empty() && !force {
         bail!(
             "pactum's schemas differ from {} in {}, left as found: {}\n(--force replaces them)",
-            pactum::text::count(differing.len(), "file"),
+            pactum_core::text::count(differing.len(), "file"),
             dir.display(),
             differing.join(", ")
         );

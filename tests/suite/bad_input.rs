@@ -5,7 +5,7 @@ use crate::support;
 use std::path::Path;
 use std::process::Output;
 
-use pactum::contract::{Contract, FrontMatterRule, decode};
+use pactum_core::contract::{Contract, FrontMatterRule, decode};
 use proptest::prelude::*;
 
 const GOOD: &str = "+++\nid = \"good\"\ntitle = \"Good\"\ntype = \"nda\"\nstatus = \"draft\"\nowner = \"@legal\"\neffective_date = 2025-01-01\n\n[[parties]]\nname = \"A\"\nrole = \"discloser\"\n\n[[parties]]\nname = \"B\"\nrole = \"recipient\"\n+++\n\n# NDA\n\n1. **Purpose**. The parties talk.\n";
@@ -150,29 +150,30 @@ fn read_everything(bytes: Vec<u8>) {
     let mut diagnostics = Vec::new();
     if let Ok((text, _)) = decode("fuzz.md", bytes) {
         let contract = Contract::read("fuzz.md", text, FrontMatterRule::Required, &mut diagnostics);
-        diagnostics.extend(pactum::lint::contract::check(&contract, &pactum::lifecycle::Calendar::default()));
+        diagnostics.extend(pactum_core::lint::contract::check(&contract, &pactum_core::lifecycle::Calendar::default()));
         for diagnostic in &diagnostics {
             assert!(diagnostic.location.line >= 1 && diagnostic.location.column >= 1);
         }
-        let _ = pactum::output::inspect::InspectReport::new(&contract, Ok(None)).json();
+        let _ = pactum::print::inspect::InspectReport::new(&contract, Ok(None)).json();
         // Everything else that reads a contract: the printable page, a redline against an
         // empty and a shortened version, and the report's summary of it.
-        let _ = pactum::output::contract_page::page(&contract, "en");
+        let _ = pactum::print::contract_page::page(&contract, "en");
         let empty = Contract::read("empty.md", String::new(), FrontMatterRule::Optional, &mut Vec::new());
         let half_text: String = contract.text.chars().take(contract.text.chars().count() / 2).collect();
         let half = Contract::read("half.md", half_text, FrontMatterRule::Optional, &mut Vec::new());
         for other in [&empty, &half] {
-            let diff = pactum::diff::diff(Some(other), Some(&contract), &pactum::diff::DiffOptions::default());
-            let report = pactum::output::redline::DiffReport {
+            let diff =
+                pactum_core::diff::diff(Some(other), Some(&contract), &pactum_core::diff::DiffOptions::default());
+            let report = pactum::print::redline::DiffReport {
                 version: 1,
                 base: "a".into(),
                 head: "b".into(),
                 contracts: vec![diff],
             };
             let _ = (
-                pactum::output::redline::terminal(&report, true),
-                pactum::output::redline::markdown(&report),
-                pactum::output::redline::html(&report, "en"),
+                pactum::print::redline::terminal(&report, true),
+                pactum::print::redline::markdown(&report),
+                pactum::print::redline::html(&report, "en"),
             );
         }
     }

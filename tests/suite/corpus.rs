@@ -7,7 +7,7 @@
 
 use crate::reading;
 
-use pactum::contract::Contract;
+use pactum_core::contract::Contract;
 use reading::{outline, split};
 
 fn read(path: &str) -> Contract {
@@ -465,7 +465,7 @@ fn basecamp_terms_restart_numbering_under_each_heading() {
     // follows continues it at 5.
     assert_eq!(numbered[20], "Uptime, Security, and Privacy › 5");
     let fifth = terms_of_service.body.clauses.iter().find(|c| c.number == "Uptime, Security, and Privacy › 5");
-    assert_eq!(fifth.map(pactum::contract::Clause::local_number), Some("5"));
+    assert_eq!(fifth.map(pactum_core::contract::Clause::local_number), Some("5"));
     assert_eq!(terms(&terms_of_service), ["CCPA"]);
     // The SLA's question headings are its sections.
     let sla = read("basecamp-policies/sla.md");
@@ -500,7 +500,7 @@ fn the_corpus_raises_no_false_errors() {
             let path = format!("{}/{name}", folder.file_name().unwrap().to_string_lossy());
             let contract = read(&path);
             for finding in reading::findings(&contract) {
-                if finding.severity == pactum::lint::Severity::Error {
+                if finding.severity == pactum_core::lint::Severity::Error {
                     errors.push(format!("{path}: {}: {}", finding.code, finding.message));
                 }
             }

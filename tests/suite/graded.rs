@@ -11,8 +11,8 @@ use crate::reading;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use pactum::contract::Contract;
-use pactum::diff::{ClauseChange, DiffOptions};
+use pactum_core::contract::Contract;
+use pactum_core::diff::{ClauseChange, DiffOptions};
 use serde_json::Value;
 
 const SETS: [&str; 3] = ["set-a", "set-b", "set-c"];
@@ -116,7 +116,7 @@ fn every_graded_document_reads_as_a_lawyer_reads_it() {
 /// A restructure, where the truth lists (nearly) every clause as changed, asks only that every
 /// clause be reported: there a clause renumbered counts as reported.
 fn changed(old: &Contract, new: &Contract, listed: &BTreeSet<String>) -> BTreeSet<String> {
-    let diff = pactum::diff::diff(Some(old), Some(new), &DiffOptions::default());
+    let diff = pactum_core::diff::diff(Some(old), Some(new), &DiffOptions::default());
     let restructure = listed.len() * 10 >= new.body.clauses.len() * 9;
     let mut out = BTreeSet::new();
     for clause in &diff.clauses {
@@ -196,7 +196,7 @@ fn errors(path: &Path) -> Vec<(String, String, String)> {
     let contract = read(path);
     reading::findings(&contract)
         .into_iter()
-        .filter(|f| f.severity == pactum::lint::Severity::Error)
+        .filter(|f| f.severity == pactum_core::lint::Severity::Error)
         .map(|f| {
             let name = path.file_stem().unwrap().to_string_lossy().into_owned();
             (name, f.code.to_string(), f.message)

@@ -264,7 +264,7 @@ fn fastest(mut work: impl FnMut()) -> f64 {
 /// `cargo bench --bench scale`.
 #[test]
 fn long_contracts_cost_linear_time() {
-    use pactum::contract::{Contract, FrontMatterRule};
+    use pactum_core::contract::{Contract, FrontMatterRule};
     let read = |text: &str| Contract::read("big.md", text.to_owned(), FrontMatterRule::Required, &mut Vec::new());
     let (small, large) = (1_500, 6_000);
     let texts: Vec<(String, String)> =
@@ -279,10 +279,10 @@ fn long_contracts_cost_linear_time() {
                 assert_eq!(contract.terms.iter().map(|term| term.uses).sum::<usize>(), contract.terms.len());
             }) as &dyn Fn(&(String, String)),
         ),
-        ("render", &|(old, _): &(String, String)| drop(pactum::output::contract_page::page(&read(old), "en"))),
+        ("render", &|(old, _): &(String, String)| drop(pactum::print::contract_page::page(&read(old), "en"))),
         ("diff", &|(old, new): &(String, String)| {
             let (old, new) = (read(old), read(new));
-            let diff = pactum::diff::diff(Some(&old), Some(&new), &pactum::diff::DiffOptions::default());
+            let diff = pactum_core::diff::diff(Some(&old), Some(&new), &pactum_core::diff::DiffOptions::default());
             assert_eq!(diff.clauses.len(), old.terms.len(), "every clause changed");
         }),
     ] {

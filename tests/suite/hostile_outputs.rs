@@ -79,15 +79,15 @@ proptest::proptest! {
             toml::Value::String(party.clone()),
             title.replace(['\n', '\r'], " "),
         );
-        let contract = pactum::contract::Contract::read("x.md", text, pactum::contract::FrontMatterRule::Required, &mut Vec::new());
-        let report = pactum::output::inspect::InspectReport::new(&contract, Ok(None));
+        let contract = pactum_core::contract::Contract::read("x.md", text, pactum_core::contract::FrontMatterRule::Required, &mut Vec::new());
+        let report = pactum::print::inspect::InspectReport::new(&contract, Ok(None));
         assert_inert(&report.human(), "inspect");
         let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
-        let event = pactum::remind::Event {
+        let event = pactum_core::remind::Event {
             key: "x/expiry/0".into(),
             contract: party.clone(),
             path: String::new(),
-            kind: pactum::remind::EventKind::Expiry,
+            kind: pactum_core::remind::EventKind::Expiry,
             date: day,
             remind_on: day,
             title: title.clone(),
@@ -96,8 +96,8 @@ proptest::proptest! {
             overdue: false,
             detail: title.clone(),
         };
-        assert_inert(&pactum::output::remind::table(day, std::slice::from_ref(&event), ""), "remind");
-        let markdown = pactum::output::remind::markdown(day, &[event], "");
+        assert_inert(&pactum::print::remind::table(day, std::slice::from_ref(&event), ""), "remind");
+        let markdown = pactum::print::remind::markdown(day, &[event], "");
         assert_inert(&markdown, "remind --format markdown");
         assert_markdown_inert(&markdown, "remind --format markdown");
     }
@@ -127,7 +127,7 @@ fn csv_cells(csv: &str) -> Vec<Vec<String>> {
 }
 
 /// A contract whose title, party and clause heading are `title` and `party`, as text.
-fn hostile_contract(title: &str, party: &str, words: &str) -> pactum::contract::Contract {
+fn hostile_contract(title: &str, party: &str, words: &str) -> pactum_core::contract::Contract {
     let text = format!(
         "+++\nid = \"x\"\ntitle = {}\ntype = \"nda\"\nstatus = \"executed\"\nowner = {}\neffective_date = 2026-01-01\nterm = \"2 years\"\n\n[value]\namount = 100\ncurrency = {}\nper = \"year\"\n\n[[parties]]\nname = {}\nrole = \"a\"\n+++\n\n## 1. {}\n\n{words}\n",
         toml::Value::String(title.to_owned()),
@@ -136,10 +136,10 @@ fn hostile_contract(title: &str, party: &str, words: &str) -> pactum::contract::
         toml::Value::String(party.to_owned()),
         title.replace(['\n', '\r'], " "),
     );
-    pactum::contract::Contract::read(
+    pactum_core::contract::Contract::read(
         "contracts/x.md",
         text,
-        pactum::contract::FrontMatterRule::Required,
+        pactum_core::contract::FrontMatterRule::Required,
         &mut Vec::new(),
     )
 }
@@ -158,35 +158,35 @@ proptest::proptest! {
     ) {
         let contract = hostile_contract(&title, &party, &words);
         let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
-        let input = pactum::report::Input { path: "contracts/x.md", meta: &contract.meta, findings: 0 };
-        let report = pactum::report::build(
+        let input = pactum_core::report::Input { path: "contracts/x.md", meta: &contract.meta, findings: 0 };
+        let report = pactum_core::report::build(
             &[input],
             None,
             day,
-            &pactum::lifecycle::Calendar::default(),
+            &pactum_core::lifecycle::Calendar::default(),
             &[],
             "90 days".parse().unwrap(),
         );
-        assert_inert(&pactum::output::report::table(&report), "report");
-        let markdown = pactum::output::report::markdown(&report);
+        assert_inert(&pactum::print::report::table(&report), "report");
+        let markdown = pactum::print::report::markdown(&report);
         assert_inert(&markdown, "report --format markdown");
         assert_markdown_inert(&markdown, "report --format markdown");
-        let page = pactum::output::report_page::page(&report, "en");
+        let page = pactum::print::report_page::page(&report, "en");
         proptest::prop_assert!(!page.contains("<x-evil"), "report page: {}", page);
-        for row in csv_cells(&pactum::output::report::csv(&report)).iter().skip(1) {
+        for row in csv_cells(&pactum::print::report::csv(&report)).iter().skip(1) {
             for cell in row {
                 let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.parse::<f64>().is_err();
                 proptest::prop_assert!(!formula, "CSV cell {:?}", cell);
             }
         }
         let changed = hostile_contract(&format!("{title} v2"), &party, &format!("{words} and {title}"));
-        let diff = pactum::diff::diff(Some(&contract), Some(&changed), &pactum::diff::DiffOptions::default());
-        let report = pactum::output::redline::DiffReport { version: 1, base: "a".into(), head: "b".into(), contracts: vec![diff] };
-        assert_inert(&pactum::output::redline::terminal(&report, false), "diff");
-        let comment = pactum::output::redline::markdown(&report);
+        let diff = pactum_core::diff::diff(Some(&contract), Some(&changed), &pactum_core::diff::DiffOptions::default());
+        let report = pactum::print::redline::DiffReport { version: 1, base: "a".into(), head: "b".into(), contracts: vec![diff] };
+        assert_inert(&pactum::print::redline::terminal(&report, false), "diff");
+        let comment = pactum::print::redline::markdown(&report);
         assert_inert(&comment, "diff --format markdown");
         assert_markdown_inert(&comment, "diff --format markdown");
-        let page = pactum::output::redline::html(&report, "en");
+        let page = pactum::print::redline::html(&report, "en");
         proptest::prop_assert!(!page.contains("<x-evil"), "redline page: {}", page);
     }
 }

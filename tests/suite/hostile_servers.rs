@@ -187,7 +187,7 @@ fn event_keys_cannot_be_forged_from_contract_text() {
 /// limits say, and the error names the limit it hit.
 #[test]
 fn a_silent_tracker_is_given_up_on_within_the_deadline() {
-    use pactum::forge::http::{Auth, Client, Limits};
+    use pactum_core::forge::http::{Auth, Client, Limits};
     use std::time::{Duration, Instant};
 
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();

@@ -96,7 +96,7 @@ fn archive() -> Vec<u8> {
 
 fn sha256(bytes: &[u8]) -> String {
     use sha2::Digest;
-    pactum::text::hex(&sha2::Sha256::digest(bytes))
+    pactum_core::text::hex(&sha2::Sha256::digest(bytes))
 }
 
 fn install(releases: &Releases, version: &str, into: &Path) -> Output {

@@ -1,9 +1,10 @@
 //! The library's modules stand in layers, and a module uses only modules of lower layers:
 //! the findings model and the date arithmetic at the bottom, the contract reader on them, the
-//! features above, the presentation layer (`output`) at the top, and the command line (the
-//! binary) over it all. This test reads every `crate::…` path in `src/` and fails on a use
-//! that runs sideways or upward, and on a module the table does not place, so that the layers
-//! stay as they are unless someone changes them here, on purpose.
+//! features above. The `pactum` crate stands over the library: its printers (`print`) use the
+//! library, and its command line (`cli`) uses both. These tests read every `crate::…` path in
+//! `crates/pactum-core/src/` and fail on a use that runs sideways or upward, and on a module
+//! the table does not place, so that the layers stay as they are unless someone changes them
+//! here, on purpose.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -25,8 +26,17 @@ const LAYERS: &[(&str, usize)] = &[
     ("lint", 5),
     ("report", 6),
     ("workspace", 6),
-    ("output", 7),
 ];
+
+/// The library crate's sources.
+fn library() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/pactum-core/src")
+}
+
+/// The `pactum` crate's sources: the command line and the printers.
+fn binary() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
 
 fn layer(module: &str) -> Option<usize> {
     LAYERS.iter().find(|(name, _)| *name == module).map(|(_, layer)| *layer)
@@ -66,7 +76,7 @@ fn uses(text: &str) -> BTreeSet<String> {
 
 #[test]
 fn modules_use_only_lower_layers() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let src = library();
     let mut files = Vec::new();
     rust_files(&src, &mut files);
     let mut wrong = Vec::new();
@@ -74,8 +84,7 @@ fn modules_use_only_lower_layers() {
         let relative = file.strip_prefix(&src).unwrap();
         let top =
             relative.components().next().unwrap().as_os_str().to_string_lossy().trim_end_matches(".rs").to_owned();
-        // The binary's command line uses the library as `pactum::`, from above every layer.
-        if matches!(top.as_str(), "cli" | "main" | "lib") {
+        if top == "lib" {
             continue;
         }
         let own = layer(&top).unwrap_or_else(|| panic!("src/{top} is not placed in a layer: add it to LAYERS"));
@@ -98,7 +107,7 @@ fn the_table_places_every_module_once() {
     let names: BTreeSet<&str> = LAYERS.iter().map(|(name, _)| *name).collect();
     assert_eq!(names.len(), LAYERS.len());
     for name in names {
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let src = library();
         assert!(src.join(name).is_dir() || src.join(format!("{name}.rs")).is_file(), "{name} is no module");
     }
 }
@@ -211,14 +220,21 @@ fn visit(
 /// defined in the `mod.rs` that declares it) is the module's shared model, not a loop.
 #[test]
 fn no_two_files_import_each_other_in_a_loop() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    for src in [library(), binary()] {
+        let loops = loops_in(&src);
+        assert!(loops.is_empty(), "files that import each other round a loop:\n  {}", loops.join("\n  "));
+    }
+}
+
+/// The loops among the files of one crate's sources.
+fn loops_in(src: &Path) -> Vec<String> {
     let mut files = Vec::new();
-    rust_files(&src, &mut files);
+    rust_files(src, &mut files);
     let mut edges: std::collections::BTreeMap<std::path::PathBuf, BTreeSet<std::path::PathBuf>> =
         std::collections::BTreeMap::new();
     for file in &files {
-        let relative = file.strip_prefix(&src).unwrap();
-        if relative.starts_with("cli") || relative == Path::new("main.rs") || relative == Path::new("lib.rs") {
+        let relative = file.strip_prefix(src).unwrap();
+        if relative == Path::new("main.rs") || relative == Path::new("lib.rs") {
             continue;
         }
         let own = module_of(relative);
@@ -230,9 +246,9 @@ fn no_two_files_import_each_other_in_a_loop() {
             .collect::<Vec<_>>()
             .join("\n");
         for path in named_paths(&text, &own) {
-            let Some(target) = file_of(&src, &path) else { continue };
+            let Some(target) = file_of(src, &path) else { continue };
             // Its own file, or an ancestor module's mod.rs (the shared model it builds on).
-            let target_module = module_of(target.strip_prefix(&src).unwrap());
+            let target_module = module_of(target.strip_prefix(src).unwrap());
             if target == *file || own.starts_with(&target_module) {
                 continue;
             }
@@ -246,31 +262,65 @@ fn no_two_files_import_each_other_in_a_loop() {
             visit(file, &edges, &mut colour, &mut Vec::new(), &mut loops);
         }
     }
-    assert!(loops.is_empty(), "files that import each other round a loop:\n  {}", loops.join("\n  "));
+    loops
 }
 
-/// The library knows nothing of the command line or the terminal: neither clap nor anstream is
-/// named outside the binary (`src/cli/`, `src/main.rs`), so that the library can stand as a
-/// crate of its own.
+/// The library knows nothing of the command line or the terminal: its crate depends on no
+/// argument parser, terminal or diagnostic-rendering crate, directly or through another, and
+/// its sources name none; and the printers of the `pactum` crate never reach into the command
+/// line above them.
 #[test]
-fn the_library_names_no_command_line_or_terminal_crate() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    rust_files(&src, &mut files);
+fn the_library_depends_on_no_command_line_or_terminal_crate() {
+    let tree = std::process::Command::new(env!("CARGO"))
+        .args(["tree", "--offline", "--locked", "--package", "pactum-core", "--edges", "normal", "--prefix", "none"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(tree.status.success(), "{}", String::from_utf8_lossy(&tree.stderr));
+    let crates = String::from_utf8(tree.stdout).unwrap();
+    assert!(crates.lines().any(|line| line.starts_with("git2 ")), "cargo tree listed no dependencies:\n{crates}");
+    let terminal: Vec<&str> = crates
+        .lines()
+        .filter(|line| {
+            let name = line.split(' ').next().unwrap_or("");
+            name.starts_with("clap")
+                || name.starts_with("anstream")
+                || name.starts_with("anstyle")
+                || name == "annotate-snippets"
+        })
+        .collect();
+    assert!(terminal.is_empty(), "pactum-core depends on {terminal:?}");
+
     let mut named = Vec::new();
+    let mut files = Vec::new();
+    rust_files(&library(), &mut files);
     for file in files {
-        let relative = file.strip_prefix(&src).unwrap();
-        if relative.starts_with("cli") || relative == Path::new("main.rs") {
-            continue;
-        }
         let text = std::fs::read_to_string(&file).unwrap();
         for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
-            for name in ["clap::", "clap_", "anstream::", "anstyle::"] {
-                if line.contains(name) {
-                    named.push(format!("{}: {}", relative.display(), line.trim()));
+            for name in [
+                "clap::",
+                "clap_",
+                "anstream::",
+                "anstyle::",
+                "println!",
+                "eprintln!",
+                "std::io::stdout",
+                "std::io::stderr",
+            ] {
+                if line.contains(name) && !line.contains("#[cfg(test)]") {
+                    named.push(format!("{}: {}", file.display(), line.trim()));
                 }
             }
         }
     }
     assert!(named.is_empty(), "{named:#?}");
+
+    let mut files = Vec::new();
+    rust_files(&binary().join("print"), &mut files);
+    let reaching: Vec<String> = files
+        .iter()
+        .filter(|file| std::fs::read_to_string(file).unwrap().contains("crate::cli"))
+        .map(|file| file.display().to_string())
+        .collect();
+    assert!(reaching.is_empty(), "printers that use the command line: {reaching:?}");
 }

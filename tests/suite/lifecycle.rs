@@ -2,7 +2,7 @@
 //! for every date, term and period.
 
 use chrono::NaiveDate;
-use pactum::lifecycle::{Calendar, ContractDates, Duration, Holidays, RenewalKind, State};
+use pactum_core::lifecycle::{Calendar, ContractDates, Duration, Holidays, RenewalKind, State};
 use proptest::prelude::*;
 
 fn d(text: &str) -> NaiveDate {
@@ -130,11 +130,11 @@ fn any_date() -> impl Strategy<Value = NaiveDate> {
 
 fn any_duration() -> impl Strategy<Value = Duration> {
     prop_oneof![
-        (1u32..400).prop_map(|n| Duration { count: n, unit: pactum::lifecycle::Unit::Day }),
-        (1u32..60).prop_map(|n| Duration { count: n, unit: pactum::lifecycle::Unit::Week }),
-        (1u32..48).prop_map(|n| Duration { count: n, unit: pactum::lifecycle::Unit::Month }),
-        (1u32..5).prop_map(|n| Duration { count: n, unit: pactum::lifecycle::Unit::Year }),
-        (1u32..60).prop_map(|n| Duration { count: n, unit: pactum::lifecycle::Unit::BusinessDay }),
+        (1u32..400).prop_map(|n| Duration { count: n, unit: pactum_core::lifecycle::Unit::Day }),
+        (1u32..60).prop_map(|n| Duration { count: n, unit: pactum_core::lifecycle::Unit::Week }),
+        (1u32..48).prop_map(|n| Duration { count: n, unit: pactum_core::lifecycle::Unit::Month }),
+        (1u32..5).prop_map(|n| Duration { count: n, unit: pactum_core::lifecycle::Unit::Year }),
+        (1u32..60).prop_map(|n| Duration { count: n, unit: pactum_core::lifecycle::Unit::BusinessDay }),
     ]
 }
 

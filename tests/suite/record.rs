@@ -228,14 +228,14 @@ fn a_policy_on_a_heading_covers_its_sub_clauses() {
 fn sealed_contract() -> String {
     let draft = "+++\nid = \"acme\"\ntitle = \"MSA\"\ntype = \"msa\"\nstatus = \"executed\"\nowner = \"@alice\"\neffective_date = 2025-01-01\nterm = \"12 months\"\ngoverning_law = \"NO\"\n\n[[parties]]\nname = \"Acme Inc.\"\nrole = \"customer\"\n\n[[parties]]\nname = \"Northwind AS\"\nrole = \"provider\"\n\n[renewal]\nkind = \"auto\"\nperiod = \"12 months\"\nnotice = \"60 days\"\n\n[value]\namount = 120000\ncurrency = \"USD\"\nper = \"year\"\n+++\n\n# MSA\n\n## 1. Services\n\nProvider provides the services.\n";
     let mut diagnostics = Vec::new();
-    let contract = pactum::contract::Contract::read(
+    let contract = pactum_core::contract::Contract::read(
         "x.md",
         draft.to_owned(),
-        pactum::contract::FrontMatterRule::Required,
+        pactum_core::contract::FrontMatterRule::Required,
         &mut diagnostics,
     );
     let front = &contract.front.as_ref().unwrap().value;
-    let terms: String = pactum::contract::seal::term_digests(front, &[])
+    let terms: String = pactum_core::contract::seal::term_digests(front, &[])
         .iter()
         .map(|(k, v)| format!("{k} = \"{v}\"\n"))
         .collect::<Vec<_>>()
@@ -245,7 +245,7 @@ fn sealed_contract() -> String {
         "+++\n\n# MSA",
         &format!(
             "\n[execution]\nbody_sha256 = \"{}\"\n\n[execution.terms]\n{terms}+++\n\n# MSA",
-            pactum::contract::seal::body_hash(body)
+            pactum_core::contract::seal::body_hash(body)
         ),
         1,
     )
@@ -254,14 +254,14 @@ fn sealed_contract() -> String {
 /// Whether the repository rules find the contract's seal broken.
 fn seal_broken(text: &str) -> bool {
     let mut diagnostics = Vec::new();
-    let contract = pactum::contract::Contract::read(
+    let contract = pactum_core::contract::Contract::read(
         "x.md",
         text.to_owned(),
-        pactum::contract::FrontMatterRule::Required,
+        pactum_core::contract::FrontMatterRule::Required,
         &mut diagnostics,
     );
-    let entry = pactum::lint::repository::Entry::of(&contract, &[], None);
-    !pactum::lint::repository::check(&[entry]).is_empty()
+    let entry = pactum_core::lint::repository::Entry::of(&contract, &[], None);
+    !pactum_core::lint::repository::check(&[entry]).is_empty()
 }
 
 proptest! {
@@ -598,10 +598,10 @@ fn template_values_are_text_not_markup() {
     assert!(drafted.contains("name = \"<b>X</b> *Y* [Z](javascript:x) {#id}\""), "{drafted}");
     // … and the body, as text: no bold, no tag, no link.
     let mut diagnostics = Vec::new();
-    let contract = pactum::contract::Contract::read(
+    let contract = pactum_core::contract::Contract::read(
         "x.md",
         drafted.clone(),
-        pactum::contract::FrontMatterRule::Required,
+        pactum_core::contract::FrontMatterRule::Required,
         &mut diagnostics,
     );
     assert!(contract.body.html.is_empty(), "{drafted}");

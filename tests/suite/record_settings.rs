@@ -113,14 +113,14 @@ fn kinds(findings: &[(String, String, String)]) -> Vec<(&str, &str)> {
 
 /// The hash `pactum execute` seals a body with, of the file at `path` now.
 fn body_hash(root: &Path, path: &str) -> String {
-    let contract = pactum::contract::Contract::read(
+    let contract = pactum_core::contract::Contract::read(
         path,
         read(root, path),
-        pactum::contract::FrontMatterRule::Required,
+        pactum_core::contract::FrontMatterRule::Required,
         &mut Vec::new(),
     );
     let body = &contract.text[contract.layout.as_ref().unwrap().body..];
-    pactum::contract::seal::body_hash(body)
+    pactum_core::contract::seal::body_hash(body)
 }
 
 /// A pull request that changes `setting` in pactum.toml so that the NDA is no longer among the

@@ -87,7 +87,7 @@ fn sync(root: &Path, tracker: &FakeTracker, extra: &[&str]) -> Output {
 fn open_by_key(tracker: &FakeTracker) -> BTreeMap<String, Vec<u64>> {
     let mut map: BTreeMap<String, Vec<u64>> = BTreeMap::new();
     for issue in tracker.issues().into_iter().filter(|i| i.open) {
-        if let Some(key) = pactum::remind::sync::key_of(&issue.body) {
+        if let Some(key) = pactum_core::remind::sync::key_of(&issue.body) {
             map.entry(key.to_owned()).or_default().push(issue.number);
         }
     }

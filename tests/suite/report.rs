@@ -28,7 +28,7 @@ fn contract(
         .unwrap_or_default();
     let signatures = if matches!(status, "executed" | "terminated") {
         // Signed and sealed, as `pactum execute` leaves a contract.
-        let seal = pactum::contract::seal::body_hash(BODY);
+        let seal = pactum_core::contract::seal::body_hash(BODY);
         format!(
             "\n[[signatures]]\nparty = \"Northwind AS\"\nname = \"Ola\"\ntitle = \"MD\"\ndate = 2025-12-01\n\n[[signatures]]\nparty = \"{party}\"\nname = \"X\"\ntitle = \"CEO\"\ndate = 2025-12-01\n\n[execution]\nbody_sha256 = \"{seal}\"\n"
         )

@@ -5,7 +5,7 @@
 
 use crate::reading;
 
-use pactum::contract::Contract;
+use pactum_core::contract::Contract;
 use reading::{outline, split};
 
 fn read(body: &str) -> Contract {

@@ -3,8 +3,8 @@
 //! that they do not compile the Git, browser and tracker helpers.
 #![allow(dead_code)]
 
-use pactum::contract::{Contract, FrontMatterRule};
-use pactum::lifecycle::Calendar;
+use pactum_core::contract::{Contract, FrontMatterRule};
+use pactum_core::lifecycle::Calendar;
 
 /// Read Markdown `text` (front matter optional) as `path`; reading it must raise nothing.
 pub fn read_text(path: &str, text: &str) -> Contract {
@@ -30,6 +30,6 @@ pub fn split(expected: &str) -> Vec<String> {
 }
 
 /// The findings of the drafting rules over one contract.
-pub fn findings(contract: &Contract) -> Vec<pactum::lint::Diagnostic> {
-    pactum::lint::contract::check(contract, &Calendar::default())
+pub fn findings(contract: &Contract) -> Vec<pactum_core::lint::Diagnostic> {
+    pactum_core::lint::contract::check(contract, &Calendar::default())
 }

@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{fingerprint, xml_escape};
-use crate::findings::{Diagnostic, RULES, Severity, Summary};
+use pactum_core::findings::{Diagnostic, RULES, Severity, Summary};
 
 /// The output formats of `check` (the command line names and explains them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +39,7 @@ pub fn rules() -> String {
 /// A run's counts, as the human, GitHub and Markdown forms end: `3 files: 1 error, 0 warnings`
 /// (the Markdown form says `3 files checked: …`).
 fn counts(summary: Summary) -> String {
-    use crate::text::count;
+    use pactum_core::text::count;
     format!(
         "{}: {}, {}",
         count(summary.files, "file"),
@@ -125,7 +125,7 @@ fn gitlab(output: &CheckOutput<'_>) -> String {
 /// Every finding, grouped per contract, for a job summary: GitHub shows only ten annotations
 /// of each level per step, the summary shows them all.
 fn markdown(output: &CheckOutput<'_>) -> String {
-    use crate::text::markdown::{code, literal};
+    use pactum_core::text::markdown::{code, literal};
     let mut out = format!("## Contract check\n\n{}.\n", counts(output.summary));
     let mut path: Option<&str> = None;
     for diagnostic in output.diagnostics {
@@ -133,7 +133,7 @@ fn markdown(output: &CheckOutput<'_>) -> String {
             path = Some(diagnostic.path.as_str());
             out.push_str(&format!(
                 "\n### {}\n\n| Line | Level | Rule | Finding |\n|---:|---|---|---|\n",
-                code(&crate::text::one_line(&diagnostic.path))
+                code(&pactum_core::text::one_line(&diagnostic.path))
             ));
         }
         let finding = match &diagnostic.help {
@@ -163,8 +163,8 @@ fn level(severity: Severity) -> Level<'static> {
 pub fn human_one(diagnostic: &Diagnostic, renderer: &Renderer) -> String {
     // A file's name and what a finding quotes are the file's words, not the terminal's: a name
     // holding a line break must not start a line (`::warning file=…` is a CI command).
-    let path = crate::text::one_line(&diagnostic.path);
-    let message = crate::text::one_line(&diagnostic.message);
+    let path = pactum_core::text::one_line(&diagnostic.path);
+    let message = pactum_core::text::one_line(&diagnostic.message);
     let title = level(diagnostic.severity).primary_title(message.as_ref()).id(diagnostic.code);
     let mut groups: Vec<Group<'_>> = Vec::new();
     let location = format!("{}:{}:{}", path, diagnostic.location.line, diagnostic.location.column);
@@ -186,7 +186,7 @@ pub fn human_one(diagnostic: &Diagnostic, renderer: &Renderer) -> String {
         None => title.element(Level::NOTE.message(format!("in {location}"))),
     };
     groups.push(first);
-    let help = diagnostic.help.as_deref().map(crate::text::one_line);
+    let help = diagnostic.help.as_deref().map(pactum_core::text::one_line);
     if let Some(help) = &help {
         groups.push(Group::with_title(Level::HELP.secondary_title(help.as_ref())));
     }
@@ -254,7 +254,7 @@ fn sarif(output: &CheckOutput<'_>) -> String {
             let uri = format!(
                 "https://github.com/pactum-dev/pactum/blob/v{}/docs/rules.md#{}",
                 env!("CARGO_PKG_VERSION"),
-                crate::text::github_anchor(rule.code)
+                pactum_core::text::github_anchor(rule.code)
             );
             json!({
                 "id": rule.code,
@@ -284,7 +284,7 @@ fn sarif(output: &CheckOutput<'_>) -> String {
                 "message": { "text": text },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": crate::text::percent_encode_path(&output.ci_path(&d.path)), "uriBaseId": "%SRCROOT%" },
+                        "artifactLocation": { "uri": pactum_core::text::percent_encode_path(&output.ci_path(&d.path)), "uriBaseId": "%SRCROOT%" },
                         "region": {
                             "startLine": d.location.line,
                             "startColumn": d.location.column,
@@ -401,7 +401,7 @@ fn junit(output: &CheckOutput<'_>) -> String {
             let message = if errors.len() == 1 {
                 first.message.clone()
             } else {
-                format!("{} (and {} more)", first.message, crate::text::count(errors.len() - 1, "error"))
+                format!("{} (and {} more)", first.message, pactum_core::text::count(errors.len() - 1, "error"))
             };
             out.push_str(&format!(
                 "      <failure type=\"{}\" message=\"{}\">{}</failure>\n",

@@ -1,7 +1,7 @@
 //! The portfolio as one static page: no server, no external assets. A renewal timeline, charts
 //! of status and value, and a table of contracts sortable by any column.
 
-use crate::report::Report;
+use pactum_core::report::Report;
 
 const STYLE: &str = "body{font:15px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1a1a1a}\
 h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}.cards{display:flex;gap:1rem;flex-wrap:wrap}.card{border:1px solid #ddd;border-radius:6px;padding:.8rem 1rem;min-width:12rem}\
@@ -67,8 +67,8 @@ pub fn page(report: &Report, lang: &str) -> String {
             let x = 200 + event.days.clamp(0, 90) * 680 / 90;
             let y = 40 + i * 18;
             let color = match event.kind {
-                crate::remind::EventKind::NoticeDeadline => "#c0392b",
-                crate::remind::EventKind::Expiry => "#a15c00",
+                pactum_core::remind::EventKind::NoticeDeadline => "#c0392b",
+                pactum_core::remind::EventKind::Expiry => "#a15c00",
                 _ => "#27ae60",
             };
             serde_json::json!({
@@ -111,13 +111,13 @@ pub fn page(report: &Report, lang: &str) -> String {
             serde_json::json!({
                 "id": row.id, "title": row.title, "kind": row.kind, "status": row.status,
                 "owner": row.owner.as_deref().unwrap_or(""), "counterparties": row.counterparties.join(", "),
-                "annual_sort": row.annual_value.map_or(0.0, crate::contract::Amount::approximate), "value": value,
+                "annual_sort": row.annual_value.map_or(0.0, pactum_core::contract::Amount::approximate), "value": value,
                 "next_sort": row.next_event_date.map(|d| d.to_string()).unwrap_or_default(), "next": next,
                 "notice": match row.notice_by {
                     Some(day) if day < report.as_of => {
-                        format!("{}: renews automatically", crate::report::notice_shown(day, report.as_of))
+                        format!("{}: renews automatically", pactum_core::report::notice_shown(day, report.as_of))
                     }
-                    Some(day) => crate::report::notice_shown(day, report.as_of),
+                    Some(day) => pactum_core::report::notice_shown(day, report.as_of),
                     None => String::new(),
                 },
                 "notice_sort": row.notice_by.map(|d| d.to_string()).unwrap_or_default(),
@@ -125,7 +125,7 @@ pub fn page(report: &Report, lang: &str) -> String {
             })
         })
         .collect();
-    crate::output::page::render(
+    crate::print::page::render(
         "report.html",
         &serde_json::json!({
             "style": STYLE,

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::template::{Template, TemplateError};
+use pactum_core::template::{Template, TemplateError};
 
 /// What `init` created in `dir` and what it kept; `org_set` says whether the organisation's
 /// names were given (else how to set them is said).
@@ -23,7 +23,7 @@ pub fn init_summary(created: &[&str], kept: &[&str], dir: &Path, org_set: bool) 
     }
     out.push_str(&format!(
         "\n{} created in {}. Next: `pactum new nda --set counterparty=\"Acme Inc.\" --id acme-nda`, then `pactum check`.\n",
-        crate::text::count(created.len(), "file"),
+        pactum_core::text::count(created.len(), "file"),
         dir.display()
     ));
     out

@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::diff::{ClauseChange, ClauseDiff, ClauseRef, ContractChange, ContractDiff, FieldChange, Segment};
-use crate::output::html_escape;
-use crate::text::{markdown, one_line};
+use crate::print::html_escape;
+use pactum_core::diff::{ClauseChange, ClauseDiff, ClauseRef, ContractChange, ContractDiff, FieldChange, Segment};
+use pactum_core::text::{markdown, one_line};
 
 /// A whole diff: what was compared, and each changed contract.
 #[derive(Debug, Clone, Serialize)]
@@ -56,9 +56,9 @@ impl DiffReport {
         }
         format!(
             "{} changed ({}), {}, {material} material, between {} and {}",
-            crate::text::count(contracts, "contract"),
+            pactum_core::text::count(contracts, "contract"),
             kinds.join(", "),
-            crate::text::count(clauses, "clause change"),
+            pactum_core::text::count(clauses, "clause change"),
             self.base,
             self.head
         )
@@ -156,7 +156,7 @@ fn change_words(clause: &ClauseDiff) -> String {
 }
 
 /// `"Deliverables" → "Work Product" (1.1, 3, 3.1)`
-fn rename_line(rename: &crate::diff::TermRename) -> String {
+fn rename_line(rename: &pactum_core::diff::TermRename) -> String {
     format!("\u{201c}{}\u{201d} → \u{201c}{}\u{201d} ({})", rename.old, rename.new, rename.clauses.join(", "))
 }
 
@@ -197,7 +197,7 @@ fn lay_out(segments: &[Segment], mut write: impl FnMut(&mut String, &Segment)) -
         let (Segment::Equal(text) | Segment::Delete(text) | Segment::Insert(text)) = segment;
         let just_opened = inside && before.ends_with('"');
         let closes = inside && text.starts_with('"');
-        if crate::diff::spaced(before, text) && !just_opened && !closes {
+        if pactum_core::diff::spaced(before, text) && !just_opened && !closes {
             out.push(' ');
         }
         before = text;
@@ -225,7 +225,7 @@ fn wrap(text: &str, indent: &str, width: usize) -> String {
     let mut out = String::new();
     let mut line = 0;
     for word in text.split(' ') {
-        let visible = unicode_width::UnicodeWidthStr::width(crate::text::strip_ansi(word).as_str());
+        let visible = unicode_width::UnicodeWidthStr::width(pactum_core::text::strip_ansi(word).as_str());
         if line > 0 && line + 1 + visible > width {
             out.push('\n');
             line = 0;
@@ -543,7 +543,7 @@ pub fn html(report: &DiffReport, lang: &str) -> String {
             })
         })
         .collect();
-    crate::output::page::render(
+    crate::print::page::render(
         "redline.html",
         &serde_json::json!({
             "range": format!("{} → {}", report.base, report.head),
@@ -557,7 +557,7 @@ pub fn html(report: &DiffReport, lang: &str) -> String {
 
 #[cfg(test)]
 mod quotes {
-    use crate::diff::Segment;
+    use pactum_core::diff::Segment;
 
     #[test]
     fn no_space_just_inside_straight_quotes() {

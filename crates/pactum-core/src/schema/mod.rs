@@ -30,34 +30,34 @@ pub const PUBLISHED: &str = "https://raw.githubusercontent.com/pactum-dev/pactum
 
 /// The schemas built into pactum: file name → text.
 pub const BUILT_IN: &[(&str, &str)] = &[
-    ("contract.schema.json", include_str!("../../schemas/contract.schema.json")),
-    ("nda.schema.json", include_str!("../../schemas/nda.schema.json")),
-    ("msa.schema.json", include_str!("../../schemas/msa.schema.json")),
-    ("sow.schema.json", include_str!("../../schemas/sow.schema.json")),
-    ("order-form.schema.json", include_str!("../../schemas/order-form.schema.json")),
-    ("dpa.schema.json", include_str!("../../schemas/dpa.schema.json")),
-    ("saas.schema.json", include_str!("../../schemas/saas.schema.json")),
-    ("services.schema.json", include_str!("../../schemas/services.schema.json")),
-    ("employment.schema.json", include_str!("../../schemas/employment.schema.json")),
-    ("amendment.schema.json", include_str!("../../schemas/amendment.schema.json")),
+    ("contract.schema.json", include_str!("../../../../schemas/contract.schema.json")),
+    ("nda.schema.json", include_str!("../../../../schemas/nda.schema.json")),
+    ("msa.schema.json", include_str!("../../../../schemas/msa.schema.json")),
+    ("sow.schema.json", include_str!("../../../../schemas/sow.schema.json")),
+    ("order-form.schema.json", include_str!("../../../../schemas/order-form.schema.json")),
+    ("dpa.schema.json", include_str!("../../../../schemas/dpa.schema.json")),
+    ("saas.schema.json", include_str!("../../../../schemas/saas.schema.json")),
+    ("services.schema.json", include_str!("../../../../schemas/services.schema.json")),
+    ("employment.schema.json", include_str!("../../../../schemas/employment.schema.json")),
+    ("amendment.schema.json", include_str!("../../../../schemas/amendment.schema.json")),
 ];
 
 /// The schema of `pactum.toml`, for editors (draft-07, which Taplo reads).
-pub const CONFIG: (&str, &str) = ("pactum.schema.json", include_str!("../../schemas/pactum.schema.json"));
+pub const CONFIG: (&str, &str) = ("pactum.schema.json", include_str!("../../../../schemas/pactum.schema.json"));
 
 /// The schemas of the `--format json` outputs (and of `check --format gitlab`), under
 /// `output/`: the published form of the interface `docs/output.md` describes.
 pub const OUTPUT: &[(&str, &str)] = &[
-    ("check.schema.json", include_str!("../../schemas/output/check.schema.json")),
-    ("gitlab-code-quality.schema.json", include_str!("../../schemas/output/gitlab-code-quality.schema.json")),
-    ("inspect.schema.json", include_str!("../../schemas/output/inspect.schema.json")),
-    ("diff.schema.json", include_str!("../../schemas/output/diff.schema.json")),
-    ("remind.schema.json", include_str!("../../schemas/output/remind.schema.json")),
-    ("report.schema.json", include_str!("../../schemas/output/report.schema.json")),
-    ("approvals.schema.json", include_str!("../../schemas/output/approvals.schema.json")),
-    ("policy.schema.json", include_str!("../../schemas/output/policy.schema.json")),
-    ("log.schema.json", include_str!("../../schemas/output/log.schema.json")),
-    ("audit.schema.json", include_str!("../../schemas/output/audit.schema.json")),
+    ("check.schema.json", include_str!("../../../../schemas/output/check.schema.json")),
+    ("gitlab-code-quality.schema.json", include_str!("../../../../schemas/output/gitlab-code-quality.schema.json")),
+    ("inspect.schema.json", include_str!("../../../../schemas/output/inspect.schema.json")),
+    ("diff.schema.json", include_str!("../../../../schemas/output/diff.schema.json")),
+    ("remind.schema.json", include_str!("../../../../schemas/output/remind.schema.json")),
+    ("report.schema.json", include_str!("../../../../schemas/output/report.schema.json")),
+    ("approvals.schema.json", include_str!("../../../../schemas/output/approvals.schema.json")),
+    ("policy.schema.json", include_str!("../../../../schemas/output/policy.schema.json")),
+    ("log.schema.json", include_str!("../../../../schemas/output/log.schema.json")),
+    ("audit.schema.json", include_str!("../../../../schemas/output/audit.schema.json")),
 ];
 
 /// A published schema as a copy in a folder has it: without its absolute `$id`, so that its

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::report::{Report, Tally, notice_shown};
-use crate::text::markdown;
+use pactum_core::report::{Report, Tally, notice_shown};
+use pactum_core::text::markdown;
 
 /// What the report says when it cannot tell our parties from counterparties.
 const OURS_UNKNOWN: &str = "which parties are yours is not known, so every party is listed as a counterparty: name them in `[report] our_names` in pactum.toml (`pactum init --org NAME` writes it)";
@@ -71,26 +71,27 @@ fn tally_lines(title: &str, map: &BTreeMap<String, Tally>, out: &mut String) {
     for (key, tally) in map {
         let values: Vec<String> = tally.annual_value.iter().map(|(c, v)| format!("{c} {}", v.for_people())).collect();
         let values = if values.is_empty() { String::new() } else { format!("  {}/year", values.join(", ")) };
-        crate::text::push_line(out, &format!("  {key:<32} {:>5}{values}", tally.count));
+        pactum_core::text::push_line(out, &format!("  {key:<32} {:>5}{values}", tally.count));
     }
 }
 
 /// The terminal table.
 #[must_use]
 pub fn table(report: &Report) -> String {
-    let mut out = format!("Portfolio as of {}: {}\n", report.as_of, crate::text::count(report.contracts, "contract"));
+    let mut out =
+        format!("Portfolio as of {}: {}\n", report.as_of, pactum_core::text::count(report.contracts, "contract"));
     out.push_str("\nValue of contracts in force\n");
     if report.value.is_empty() {
         out.push_str("  none stated\n");
     }
     for (currency, m) in &report.value {
-        crate::text::push_line(
+        pactum_core::text::push_line(
             &mut out,
             &format!(
                 "  {currency}  {}/year recurring, {} one-off, {}\n",
                 m.annual.for_people(),
                 m.one_off.for_people(),
-                crate::text::count(m.contracts, "contract")
+                pactum_core::text::count(m.contracts, "contract")
             ),
         );
     }
@@ -98,7 +99,7 @@ pub fn table(report: &Report) -> String {
     tally_lines("By type", &report.by_type, &mut out);
     tally_lines("By counterparty", &report.by_counterparty, &mut out);
     if report.ours_unknown {
-        crate::text::push_line(&mut out, &format!("  ({OURS_UNKNOWN})\n"));
+        pactum_core::text::push_line(&mut out, &format!("  ({OURS_UNKNOWN})\n"));
     }
     tally_lines("By owner", &report.by_owner, &mut out);
     tally_lines("By governing law", &report.by_governing_law, &mut out);
@@ -109,16 +110,16 @@ pub fn table(report: &Report) -> String {
     for u in report.upcoming.get("within_90_days").into_iter().flatten() {
         let notice =
             u.notice_deadline.map(|d| format!(", notice by {}", notice_shown(d, report.as_of))).unwrap_or_default();
-        crate::text::push_line(
+        pactum_core::text::push_line(
             &mut out,
             &format!("  {}  {:<16} {} (in {} days{notice})\n", u.date, u.kind.as_str(), u.id, u.days),
         );
     }
     if !report.without_owner.is_empty() {
-        crate::text::push_line(&mut out, &format!("\nWithout an owner: {}\n", report.without_owner.join(", ")));
+        pactum_core::text::push_line(&mut out, &format!("\nWithout an owner: {}\n", report.without_owner.join(", ")));
     }
     if !report.with_findings.is_empty() {
-        crate::text::push_line(
+        pactum_core::text::push_line(
             &mut out,
             &format!("\nWith findings from `pactum check`: {}\n", report.with_findings.join(", ")),
         );
@@ -126,22 +127,22 @@ pub fn table(report: &Report) -> String {
     if !report.cycle_times.is_empty() {
         out.push_str("\nCycle time, first draft to executed (days)\n");
         for (kind, s) in &report.cycle_times {
-            crate::text::push_line(
+            pactum_core::text::push_line(
                 &mut out,
                 &format!(
                     "  {kind:<16} median {:>6.1}  min {:>4}  max {:>4}  ({})\n",
                     s.median,
                     s.min,
                     s.max,
-                    crate::text::count(s.count, "contract")
+                    pactum_core::text::count(s.count, "contract")
                 ),
             );
         }
         let slowest: Vec<String> = report.slowest.iter().map(|(id, d)| format!("{id} ({d} days)")).collect();
-        crate::text::push_line(&mut out, &format!("  slowest: {}\n", slowest.join(", ")));
+        pactum_core::text::push_line(&mut out, &format!("  slowest: {}\n", slowest.join(", ")));
     }
     if let Some(note) = &report.history_note {
-        crate::text::push_line(&mut out, &format!("\n({note})\n"));
+        pactum_core::text::push_line(&mut out, &format!("\n({note})\n"));
     }
     out
 }
@@ -152,7 +153,7 @@ pub fn markdown(report: &Report) -> String {
     let mut out = format!(
         "## Contract portfolio as of {}\n\n{}.\n\n",
         report.as_of,
-        crate::text::count(report.contracts, "contract")
+        pactum_core::text::count(report.contracts, "contract")
     );
     if report.value.is_empty() {
         out.push_str("No contract in force states a value.\n");

@@ -6,9 +6,9 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::remind::Event;
-use crate::remind::sync::{Change, Plan, Report};
-use crate::text::{count, markdown, redact_userinfo};
+use pactum_core::remind::Event;
+use pactum_core::remind::sync::{Change, Plan, Report};
+use pactum_core::text::{count, markdown, redact_userinfo};
 
 /// The `remind` JSON document (docs/output.md).
 #[derive(Debug, Serialize)]
@@ -48,9 +48,9 @@ pub fn table(as_of: NaiveDate, events: &[Event], none: &str) -> String {
                 e.date.to_string(),
                 when(e, as_of),
                 e.kind.as_str().to_owned(),
-                crate::text::one_line(&e.contract).into_owned(),
-                crate::text::one_line(e.owner.as_deref().unwrap_or_default()).into_owned(),
-                crate::text::one_line(&e.title).into_owned(),
+                pactum_core::text::one_line(&e.contract).into_owned(),
+                pactum_core::text::one_line(e.owner.as_deref().unwrap_or_default()).into_owned(),
+                pactum_core::text::one_line(&e.title).into_owned(),
             ]
         })
         .collect();
@@ -94,7 +94,7 @@ pub fn markdown(as_of: NaiveDate, events: &[Event], none: &str) -> String {
     for e in events {
         let id = markdown::code(&e.contract);
         let contract =
-            if e.path.is_empty() { id } else { format!("[{id}]({})", crate::text::percent_encode_path(&e.path)) };
+            if e.path.is_empty() { id } else { format!("[{id}]({})", pactum_core::text::percent_encode_path(&e.path)) };
         let _ = writeln!(
             out,
             "| {} | {} | {} | {contract} | {} | {} |",

@@ -1,7 +1,8 @@
-//! Reporters: one per output format, each turning the values the core returns into text.
+//! Printers: every printed form of every command, each turning the values the library
+//! (`pactum-core`) returns into text.
 //!
-//! The core returns data (findings, clause trees, dates); nothing below `cli` knows about
-//! terminals. A reporter returns the whole document as a `String` and the command line writes
+//! The library returns data (findings, clause trees, dates) and knows nothing of terminals or
+//! formats. A printer returns the whole document as a `String` and the command line writes
 //! it; colour is requested by the caller and stripped by the terminal stream when not wanted.
 
 pub mod check;
@@ -30,7 +31,7 @@ pub fn fingerprint(parts: &[&str]) -> String {
     format!("{hash:016x}")
 }
 
-pub use crate::text::xml_escape;
+pub use pactum_core::text::xml_escape;
 
 /// Escape text for HTML.
 #[must_use]

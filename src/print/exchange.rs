@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-use crate::exchange::import::Proposal;
-use crate::text::markdown;
+use pactum_core::exchange::import::Proposal;
+use pactum_core::text::markdown;
 
 /// A counterparty's comments, clause by clause, as Markdown for a review: the words each
 /// comment is on, who said it and when, all as text (nothing in them is markup).

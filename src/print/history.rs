@@ -4,9 +4,9 @@
 
 use serde_json::json;
 
-use crate::history::ledger::{Audit, Entry, Log};
-use crate::history::policy::Pending;
-use crate::text::push_line;
+use pactum_core::history::ledger::{Audit, Entry, Log};
+use pactum_core::history::policy::Pending;
+use pactum_core::text::push_line;
 
 fn to_json(value: &impl serde::Serialize) -> String {
     let mut text = serde_json::to_string_pretty(value).expect("serializes");
@@ -47,11 +47,14 @@ pub fn approvals_human(branch: &str, entries: &[Entry]) -> String {
                 e.merged_by,
                 e.contract.as_deref().unwrap_or("-"),
                 e.path,
-                crate::text::count(e.clauses_changed.len(), "clause")
+                pactum_core::text::count(e.clauses_changed.len(), "clause")
             ),
         );
     }
-    push_line(&mut out, &format!("{} on {branch}\n", crate::text::count(entries.len(), "ledger entry/ledger entries")));
+    push_line(
+        &mut out,
+        &format!("{} on {branch}\n", pactum_core::text::count(entries.len(), "ledger entry/ledger entries")),
+    );
     out
 }
 
@@ -75,7 +78,7 @@ pub fn policy_human(pending: &Pending, stale: &[String]) -> String {
     if pending.verdicts.is_empty() {
         push_line(
             &mut out,
-            &format!("{} changed; no policy applies\n", crate::text::count(pending.changed, "contract")),
+            &format!("{} changed; no policy applies\n", pactum_core::text::count(pending.changed, "contract")),
         );
     }
     for (id, path, v) in &pending.verdicts {
@@ -87,7 +90,7 @@ pub fn policy_human(pending: &Pending, stale: &[String]) -> String {
             &format!(
                 "{mark} {id} ({path}): \"{}\" needs {} from {}: approved by {by}\n",
                 v.policy,
-                crate::text::count(v.required, "approval"),
+                pactum_core::text::count(v.required, "approval"),
                 v.eligible.join(", ")
             ),
         );
@@ -106,7 +109,7 @@ pub fn policy_human(pending: &Pending, stale: &[String]) -> String {
     }
     push_line(
         &mut out,
-        &format!("{}, {} unmet\n", crate::text::count(pending.verdicts.len(), "requirement"), pending.unmet()),
+        &format!("{}, {} unmet\n", pactum_core::text::count(pending.verdicts.len(), "requirement"), pending.unmet()),
     );
     out
 }
@@ -189,7 +192,7 @@ pub fn audit_human(branch: &str, audit: &Audit) -> String {
             ),
         );
     }
-    push_line(&mut out, &format!("audited {branch}: {}\n", crate::text::count(audit.findings.len(), "finding")));
+    push_line(&mut out, &format!("audited {branch}: {}\n", pactum_core::text::count(audit.findings.len(), "finding")));
     out
 }
 

@@ -319,7 +319,7 @@ mod tests {
 
     #[test]
     fn every_rule_is_documented() {
-        let reference = include_str!("../docs/rules.md");
+        let reference = include_str!("../../../docs/rules.md");
         for rule in RULES {
             assert!(reference.contains(&format!("## {}\n", rule.code)), "docs/rules.md lacks {}", rule.code);
         }

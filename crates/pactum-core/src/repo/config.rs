@@ -445,7 +445,7 @@ mod tests {
     #[test]
     fn the_tables_read_are_the_tables_the_published_schema_names() {
         let schema: serde_json::Value =
-            serde_json::from_str(include_str!("../../schemas/pactum.schema.json")).expect("the schema is JSON");
+            serde_json::from_str(include_str!("../../../../schemas/pactum.schema.json")).expect("the schema is JSON");
         let mut named: Vec<&str> =
             schema["properties"].as_object().expect("properties").keys().map(String::as_str).collect();
         named.sort_unstable();

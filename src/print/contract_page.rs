@@ -7,8 +7,8 @@ use std::sync::LazyLock;
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd, html};
 use regex::Regex;
 
-use crate::contract::Contract;
-use crate::output::html_escape;
+use crate::print::html_escape;
+use pactum_core::contract::Contract;
 
 static ANCHOR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[ \t]*\{#[A-Za-z0-9_.:-]+\}").expect("valid pattern"));
 
@@ -29,8 +29,10 @@ fn annotated_body(contract: &Contract) -> String {
         let line = &contract.text[clause.start..line_end];
         // After a heading's marks or a list item's marker, where inline HTML is inline.
         let skip = match clause.form {
-            crate::contract::clauses::Form::Heading => line.len() - line.trim_start_matches('#').trim_start().len(),
-            crate::contract::clauses::Form::ListItem => {
+            pactum_core::contract::clauses::Form::Heading => {
+                line.len() - line.trim_start_matches('#').trim_start().len()
+            }
+            pactum_core::contract::clauses::Form::ListItem => {
                 let digits = line.bytes().take_while(u8::is_ascii_digit).count();
                 if digits > 0 && matches!(line.as_bytes().get(digits), Some(b'.' | b')')) {
                     digits + 1 + (line[digits + 1..].len() - line[digits + 1..].trim_start().len())
@@ -38,7 +40,7 @@ fn annotated_body(contract: &Contract) -> String {
                     0
                 }
             }
-            crate::contract::clauses::Form::Paragraph => 0,
+            pactum_core::contract::clauses::Form::Paragraph => 0,
         };
         edits.push((
             clause.start + skip,
@@ -62,7 +64,7 @@ fn annotated_body(contract: &Contract) -> String {
         edits.push((
             term.span.start,
             term.span.end,
-            format!("<dfn id=\"term-{}\">{text}</dfn>", crate::text::slug(text)),
+            format!("<dfn id=\"term-{}\">{text}</dfn>", pactum_core::text::slug(text)),
         ));
     }
     for found in ANCHOR.find_iter(&contract.text[start..]) {
@@ -118,11 +120,11 @@ fn prose_events(markdown: &str) -> Vec<Event<'static>> {
 }
 
 /// Raw HTML as the page may show it: inert markup kept, the rest written out as text (see
-/// [`crate::text::html`]), so that the signing copy shows every word the redline shows.
+/// [`pactum_core::text::html`]), so that the signing copy shows every word the redline shows.
 fn inert(event: Event<'static>) -> Event<'static> {
     match event {
-        Event::Html(html) => Event::Html(crate::text::html::inert(&html).into_owned().into()),
-        Event::InlineHtml(html) => Event::InlineHtml(crate::text::html::inert(&html).into_owned().into()),
+        Event::Html(html) => Event::Html(pactum_core::text::html::inert(&html).into_owned().into()),
+        Event::InlineHtml(html) => Event::InlineHtml(pactum_core::text::html::inert(&html).into_owned().into()),
         other => other,
     }
 }
@@ -207,7 +209,7 @@ pub fn page(contract: &Contract, lang: &str) -> String {
             serde_json::json!({ "name": party.name, "signed": signed })
         })
         .collect();
-    crate::output::page::render(
+    crate::print::page::render(
         "contract.html",
         &serde_json::json!({
             "title": title,

@@ -3,8 +3,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::contract::Contract;
-use crate::lifecycle::Overview;
+use pactum_core::contract::Contract;
+use pactum_core::lifecycle::Overview;
 
 /// A clause as `inspect` shows it, with its children.
 #[derive(Debug, Serialize)]
@@ -112,14 +112,14 @@ impl InspectReport {
     #[must_use]
     pub fn human(&self) -> String {
         let mut out = String::new();
-        crate::text::push_line(&mut out, &self.path);
+        pactum_core::text::push_line(&mut out, &self.path);
         let field = |key: &str| self.metadata.get(key).and_then(Value::as_str).map(str::to_owned);
         if self.metadata.is_null() {
-            crate::text::push_line(&mut out, "  (no front matter)");
+            pactum_core::text::push_line(&mut out, "  (no front matter)");
         } else {
             for key in ["id", "title", "type", "status", "owner"] {
                 if let Some(value) = field(key) {
-                    crate::text::push_line(&mut out, &format!("  {key:<8} {value}"));
+                    pactum_core::text::push_line(&mut out, &format!("  {key:<8} {value}"));
                 }
             }
             if let Some(parties) = self.metadata.get("parties").and_then(Value::as_array) {
@@ -132,14 +132,14 @@ impl InspectReport {
                             .map_or_else(|| name.to_owned(), |role| format!("{name} ({role})"))
                     })
                     .collect();
-                crate::text::push_line(&mut out, &format!("  parties  {}", names.join("; ")));
+                pactum_core::text::push_line(&mut out, &format!("  parties  {}", names.join("; ")));
             }
         }
         if let Some(dates) = &self.dates {
-            crate::text::push_line(&mut out, &format!("\nDates as of {}", dates.as_of));
-            crate::text::push_line(&mut out, &format!("  effective        {}", dates.effective_date));
+            pactum_core::text::push_line(&mut out, &format!("\nDates as of {}", dates.as_of));
+            pactum_core::text::push_line(&mut out, &format!("  effective        {}", dates.effective_date));
             if let Some(state) = dates.state {
-                crate::text::push_line(
+                pactum_core::text::push_line(
                     &mut out,
                     &format!(
                         "  state            {}",
@@ -151,30 +151,33 @@ impl InspectReport {
                 );
             }
             if let Some(end) = dates.initial_term_end {
-                crate::text::push_line(&mut out, &format!("  initial term end {end}"));
+                pactum_core::text::push_line(&mut out, &format!("  initial term end {end}"));
             }
             if let Some(term) = &dates.current_term {
                 let end = term.end.map_or_else(|| "until terminated".to_owned(), |e| e.to_string());
                 let which =
                     if term.index == 0 { "initial term".to_owned() } else { format!("renewal term {}", term.index) };
-                crate::text::push_line(&mut out, &format!("  current term     {} to {end} ({which})", term.start));
+                pactum_core::text::push_line(
+                    &mut out,
+                    &format!("  current term     {} to {end} ({which})", term.start),
+                );
             }
             if let Some(deadline) = dates.next_notice_deadline {
-                crate::text::push_line(&mut out, &format!("  notice deadline  {deadline}"));
+                pactum_core::text::push_line(&mut out, &format!("  notice deadline  {deadline}"));
             }
             if let Some(renewal) = dates.next_renewal {
-                crate::text::push_line(&mut out, &format!("  next renewal     {renewal}"));
+                pactum_core::text::push_line(&mut out, &format!("  next renewal     {renewal}"));
             }
             if let Some(expiry) = dates.expiry {
-                crate::text::push_line(&mut out, &format!("  expires          {expiry}"));
+                pactum_core::text::push_line(&mut out, &format!("  expires          {expiry}"));
             }
         }
         if let Some(error) = &self.dates_error {
-            crate::text::push_line(&mut out, &format!("\nDates cannot be computed: {error}"));
+            pactum_core::text::push_line(&mut out, &format!("\nDates cannot be computed: {error}"));
         }
-        crate::text::push_line(&mut out, "\nClauses");
+        pactum_core::text::push_line(&mut out, "\nClauses");
         if self.clauses.is_empty() {
-            crate::text::push_line(&mut out, "  (none found)");
+            pactum_core::text::push_line(&mut out, "  (none found)");
         }
         let mut stack: Vec<(&ClauseView, usize)> = self.clauses.iter().rev().map(|c| (c, 0)).collect();
         while let Some((clause, depth)) = stack.pop() {
@@ -182,16 +185,16 @@ impl InspectReport {
             let number = clause.number.as_deref().unwrap_or_default();
             let id = if clause.id == number { String::new() } else { format!("  #{}", clause.id) };
             let label = if number.is_empty() { heading.to_owned() } else { format!("{number} {heading}") };
-            crate::text::push_line(
+            pactum_core::text::push_line(
                 &mut out,
                 &format!("  {:indent$}{label}{id}  (line {})", "", clause.line, indent = depth * 2),
             );
             stack.extend(clause.children.iter().rev().map(|c| (c, depth + 1)));
         }
         if !self.terms.is_empty() {
-            crate::text::push_line(&mut out, "\nDefined terms");
+            pactum_core::text::push_line(&mut out, "\nDefined terms");
             for term in &self.terms {
-                crate::text::push_line(
+                pactum_core::text::push_line(
                     &mut out,
                     &format!(
                         "  \"{}\"  line {}, {} use{}",
@@ -204,17 +207,20 @@ impl InspectReport {
             }
         }
         if !self.references.is_empty() {
-            crate::text::push_line(&mut out, "\nReferences");
+            pactum_core::text::push_line(&mut out, "\nReferences");
             for reference in &self.references {
                 let target =
                     reference.clause.as_ref().map_or_else(|| "unresolved".to_owned(), |c| format!("clause {c}"));
-                crate::text::push_line(&mut out, &format!("  line {}: {} → {target}", reference.line, reference.text));
+                pactum_core::text::push_line(
+                    &mut out,
+                    &format!("  line {}: {} → {target}", reference.line, reference.text),
+                );
             }
         }
         if !self.placeholders.is_empty() {
-            crate::text::push_line(&mut out, "\nPlaceholders");
+            pactum_core::text::push_line(&mut out, "\nPlaceholders");
             for placeholder in &self.placeholders {
-                crate::text::push_line(&mut out, &format!("  line {}: {}", placeholder.line, placeholder.text));
+                pactum_core::text::push_line(&mut out, &format!("  line {}: {}", placeholder.line, placeholder.text));
             }
         }
         out
