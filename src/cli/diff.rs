@@ -1,15 +1,15 @@
 //! `pactum diff`.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::print::redline::{self as render, DiffReport};
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, anyhow, bail};
 use clap::{Args, ValueEnum};
 use pactum_core::contract::{Contract, FrontMatterRule, decode};
-use pactum_core::diff::{self, DiffOptions};
-use pactum_core::history::Git;
-use pactum_core::repo::{self, Repo};
+use pactum_core::diff::DiffOptions;
+use pactum_core::history::{Git, compare};
+use pactum_core::repo::Repo;
+use pactum_core::workspace::Workspace;
 
 use super::{ColorWhen, GlobalArgs, Outcome};
 
@@ -50,66 +50,17 @@ enum DiffFormat {
     Docx,
 }
 
-/// One side of a comparison: contract files by path.
-type Files = Vec<(String, Vec<u8>)>;
-
-fn read_contract(path: &str, bytes: Vec<u8>, rule: FrontMatterRule) -> Result<Contract> {
-    let (text, _) = decode(path, bytes).map_err(|d| anyhow::anyhow!("{path}: {}", d.message))?;
-    Ok(Contract::read(path, text, rule, &mut Vec::new()))
+fn read_contract(path: &Path) -> Result<Contract> {
+    if path.is_dir() {
+        bail!("{} is a directory: --files compares two files", path.display());
+    }
+    let shown = path.to_string_lossy();
+    let (text, _) = decode(&shown, super::files::read_input(path)?).map_err(|d| anyhow!("{shown}: {}", d.message))?;
+    Ok(Contract::read(&shown, text, FrontMatterRule::Optional, &mut Vec::new()))
 }
 
 fn options(repo: Option<&Repo>) -> DiffOptions {
-    repo.map_or_else(DiffOptions::default, |repo| pactum_core::workspace::Workspace::of(repo).diff_options())
-}
-
-/// Pair the contracts of two sides: by id (so a moved file is a rename), else by path.
-fn compare(old: Files, new: Files, options: &DiffOptions, global: &GlobalArgs) -> Vec<diff::ContractDiff> {
-    let read = |side: Files| -> Vec<Contract> {
-        side.into_iter()
-            .filter_map(|(path, bytes)| match read_contract(&path, bytes, FrontMatterRule::Optional) {
-                Ok(contract) => Some(contract),
-                Err(error) => {
-                    global.warn(format_args!("{error:#}; left out of the diff"));
-                    None
-                }
-            })
-            .collect()
-    };
-    let (old, new) = (read(old), read(new));
-    let mut out: Vec<diff::ContractDiff> = diff::pair(&old, &new)
-        .into_iter()
-        .map(|(_, before, after)| diff::diff(before, after, options))
-        .filter(|d| !d.is_empty())
-        .collect();
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    global.log(format_args!("compared {} old and {} new contracts", old.len(), new.len()));
-    out
-}
-
-/// The working tree's contract files.
-fn working_tree(repo: &Repo) -> Result<Files> {
-    let mut files = Vec::new();
-    for file in repo.contract_files()? {
-        if file.not_read.is_some() {
-            continue;
-        }
-        let bytes = std::fs::read(&file.path).with_context(|| format!("reading {}", file.shown))?;
-        files.push((file.shown, bytes));
-    }
-    Ok(files)
-}
-
-/// Keep the files under the paths given after `--`.
-fn limit(files: Files, only: &[String]) -> Files {
-    if only.is_empty() {
-        return files;
-    }
-    files
-        .into_iter()
-        .filter(|(path, _)| {
-            only.iter().any(|o| path == o || path.starts_with(&format!("{}/", o.trim_end_matches('/'))))
-        })
-        .collect()
+    repo.map_or_else(DiffOptions::default, |repo| Workspace::of(repo).diff_options())
 }
 
 pub fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome> {
@@ -137,122 +88,35 @@ pub fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome> {
 }
 
 fn files_report(old: &Path, new: &Path) -> Result<DiffReport> {
-    let read = |path: &Path| -> Result<Contract> {
-        if path.is_dir() {
-            bail!("{} is a directory: --files compares two files", path.display());
-        }
-        let bytes = super::files::read_input(path)?;
-        read_contract(&path.to_string_lossy(), bytes, FrontMatterRule::Optional)
-    };
     if old == Path::new("-") && new == Path::new("-") {
         bail!("only one of the two files can be standard input (-)");
     }
-    let (before, after) = (read(old)?, read(new)?);
+    let (before, after) = (read_contract(old)?, read_contract(new)?);
     let repo =
         Repo::discover(new.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))).ok().flatten();
-    let mut diff = diff::diff(Some(&before), Some(&after), &options(repo.as_ref()));
-    // Two files are two versions of one contract, not a rename.
-    diff.change = diff::ContractChange::Modified;
-    diff.old_path = None;
-    let contracts = if diff.is_empty() { Vec::new() } else { vec![diff] };
+    let contracts = compare::versions(&before, &after, &options(repo.as_ref())).into_iter().collect();
     Ok(DiffReport { version: 1, base: old.display().to_string(), head: new.display().to_string(), contracts })
 }
 
-/// The two sides of a comparison of revisions: labels, files, and the head commit (none for the
-/// working tree).
-struct Sides {
-    base: String,
-    head: String,
-    old: Files,
-    new: Files,
-    head_commit: Option<git2::Oid>,
-    repo: Repo,
+/// The repository and the two sides the revisions name.
+fn sides(global: &GlobalArgs, args: &DiffArgs) -> Result<(Repo, compare::Sides)> {
+    const FILES: &str = "compare two files with `pactum diff --files OLD NEW`";
+    let repo = super::repository(global, FILES)?;
+    let git = Git::open(&repo.root).map_err(|error| anyhow!("{error}; {FILES}"))?;
+    let sides = compare::sides(&repo, &git, &args.revisions, &args.paths)?;
+    Ok((repo, sides))
 }
 
 /// The redline between two revisions, and the language of the repository's contracts.
 fn revisions_report(global: &GlobalArgs, args: &DiffArgs) -> Result<(DiffReport, String)> {
-    let sides = revision_sides(global, args)?;
-    let contracts = compare(sides.old, sides.new, &options(Some(&sides.repo)), global);
-    let language = sides.repo.config.repository.language.clone();
-    Ok((DiffReport { version: 1, base: sides.base, head: sides.head, contracts }, language))
-}
-
-fn revision_sides(global: &GlobalArgs, args: &DiffArgs) -> Result<Sides> {
-    let repo = super::repository(global, "compare two files with `pactum diff --files OLD NEW`")?;
-    let git = Git::open(&repo.root)
-        .map_err(|error| anyhow::anyhow!("{error}; compare two files with `pactum diff --files OLD NEW`"))?;
-    let folder = PathBuf::from(&repo.config.repository.contracts);
-    let main = || {
-        git.main_branch(&repo.config.repository.main_branch).with_context(|| {
-            format!(
-                "no branch `{}` (or `master`) to compare with; name the revisions: pactum diff BASE [HEAD]",
-                repo.config.repository.main_branch
-            )
-        })
-    };
-    // Two files named where revisions go: say how to compare files rather than "unknown revision".
-    if let [a, b] = args.revisions.as_slice()
-        && Path::new(a).is_file()
-        && Path::new(b).is_file()
-        && git.commit(a).is_err()
-    {
-        bail!("`{a}` and `{b}` are files, not revisions: compare them with `pactum diff --files {a} {b}`");
+    let (repo, sides) = sides(global, args)?;
+    let comparison = compare::compare(sides.old, sides.new, &options(Some(&repo)));
+    for reason in &comparison.left_out {
+        global.warn(format_args!("{reason}; left out of the diff"));
     }
-    // (base label, base files, head label, head files)
-    let (base, head, old, new) = match args.revisions.as_slice() {
-        [] => {
-            let main = main()?;
-            let base = git.merge_base(&main, "HEAD")?;
-            (
-                format!("{main} ({})", git.short(base)),
-                "working tree".to_owned(),
-                git.files_at(base, &folder)?,
-                working_tree(&repo)?,
-            )
-        }
-        [range] if range.contains("...") => {
-            let (a, b) = range.split_once("...").expect("contains ...");
-            let (a, b) = (if a.is_empty() { "HEAD" } else { a }, if b.is_empty() { "HEAD" } else { b });
-            let base = git.merge_base(a, b)?;
-            (
-                format!("{a}...{b} ({})", git.short(base)),
-                b.to_owned(),
-                git.files_at(base, &folder)?,
-                git.files_at(git.commit(b)?, &folder)?,
-            )
-        }
-        [range] if range.contains("..") => {
-            let (a, b) = range.split_once("..").expect("contains ..");
-            let (a, b) = (if a.is_empty() { "HEAD" } else { a }, if b.is_empty() { "HEAD" } else { b });
-            (a.to_owned(), b.to_owned(), git.files_at(git.commit(a)?, &folder)?, git.files_at(git.commit(b)?, &folder)?)
-        }
-        [base] => {
-            (base.clone(), "working tree".to_owned(), git.files_at(git.commit(base)?, &folder)?, working_tree(&repo)?)
-        }
-        [base, head] => (
-            base.clone(),
-            head.clone(),
-            git.files_at(git.commit(base)?, &folder)?,
-            git.files_at(git.commit(head)?, &folder)?,
-        ),
-        _ => bail!("give at most two revisions"),
-    };
-    let only: Vec<String> = args
-        .paths
-        .iter()
-        .map(|p| {
-            let absolute = std::path::absolute(p).unwrap_or_else(|_| p.clone());
-            repo::shown_relative(&repo.root, &absolute)
-        })
-        .collect();
-    for (path, given) in only.iter().zip(&args.paths) {
-        let known: HashSet<&str> = old.iter().chain(new.iter()).map(|(p, _)| p.as_str()).collect();
-        if !known.iter().any(|k| *k == path || k.starts_with(&format!("{}/", path.trim_end_matches('/')))) {
-            bail!("{} is not a contract of this repository at either revision", given.display());
-        }
-    }
-    let head_commit = if head == "working tree" { None } else { Some(git.commit(&head)?) };
-    Ok(Sides { base, head, old: limit(old, &only), new: limit(new, &only), head_commit, repo })
+    global.log(format_args!("compared {} old and {} new contracts", comparison.old, comparison.new));
+    let report = DiffReport { version: 1, base: sides.base, head: sides.head, contracts: comparison.contracts };
+    Ok((report, repo.config.repository.language))
 }
 
 /// `--format docx`: the one changed contract as Word tracked changes.
@@ -262,51 +126,35 @@ fn word(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome> {
         bail!("a Word redline is a binary file: name it with -o redline.docx");
     };
     let (old, new, revision, cover) = if let Some(files) = &args.files {
-        let read = |path: &Path| -> Result<Contract> {
-            read_contract(&path.to_string_lossy(), super::files::read_input(path)?, FrontMatterRule::Optional)
-        };
-        (vec![read(&files[0])?], vec![read(&files[1])?], None, super::exchange::cover_terms(&files[1])?)
+        (
+            vec![read_contract(&files[0])?],
+            vec![read_contract(&files[1])?],
+            None,
+            super::exchange::cover_terms(&files[1])?,
+        )
     } else {
-        let sides = revision_sides(global, args)?;
-        let read = |side: Files| -> Vec<Contract> {
-            side.into_iter()
-                .filter_map(|(path, bytes)| read_contract(&path, bytes, FrontMatterRule::Optional).ok())
-                .collect()
-        };
+        let (repo, sides) = sides(global, args)?;
         let revision = match sides.head_commit {
             Some(commit) => {
-                let git = Git::open(&sides.repo.root)?;
-                let info = git.info(commit)?;
+                let info = Git::open(&repo.root)?.info(commit)?;
                 let date =
                     chrono::DateTime::from_timestamp(info.time, 0).map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string());
                 Some(docx::Revision { author: info.author.name, date: date.unwrap_or_default() })
             }
             None => None,
         };
-        let cover = sides.repo.config.word.cover.clone();
-        (read(sides.old), read(sides.new), revision, cover)
+        (compare::read_side(sides.old).0, compare::read_side(sides.new).0, revision, repo.config.word.cover)
     };
-    let options = DiffOptions::default();
-    let changed: Vec<(Option<&Contract>, Option<&Contract>)> = if args.files.is_some() {
-        vec![(old.first(), new.first())]
+    let (before, after) = if args.files.is_some() {
+        (&old[0], &new[0])
     } else {
-        diff::pair(&old, &new)
-            .into_iter()
-            .map(|(_, before, after)| (before, after))
-            .filter(|(before, after)| !diff::diff(*before, *after, &options).is_empty())
-            .collect()
-    };
-    let (before, after) = match changed.as_slice() {
-        [(Some(before), Some(after))] => (*before, *after),
-        [(None, Some(_))] => bail!("the contract is new at the head: export it with `pactum export` instead"),
-        [(Some(_), None)] => bail!("the contract is removed at the head: there is nothing to redline"),
-        [] => bail!("no contract changed between the two revisions"),
-        many => bail!(
-            "{} contracts changed; a Word redline holds one: name it after --, as in `pactum diff {} --format docx -o redline.docx -- {}`",
-            many.len(),
-            args.revisions.join(" "),
-            many.iter().find_map(|(a, b)| b.or(*a)).map_or("contracts/…", |c| c.path.as_str())
-        ),
+        compare::one_change(&old, &new, &DiffOptions::default()).map_err(|error| match error {
+            compare::NotOneChange::Several(count, first) => anyhow!(
+                "{count} contracts changed; a Word redline holds one: name it after --, as in `pactum diff {} --format docx -o redline.docx -- {first}`",
+                args.revisions.join(" "),
+            ),
+            other => anyhow!(other),
+        })?
     };
     let revision = revision.unwrap_or_else(|| docx::Revision {
         author: std::env::var("GIT_AUTHOR_NAME").unwrap_or_else(|_| "pactum".to_owned()),

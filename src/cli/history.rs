@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use pactum_core::diff::DiffOptions;
 use pactum_core::history::Git;
 use pactum_core::history::ledger::{self, Scope};
-use pactum_core::history::review::Review;
+use pactum_core::history::review::{self, Review};
 use pactum_core::repo::Repo;
 
 use super::{GlobalArgs, Outcome, env};
@@ -47,64 +47,19 @@ impl GithubArgs {
             "--repository owner/repo",
             &["GITHUB_TOKEN"],
         )?;
-        let mut pulls = HashMap::new();
-        for number in numbers {
-            let pull = pactum_core::forge::reviews::github_pull(
-                &github.api_url,
-                &github.repository,
-                token.clone(),
-                number,
-                super::http_limits()?,
-            )
-            .with_context(|| format!("reading pull request #{number}"))?;
-            let approvals =
-                pull.approvals.into_iter().map(|(login, commit)| ledger::Approval { login, commit }).collect();
-            let merge_commit = pull.merged.then_some(pull.merge_commit_sha).flatten();
-            pulls.insert(number, ledger::PullRequest { merge_commit, approvals });
-        }
-        Ok(pulls)
+        Ok(review::github_pulls(&github, &token, numbers, super::http_limits()?)?)
     }
 }
 
+/// The repository, and its Git history as the record of its contracts.
 fn open(global: &GlobalArgs) -> Result<(Repo, Git)> {
     let repo = super::repository(global, "use --repo DIR")?;
-    let git = Git::open(&repo.root)?;
-    let folder = &repo.config.repository.contracts;
-    if let Some(submodule) = git.submodules_in(std::path::Path::new(folder)).first() {
-        bail!(
-            "{submodule} is a Git submodule: the history of its contracts is its own, not this repository's, so pactum cannot read approvals from here; run pactum in {submodule}, or keep the contracts in this repository"
-        );
-    }
+    let git = Git::record(&repo)?;
     Ok((repo, git))
 }
 
 fn diff_options(repo: &Repo) -> DiffOptions {
     pactum_core::workspace::Workspace::of(repo).diff_options()
-}
-
-fn scope(repo: &Repo, git: &Git, tip: git2::Oid, paths: &[PathBuf]) -> Result<Scope> {
-    if paths.is_empty() {
-        return whole_scope(repo, git, tip);
-    }
-    let mut shown = Vec::new();
-    for path in paths {
-        let relative = ledger::relative(&repo.root, path);
-        if relative.starts_with("..") || Path::new(&relative).is_absolute() {
-            bail!("{} is outside the repository at {}", path.display(), repo.root.display());
-        }
-        shown.push(relative);
-    }
-    // Paths may lie outside the contracts folder: compare the whole tree, keep the paths.
-    Ok(Scope { folders: vec![PathBuf::new()], paths: shown, max_file_size: repo.config.check.max_file_size })
-}
-
-/// Every contract of every folder that was the contracts folder in the history from `tip`.
-fn whole_scope(repo: &Repo, git: &Git, tip: git2::Oid) -> Result<Scope> {
-    Ok(Scope {
-        folders: ledger::contract_folders(git, tip, &repo.config.repository.contracts)?,
-        paths: Vec::new(),
-        max_file_size: repo.config.check.max_file_size,
-    })
 }
 
 /// How a history command prints its answer: the format, and where to.
@@ -147,18 +102,10 @@ pub fn approvals(global: &GlobalArgs, args: &ApprovalsArgs) -> Result<Outcome> {
     let (repo, git) = open(global)?;
     let (branch, tip) = ledger::main_tip(&git, &repo.config.repository.main_branch)?;
     let started = std::time::Instant::now();
-    let mut entries = ledger::approvals(&git, tip, &scope(&repo, &git, tip, &args.paths)?, &diff_options(&repo))?;
+    let mut entries = ledger::approvals(&git, tip, &Scope::of(&repo, &git, tip, &args.paths)?, &diff_options(&repo))?;
     let pulls =
         args.github.pulls(entries.iter().filter_map(|e| e.pull_request).collect::<std::collections::BTreeSet<_>>())?;
-    for entry in &mut entries {
-        if let Some(pull) = entry.pull_request.and_then(|n| pulls.get(&n)) {
-            for approval in &pull.approvals {
-                if !entry.approvers.contains(&approval.login) {
-                    entry.approvers.push(approval.login.clone());
-                }
-            }
-        }
-    }
+    ledger::add_reviews(&mut entries, &pulls);
     global.log(format_args!("read the ledger of {branch} in {:.1?}", started.elapsed()));
     output(
         global,
@@ -221,20 +168,7 @@ fn gitlab_approvals(args: &PolicyArgs) -> Result<(u64, Vec<ledger::Approval>)> {
         "--project ID",
         &["GITLAB_TOKEN"],
     )?;
-    let merge_request = pactum_core::forge::reviews::gitlab_merge_request(
-        &gitlab.api_url,
-        &gitlab.repository,
-        token,
-        number,
-        super::http_limits()?,
-    )
-    .with_context(|| format!("reading merge request !{number}"))?;
-    let approvals = merge_request
-        .approvals
-        .into_iter()
-        .map(|(login, commit)| ledger::Approval { login, commit: Some(commit) })
-        .collect();
-    Ok((number, approvals))
+    Ok((number, review::gitlab_approvals(&gitlab, &token, number, super::http_limits()?)?))
 }
 
 /// The pull request number GitHub Actions gives a `pull_request` run: `refs/pull/N/merge`.
@@ -245,14 +179,7 @@ fn pr_from_environment() -> Option<u64> {
 
 pub fn policy(global: &GlobalArgs, args: &PolicyArgs) -> Result<Outcome> {
     let (repo, git) = open(global)?;
-    let base = if let Some(base) = &args.base {
-        base.clone()
-    } else {
-        let (main, _) = ledger::main_tip(&git, &repo.config.repository.main_branch)?;
-        git.merge_base(&main, &args.head)?.to_string()
-    };
-    let (base_id, head_id) = (git.commit(&base)?, git.commit(&args.head)?);
-    let review = Review::open(&git, &repo.root, &repo.config, base_id, head_id)?;
+    let (base, review) = Review::of_change(&git, &repo, args.base.as_deref(), &args.head)?;
     let mut approvers = args.approvers.clone();
     let mut stale: Vec<String> = Vec::new();
     if args.github.github {
@@ -300,7 +227,7 @@ pub fn log(global: &GlobalArgs, args: &LogArgs) -> Result<Outcome> {
     } else {
         args.contract.clone()
     };
-    let scope = whole_scope(&repo, &git, tip)?;
+    let scope = Scope::of(&repo, &git, tip, &[])?;
     let log = ledger::log(&git, tip, &scope, &wanted, &diff_options(&repo))?;
     if log.events.is_empty() {
         bail!("no contract `{}` in the history of the main branch", args.contract);
@@ -326,7 +253,7 @@ pub struct AuditArgs {
 pub fn audit(global: &GlobalArgs, args: &AuditArgs) -> Result<Outcome> {
     let (repo, git) = open(global)?;
     let (branch, tip) = ledger::main_tip(&git, &repo.config.repository.main_branch)?;
-    let scope = whole_scope(&repo, &git, tip)?;
+    let scope = Scope::of(&repo, &git, tip, &[])?;
     let options = diff_options(&repo);
     let pulls = if args.github.github {
         // GitHub is asked about the landings that claim to be its pull requests.
@@ -334,13 +261,7 @@ pub fn audit(global: &GlobalArgs, args: &AuditArgs) -> Result<Outcome> {
     } else {
         None
     };
-    // `--since` is the reader's own choice; `[audit] since` is a setting, and the landing
-    // that set it stays on the record with every one after it.
-    let start = match (&args.since, &repo.config.audit.since) {
-        (Some(text), _) => Some(ledger::Start { text: text.clone(), setting: false }),
-        (None, Some(text)) => Some(ledger::Start { text: text.clone(), setting: true }),
-        (None, None) => None,
-    };
+    let start = ledger::Start::chosen(args.since.as_deref(), repo.config.audit.since.as_deref());
     let audit = ledger::audit(&git, tip, &scope, &options, pulls.as_ref(), start.as_ref())?;
     output(
         global,

@@ -355,6 +355,52 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// What a history command reads: with no `paths`, every contract of every folder that was
+    /// the contracts folder in the history from `tip`; else those paths (relative to the
+    /// working directory, anywhere in the tree: a path may lie outside the contracts folder).
+    ///
+    /// # Errors
+    /// When a path lies outside the repository, or the history cannot be read.
+    pub fn of(
+        repo: &crate::repo::Repo,
+        git: &Git,
+        tip: Oid,
+        paths: &[std::path::PathBuf],
+    ) -> Result<Self, HistoryError> {
+        let max_file_size = repo.config.check.max_file_size;
+        if paths.is_empty() {
+            let folders = contract_folders(git, tip, &repo.config.repository.contracts)?;
+            return Ok(Self { folders, paths: Vec::new(), max_file_size });
+        }
+        let mut shown = Vec::new();
+        for path in paths {
+            let relative = relative(&repo.root, path);
+            if relative.starts_with("..") || Path::new(&relative).is_absolute() {
+                return Err(HistoryError::Outside {
+                    path: path.display().to_string(),
+                    root: repo.root.display().to_string(),
+                });
+            }
+            shown.push(relative);
+        }
+        Ok(Self { folders: vec![std::path::PathBuf::new()], paths: shown, max_file_size })
+    }
+}
+
+/// Add to each entry the approvals its pull request's reviews gave (`pulls`, by number).
+pub fn add_reviews(entries: &mut [Entry], pulls: &HashMap<u64, PullRequest>) {
+    for entry in entries {
+        if let Some(pull) = entry.pull_request.and_then(|n| pulls.get(&n)) {
+            for approval in &pull.approvals {
+                if !entry.approvers.contains(&approval.login) {
+                    entry.approvers.push(approval.login.clone());
+                }
+            }
+        }
+    }
+}
+
+impl Scope {
     fn keeps(&self, path: &str) -> bool {
         self.paths.is_empty()
             || self.paths.iter().any(|p| path == p || path.starts_with(&format!("{}/", p.trim_end_matches('/'))))
@@ -798,6 +844,18 @@ pub struct Start {
     /// stays on the record, so that moving the start later (`since = "2099-01-01"`) cannot
     /// hide the change that moved it, or any change after it.
     pub setting: bool,
+}
+
+impl Start {
+    /// Where an audit starts: `given` (the reader's own choice) over `setting` (`[audit]
+    /// since`, which keeps the landing that set it on the record); none: the first commit.
+    pub fn chosen(given: Option<&str>, setting: Option<&str>) -> Option<Self> {
+        match (given, setting) {
+            (Some(text), _) => Some(Self { text: text.to_owned(), setting: false }),
+            (None, Some(text)) => Some(Self { text: text.to_owned(), setting: true }),
+            (None, None) => None,
+        }
+    }
 }
 
 impl Start {

@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod compare;
 pub mod ledger;
 pub mod policy;
 pub mod review;
@@ -55,6 +56,14 @@ pub enum HistoryError {
         "cannot read Git object {object} ({what}) of commit {commit}: {message}. The repository is damaged: `git fsck` lists what is broken, and fetching from a good copy (or a fresh clone) repairs it"
     )]
     Corrupt { object: String, what: String, commit: String, message: String },
+    /// The contracts folder holds a submodule, whose history is its own.
+    #[error(
+        "{0} is a Git submodule: the history of its contracts is its own, not this repository's, so pactum cannot read approvals from here; run pactum in {0}, or keep the contracts in this repository"
+    )]
+    Submodule(String),
+    /// A path named for the history lies outside the repository.
+    #[error("{path} is outside the repository at {root}")]
+    Outside { path: String, root: String },
     /// Any other Git failure.
     #[error("git: {0}")]
     Git(#[from] git2::Error),
@@ -131,6 +140,20 @@ pub struct FileChange {
 }
 
 impl Git {
+    /// The Git repository holding a contracts repository, as the record of its contracts:
+    /// refused when the contracts folder holds a submodule, whose history is not this one.
+    ///
+    /// # Errors
+    /// When the repository is not in Git, or its contracts folder holds a submodule.
+    pub fn record(repo: &crate::repo::Repo) -> Result<Self, HistoryError> {
+        let git = Self::open(&repo.root)?;
+        let folder = Path::new(&repo.config.repository.contracts);
+        if let Some(submodule) = git.submodules_in(folder).into_iter().next() {
+            return Err(HistoryError::Submodule(submodule));
+        }
+        Ok(git)
+    }
+
     /// The Git repository that contains `root`.
     ///
     /// # Errors

@@ -7,6 +7,7 @@
 //! is seen with what it hides. An approval counts for the commit it was given on: a later push
 //! that changed a contract or the rules leaves it behind, a rebase that changed neither keeps it.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use git2::Oid;
@@ -16,6 +17,8 @@ use super::policy::{Pending, Policies};
 use super::{Git, HistoryError};
 use crate::contract::{Contract, FrontMatterRule, decode};
 use crate::diff::DiffOptions;
+use crate::forge::http::Limits;
+use crate::forge::{Endpoint, TrackerError, reviews};
 use crate::repo::{Config, ContractPaths, RepoError};
 
 /// Why a change could not be judged.
@@ -28,6 +31,9 @@ pub enum ReviewError {
     History(#[from] HistoryError),
     #[error(transparent)]
     Repo(#[from] RepoError),
+    /// The forge could not be read: what was asked, and why.
+    #[error("reading {what}: {source}")]
+    Forge { what: String, source: TrackerError },
 }
 
 /// A change from `base` to `head`, read.
@@ -51,6 +57,28 @@ fn read(path: &str, bytes: Vec<u8>) -> Option<Contract> {
 }
 
 impl Review {
+    /// The change from `base` (none: the merge base of the main branch and `head`) to `head`,
+    /// read, and the base as named (the merge base's full id when computed).
+    ///
+    /// # Errors
+    /// When a revision is unknown, or Git or a side's settings cannot be read.
+    pub fn of_change(
+        git: &Git,
+        repo: &crate::repo::Repo,
+        base: Option<&str>,
+        head: &str,
+    ) -> Result<(String, Self), ReviewError> {
+        let base = if let Some(base) = base {
+            base.to_owned()
+        } else {
+            let (main, _) = ledger::main_tip(git, &repo.config.repository.main_branch)?;
+            git.merge_base(&main, head)?.to_string()
+        };
+        let (base_id, head_id) = (git.commit(&base)?, git.commit(head)?);
+        let review = Self::open(git, &repo.root, &repo.config, base_id, head_id)?;
+        Ok((base, review))
+    }
+
     /// Read the change: both sides' settings and contracts. `root` and `current` are the
     /// working repository's (its folder also names contracts to read).
     ///
@@ -154,4 +182,42 @@ impl Review {
         pending.no_longer_checked.clone_from(&self.no_longer_checked);
         pending
     }
+}
+
+/// The pull requests `numbers` on GitHub: what each merged, and its approvals with the commits
+/// they were given on.
+///
+/// # Errors
+/// When GitHub cannot be read.
+pub fn github_pulls(
+    github: &Endpoint,
+    token: &str,
+    numbers: impl IntoIterator<Item = u64>,
+    limits: Limits,
+) -> Result<HashMap<u64, ledger::PullRequest>, ReviewError> {
+    let mut pulls = HashMap::new();
+    for number in numbers {
+        let pull = reviews::github_pull(&github.api_url, &github.repository, token.to_owned(), number, limits)
+            .map_err(|source| ReviewError::Forge { what: format!("pull request #{number}"), source })?;
+        let approvals = pull.approvals.into_iter().map(|(login, commit)| Approval { login, commit }).collect();
+        let merge_commit = pull.merged.then_some(pull.merge_commit_sha).flatten();
+        pulls.insert(number, ledger::PullRequest { merge_commit, approvals });
+    }
+    Ok(pulls)
+}
+
+/// The approvals of merge request `number` on GitLab, each with the commit it was given on.
+///
+/// # Errors
+/// When GitLab cannot be read.
+pub fn gitlab_approvals(
+    gitlab: &Endpoint,
+    token: &str,
+    number: u64,
+    limits: Limits,
+) -> Result<Vec<Approval>, ReviewError> {
+    let merge_request =
+        reviews::gitlab_merge_request(&gitlab.api_url, &gitlab.repository, token.to_owned(), number, limits)
+            .map_err(|source| ReviewError::Forge { what: format!("merge request !{number}"), source })?;
+    Ok(merge_request.approvals.into_iter().map(|(login, commit)| Approval { login, commit: Some(commit) }).collect())
 }
