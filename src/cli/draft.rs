@@ -130,7 +130,7 @@ fn check_candidate(workspace: &Workspace<'_>, shown: &str, text: &str) -> Result
     let mut files: Vec<FileRef> = repo.contract_files_if_any()?.into_iter().filter(|f| f.shown != shown).collect();
     files.push(FileRef { path, shown: shown.to_owned(), not_read: None });
     let schemas = workspace.schemas().context("loading schemas")?;
-    let options = workspace.check_options().map_err(anyhow::Error::msg)?;
+    let options = workspace.check_options()?;
     let only: HashSet<String> = [shown.to_owned()].into();
     let report = check(&files, schemas, &options, Some(&only));
     let errors: Vec<Diagnostic> =
@@ -236,7 +236,7 @@ pub fn new(global: &GlobalArgs, args: &NewArgs) -> Result<Outcome> {
     let values = template::resolve(&template, &given, global.today())?;
     // The library read once: for drafting here, and for checking the draft below.
     let workspace = Workspace::of(&repo);
-    let library = workspace.library().map_err(anyhow::Error::msg)?.unwrap_or_default();
+    let library = workspace.library()?.unwrap_or_default();
     let drafted = template::draft(&template, &values, &library)?;
     let text = template::stamp(&drafted, &template, &id).map_err(anyhow::Error::msg)?;
     let shown = format!("{}/{id}.md", repo.config.repository.contracts.trim_end_matches('/'));

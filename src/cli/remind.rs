@@ -5,13 +5,10 @@ use std::collections::HashSet;
 use crate::print::remind as report;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use pactum_core::contract::{Contract, Metadata, decode};
 use pactum_core::forge::{self as tracker, Endpoint, Kind};
 use pactum_core::lifecycle::Duration;
 use pactum_core::remind::sync::{self, SyncOptions};
 use pactum_core::remind::{self, RemindOptions, Source, ics};
-use pactum_core::repo::Repo;
-use rayon::prelude::*;
 
 use super::{GlobalArgs, Outcome, emit};
 
@@ -97,85 +94,33 @@ fn endpoint(kind: Kind, args: &RemindArgs) -> Result<(Endpoint, String)> {
     super::forge(kind, flag, (args.api_url.as_ref(), args.repository.as_ref()), "--repository", kind.token_variables())
 }
 
-/// Contracts read: (shown path, front matter).
-type Contracts = Vec<(String, Metadata)>;
-/// A contract that could not be read: why, and its id when its id line says.
-type Unreadable = (String, Option<String>);
-
-/// Every contract's front matter, read in parallel, and the ids of the contracts that could
-/// not be read (`*` where not even the id could be found): their reminder issues are kept as
-/// they are, since a typo must not close them.
-fn read_all(global: &GlobalArgs, repo: &Repo) -> Result<(Contracts, HashSet<String>)> {
-    let files = repo.contract_files()?;
-    let read: Vec<Result<(String, Metadata), Unreadable>> = files
-        .par_iter()
-        .map(|file| {
-            let bytes = std::fs::read(&file.path).map_err(|e| (format!("{}: {e}", file.shown), None))?;
-            let (text, _) = decode(&file.shown, bytes).map_err(|d| (format!("{}: {}", file.shown, d.message), None))?;
-            let meta = Contract::read_metadata(&text)
-                .ok_or_else(|| (format!("{}: no readable front matter", file.shown), id_line(&text)))?;
-            Ok((file.shown.clone(), meta))
-        })
-        .collect();
-    let mut contracts = Vec::with_capacity(read.len());
-    let mut unreadable = Vec::new();
-    let mut keep = HashSet::new();
-    for result in read {
-        match result {
-            Ok(contract) => contracts.push(contract),
-            Err((problem, id)) => {
-                unreadable.push(problem);
-                keep.insert(id.unwrap_or_else(|| "*".to_owned()));
-            }
-        }
-    }
-    if !unreadable.is_empty() {
-        global.warn(format_args!(
-            "{} could not be read and {} no reminders (`pactum check` says why):\n  {}",
-            pactum_core::text::count(unreadable.len(), "contract"),
-            if unreadable.len() == 1 { "has" } else { "have" },
-            unreadable.join("\n  ")
-        ));
-    }
-    global.log(format_args!("read the front matter of {} contracts", contracts.len()));
-    Ok((contracts, keep))
-}
-
-/// The id of a contract whose front matter is not valid TOML, from its `id = "…"` line.
-fn id_line(text: &str) -> Option<String> {
-    text.lines().skip(1).take_while(|l| l.trim() != "+++").find_map(|line| {
-        let value = line.trim().strip_prefix("id")?.trim_start().strip_prefix('=')?.trim();
-        let id = value.strip_prefix('"')?.split('"').next()?;
-        (!id.is_empty()).then(|| id.to_owned())
-    })
-}
-
 pub fn run(global: &GlobalArgs, args: &RemindArgs) -> Result<Outcome> {
     let repo = super::repository(global, "use --repo DIR")?;
     let config = &repo.config;
     let as_of = global.today();
-    let options =
-        pactum_core::workspace::Workspace::of(&repo).remind_options(as_of, args.within).map_err(anyhow::Error::msg)?;
+    let options = pactum_core::workspace::Workspace::of(&repo).remind_options(as_of, args.within)?;
     let started = std::time::Instant::now();
-    let (contracts, keep) = read_all(global, &repo)?;
-    let sources: Vec<Source<'_>> = contracts.iter().map(|(path, meta)| Source { path, meta }).collect();
+    let read = remind::read(&repo)?;
+    if !read.unreadable.is_empty() {
+        global.warn(format_args!(
+            "{} could not be read and {} no reminders (`pactum check` says why):\n  {}",
+            pactum_core::text::count(read.unreadable.len(), "contract"),
+            if read.unreadable.len() == 1 { "has" } else { "have" },
+            read.unreadable.join("\n  ")
+        ));
+    }
+    global.log(format_args!("read the front matter of {} contracts", read.contracts.len()));
+    let keep = &read.keep;
+    let sources = read.sources();
     let events = remind::events(&sources, &options);
     global.log(format_args!("computed {} events in {:.1?}", events.len(), started.elapsed()));
     if let Some(kind) = args.sync {
-        let input = SyncInput { sources: &sources, options: &options, events: &events, config, keep: &keep };
+        let input = SyncInput { sources: &sources, options: &options, events: &events, config, keep };
         let outcome = sync_to(global, args, kind.into(), &input)?;
         // A contract that could not be read has no reminders this run: that is a failure.
         return Ok(if keep.is_empty() { outcome } else { Outcome::Findings });
     }
-    // Why there is nothing, when there is nothing: a new repository's drafts have no dates yet.
-    let executed =
-        contracts.iter().filter(|(_, meta)| meta.status == Some(pactum_core::contract::Status::Executed)).count();
-    let none = match (contracts.len(), executed) {
-        (0, _) => "the repository has no contracts".to_owned(),
-        (1, 0) => "reminders come from executed contracts, and the one contract is not executed yet".to_owned(),
-        (n, 0) => format!("reminders come from executed contracts, and none of the {n} contracts is executed yet"),
-        _ => format!("no notice deadline, renewal, expiry or obligation falls within {}", options.within),
-    };
+    let none = report::nothing_due(read.contracts.len(), read.executed(), &options.within);
     let text = match args.format {
         RemindFormat::Table => report::table(as_of, &events, &none),
         RemindFormat::Json => report::json(as_of, &events),
@@ -200,8 +145,7 @@ fn sync_to(global: &GlobalArgs, args: &RemindArgs, kind: Kind, input: &SyncInput
     let SyncInput { sources, options, events, config, keep } = *input;
     let (endpoint, token) = endpoint(kind, args)?;
     // Events beyond the window still apply: their open issues stay open.
-    let horizon = RemindOptions { within: "3 years".parse().expect("a valid duration"), ..options.clone() };
-    let still_applies: HashSet<String> = remind::events(sources, &horizon).into_iter().map(|e| e.key).collect();
+    let still_applies = remind::still_applying(sources, options);
     let sync_options = SyncOptions { labels: config.remind.labels.clone() };
     let mut tracker = tracker::open(&endpoint, token, super::http_limits()?);
     let text = if args.dry_run {

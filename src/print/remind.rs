@@ -163,3 +163,13 @@ pub fn sync_json(as_of: NaiveDate, report: &Report) -> String {
     text.push('\n');
     text
 }
+
+/// Why there is nothing, when there is nothing: a new repository's drafts have no dates yet.
+pub fn nothing_due(contracts: usize, executed: usize, within: &pactum_core::lifecycle::Duration) -> String {
+    match (contracts, executed) {
+        (0, _) => "the repository has no contracts".to_owned(),
+        (1, 0) => "reminders come from executed contracts, and the one contract is not executed yet".to_owned(),
+        (n, 0) => format!("reminders come from executed contracts, and none of the {n} contracts is executed yet"),
+        _ => format!("no notice deadline, renewal, expiry or obligation falls within {within}"),
+    }
+}

@@ -18,13 +18,13 @@ const LAYERS: &[(&str, usize)] = &[
     ("contract", 2),
     ("repo", 3),
     ("schema", 3),
-    ("remind", 3),
+    ("remind", 4),
     ("diff", 4),
     ("template", 4),
     ("exchange", 5),
     ("history", 5),
     ("lint", 5),
-    ("report", 6),
+    ("report", 7),
     ("workspace", 6),
 ];
 

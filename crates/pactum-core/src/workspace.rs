@@ -18,11 +18,22 @@ use crate::template::Library;
 /// The longest reminder window, forward or back: ten years.
 const MAX_WINDOW_DAYS: u64 = 10 * 366;
 
+/// Why a repository's options could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WorkspaceError {
+    /// The clause library cannot be read: why.
+    #[error("reading the clause library: {0}")]
+    Library(String),
+    /// A reminder window longer than ten years: which setting, and its value.
+    #[error("{setting} is {window}: a reminder window is at most 10 years")]
+    WindowTooLong { setting: &'static str, window: Duration },
+}
+
 /// A repository with what its commands need, each read at most once.
 #[derive(Debug)]
 pub struct Workspace<'a> {
     pub repo: &'a Repo,
-    library: OnceLock<Result<Option<Arc<Library>>, String>>,
+    library: OnceLock<Result<Option<Arc<Library>>, WorkspaceError>>,
     schemas: OnceLock<SchemaSet>,
 }
 
@@ -62,10 +73,10 @@ impl<'a> Workspace<'a> {
     ///
     /// # Errors
     /// When the library cannot be read.
-    pub fn library(&self) -> Result<Option<Arc<Library>>, String> {
+    pub fn library(&self) -> Result<Option<Arc<Library>>, WorkspaceError> {
         self.library
             .get_or_init(|| {
-                let library = Library::load(&self.repo.root).map_err(|e| format!("reading the clause library: {e}"))?;
+                let library = Library::load(&self.repo.root).map_err(|e| WorkspaceError::Library(e.to_string()))?;
                 Ok((!library.is_empty()).then(|| Arc::new(library)))
             })
             .clone()
@@ -75,7 +86,7 @@ impl<'a> Workspace<'a> {
     ///
     /// # Errors
     /// When the clause library cannot be read.
-    pub fn check_options(&self) -> Result<CheckOptions, String> {
+    pub fn check_options(&self) -> Result<CheckOptions, WorkspaceError> {
         let mut options = CheckOptions::from_config(self.config());
         options.library = self.library()?;
         Ok(options)
@@ -115,13 +126,13 @@ impl<'a> Workspace<'a> {
     /// # Errors
     /// When a window is longer than ten years: decades of daily obligations would be millions
     /// of events, and no calendar or tracker wants them.
-    pub fn remind_options(&self, as_of: NaiveDate, within: Option<Duration>) -> Result<RemindOptions, String> {
+    pub fn remind_options(&self, as_of: NaiveDate, within: Option<Duration>) -> Result<RemindOptions, WorkspaceError> {
         let settings = self.settings();
         let within = within.unwrap_or(settings.remind_within);
         let overdue = settings.remind_overdue;
-        for (name, window) in [("--within (or [remind] within)", within), ("[remind] overdue", overdue)] {
+        for (setting, window) in [("--within (or [remind] within)", within), ("[remind] overdue", overdue)] {
             if window.max_days() > MAX_WINDOW_DAYS {
-                return Err(format!("{name} is {window}: a reminder window is at most 10 years"));
+                return Err(WorkspaceError::WindowTooLong { setting, window });
             }
         }
         Ok(RemindOptions {

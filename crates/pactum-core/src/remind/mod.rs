@@ -252,6 +252,79 @@ fn occurrences(
     out
 }
 
+/// Every contract's front matter, read in parallel for reminders.
+#[derive(Debug, Default)]
+pub struct Read {
+    /// Contracts read: (shown path, front matter).
+    pub contracts: Vec<(String, Metadata)>,
+    /// The contracts that could not be read, each with why.
+    pub unreadable: Vec<String>,
+    /// The ids of the contracts that could not be read (`*` where not even the id could be
+    /// found): their reminder issues are kept as they are, since a typo must not close them.
+    pub keep: std::collections::HashSet<String>,
+}
+
+impl Read {
+    /// The sources reminders are computed from.
+    pub fn sources(&self) -> Vec<Source<'_>> {
+        self.contracts.iter().map(|(path, meta)| Source { path, meta }).collect()
+    }
+
+    /// How many of the contracts read are executed (the ones reminders come from).
+    pub fn executed(&self) -> usize {
+        self.contracts.iter().filter(|(_, meta)| meta.status == Some(Status::Executed)).count()
+    }
+}
+
+/// Read the front matter of every contract of `repo`, in parallel.
+///
+/// # Errors
+/// When the contracts folder cannot be walked.
+pub fn read(repo: &crate::repo::Repo) -> Result<Read, crate::repo::RepoError> {
+    use rayon::prelude::*;
+    // A contract read, or why not and its id when its id line says.
+    type One = Result<(String, Metadata), (String, Option<String>)>;
+    let files = repo.contract_files()?;
+    let results: Vec<One> = files
+        .par_iter()
+        .map(|file| {
+            let bytes = std::fs::read(&file.path).map_err(|e| (format!("{}: {e}", file.shown), None))?;
+            let (text, _) = crate::contract::decode(&file.shown, bytes)
+                .map_err(|d| (format!("{}: {}", file.shown, d.message), None))?;
+            let meta = crate::contract::Contract::read_metadata(&text)
+                .ok_or_else(|| (format!("{}: no readable front matter", file.shown), id_line(&text)))?;
+            Ok((file.shown.clone(), meta))
+        })
+        .collect();
+    let mut read = Read { contracts: Vec::with_capacity(results.len()), ..Read::default() };
+    for result in results {
+        match result {
+            Ok(contract) => read.contracts.push(contract),
+            Err((problem, id)) => {
+                read.unreadable.push(problem);
+                read.keep.insert(id.unwrap_or_else(|| "*".to_owned()));
+            }
+        }
+    }
+    Ok(read)
+}
+
+/// The id of a contract whose front matter is not valid TOML, from its `id = "…"` line.
+fn id_line(text: &str) -> Option<String> {
+    text.lines().skip(1).take_while(|l| l.trim() != "+++").find_map(|line| {
+        let value = line.trim().strip_prefix("id")?.trim_start().strip_prefix('=')?.trim();
+        let id = value.strip_prefix('"')?.split('"').next()?;
+        (!id.is_empty()).then(|| id.to_owned())
+    })
+}
+
+/// The keys of the events that still apply, within or beyond the window: an open issue for any
+/// of them stays open.
+pub fn still_applying(sources: &[Source<'_>], options: &RemindOptions) -> std::collections::HashSet<String> {
+    let horizon = RemindOptions { within: "3 years".parse().expect("a valid duration"), ..options.clone() };
+    events(sources, &horizon).into_iter().map(|e| e.key).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,8 @@
 //! (executed and neither expired, terminated nor superseded as of the day) count towards the
 //! value totals; every contract counts in the tallies.
 
+pub mod portfolio;
+
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
