@@ -2,18 +2,16 @@
 //! With `check` and `inspect` these are the commands that write files, and they write only
 //! what they were asked to: never over an existing file, never a contract that fails `check`.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
 use crate::print::check::{CheckFormat, CheckOutput, Printing, render as render_findings};
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use pactum_core::contract::frontmatter;
-use pactum_core::lint::Diagnostic;
-use pactum_core::lint::run::check;
-use pactum_core::repo::{FileRef, Repo};
-use pactum_core::template::{self, Template};
+use pactum_core::drafting::{self, Draft, DraftError};
+use pactum_core::repo::Repo;
+use pactum_core::template::Template;
 use pactum_core::workspace::Workspace;
 
 use super::{GlobalArgs, Outcome, emit};
@@ -120,28 +118,18 @@ fn open_repo(global: &GlobalArgs) -> Result<Repo> {
     super::repository(global, "`pactum init` creates one")
 }
 
-/// Check a contract that is not written yet, as `pactum check` would once it is: with the
-/// repository around it. Returns the findings at error level, rendered for people.
-fn check_candidate(workspace: &Workspace<'_>, shown: &str, text: &str) -> Result<(Vec<Diagnostic>, String)> {
-    let repo = workspace.repo;
-    let scratch = tempfile::tempdir().context("a scratch folder")?;
-    let path = scratch.path().join("candidate.md");
-    std::fs::write(&path, text).context("writing the candidate")?;
-    let mut files: Vec<FileRef> = repo.contract_files_if_any()?.into_iter().filter(|f| f.shown != shown).collect();
-    files.push(FileRef { path, shown: shown.to_owned(), not_read: None });
-    let schemas = workspace.schemas().context("loading schemas")?;
-    let options = workspace.check_options()?;
-    let only: HashSet<String> = [shown.to_owned()].into();
-    let report = check(&files, schemas, &options, Some(&only));
-    let errors: Vec<Diagnostic> =
-        report.diagnostics.into_iter().filter(|d| d.severity == pactum_core::lint::Severity::Error).collect();
+/// What a drafting command says when the library refuses: findings at error level are printed
+/// as `pactum check` prints them, then `refused` says what was not written.
+fn refused(error: DraftError, refused: &str) -> anyhow::Error {
+    let DraftError::FailsCheck { shown, errors } = error else { return error.into() };
     let summary = pactum_core::lint::Summary::of(1, &errors);
     let rendered = render_findings(
         CheckFormat::Human,
-        &CheckOutput { diagnostics: &errors, summary, files: &[shown.to_owned()], git_prefix: "" },
+        &CheckOutput { diagnostics: &errors, summary, files: &[shown], git_prefix: "" },
         Printing { color: false, summary: true },
     );
-    Ok((errors, rendered))
+    let _ = anstream::stderr().write_all(rendered.as_bytes());
+    anyhow::anyhow!("{refused}")
 }
 
 // ---- new ----
@@ -178,12 +166,6 @@ fn ask(prompt: &str) -> Result<String> {
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line)?;
     Ok(line.trim().to_owned())
-}
-
-fn is_valid_id(id: &str) -> bool {
-    let mut chars = id.chars();
-    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 pub fn new(global: &GlobalArgs, args: &NewArgs) -> Result<Outcome> {
@@ -228,28 +210,9 @@ pub fn new(global: &GlobalArgs, args: &NewArgs) -> Result<Outcome> {
             }
         }
     }
-    let id = given.get("id").cloned().context("the new contract needs an id: --id acme-nda")?;
-    // The id is the file name: it must be a slug, so that it can name no other place.
-    if !is_valid_id(&id) {
-        bail!("`{id}` is not a valid id: use lower-case letters, digits and hyphens, starting with a letter or digit");
-    }
-    let values = template::resolve(&template, &given, global.today())?;
-    // The library read once: for drafting here, and for checking the draft below.
-    let workspace = Workspace::of(&repo);
-    let library = workspace.library()?.unwrap_or_default();
-    let drafted = template::draft(&template, &values, &library)?;
-    let text = template::stamp(&drafted, &template, &id).map_err(anyhow::Error::msg)?;
-    let shown = format!("{}/{id}.md", repo.config.repository.contracts.trim_end_matches('/'));
+    let Draft { shown, text } = drafting::draft(&Workspace::of(&repo), &template, &given, global.today())
+        .map_err(|error| refused(error, "the drafted contract does not pass `pactum check`, so nothing was written"))?;
     let target = repo.root.join(&shown);
-    if target.exists() {
-        bail!("{shown} exists already; pactum new never overwrites a contract (choose another --id)");
-    }
-    let (errors, findings) = check_candidate(&workspace, &shown, &text)?;
-    if !errors.is_empty() {
-        let mut stderr = anstream::stderr();
-        let _ = stderr.write_all(findings.as_bytes());
-        bail!("the drafted contract does not pass `pactum check`, so nothing was written");
-    }
     if args.dry_run {
         emit(global, &text)?;
         return Ok(Outcome::Clean);
@@ -311,7 +274,7 @@ pub struct ExecuteArgs {
 }
 
 pub fn execute(global: &GlobalArgs, args: &ExecuteArgs) -> Result<Outcome> {
-    use pactum_core::contract::seal::{self, Signature};
+    use pactum_core::contract::seal::{Execution, Signature};
     let repo = open_repo(global)?;
     let contract = super::files::read_file(&args.file)?;
     let shown = repo.shown(&args.file);
@@ -324,45 +287,16 @@ pub fn execute(global: &GlobalArgs, args: &ExecuteArgs) -> Result<Outcome> {
             .with_context(|| format!("{} is not UTF-8 text", file.display()))?;
         signatures.extend(Signature::from_file(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?);
     }
-    // A signature is given when it was made: one dated after today (a day's grace for time
-    // zones) is a typing error, or a record made before the signing.
-    let today = global.today();
-    if let Some(late) = signatures.iter().find(|s| s.date > today + chrono::Days::new(1)) {
-        bail!(
-            "the signature of {} is dated {}, after today ({today}): record a signature once it is made (if the date is right and today is wrong, give --as-of)",
-            late.party,
-            late.date
-        );
-    }
-    // A sealed contract is refused for that, signatures or not; an adopted one may bring its own.
-    let sealed = (contract.meta.status == Some(pactum_core::contract::Status::Executed) && !args.adopt)
-        || contract.meta.body_sha256.is_some();
-    let recorded = args.adopt && !contract.meta.signatures.is_empty();
-    if signatures.is_empty() && !sealed && !recorded {
-        bail!(
-            "give the signatures: --signature 'party=…,name=…,title=…,date=YYYY-MM-DD' (repeatable) or --signatures FILE.toml"
-        );
-    }
-    // An amendment records the amended contract's text and terms as they now stand.
-    let amended = match &contract.meta.amends {
-        Some(amended) => Some(
-            repo.contract_text(amended)?
-                .with_context(|| format!("the amended contract `{amended}` is not in the repository"))?,
-        ),
-        None => None,
-    };
-    let workspace = Workspace::of(&repo);
-    let how = if args.adopt { seal::Execution::Adopted } else { seal::Execution::Signed };
-    let text =
-        seal::execute(&contract, &signatures, amended.as_deref(), &workspace.config().execution.operational, how)
-            .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
-    let toml = frontmatter::split(&text).map(|layout| text[layout.toml].to_owned()).unwrap_or_default();
-    let (errors, findings) = check_candidate(&workspace, &shown, &text)?;
-    if !errors.is_empty() {
-        let mut stderr = anstream::stderr();
-        let _ = stderr.write_all(findings.as_bytes());
-        bail!("the executed contract would not pass `pactum check`, so {shown} was left as it was");
-    }
+    let how = if args.adopt { Execution::Adopted } else { Execution::Signed };
+    let executed = drafting::execute(&Workspace::of(&repo), (&contract, &shown), &signatures, how, global.today())
+        .map_err(|error| {
+            refused(
+                error,
+                &format!("the executed contract would not pass `pactum check`, so {shown} was left as it was"),
+            )
+        })?;
+    let text = executed.text;
+    let toml = drafting::front_matter(&text).to_owned();
     if args.dry_run {
         emit(global, &toml)?;
         return Ok(Outcome::Clean);
@@ -371,15 +305,12 @@ pub fn execute(global: &GlobalArgs, args: &ExecuteArgs) -> Result<Outcome> {
     let said = if args.adopt {
         format!(
             "adopted {shown} as signed outside the repository: {} recorded, status executed, body sealed as found\n",
-            pactum_core::text::count(
-                if signatures.is_empty() { contract.meta.signatures.len() } else { signatures.len() },
-                "signature"
-            )
+            pactum_core::text::count(executed.signatures, "signature")
         )
     } else {
         format!(
             "executed {shown}: {} recorded, status executed, body sealed\n",
-            pactum_core::text::count(signatures.len(), "signature")
+            pactum_core::text::count(executed.signatures, "signature")
         )
     };
     emit(global, &said)?;

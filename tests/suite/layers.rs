@@ -25,6 +25,7 @@ const LAYERS: &[(&str, usize)] = &[
     ("history", 5),
     ("lint", 5),
     ("report", 7),
+    ("drafting", 7),
     ("workspace", 6),
 ];
 

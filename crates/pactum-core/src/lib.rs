@@ -8,6 +8,7 @@
 
 pub mod contract;
 pub mod diff;
+pub mod drafting;
 pub mod exchange;
 pub mod findings;
 pub mod forge;

@@ -131,12 +131,12 @@ pub fn check(root: &Path, wanted: &[String], library: &Library, today: chrono::N
         let first = body_line(&text);
         match drafted {
             Ok(drafted) => {
-                if let Err(message) = crate::template::stamp(&drafted, &template, "sample") {
+                if let Err(error) = crate::template::stamp(&drafted, &template, "sample") {
                     out.push(finding(
                         path,
                         &text,
                         first,
-                        &message,
+                        &error.to_string(),
                         "the template's own front matter must draft TOML front matter",
                     ));
                 }

@@ -54,6 +54,9 @@ pub enum TemplateError {
     /// Tera could not render the template.
     #[error("rendering {name}: {message}")]
     Render { name: String, message: String },
+    /// The rendered contract has no front matter pactum can edit: why.
+    #[error("the template {0}")]
+    NoFrontMatter(String),
 }
 
 /// A variable a template declares.
@@ -466,12 +469,13 @@ fn error_chain(error: &dyn std::error::Error) -> String {
 ///
 /// # Errors
 /// When the rendered contract has no front matter pactum can edit.
-pub fn stamp(drafted: &Drafted, template: &Template, id: &str) -> Result<String, String> {
+pub fn stamp(drafted: &Drafted, template: &Template, id: &str) -> Result<String, TemplateError> {
     let text = &drafted.text;
-    let layout = frontmatter::split(text).map_err(|e| format!("the template does not produce front matter: {e}"))?;
+    let layout = frontmatter::split(text)
+        .map_err(|e| TemplateError::NoFrontMatter(format!("does not produce front matter: {e}")))?;
     let mut document: toml_edit::DocumentMut = text[layout.toml.clone()]
         .parse()
-        .map_err(|e| format!("the template produces front matter that is not TOML: {e}"))?;
+        .map_err(|e| TemplateError::NoFrontMatter(format!("produces front matter that is not TOML: {e}")))?;
     document["id"] = toml_edit::value(id);
     document["status"] = toml_edit::value("draft");
     let mut provenance = toml_edit::Table::new();
