@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use pactum_core::contract::KeyTerm;
-use pactum_core::exchange::import::Edit;
+use pactum_core::exchange::import::receive;
 use pactum_core::exchange::{docx, model};
 use pactum_core::text::count;
 
@@ -80,19 +80,6 @@ pub struct ImportArgs {
     dry_run: bool,
 }
 
-/// The commit whose version of `into` hashes as `source`, and its subject, from the history.
-fn version_in_history(global: &GlobalArgs, into: &Path, source: &str) -> Option<(String, String)> {
-    let repo = super::repository(global, "").ok()?;
-    let git = pactum_core::history::Git::open(&repo.root).ok()?;
-    let path = repo.shown(into);
-    let (commit, _) = git.find_version(&path, 10_000, |bytes| {
-        let text = String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes));
-        model::sha256(&text) == source
-    })?;
-    let info = git.info(commit).ok()?;
-    Some((git.short(commit), info.message.lines().next().unwrap_or("").to_owned()))
-}
-
 pub fn import(global: &GlobalArgs, args: &ImportArgs) -> Result<Outcome> {
     let bytes = super::files::read_input(&args.file)?;
     let word = pactum_core::exchange::read::read(&bytes).with_context(|| format!("reading {}", args.file.display()))?;
@@ -101,37 +88,17 @@ pub fn import(global: &GlobalArgs, args: &ImportArgs) -> Result<Outcome> {
     }
     let into = args.into.as_deref().expect("clap requires --into or --new");
     let contract = super::files::read_file(into)?;
-    if let Some(why) =
-        pactum_core::exchange::import::refusal(&word, &contract, |source| version_in_history(global, into, source))
-        && !args.force
-    {
-        bail!("{}", why.message(&into.display().to_string()));
-    }
-    // The base as the copy was exported: its cover page with the key terms the copy records
-    // (an export from before they were recorded showed every key term).
-    let cover = match word.properties.get(docx::PROPERTY_COVER) {
-        Some(names) => names.split(',').filter_map(KeyTerm::named).collect(),
-        None if word.properties.contains_key(docx::PROPERTY_SOURCE) => KeyTerm::ALL.to_vec(),
-        None => cover_terms(into)?,
-    };
-    let base = model::document(&contract, &cover);
-    let proposal = pactum_core::exchange::import::propose(&contract, &base, &word);
-    let mut report = String::new();
-    for (kind, label) in [
-        (Edit::Changed, "changed"),
-        (Edit::Moved, "moved"),
-        (Edit::Added, "added"),
-        (Edit::Removed, "removed"),
-        (Edit::Renumbered, "renumbered"),
-    ] {
-        let places: Vec<&str> = proposal.edits.iter().filter(|(k, _)| *k == kind).map(|(_, p)| p.as_str()).collect();
-        if !places.is_empty() {
-            report.push_str(&format!("  {label}: {}\n", places.join("; ")));
-        }
-    }
-    for unmapped in &proposal.unmapped {
-        report.push_str(&format!("  not imported, {}: {}\n", unmapped.place, unmapped.what));
-    }
+    let repo = super::repository(global, "").ok();
+    let history = repo.as_ref().map(|repo| (repo, repo.shown(into)));
+    let proposal = receive(
+        &word,
+        &contract,
+        history.as_ref().map(|(repo, path)| (*repo, path.as_str())),
+        &cover_terms(into)?,
+        args.force,
+    )
+    .map_err(|why| anyhow::anyhow!("{}", why.message(&into.display().to_string())))?;
+    let report = crate::print::exchange::edits(&proposal);
     let changed = proposal.text != contract.text;
     if let Some(path) = &args.comments {
         let title = contract.meta.title.clone().unwrap_or_else(|| contract.path.clone());

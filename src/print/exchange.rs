@@ -54,3 +54,25 @@ pub fn comments_markdown(title: &str, source: &Path, proposal: &Proposal) -> Str
     }
     out
 }
+
+/// What a return proposes, one line per kind of edit and per change not imported.
+pub fn edits(proposal: &Proposal) -> String {
+    use pactum_core::exchange::import::Edit;
+    let mut report = String::new();
+    for (kind, label) in [
+        (Edit::Changed, "changed"),
+        (Edit::Moved, "moved"),
+        (Edit::Added, "added"),
+        (Edit::Removed, "removed"),
+        (Edit::Renumbered, "renumbered"),
+    ] {
+        let places: Vec<&str> = proposal.edits.iter().filter(|(k, _)| *k == kind).map(|(_, p)| p.as_str()).collect();
+        if !places.is_empty() {
+            report.push_str(&format!("  {label}: {}\n", places.join("; ")));
+        }
+    }
+    for unmapped in &proposal.unmapped {
+        report.push_str(&format!("  not imported, {}: {}\n", unmapped.place, unmapped.what));
+    }
+    report
+}

@@ -21,7 +21,7 @@ const LAYERS: &[(&str, usize)] = &[
     ("remind", 4),
     ("diff", 4),
     ("template", 4),
-    ("exchange", 5),
+    ("exchange", 6),
     ("history", 5),
     ("lint", 5),
     ("report", 7),

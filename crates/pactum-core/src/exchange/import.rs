@@ -571,6 +571,53 @@ pub fn refusal(
     })
 }
 
+/// The version of `path` (relative to the repository root) in `repo`'s history whose text
+/// hashes as `source`: its commit (short) and subject.
+pub fn version_in_history(repo: &crate::repo::Repo, path: &str, source: &str) -> Option<(String, String)> {
+    let git = crate::history::Git::open(&repo.root).ok()?;
+    let (commit, _) = git.find_version(path, 10_000, |bytes| {
+        let text = String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes));
+        super::model::sha256(&text) == source
+    })?;
+    let info = git.info(commit).ok()?;
+    Some((git.short(commit), info.message.lines().next().unwrap_or("").to_owned()))
+}
+
+/// The cover page a copy was sent with: the key terms the copy records; every key term for a
+/// copy exported before they were recorded; `default` for a document pactum did not export.
+pub fn cover_of(word: &WordDocument, default: &[crate::contract::KeyTerm]) -> Vec<crate::contract::KeyTerm> {
+    use crate::contract::KeyTerm;
+    match word.properties.get(super::docx::PROPERTY_COVER) {
+        Some(names) => names.split(',').filter_map(KeyTerm::named).collect(),
+        None if word.properties.contains_key(super::docx::PROPERTY_SOURCE) => KeyTerm::ALL.to_vec(),
+        None => default.to_vec(),
+    }
+}
+
+/// A counterparty's return, received into `contract`: refused (unless `force`) when it was not
+/// exported from this contract's current text, whose earlier versions `repo`'s history holds
+/// (at `path`); else the proposal it makes against the contract as it was exported, with the
+/// cover page the copy was sent with (`default_cover` for a document pactum did not export).
+///
+/// # Errors
+/// The refusal, unless `force`.
+pub fn receive(
+    word: &WordDocument,
+    contract: &Contract,
+    history: Option<(&crate::repo::Repo, &str)>,
+    default_cover: &[crate::contract::KeyTerm],
+    force: bool,
+) -> Result<Proposal, Refusal> {
+    if !force
+        && let Some(why) =
+            refusal(word, contract, |source| history.and_then(|(repo, path)| version_in_history(repo, path, source)))
+    {
+        return Err(why);
+    }
+    let base = super::model::document(contract, &cover_of(word, default_cover));
+    Ok(propose(contract, &base, word))
+}
+
 /// The proposal the returned document makes to `contract`, exported as `base`.
 #[must_use]
 pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Proposal {
