@@ -7,10 +7,10 @@ use std::time::Instant;
 use crate::print::check::{CheckFormat, CheckOutput, Printing, render};
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
-use pactum_core::lint::run::{CheckOptions, check};
+use pactum_core::lint::run::check_loose;
 use pactum_core::lint::{Severity, Summary};
 use pactum_core::repo::{self, FileRef, Repo};
-use pactum_core::schema::SchemaSet;
+use pactum_core::workspace::Workspace;
 
 use super::{GlobalArgs, Outcome, emit};
 
@@ -231,62 +231,23 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
             target.excluded.iter().map(|f| pactum_core::text::one_line(f)).collect::<Vec<_>>().join(", ")
         ));
     }
-    let workspace = target.repo.as_ref().map(pactum_core::workspace::Workspace::of);
-    let options = match &workspace {
-        Some(workspace) => {
-            // A library that cannot be read leaves the playbook check out, said; the drafting
-            // check below reports the clause that breaks it.
-            let mut options = workspace.check_options().unwrap_or_else(|error| {
-                global.warn(format_args!("clauses were not compared with the clause library: {error}"));
-                CheckOptions::from_config(workspace.config())
-            });
-            match workspace.signed_record() {
-                Ok(record) => options.signed = record.map(std::sync::Arc::new),
-                Err(error) => global.warn(format_args!(
-                    "executed contracts were checked against their own seals only: the history cannot be read ({error})"
-                )),
+    let (report, shown) = match &target.repo {
+        Some(repo) => {
+            let checked = Workspace::of(repo)
+                .check(&target.files, target.only.as_ref(), global.today())
+                .context("loading schemas")?;
+            for shortfall in &checked.shortfalls {
+                global.warn(shortfall);
             }
-            options
+            (checked.report, checked.files)
         }
-        None => CheckOptions::from_config(&pactum_core::repo::Config::default()),
+        None => (
+            check_loose(&target.files).context("loading schemas")?,
+            target.files.iter().map(|f| f.shown.clone()).collect(),
+        ),
     };
-    // The repository's schemas, or the built-in ones for files outside a repository.
-    let built_in;
-    let schemas = if let Some(workspace) = &workspace {
-        workspace.schemas().context("loading schemas")?
-    } else {
-        built_in = SchemaSet::load(None).context("loading schemas")?;
-        &built_in
-    };
-    global.log(format_args!("read configuration and schemas in {:.1?}", started.elapsed()));
-    let mut report = check(&target.files, schemas, &options, target.only.as_ref());
-    // Templates and the clause library: all of them on a whole check, else those named.
-    let mut material = Vec::new();
-    if let (Some(repo), Some(workspace)) = (&target.repo, &workspace) {
-        let named: Option<Vec<String>> = target
-            .only
-            .as_ref()
-            .map(|only| only.iter().filter(|s| pactum_core::lint::drafting::is_material(s)).cloned().collect());
-        material = named.clone().unwrap_or_else(|| pactum_core::lint::drafting::files(&repo.root));
-        if !material.is_empty() {
-            // The library the playbook check read (none when it cannot be read).
-            let library = workspace.library().ok().flatten().unwrap_or_default();
-            let mut found = pactum_core::lint::drafting::check(&repo.root, &material, &library, global.today());
-            options.lint.apply(&mut found);
-            report.files += material.len();
-            report.diagnostics.extend(found);
-        }
-    }
-    global.log(format_args!("checked {} files in {:.1?}", target.files.len() + material.len(), started.elapsed()));
+    global.log(format_args!("checked {} files in {:.1?}", report.files, started.elapsed()));
     let summary = Summary::of(report.files, &report.diagnostics);
-    let shown: Vec<String> = match &target.only {
-        Some(only) => {
-            let mut shown: Vec<String> = only.iter().cloned().collect();
-            shown.sort();
-            shown
-        }
-        None => target.files.iter().map(|f| f.shown.clone()).chain(material.iter().cloned()).collect(),
-    };
     let git_prefix = target.repo.as_ref().map(Repo::git_prefix).unwrap_or_default();
     let output = CheckOutput { diagnostics: &report.diagnostics, summary, files: &shown, git_prefix: &git_prefix };
     let printing = Printing {

@@ -29,6 +29,28 @@ pub enum WorkspaceError {
     WindowTooLong { setting: &'static str, window: Duration },
 }
 
+/// What a check of a repository could not do, and did without: said, not fatal.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckShortfall {
+    /// The clause library cannot be read: clauses were not compared with it (the drafting
+    /// check reports the clause that breaks it).
+    #[error("clauses were not compared with the clause library: {0}")]
+    Library(WorkspaceError),
+    /// The history cannot be read: executed contracts were held to their own seals only.
+    #[error("executed contracts were checked against their own seals only: the history cannot be read ({0})")]
+    History(crate::history::HistoryError),
+}
+
+/// A repository's check: the findings, every file reported on, and what the check did without.
+#[derive(Debug)]
+pub struct Checked {
+    pub report: crate::lint::run::CheckReport,
+    /// The files reported on, in order: those named, else every contract and then the
+    /// templates and clauses.
+    pub files: Vec<String>,
+    pub shortfalls: Vec<CheckShortfall>,
+}
+
 /// A repository with what its commands need, each read at most once.
 #[derive(Debug)]
 pub struct Workspace<'a> {
@@ -90,6 +112,53 @@ impl<'a> Workspace<'a> {
         let mut options = CheckOptions::from_config(self.config());
         options.library = self.library()?;
         Ok(options)
+    }
+
+    /// `pactum check` of `files` (with `only`, findings of those paths alone, the repository
+    /// rules still seeing every file), and of the templates and clause library: every one on a
+    /// whole check, else those named. Dates as of `today`.
+    ///
+    /// # Errors
+    /// When a schema cannot be read or compiled.
+    pub fn check(
+        &self,
+        files: &[crate::repo::FileRef],
+        only: Option<&std::collections::HashSet<String>>,
+        today: NaiveDate,
+    ) -> Result<Checked, SchemaError> {
+        use crate::lint::drafting;
+        let mut shortfalls = Vec::new();
+        let mut options = self.check_options().unwrap_or_else(|error| {
+            shortfalls.push(CheckShortfall::Library(error));
+            CheckOptions::from_config(self.config())
+        });
+        match self.signed_record() {
+            Ok(record) => options.signed = record.map(Arc::new),
+            Err(error) => shortfalls.push(CheckShortfall::History(error)),
+        }
+        let schemas = self.schemas()?;
+        let mut report = crate::lint::run::check(files, schemas, &options, only);
+        let material = match only {
+            Some(only) => only.iter().filter(|shown| drafting::is_material(shown)).cloned().collect(),
+            None => drafting::files(&self.repo.root),
+        };
+        if !material.is_empty() {
+            // The library the playbook check read (none when it cannot be read).
+            let library = self.library().ok().flatten().unwrap_or_default();
+            let mut found = drafting::check(&self.repo.root, &material, &library, today);
+            options.lint.apply(&mut found);
+            report.files += material.len();
+            report.diagnostics.extend(found);
+        }
+        let files = match only {
+            Some(only) => {
+                let mut shown: Vec<String> = only.iter().cloned().collect();
+                shown.sort();
+                shown
+            }
+            None => files.iter().map(|f| f.shown.clone()).chain(material).collect(),
+        };
+        Ok(Checked { report, files, shortfalls })
     }
 
     /// The versions of contracts as first executed, from the first-parent history of `HEAD`

@@ -66,6 +66,15 @@ pub fn check(
     check_and_keep(files, schemas, options, only, |_| ()).0
 }
 
+/// `pactum check` of files outside any repository: the built-in schemas, the default rules.
+///
+/// # Errors
+/// When the built-in schemas cannot be compiled.
+pub fn check_loose(files: &[FileRef]) -> Result<CheckReport, crate::schema::SchemaError> {
+    let schemas = SchemaSet::load(None)?;
+    Ok(check(files, &schemas, &CheckOptions::from_config(&crate::repo::Config::default()), None))
+}
+
 /// [`check`], also keeping what `keep` takes from each contract read (its metadata, say), so
 /// that a command that needs both reads every file once.
 pub fn check_and_keep<T: Send>(
