@@ -328,27 +328,48 @@ pub struct Signature {
     pub date: chrono::NaiveDate,
 }
 
+/// Why a signature, or a file of them, does not read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignatureError {
+    #[error("not TOML: {0}")]
+    NotToml(String),
+    #[error("needs [[signatures]] tables")]
+    NoSignatures,
+    #[error("signature {0} is not a table")]
+    NotATable(usize),
+    /// The signature at this place in the file (from 1) does not read.
+    #[error("signature {0}: {1}")]
+    At(usize, Box<SignatureError>),
+    #[error("`{0}` is not a field; use party, name, title and date")]
+    UnknownField(String),
+    #[error("`{0}` is missing")]
+    Missing(&'static str),
+    #[error("date {0} is not YYYY-MM-DD")]
+    NotADate(String),
+    #[error("a quote is not closed")]
+    OpenQuote,
+    #[error("`{0}` is not key=value")]
+    NotKeyValue(String),
+}
+
 impl Signature {
     /// The signatures of a TOML file of `[[signatures]]` tables (party, name, title, date).
     ///
     /// # Errors
     /// A file that is not TOML, has no `[[signatures]]`, or a signature that does not read, by
     /// its place in the file.
-    pub fn from_file(text: &str) -> Result<Vec<Self>, String> {
-        let table: toml::Table = toml::from_str(text).map_err(|e| format!("not TOML: {}", e.message()))?;
-        let entries = table
-            .get("signatures")
-            .and_then(toml::Value::as_array)
-            .ok_or_else(|| "needs [[signatures]] tables".to_owned())?;
+    pub fn from_file(text: &str) -> Result<Vec<Self>, SignatureError> {
+        let table: toml::Table = toml::from_str(text).map_err(|e| SignatureError::NotToml(e.message().to_owned()))?;
+        let entries = table.get("signatures").and_then(toml::Value::as_array).ok_or(SignatureError::NoSignatures)?;
         entries
             .iter()
             .enumerate()
             .map(|(index, entry)| {
-                let table = entry.as_table().ok_or_else(|| format!("signature {} is not a table", index + 1))?;
+                let table = entry.as_table().ok_or(SignatureError::NotATable(index + 1))?;
                 let fields = table.iter().map(|(key, value)| {
                     (key.as_str(), value.as_str().map_or_else(|| value.to_string(), str::to_owned))
                 });
-                Self::from_fields(fields).map_err(|e| format!("signature {}: {e}", index + 1))
+                Self::from_fields(fields).map_err(|e| SignatureError::At(index + 1, Box::new(e)))
             })
             .collect()
     }
@@ -357,18 +378,18 @@ impl Signature {
     ///
     /// # Errors
     /// An unknown field, a missing one, or a date that is not `YYYY-MM-DD`.
-    pub fn from_fields<'a>(fields: impl IntoIterator<Item = (&'a str, String)>) -> Result<Self, String> {
+    pub fn from_fields<'a>(fields: impl IntoIterator<Item = (&'a str, String)>) -> Result<Self, SignatureError> {
         let mut found: BTreeMap<&str, String> = BTreeMap::new();
         for (key, value) in fields {
             if !matches!(key, "party" | "name" | "title" | "date") {
-                return Err(format!("`{key}` is not a field; use party, name, title and date"));
+                return Err(SignatureError::UnknownField(key.to_owned()));
             }
             found.insert(key, value);
         }
-        let mut take = |key: &str| found.remove(key).ok_or_else(|| format!("`{key}` is missing"));
+        let mut take = |key: &'static str| found.remove(key).ok_or(SignatureError::Missing(key));
         let (party, name, date) = (take("party")?, take("name")?, take("date")?);
-        let date = chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d")
-            .map_err(|_| format!("date {date} is not YYYY-MM-DD"))?;
+        let date =
+            chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|_| SignatureError::NotADate(date.clone()))?;
         Ok(Self { party, name, title: found.remove("title"), date })
     }
 
@@ -378,7 +399,7 @@ impl Signature {
     /// # Errors
     /// An unclosed quote, a piece that is not `key=value`, or what [`Signature::from_fields`]
     /// refuses.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, SignatureError> {
         let mut pieces = Vec::new();
         let mut current = String::new();
         let mut quoted = false;
@@ -390,12 +411,12 @@ impl Signature {
             }
         }
         if quoted {
-            return Err("a quote is not closed".to_owned());
+            return Err(SignatureError::OpenQuote);
         }
         pieces.push(current);
         let mut fields = Vec::new();
         for piece in pieces.iter().filter(|p| !p.trim().is_empty()) {
-            let (key, value) = piece.split_once('=').ok_or_else(|| format!("`{piece}` is not key=value"))?;
+            let (key, value) = piece.split_once('=').ok_or_else(|| SignatureError::NotKeyValue(piece.clone()))?;
             fields.push((key.trim(), value.trim().to_owned()));
         }
         Self::from_fields(fields)
@@ -567,17 +588,26 @@ mod tests {
         assert_eq!(signature.party, "Acme, Inc.");
         assert_eq!(signature.title.as_deref(), Some("CEO"));
         assert_eq!(signature.date.to_string(), "2026-11-30");
-        assert_eq!(Signature::parse("party=A,date=2026-11-30").unwrap_err(), "`name` is missing");
-        assert!(Signature::parse("party=A,name=B,date=30.11.2026").unwrap_err().contains("YYYY-MM-DD"));
-        assert!(Signature::parse("party=\"A,name=B").unwrap_err().contains("quote"));
-        assert!(Signature::parse("party=A,name=B,date=2026-11-30,seal=yes").unwrap_err().contains("`seal`"));
+        assert_eq!(Signature::parse("party=A,date=2026-11-30").unwrap_err(), SignatureError::Missing("name"));
+        assert_eq!(
+            Signature::parse("party=A,name=B,date=30.11.2026").unwrap_err(),
+            SignatureError::NotADate("30.11.2026".to_owned())
+        );
+        assert_eq!(Signature::parse("party=\"A,name=B").unwrap_err(), SignatureError::OpenQuote);
+        assert_eq!(
+            Signature::parse("party=A,name=B,date=2026-11-30,seal=yes").unwrap_err().to_string(),
+            "`seal` is not a field; use party, name, title and date"
+        );
         let file = "[[signatures]]\nparty = \"Acme, Inc.\"\nname = \"Jane Doe\"\ndate = 2026-11-30\n\n[[signatures]]\nparty = \"Us\"\nname = \"Ola\"\ndate = 2026-12-01\n";
         let read = Signature::from_file(file).unwrap();
         assert_eq!(read.len(), 2);
         assert_eq!((read[1].party.as_str(), read[1].date.to_string().as_str()), ("Us", "2026-12-01"));
-        assert!(Signature::from_file("x = 1\n").unwrap_err().contains("[[signatures]]"));
-        assert!(Signature::from_file("[[signatures]]\nparty = \"A\"\n").unwrap_err().starts_with("signature 1:"));
-        assert!(Signature::from_file("not toml").unwrap_err().starts_with("not TOML"));
+        assert_eq!(Signature::from_file("x = 1\n").unwrap_err(), SignatureError::NoSignatures);
+        assert_eq!(
+            Signature::from_file("[[signatures]]\nparty = \"A\"\n").unwrap_err(),
+            SignatureError::At(1, Box::new(SignatureError::Missing("name")))
+        );
+        assert!(matches!(Signature::from_file("not toml").unwrap_err(), SignatureError::NotToml(_)));
     }
 
     #[test]

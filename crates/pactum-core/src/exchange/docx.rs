@@ -8,8 +8,6 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 
-use anyhow::{Context, Result};
-
 use super::model::{Change, Document, Para, Run, Style};
 use super::numbering::Format;
 use crate::text::xml_escape as escape;
@@ -36,8 +34,19 @@ pub const PROPERTY_COVER: &str = "pactum.cover";
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
+/// A Word package that could not be written (in memory: the zip writer refused a part).
+#[derive(Debug, thiserror::Error)]
+#[error("writing {part} of the Word package: {source}")]
+pub struct WriteError {
+    pub part: &'static str,
+    pub source: zip::result::ZipError,
+}
+
 /// The package: every part, zipped.
-pub fn write(document: &Document, revision: Option<&Revision>) -> Result<Vec<u8>> {
+///
+/// # Errors
+/// When the zip writer refuses a part.
+pub fn write(document: &Document, revision: Option<&Revision>) -> Result<Vec<u8>, WriteError> {
     let mut parts: Vec<(&str, String)> = vec![
         ("[Content_Types].xml", content_types()),
         ("_rels/.rels", package_rels()),
@@ -58,10 +67,11 @@ pub fn write(document: &Document, revision: Option<&Revision>) -> Result<Vec<u8>
         .compression_method(zip::CompressionMethod::Deflated)
         .compression_level(Some(1));
     for (name, xml) in parts {
-        zip.start_file(name, options).with_context(|| format!("writing {name}"))?;
-        zip.write_all(xml.as_bytes()).with_context(|| format!("writing {name}"))?;
+        let failed = |source| WriteError { part: name, source };
+        zip.start_file(name, options).map_err(failed)?;
+        zip.write_all(xml.as_bytes()).map_err(|e| failed(e.into()))?;
     }
-    Ok(zip.finish().context("finishing the Word package")?.into_inner())
+    Ok(zip.finish().map_err(|source| WriteError { part: "the central directory", source })?.into_inner())
 }
 
 fn content_types() -> String {

@@ -5,7 +5,25 @@
 use std::collections::HashMap;
 use std::io::Read as _;
 
-use anyhow::{Context, Result, bail};
+/// Why a Word document could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum WordError {
+    #[error("this is not a Word document (.docx): not a zip package: {0}")]
+    NotZip(zip::result::ZipError),
+    #[error("this is not a Word document (.docx): it has no main document part ({0})")]
+    NoMainPart(String),
+    #[error("{part} unpacks to more than {} MB; pactum reads no Word document that large", MAX_PART / 1024 / 1024)]
+    TooLarge { part: String },
+    #[error("unpacking {part}: {source}")]
+    Unpack { part: String, source: std::io::Error },
+    #[error("{0} is not UTF-8 XML")]
+    NotUtf8(String),
+    /// A part's XML is malformed: which part, and what the XML reader says.
+    #[error("reading {part}: malformed XML{message}")]
+    Xml { part: String, message: String },
+}
+
+type Result<T, E = WordError> = std::result::Result<T, E>;
 use quick_xml::events::{BytesStart, Event};
 
 use super::model::Change;
@@ -128,22 +146,19 @@ const MAX_PART: u64 = 64 * 1024 * 1024;
 
 fn part(archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>, name: &str) -> Result<Option<String>> {
     let Ok(file) = archive.by_name(name) else { return Ok(None) };
-    let too_large = || {
-        anyhow::anyhow!(
-            "{name} unpacks to more than {} MB; pactum reads no Word document that large",
-            MAX_PART / 1024 / 1024
-        )
-    };
+    let too_large = || WordError::TooLarge { part: name.to_owned() };
     if file.size() > MAX_PART {
         return Err(too_large());
     }
     let mut bytes = Vec::new();
     // The size a package declares is not trusted: reading stops past the limit.
-    file.take(MAX_PART + 1).read_to_end(&mut bytes).with_context(|| format!("unpacking {name}"))?;
+    file.take(MAX_PART + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| WordError::Unpack { part: name.to_owned(), source })?;
     if bytes.len() as u64 > MAX_PART {
         return Err(too_large());
     }
-    String::from_utf8(bytes).map(Some).with_context(|| format!("{name} is not UTF-8 XML"))
+    String::from_utf8(bytes).map(Some).map_err(|_| WordError::NotUtf8(name.to_owned()))
 }
 
 /// Text content, with entity references resolved.
@@ -224,25 +239,25 @@ fn related(relationships: &[Relationship], kind: &str, default: &str) -> String 
 /// document through the package's relationships, styles, numbering and comments through the
 /// main document's.
 pub fn read(bytes: &[u8]) -> Result<WordDocument> {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .context("this is not a Word document (.docx): not a zip package")?;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(WordError::NotZip)?;
     let package = relationships(&mut archive, "")?;
     let main = related(&package, "officeDocument", "word/document.xml");
     let Some(document) = part(&mut archive, &main)? else {
-        bail!("this is not a Word document (.docx): it has no main document part ({main})");
+        return Err(WordError::NoMainPart(main));
     };
     let own = relationships(&mut archive, &main)?;
     let mut out = WordDocument::default();
     let styles =
         part(&mut archive, &related(&own, "styles", "word/styles.xml"))?.map(|x| styles(&x)).unwrap_or_default();
-    (out.paragraphs, out.commented) = body(&document, &styles).with_context(|| format!("reading {main}"))?;
+    (out.paragraphs, out.commented) =
+        body(&document, &styles).map_err(|message| WordError::Xml { part: main.clone(), message })?;
     let numbering_part = related(&own, "numbering", "word/numbering.xml");
     if let Some(xml) = part(&mut archive, &numbering_part)? {
-        out.numbering = numbering(&xml).with_context(|| format!("reading {numbering_part}"))?;
+        out.numbering = numbering(&xml).map_err(|message| WordError::Xml { part: numbering_part, message })?;
     }
     let comments_part = related(&own, "comments", "word/comments.xml");
     if let Some(xml) = part(&mut archive, &comments_part)? {
-        out.comments = comments(&xml).with_context(|| format!("reading {comments_part}"))?;
+        out.comments = comments(&xml).map_err(|message| WordError::Xml { part: comments_part, message })?;
     }
     if let Some(xml) = part(&mut archive, &related(&package, "custom-properties", "docProps/custom.xml"))? {
         out.properties = custom_properties(&xml);
@@ -394,13 +409,13 @@ fn heading_level(styles: &Styles, style: &str) -> Option<usize> {
 }
 
 #[cfg(test)]
-fn paragraphs(xml: &str, styles: &Styles) -> Result<Vec<Paragraph>> {
+fn paragraphs(xml: &str, styles: &Styles) -> Result<Vec<Paragraph>, String> {
     body(xml, styles).map(|(paragraphs, _)| paragraphs)
 }
 
 /// The body's paragraphs, and the words each comment's range covers (by comment id), as the
 /// document reads with every change accepted.
-fn body(xml: &str, styles: &Styles) -> Result<(Vec<Paragraph>, HashMap<String, String>)> {
+fn body(xml: &str, styles: &Styles) -> Result<(Vec<Paragraph>, HashMap<String, String>), String> {
     let mut commented: HashMap<String, String> = HashMap::new();
     let mut open_comments: Vec<String> = Vec::new();
     let mut reader = quick_xml::Reader::from_str(xml);
@@ -421,9 +436,7 @@ fn body(xml: &str, styles: &Styles) -> Result<(Vec<Paragraph>, HashMap<String, S
     // Inside a text box, or the fallback copy of a drawing: paragraphs there are not the body's.
     let mut skipping = 0usize;
     loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| anyhow::anyhow!("malformed XML at byte {}: {e}", reader.buffer_position()))?;
+        let event = reader.read_event().map_err(|e| format!(" at byte {}: {e}", reader.buffer_position()))?;
         if skipping > 0 {
             match &event {
                 Event::Start(_) => skipping += 1,
@@ -698,7 +711,7 @@ fn body(xml: &str, styles: &Styles) -> Result<(Vec<Paragraph>, HashMap<String, S
 
 type Starts = Vec<(usize, u32)>;
 
-fn numbering(xml: &str) -> Result<Numbering> {
+fn numbering(xml: &str) -> Result<Numbering, String> {
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut out = Numbering::default();
     let mut abstract_ids: HashMap<String, usize> = HashMap::new();
@@ -709,7 +722,7 @@ fn numbering(xml: &str) -> Result<Numbering> {
     let mut level: Option<usize> = None;
     let mut override_level: Option<usize> = None;
     loop {
-        let event = reader.read_event().map_err(|e| anyhow::anyhow!("malformed XML: {e}"))?;
+        let event = reader.read_event().map_err(|e| format!(": {e}"))?;
         match &event {
             Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
                 "w:abstractNum" => {
@@ -794,13 +807,13 @@ fn numbering(xml: &str) -> Result<Numbering> {
     Ok(out)
 }
 
-fn comments(xml: &str) -> Result<Vec<Comment>> {
+fn comments(xml: &str) -> Result<Vec<Comment>, String> {
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut out = Vec::new();
     let mut current: Option<Comment> = None;
     let mut in_text = false;
     loop {
-        let event = reader.read_event().map_err(|e| anyhow::anyhow!("malformed XML: {e}"))?;
+        let event = reader.read_event().map_err(|e| format!(": {e}"))?;
         match &event {
             Event::Start(e) if e.name().as_ref() == "w:comment" => {
                 current = Some(Comment {

@@ -326,7 +326,8 @@ mod tests {
         let error = crate::repo::Config::parse(
             "[[policies]]\nname = \"Caps\"\nchanged = [\"clause:[liability\"]\nrequire = { users = [\"@bea\"] }\n",
         )
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(error.contains("Caps") && error.contains("clause:[liability"), "{error}");
     }
 }

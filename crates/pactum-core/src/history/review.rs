@@ -25,8 +25,8 @@ use crate::repo::{Config, ContractPaths, RepoError};
 #[derive(Debug, thiserror::Error)]
 pub enum ReviewError {
     /// A side's `pactum.toml` cannot be read.
-    #[error("pactum.toml at the {side} of the change ({commit}): {message}")]
-    Config { side: &'static str, commit: String, message: String },
+    #[error("pactum.toml at the {side} of the change ({commit}): {source}")]
+    Config { side: &'static str, commit: String, source: crate::repo::SettingError },
     #[error(transparent)]
     History(#[from] HistoryError),
     #[error(transparent)]
@@ -89,7 +89,7 @@ impl Review {
             |commit: Oid, side: &'static str| -> Result<Config, ReviewError> {
                 match git.file_at(commit, "pactum.toml") {
                     Some(bytes) => Config::parse(&String::from_utf8_lossy(&bytes))
-                        .map_err(|message| ReviewError::Config { side, commit: git.short(commit), message }),
+                        .map_err(|source| ReviewError::Config { side, commit: git.short(commit), source }),
                     None => Ok(Config::default()),
                 }
             };

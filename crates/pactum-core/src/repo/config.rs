@@ -10,6 +10,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::SettingError;
 use crate::findings::{Level, LintConfig, rule_for};
 use crate::lifecycle::{Calendar, Duration};
 
@@ -97,14 +98,18 @@ impl Settings {
     ///
     /// # Errors
     /// A message naming the key and what is wrong with its value.
-    pub fn read(calendar: &CalendarConfig, lifecycle: &LifecycleConfig, remind: &RemindConfig) -> Result<Self, String> {
-        let duration = |key: &str, text: &str| text.parse::<Duration>().map_err(|e| format!("{key}: {e}"));
+    pub fn read(
+        calendar: &CalendarConfig,
+        lifecycle: &LifecycleConfig,
+        remind: &RemindConfig,
+    ) -> Result<Self, SettingError> {
+        let duration = |key: &str, text: &str| text.parse::<Duration>().map_err(|e| SettingError::invalid(key, e));
         Ok(Self {
-            calendar: calendar.read().map_err(|e| format!("[calendar] {e}"))?,
+            calendar: calendar.read()?,
             expiring_within: duration("[lifecycle] expiring_within", &lifecycle.expiring_within)?,
             remind_within: duration("[remind] within", &remind.within)?,
             remind_overdue: duration("[remind] overdue", &remind.overdue)?,
-            lead_times: remind.lead_times().map_err(|e| format!("[remind] {e}"))?,
+            lead_times: remind.lead_times()?,
         })
     }
 }
@@ -279,16 +284,17 @@ impl CalendarConfig {
     ///
     /// # Errors
     /// When a holiday is not a plain date.
-    pub fn read(&self) -> Result<Calendar, String> {
+    pub fn read(&self) -> Result<Calendar, SettingError> {
+        const SETTING: &str = "[calendar] holidays";
         let holidays = self
             .holidays
             .iter()
             .map(|holiday| match (holiday.date, holiday.time) {
                 (Some(date), None) => {
                     NaiveDate::from_ymd_opt(i32::from(date.year), u32::from(date.month), u32::from(date.day))
-                        .ok_or_else(|| format!("holiday {holiday} is not a date"))
+                        .ok_or_else(|| SettingError::invalid(SETTING, format!("{holiday} is not a date")))
                 }
-                _ => Err(format!("holiday {holiday} must be a date such as 2025-12-25")),
+                _ => Err(SettingError::invalid(SETTING, format!("{holiday} must be a date such as 2025-12-25"))),
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Calendar { holidays: crate::lifecycle::Holidays::new(holidays) })
@@ -300,15 +306,19 @@ impl RemindConfig {
     ///
     /// # Errors
     /// An unknown event kind or a duration that cannot be read.
-    pub fn lead_times(&self) -> Result<Vec<(crate::lifecycle::EventKind, Vec<Duration>)>, String> {
+    pub fn lead_times(&self) -> Result<Vec<(crate::lifecycle::EventKind, Vec<Duration>)>, SettingError> {
+        const SETTING: &str = "[remind] lead_times";
         let mut out = Vec::new();
         for (kind, leads) in &self.lead_times {
             let kind = crate::lifecycle::EventKind::ALL.into_iter().find(|k| k.as_str() == kind).ok_or_else(|| {
-                format!("lead_times: `{kind}` is not an event kind (notice-deadline, renewal, expiry, obligation)")
+                SettingError::invalid(
+                    SETTING,
+                    format!("`{kind}` is not an event kind (notice-deadline, renewal, expiry, obligation)"),
+                )
             })?;
             let leads = leads
                 .iter()
-                .map(|l| l.parse::<Duration>().map_err(|e| format!("lead_times: {e}")))
+                .map(|l| l.parse::<Duration>().map_err(|e| SettingError::invalid(SETTING, e)))
                 .collect::<Result<Vec<_>, _>>()?;
             out.push((kind, leads));
         }
@@ -324,15 +334,16 @@ impl Config {
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let shown = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: shown.clone(), source })?;
-        Self::parse(&text).map_err(|message| ConfigError::Invalid { path: shown, message })
+        Self::parse(&text).map_err(|error| ConfigError::Invalid { path: shown, message: error.to_string() })
     }
 
     /// Parse configuration text.
     ///
     /// # Errors
     /// A message saying what is wrong and where.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let table: toml::Table = toml::from_str(text).map_err(|error| error.to_string().trim_end().to_owned())?;
+    pub fn parse(text: &str) -> Result<Self, SettingError> {
+        let toml_error = |error: toml::de::Error| SettingError::Toml(error.to_string().trim_end().to_owned());
+        let table: toml::Table = toml::from_str(text).map_err(toml_error)?;
         for key in table.keys() {
             if !TABLES.contains(&key.as_str()) {
                 let nearest = TABLES
@@ -340,30 +351,32 @@ impl Config {
                     .map(|known| (strsim::levenshtein(key, known), *known))
                     .filter(|(distance, _)| *distance <= 3)
                     .min()
-                    .map_or_else(String::new, |(_, known)| format!("; did you mean `{known}`?"));
-                return Err(format!(
-                    "`{key}` is not a setting of pactum{nearest} (settings of other tools go under `[tool.<name>]`)"
-                ));
+                    .map(|(_, known)| known);
+                return Err(SettingError::UnknownTable { table: key.clone(), nearest });
             }
         }
-        let config: Self = toml::from_str(text).map_err(|error| error.to_string().trim_end().to_owned())?;
+        let config: Self = toml::from_str(text).map_err(toml_error)?;
         for code in config.lint.keys() {
             if rule_for(code).is_none() {
-                return Err(format!(
-                    "[lint] names `{code}`, which is not a rule; `pactum check --list-rules` lists them"
-                ));
+                return Err(SettingError::UnknownRule(code.clone()));
             }
         }
         let mut config = config;
         config.settings = Settings::read(&config.calendar, &config.lifecycle, &config.remind)?;
         super::policies::Policies::from_config(&config).validate()?;
         if config.remind.labels.is_empty() {
-            return Err("[remind] labels: give at least one label; the first identifies pactum's issues".to_owned());
+            return Err(SettingError::invalid(
+                "[remind] labels",
+                "give at least one label; the first identifies pactum's issues",
+            ));
         }
         if !is_language_tag(&config.repository.language) {
-            return Err(format!(
-                "[repository] language: `{}` is not a language tag; write one as BCP 47 does: \"en\", \"en-GB\", \"nb\"",
-                config.repository.language
+            return Err(SettingError::invalid(
+                "[repository] language",
+                format!(
+                    "`{}` is not a language tag; write one as BCP 47 does: \"en\", \"en-GB\", \"nb\"",
+                    config.repository.language
+                ),
             ));
         }
         Ok(config)
@@ -423,7 +436,7 @@ mod tests {
         }
         for bad in ["", "english language", "e", "en_GB", "en-", "\"><script>"] {
             let text = format!("[repository]\nlanguage = {}\n", toml::Value::String(bad.to_owned()));
-            assert!(Config::parse(&text).unwrap_err().contains("[repository] language"), "{bad}");
+            assert!(Config::parse(&text).unwrap_err().to_string().contains("[repository] language"), "{bad}");
         }
     }
 
@@ -431,8 +444,9 @@ mod tests {
     fn defaults_and_known_tables() {
         let config = Config::parse("").unwrap();
         assert_eq!(config.repository.main_branch, "main");
-        let config = Config::parse("[future]\nanything = 1\n").unwrap_err();
-        assert!(config.contains("`future` is not a setting"), "{config}");
+        let error = Config::parse("[future]\nanything = 1\n").unwrap_err();
+        assert_eq!(error, super::SettingError::UnknownTable { table: "future".to_owned(), nearest: None });
+        assert!(error.to_string().contains("`future` is not a setting"), "{error}");
         let config = Config::parse(
             "[lint]\n\"term/unused\" = \"off\"\n[calendar]\nholidays = [2025-12-25]\n[tool.other]\nanything = 1\n",
         )
@@ -461,10 +475,11 @@ mod tests {
 
     #[test]
     fn a_misspelt_table_is_an_error_naming_the_table_meant() {
-        let error = Config::parse("[[policy]]\nname = \"x\"\nrequire = { users = [\"@a\"] }\n").unwrap_err();
+        let error =
+            Config::parse("[[policy]]\nname = \"x\"\nrequire = { users = [\"@a\"] }\n").unwrap_err().to_string();
         assert!(error.contains("`policy`") && error.contains("`policies`"), "{error}");
-        assert!(Config::parse("[remindd]\nwithin = \"9 days\"").unwrap_err().contains("`remind`"));
-        assert!(Config::parse("colour = true").unwrap_err().contains("`colour` is not a setting"));
+        assert!(Config::parse("[remindd]\nwithin = \"9 days\"").unwrap_err().to_string().contains("`remind`"));
+        assert!(Config::parse("colour = true").unwrap_err().to_string().contains("`colour` is not a setting"));
     }
 
     #[test]
@@ -487,9 +502,9 @@ mod tests {
 
     #[test]
     fn mistakes_are_errors() {
-        assert!(Config::parse("[lint]\n\"term/unusd\" = \"off\"").unwrap_err().contains("term/unusd"));
+        assert!(Config::parse("[lint]\n\"term/unusd\" = \"off\"").unwrap_err().to_string().contains("term/unusd"));
         assert!(Config::parse("[lint]\n\"term/unused\" = \"loud\"").is_err());
-        assert!(Config::parse("[repository]\nmain_brnch = \"x\"").unwrap_err().contains("main_brnch"));
+        assert!(Config::parse("[repository]\nmain_brnch = \"x\"").unwrap_err().to_string().contains("main_brnch"));
         assert!(Config::parse("[calendar]\nholidays = [2025-12-25T10:00:00]").is_err());
     }
 }

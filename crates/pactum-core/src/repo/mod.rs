@@ -19,6 +19,32 @@ use std::path::{Path, PathBuf};
 
 pub use config::{Config, ConfigError, Settings};
 
+/// What is wrong with `pactum.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SettingError {
+    /// Not TOML, or a value of the wrong type: what the TOML reader says, with the place.
+    #[error("{0}")]
+    Toml(String),
+    /// A table pactum does not have, and the nearest one it does, if any is near.
+    #[error(
+        "`{table}` is not a setting of pactum{} (settings of other tools go under `[tool.<name>]`)",
+        nearest.map_or_else(String::new, |known| format!("; did you mean `{known}`?"))
+    )]
+    UnknownTable { table: String, nearest: Option<&'static str> },
+    /// `[lint]` names a rule that does not exist.
+    #[error("[lint] names `{0}`, which is not a rule; `pactum check --list-rules` lists them")]
+    UnknownRule(String),
+    /// A value that does not read: the setting (`[remind] within`, `policy "Legal"`), and why.
+    #[error("{setting}: {problem}")]
+    Invalid { setting: String, problem: String },
+}
+
+impl SettingError {
+    pub(crate) fn invalid(setting: impl Into<String>, problem: impl std::fmt::Display) -> Self {
+        Self::Invalid { setting: setting.into(), problem: problem.to_string() }
+    }
+}
+
 /// Why a repository or its files could not be opened. These are usage or configuration
 /// errors (exit code 2), not findings.
 #[derive(Debug, thiserror::Error)]

@@ -23,6 +23,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::SettingError;
+
 /// A policy as written in `pactum.toml`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -149,12 +151,8 @@ impl Condition {
 ///
 /// # Errors
 /// When the pattern is not a glob (an unclosed `[` or `{`).
-pub fn glob(pattern: &str) -> Result<globset::Glob, String> {
-    globset::GlobBuilder::new(pattern)
-        .case_insensitive(true)
-        .literal_separator(false)
-        .build()
-        .map_err(|e| format!("`{pattern}` is not a pattern pactum reads: {e}"))
+pub fn glob(pattern: &str) -> Result<globset::Glob, globset::Error> {
+    globset::GlobBuilder::new(pattern).case_insensitive(true).literal_separator(false).build()
 }
 
 /// The policies of a repository, checked.
@@ -221,36 +219,30 @@ impl Policies {
     ///
     /// # Errors
     /// A message naming the policy and what is wrong.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), SettingError> {
         for policy in &self.policies {
+            let wrong =
+                |problem: String| SettingError::Invalid { setting: format!("policy \"{}\"", policy.name), problem };
             for condition in &policy.when {
-                parse_condition(condition).map_err(|e| format!("policy \"{}\": {e}", policy.name))?;
+                parse_condition(condition).map_err(wrong)?;
             }
             for pattern in &policy.changed {
-                glob(pattern).map_err(|e| format!("policy \"{}\": in `changed`, {e}", policy.name))?;
+                glob(pattern)
+                    .map_err(|e| wrong(format!("in `changed`, `{pattern}` is not a pattern pactum reads: {e}")))?;
             }
             for group in &policy.require.groups {
                 if !self.groups.contains_key(group) {
-                    return Err(format!(
-                        "policy \"{}\" requires group `{group}`, which [groups] does not define",
-                        policy.name
-                    ));
+                    return Err(wrong(format!("requires group `{group}`, which [groups] does not define")));
                 }
             }
             if let Some(transition) = &policy.transition
                 && !transition.contains("->")
                 && !transition.contains('→')
             {
-                return Err(format!(
-                    "policy \"{}\": transition `{transition}` is not `from -> to` (`*` for any)",
-                    policy.name
-                ));
+                return Err(wrong(format!("transition `{transition}` is not `from -> to` (`*` for any)")));
             }
             if policy.require.count == 0 || (policy.require.users.is_empty() && policy.require.groups.is_empty()) {
-                return Err(format!(
-                    "policy \"{}\" requires nobody: name users or groups and a count of at least 1",
-                    policy.name
-                ));
+                return Err(wrong("requires nobody: name users or groups and a count of at least 1".to_owned()));
             }
         }
         Ok(())
