@@ -7,8 +7,8 @@ use std::time::Instant;
 use crate::print::check::{CheckFormat, CheckOutput, Printing, render};
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
+use pactum_core::findings::{Severity, Summary};
 use pactum_core::lint::run::check_loose;
-use pactum_core::lint::{Severity, Summary};
 use pactum_core::repo::{self, FileRef, Repo};
 use pactum_core::workspace::Workspace;
 

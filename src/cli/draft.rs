@@ -122,7 +122,7 @@ fn open_repo(global: &GlobalArgs) -> Result<Repo> {
 /// as `pactum check` prints them, then `refused` says what was not written.
 fn refused(error: DraftError, refused: &str) -> anyhow::Error {
     let DraftError::FailsCheck { shown, errors } = error else { return error.into() };
-    let summary = pactum_core::lint::Summary::of(1, &errors);
+    let summary = pactum_core::findings::Summary::of(1, &errors);
     let rendered = render_findings(
         CheckFormat::Human,
         &CheckOutput { diagnostics: &errors, summary, files: &[shown], git_prefix: "" },

@@ -500,7 +500,7 @@ fn the_corpus_raises_no_false_errors() {
             let path = format!("{}/{name}", folder.file_name().unwrap().to_string_lossy());
             let contract = read(&path);
             for finding in reading::findings(&contract) {
-                if finding.severity == pactum_core::lint::Severity::Error {
+                if finding.severity == pactum_core::findings::Severity::Error {
                     errors.push(format!("{path}: {}: {}", finding.code, finding.message));
                 }
             }

@@ -196,7 +196,7 @@ fn errors(path: &Path) -> Vec<(String, String, String)> {
     let contract = read(path);
     reading::findings(&contract)
         .into_iter()
-        .filter(|f| f.severity == pactum_core::lint::Severity::Error)
+        .filter(|f| f.severity == pactum_core::findings::Severity::Error)
         .map(|f| {
             let name = path.file_stem().unwrap().to_string_lossy().into_owned();
             (name, f.code.to_string(), f.message)

@@ -30,6 +30,6 @@ pub fn split(expected: &str) -> Vec<String> {
 }
 
 /// The findings of the drafting rules over one contract.
-pub fn findings(contract: &Contract) -> Vec<pactum_core::lint::Diagnostic> {
+pub fn findings(contract: &Contract) -> Vec<pactum_core::findings::Diagnostic> {
     pactum_core::lint::contract::check(contract, &Calendar::default())
 }

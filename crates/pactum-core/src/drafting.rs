@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 
 use crate::contract::seal::{self, ExecuteError, Execution, Signature};
 use crate::contract::{Contract, Status, frontmatter};
+use crate::findings::{Diagnostic, Severity};
 use crate::lint::run::check;
-use crate::lint::{Diagnostic, Severity};
 use crate::repo::{FileRef, RepoError};
 use crate::schema::SchemaError;
 use crate::template::{self, Template, TemplateError};
@@ -54,7 +54,7 @@ pub enum DraftError {
 
 /// Whether `id` can be a contract's id, which is also its file name: a slug, so that it can
 /// name no other place.
-pub fn is_valid_id(id: &str) -> bool {
+pub(crate) fn is_valid_id(id: &str) -> bool {
     let mut chars = id.chars();
     chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')

@@ -29,7 +29,7 @@ impl LineIndex {
 
     /// The 0-based line that holds `offset`.
     #[must_use]
-    pub fn line_of(&self, offset: usize) -> usize {
+    pub(crate) fn line_of(&self, offset: usize) -> usize {
         match self.starts.binary_search(&offset) {
             Ok(line) => line,
             Err(next) => next - 1,
@@ -38,7 +38,7 @@ impl LineIndex {
 
     /// The byte range of 0-based `line`, without its line ending.
     #[must_use]
-    pub fn line_range(&self, text: &str, line: usize) -> Range<usize> {
+    pub(crate) fn line_range(&self, text: &str, line: usize) -> Range<usize> {
         let start = self.starts.get(line).copied().unwrap_or(text.len());
         let mut end = self.starts.get(line + 1).copied().unwrap_or(text.len());
         let bytes = text.as_bytes();
@@ -46,11 +46,6 @@ impl LineIndex {
             end -= 1;
         }
         start..end
-    }
-
-    #[must_use]
-    pub fn line_count(&self) -> usize {
-        self.starts.len()
     }
 
     /// The 1-based position of `offset` in `text`; an offset inside a character or past the end
@@ -68,7 +63,7 @@ impl LineIndex {
 /// The words of `text` as `str::split_whitespace` gives them, read a byte at a time when the
 /// text is ASCII (most contract text is): comparing clauses splits every clause of every
 /// version into words.
-pub fn split_words(text: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn split_words(text: &str) -> impl Iterator<Item = &str> {
     // In ASCII, the white space of `char::is_whitespace` is the space and tab to carriage return.
     let space = |b: u8| b == b' ' || (b'\t'..=b'\r').contains(&b);
     let bytes = text.as_bytes();
@@ -96,7 +91,7 @@ pub fn split_words(text: &str) -> impl Iterator<Item = &str> {
 /// looks for such marks on every clause; `str::find` prepares a general substring search each
 /// time, which costs more than the search itself on text this short.
 #[must_use]
-pub fn find_mark(text: &str, needle: &str) -> Option<usize> {
+pub(crate) fn find_mark(text: &str, needle: &str) -> Option<usize> {
     let (&first, rest) = needle.as_bytes().split_first()?;
     debug_assert!(first.is_ascii(), "a mark starts with an ASCII byte, never inside a character");
     let bytes = text.as_bytes();
@@ -105,7 +100,7 @@ pub fn find_mark(text: &str, needle: &str) -> Option<usize> {
 
 /// The largest character boundary of `text` at or before `offset`.
 #[must_use]
-pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
+pub(crate) fn floor_char_boundary(text: &str, offset: usize) -> usize {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -142,7 +137,7 @@ pub mod html {
 
     /// Why a fragment of raw HTML is not inert: the first tag or comment that is not.
     #[must_use]
-    pub fn not_inert(fragment: &str) -> Option<String> {
+    pub(crate) fn not_inert(fragment: &str) -> Option<String> {
         tokens(fragment).find_map(|token| match token {
             Token::Text(_) => None,
             Token::Comment(_) => Some("an HTML comment hides its words from the rendered page".to_owned()),

@@ -7,10 +7,10 @@ use std::sync::{Arc, OnceLock};
 use chrono::NaiveDate;
 
 use crate::diff::DiffOptions;
-use crate::history::policy::Policies;
 use crate::lifecycle::Duration;
 use crate::lint::run::CheckOptions;
 use crate::remind::RemindOptions;
+use crate::repo::policies::Policies;
 use crate::repo::{Config, Repo, Settings};
 use crate::schema::{SchemaError, SchemaSet};
 use crate::template::Library;
@@ -108,7 +108,7 @@ impl<'a> Workspace<'a> {
     ///
     /// # Errors
     /// When the clause library cannot be read.
-    pub fn check_options(&self) -> Result<CheckOptions, WorkspaceError> {
+    pub(crate) fn check_options(&self) -> Result<CheckOptions, WorkspaceError> {
         let mut options = CheckOptions::from_config(self.config());
         options.library = self.library()?;
         Ok(options)
@@ -168,7 +168,9 @@ impl<'a> Workspace<'a> {
     ///
     /// # Errors
     /// When the history cannot be read.
-    pub fn signed_record(&self) -> Result<Option<crate::contract::seal::SignedRecord>, crate::history::HistoryError> {
+    pub(crate) fn signed_record(
+        &self,
+    ) -> Result<Option<crate::contract::seal::SignedRecord>, crate::history::HistoryError> {
         let Ok(git) = crate::history::Git::open(&self.repo.root) else { return Ok(None) };
         let Ok(head) = git.commit("HEAD") else { return Ok(None) };
         let start = self.config().audit.since.clone().map(|text| crate::history::ledger::Start { text, setting: true });

@@ -27,7 +27,7 @@ impl Amount {
     /// The amount a front-matter number states: integers exactly; a TOML float as it is written
     /// (its shortest decimal form); `None` when the value is no number.
     #[must_use]
-    pub fn from_json(value: &Value) -> Option<Self> {
+    pub(crate) fn from_json(value: &Value) -> Option<Self> {
         let Value::Number(number) = value else { return None };
         if let Some(whole) = number.as_i64() {
             return Some(Self::Exact(Decimal::from(whole)));
@@ -41,7 +41,7 @@ impl Amount {
 
     /// `self` + `other`; too large stays too large.
     #[must_use]
-    pub fn plus(self, other: Self) -> Self {
+    pub(crate) fn plus(self, other: Self) -> Self {
         match (self, other) {
             (Self::Exact(a), Self::Exact(b)) => a.checked_add(b).map_or(Self::TooLarge, Self::Exact),
             _ => Self::TooLarge,

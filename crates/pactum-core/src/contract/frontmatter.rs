@@ -37,7 +37,7 @@ impl SpanMap {
 
     /// The span of the value at `pointer`, or of its nearest ancestor that has one.
     #[must_use]
-    pub fn value_or_ancestor(&self, pointer: &str) -> Range<usize> {
+    pub(crate) fn value_or_ancestor(&self, pointer: &str) -> Range<usize> {
         let mut pointer = pointer;
         loop {
             if let Some(span) = self.spans.get(pointer) {
@@ -52,7 +52,7 @@ impl SpanMap {
 
     /// The span of the key at `pointer` if it has one, else of its value or ancestor.
     #[must_use]
-    pub fn key_or_value(&self, pointer: &str) -> Range<usize> {
+    pub(crate) fn key_or_value(&self, pointer: &str) -> Range<usize> {
         match self.spans.get(pointer).and_then(|span| span.key.clone()) {
             Some(key) => key,
             None => self.value_or_ancestor(pointer),
@@ -60,7 +60,7 @@ impl SpanMap {
     }
 
     #[must_use]
-    pub fn is_datetime(&self, pointer: &str) -> bool {
+    pub(crate) fn is_datetime(&self, pointer: &str) -> bool {
         self.spans.get(pointer).is_some_and(|span| span.datetime)
     }
 }

@@ -26,7 +26,7 @@ pub enum Status {
 
 impl Status {
     /// Every status, in lifecycle order.
-    pub const ALL: [Self; 6] =
+    pub(crate) const ALL: [Self; 6] =
         [Self::Draft, Self::Review, Self::Approved, Self::Executed, Self::Terminated, Self::Superseded];
 
     #[must_use]
@@ -48,7 +48,7 @@ impl Status {
 
     /// Whether the contract is past drafting: approved or later.
     #[must_use]
-    pub fn is_final(self) -> bool {
+    pub(crate) fn is_final(self) -> bool {
         self >= Self::Approved
     }
 }
@@ -148,7 +148,7 @@ fn list<'a>(value: &'a Value, key: &str) -> impl Iterator<Item = &'a Value> {
 impl Metadata {
     /// Take what pactum uses from the front matter as JSON.
     #[must_use]
-    pub fn from_json(value: &Value) -> Self {
+    pub(crate) fn from_json(value: &Value) -> Self {
         Self {
             id: text(value, "id"),
             title: text(value, "title"),

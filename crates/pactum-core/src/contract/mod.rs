@@ -34,7 +34,7 @@ pub enum KeyTerm {
 
 impl KeyTerm {
     /// Every key term, in the order a page shows them.
-    pub const ALL: &[Self] = &[
+    pub(crate) const ALL: &[Self] = &[
         Self::Id,
         Self::Type,
         Self::Status,
@@ -265,7 +265,7 @@ impl Contract {
 
     /// The key terms named, in the order named, those the front matter states.
     #[must_use]
-    pub fn key_terms_of(&self, which: &[KeyTerm]) -> Vec<(&'static str, String)> {
+    pub(crate) fn key_terms_of(&self, which: &[KeyTerm]) -> Vec<(&'static str, String)> {
         which.iter().filter_map(|term| Some((term.label(), self.key_term(*term)?))).collect()
     }
 
@@ -301,7 +301,7 @@ impl Contract {
     /// what the rules over the whole repository need of a contract whose own findings are not
     /// asked for (ids, links, seals and terms, hashed from the text).
     #[must_use]
-    pub fn read_front(path: &str, text: String) -> Self {
+    pub(crate) fn read_front(path: &str, text: String) -> Self {
         Self::read_as(path, text, FrontMatterRule::Optional, &mut Vec::new(), Depth::Front)
     }
 
@@ -309,7 +309,7 @@ impl Contract {
     /// references, placeholders): what the history needs to say which clauses changed, at a
     /// fraction of the cost, over tens of thousands of versions.
     #[must_use]
-    pub fn read_outline(path: &str, text: String) -> Self {
+    pub(crate) fn read_outline(path: &str, text: String) -> Self {
         Self::read_as(path, text, FrontMatterRule::Optional, &mut Vec::new(), Depth::Outline)
     }
 
@@ -414,14 +414,14 @@ impl Contract {
 
     /// Each clause's words as compared, in clause order: without numbers, markup or escapes.
     #[must_use]
-    pub fn clause_texts(&self) -> &[String] {
+    pub(crate) fn clause_texts(&self) -> &[String] {
         self.texts.get_or_init(|| self.body.clauses.iter().map(|c| clauses::clause_text(&self.text, c)).collect())
     }
 
     /// Read only the front matter, for commands that need metadata and not the body (reminders
     /// over thousands of contracts). `None` when there is no readable front matter.
     #[must_use]
-    pub fn read_metadata(text: &str) -> Option<Metadata> {
+    pub(crate) fn read_metadata(text: &str) -> Option<Metadata> {
         let layout = frontmatter::split(text).ok()?;
         let front = frontmatter::parse(text, &layout).ok()?;
         Some(Metadata::from_json(&front.value))
@@ -533,7 +533,7 @@ impl Contract {
     /// Whether a link to `#target` lands somewhere in the document: on a clause, a heading or
     /// an HTML `id`.
     #[must_use]
-    pub fn has_target(&self, target: &str) -> bool {
+    pub(crate) fn has_target(&self, target: &str) -> bool {
         let few = self.body.clauses.len() <= Self::INDEXED && self.body.targets.len() <= Self::INDEXED;
         self.by_id(target).is_some()
             || if few { self.body.has_target(target) } else { self.anchors().targets.contains(target) }
@@ -541,7 +541,7 @@ impl Contract {
 
     /// The span of the value at a front-matter pointer, or the opening line.
     #[must_use]
-    pub fn span_of(&self, pointer: &str) -> Range<usize> {
+    pub(crate) fn span_of(&self, pointer: &str) -> Range<usize> {
         match &self.front {
             Some(front) => front.spans.value_or_ancestor(pointer),
             None => 0..0,

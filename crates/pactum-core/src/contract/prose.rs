@@ -107,7 +107,7 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
 /// Patterns run once over the region from the first prose range to the last, and keep the
 /// matches that lie inside one prose range and outside URLs: one pass over the text instead of
 /// one search per paragraph.
-pub struct Prose<'a> {
+pub(crate) struct Prose<'a> {
     text: &'a str,
     ranges: Vec<Range<usize>>,
     region: Range<usize>,
@@ -728,7 +728,7 @@ fn refers_back(before: &str) -> bool {
 /// 3.2 of this DPA`, `Section 4 hereof`, `Section 2 herein`. `text` is the file the reference's
 /// span points into; asked only where a reference names no clause.
 #[must_use]
-pub fn cites_this(text: &str, reference: &Reference) -> bool {
+pub(crate) fn cites_this(text: &str, reference: &Reference) -> bool {
     let (Some(before), Some(after)) = (text.get(..reference.span.start), text.get(reference.span.end..)) else {
         return false;
     };
@@ -765,7 +765,7 @@ fn is_reference_title(text: &str) -> bool {
 
 /// The characters of a title as compared: letters and digits in lower case, every run of
 /// anything else one space, none at the ends.
-pub fn title_chars(text: &str) -> impl Iterator<Item = char> + '_ {
+pub(crate) fn title_chars(text: &str) -> impl Iterator<Item = char> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|word| !word.is_empty())
         .enumerate()
@@ -776,7 +776,7 @@ pub fn title_chars(text: &str) -> impl Iterator<Item = char> + '_ {
 /// `and`, singular for plural, and an abbreviation for the words it abbreviates (`IP and
 /// Marks` for `Intellectual Property and Marks`).
 #[must_use]
-pub fn titles_match_loosely(a: &str, b: &str) -> bool {
+pub(crate) fn titles_match_loosely(a: &str, b: &str) -> bool {
     let (a, b) = (loose_words(a), loose_words(b));
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {

@@ -27,10 +27,10 @@ use sha2::{Digest, Sha256};
 use crate::text::hex;
 
 /// Fields that change after signature without changing what was agreed.
-pub const OPERATIONAL: &[&str] = &["owner", "status", "terminated_on", "renewal.notice_given", "execution"];
+pub(crate) const OPERATIONAL: &[&str] = &["owner", "status", "terminated_on", "renewal.notice_given", "execution"];
 
 /// Where an executed contract's status may go.
-pub const STATUSES_AFTER_EXECUTION: &[&str] = &["executed", "terminated", "superseded"];
+pub(crate) const STATUSES_AFTER_EXECUTION: &[&str] = &["executed", "terminated", "superseded"];
 
 /// The hash of a body as `execute` seals it: line ends and surrounding white space do not
 /// count, every other byte does.
@@ -103,7 +103,10 @@ pub enum TermChange {
 
 /// The fields whose digests differ between the seal and now.
 #[must_use]
-pub fn changed_terms(sealed: &BTreeMap<String, String>, now: &BTreeMap<String, String>) -> Vec<(String, TermChange)> {
+pub(crate) fn changed_terms(
+    sealed: &BTreeMap<String, String>,
+    now: &BTreeMap<String, String>,
+) -> Vec<(String, TermChange)> {
     let mut changes: Vec<(String, TermChange)> = sealed
         .iter()
         .filter_map(|(key, digest)| match now.get(key) {
@@ -119,7 +122,7 @@ pub fn changed_terms(sealed: &BTreeMap<String, String>, now: &BTreeMap<String, S
 
 /// The body of a contract, as the seal reads it.
 #[must_use]
-pub fn body_of(contract: &super::Contract) -> &str {
+pub(crate) fn body_of(contract: &super::Contract) -> &str {
     contract.layout.as_ref().map_or(contract.text.as_str(), |l| &contract.text[l.body..])
 }
 
@@ -134,7 +137,7 @@ pub fn reads_executed(contract: &super::Contract) -> bool {
 /// A hand-written `amends_body_sha256` on a draft, or on a contract marked executed without
 /// signatures, excuses nothing.
 #[must_use]
-pub fn executed_amendment(amendment: &super::Contract) -> bool {
+pub(crate) fn executed_amendment(amendment: &super::Contract) -> bool {
     let meta = &amendment.meta;
     let signed_by_all = !meta.parties.is_empty()
         && meta.parties.iter().all(|party| meta.signatures.iter().any(|s| s.party == party.name && s.date.is_some()));
@@ -233,7 +236,7 @@ impl SinceSigning {
     /// they record as they now stand; a status off the executed path and a changed seal no
     /// amendment excuses.
     #[must_use]
-    pub fn unexcused(&self, amended: &[Amended]) -> Self {
+    pub(crate) fn unexcused(&self, amended: &[Amended]) -> Self {
         let body = self.body.clone().filter(|now| !amended.iter().any(|a| a.body.as_deref() == Some(now.as_str())));
         let fields = self
             .fields
@@ -255,7 +258,7 @@ impl SinceSigning {
     /// Each change as a short phrase: "its body", "`value`", "its status, now `approved`",
     /// "its seal, removed".
     #[must_use]
-    pub fn phrases(&self) -> Vec<String> {
+    pub(crate) fn phrases(&self) -> Vec<String> {
         let mut out = Vec::new();
         if self.body.is_some() {
             out.push("its body".to_owned());
@@ -378,7 +381,7 @@ impl Signature {
     ///
     /// # Errors
     /// An unknown field, a missing one, or a date that is not `YYYY-MM-DD`.
-    pub fn from_fields<'a>(fields: impl IntoIterator<Item = (&'a str, String)>) -> Result<Self, SignatureError> {
+    pub(crate) fn from_fields<'a>(fields: impl IntoIterator<Item = (&'a str, String)>) -> Result<Self, SignatureError> {
         let mut found: BTreeMap<&str, String> = BTreeMap::new();
         for (key, value) in fields {
             if !matches!(key, "party" | "name" | "title" | "date") {

@@ -235,7 +235,7 @@ impl Default for DiffOptions {
 impl DiffOptions {
     /// The defaults, with what `pactum.toml` `[diff]` sets.
     #[must_use]
-    pub fn from_config(config: &crate::repo::config::DiffConfig) -> Self {
+    pub(crate) fn from_config(config: &crate::repo::config::DiffConfig) -> Self {
         let mut options = Self::default();
         if let Some(fields) = &config.material_fields {
             options.material_fields.clone_from(fields);
@@ -283,7 +283,7 @@ fn reference(all: &[Clause], index: usize) -> ClauseRef {
 }
 
 /// One contract on the two sides of a change: `key` is its id, or its path when it has none.
-pub type Pair<'a> = (String, Option<&'a Contract>, Option<&'a Contract>);
+pub(crate) type Pair<'a> = (String, Option<&'a Contract>, Option<&'a Contract>);
 
 /// A contract before and after a change.
 type Sides<'a> = (Option<&'a Contract>, Option<&'a Contract>);

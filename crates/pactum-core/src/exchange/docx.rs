@@ -20,16 +20,16 @@ pub struct Revision {
 }
 
 /// The prefix of the bookmarks that name exported paragraphs.
-pub const BOOKMARK: &str = "_pactum_";
+pub(crate) const BOOKMARK: &str = "_pactum_";
 
 /// Custom document properties: their names.
-pub const PROPERTY_CONTRACT: &str = "pactum.contract";
+pub(crate) const PROPERTY_CONTRACT: &str = "pactum.contract";
 pub const PROPERTY_PATH: &str = "pactum.path";
 pub const PROPERTY_SOURCE: &str = "pactum.source-sha256";
-pub const PROPERTY_TEXT: &str = "pactum.text-sha256";
+pub(crate) const PROPERTY_TEXT: &str = "pactum.text-sha256";
 /// The key terms on the cover page, by name, comma-separated: the import rebuilds the page
 /// the copy was sent with.
-pub const PROPERTY_COVER: &str = "pactum.cover";
+pub(crate) const PROPERTY_COVER: &str = "pactum.cover";
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";

@@ -544,7 +544,7 @@ impl Refusal {
 /// contract, from its current text. `version_of` finds, by the hash of the text a copy was
 /// exported from, the commit holding that version and its subject (the history's, asked only
 /// when the text differs).
-pub fn refusal(
+pub(crate) fn refusal(
     word: &WordDocument,
     contract: &Contract,
     version_of: impl FnOnce(&str) -> Option<(String, String)>,
@@ -573,7 +573,7 @@ pub fn refusal(
 
 /// The version of `path` (relative to the repository root) in `repo`'s history whose text
 /// hashes as `source`: its commit (short) and subject.
-pub fn version_in_history(repo: &crate::repo::Repo, path: &str, source: &str) -> Option<(String, String)> {
+pub(crate) fn version_in_history(repo: &crate::repo::Repo, path: &str, source: &str) -> Option<(String, String)> {
     let git = crate::history::Git::open(&repo.root).ok()?;
     let (commit, _) = git.find_version(path, 10_000, |bytes| {
         let text = String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes));
@@ -585,7 +585,7 @@ pub fn version_in_history(repo: &crate::repo::Repo, path: &str, source: &str) ->
 
 /// The cover page a copy was sent with: the key terms the copy records; every key term for a
 /// copy exported before they were recorded; `default` for a document pactum did not export.
-pub fn cover_of(word: &WordDocument, default: &[crate::contract::KeyTerm]) -> Vec<crate::contract::KeyTerm> {
+pub(crate) fn cover_of(word: &WordDocument, default: &[crate::contract::KeyTerm]) -> Vec<crate::contract::KeyTerm> {
     use crate::contract::KeyTerm;
     match word.properties.get(super::docx::PROPERTY_COVER) {
         Some(names) => names.split(',').filter_map(KeyTerm::named).collect(),
@@ -620,7 +620,7 @@ pub fn receive(
 
 /// The proposal the returned document makes to `contract`, exported as `base`.
 #[must_use]
-pub fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Proposal {
+pub(crate) fn propose(contract: &Contract, base: &Document, word: &WordDocument) -> Proposal {
     let text = &contract.text;
     let accepted = entries(word.view(View::Accepted));
     let rejected = entries(word.view(View::Rejected));

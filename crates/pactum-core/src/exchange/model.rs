@@ -59,7 +59,7 @@ impl Change {
 
     /// The change an element of that name records, if it records one.
     #[must_use]
-    pub fn of_tag(tag: &str) -> Option<Self> {
+    pub(crate) fn of_tag(tag: &str) -> Option<Self> {
         [Self::Inserted, Self::Deleted, Self::MovedFrom, Self::MovedTo].into_iter().find(|c| c.tag() == Some(tag))
     }
 }
@@ -481,7 +481,7 @@ fn content_of(
 /// Markdown inline text as runs: emphasis kept, links as their text, tags dropped, comments
 /// and every word kept.
 #[must_use]
-pub fn runs_of(markdown: &str) -> Vec<Run> {
+pub(crate) fn runs_of(markdown: &str) -> Vec<Run> {
     let dedented: String = markdown.lines().map(str::trim_start).collect::<Vec<_>>().join("\n");
     let cleaned = ANCHOR.replace_all(&dedented, "");
     let mut runs: Vec<Run> = Vec::new();

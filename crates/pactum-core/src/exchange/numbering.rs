@@ -25,7 +25,7 @@ pub enum Format {
 
 impl Format {
     #[must_use]
-    pub fn from_word(name: &str) -> Self {
+    pub(crate) fn from_word(name: &str) -> Self {
         match name {
             "decimal" => Self::Decimal,
             "decimalZero" => Self::DecimalZero,
@@ -38,7 +38,7 @@ impl Format {
     }
 
     #[must_use]
-    pub fn word_name(self) -> &'static str {
+    pub(crate) fn word_name(self) -> &'static str {
         match self {
             Self::Decimal => "decimal",
             Self::DecimalZero => "decimalZero",

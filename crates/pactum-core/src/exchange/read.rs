@@ -41,9 +41,9 @@ pub struct Run {
 }
 
 /// What a paragraph can hold that the contract's text cannot, as the import reports it.
-pub const TEXT_BOX: &str = "a text box (not read: the contract's text holds none)";
-pub const FOOTNOTE: &str = "a footnote (not read: the contract's text holds none)";
-pub const ALT_CHUNK: &str =
+pub(crate) const TEXT_BOX: &str = "a text box (not read: the contract's text holds none)";
+pub(crate) const FOOTNOTE: &str = "a footnote (not read: the contract's text holds none)";
+pub(crate) const ALT_CHUNK: &str =
     "embedded content Word shows as part of the text (an altChunk: HTML, RTF or another document; not read)";
 
 /// A paragraph as stored, with every tracked change in it.

@@ -131,7 +131,7 @@ fn likeness(old: &Para, new: &Para) -> f32 {
 
 /// How alike two texts are by their words, 0 to 1: twice the words in common over all words.
 #[must_use]
-pub fn words_likeness(a: &str, b: &str) -> f32 {
+pub(crate) fn words_likeness(a: &str, b: &str) -> f32 {
     let a: Vec<&str> = a.split_whitespace().collect();
     let b: Vec<&str> = b.split_whitespace().collect();
     if a.is_empty() && b.is_empty() {

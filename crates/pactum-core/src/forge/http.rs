@@ -176,7 +176,7 @@ impl Client {
     ///
     /// # Errors
     /// As [`Client::send`], and `Lost`.
-    pub fn send_once(&mut self, method: &str, path: &str, body: Option<&Value>) -> Result<Reply, TrackerError> {
+    pub(crate) fn send_once(&mut self, method: &str, path: &str, body: Option<&Value>) -> Result<Reply, TrackerError> {
         self.exchange(method, path, body, true).map_err(|error| self.redact(error))
     }
 
@@ -402,7 +402,7 @@ fn error_message(body: &Value) -> String {
 
 /// The URL of the next page from a `Link` header, if there is one.
 #[must_use]
-pub fn next_link(link: Option<&str>) -> Option<String> {
+pub(crate) fn next_link(link: Option<&str>) -> Option<String> {
     link?.split(',').find_map(|part| {
         let (url, params) = part.split_once(';')?;
         params.contains("rel=\"next\"").then(|| url.trim().trim_start_matches('<').trim_end_matches('>').to_owned())

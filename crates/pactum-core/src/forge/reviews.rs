@@ -10,7 +10,7 @@ use super::{text, unexpected};
 /// A pull request as GitHub records it: whether it merged, which commit its merge made, and
 /// its reviews' latest state per reviewer, with the commit each was given on.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct GithubPull {
+pub(crate) struct GithubPull {
     pub merged: bool,
     pub merge_commit_sha: Option<String>,
     /// (login, commit the approval was given on), for reviewers whose latest review approves.
@@ -21,7 +21,7 @@ pub struct GithubPull {
 ///
 /// # Errors
 /// When a request fails.
-pub fn github_pull(
+pub(crate) fn github_pull(
     api_url: &str,
     repository: &str,
     token: String,
@@ -75,7 +75,7 @@ pub fn github_pull(
 /// A merge request as GitLab records it: the commit at its head, and whose approval stands
 /// with the commit each was given on.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct GitlabMergeRequest {
+pub(crate) struct GitlabMergeRequest {
     /// The head of the source branch (`sha`).
     pub head: String,
     /// (username, the head of the merge request when they approved), for each approval that
@@ -113,7 +113,7 @@ fn every_page(client: &mut Client, first: String, request: &str) -> Result<Vec<V
 ///
 /// # Errors
 /// When a request fails, or GitLab answers without the fields pactum needs.
-pub fn gitlab_merge_request(
+pub(crate) fn gitlab_merge_request(
     api_url: &str,
     project: &str,
     token: String,

@@ -17,10 +17,11 @@ use chrono::{DateTime, FixedOffset};
 use git2::Oid;
 use serde::Serialize;
 
-use super::policy::{Change, Policies, Verdict};
+use super::policy::{Change, Verdict};
 use super::{CommitInfo, FileChange, Git, HistoryError};
 use crate::contract::{Contract, FrontMatterRule, decode};
 use crate::diff::{self, DiffOptions};
+use crate::repo::policies::Policies;
 
 /// How a change reached the main branch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -170,7 +171,7 @@ impl Unreadable {
 /// Reads contracts from blobs once each, however many commits share them, and none larger
 /// than the repository's `max_file_size`. A version is kept by blob and path: the same blob at
 /// two paths (a copy) is two contracts, each with its own path.
-pub struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     git: &'a Git,
     max_size: u64,
     /// Read front matter and clauses only ([`Contract::read_outline`]).
@@ -204,7 +205,7 @@ impl<'a> Reader<'a> {
 
     /// Forget a version: the walk has moved past it. The contract is handed back, so that the
     /// caller can free it where it costs no waiting.
-    pub fn forget(&mut self, path: &str, id: Oid) -> Option<Result<Contract, Unreadable>> {
+    pub(crate) fn forget(&mut self, path: &str, id: Oid) -> Option<Result<Contract, Unreadable>> {
         self.cache.remove(&(id, path.to_owned()))
     }
 
@@ -412,7 +413,7 @@ impl Scope {
 ///
 /// # Errors
 /// When a tree cannot be read.
-pub fn changed_files(
+pub(crate) fn changed_files(
     git: &Git,
     history: &[CommitInfo],
     folders: &[std::path::PathBuf],
@@ -449,13 +450,13 @@ pub fn changed_files(
 ///
 /// # Errors
 /// When Git cannot be read.
-pub fn contract_folders(git: &Git, tip: Oid, current: &str) -> Result<Vec<std::path::PathBuf>, HistoryError> {
+pub(crate) fn contract_folders(git: &Git, tip: Oid, current: &str) -> Result<Vec<std::path::PathBuf>, HistoryError> {
     Ok(folders_in(git, &git.first_parent_history(tip)?, current))
 }
 
 /// [`contract_folders`] over a first-parent history already read.
 #[must_use]
-pub fn folders_in(git: &Git, history: &[CommitInfo], current: &str) -> Vec<std::path::PathBuf> {
+pub(crate) fn folders_in(git: &Git, history: &[CommitInfo], current: &str) -> Vec<std::path::PathBuf> {
     let mut seen: HashMap<Option<Oid>, String> = HashMap::new();
     let mut folders = vec![current.to_owned()];
     for commit in history {
@@ -473,7 +474,7 @@ pub fn folders_in(git: &Git, history: &[CommitInfo], current: &str) -> Vec<std::
 }
 
 /// The folders, each once, without those inside another (`contracts/old` inside `contracts`).
-pub fn outermost(folders: Vec<String>) -> Vec<std::path::PathBuf> {
+pub(crate) fn outermost(folders: Vec<String>) -> Vec<std::path::PathBuf> {
     let mut paths: Vec<std::path::PathBuf> = folders
         .into_iter()
         .map(|f| {
@@ -490,7 +491,7 @@ pub fn outermost(folders: Vec<String>) -> Vec<std::path::PathBuf> {
 
 /// One commit of the walk: each contract it changed, with both versions, and the versions
 /// that could not be read.
-pub struct Step<'a> {
+pub(crate) struct Step<'a> {
     pub commit: &'a CommitInfo,
     pub contracts: Vec<(Option<&'a Contract>, Option<&'a Contract>)>,
     pub unreadable: Vec<(String, Unreadable)>,
@@ -531,7 +532,7 @@ pub fn walk(
 ///
 /// # Errors
 /// When Git cannot be read.
-pub fn walk_batches(
+pub(crate) fn walk_batches(
     git: &Git,
     tip: Oid,
     scope: &Scope,
@@ -678,7 +679,7 @@ pub fn approvals(git: &Git, tip: Oid, scope: &Scope, options: &DiffOptions) -> R
 
 /// A change of a contract's status in the ledger (a landing that added or changed it).
 #[derive(Debug, Clone)]
-pub struct StatusChange {
+pub(crate) struct StatusChange {
     pub contract: String,
     /// Seconds since the epoch.
     pub time: i64,
@@ -691,7 +692,7 @@ pub struct StatusChange {
 ///
 /// # Errors
 /// When Git cannot be read.
-pub fn status_history(
+pub(crate) fn status_history(
     git: &Git,
     tip: Oid,
     folder: &Path,

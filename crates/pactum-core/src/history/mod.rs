@@ -16,7 +16,7 @@ use git2::{ObjectType, Oid, Repository, Tree, TreeWalkMode, TreeWalkResult};
 
 /// The folders and files besides `pactum.toml` that decide what pactum or the forge accepts:
 /// schemas, templates, the clause library, and who the forge asks to review.
-pub const GOVERNED_INPUTS: &[&str] =
+pub(crate) const GOVERNED_INPUTS: &[&str] =
     &["schemas", "templates", "clauses", "CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS"];
 
 /// The mode Git gives a symbolic link.
@@ -72,7 +72,7 @@ pub enum HistoryError {
 /// A Git repository holding a contracts repository at `root`.
 /// Opens handles on a repository, from any thread (see [`Git::opener`]).
 #[derive(Debug, Clone)]
-pub struct Opener {
+pub(crate) struct Opener {
     path: PathBuf,
     prefix: PathBuf,
 }
@@ -134,7 +134,7 @@ pub struct Person {
 
 /// A contract file changed by a commit: where it was and where it is, with blob ids.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileChange {
+pub(crate) struct FileChange {
     pub old: Option<(String, Oid)>,
     pub new: Option<(String, Oid)>,
 }
@@ -173,13 +173,13 @@ impl Git {
     /// What opens other handles on the same repository, one per thread: a handle is used by
     /// one thread at a time.
     #[must_use]
-    pub fn opener(&self) -> Opener {
+    pub(crate) fn opener(&self) -> Opener {
         Opener { path: self.repo.path().to_path_buf(), prefix: self.prefix.clone() }
     }
 
     /// Whether this is a shallow clone, whose history stops short.
     #[must_use]
-    pub fn is_shallow(&self) -> bool {
+    pub(crate) fn is_shallow(&self) -> bool {
         self.repo.is_shallow()
     }
 
@@ -198,7 +198,7 @@ impl Git {
     ///
     /// # Errors
     /// When either is unknown or they share no history.
-    pub fn merge_base(&self, a: &str, b: &str) -> Result<Oid, HistoryError> {
+    pub(crate) fn merge_base(&self, a: &str, b: &str) -> Result<Oid, HistoryError> {
         let (x, y) = (self.commit(a)?, self.commit(b)?);
         self.repo.merge_base(x, y).map_err(|_| HistoryError::NoMergeBase(a.to_owned(), b.to_owned()))
     }
@@ -216,7 +216,7 @@ impl Git {
     ///
     /// # Errors
     /// When the repository is shallow.
-    pub fn require_full_history(&self) -> Result<(), HistoryError> {
+    pub(crate) fn require_full_history(&self) -> Result<(), HistoryError> {
         if self.is_shallow() { Err(HistoryError::Shallow) } else { Ok(()) }
     }
 
@@ -248,7 +248,7 @@ impl Git {
     ///
     /// # Errors
     /// When a commit cannot be read.
-    pub fn first_parent_history(&self, tip: Oid) -> Result<Vec<CommitInfo>, HistoryError> {
+    pub(crate) fn first_parent_history(&self, tip: Oid) -> Result<Vec<CommitInfo>, HistoryError> {
         let mut out = Vec::new();
         let mut at = Some(tip);
         while let Some(id) = at {
@@ -297,7 +297,7 @@ impl Git {
     ///
     /// # Errors
     /// When a tree cannot be read.
-    pub fn contract_changes(&self, commit: &CommitInfo, folder: &Path) -> Result<Vec<FileChange>, HistoryError> {
+    pub(crate) fn contract_changes(&self, commit: &CommitInfo, folder: &Path) -> Result<Vec<FileChange>, HistoryError> {
         let parent_tree = match (commit.parents.first(), commit.first_parent_tree) {
             (None, _) => None,
             (Some(_), Some(tree)) => Some(tree),
@@ -411,14 +411,14 @@ impl Git {
     ///
     /// # Errors
     /// When it cannot be read.
-    pub fn blob_size(&self, id: Oid) -> Result<u64, HistoryError> {
+    pub(crate) fn blob_size(&self, id: Oid) -> Result<u64, HistoryError> {
         let (size, _) = self.repo.odb()?.read_header(id)?;
         Ok(size as u64)
     }
 
     /// A file of the contracts repository (`pactum.toml`) at a commit.
     #[must_use]
-    pub fn file_at(&self, commit: Oid, path: &str) -> Option<Vec<u8>> {
+    pub(crate) fn file_at(&self, commit: Oid, path: &str) -> Option<Vec<u8>> {
         let tree = self.repo.find_commit(commit).ok()?.tree().ok()?;
         let entry = tree.get_path(&self.prefix.join(path)).ok()?;
         self.blob(entry.id()).ok()
@@ -427,21 +427,21 @@ impl Git {
     /// `pactum.toml` at a commit as a TOML table, if it is there and reads as TOML: for the few
     /// settings read from history (where the contracts were, the main branch, the record's start).
     #[must_use]
-    pub fn settings_at(&self, commit: Oid) -> Option<toml::Table> {
+    pub(crate) fn settings_at(&self, commit: Oid) -> Option<toml::Table> {
         let bytes = self.file_at(commit, "pactum.toml")?;
         toml::from_str(&String::from_utf8_lossy(&bytes)).ok()
     }
 
     /// The id of the file or folder at `path` at a commit: equal ids, equal contents.
     #[must_use]
-    pub fn entry_id_at(&self, commit: Oid, path: &str) -> Option<Oid> {
+    pub(crate) fn entry_id_at(&self, commit: Oid, path: &str) -> Option<Oid> {
         self.entry_id_in(self.repo.find_commit(commit).ok()?.tree_id(), path)
     }
 
     /// The id of the file or folder at `path` in the tree `tree` (a commit's, as
     /// [`CommitInfo::tree`] names it): for walks that have the tree already.
     #[must_use]
-    pub fn entry_id_in(&self, tree: Oid, path: &str) -> Option<Oid> {
+    pub(crate) fn entry_id_in(&self, tree: Oid, path: &str) -> Option<Oid> {
         let tree = self.repo.find_tree(tree).ok()?;
         tree.get_path(&self.prefix.join(path)).ok().map(|entry| entry.id())
     }
@@ -488,7 +488,12 @@ impl Git {
     /// `signed` recognises, and the commit that holds it: the text as executed, for naming what
     /// changed since. Looks back at most `limit` commits from `HEAD`.
     #[must_use]
-    pub fn find_version(&self, path: &str, limit: usize, signed: impl Fn(&[u8]) -> bool) -> Option<(Oid, Vec<u8>)> {
+    pub(crate) fn find_version(
+        &self,
+        path: &str,
+        limit: usize,
+        signed: impl Fn(&[u8]) -> bool,
+    ) -> Option<(Oid, Vec<u8>)> {
         let mut walk = self.repo.revwalk().ok()?;
         walk.push_head().ok()?;
         walk.set_sorting(git2::Sort::TIME).ok()?;
@@ -509,7 +514,7 @@ impl Git {
     /// Submodules at or below `folder` in the index: their files have a history of their own,
     /// which this repository's history does not hold.
     #[must_use]
-    pub fn submodules_in(&self, folder: &Path) -> Vec<String> {
+    pub(crate) fn submodules_in(&self, folder: &Path) -> Vec<String> {
         let inside = self.prefix.join(folder);
         let Ok(index) = self.repo.index() else { return Vec::new() };
         index
@@ -531,7 +536,7 @@ impl Git {
     ///
     /// # Errors
     /// When a commit's tree cannot be read.
-    pub fn changed_markdown(&self, before: Oid, after: Oid, folder: &Path) -> Result<Vec<String>, HistoryError> {
+    pub(crate) fn changed_markdown(&self, before: Oid, after: Oid, folder: &Path) -> Result<Vec<String>, HistoryError> {
         let (old, new) = (self.repo.find_commit(before)?.tree()?, self.repo.find_commit(after)?.tree()?);
         let inside = self.prefix.join(folder);
         let mut options = git2::DiffOptions::new();
@@ -556,7 +561,7 @@ impl Git {
     ///
     /// # Errors
     /// When the commit's tree cannot be read.
-    pub fn files_at(&self, commit: Oid, folder: &Path) -> Result<Vec<File>, HistoryError> {
+    pub(crate) fn files_at(&self, commit: Oid, folder: &Path) -> Result<Vec<File>, HistoryError> {
         let tree = self.repo.find_commit(commit)?.tree()?;
         let inside = self.prefix.join(folder);
         let subtree = if inside.as_os_str().is_empty() {

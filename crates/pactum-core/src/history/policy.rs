@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::contract::Contract;
 use crate::diff::ContractDiff;
-pub use crate::repo::policies::*;
+use crate::repo::policies::{GOVERNANCE, Policies, PolicyConfig, Requirement};
 use crate::repo::policies::{identities, parse_condition};
 
 /// What a pending change needs under the policies: how many contracts it changes, and the
@@ -87,7 +87,7 @@ impl Policies {
     /// `[governance]`, `[execution]`, schemas): the requirement `[governance]` names, else one
     /// approval from anyone any policy or group names, else from anyone but the merger.
     #[must_use]
-    pub fn governance_verdict(&self, approvers: &[String], merger: Option<&str>) -> Verdict {
+    pub(crate) fn governance_verdict(&self, approvers: &[String], merger: Option<&str>) -> Verdict {
         let allowed = self.governance.allow_self_approval;
         self.verdict(GOVERNANCE, "pactum.toml", &self.governance_requirement(), approvers, merger, allowed)
     }
@@ -95,7 +95,7 @@ impl Policies {
     /// The verdict on adopting `contract` as signed outside the repository: the governance
     /// approvers' to give, as a change to the record.
     #[must_use]
-    pub fn adoption_verdict(&self, contract: &str, approvers: &[String], merger: Option<&str>) -> Verdict {
+    pub(crate) fn adoption_verdict(&self, contract: &str, approvers: &[String], merger: Option<&str>) -> Verdict {
         let allowed = self.governance.allow_self_approval;
         self.verdict(ADOPTION, contract, &self.governance_requirement(), approvers, merger, allowed)
     }
@@ -166,7 +166,7 @@ impl Policies {
 }
 
 /// The name of the built-in requirement on adopting a contract signed outside the repository.
-pub const ADOPTION: &str = "Adopting a contract signed outside the repository";
+pub(crate) const ADOPTION: &str = "Adopting a contract signed outside the repository";
 
 /// One contract's change, as policies see it.
 #[derive(Debug, Clone)]
@@ -186,7 +186,7 @@ impl Change<'_> {
     /// Whether the change seals a contract that was executed without a seal: an agreement
     /// signed before it came into the repository, adopted (`pactum execute --adopt`).
     #[must_use]
-    pub fn adopts(&self) -> bool {
+    pub(crate) fn adopts(&self) -> bool {
         let unsealed_executed =
             |c: &Contract| c.meta.status == Some(crate::contract::Status::Executed) && c.meta.body_sha256.is_none();
         self.before.is_some_and(unsealed_executed) && self.after.is_some_and(|c| c.meta.body_sha256.is_some())
@@ -294,7 +294,8 @@ mod tests {
 
     #[test]
     fn globs() {
-        let matches = |pattern: &str, text: &str| glob(pattern).unwrap().compile_matcher().is_match(text);
+        let matches =
+            |pattern: &str, text: &str| crate::repo::policies::glob(pattern).unwrap().compile_matcher().is_match(text);
         assert!(matches("clause:liability*", "clause:liability-cap"));
         assert!(matches("field:/value/*", "field:/value/amount"));
         assert!(matches("*indemn*", "clause:Indemnification"));

@@ -13,12 +13,13 @@ use std::path::{Path, PathBuf};
 use git2::Oid;
 
 use super::ledger::{self, Approval};
-use super::policy::{Pending, Policies};
+use super::policy::Pending;
 use super::{Git, HistoryError};
 use crate::contract::{Contract, FrontMatterRule, decode};
 use crate::diff::DiffOptions;
 use crate::forge::http::Limits;
 use crate::forge::{Endpoint, TrackerError, reviews};
+use crate::repo::policies::Policies;
 use crate::repo::{Config, ContractPaths, RepoError};
 
 /// Why a change could not be judged.
@@ -132,7 +133,7 @@ impl Review {
     /// sides; every contract, where Git cannot compare them (an approval then covers nothing
     /// that changed).
     #[must_use]
-    pub fn changed_paths(&self, git: &Git) -> Vec<String> {
+    pub(crate) fn changed_paths(&self, git: &Git) -> Vec<String> {
         let mut paths = Vec::new();
         for folder in &self.folders {
             paths.extend(git.changed_markdown(self.base, self.head, folder).unwrap_or_else(|_| {

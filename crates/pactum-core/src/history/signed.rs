@@ -21,7 +21,7 @@ use crate::contract::{Contract, FrontMatterRule, decode};
 ///
 /// # Errors
 /// When Git cannot be read, or the start is a commit not in the history.
-pub fn signed_versions(
+pub(crate) fn signed_versions(
     git: &Git,
     tip: Oid,
     current: &str,

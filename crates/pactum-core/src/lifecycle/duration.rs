@@ -122,7 +122,7 @@ impl Duration {
 
     /// An upper bound of the length in days, for comparing durations of different units.
     #[must_use]
-    pub fn max_days(self) -> u64 {
+    pub(crate) fn max_days(self) -> u64 {
         let count = u64::from(self.count);
         match self.unit {
             Unit::Day => count,
@@ -131,18 +131,6 @@ impl Duration {
             Unit::Week => count * 7,
             Unit::Month => count * 31,
             Unit::Year => count * 366,
-        }
-    }
-
-    /// A lower bound of the length in days.
-    #[must_use]
-    pub fn min_days(self) -> u64 {
-        let count = u64::from(self.count);
-        match self.unit {
-            Unit::Day | Unit::BusinessDay => count,
-            Unit::Week => count * 7,
-            Unit::Month => count * 28,
-            Unit::Year => count * 365,
         }
     }
 }
@@ -154,7 +142,7 @@ pub struct Holidays(Vec<NaiveDate>);
 
 impl Holidays {
     /// No holidays: only weekends are not business days.
-    pub const NONE: Self = Self(Vec::new());
+    pub(crate) const NONE: Self = Self(Vec::new());
 
     #[must_use]
     pub fn new(mut days: Vec<NaiveDate>) -> Self {

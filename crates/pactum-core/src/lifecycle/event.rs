@@ -17,7 +17,7 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [Self; 4] = [Self::NoticeDeadline, Self::Renewal, Self::Expiry, Self::Obligation];
+    pub(crate) const ALL: [Self; 4] = [Self::NoticeDeadline, Self::Renewal, Self::Expiry, Self::Obligation];
 
     #[must_use]
     pub fn as_str(self) -> &'static str {

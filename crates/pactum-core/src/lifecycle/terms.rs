@@ -100,7 +100,7 @@ impl ContractDates {
     ///
     /// # Errors
     /// When the date falls outside the calendar.
-    pub fn initial_end(&self, calendar: &Calendar) -> Result<Option<NaiveDate>, TermsError> {
+    pub(crate) fn initial_end(&self, calendar: &Calendar) -> Result<Option<NaiveDate>, TermsError> {
         if let Some(end) = self.end_date {
             return Ok(Some(end));
         }

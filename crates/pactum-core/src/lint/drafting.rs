@@ -15,7 +15,7 @@ use crate::template::{Library, Template, TemplateError};
 use crate::text::LineIndex;
 
 /// The folders of drafting material, relative to the repository root.
-pub const FOLDERS: [&str; 2] = ["templates", "clauses"];
+pub(crate) const FOLDERS: [&str; 2] = ["templates", "clauses"];
 
 /// Whether `shown` (a path relative to the repository root) is drafting material.
 #[must_use]

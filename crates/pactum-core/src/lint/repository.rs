@@ -373,7 +373,7 @@ fn since_signing_findings(signed: &Signed, amended: &[&Amended]) -> Vec<Diagnost
 /// files checked: the contracts folder moved away from them, or `[repository] exclude` names
 /// them. `checked` holds the paths checked, `held` the ids found among them.
 #[must_use]
-pub fn not_checked(record: &SignedRecord, checked: &HashSet<&str>, held: &HashSet<&str>) -> Vec<Diagnostic> {
+pub(crate) fn not_checked(record: &SignedRecord, checked: &HashSet<&str>, held: &HashSet<&str>) -> Vec<Diagnostic> {
     record
         .versions
         .iter()

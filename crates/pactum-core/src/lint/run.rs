@@ -32,7 +32,7 @@ pub struct CheckOptions {
 impl CheckOptions {
     /// The options a repository's configuration sets.
     #[must_use]
-    pub fn from_config(config: &crate::repo::Config) -> Self {
+    pub(crate) fn from_config(config: &crate::repo::Config) -> Self {
         Self {
             max_file_size: config.check.max_file_size,
             calendar: config.settings.calendar.clone(),
@@ -77,7 +77,7 @@ pub fn check_loose(files: &[FileRef]) -> Result<CheckReport, crate::schema::Sche
 
 /// [`check`], also keeping what `keep` takes from each contract read (its metadata, say), so
 /// that a command that needs both reads every file once.
-pub fn check_and_keep<T: Send>(
+pub(crate) fn check_and_keep<T: Send>(
     files: &[FileRef],
     schemas: &SchemaSet,
     options: &CheckOptions,

@@ -387,7 +387,7 @@ impl Config {
     /// approves), so a change to any of them is a change to the rules, which `[governance]`
     /// gates. Formatting and comments are no change; text that is not TOML differs whole.
     #[must_use]
-    pub fn settings_changed(before: &str, after: &str) -> Vec<String> {
+    pub(crate) fn settings_changed(before: &str, after: &str) -> Vec<String> {
         let read = |text: &str| toml::from_str::<toml::Table>(text).ok();
         let (Some(old), Some(new)) = (read(before), read(after)) else {
             return if before == after { Vec::new() } else { vec!["pactum.toml".to_owned()] };

@@ -224,13 +224,13 @@ impl Repo {
 
     /// Where contracts live: `contracts/` (or `[repository] contracts`) under the root.
     #[must_use]
-    pub fn contracts_dir(&self) -> PathBuf {
+    pub(crate) fn contracts_dir(&self) -> PathBuf {
         self.root.join(&self.config.repository.contracts)
     }
 
     /// Where the repository's own schemas live.
     #[must_use]
-    pub fn schemas_dir(&self) -> PathBuf {
+    pub(crate) fn schemas_dir(&self) -> PathBuf {
         self.root.join("schemas")
     }
 
@@ -283,7 +283,7 @@ impl Repo {
     ///
     /// # Errors
     /// When the contracts folder cannot be walked.
-    pub fn contract_text(&self, id: &str) -> Result<Option<String>, RepoError> {
+    pub(crate) fn contract_text(&self, id: &str) -> Result<Option<String>, RepoError> {
         Ok(self.contract_files()?.into_iter().find_map(|file| {
             let bytes = std::fs::read(&file.path).ok()?;
             let (text, _) = crate::contract::decode(&file.shown, bytes).ok()?;
@@ -305,7 +305,7 @@ impl Repo {
 ///
 /// # Errors
 /// When a pattern is not a `.gitignore` pattern.
-pub fn exclusions(root: &Path, patterns: &[String]) -> Result<ignore::gitignore::Gitignore, RepoError> {
+pub(crate) fn exclusions(root: &Path, patterns: &[String]) -> Result<ignore::gitignore::Gitignore, RepoError> {
     let mut builder = ignore::gitignore::GitignoreBuilder::new(root);
     for pattern in patterns {
         builder.add_line(None, pattern).map_err(|error| RepoError::Walk {
@@ -322,7 +322,7 @@ pub fn exclusions(root: &Path, patterns: &[String]) -> Result<ignore::gitignore:
 /// Which paths are contracts under a configuration: inside its contracts folder and not
 /// excluded. For judging a version of the settings that is not the one on disk.
 #[derive(Debug, Clone)]
-pub struct ContractPaths {
+pub(crate) struct ContractPaths {
     root: PathBuf,
     folder: String,
     exclude: Option<ignore::gitignore::Gitignore>,
@@ -403,7 +403,7 @@ pub fn shown_relative(root: &Path, path: &Path) -> String {
 
 /// Whether a file name is one pactum reads as a contract.
 #[must_use]
-pub fn is_markdown(path: &Path) -> bool {
+pub(crate) fn is_markdown(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))

@@ -55,7 +55,7 @@ pub struct GovernanceConfig {
 }
 
 /// The name of the built-in policy over changes to the rules.
-pub const GOVERNANCE: &str = "Changes to the repository's rules";
+pub(crate) const GOVERNANCE: &str = "Changes to the repository's rules";
 
 /// Who must approve.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -151,7 +151,7 @@ impl Condition {
 ///
 /// # Errors
 /// When the pattern is not a glob (an unclosed `[` or `{`).
-pub fn glob(pattern: &str) -> Result<globset::Glob, globset::Error> {
+pub(crate) fn glob(pattern: &str) -> Result<globset::Glob, globset::Error> {
     globset::GlobBuilder::new(pattern).case_insensitive(true).literal_separator(false).build()
 }
 
@@ -186,14 +186,14 @@ pub(crate) fn identities(approver: &str) -> Vec<String> {
 
 /// Lower-case, without a leading `@`: how approver names compare.
 #[must_use]
-pub fn normalize_user(name: &str) -> String {
+pub(crate) fn normalize_user(name: &str) -> String {
     name.trim().trim_start_matches('@').to_lowercase()
 }
 
 impl Policies {
     /// The policies `pactum.toml` states.
     #[must_use]
-    pub fn from_config(config: &super::Config) -> Self {
+    pub(crate) fn from_config(config: &super::Config) -> Self {
         let changed = config
             .policies
             .iter()

@@ -378,7 +378,7 @@ fn governing_notice(meta: &Metadata, event: &remind::Event, calendar: &Calendar)
 
 /// Timelines of every contract from the ledger's status changes.
 #[must_use]
-pub fn timelines(changes: &[crate::history::ledger::StatusChange]) -> HashMap<String, Timeline> {
+pub(crate) fn timelines(changes: &[crate::history::ledger::StatusChange]) -> HashMap<String, Timeline> {
     let mut out: HashMap<String, Timeline> = HashMap::new();
     for change in changes {
         let time = change.time;

@@ -8,8 +8,8 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use super::{Input, Report, Timeline, build, timelines};
+use crate::findings::Severity;
 use crate::history::{Git, HistoryError, ledger};
-use crate::lint::Severity;
 use crate::lint::run::check_and_keep;
 use crate::repo::RepoError;
 use crate::schema::SchemaError;

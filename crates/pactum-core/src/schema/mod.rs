@@ -26,10 +26,10 @@ const BASE: &str = "https://pactum.invalid/schemas/";
 /// Where pactum publishes its schemas: the absolute `$id` of each built-in schema, which
 /// editors (Taplo, VS Code) need. A schema with this `$id` is registered under its file name
 /// like any other, so a repository's edited copy replaces the built-in one.
-pub const PUBLISHED: &str = "https://raw.githubusercontent.com/pactum-dev/pactum/main/schemas/";
+pub(crate) const PUBLISHED: &str = "https://raw.githubusercontent.com/pactum-dev/pactum/main/schemas/";
 
 /// The schemas built into pactum: file name → text.
-pub const BUILT_IN: &[(&str, &str)] = &[
+pub(crate) const BUILT_IN: &[(&str, &str)] = &[
     ("contract.schema.json", include_str!("../../../../schemas/contract.schema.json")),
     ("nda.schema.json", include_str!("../../../../schemas/nda.schema.json")),
     ("msa.schema.json", include_str!("../../../../schemas/msa.schema.json")),
@@ -47,7 +47,7 @@ pub const CONFIG: (&str, &str) = ("pactum.schema.json", include_str!("../../../.
 
 /// The schemas of the `--format json` outputs (and of `check --format gitlab`), under
 /// `output/`: the published form of the interface `docs/output.md` describes.
-pub const OUTPUT: &[(&str, &str)] = &[
+pub(crate) const OUTPUT: &[(&str, &str)] = &[
     ("check.schema.json", include_str!("../../../../schemas/output/check.schema.json")),
     ("gitlab-code-quality.schema.json", include_str!("../../../../schemas/output/gitlab-code-quality.schema.json")),
     ("inspect.schema.json", include_str!("../../../../schemas/output/inspect.schema.json")),
@@ -195,7 +195,7 @@ impl SchemaSet {
     ///
     /// # Errors
     /// The first schema that is not a valid JSON Schema.
-    pub fn compile_all(&self) -> Result<(), SchemaError> {
+    pub(crate) fn compile_all(&self) -> Result<(), SchemaError> {
         for name in self.types() {
             if let Err(message) = self.validator(name).expect("listed type") {
                 let origin = self.origins.get(&format!("{name}.schema.json")).cloned().unwrap_or_default();

@@ -23,7 +23,7 @@
 //! string, quotes and backslashes escaped. `clause(id=…)` inserts a clause of the library
 //! (`clauses/<id>.md`) and the contract records which clause and version it came from.
 
-pub mod jurisdiction;
+pub(crate) mod jurisdiction;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -105,7 +105,7 @@ pub struct Template {
 
 /// A short content hash: the first 12 hex digits of SHA-256.
 #[must_use]
-pub fn short_hash(bytes: &[u8]) -> String {
+pub(crate) fn short_hash(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))[..12].to_owned()
 }
 
@@ -321,7 +321,7 @@ pub struct Drafted {
 /// emphasis, code, links, HTML, entities, tables, `{#id}` attributes, template tags — and the
 /// backslash itself are escaped. Dates, durations and numbers pass unchanged.
 #[must_use]
-pub fn markdown_text(value: &str) -> String {
+pub(crate) fn markdown_text(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for c in value.chars() {
         if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '{' | '}' | '~') {
@@ -353,7 +353,7 @@ fn escaped(value: &serde_json::Value) -> serde_json::Value {
 ///
 /// # Errors
 /// When the clause is not a valid template, or names a value the front matter lacks.
-pub fn clause_for(id: &str, text: &str, front: &serde_json::Value) -> Result<String, TemplateError> {
+pub(crate) fn clause_for(id: &str, text: &str, front: &serde_json::Value) -> Result<String, TemplateError> {
     if !text.contains("{{") && !text.contains("{%") {
         return Ok(text.to_owned());
     }
@@ -371,7 +371,7 @@ const ANCHOR: &str = "\u{fffc}anchor\u{fffc}";
 ///
 /// # Errors
 /// When its `{{ }}` or `{% %}` do not parse.
-pub fn clause_template(id: &str, text: &str) -> Result<(tera::Tera, String), TemplateError> {
+pub(crate) fn clause_template(id: &str, text: &str) -> Result<(tera::Tera, String), TemplateError> {
     let name = id.to_owned();
     let mut tera = tera::Tera::default();
     tera.autoescape_on(Vec::<&str>::new());
@@ -391,7 +391,7 @@ fn clause_marker(index: usize) -> String {
 
 /// A value as a TOML basic string, quotes, backslashes and control characters escaped.
 #[must_use]
-pub fn toml_string(value: &str) -> String {
+pub(crate) fn toml_string(value: &str) -> String {
     toml::Value::String(value.to_owned()).to_string()
 }
 

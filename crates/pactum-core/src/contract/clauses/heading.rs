@@ -24,7 +24,7 @@ use super::opening::{BoldTail, Opening};
 /// `1 Definitions`, `5 DISCLAIMER AND LIABILITY`. The text after the number must read as a
 /// title, so `2 weeks' notice` and `10 Downing Street, London` open nothing.
 #[must_use]
-pub fn undotted_opening(line: &str) -> Option<Opening<'_>> {
+pub(crate) fn undotted_opening(line: &str) -> Option<Opening<'_>> {
     if !line.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
@@ -43,7 +43,7 @@ pub fn undotted_opening(line: &str) -> Option<Opening<'_>> {
 /// `Part 2 - GENERAL`, `§ 3 Fees` (the words of [`number::after_division_word`]). A sentence that starts with a reference (`Section 5 applies to …`) opens nothing:
 /// the text after the number must read as a title, or be nothing at all.
 #[must_use]
-pub fn worded_opening(line: &str) -> Option<Opening<'_>> {
+pub(crate) fn worded_opening(line: &str) -> Option<Opening<'_>> {
     let first = line.lines().next()?.trim_end();
     // Unworded numbers are the paragraph grammar's (`opening`): only the worded form here.
     number::after_division_word(first)?;
@@ -60,7 +60,7 @@ const SMALL_WORDS: &[&str] = &[
 
 /// Whether `text` reads as a title: at most ten words, each capitalised but for small words.
 #[must_use]
-pub fn is_title_like(text: &str) -> bool {
+pub(crate) fn is_title_like(text: &str) -> bool {
     if text.len() > 90 {
         return false;
     }
@@ -84,7 +84,7 @@ pub fn is_title_like(text: &str) -> bool {
 /// Whether a line ends a unit of text, so that a number opening the next line opens a clause
 /// rather than continuing a sentence ("… under Section\n5.2 above").
 #[must_use]
-pub fn ends_unit(line: &str) -> bool {
+pub(crate) fn ends_unit(line: &str) -> bool {
     let trimmed = line.trim_end();
     // A line of nothing but spaces a Markdown parser does not count as blank (an em space)
     // is a blank line to a reader.
@@ -95,14 +95,14 @@ pub fn ends_unit(line: &str) -> bool {
         || (trimmed.len() <= 60 && is_title_like(trimmed))
 }
 
-pub fn is_quote(c: char) -> bool {
+pub(crate) fn is_quote(c: char) -> bool {
     matches!(c, '"' | '“' | '”' | '\'' | '‘')
 }
 
 /// The heading of a numbered paragraph or list item from how it opens, and an HTML `id` if a
 /// `<span>` carries one.
 #[must_use]
-pub fn of_opening(opening: &Opening<'_>, standalone: bool) -> (Option<String>, Option<String>) {
+pub(crate) fn of_opening(opening: &Opening<'_>, standalone: bool) -> (Option<String>, Option<String>) {
     match opening.bold_tail {
         Some(tail) => (bold_heading(tail, standalone), None),
         None => lead_heading(opening.rest, standalone),
@@ -132,7 +132,7 @@ fn bold_heading(tail: BoldTail<'_>, standalone: bool) -> Option<String> {
 /// alone; else a short title-case lead-in that ends with a period or colon, as lawyers write
 /// them (`7.2. Audit Rights. Customer may …`). A definition (`"Action" means …`) has none.
 #[must_use]
-pub fn lead_heading(rest: &str, standalone: bool) -> (Option<String>, Option<String>) {
+pub(crate) fn lead_heading(rest: &str, standalone: bool) -> (Option<String>, Option<String>) {
     let rest = rest.trim_start();
     if rest.starts_with(is_quote) {
         // `1.1. "Contributor"` on a line of its own, its definition below, names that term.
@@ -200,7 +200,7 @@ fn quoted_alone(text: &str) -> Option<&str> {
 /// sentence needs (`(a) Customer will pay.` is a sentence); lower-case items continue the
 /// sentence before them and have none.
 #[must_use]
-pub fn lettered_heading(rest: &str) -> Option<String> {
+pub(crate) fn lettered_heading(rest: &str) -> Option<String> {
     let rest = rest.trim_start();
     if !rest.starts_with(|c: char| c.is_uppercase()) {
         return None;
@@ -226,7 +226,7 @@ pub fn lettered_heading(rest: &str) -> Option<String> {
 
 /// The value of attribute `name` in an HTML tag.
 #[must_use]
-pub fn attribute(tag: &str, name: &str) -> Option<String> {
+pub(crate) fn attribute(tag: &str, name: &str) -> Option<String> {
     let at = tag.find(&format!("{name}="))? + name.len() + 1;
     let value = &tag[at..];
     let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
@@ -364,7 +364,7 @@ fn opens_sentence_below(rest: &str) -> bool {
 /// A heading as shown: markup, escapes and a closing period or colon removed, white space
 /// collapsed.
 #[must_use]
-pub fn clean_heading(text: &str) -> String {
+pub(crate) fn clean_heading(text: &str) -> String {
     let text = strip_markup(text);
     // One look at the bytes says what else is needed: references to decode, spaces to collapse.
     let (mut entity, mut collapse, mut space) = (false, false, false);
@@ -392,7 +392,7 @@ pub fn clean_heading(text: &str) -> String {
 /// The text of a heading line without its `#` marks, closing `#`s, `{#id}` attributes and
 /// Markdown escapes; a setext heading's underline is dropped.
 #[must_use]
-pub fn heading_text(raw: &str) -> String {
+pub(crate) fn heading_text(raw: &str) -> String {
     let joined: std::borrow::Cow<'_, str> = if raw.trim_end().contains('\n') {
         let mut lines: Vec<&str> = raw.lines().collect();
         if lines.last().is_some_and(|l| l.trim().chars().all(|c| c == '=' || c == '-')) {

@@ -26,9 +26,9 @@
 //! compared.
 
 pub mod heading;
-pub mod normalise;
+pub(crate) mod normalise;
 pub mod number;
-pub mod opening;
+pub(crate) mod opening;
 pub mod reader;
 pub mod scheme;
 pub mod tree;

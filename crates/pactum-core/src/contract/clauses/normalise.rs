@@ -62,7 +62,7 @@ fn without_trailing_marker(markdown: &str) -> &str {
 /// escapes, emphasis or tags, white space collapsed. Every word counts: there is no child clause
 /// whose marker could end it.
 #[must_use]
-pub fn unit_text(raw: &str) -> String {
+pub(crate) fn unit_text(raw: &str) -> String {
     let lines: Vec<&str> = raw.lines().map(|line| line.trim_start().trim_start_matches('#')).collect();
     let joined = lines.join("\n");
     let (without_anchor, _) = take_anchor(&joined);
@@ -83,7 +83,7 @@ fn collapse(text: &str) -> String {
 /// Text without HTML tags and emphasis marks. An autolink (`<https://…>`, `<mailto:…>`) is text,
 /// not a tag: it keeps its address, without the brackets.
 #[must_use]
-pub fn strip_markup(text: &str) -> Cow<'_, str> {
+pub(crate) fn strip_markup(text: &str) -> Cow<'_, str> {
     // The marks are ASCII: a byte search finds them, and never inside a character.
     let special = |text: &str| memchr::memchr3(b'<', b'*', b'_', text.as_bytes());
     let Some(first) = special(text) else { return text.into() };
@@ -132,7 +132,7 @@ fn is_autolink(rest: &str) -> bool {
 
 /// Text without Markdown's backslash escapes: `3\. Payment` → `3. Payment`.
 #[must_use]
-pub fn unescape(text: &str) -> Cow<'_, str> {
+pub(crate) fn unescape(text: &str) -> Cow<'_, str> {
     if !text.contains('\\') {
         return text.into();
     }
@@ -154,7 +154,7 @@ pub fn unescape(text: &str) -> Cow<'_, str> {
 /// → `“Contributor”`, `Fees &amp; Taxes` → `Fees & Taxes`, `&#167;` → `§`. A reference pactum
 /// does not know is left as written.
 #[must_use]
-pub fn decode_entities(text: &str) -> Cow<'_, str> {
+pub(crate) fn decode_entities(text: &str) -> Cow<'_, str> {
     // Headings are short: a plain loop finds no `&` sooner than a vector search is set up.
     if !text.bytes().any(|b| b == b'&') {
         return text.into();
@@ -202,7 +202,7 @@ pub fn decode_entities(text: &str) -> Cow<'_, str> {
 
 /// Remove `{#id}` attributes from a clause's text, returning the text and the first id.
 #[must_use]
-pub fn take_anchor(text: &str) -> (Cow<'_, str>, Option<String>) {
+pub(crate) fn take_anchor(text: &str) -> (Cow<'_, str>, Option<String>) {
     // Most clauses have no `{` at all: one memchr decides.
     let bytes = text.as_bytes();
     let Some(open) = memchr::memchr_iter(b'{', bytes).find(|&at| bytes.get(at + 1) == Some(&b'#')) else {

@@ -37,7 +37,7 @@ pub enum Segment {
 impl Segment {
     /// The number that orders this segment among its siblings.
     #[must_use]
-    pub fn ordinal(self) -> u32 {
+    pub(crate) fn ordinal(self) -> u32 {
         match self {
             Self::Number(n)
             | Self::Letter(n)
@@ -50,7 +50,7 @@ impl Segment {
 
     /// A segment of the same kind with another ordinal: the `C` between `B` and `D`.
     #[must_use]
-    pub fn with_ordinal(self, n: u32) -> Self {
+    pub(crate) fn with_ordinal(self, n: u32) -> Self {
         match self {
             Self::Number(_) => Self::Number(n),
             Self::Letter(_) => Self::Letter(n),
@@ -62,7 +62,7 @@ impl Segment {
     }
 
     #[must_use]
-    pub fn same_kind(self, other: Self) -> bool {
+    pub(crate) fn same_kind(self, other: Self) -> bool {
         std::mem::discriminant(&self) == std::mem::discriminant(&other)
     }
 
@@ -168,7 +168,7 @@ pub fn parse(text: &str, place: Place) -> Option<(Number, usize)> {
 /// The text after the division word a heading or article line opens with (`Section `, `Article
 /// `, `Clause `, `Part `, in either case, or `§`), if it opens with one.
 #[must_use]
-pub fn after_division_word(text: &str) -> Option<&str> {
+pub(crate) fn after_division_word(text: &str) -> Option<&str> {
     const WORDS: [&str; 10] =
         ["Section ", "SECTION ", "Article ", "ARTICLE ", "Clause ", "CLAUSE ", "Part ", "PART ", "§ ", "§"];
     // Most text opens with none: its first letter says so at once.
@@ -182,7 +182,7 @@ pub fn after_division_word(text: &str) -> Option<&str> {
 /// after it: `5. Term` → (`[5]`, `Term`); `Article IV – Fees` → (`[IV]`, `Fees`); `Exhibit A`
 /// and `2025 Amendments` → (none, the whole text).
 #[must_use]
-pub fn split_heading(text: &str) -> (Option<Vec<Segment>>, &str) {
+pub(crate) fn split_heading(text: &str) -> (Option<Vec<Segment>>, &str) {
     let (worded, rest) = match after_division_word(text) {
         Some(rest) => (true, rest),
         None => (false, text),
@@ -218,7 +218,7 @@ fn lower_letter_heading(text: &str) -> Option<Segment> {
 /// A number as a cross-reference cites it, after `Section`, `Clause`, `Article` or `§`:
 /// `5.2`, `B.2`, `8.1(a)`, `3(a)(1)(A)(i)`. Returns the number as written and its length.
 #[must_use]
-pub fn parse_reference(text: &str) -> Option<(String, usize)> {
+pub(crate) fn parse_reference(text: &str) -> Option<(String, usize)> {
     let mut cursor = Cursor { bytes: text.as_bytes(), at: 0 };
     let segments = segments(&mut cursor)?;
     let mut number = dotted(&segments);
@@ -422,7 +422,7 @@ impl Cursor<'_> {
 
 /// `a` → 1; `B` → 2.
 #[must_use]
-pub fn letter_value(text: &str) -> u32 {
+pub(crate) fn letter_value(text: &str) -> u32 {
     text.bytes().next().map_or(0, |b| u32::from(b.to_ascii_lowercase().saturating_sub(b'a')) + 1)
 }
 
@@ -437,7 +437,7 @@ pub fn letters(n: u32) -> String {
 
 /// The value of a lower-case roman numeral up to 39, the range lawyers number items in.
 #[must_use]
-pub fn roman_value(text: &str) -> Option<u32> {
+pub(crate) fn roman_value(text: &str) -> Option<u32> {
     if text.is_empty() || text.len() > 6 || !text.bytes().all(|b| matches!(b, b'i' | b'v' | b'x')) {
         return None;
     }

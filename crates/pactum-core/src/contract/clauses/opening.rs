@@ -8,7 +8,7 @@ use super::number::{self, Number, Place};
 /// How a numbered paragraph or line opens: its number, the text after it, and, when the number
 /// stood inside bold text (`**7. Termination.**`), what the bold held after the number.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Opening<'a> {
+pub(crate) struct Opening<'a> {
     pub number: Number,
     pub rest: &'a str,
     pub bold_tail: Option<BoldTail<'a>>,
@@ -16,7 +16,7 @@ pub struct Opening<'a> {
 
 /// The rest of the bold text a number opened: `Termination.` and what follows the bold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BoldTail<'a> {
+pub(crate) struct BoldTail<'a> {
     pub inner: &'a str,
     pub after: &'a str,
 }
@@ -24,7 +24,7 @@ pub struct BoldTail<'a> {
 /// The clause number at the start of `line` and what follows it. A bold opening around the
 /// number (`**5.2 Renewal**.`, `**7.2**. Effect.`) is looked through.
 #[must_use]
-pub fn opening(line: &str) -> Option<Opening<'_>> {
+pub(crate) fn opening(line: &str) -> Option<Opening<'_>> {
     let (marker, inner) = match ["**", "__"].iter().find_map(|m| line.strip_prefix(m).map(|rest| (*m, rest))) {
         Some((marker, rest)) => (Some(marker), rest.trim_start()),
         None => (None, line),

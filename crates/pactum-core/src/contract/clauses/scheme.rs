@@ -21,7 +21,7 @@ const LEVELS: usize = 7;
 
 /// How a document uses its headings and labels, counted as it is read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct HeadingScheme {
+pub(crate) struct HeadingScheme {
     /// Levels at which at least one heading carries a clause number.
     numbered: [bool; LEVELS],
     /// How many headings each level has.
@@ -40,7 +40,7 @@ impl HeadingScheme {
     }
 
     /// Count a paragraph that opens with a bold label.
-    pub fn count_label(&mut self) {
+    pub(crate) fn count_label(&mut self) {
         self.bold_labels += 1;
     }
 
@@ -48,7 +48,7 @@ impl HeadingScheme {
     /// heading of the level is numbered, and the document has more than one of them, or divides
     /// itself so at a level above.
     #[must_use]
-    pub fn divides_by_name(&self, level: usize) -> bool {
+    pub(crate) fn divides_by_name(&self, level: usize) -> bool {
         let named = |l: usize| self.count[l] > 1 && !self.numbered[l];
         level < LEVELS
             && self.count[level] > 0
@@ -59,7 +59,7 @@ impl HeadingScheme {
     /// Whether the document divides itself by bold run-in labels: at least two, no numbered
     /// heading, and no headings that divide it. (The reader adds: no numbered clause.)
     #[must_use]
-    pub fn divides_by_labels(&self) -> bool {
+    pub(crate) fn divides_by_labels(&self) -> bool {
         self.bold_labels >= 2
             && !self.numbered.iter().any(|&n| n)
             && !(1..LEVELS).any(|level| self.divides_by_name(level))
@@ -70,7 +70,7 @@ impl HeadingScheme {
 /// right after it: `**Term:** The season …` → `Term`. At most eight words, not a quoted term
 /// (`**"Fees"** means …` is a definition) and not a number.
 #[must_use]
-pub fn bold_label(line: &str) -> Option<&str> {
+pub(crate) fn bold_label(line: &str) -> Option<&str> {
     let marker = ["**", "__"].into_iter().find(|m| line.starts_with(m))?;
     let inner_start = &line[2..];
     let close = inner_start.find(marker).filter(|&close| close <= 80)?;

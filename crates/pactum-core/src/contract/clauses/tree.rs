@@ -29,7 +29,7 @@ pub enum Label {
 impl Label {
     /// The number that orders this label among its siblings.
     #[must_use]
-    pub fn ordinal(&self) -> u32 {
+    pub(crate) fn ordinal(&self) -> u32 {
         match self {
             Self::Dotted(segments) => segments.last().map_or(0, |s| s.ordinal()),
             Self::Letter(n) | Self::Roman(n) | Self::Upper(n) | Self::Paren(n) => *n,
@@ -39,7 +39,7 @@ impl Label {
 
     /// Whether two labels count in one sequence: `B` and `C` do, `B` and `3` do not.
     #[must_use]
-    pub fn same_kind(&self, other: &Self) -> bool {
+    pub(crate) fn same_kind(&self, other: &Self) -> bool {
         match (self, other) {
             (Self::Dotted(a), Self::Dotted(b)) => match (a.last(), b.last()) {
                 (Some(a), Some(b)) => a.same_kind(*b),
@@ -52,7 +52,7 @@ impl Label {
     /// The label of the same kind with ordinal `n`, as a reader would write it (`clause 5.3`,
     /// `clause B`, `(c)`), given the parent's number.
     #[must_use]
-    pub fn cite_with_ordinal(&self, n: u32, parent: &str) -> String {
+    pub(crate) fn cite_with_ordinal(&self, n: u32, parent: &str) -> String {
         match self {
             Self::Dotted(segments) => {
                 let mut segments = segments.clone();
@@ -188,13 +188,13 @@ pub struct Body {
 impl Body {
     /// The part of the document that holds byte `offset`.
     #[must_use]
-    pub fn part_at(&self, offset: usize) -> usize {
+    pub(crate) fn part_at(&self, offset: usize) -> usize {
         self.parts.partition_point(|p| p.start <= offset).saturating_sub(1)
     }
 
     /// Whether a link to `#target` lands somewhere: a heading's anchor or an HTML `id`.
     #[must_use]
-    pub fn has_target(&self, target: &str) -> bool {
+    pub(crate) fn has_target(&self, target: &str) -> bool {
         self.targets.iter().any(|t| t == target)
     }
 }
