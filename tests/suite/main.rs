@@ -13,11 +13,11 @@ mod reading;
 
 mod bad_input;
 mod cli;
+mod commands;
 mod corpus;
 mod diff;
 mod draft;
 mod exchange;
-mod fixtures;
 mod formats;
 mod graded;
 mod history;
