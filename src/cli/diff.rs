@@ -164,17 +164,7 @@ fn word(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome> {
     let bytes = docx::write(&document, Some(&revision))?;
     super::files::write_binary(output, &bytes)?;
     if !global.quiet && output != Path::new("-") {
-        let tracked = document
-            .paras
-            .iter()
-            .filter(|p| p.mark != model::Change::None || p.runs.iter().any(|r| r.change != model::Change::None))
-            .count();
-        global.say(format_args!(
-            "wrote {} ({} with tracked changes by {})\n",
-            output.display(),
-            pactum_core::text::count(tracked, "paragraph"),
-            revision.author
-        ));
+        global.say(crate::print::exchange::redlined(output, &document, &revision.author));
     }
     Ok(if args.exit_code { Outcome::Findings } else { Outcome::Clean })
 }

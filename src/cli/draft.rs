@@ -226,7 +226,7 @@ pub fn new(global: &GlobalArgs, args: &NewArgs) -> Result<Outcome> {
         .open(&target)
         .with_context(|| format!("creating {shown}"))?;
     file.write_all(text.as_bytes())?;
-    emit(global, &format!("created {shown} from template {} ({})\n", template.name, template.version))?;
+    emit(global, &crate::print::drafting::created(&shown, &template))?;
     Ok(Outcome::Clean)
 }
 
@@ -302,17 +302,6 @@ pub fn execute(global: &GlobalArgs, args: &ExecuteArgs) -> Result<Outcome> {
         return Ok(Outcome::Clean);
     }
     super::files::replace_file(&args.file, &text)?;
-    let said = if args.adopt {
-        format!(
-            "adopted {shown} as signed outside the repository: {} recorded, status executed, body sealed as found\n",
-            pactum_core::text::count(executed.signatures, "signature")
-        )
-    } else {
-        format!(
-            "executed {shown}: {} recorded, status executed, body sealed\n",
-            pactum_core::text::count(executed.signatures, "signature")
-        )
-    };
-    emit(global, &said)?;
+    emit(global, &crate::print::drafting::executed(&shown, executed.signatures, args.adopt))?;
     Ok(Outcome::Clean)
 }

@@ -7,7 +7,6 @@ use clap::{Args, ValueEnum};
 use pactum_core::contract::KeyTerm;
 use pactum_core::exchange::import::receive;
 use pactum_core::exchange::{docx, model};
-use pactum_core::text::count;
 
 use super::{GlobalArgs, Outcome};
 
@@ -44,14 +43,7 @@ pub fn export(global: &GlobalArgs, args: &ExportArgs) -> Result<Outcome> {
     let output = args.output.clone().unwrap_or_else(|| args.file.with_extension("docx"));
     super::files::write_binary(&output, &bytes)?;
     if !global.quiet && output != Path::new("-") {
-        let numbered = document.paras.iter().filter(|p| p.numbered.is_some()).count();
-        let clauses = document.paras.iter().filter(|p| p.clause.is_some()).count();
-        global.say(format_args!(
-            "wrote {} ({}; {numbered} of {} numbered by Word)\n",
-            output.display(),
-            count(document.paras.len(), "paragraph"),
-            count(clauses, "clause")
-        ));
+        global.say(crate::print::exchange::exported(&output, &document));
     }
     Ok(Outcome::Clean)
 }
@@ -124,23 +116,7 @@ pub fn import(global: &GlobalArgs, args: &ImportArgs) -> Result<Outcome> {
         super::files::replace_file(into, &proposal.text)?;
     }
     if !global.quiet {
-        let verb = match (changed, args.dry_run) {
-            (false, _) => "no change to",
-            (true, true) => "would change",
-            (true, false) => "changed",
-        };
-        global.say(format_args!(
-            "{verb} {} ({}, {}{}){}{report}",
-            into.display(),
-            count(proposal.edits.len(), "edit"),
-            count(proposal.comments.len(), "comment"),
-            if proposal.unmapped.is_empty() {
-                String::new()
-            } else {
-                format!(", {} not imported", count(proposal.unmapped.len(), "change"))
-            },
-            if report.is_empty() { "\n" } else { ":\n" }
-        ));
+        global.say(crate::print::exchange::imported(into, &proposal, changed, args.dry_run));
     }
     Ok(if proposal.unmapped.is_empty() { Outcome::Clean } else { Outcome::Findings })
 }
@@ -172,17 +148,7 @@ fn adopt(
         super::files::write_binary(new, adopted.text.as_bytes())?;
     }
     if !global.quiet {
-        let mut note = format!(
-            "{} {} ({} numbered paragraphs as clauses)\n",
-            if args.dry_run { "would write" } else { "wrote" },
-            new.display(),
-            adopted.numbered
-        );
-        for gap in &adopted.gaps {
-            note.push_str(&format!("  to complete: `{}`: {}\n", gap.field, gap.why));
-        }
-        note.push_str(&format!("  then: pactum check {}\n", new.display()));
-        global.say(note);
+        global.say(crate::print::exchange::adopted(new, &adopted, args.dry_run));
     }
     Ok(Outcome::Clean)
 }

@@ -1,5 +1,5 @@
-//! Reporters for drafting: what `init` wrote, the templates `new --list` finds, and a
-//! template's variables (`new --describe`).
+//! Printers for drafting: what `init` wrote, the templates `new --list` finds, a template's
+//! variables (`new --describe`), and what `new` and `execute` wrote.
 
 use std::path::Path;
 
@@ -52,4 +52,21 @@ pub fn describe(template: &Template) -> String {
         out.push_str(&format!("  --set {name}=…  {} — {}{required}{default}\n", variable.kind, variable.description));
     }
     out
+}
+
+/// What `new` wrote.
+pub fn created(shown: &str, template: &Template) -> String {
+    format!("created {shown} from template {} ({})\n", template.name, template.version)
+}
+
+/// What `execute` recorded (`adopted`: an agreement signed outside the repository).
+pub fn executed(shown: &str, signatures: usize, adopted: bool) -> String {
+    let signatures = pactum_core::text::count(signatures, "signature");
+    if adopted {
+        format!(
+            "adopted {shown} as signed outside the repository: {signatures} recorded, status executed, body sealed as found\n"
+        )
+    } else {
+        format!("executed {shown}: {signatures} recorded, status executed, body sealed\n")
+    }
 }

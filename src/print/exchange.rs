@@ -1,9 +1,10 @@
-//! Reporters for the Word exchange: a counterparty's comments, for a review.
+//! Printers for the Word exchange: what an export, a Word redline, an import or an adoption
+//! wrote, and a counterparty's comments, for a review.
 
 use std::path::Path;
 
 use pactum_core::exchange::import::Proposal;
-use pactum_core::text::markdown;
+use pactum_core::text::{count, markdown};
 
 /// A counterparty's comments, clause by clause, as Markdown for a review: the words each
 /// comment is on, who said it and when, all as text (nothing in them is markup).
@@ -75,4 +76,65 @@ pub fn edits(proposal: &Proposal) -> String {
         report.push_str(&format!("  not imported, {}: {}\n", unmapped.place, unmapped.what));
     }
     report
+}
+
+/// What `export` wrote: paragraphs, and how many of the clauses Word numbers.
+pub fn exported(output: &Path, document: &pactum_core::exchange::model::Document) -> String {
+    let numbered = document.paras.iter().filter(|p| p.numbered.is_some()).count();
+    let clauses = document.paras.iter().filter(|p| p.clause.is_some()).count();
+    format!(
+        "wrote {} ({}; {numbered} of {} numbered by Word)\n",
+        output.display(),
+        count(document.paras.len(), "paragraph"),
+        count(clauses, "clause")
+    )
+}
+
+/// What `diff --format docx` wrote: how many paragraphs carry tracked changes, by whom.
+pub fn redlined(output: &Path, document: &pactum_core::exchange::model::Document, author: &str) -> String {
+    use pactum_core::exchange::model::Change;
+    let tracked = document
+        .paras
+        .iter()
+        .filter(|p| p.mark != Change::None || p.runs.iter().any(|r| r.change != Change::None))
+        .count();
+    format!("wrote {} ({} with tracked changes by {author})\n", output.display(), count(tracked, "paragraph"))
+}
+
+/// What `import` did with a return (`changed`: whether the contract's text changes; `dry_run`:
+/// whether it was only shown), and its edits.
+pub fn imported(into: &Path, proposal: &Proposal, changed: bool, dry_run: bool) -> String {
+    let verb = match (changed, dry_run) {
+        (false, _) => "no change to",
+        (true, true) => "would change",
+        (true, false) => "changed",
+    };
+    let report = edits(proposal);
+    format!(
+        "{verb} {} ({}, {}{}){}{report}",
+        into.display(),
+        count(proposal.edits.len(), "edit"),
+        count(proposal.comments.len(), "comment"),
+        if proposal.unmapped.is_empty() {
+            String::new()
+        } else {
+            format!(", {} not imported", count(proposal.unmapped.len(), "change"))
+        },
+        if report.is_empty() { "\n" } else { ":\n" }
+    )
+}
+
+/// What `import --new` wrote of a Word agreement, and what is left to complete.
+pub fn adopted(new: &Path, adopted: &pactum_core::exchange::adopt::Adopted, dry_run: bool) -> String {
+    let mut note = format!(
+        "{} {} ({} numbered paragraphs as clauses)\n",
+        if dry_run { "would write" } else { "wrote" },
+        new.display(),
+        adopted.numbered
+    );
+    for gap in &adopted.gaps {
+        note.push_str(&format!("  to complete: `{}`: {}\n", gap.field, gap.why));
+    }
+    note.push_str(&format!("  then: pactum check {}\n", new.display()));
+    note
 }
