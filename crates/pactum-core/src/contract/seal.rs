@@ -289,14 +289,33 @@ pub struct SignedRecord {
     by_path: std::collections::HashMap<String, usize>,
 }
 
-/// One contract as it was first executed.
+/// One contract as it was first executed: its text, read into a contract when a check asks
+/// for it (a record of thousands of executed contracts holds their text, not their trees, and
+/// a check of a few files reads only theirs).
 #[derive(Debug, Clone)]
 pub struct SignedVersion {
     /// The commit that holds it, in short form.
     pub commit: String,
-    pub contract: super::Contract,
+    /// Where it was, and its id.
+    pub path: String,
+    pub id: Option<String>,
+    text: String,
     /// Whether a file is at its path in the working tree now.
     pub present: bool,
+}
+
+impl SignedVersion {
+    /// The version `text` of the contract at `path` (its id `id`), committed in `commit`.
+    #[must_use]
+    pub fn new(commit: String, path: String, id: Option<String>, text: String, present: bool) -> Self {
+        Self { commit, path, id, text, present }
+    }
+
+    /// The version, read.
+    #[must_use]
+    pub fn contract(&self) -> super::Contract {
+        super::Contract::read(&self.path, self.text.clone(), super::FrontMatterRule::Optional, &mut Vec::new())
+    }
 }
 
 impl SignedRecord {
@@ -305,10 +324,10 @@ impl SignedRecord {
     pub fn new(versions: Vec<SignedVersion>, shallow: bool) -> Self {
         let mut record = Self { versions, shallow, ..Self::default() };
         for (at, version) in record.versions.iter().enumerate() {
-            if let Some(id) = &version.contract.meta.id {
+            if let Some(id) = &version.id {
                 record.by_id.entry(id.clone()).or_insert(at);
             }
-            record.by_path.entry(version.contract.path.clone()).or_insert(at);
+            record.by_path.entry(version.path.clone()).or_insert(at);
         }
         record
     }

@@ -10,8 +10,8 @@ use git2::Oid;
 
 use super::ledger::Start;
 use super::{Git, HistoryError};
-use crate::contract::seal::{SignedRecord, SignedVersion, reads_executed};
-use crate::contract::{Contract, FrontMatterRule, decode};
+use crate::contract::seal::{SignedRecord, SignedVersion};
+use crate::contract::{Contract, Status, decode};
 
 /// The first executed version of every contract in the first-parent history of `tip` on the
 /// record, under every folder that was the contracts folder (`current` now), oldest first; `root` is the working tree, to say which are still
@@ -102,16 +102,16 @@ impl Found<'_> {
         if meta.id.as_ref().is_some_and(|id| self.ids.contains(id)) {
             return Ok(());
         }
-        let contract = Contract::read(path, text, FrontMatterRule::Optional, &mut Vec::new());
-        if !reads_executed(&contract) {
+        // Executed: its status says so, or it carries a seal (as `seal::reads_executed`).
+        if meta.status != Some(Status::Executed) && meta.body_sha256.is_none() {
             return Ok(());
         }
         self.paths.insert(path.to_owned());
-        if let Some(id) = &contract.meta.id {
+        if let Some(id) = &meta.id {
             self.ids.insert(id.clone());
         }
         let present = self.root.join(path).is_file();
-        self.versions.push(SignedVersion { commit: git.short(commit), contract, present });
+        self.versions.push(SignedVersion::new(git.short(commit), path.to_owned(), meta.id, text, present));
         Ok(())
     }
 }

@@ -75,6 +75,20 @@ impl Entry {
     /// The entry of `contract`, compared with its version in `signed` when there is one.
     #[must_use]
     pub fn of(contract: &Contract, operational: &[String], signed: Option<&SignedRecord>) -> Self {
+        Self::read(contract, Some((operational, signed)))
+    }
+
+    /// What the rules over the whole repository need of a contract whose own findings are not
+    /// reported (a check of named files): its id, links and what it amends, which the named
+    /// files' findings depend on. Its seal is not compared with its text, nor its text with the
+    /// version signed: those findings are its own, and would be thrown away.
+    pub(crate) fn of_unreported(contract: &Contract) -> Self {
+        Self::read(contract, None)
+    }
+
+    /// The entry; with `seals` (the operational fields and the signed record), its seal and its
+    /// version signed in history compared too.
+    fn read(contract: &Contract, seals: Option<(&[String], Option<&SignedRecord>)>) -> Self {
         let locate = |code: &'static crate::findings::Rule, pointer: &str, value: &Option<String>| {
             value.as_ref().map(|value| Located {
                 value: value.clone(),
@@ -87,12 +101,24 @@ impl Entry {
             .filter_map(|(key, value)| Some((key, locate(rule::LINK_UNKNOWN_CONTRACT, &format!("/{key}"), value)?)))
             .collect();
         let amends = meta.amends.as_ref().and_then(|target| Some((target.clone(), Amended::by(contract, target)?)));
+        let Some((operational, signed)) = seals else {
+            return Self {
+                path: contract.path.clone(),
+                id: locate(rule::ID_DUPLICATE, "/id", &meta.id),
+                links,
+                changed_body: None,
+                changed_terms: None,
+                amends,
+                since_signing: None,
+            };
+        };
         let since_signing = signed.and_then(|record| record.of(contract)).map(|version| {
             let point = |code: &'static crate::findings::Rule, pointer: &str| {
                 contract.source().diagnostic(code, contract.span_of(pointer), String::new())
             };
-            let changes = SinceSigning::of(&version.contract, contract, operational);
-            let signed_front = version.contract.front.as_ref().map(|f| &f.value);
+            let signed = version.contract();
+            let changes = SinceSigning::of(&signed, contract, operational);
+            let signed_front = signed.front.as_ref().map(|f| &f.value);
             let at_fields = changes
                 .fields
                 .iter()
@@ -107,8 +133,7 @@ impl Entry {
                 .collect();
             // Which clauses differ, only where the body does: the redline costs more than a hash.
             let clauses = if changes.body.is_some() {
-                crate::diff::diff(Some(&version.contract), Some(contract), &crate::diff::DiffOptions::default())
-                    .clauses_changed()
+                crate::diff::diff(Some(&signed), Some(contract), &crate::diff::DiffOptions::default()).clauses_changed()
             } else {
                 Vec::new()
             };
@@ -116,8 +141,8 @@ impl Entry {
             Signed {
                 changes,
                 commit: version.commit.clone(),
-                id: version.contract.meta.id.clone(),
-                by_path: version.contract.meta.id.as_ref() != meta.id.as_ref(),
+                id: version.id.clone(),
+                by_path: version.id.as_ref() != meta.id.as_ref(),
                 clauses,
                 at_body: point(rule::EXECUTED_BODY_CHANGED, seal_pointer),
                 at_fields,
@@ -377,12 +402,12 @@ pub(crate) fn not_checked(record: &SignedRecord, checked: &HashSet<&str>, held: 
     record
         .versions
         .iter()
-        .filter(|v| v.present && !checked.contains(v.contract.path.as_str()))
-        .filter(|v| v.contract.meta.id.as_deref().is_none_or(|id| !held.contains(id)))
+        .filter(|v| v.present && !checked.contains(v.path.as_str()))
+        .filter(|v| v.id.as_deref().is_none_or(|id| !held.contains(id)))
         .map(|v| {
             Diagnostic::file(
                 rule::EXECUTED_NOT_CHECKED,
-                &v.contract.path,
+                &v.path,
                 format!(
                     "this contract was executed in {}, and the settings now leave it out of the contracts checked",
                     v.commit

@@ -245,8 +245,7 @@ fn check_file<T>(
     if !reported {
         // Its front matter, and its body as text: what its entry needs.
         let contract = Contract::read_front(path, text);
-        let entry =
-            contract.front.is_some().then(|| Entry::of(&contract, &options.operational, options.signed.as_deref()));
+        let entry = contract.front.is_some().then(|| Entry::of_unreported(&contract));
         let kept = contract.front.is_some().then(|| keep(&contract));
         return (Vec::new(), entry, kept);
     }
