@@ -409,3 +409,90 @@ fn init_records_the_organisation_and_the_report_tells_counterparties() {
     assert!(table.contains("which parties are yours is not known"), "{table}");
     assert!(ok(&theirs, &["report", "--no-history", "--format", "markdown"]).contains("Note: which parties are yours"));
 }
+
+/// A check of named files gives them exactly the findings a whole check gives them, on a
+/// family of generated repositories: contracts executed in the history and then edited (text,
+/// terms, seal), ids duplicated, links to contracts that do not exist, executed amendments,
+/// executed contracts removed. The files named are drawn from each repository too.
+#[test]
+fn named_files_get_the_findings_of_a_whole_check_on_generated_repositories() {
+    let mut s = initialised();
+    let root = s.root().to_path_buf();
+    let ids: Vec<String> = (0..10).map(|i| format!("c{i}")).collect();
+    for id in &ids {
+        ok(&root, &["new", "nda", "--id", id, "--set", "counterparty=Acme, Inc."]);
+    }
+    s.commit(&ALICE, &ALICE, "Drafts");
+    for id in &ids[..6] {
+        ok(&root, &["execute", &format!("contracts/{id}.md"), "--signature", SIGN_ACME, "--signature", SIGN_US]);
+    }
+    s.commit(&ALICE, &ALICE, "Executed");
+    let pristine: Vec<(String, String)> = ids
+        .iter()
+        .map(|id| (id.clone(), std::fs::read_to_string(root.join(format!("contracts/{id}.md"))).unwrap()))
+        .collect();
+    let findings = |args: &[&str]| -> Vec<String> {
+        let output = pactum(&root, &[&["check", "--format", "json"][..], args].concat());
+        assert!(matches!(output.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&output.stderr));
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let mut all: Vec<String> = report["diagnostics"].as_array().unwrap().iter().map(ToString::to_string).collect();
+        all.sort();
+        all
+    };
+    // A small generator, the same on every machine.
+    let mut state: u64 = 0x5eed;
+    let mut next = |n: usize| -> usize {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        usize::try_from(state >> 33).unwrap() % n
+    };
+    let mut kinds_seen = std::collections::BTreeSet::new();
+    for _ in 0..4 {
+        for (id, text) in &pristine {
+            std::fs::write(root.join(format!("contracts/{id}.md")), text).unwrap();
+        }
+        // Six mutations, each on a contract drawn at random.
+        for _ in 0..6 {
+            let (id, _) = &pristine[next(pristine.len())];
+            let path = root.join(format!("contracts/{id}.md"));
+            let Ok(text) = std::fs::read_to_string(&path) else { continue };
+            let other = &ids[next(ids.len())];
+            let changed = match next(6) {
+                0 => text.replacen(&format!("id = \"{id}\""), &format!("id = \"{other}\""), 1),
+                1 => text.replacen("\nstatus = ", "\nsupersedes = \"nowhere\"\nstatus = ", 1),
+                2 => format!("{}\nAnd one more sentence.\n", text.trim_end()),
+                3 => text.replacen("Acme, Inc.", "Acme Holdings, Inc.", 1),
+                4 => text.replacen("\nstatus = ", &format!("\namends = \"{other}\"\nstatus = "), 1),
+                _ => {
+                    std::fs::remove_file(&path).unwrap();
+                    continue;
+                }
+            };
+            std::fs::write(&path, changed).unwrap();
+        }
+        let whole = findings(&[]);
+        for finding in &whole {
+            let value: serde_json::Value = serde_json::from_str(finding).unwrap();
+            kinds_seen.insert(value["code"].as_str().unwrap().to_owned());
+        }
+        let present: Vec<String> =
+            ids.iter().map(|id| format!("contracts/{id}.md")).filter(|path| root.join(path).is_file()).collect();
+        for _ in 0..4 {
+            let chosen: Vec<&str> = (0..=next(3))
+                .map(|_| present[next(present.len())].as_str())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let on: Vec<String> = whole
+                .iter()
+                .filter(|d| chosen.iter().any(|p| d.contains(&format!("\"path\":\"{p}\""))))
+                .cloned()
+                .collect();
+            assert_eq!(findings(&chosen), on, "{chosen:?}");
+        }
+    }
+    // The family reached the rules it is meant to weigh.
+    for kind in ["id/duplicate", "link/unknown-contract"] {
+        assert!(kinds_seen.contains(kind), "{kind} never found: {kinds_seen:?}");
+    }
+    assert!(kinds_seen.iter().any(|k| k.starts_with("executed/")), "{kinds_seen:?}");
+}
