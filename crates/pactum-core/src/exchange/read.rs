@@ -416,289 +416,35 @@ fn paragraphs(xml: &str, styles: &Styles) -> Result<Vec<Paragraph>, String> {
 /// The body's paragraphs, and the words each comment's range covers (by comment id), as the
 /// document reads with every change accepted.
 fn body(xml: &str, styles: &Styles) -> Result<(Vec<Paragraph>, HashMap<String, String>), String> {
-    let mut commented: HashMap<String, String> = HashMap::new();
-    let mut open_comments: Vec<String> = Vec::new();
     let mut reader = quick_xml::Reader::from_str(xml);
-    let mut out: Vec<Paragraph> = Vec::new();
-    let mut para: Option<Paragraph> = None;
-    let mut changes: Vec<Change> = Vec::new();
-    let mut run: Option<Run> = None;
-    let (mut in_ppr, mut in_rpr, mut in_text) = (false, false, false);
-    let (mut num_id, mut ilvl): (Option<String>, Option<usize>) = (None, None);
-    // The paragraph's properties before a tracked change of them: inside `w:pPrChange`, and
-    // its style, numbering instance and level there.
-    let mut in_ppr_change = false;
-    let mut before: (Option<String>, Option<String>, Option<usize>) = (None, None, None);
-    let mut tables: Vec<(usize, usize, usize)> = Vec::new();
-    let mut table_count = 0;
-    let mut pending_bookmarks: Vec<String> = Vec::new();
-    let mut pending_comments: Vec<String> = Vec::new();
-    // Inside a text box, or the fallback copy of a drawing: paragraphs there are not the body's.
-    let mut skipping = 0usize;
+    let mut body = Body::new(styles);
     loop {
         let event = reader.read_event().map_err(|e| format!(" at byte {}: {e}", reader.buffer_position()))?;
-        if skipping > 0 {
+        if body.skipping > 0 {
             match &event {
-                Event::Start(_) => skipping += 1,
-                Event::End(_) => skipping -= 1,
+                Event::Start(_) => body.skipping += 1,
+                Event::End(_) => body.skipping -= 1,
                 Event::Eof => break,
                 _ => {}
             }
             continue;
         }
-        if let Event::Start(e) = &event
-            && matches!(e.name().as_ref(), "w:txbxContent" | "mc:Fallback" | "v:textbox")
-        {
-            if let Some(p) = para.as_mut()
-                && e.name().as_ref() == "w:txbxContent"
-            {
-                p.unread.push(TEXT_BOX.to_owned());
-            }
-            skipping = 1;
-            continue;
-        }
-        let (start, empty) = match &event {
-            Event::Start(e) => (Some(e), false),
-            Event::Empty(e) => (Some(e), true),
-            _ => (None, false),
-        };
-        if let Some(e) = start {
-            let name = e.name();
-            match name.as_ref() {
-                "w:tbl" if !empty => {
-                    tables.push((table_count, 0, 0));
-                    table_count += 1;
-                }
-                "w:tr" if !empty => {
-                    if let Some(t) = tables.last_mut() {
-                        t.1 += 1;
-                        t.2 = 0;
-                    }
-                }
-                "w:tc" if !empty => {
-                    if let Some(t) = tables.last_mut() {
-                        t.2 += 1;
-                    }
-                }
-                "w:p" => {
-                    let mut p = Paragraph {
-                        cell: tables.last().map(|t| (t.0, t.1.saturating_sub(1), t.2.saturating_sub(1))),
-                        ..Paragraph::default()
-                    };
-                    p.bookmarks.append(&mut pending_bookmarks);
-                    p.comments.append(&mut pending_comments);
-                    num_id = None;
-                    ilvl = None;
-                    before = (None, None, None);
-                    if empty {
-                        out.push(p);
-                    } else {
-                        para = Some(p);
-                    }
-                }
-                "w:pPr" if !empty => in_ppr = true,
-                "w:rPr" if !empty => in_rpr = true,
-                "w:pPrChange" if !empty => {
-                    in_ppr_change = true;
-                    if let Some(p) = para.as_mut() {
-                        p.formatting_changed = true;
-                    }
-                }
-                "w:pStyle" if in_ppr_change => before.0 = attribute(e, "w:val"),
-                "w:numId" if in_ppr_change => before.1 = attribute(e, "w:val"),
-                "w:ilvl" if in_ppr_change => before.2 = attribute(e, "w:val").and_then(|v| v.parse().ok()),
-                "w:rPrChange" if !empty => {
-                    // The run's properties before the change: not the run's.
-                    if let Some(p) = para.as_mut() {
-                        p.formatting_changed = true;
-                    }
-                    skipping = 1;
-                }
-                "w:pStyle" if in_ppr => {
-                    if let Some(p) = para.as_mut() {
-                        p.style = attribute(e, "w:val");
-                    }
-                }
-                "w:numId" if in_ppr => num_id = attribute(e, "w:val"),
-                "w:ilvl" if in_ppr => ilvl = attribute(e, "w:val").and_then(|v| v.parse().ok()),
-                tag if in_ppr && in_rpr && Change::of_tag(tag).is_some() => {
-                    if let (Some(p), Some(change)) = (para.as_mut(), Change::of_tag(tag)) {
-                        p.mark = change;
-                    }
-                }
-                tag if !empty && Change::of_tag(tag).is_some() => changes.extend(Change::of_tag(tag)),
-                "w:r" if !empty && !in_ppr => {
-                    run = Some(Run { change: changes.last().copied().unwrap_or_default(), ..Run::default() });
-                }
-                "w:b" if in_rpr => {
-                    if let Some(r) = run.as_mut() {
-                        r.bold = flag(e);
-                    }
-                }
-                "w:i" if in_rpr => {
-                    if let Some(r) = run.as_mut() {
-                        r.italic = flag(e);
-                    }
-                }
-                "w:rStyle" if in_rpr => {
-                    if let (Some(r), Some(style)) = (run.as_mut(), attribute(e, "w:val")) {
-                        r.bold |= lineage(styles, &style).any(|s| s.bold);
-                        r.italic |= lineage(styles, &style).any(|s| s.italic);
-                        r.hidden |= lineage(styles, &style).any(|s| s.hidden);
-                    }
-                }
-                "w:vanish" if in_rpr && !in_ppr => {
-                    if let Some(r) = run.as_mut() {
-                        r.hidden = flag(e);
-                    }
-                }
-                "w:altChunk" => {
-                    // Body content of another format, placed between paragraphs: a paragraph
-                    // of its own that says so.
-                    let mut p = Paragraph {
-                        cell: tables.last().map(|t| (t.0, t.1.saturating_sub(1), t.2.saturating_sub(1))),
-                        ..Paragraph::default()
-                    };
-                    p.unread.push(ALT_CHUNK.to_owned());
-                    out.push(p);
-                }
-                "w:t" | "w:delText" if !empty => in_text = true,
-                "w:tab" if !in_ppr => {
-                    if let Some(r) = run.as_mut() {
-                        r.text.push('\t');
-                    }
-                }
-                // A page or column break is layout, not text (`LibreOffice` writes a paragraph's
-                // "page break before" as one at the end of the paragraph before); a text-wrapping
-                // break, the default, and a carriage return are line breaks.
-                "w:br" if matches!(attribute(e, "w:type").as_deref(), Some("page" | "column")) => {}
-                "w:br" | "w:cr" => {
-                    if let Some(r) = run.as_mut() {
-                        r.text.push('\n');
-                    }
-                }
-                "w:footnoteReference" | "w:endnoteReference" => {
-                    if let Some(p) = para.as_mut() {
-                        p.unread.push(FOOTNOTE.to_owned());
-                    }
-                }
-                "w:noBreakHyphen" => {
-                    if let Some(r) = run.as_mut() {
-                        r.text.push('\u{2011}');
-                    }
-                }
-                "w:bookmarkStart" => {
-                    if let Some(name) = attribute(e, "w:name") {
-                        match para.as_mut() {
-                            Some(p) => p.bookmarks.push(name),
-                            None => pending_bookmarks.push(name),
-                        }
-                    }
-                }
-                "w:commentRangeStart" => {
-                    if let Some(id) = attribute(e, "w:id") {
-                        commented.entry(id.clone()).or_default();
-                        open_comments.push(id.clone());
-                        match para.as_mut() {
-                            Some(p) if !p.comments.contains(&id) => p.comments.push(id),
-                            Some(_) => {}
-                            None => pending_comments.push(id),
-                        }
-                    }
-                }
-                "w:commentRangeEnd" => {
-                    if let Some(id) = attribute(e, "w:id") {
-                        open_comments.retain(|open| *open != id);
-                    }
-                }
-                "w:commentReference" => {
-                    if let Some(id) = attribute(e, "w:id") {
-                        match para.as_mut() {
-                            Some(p) if !p.comments.contains(&id) => p.comments.push(id),
-                            Some(_) => {}
-                            None => pending_comments.push(id),
-                        }
-                    }
-                }
-                _ => {}
-            }
-            continue;
-        }
         match &event {
-            Event::End(e) => match e.name().as_ref() {
-                "w:tbl" => {
-                    tables.pop();
+            // Inside a text box, or the fallback copy of a drawing: paragraphs there are not
+            // the body's.
+            Event::Start(e) if matches!(e.name().as_ref(), "w:txbxContent" | "mc:Fallback" | "v:textbox") => {
+                if let Some(p) = body.para.as_mut()
+                    && e.name().as_ref() == "w:txbxContent"
+                {
+                    p.unread.push(TEXT_BOX.to_owned());
                 }
-                "w:p" => {
-                    for id in &open_comments {
-                        let words = commented.entry(id.clone()).or_default();
-                        if !words.is_empty() && !words.ends_with(' ') {
-                            words.push(' ');
-                        }
-                    }
-                    if let Some(mut p) = para.take() {
-                        p.heading = p.style.as_deref().and_then(|s| heading_level(styles, s));
-                        p.number = paragraph_number(styles, p.style.as_deref(), num_id.take(), ilvl);
-                        if p.formatting_changed && (before.0.is_some() || before.1.is_some() || before.2.is_some()) {
-                            let (style, num, level) = std::mem::take(&mut before);
-                            let was = paragraph_number(styles, style.as_deref(), num, level);
-                            if was != p.number {
-                                // A numbering change, which the labels carry: not formatting.
-                                p.number_before = Some(was);
-                                p.formatting_changed = false;
-                            }
-                        }
-                        out.push(p);
-                    }
-                }
-                "w:pPrChange" => in_ppr_change = false,
-                "w:pPr" if in_ppr_change => {}
-                "w:pPr" => in_ppr = false,
-                "w:rPr" => in_rpr = false,
-                tag if !in_ppr && Change::of_tag(tag).is_some() => {
-                    changes.pop();
-                }
-                "w:r" => {
-                    if let (Some(mut r), Some(p)) = (run.take(), para.as_mut())
-                        && !r.text.is_empty()
-                    {
-                        let controls: Vec<String> = r
-                            .text
-                            .chars()
-                            .filter(|c| is_bidi_control(*c))
-                            .map(|c| format!("U+{:04X}", c as u32))
-                            .collect();
-                        if !controls.is_empty() {
-                            // Characters that make text show in another order than it is
-                            // stored in: the words are taken without them, and that is said.
-                            r.text.retain(|c| !is_bidi_control(c));
-                            p.unread.push(format!(
-                                "bidirectional control characters ({}) taken out of the words (not imported: they make text display in another order than it reads)",
-                                controls.join(", ")
-                            ));
-                        }
-                        if !matches!(r.change, Change::Deleted | Change::MovedFrom) && !r.hidden {
-                            for id in &open_comments {
-                                commented.entry(id.clone()).or_default().push_str(&r.text);
-                            }
-                        }
-                        if r.hidden {
-                            // Words the page does not show: what the counterparty read is
-                            // not what the file holds. Left out of the words, and reported.
-                            p.unread.push(format!(
-                                "hidden text “{}” (not imported: Word does not show it, so the page reads otherwise than the file)",
-                                crate::text::one_line(r.text.trim())
-                            ));
-                        } else {
-                            p.runs.push(r);
-                        }
-                    }
-                }
-                "w:t" | "w:delText" => in_text = false,
-                _ => {}
-            },
-            Event::Text(_) | Event::GeneralRef(_) | Event::CData(_) if in_text => {
-                if let Some(r) = run.as_mut() {
+                body.skipping = 1;
+            }
+            Event::Start(e) => body.start(e, false),
+            Event::Empty(e) => body.start(e, true),
+            Event::End(e) => body.end(e.name().as_ref()),
+            Event::Text(_) | Event::GeneralRef(_) | Event::CData(_) if body.inside.text => {
+                if let Some(r) = body.run.as_mut() {
                     push_text(&mut r.text, &event);
                 }
             }
@@ -706,7 +452,316 @@ fn body(xml: &str, styles: &Styles) -> Result<(Vec<Paragraph>, HashMap<String, S
             _ => {}
         }
     }
-    Ok((out, commented))
+    Ok((body.out, body.commented))
+}
+
+/// The body being read: the paragraphs so far, the one and the run open, and where the reader
+/// stands in the XML (in paragraph or run properties, a tracked change, a table).
+struct Body<'a> {
+    styles: &'a Styles,
+    out: Vec<Paragraph>,
+    para: Option<Paragraph>,
+    run: Option<Run>,
+    /// The tracked changes the reader is inside, innermost last.
+    changes: Vec<Change>,
+    inside: Inside,
+    /// Inside the paragraph's properties before a tracked change of them (`w:pPrChange`).
+    in_ppr_change: bool,
+    num_id: Option<String>,
+    ilvl: Option<usize>,
+    /// The paragraph's style, numbering instance and level before a tracked change of its
+    /// properties (`w:pPrChange`).
+    before: (Option<String>, Option<String>, Option<usize>),
+    /// Open tables: (index, row, cell).
+    tables: Vec<(usize, usize, usize)>,
+    table_count: usize,
+    /// Bookmarks and comments met between paragraphs: the next paragraph's.
+    pending_bookmarks: Vec<String>,
+    pending_comments: Vec<String>,
+    /// The words each comment's range covers, by comment id, and the ranges open.
+    commented: HashMap<String, String>,
+    open_comments: Vec<String>,
+    /// How deep the reader is inside content it skips (a text box, a drawing's fallback, a
+    /// run's properties before a change); 0 outside.
+    skipping: usize,
+}
+
+/// Which properties or text the reader is inside.
+#[derive(Debug, Default)]
+struct Inside {
+    /// Paragraph properties (`w:pPr`).
+    ppr: bool,
+    /// Run properties (`w:rPr`), also the paragraph mark's inside `w:pPr`.
+    rpr: bool,
+    /// Text (`w:t`, `w:delText`).
+    text: bool,
+}
+
+impl<'a> Body<'a> {
+    fn new(styles: &'a Styles) -> Self {
+        Self {
+            styles,
+            out: Vec::new(),
+            para: None,
+            run: None,
+            changes: Vec::new(),
+            inside: Inside::default(),
+            in_ppr_change: false,
+            num_id: None,
+            ilvl: None,
+            before: (None, None, None),
+            tables: Vec::new(),
+            table_count: 0,
+            pending_bookmarks: Vec::new(),
+            pending_comments: Vec::new(),
+            commented: HashMap::new(),
+            open_comments: Vec::new(),
+            skipping: 0,
+        }
+    }
+
+    /// An element opens (`empty`: and closes at once).
+    fn start(&mut self, e: &BytesStart<'_>, empty: bool) {
+        let name = e.name();
+        match name.as_ref() {
+            "w:tbl" if !empty => {
+                self.tables.push((self.table_count, 0, 0));
+                self.table_count += 1;
+            }
+            "w:tr" if !empty => {
+                if let Some(t) = self.tables.last_mut() {
+                    t.1 += 1;
+                    t.2 = 0;
+                }
+            }
+            "w:tc" if !empty => {
+                if let Some(t) = self.tables.last_mut() {
+                    t.2 += 1;
+                }
+            }
+            "w:p" => {
+                let mut p = Paragraph {
+                    cell: self.tables.last().map(|t| (t.0, t.1.saturating_sub(1), t.2.saturating_sub(1))),
+                    ..Paragraph::default()
+                };
+                p.bookmarks.append(&mut self.pending_bookmarks);
+                p.comments.append(&mut self.pending_comments);
+                self.num_id = None;
+                self.ilvl = None;
+                self.before = (None, None, None);
+                if empty {
+                    self.out.push(p);
+                } else {
+                    self.para = Some(p);
+                }
+            }
+            "w:pPr" if !empty => self.inside.ppr = true,
+            "w:rPr" if !empty => self.inside.rpr = true,
+            "w:pPrChange" if !empty => {
+                self.in_ppr_change = true;
+                if let Some(p) = self.para.as_mut() {
+                    p.formatting_changed = true;
+                }
+            }
+            "w:pStyle" if self.in_ppr_change => self.before.0 = attribute(e, "w:val"),
+            "w:numId" if self.in_ppr_change => self.before.1 = attribute(e, "w:val"),
+            "w:ilvl" if self.in_ppr_change => self.before.2 = attribute(e, "w:val").and_then(|v| v.parse().ok()),
+            "w:rPrChange" if !empty => {
+                // The self.run's properties self.before the change: not the self.run's.
+                if let Some(p) = self.para.as_mut() {
+                    p.formatting_changed = true;
+                }
+                self.skipping = 1;
+            }
+            "w:pStyle" if self.inside.ppr => {
+                if let Some(p) = self.para.as_mut() {
+                    p.style = attribute(e, "w:val");
+                }
+            }
+            "w:numId" if self.inside.ppr => self.num_id = attribute(e, "w:val"),
+            "w:ilvl" if self.inside.ppr => self.ilvl = attribute(e, "w:val").and_then(|v| v.parse().ok()),
+            tag if self.inside.ppr && self.inside.rpr && Change::of_tag(tag).is_some() => {
+                if let (Some(p), Some(change)) = (self.para.as_mut(), Change::of_tag(tag)) {
+                    p.mark = change;
+                }
+            }
+            tag if !empty && Change::of_tag(tag).is_some() => self.changes.extend(Change::of_tag(tag)),
+            "w:r" if !empty && !self.inside.ppr => {
+                self.run = Some(Run { change: self.changes.last().copied().unwrap_or_default(), ..Run::default() });
+            }
+            "w:b" if self.inside.rpr => {
+                if let Some(r) = self.run.as_mut() {
+                    r.bold = flag(e);
+                }
+            }
+            "w:i" if self.inside.rpr => {
+                if let Some(r) = self.run.as_mut() {
+                    r.italic = flag(e);
+                }
+            }
+            "w:rStyle" if self.inside.rpr => {
+                if let (Some(r), Some(style)) = (self.run.as_mut(), attribute(e, "w:val")) {
+                    r.bold |= lineage(self.styles, &style).any(|s| s.bold);
+                    r.italic |= lineage(self.styles, &style).any(|s| s.italic);
+                    r.hidden |= lineage(self.styles, &style).any(|s| s.hidden);
+                }
+            }
+            "w:vanish" if self.inside.rpr && !self.inside.ppr => {
+                if let Some(r) = self.run.as_mut() {
+                    r.hidden = flag(e);
+                }
+            }
+            "w:altChunk" => {
+                // Body content of another format, placed between paragraphs: a paragraph
+                // of its own that says so.
+                let mut p = Paragraph {
+                    cell: self.tables.last().map(|t| (t.0, t.1.saturating_sub(1), t.2.saturating_sub(1))),
+                    ..Paragraph::default()
+                };
+                p.unread.push(ALT_CHUNK.to_owned());
+                self.out.push(p);
+            }
+            "w:t" | "w:delText" if !empty => self.inside.text = true,
+            "w:tab" if !self.inside.ppr => {
+                if let Some(r) = self.run.as_mut() {
+                    r.text.push('\t');
+                }
+            }
+            // A page or column break is layout, not text (`LibreOffice` writes a paragraph's
+            // "page break before" as one at the end of the paragraph self.before); a text-wrapping
+            // break, the default, and a carriage return are line breaks.
+            "w:br" if matches!(attribute(e, "w:type").as_deref(), Some("page" | "column")) => {}
+            "w:br" | "w:cr" => {
+                if let Some(r) = self.run.as_mut() {
+                    r.text.push('\n');
+                }
+            }
+            "w:footnoteReference" | "w:endnoteReference" => {
+                if let Some(p) = self.para.as_mut() {
+                    p.unread.push(FOOTNOTE.to_owned());
+                }
+            }
+            "w:noBreakHyphen" => {
+                if let Some(r) = self.run.as_mut() {
+                    r.text.push('\u{2011}');
+                }
+            }
+            "w:bookmarkStart" => {
+                if let Some(name) = attribute(e, "w:name") {
+                    match self.para.as_mut() {
+                        Some(p) => p.bookmarks.push(name),
+                        None => self.pending_bookmarks.push(name),
+                    }
+                }
+            }
+            "w:commentRangeStart" => {
+                if let Some(id) = attribute(e, "w:id") {
+                    self.commented.entry(id.clone()).or_default();
+                    self.open_comments.push(id.clone());
+                    match self.para.as_mut() {
+                        Some(p) if !p.comments.contains(&id) => p.comments.push(id),
+                        Some(_) => {}
+                        None => self.pending_comments.push(id),
+                    }
+                }
+            }
+            "w:commentRangeEnd" => {
+                if let Some(id) = attribute(e, "w:id") {
+                    self.open_comments.retain(|open| *open != id);
+                }
+            }
+            "w:commentReference" => {
+                if let Some(id) = attribute(e, "w:id") {
+                    match self.para.as_mut() {
+                        Some(p) if !p.comments.contains(&id) => p.comments.push(id),
+                        Some(_) => {}
+                        None => self.pending_comments.push(id),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// An element closes.
+    fn end(&mut self, name: &str) {
+        match name {
+            "w:tbl" => {
+                self.tables.pop();
+            }
+            "w:p" => self.end_paragraph(),
+            "w:pPrChange" => self.in_ppr_change = false,
+            "w:pPr" if self.in_ppr_change => {}
+            "w:pPr" => self.inside.ppr = false,
+            "w:rPr" => self.inside.rpr = false,
+            tag if !self.inside.ppr && Change::of_tag(tag).is_some() => {
+                self.changes.pop();
+            }
+            "w:r" => self.end_run(),
+            "w:t" | "w:delText" => self.inside.text = false,
+            _ => {}
+        }
+    }
+
+    /// A paragraph closes: its heading level and number, read from its style and numbering,
+    /// and the number it had before a tracked change of its properties.
+    fn end_paragraph(&mut self) {
+        for id in &self.open_comments {
+            let words = self.commented.entry(id.clone()).or_default();
+            if !words.is_empty() && !words.ends_with(' ') {
+                words.push(' ');
+            }
+        }
+        if let Some(mut p) = self.para.take() {
+            p.heading = p.style.as_deref().and_then(|s| heading_level(self.styles, s));
+            p.number = paragraph_number(self.styles, p.style.as_deref(), self.num_id.take(), self.ilvl);
+            if p.formatting_changed && (self.before.0.is_some() || self.before.1.is_some() || self.before.2.is_some()) {
+                let (style, num, level) = std::mem::take(&mut self.before);
+                let was = paragraph_number(self.styles, style.as_deref(), num, level);
+                if was != p.number {
+                    // A numbering change, which the labels carry: not formatting.
+                    p.number_before = Some(was);
+                    p.formatting_changed = false;
+                }
+            }
+            self.out.push(p);
+        }
+    }
+
+    /// A run closes: its words go to the paragraph (and to the comments open on them), less
+    /// what the page does not show or shows in another order, which is said.
+    fn end_run(&mut self) {
+        if let (Some(mut r), Some(p)) = (self.run.take(), self.para.as_mut())
+            && !r.text.is_empty()
+        {
+            let controls: Vec<String> =
+                r.text.chars().filter(|c| is_bidi_control(*c)).map(|c| format!("U+{:04X}", c as u32)).collect();
+            if !controls.is_empty() {
+                // Characters that make text show in another order than it is
+                // stored in: the words are taken without them, and that is said.
+                r.text.retain(|c| !is_bidi_control(c));
+                p.unread.push(format!(
+                        "bidirectional control characters ({}) taken out of the words (not imported: they make text display in another order than it reads)",
+                        controls.join(", ")
+                    ));
+            }
+            if !matches!(r.change, Change::Deleted | Change::MovedFrom) && !r.hidden {
+                for id in &self.open_comments {
+                    self.commented.entry(id.clone()).or_default().push_str(&r.text);
+                }
+            }
+            if r.hidden {
+                // Words the page does not show: what the counterparty read is
+                // not what the file holds. Left self.out of the words, and reported.
+                p.unread.push(format!(
+                    "hidden text “{}” (not imported: Word does not show it, so the page reads otherwise than the file)",
+                    crate::text::one_line(r.text.trim())
+                ));
+            } else {
+                p.runs.push(r);
+            }
+        }
+    }
 }
 
 type Starts = Vec<(usize, u32)>;
