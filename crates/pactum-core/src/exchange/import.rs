@@ -631,20 +631,14 @@ pub(crate) fn propose(contract: &Contract, base: &Document, word: &WordDocument)
     for k in map(base, &rejected, &rejected).into_iter().flatten() {
         in_copy[k] = true;
     }
-    let mut proposal = Proposal::default();
     let body_start = contract.layout.as_ref().map_or(0, |l| l.body);
     let first_segment = base.paras.iter().find_map(|p| match &p.origin {
         Origin::Body { segment, .. } => Some(segment.start),
         _ => None,
     });
-    let mut out = String::with_capacity(text.len() + 1024);
-    out.push_str(&text[..first_segment.unwrap_or(text.len()).max(body_start)]);
-    let mut seen = vec![false; base.paras.len()];
-    // The base paragraph written last, and the last one at each numbering level.
-    let mut previous: Option<usize> = None;
     // The base paragraphs found in their own order (the longest such run): every other found
-    // paragraph has moved.
-    // Word's own record comes first: a paragraph it marks as moved here has moved.
+    // paragraph has moved. Word's own record comes first: a paragraph it marks as moved here
+    // has moved.
     let in_order = longest_increasing(
         &mapping
             .iter()
@@ -653,20 +647,66 @@ pub(crate) fn propose(contract: &Contract, base: &Document, word: &WordDocument)
             .filter_map(|(k, _)| *k)
             .collect::<Vec<_>>(),
     );
-    let mut at_level: HashMap<(String, usize), usize> = HashMap::new();
-    let comments: HashMap<&str, &Comment> = word.comments.iter().map(|c| (c.id.as_str(), c)).collect();
+    let mut writer = Writer {
+        contract,
+        base,
+        word,
+        comments: word.comments.iter().map(|c| (c.id.as_str(), c)).collect(),
+        in_copy,
+        in_order,
+        out: String::with_capacity(text.len() + 1024),
+        proposal: Proposal::default(),
+        seen: vec![false; base.paras.len()],
+        previous: None,
+        at_level: HashMap::new(),
+    };
+    writer.out.push_str(&text[..first_segment.unwrap_or(text.len()).max(body_start)]);
     for (entry, found) in accepted.iter().zip(&mapping) {
-        // Where the entry is, named only when something is reported there.
-        let before = previous;
-        let here = || match (found, before) {
-            (Some(k), _) => place(contract, &base.paras[*k]),
+        writer.notes(entry, *found);
+        match *found {
+            Some(k) => writer.found(entry, k),
+            None => writer.added(entry),
+        }
+    }
+    writer.finish(first_segment.is_some())
+}
+
+/// The contract written with a return's paragraphs, in their order, and what is said of them.
+struct Writer<'a> {
+    contract: &'a Contract,
+    base: &'a Document,
+    word: &'a WordDocument,
+    comments: HashMap<&'a str, &'a Comment>,
+    /// Which base paragraphs the counterparty's copy had, and which of those it kept in order.
+    in_copy: Vec<bool>,
+    in_order: std::collections::HashSet<usize>,
+    out: String,
+    proposal: Proposal,
+    /// Which base paragraphs are written.
+    seen: Vec<bool>,
+    /// The base paragraph written last, and the last one at each numbering level.
+    previous: Option<usize>,
+    at_level: HashMap<(String, usize), usize>,
+}
+
+impl Writer<'_> {
+    /// Where an entry of the return is (`found`: the base paragraph it is), named only when
+    /// something is reported there.
+    fn here(&self, found: Option<usize>) -> String {
+        let (contract, base) = (self.contract, self.base);
+        match (found, self.previous) {
+            (Some(k), _) => place(contract, &base.paras[k]),
             (None, Some(p)) => format!("a new paragraph after {}", place(contract, &base.paras[p])),
             (None, None) => "a new paragraph at the start".to_owned(),
-        };
-        // A comment's place is named as the counterparty's copy numbers it.
-        let comment_place = || match (found, entry.shown.label.as_deref()) {
-            (Some(k), Some(label)) if base.paras[*k].numbered.is_some() && label != base.paras[*k].label => {
-                let para = &base.paras[*k];
+        }
+    }
+
+    /// A comment's place, named as the counterparty's copy numbers it.
+    fn comment_place(&self, entry: &Entry, found: Option<usize>) -> String {
+        let (contract, base) = (self.contract, self.base);
+        match (found, entry.shown.label.as_deref()) {
+            (Some(k), Some(label)) if base.paras[k].numbered.is_some() && label != base.paras[k].label => {
+                let para = &base.paras[k];
                 let heading = para
                     .clause
                     .and_then(|c| contract.body.clauses[c].heading.as_deref())
@@ -675,10 +715,16 @@ pub(crate) fn propose(contract: &Contract, base: &Document, word: &WordDocument)
                 let was = para.clause.map_or(para.label.as_str(), |c| contract.body.clauses[c].number.as_str());
                 format!("clause {}{heading} ({was} before this return)", number_with(contract, para, label))
             }
-            _ => here(),
-        };
+            _ => self.here(found),
+        }
+    }
+
+    /// The comments on an entry, what of it is not imported, and a formatting change.
+    fn notes(&mut self, entry: &Entry, found: Option<usize>) {
+        let word = self.word;
+        // A comment's place is named as the counterparty's copy numbers it.
         for id in &entry.shown.comments {
-            if let Some(comment) = comments.get(id.as_str()) {
+            if let Some(comment) = self.comments.get(id.as_str()) {
                 // The words the comment was made on, else its paragraph's.
                 let words = word
                     .commented
@@ -687,91 +733,111 @@ pub(crate) fn propose(contract: &Contract, base: &Document, word: &WordDocument)
                     .filter(|w| !w.is_empty())
                     .unwrap_or(&entry.words)
                     .to_owned();
-                proposal.comments.push(Placed { comment: (*comment).clone(), place: comment_place(), words });
+                self.proposal.comments.push(Placed {
+                    comment: (*comment).clone(),
+                    place: self.comment_place(entry, found),
+                    words,
+                });
             }
         }
         for unread in &entry.shown.unread {
-            proposal.unmapped.push(Unmapped { place: here(), what: unread.clone() });
+            self.proposal.unmapped.push(Unmapped { place: self.here(found), what: unread.clone() });
         }
         if entry.shown.formatting_changed {
-            proposal.unmapped.push(Unmapped {
-                place: here(),
+            self.proposal.unmapped.push(Unmapped {
+                place: self.here(found),
                 what: "a formatting change (not kept: the contract's text carries no formatting but emphasis)"
                     .to_owned(),
             });
         }
-        let Some(k) = *found else {
-            if entry.words.trim().is_empty() {
-                continue;
-            }
-            if entry.shown.cell.is_some() {
-                proposal.unmapped.push(Unmapped { place: here(), what: format!("a new table: {}", entry.words) });
-                continue;
-            }
-            if previous.is_some_and(|p| !matches!(base.paras[p].origin, Origin::Body { .. })) {
-                proposal.unmapped.push(Unmapped { place: here(), what: format!("a new paragraph: {}", entry.words) });
-                continue;
-            }
-            // A new paragraph: written in the style of the paragraph at its numbering level.
-            let template = entry.shown.number.as_ref().and_then(|n| {
-                at_level.get(n).copied().or_else(|| {
-                    base.paras
-                        .iter()
-                        .position(|p| p.numbered.is_some_and(|(num, level)| num.to_string() == n.0 && level == n.1))
-                })
-            });
-            let mut lead = String::new();
-            let mut trail = "\n\n".to_owned();
-            if let (Some(t), Some(label)) = (template, entry.shown.label.as_deref()) {
-                let para = &base.paras[t];
-                if let Origin::Body { segment, content } = &para.origin {
-                    let old_lead = &text[segment.start..content.start];
-                    if let Some(new) = relabel(old_lead, &para.label, label) {
-                        new.trim_start_matches('\n').clone_into(&mut lead);
-                    } else {
-                        lead = format!("{} ", label.trim_end_matches('.'));
-                    }
-                    let old_trail = &text[content.end..segment.end];
-                    let ws = old_trail.len() - old_trail.trim_start_matches([' ', '\t', '\r', '\n']).len();
-                    let kept = &old_trail[..ws];
-                    if kept.contains('\n') {
-                        kept.trim_start_matches([' ', '\t']).clone_into(&mut trail);
-                    }
+    }
+
+    /// An entry the base does not have: a new paragraph, written in the style of the paragraph
+    /// at its numbering level; a new table, or a paragraph among the cover or signatures, is
+    /// reported, not written.
+    fn added(&mut self, entry: &Entry) {
+        let (contract, base, text) = (self.contract, self.base, self.contract.text.as_str());
+        let found = None;
+        if entry.words.trim().is_empty() {
+            return;
+        }
+        if entry.shown.cell.is_some() {
+            self.proposal
+                .unmapped
+                .push(Unmapped { place: self.here(found), what: format!("a new table: {}", entry.words) });
+            return;
+        }
+        if self.previous.is_some_and(|p| !matches!(base.paras[p].origin, Origin::Body { .. })) {
+            self.proposal
+                .unmapped
+                .push(Unmapped { place: self.here(found), what: format!("a new paragraph: {}", entry.words) });
+            return;
+        }
+        // A new paragraph: written in the style of the paragraph at its numbering level.
+        let template = entry.shown.number.as_ref().and_then(|n| {
+            self.at_level.get(n).copied().or_else(|| {
+                base.paras
+                    .iter()
+                    .position(|p| p.numbered.is_some_and(|(num, level)| num.to_string() == n.0 && level == n.1))
+            })
+        });
+        let mut lead = String::new();
+        let mut trail = "\n\n".to_owned();
+        if let (Some(t), Some(label)) = (template, entry.shown.label.as_deref()) {
+            let para = &base.paras[t];
+            if let Origin::Body { segment, content } = &para.origin {
+                let old_lead = &text[segment.start..content.start];
+                if let Some(new) = relabel(old_lead, &para.label, label) {
+                    new.trim_start_matches('\n').clone_into(&mut lead);
+                } else {
+                    lead = format!("{} ", label.trim_end_matches('.'));
                 }
-            } else if let Some(label) = entry.shown.label.as_deref() {
-                lead = format!("{} ", label.trim_end_matches('.'));
+                let old_trail = &text[content.end..segment.end];
+                let ws = old_trail.len() - old_trail.trim_start_matches([' ', '\t', '\r', '\n']).len();
+                let kept = &old_trail[..ws];
+                if kept.contains('\n') {
+                    kept.trim_start_matches([' ', '\t']).clone_into(&mut trail);
+                }
             }
-            if lead.is_empty() && !out.ends_with("\n\n") {
-                // A paragraph of its own, not a continuation of the one before.
-                out.push('\n');
-            }
-            out.push_str(&lead);
-            out.push_str(&markdown(&entry.shown.runs));
-            out.push_str(&trail);
-            let label = entry.shown.label.clone().unwrap_or_default();
-            let name = match template {
-                _ if label.is_empty() => here(),
-                Some(t) => format!("clause {}", number_with(contract, &base.paras[t], &label)),
-                None => format!("clause {}", label.trim_end_matches('.')),
-            };
-            proposal.edits.push((Edit::Added, name));
-            continue;
+        } else if let Some(label) = entry.shown.label.as_deref() {
+            lead = format!("{} ", label.trim_end_matches('.'));
+        }
+        if lead.is_empty() && !self.out.ends_with("\n\n") {
+            // A paragraph of its own, not a continuation of the one before.
+            self.out.push('\n');
+        }
+        self.out.push_str(&lead);
+        self.out.push_str(&markdown(&entry.shown.runs));
+        self.out.push_str(&trail);
+        let label = entry.shown.label.clone().unwrap_or_default();
+        let name = match template {
+            _ if label.is_empty() => self.here(found),
+            Some(t) => format!("clause {}", number_with(contract, &base.paras[t], &label)),
+            None => format!("clause {}", label.trim_end_matches('.')),
         };
-        for j in previous.map_or(0, |p| p + 1)..k {
-            if !in_copy[j]
-                && !seen[j]
+        self.proposal.edits.push((Edit::Added, name));
+    }
+
+    /// An entry that is base paragraph `k`: the base paragraphs it passed written as they are,
+    /// then it, as it is, renumbered, moved or with its words changed.
+    fn found(&mut self, entry: &Entry, k: usize) {
+        let (contract, base, text) = (self.contract, self.base, self.contract.text.as_str());
+        let found = Some(k);
+        for j in self.previous.map_or(0, |p| p + 1)..k {
+            if !self.in_copy[j]
+                && !self.seen[j]
                 && let Origin::Body { segment, .. } = &base.paras[j].origin
             {
-                out.push_str(&text[segment.clone()]);
-                seen[j] = true;
+                self.out.push_str(&text[segment.clone()]);
+                self.seen[j] = true;
             }
         }
-        seen[k] = true;
+        self.seen[k] = true;
         let para = &base.paras[k];
-        let moved = !in_order.contains(&k);
-        previous = Some(k);
+        let moved = !self.in_order.contains(&k);
+        self.previous = Some(k);
         if let (Some(n), Some(_)) = (&entry.shown.number, para.numbered) {
-            at_level.insert(n.clone(), k);
+            self.at_level.insert(n.clone(), k);
         }
         if entry.words.trim().is_empty()
             && !para.words().trim().is_empty()
@@ -780,34 +846,36 @@ pub(crate) fn propose(contract: &Contract, base: &Document, word: &WordDocument)
         {
             // Every word of it deleted, its paragraph mark kept: Word shows an empty paragraph
             // (numbered, if it was), the contract has no clause without words.
-            proposal.edits.push((Edit::Removed, format!("{} (its words deleted)", here())));
-            continue;
+            self.proposal.edits.push((Edit::Removed, format!("{} (its words deleted)", self.here(found))));
+            return;
         }
         let words_same = entry.words == para.words();
         let label = entry.shown.label.clone().unwrap_or_default();
         let label_same = label == para.label || para.numbered.is_none();
         let Origin::Body { segment, content } = &para.origin else {
             if !words_same {
-                proposal.unmapped.push(Unmapped { place: here(), what: changed_lines(&para.words(), &entry.words) });
+                self.proposal
+                    .unmapped
+                    .push(Unmapped { place: self.here(found), what: changed_lines(&para.words(), &entry.words) });
             }
-            continue;
+            return;
         };
         if moved {
             let to =
                 if label.is_empty() { String::new() } else { format!(" → {}", number_with(contract, para, &label)) };
-            proposal.edits.push((Edit::Moved, format!("{}{to}", here())));
+            self.proposal.edits.push((Edit::Moved, format!("{}{to}", self.here(found))));
         }
         if words_same && label_same {
-            out.push_str(&text[segment.clone()]);
-            continue;
+            self.out.push_str(&text[segment.clone()]);
+            return;
         }
         if para.table.is_some() {
-            proposal.unmapped.push(Unmapped {
-                place: here(),
+            self.proposal.unmapped.push(Unmapped {
+                place: self.here(found),
                 what: format!("a table {}", changed_lines(&para.words(), &entry.words)),
             });
-            out.push_str(&text[segment.clone()]);
-            continue;
+            self.out.push_str(&text[segment.clone()]);
+            return;
         }
         let old_lead = &text[segment.start..content.start];
         let lead = if label_same {
@@ -815,54 +883,61 @@ pub(crate) fn propose(contract: &Contract, base: &Document, word: &WordDocument)
         } else {
             relabel(old_lead, &para.label, &label).unwrap_or_else(|| old_lead.to_owned())
         };
-        out.push_str(&lead);
+        self.out.push_str(&lead);
         if words_same {
-            out.push_str(&text[content.clone()]);
+            self.out.push_str(&text[content.clone()]);
             if !moved {
-                proposal
-                    .edits
-                    .push((Edit::Renumbered, format!("{} → {}", here(), number_with(contract, para, &label))));
+                self.proposal.edits.push((
+                    Edit::Renumbered,
+                    format!("{} → {}", self.here(found), number_with(contract, para, &label)),
+                ));
             }
         } else {
             let words = markdown(&entry.shown.runs);
             if let Some(edited) = edit_in_place(&text[content.clone()], &para.words(), &entry.shown.runs) {
-                out.push_str(&edited);
+                self.out.push_str(&edited);
             } else if para.reopen.is_empty() {
-                out.push_str(&words);
+                self.out.push_str(&words);
             } else if let Some(inside) = words.strip_prefix(para.reopen).filter(|w| !w.starts_with('*')) {
                 // The lead opened the bold the number sits in; the words continue it.
-                out.push_str(inside);
+                self.out.push_str(inside);
             } else {
                 // The counterparty took the bold off the heading: the number closes its own.
-                let trimmed = out.trim_end().len();
-                out.truncate(trimmed);
-                out.push_str(para.reopen);
-                out.push(' ');
-                out.push_str(&words);
+                let trimmed = self.out.trim_end().len();
+                self.out.truncate(trimmed);
+                self.out.push_str(para.reopen);
+                self.out.push(' ');
+                self.out.push_str(&words);
             }
-            proposal.edits.push((Edit::Changed, here()));
+            self.proposal.edits.push((Edit::Changed, self.here(found)));
         }
-        out.push_str(&text[content.end..segment.end]);
+        self.out.push_str(&text[content.end..segment.end]);
     }
-    for (k, para) in base.paras.iter().enumerate() {
-        if let (false, false, Origin::Body { segment, .. }) = (seen[k], in_copy[k], &para.origin) {
-            out.push_str(&text[segment.clone()]);
-            continue;
+
+    /// The base paragraphs the return has no place for: kept where the copy never had them,
+    /// else removed. Without a body paragraph in the base, the contract is left as it is.
+    fn finish(mut self, body_found: bool) -> Proposal {
+        let (contract, base, text) = (self.contract, self.base, self.contract.text.as_str());
+        for (k, para) in base.paras.iter().enumerate() {
+            if let (false, false, Origin::Body { segment, .. }) = (self.seen[k], self.in_copy[k], &para.origin) {
+                self.out.push_str(&text[segment.clone()]);
+                continue;
+            }
+            if !self.seen[k] && matches!(para.origin, Origin::Body { .. }) && !para.words().trim().is_empty() {
+                self.proposal.edits.push((Edit::Removed, place(contract, para)));
+            } else if !self.seen[k] && self.in_copy[k] && !para.words().trim().is_empty() {
+                self.proposal
+                    .unmapped
+                    .push(Unmapped { place: place(contract, para), what: format!("removed: {}", para.words()) });
+            }
         }
-        if !seen[k] && matches!(para.origin, Origin::Body { .. }) && !para.words().trim().is_empty() {
-            proposal.edits.push((Edit::Removed, place(contract, para)));
-        } else if !seen[k] && in_copy[k] && !para.words().trim().is_empty() {
-            proposal
-                .unmapped
-                .push(Unmapped { place: place(contract, para), what: format!("removed: {}", para.words()) });
+        if !body_found {
+            self.out.clear();
+            self.out.push_str(text);
         }
+        self.proposal.text = self.out;
+        self.proposal
     }
-    if first_segment.is_none() {
-        out.clear();
-        out.push_str(text);
-    }
-    proposal.text = out;
-    proposal
 }
 
 #[cfg(test)]
