@@ -18,7 +18,7 @@ pub struct FieldSpan {
     pub key: Option<Range<usize>>,
     pub value: Range<usize>,
     /// Whether TOML wrote the value as a date or date-time (rather than a string).
-    pub datetime: bool,
+    pub(crate) datetime: bool,
 }
 
 /// JSON pointer → where its value is written in the file.
@@ -26,7 +26,7 @@ pub struct FieldSpan {
 pub struct SpanMap {
     spans: FxHashMap<String, FieldSpan>,
     /// The opening `+++` line: where findings about the whole front matter point.
-    pub opening: Range<usize>,
+    pub(crate) opening: Range<usize>,
 }
 
 impl SpanMap {
@@ -69,7 +69,7 @@ impl SpanMap {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Layout {
     /// The opening `+++` line.
-    pub opening: Range<usize>,
+    pub(crate) opening: Range<usize>,
     /// The TOML text between the lines.
     pub toml: Range<usize>,
     /// The body, after the closing line.

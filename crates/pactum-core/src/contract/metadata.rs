@@ -84,7 +84,7 @@ pub struct Renewal {
     pub period: Option<String>,
     pub notice: Option<String>,
     /// When notice of non-renewal was given: the term it falls in is the last.
-    pub notice_given: Option<NaiveDate>,
+    pub(crate) notice_given: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -113,7 +113,7 @@ pub struct Metadata {
     pub signatures: Vec<Signature>,
     pub obligations: Vec<Obligation>,
     pub amends: Option<String>,
-    pub supersedes: Option<String>,
+    pub(crate) supersedes: Option<String>,
     pub parent: Option<String>,
     /// Library clauses the contract was drafted with: (clause id, version).
     pub library: Vec<(String, String)>,
@@ -122,9 +122,9 @@ pub struct Metadata {
     /// `[execution] amends_body_sha256`, on an amendment: the amended contract's body as amended.
     pub amends_body_sha256: Option<String>,
     /// `[execution.terms]`: a digest of each agreed field as signed.
-    pub sealed_terms: Option<BTreeMap<String, String>>,
+    pub(crate) sealed_terms: Option<BTreeMap<String, String>>,
     /// `[execution.amends_terms]`, on an amendment: the amended contract's fields as amended.
-    pub amends_terms: Option<BTreeMap<String, String>>,
+    pub(crate) amends_terms: Option<BTreeMap<String, String>>,
 }
 
 /// A table of strings from the front matter: `[execution.terms]`.

@@ -42,7 +42,7 @@ pub struct Reference {
     pub span: Range<usize>,
     /// The number closes a range (`9` in `3 through 9`).
     #[serde(skip)]
-    pub range_end: bool,
+    pub(crate) range_end: bool,
 }
 
 /// A placeholder left from a template: `[Company Name]`, `{{ var }}`, `TBD`, `_____`.

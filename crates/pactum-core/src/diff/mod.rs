@@ -203,9 +203,9 @@ impl ContractDiff {
 #[derive(Debug, Clone)]
 pub struct DiffOptions {
     /// Front-matter pointers (prefixes) whose changes are material.
-    pub material_fields: Vec<String>,
+    pub(crate) material_fields: Vec<String>,
     /// Words that make a clause material when its heading or id contains them.
-    pub material_clauses: Vec<String>,
+    pub(crate) material_clauses: Vec<String>,
     /// Whether to compare in detail: front-matter fields, and changed clauses word by word (the
     /// redline, word counts, renamed terms). Without, a diff only says which clauses changed and
     /// how, as the ledger's `clauses_changed` needs.

@@ -124,7 +124,7 @@ pub struct Para {
     pub clause: Option<usize>,
     /// A table's cells, row by row; `runs` is then empty.
     pub table: Option<Vec<Vec<Vec<Run>>>>,
-    pub page_break_before: bool,
+    pub(crate) page_break_before: bool,
     /// A tracked change on the paragraph mark: an inserted or deleted paragraph.
     pub mark: Change,
     /// For a moved paragraph, the move it belongs to: its two ends share the number.
@@ -133,11 +133,11 @@ pub struct Para {
     pub reopen: &'static str,
     /// For a table in a redline, each row's tracked change (inserted or deleted rows); empty
     /// where no row is.
-    pub row_changes: Vec<Change>,
+    pub(crate) row_changes: Vec<Change>,
     /// In a redline, the paragraph's properties in the base version where they differ from
     /// these (another numbering, level or style): a tracked property change, so that "Reject
     /// all" numbers it as the base did.
-    pub formerly: Option<Formerly>,
+    pub(crate) formerly: Option<Formerly>,
 }
 
 /// A paragraph's properties before a tracked change of them (Word's `w:pPrChange`).
@@ -209,9 +209,9 @@ pub struct Properties {
     pub path: String,
     pub title: String,
     /// SHA-256 of the contract file as exported.
-    pub source_sha256: String,
+    pub(crate) source_sha256: String,
     /// SHA-256 of the exported text: every paragraph as shown, one per line.
-    pub text_sha256: String,
+    pub(crate) text_sha256: String,
     /// The key terms on the cover page, by name, comma-separated.
     pub cover: String,
 }

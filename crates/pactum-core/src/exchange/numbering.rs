@@ -108,7 +108,7 @@ pub struct Level {
     pub legal: bool,
     /// `w:lvlRestart`: this level starts again only after a paragraph at this level (1-based)
     /// or above; 0 never. `None`: after any level above it.
-    pub restart: Option<usize>,
+    pub(crate) restart: Option<usize>,
 }
 
 /// A numbering instance (`w:num`): an abstract definition, with levels started elsewhere.
@@ -125,7 +125,7 @@ pub struct Numbering {
     /// Abstract definitions: levels 0 to 8 (missing levels are unnumbered).
     pub definitions: Vec<Vec<Level>>,
     /// Instances by the id paragraphs cite.
-    pub instances: HashMap<String, Instance>,
+    pub(crate) instances: HashMap<String, Instance>,
 }
 
 impl Numbering {

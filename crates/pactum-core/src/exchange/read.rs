@@ -62,11 +62,11 @@ pub struct Paragraph {
     /// `(table, row, column)` for a paragraph in a table cell.
     pub cell: Option<(usize, usize, usize)>,
     /// A formatting change was tracked (`w:rPrChange`, `w:pPrChange`).
-    pub formatting_changed: bool,
+    pub(crate) formatting_changed: bool,
     /// The heading level its style gives, 1 for the top.
     pub heading: Option<usize>,
     /// What it holds that is not read as its words, each said whole: `a text box (not read: …)`.
-    pub unread: Vec<String>,
+    pub(crate) unread: Vec<String>,
 }
 
 /// A comment from `word/comments.xml`.
@@ -117,9 +117,9 @@ pub struct Shown {
     pub changed: bool,
     /// Word recorded it as moved here (`w:moveTo`): its words, or its mark, arrived by a move.
     pub moved: bool,
-    pub formatting_changed: bool,
+    pub(crate) formatting_changed: bool,
     pub heading: Option<usize>,
-    pub unread: Vec<String>,
+    pub(crate) unread: Vec<String>,
 }
 
 impl Shown {

@@ -23,7 +23,7 @@ pub enum Auth {
 pub struct Reply {
     pub status: u16,
     pub link: Option<String>,
-    pub next_page: Option<String>,
+    pub(crate) next_page: Option<String>,
     pub body: Value,
 }
 

@@ -112,17 +112,17 @@ pub type File = (String, Vec<u8>);
 #[derive(Debug, Clone)]
 pub struct CommitInfo {
     pub id: Oid,
-    pub parents: Vec<Oid>,
+    pub(crate) parents: Vec<Oid>,
     pub message: String,
     pub author: Person,
     pub committer: Person,
     /// When the commit landed (committer time), seconds since the epoch, and its UTC offset in minutes.
     pub time: i64,
-    pub offset_minutes: i32,
+    pub(crate) offset_minutes: i32,
     /// The commit's tree, and its first parent's when the history it was read with has it:
     /// comparing the two needs no second lookup of either commit.
     pub tree: Oid,
-    pub first_parent_tree: Option<Oid>,
+    pub(crate) first_parent_tree: Option<Oid>,
 }
 
 /// An author or committer.

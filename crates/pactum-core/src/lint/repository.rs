@@ -29,17 +29,17 @@ pub struct Entry {
     pub links: Vec<(&'static str, Located)>,
     /// For an executed contract whose body no longer hashes as signed: the body's hash now,
     /// and a finding pointed at the stored hash.
-    pub changed_body: Option<Located>,
+    pub(crate) changed_body: Option<Located>,
     /// For an executed contract whose agreed terms no longer read as signed: the fields'
     /// digests now, and a finding pointed at each field that differs.
-    pub changed_terms: Option<ChangedTerms>,
+    pub(crate) changed_terms: Option<ChangedTerms>,
     /// On an executed amendment: the contract it amends, and that contract's text and terms as
     /// amended. A draft, or one marked executed without its own seal and every party's
     /// signature, amends nothing.
     pub amends: Option<(String, Amended)>,
     /// For a contract executed in the repository's history: what it changed of the version
     /// signed there. The seal in the file is then not what the text is held to.
-    pub since_signing: Option<Signed>,
+    pub(crate) since_signing: Option<Signed>,
 }
 
 /// What a contract changed of its version signed in history, each change with a finding
@@ -56,10 +56,10 @@ pub struct Signed {
     pub clauses: Vec<String>,
     /// Where to point a finding on the body, each field (with its value as signed), the status,
     /// the seal.
-    pub at_body: Diagnostic,
-    pub at_fields: Vec<(String, String, Diagnostic)>,
-    pub at_status: Diagnostic,
-    pub at_seal: Diagnostic,
+    pub(crate) at_body: Diagnostic,
+    pub(crate) at_fields: Vec<(String, String, Diagnostic)>,
+    pub(crate) at_status: Diagnostic,
+    pub(crate) at_seal: Diagnostic,
 }
 
 /// The sealed fields of an executed contract that differ from what was signed.

@@ -86,9 +86,9 @@ pub struct Settings {
     /// `[lifecycle] expiring_within`.
     pub expiring_within: Duration,
     /// `[remind] within`.
-    pub remind_within: Duration,
+    pub(crate) remind_within: Duration,
     /// `[remind] overdue`.
-    pub remind_overdue: Duration,
+    pub(crate) remind_overdue: Duration,
     /// `[remind.lead_times]`, per event kind.
     pub lead_times: Vec<(crate::lifecycle::EventKind, Vec<Duration>)>,
 }
@@ -243,9 +243,9 @@ pub struct ReportConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct DiffConfig {
     /// Front-matter pointers whose changes are material (prefixes): `["/value", "/term"]`.
-    pub material_fields: Option<Vec<String>>,
+    pub(crate) material_fields: Option<Vec<String>>,
     /// Words that make a clause material when its heading or id contains them.
-    pub material_clauses: Option<Vec<String>>,
+    pub(crate) material_clauses: Option<Vec<String>>,
 }
 
 /// `[remind]`: which events are listed, their lead times, and the tracker issues' labels.

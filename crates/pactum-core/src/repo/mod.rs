@@ -96,8 +96,6 @@ pub fn is_bare(dir: &Path) -> bool {
 pub struct Repo {
     pub root: PathBuf,
     pub config: Config,
-    /// Whether `pactum.toml` exists (else every key has its default).
-    pub configured: bool,
 }
 
 /// A file to check, as found by a walk.
@@ -154,8 +152,7 @@ impl Repo {
             return Err(RepoError::Bare(root.display().to_string()));
         }
         let config_path = root.join("pactum.toml");
-        let configured = config_path.is_file();
-        let config = if configured { Config::load(&config_path)? } else { Config::default() };
+        let config = if config_path.is_file() { Config::load(&config_path)? } else { Config::default() };
         // Configured folders stay inside the repository: no `..`, no absolute path, no link out.
         let contracts = Path::new(&config.repository.contracts);
         let escapes_lexically = contracts.is_absolute()
@@ -179,7 +176,7 @@ impl Repo {
                 return Err(RepoError::LinkedFolder(config.repository.contracts.clone()));
             }
         }
-        Ok(Self { root: root.to_path_buf(), config, configured })
+        Ok(Self { root: root.to_path_buf(), config })
     }
 
     /// The repository that contains `start`: the nearest `pactum.toml` upwards, else the Git
@@ -482,7 +479,6 @@ mod tests {
         std::fs::write(dir.path().join("pactum.toml"), "").unwrap();
         let repo = Repo::discover(&nested).unwrap().unwrap();
         assert_eq!(repo.root.canonicalize().unwrap(), dir.path().canonicalize().unwrap());
-        assert!(repo.configured);
     }
 
     #[test]

@@ -129,8 +129,8 @@ pub struct Input<'a> {
 pub struct Timeline {
     pub created: Option<i64>,
     pub executed: Option<i64>,
-    pub review_started: Option<i64>,
-    pub review_ended: Option<i64>,
+    pub(crate) review_started: Option<i64>,
+    pub(crate) review_ended: Option<i64>,
 }
 
 fn annual(amount: Amount, per: Option<&str>) -> Option<Amount> {

@@ -74,7 +74,7 @@ pub struct Variable {
     pub required: bool,
     /// Whether the value may run over several lines; a one-line field refuses line breaks.
     #[serde(default)]
-    pub multiline: bool,
+    pub(crate) multiline: bool,
 }
 
 fn string_kind() -> String {

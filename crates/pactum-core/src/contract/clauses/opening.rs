@@ -11,7 +11,7 @@ use super::number::{self, Number, Place};
 pub(crate) struct Opening<'a> {
     pub number: Number,
     pub rest: &'a str,
-    pub bold_tail: Option<BoldTail<'a>>,
+    pub(crate) bold_tail: Option<BoldTail<'a>>,
 }
 
 /// The rest of the bold text a number opened: `Termination.` and what follows the bold.

@@ -89,7 +89,7 @@ pub struct Clause {
     pub id: String,
     /// Whether `id` was written by the author (and so must be unique).
     #[serde(skip)]
-    pub explicit_id: bool,
+    pub(crate) explicit_id: bool,
     pub heading: Option<String>,
     #[serde(skip)]
     pub label: Label,
@@ -104,7 +104,7 @@ pub struct Clause {
     pub start: usize,
     /// End of the clause's own text, before its first child or the next clause.
     #[serde(skip)]
-    pub own_end: usize,
+    pub(crate) own_end: usize,
     /// End of the clause with all its descendants.
     #[serde(skip)]
     pub end: usize,
@@ -174,7 +174,7 @@ pub struct Body {
     pub anchors: Vec<Anchor>,
     /// Byte ranges of links to other documents (`[Section K. Payment](/terms#k-payment)`): a
     /// reference in a link's text cites the linked document, not this one.
-    pub links_out: Vec<Range<usize>>,
+    pub(crate) links_out: Vec<Range<usize>>,
     /// Byte ranges of raw HTML in the body (outside code), for the check that what a page
     /// shows is what the text says.
     pub html: Vec<Range<usize>>,

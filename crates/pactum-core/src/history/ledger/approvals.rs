@@ -91,7 +91,7 @@ pub fn approvals(git: &Git, tip: Oid, scope: &Scope, options: &DiffOptions) -> R
 /// which commit.
 #[derive(Debug, Clone, Default)]
 pub struct PullRequest {
-    pub merge_commit: Option<String>,
+    pub(crate) merge_commit: Option<String>,
     pub approvals: Vec<Approval>,
 }
 
