@@ -149,7 +149,7 @@ pub(crate) fn executed_amendment(amendment: &super::Contract) -> bool {
 
 /// What a version of an executed contract changed of the version signed: its body (the hash
 /// now), each agreed field (with its digest now), its status (anywhere but on to terminated or
-/// superseded), and its seal. [`SinceSigning::unexcused`] leaves out what an executed
+/// superseded), and its seal. `SinceSigning::unexcused` leaves out what an executed
 /// amendment records.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SinceSigning {
@@ -182,7 +182,7 @@ pub struct Amended {
 
 impl Amended {
     /// What `amendment` records of `target`, if it amends `target` and is itself executed
-    /// (see [`executed_amendment`]).
+    /// (see `executed_amendment`).
     #[must_use]
     pub fn by(amendment: &super::Contract, target: &str) -> Option<Self> {
         (amendment.meta.amends.as_deref() == Some(target) && executed_amendment(amendment)).then(|| Self {
@@ -419,7 +419,7 @@ impl Signature {
     /// may hold commas.
     ///
     /// # Errors
-    /// An unclosed quote, a piece that is not `key=value`, or what [`Signature::from_fields`]
+    /// An unclosed quote, a piece that is not `key=value`, or what `Signature::from_fields`
     /// refuses.
     pub fn parse(text: &str) -> Result<Self, SignatureError> {
         let mut pieces = Vec::new();

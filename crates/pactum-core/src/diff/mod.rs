@@ -13,8 +13,8 @@
 //! the same order) or whose parent changed has *moved*; one that kept its place but not its
 //! number was *renumbered*; one whose words changed is *modified*, with a word-level redline.
 //!
-//! This file holds the model of a diff and puts it together; [`align`] pairs the clauses and
-//! [`words`] writes the word-level redline.
+//! This file holds the model of a diff and puts it together; `align` pairs the clauses and
+//! `words` writes the word-level redline.
 
 mod align;
 mod words;

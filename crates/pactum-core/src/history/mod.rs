@@ -447,7 +447,7 @@ impl Git {
     }
 
     /// What of the repository's rules differs between two commits: each setting of
-    /// `pactum.toml` that changed (see [`crate::repo::Config::settings_changed`]), and each
+    /// `pactum.toml` that changed (see `crate::repo::Config::settings_changed`), and each
     /// folder or file pactum or the forge decides by (`schemas/`, `templates/`, `clauses/`,
     /// `CODEOWNERS`). Empty when the rules are the same.
     #[must_use]

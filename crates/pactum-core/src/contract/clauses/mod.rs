@@ -21,8 +21,8 @@
 //!
 //! The work is split by concern: [`tree`] holds what is read, [`reader`] walks the Markdown
 //! events, [`number`] is the one grammar of clause numbers (shared with cross-references),
-//! [`opening`] reads how a numbered line opens, [`heading`] recognises what names a clause, [`scheme`] weighs how the whole document divides
-//! itself where it numbers nothing, and [`normalise`] gives a clause's text as versions are
+//! `opening` reads how a numbered line opens, [`heading`] recognises what names a clause, [`scheme`] weighs how the whole document divides
+//! itself where it numbers nothing, and `normalise` gives a clause's text as versions are
 //! compared.
 
 pub mod heading;

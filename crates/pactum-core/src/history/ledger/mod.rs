@@ -337,7 +337,7 @@ fn pair_changes(
 #[derive(Debug, Clone)]
 pub struct Scope {
     /// The folders compared, relative to the contracts repository: every folder that was ever
-    /// the contracts folder (see [`contract_folders`]), or the whole tree (one empty path).
+    /// the contracts folder (see `contract_folders`), or the whole tree (one empty path).
     pub folders: Vec<std::path::PathBuf>,
     /// Paths (relative to the contracts repository) to keep; all when empty.
     pub paths: Vec<String>,
