@@ -1,16 +1,12 @@
 //! `pactum diff`: the published agreements' real revisions, a real Git repository with a
 //! branch, a merge and uncommitted edits, every output format, and bad input.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use crate::support;
 
-use support::{clause_changes, t, text};
-
-fn manifest() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use support::{clause_changes, manifest, t, text};
 
 fn pactum(dir: &Path, args: &[&str]) -> Output {
     support::pactum_with(dir, args, &[])

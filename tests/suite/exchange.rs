@@ -10,39 +10,10 @@ use std::process::Command;
 use crate::support;
 
 use support::git::{ADMIN, ALICE, Script};
-use support::{clause_changes, pactum_with, t, text, tool};
-
-fn manifest() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use support::{clause_changes, corpus, manifest, pactum_with, t, text, tool};
 
 fn pactum(dir: &Path, args: &[&str]) -> std::process::Output {
     pactum_with(dir, args, &[])
-}
-
-/// Every contract of the bundled corpus and the example repository.
-fn corpus() -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for root in ["tests/corpus", "example-repo/contracts"] {
-        let mut stack = vec![manifest().join(root)];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap() {
-                let path = entry.unwrap().path();
-                let name = path.file_name().unwrap().to_string_lossy().into_owned();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if path.extension().is_some_and(|e| e == "md")
-                    && name != "README.md"
-                    && !name.starts_with("LICENSE")
-                {
-                    out.push(path);
-                }
-            }
-        }
-    }
-    out.sort();
-    assert!(out.len() >= 30, "{out:?}");
-    out
 }
 
 /// The parts of a Word package.

@@ -9,11 +9,7 @@ use serde_json::{Value, json};
 
 use crate::support;
 
-use support::{pactum_with, text};
-
-fn manifest() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use support::{corpus, manifest, pactum_with, text};
 
 fn pactum(dir: &Path, args: &[&str]) -> std::process::Output {
     pactum_with(dir, args, &[])
@@ -44,30 +40,6 @@ fn libreoffice(python: &Path, jobs: &Value) {
     std::fs::write(&file, serde_json::to_vec(jobs).unwrap()).unwrap();
     let run = Command::new(python).arg(manifest().join("tests/support/libreoffice.py")).arg(&file).output().unwrap();
     assert!(run.status.success(), "LibreOffice failed: {}", text(&run));
-}
-
-/// Every contract of the bundled corpus and the example repository.
-fn corpus() -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for root in ["tests/corpus", "example-repo/contracts"] {
-        let mut stack = vec![manifest().join(root)];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap() {
-                let path = entry.unwrap().path();
-                let name = path.file_name().unwrap().to_string_lossy().into_owned();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if path.extension().is_some_and(|e| e == "md")
-                    && name != "README.md"
-                    && !name.starts_with("LICENSE")
-                {
-                    out.push(path);
-                }
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// A contract copied as `contract.md` into a folder of its own and exported as `contract.docx`.

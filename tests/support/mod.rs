@@ -8,7 +8,7 @@ pub mod openapi;
 pub mod today;
 pub mod tracker;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// Settings a CI runner may carry that would point pactum at a real tracker or pull request.
@@ -137,4 +137,34 @@ pub fn in_negotiation(path: &Path) {
     front.remove("signatures");
     front["status"] = toml_edit::value("review");
     std::fs::write(path, format!("+++\n{front}{}", &text[end..])).unwrap();
+}
+
+/// The project's own folder (where `Cargo.toml` is).
+pub fn manifest() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every contract of the bundled corpus and the example repository, sorted.
+pub fn corpus() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for root in ["tests/corpus", "example-repo/contracts"] {
+        let mut stack = vec![manifest().join(root)];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "md")
+                    && name != "README.md"
+                    && !name.starts_with("LICENSE")
+                {
+                    out.push(path);
+                }
+            }
+        }
+    }
+    out.sort();
+    assert!(out.len() >= 30, "the corpus is missing: {out:?}");
+    out
 }
