@@ -221,6 +221,17 @@ struct GitHub {
     repo: String,
 }
 
+impl GitHub {
+    /// Write a draft over issue `number`, with `also` (a state change) beside.
+    fn edit(&mut self, number: u64, draft: &Draft, also: Option<(&str, &str)>) -> Result<(), TrackerError> {
+        let mut body = json!({ "title": draft.title, "body": draft.body, "assignees": draft.assignees });
+        if let Some((key, value)) = also {
+            body[key] = json!(value);
+        }
+        self.client.send("PATCH", &format!("/repos/{}/issues/{number}", self.repo), Some(&body)).map(drop)
+    }
+}
+
 impl Tracker for GitHub {
     fn list(&mut self, label: &str) -> Result<Vec<Issue>, TrackerError> {
         let mut issues = Vec::new();
@@ -254,13 +265,11 @@ impl Tracker for GitHub {
     }
 
     fn update(&mut self, number: u64, draft: &Draft) -> Result<(), TrackerError> {
-        let body = json!({ "title": draft.title, "body": draft.body, "assignees": draft.assignees });
-        self.client.send("PATCH", &format!("/repos/{}/issues/{number}", self.repo), Some(&body)).map(drop)
+        self.edit(number, draft, None)
     }
 
     fn reopen(&mut self, number: u64, draft: &Draft) -> Result<(), TrackerError> {
-        let body = json!({ "title": draft.title, "body": draft.body, "assignees": draft.assignees, "state": "open" });
-        self.client.send("PATCH", &format!("/repos/{}/issues/{number}", self.repo), Some(&body)).map(drop)
+        self.edit(number, draft, Some(("state", "open")))
     }
 
     fn close(&mut self, number: u64, comment: &str, body: Option<&str>) -> Result<(), TrackerError> {
@@ -286,6 +295,16 @@ struct GitLab {
 }
 
 impl GitLab {
+    /// Write a draft over issue `number`, with `also` (a state change) beside.
+    fn edit(&mut self, number: u64, draft: &Draft, also: Option<(&str, &str)>) -> Result<(), TrackerError> {
+        let assignees = self.user_ids(&draft.assignees)?;
+        let mut body = json!({ "title": draft.title, "description": draft.body, "assignee_ids": assignees, "due_date": gitlab_due(draft) });
+        if let Some((key, value)) = also {
+            body[key] = json!(value);
+        }
+        self.client.send("PUT", &format!("/projects/{}/issues/{number}", self.project), Some(&body)).map(drop)
+    }
+
     fn user_ids(&mut self, usernames: &[String]) -> Result<Vec<u64>, TrackerError> {
         let mut ids = Vec::new();
         for username in usernames {
@@ -340,15 +359,11 @@ impl Tracker for GitLab {
     }
 
     fn update(&mut self, number: u64, draft: &Draft) -> Result<(), TrackerError> {
-        let assignees = self.user_ids(&draft.assignees)?;
-        let body = json!({ "title": draft.title, "description": draft.body, "assignee_ids": assignees, "due_date": gitlab_due(draft) });
-        self.client.send("PUT", &format!("/projects/{}/issues/{number}", self.project), Some(&body)).map(drop)
+        self.edit(number, draft, None)
     }
 
     fn reopen(&mut self, number: u64, draft: &Draft) -> Result<(), TrackerError> {
-        let assignees = self.user_ids(&draft.assignees)?;
-        let body = json!({ "title": draft.title, "description": draft.body, "assignee_ids": assignees, "due_date": gitlab_due(draft), "state_event": "reopen" });
-        self.client.send("PUT", &format!("/projects/{}/issues/{number}", self.project), Some(&body)).map(drop)
+        self.edit(number, draft, Some(("state_event", "reopen")))
     }
 
     fn close(&mut self, number: u64, comment: &str, body: Option<&str>) -> Result<(), TrackerError> {
@@ -374,6 +389,15 @@ struct Gitea {
 }
 
 impl Gitea {
+    /// Write a draft over issue `number`, with `also` (a state change) beside.
+    fn edit(&mut self, number: u64, draft: &Draft, also: Option<(&str, &str)>) -> Result<(), TrackerError> {
+        let mut body = json!({ "title": draft.title, "body": draft.body, "assignees": draft.assignees, "due_date": gitea_due(draft) });
+        if let Some((key, value)) = also {
+            body[key] = json!(value);
+        }
+        self.client.send("PATCH", &format!("/repos/{}/issues/{number}", self.repo), Some(&body)).map(drop)
+    }
+
     /// Label ids for names, creating labels the repository does not have: Gitea's issue API
     /// takes ids, not names.
     fn label_ids(&mut self, wanted: &[String]) -> Result<Vec<u64>, TrackerError> {
@@ -457,13 +481,11 @@ impl Tracker for Gitea {
     }
 
     fn update(&mut self, number: u64, draft: &Draft) -> Result<(), TrackerError> {
-        let body = json!({ "title": draft.title, "body": draft.body, "assignees": draft.assignees, "due_date": gitea_due(draft) });
-        self.client.send("PATCH", &format!("/repos/{}/issues/{number}", self.repo), Some(&body)).map(drop)
+        self.edit(number, draft, None)
     }
 
     fn reopen(&mut self, number: u64, draft: &Draft) -> Result<(), TrackerError> {
-        let body = json!({ "title": draft.title, "body": draft.body, "assignees": draft.assignees, "due_date": gitea_due(draft), "state": "open" });
-        self.client.send("PATCH", &format!("/repos/{}/issues/{number}", self.repo), Some(&body)).map(drop)
+        self.edit(number, draft, Some(("state", "open")))
     }
 
     fn close(&mut self, number: u64, comment: &str, body: Option<&str>) -> Result<(), TrackerError> {
