@@ -20,8 +20,8 @@ pub struct CheckArgs {
     #[arg(value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    format: CheckFormat,
     /// Write the report to this file instead of standard output (written also when there are
     /// findings, so that CI can upload it)
     #[arg(short, long, value_name = "FILE")]
@@ -40,39 +40,6 @@ pub struct CheckArgs {
     /// it is judged as that file of its repository, and the copy on disk is not read
     #[arg(long, value_name = "PATH")]
     stdin_filename: Option<PathBuf>,
-}
-
-/// `check`'s output formats, as the command line names and explains them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    /// rustc-style snippets with `path:line:col`
-    Human,
-    /// one JSON document (stable interface)
-    Json,
-    /// SARIF 2.1.0, for code scanning
-    Sarif,
-    /// GitHub Actions workflow annotations
-    Github,
-    /// `JUnit` XML, one test case per file
-    Junit,
-    /// Markdown for a job summary or a comment: every finding, grouped per contract
-    Markdown,
-    /// GitLab Code Quality (the Code Climate subset GitLab reads), for merge requests
-    Gitlab,
-}
-
-impl From<Format> for CheckFormat {
-    fn from(format: Format) -> Self {
-        match format {
-            Format::Human => Self::Human,
-            Format::Json => Self::Json,
-            Format::Sarif => Self::Sarif,
-            Format::Github => Self::Github,
-            Format::Junit => Self::Junit,
-            Format::Markdown => Self::Markdown,
-            Format::Gitlab => Self::Gitlab,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -251,11 +218,11 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
     let git_prefix = target.repo.as_ref().map(Repo::git_prefix).unwrap_or_default();
     let output = CheckOutput { diagnostics: &report.diagnostics, summary, files: &shown, git_prefix: &git_prefix };
     let printing = Printing {
-        color: args.format == Format::Human && args.output.is_none() && global.wants_color(),
+        color: args.format == CheckFormat::Human && args.output.is_none() && global.wants_color(),
         summary: !global.quiet,
     };
-    let text = render(args.format.into(), &output, printing);
-    super::deliver(global, args.output.as_deref(), &text, args.format == Format::Human)?;
+    let text = render(args.format, &output, printing);
+    super::deliver(global, args.output.as_deref(), &text, args.format == CheckFormat::Human)?;
     let denied =
         args.deny == Some(Deny::Warnings) && report.diagnostics.iter().any(|d| d.severity == Severity::Warning);
     Ok(if summary.errors > 0 || denied { Outcome::Findings } else { Outcome::Clean })

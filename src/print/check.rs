@@ -7,8 +7,8 @@ use serde_json::json;
 use super::{fingerprint, xml_escape};
 use pactum_core::findings::{Diagnostic, RULES, Severity, Summary};
 
-/// The output formats of `check` (the command line names and explains them).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The output formats of `check`, as the command line names and explains them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum CheckFormat {
     /// rustc-style snippets with `path:line:col`
     Human,
