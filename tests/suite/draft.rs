@@ -432,10 +432,9 @@ fn named_files_get_the_findings_of_a_whole_check_on_generated_repositories() {
         .map(|id| (id.clone(), std::fs::read_to_string(root.join(format!("contracts/{id}.md"))).unwrap()))
         .collect();
     let findings = |args: &[&str]| -> Vec<String> {
-        let output = pactum(&root, &[&["check", "--format", "json"][..], args].concat());
-        assert!(matches!(output.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&output.stderr));
-        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-        let mut all: Vec<String> = report["diagnostics"].as_array().unwrap().iter().map(ToString::to_string).collect();
+        let (code, found) = support::today::check_json(&root, args);
+        assert!(matches!(code, Some(0 | 1)), "{found:?}");
+        let mut all: Vec<String> = found.iter().map(ToString::to_string).collect();
         all.sort();
         all
     };

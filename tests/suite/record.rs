@@ -30,16 +30,10 @@ fn edit(root: &Path, path: &str, from: &str, to: &str) {
 
 /// The findings of `pactum check` as `code` lines, and its exit code.
 fn check(root: &Path) -> (Option<i32>, Vec<String>) {
-    let output = pactum(root, &["check", "--format", "json"]);
-    let report: serde_json::Value =
-        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&output)));
-    let findings = report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| format!("{}: {}", d["code"].as_str().unwrap(), d["message"].as_str().unwrap()))
-        .collect();
-    (output.status.code(), findings)
+    let (code, found) = support::today::check_json(root, &[]);
+    let findings =
+        found.iter().map(|d| format!("{}: {}", d["code"].as_str().unwrap(), d["message"].as_str().unwrap())).collect();
+    (code, findings)
 }
 
 #[test]

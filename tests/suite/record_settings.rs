@@ -43,12 +43,8 @@ fn weaken(root: &Path) {
 
 /// The findings of `pactum check` as `code: message` lines, and its exit code.
 fn check(root: &Path) -> (Option<i32>, Vec<String>) {
-    let output = pactum(root, &["check", "--format", "json"]);
-    let report: serde_json::Value =
-        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&output)));
-    let findings = report["diagnostics"]
-        .as_array()
-        .unwrap()
+    let (code, found) = support::today::check_json(root, &[]);
+    let findings = found
         .iter()
         .map(|d| {
             format!(
@@ -59,7 +55,7 @@ fn check(root: &Path) -> (Option<i32>, Vec<String>) {
             )
         })
         .collect();
-    (output.status.code(), findings)
+    (code, findings)
 }
 
 fn has(findings: &[String], path: &str, code: &str) -> bool {

@@ -22,3 +22,12 @@ pub fn ok(root: &Path, args: &[&str]) -> String {
     assert!(output.status.success(), "pactum {args:?}: {}", super::text(&output));
     super::text(&output)
 }
+
+/// `pactum check --format json` in `root` as of [`TODAY`], with `args` after: its exit code and
+/// its findings.
+pub fn check_json(root: &Path, args: &[&str]) -> (Option<i32>, Vec<serde_json::Value>) {
+    let output = pactum(root, &[&["check", "--format", "json"][..], args].concat());
+    let report: serde_json::Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", super::text(&output)));
+    (output.status.code(), report["diagnostics"].as_array().unwrap().clone())
+}
