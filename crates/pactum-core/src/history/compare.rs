@@ -69,39 +69,36 @@ pub fn sides(repo: &Repo, git: &Git, revisions: &[String], paths: &[PathBuf]) ->
         let or_head = |side: &str| if side.is_empty() { "HEAD".to_owned() } else { side.to_owned() };
         (or_head(a), or_head(b))
     };
-    let (base, head, old, new) = match revisions {
+    // (base label, base files, head label, head files, head commit: none for the working tree)
+    let (base, old, head, new, head_commit) = match revisions {
         [] => {
             let main = main()?;
             let base = git.merge_base(&main, "HEAD")?;
-            (
-                format!("{main} ({})", git.short(base)),
-                WORKING_TREE.to_owned(),
-                git.files_at(base, &folder)?,
-                working_tree(repo)?,
-            )
+            let old = git.files_at(base, &folder)?;
+            (format!("{main} ({})", git.short(base)), old, WORKING_TREE.to_owned(), working_tree(repo)?, None)
         }
         [range] if range.contains("...") => {
             let (a, b) = ends(range, "...");
             let base = git.merge_base(&a, &b)?;
-            let old = git.files_at(base, &folder)?;
-            let new = git.files_at(git.commit(&b)?, &folder)?;
-            (format!("{a}...{b} ({})", git.short(base)), b, old, new)
+            let head = git.commit(&b)?;
+            let (old, new) = (git.files_at(base, &folder)?, git.files_at(head, &folder)?);
+            (format!("{a}...{b} ({})", git.short(base)), old, b, new, Some(head))
         }
         [range] if range.contains("..") => {
             let (a, b) = ends(range, "..");
-            let old = git.files_at(git.commit(&a)?, &folder)?;
-            let new = git.files_at(git.commit(&b)?, &folder)?;
-            (a, b, old, new)
+            let (base, head) = (git.commit(&a)?, git.commit(&b)?);
+            let (old, new) = (git.files_at(base, &folder)?, git.files_at(head, &folder)?);
+            (a, old, b, new, Some(head))
         }
         [base] => {
-            (base.clone(), WORKING_TREE.to_owned(), git.files_at(git.commit(base)?, &folder)?, working_tree(repo)?)
+            let old = git.files_at(git.commit(base)?, &folder)?;
+            (base.clone(), old, WORKING_TREE.to_owned(), working_tree(repo)?, None)
         }
-        [base, head] => (
-            base.clone(),
-            head.clone(),
-            git.files_at(git.commit(base)?, &folder)?,
-            git.files_at(git.commit(head)?, &folder)?,
-        ),
+        [base, head] => {
+            let (from, to) = (git.commit(base)?, git.commit(head)?);
+            let (old, new) = (git.files_at(from, &folder)?, git.files_at(to, &folder)?);
+            (base.clone(), old, head.clone(), new, Some(to))
+        }
         _ => return Err(CompareError::TooManyRevisions),
     };
     let only: Vec<String> = paths
@@ -117,7 +114,6 @@ pub fn sides(repo: &Repo, git: &Git, revisions: &[String], paths: &[PathBuf]) ->
             return Err(CompareError::NotAContract(given.display().to_string()));
         }
     }
-    let head_commit = if head == WORKING_TREE { None } else { Some(git.commit(&head)?) };
     Ok(Sides { base, head, old: limit(old, &only), new: limit(new, &only), head_commit })
 }
 
