@@ -40,6 +40,11 @@ pub struct CheckArgs {
     /// it is judged as that file of its repository, and the copy on disk is not read
     #[arg(long, value_name = "PATH")]
     stdin_filename: Option<PathBuf>,
+    /// Neither read nor keep what checks learn of unchanged files (kept in `.git/pactum/`, so
+    /// that a check of a few named files does not read every other contract's front matter
+    /// again); findings are the same either way
+    #[arg(long)]
+    no_cache: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -200,9 +205,10 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
     }
     let (report, shown) = match &target.repo {
         Some(repo) => {
-            let checked = Workspace::of(repo)
-                .check(&target.files, target.only.as_ref(), global.today())
-                .context("loading schemas")?;
+            let workspace = Workspace::of(repo);
+            let workspace = if args.no_cache { workspace.without_cache() } else { workspace };
+            let checked =
+                workspace.check(&target.files, target.only.as_ref(), global.today()).context("loading schemas")?;
             for shortfall in &checked.shortfalls {
                 global.warn(shortfall);
             }

@@ -486,9 +486,20 @@ fn named_files_get_the_findings_of_a_whole_check_on_generated_repositories() {
                 .filter(|d| chosen.iter().any(|p| d.contains(&format!("\"path\":\"{p}\""))))
                 .cloned()
                 .collect();
+            // With the facts the checks before kept, with none kept yet, and without the cache.
+            if next(2) == 0 {
+                let _ = std::fs::remove_dir_all(root.join(".git/pactum"));
+            }
             assert_eq!(findings(&chosen), on, "{chosen:?}");
+            assert_eq!(findings(&[&["--no-cache"], &chosen[..]].concat()), on, "{chosen:?} without the cache");
+        }
+        // Now and then the round lands, so that later rounds have versions of every kind in
+        // history, and facts of them kept.
+        if next(2) == 0 {
+            s.commit(&ALICE, &ALICE, "A round");
         }
     }
+    assert!(root.join(".git/pactum/facts.json").is_file(), "checks keep their facts");
     // The family reached the rules it is meant to weigh.
     for kind in ["id/duplicate", "link/unknown-contract"] {
         assert!(kinds_seen.contains(kind), "{kind} never found: {kinds_seen:?}");

@@ -696,3 +696,46 @@ fn an_approval_counts_for_the_commit_it_was_given_on() {
         text(&output)
     );
 }
+
+/// A check of named files reads the other contracts' ids and links from the facts earlier
+/// checks kept in `.git/pactum/`. Those facts are keyed by content, so an edit is seen at once;
+/// a damaged cache, or one that cannot be written, changes no finding.
+#[test]
+fn facts_kept_between_checks_never_change_a_finding() {
+    let mut s = executed();
+    ok(s.root(), &["new", "nda", "--id", "globex-nda", "--set", "counterparty=Globex"]);
+    s.commit(&ALICE, &ALICE, "Drafted the Globex NDA");
+    let root = s.root().to_path_buf();
+    let named = |extra: &[&str]| {
+        let (code, found) = support::today::check_json(&root, &[extra, &["contracts/acme-nda.md"]].concat());
+        let mut codes: Vec<String> = found.iter().map(ToString::to_string).collect();
+        codes.sort();
+        (code, codes)
+    };
+    // A whole check keeps the facts of every file and of every version in history.
+    support::today::check_json(&root, &[]);
+    let facts = root.join(".git/pactum/facts.json");
+    let kept: serde_json::Value = serde_json::from_slice(&std::fs::read(&facts).unwrap()).unwrap();
+    assert_eq!(kept["files"].as_array().map(Vec::len), Some(2), "{kept}");
+    assert!(kept["versions"].as_array().is_some_and(|v| !v.is_empty()), "{kept}");
+    let (code, before) = named(&[]);
+    assert_eq!(code, Some(0), "{before:?}");
+    // The other contract now takes the same id: its new text is read, not its old facts.
+    edit(&root, "contracts/globex-nda.md", "id = \"globex-nda\"", "id = \"acme-nda\"");
+    let (code, duplicate) = named(&[]);
+    assert_eq!(code, Some(1), "{duplicate:?}");
+    assert!(duplicate.iter().any(|d| d.contains("id/duplicate") && d.contains("globex-nda.md")), "{duplicate:?}");
+    assert_eq!(named(&["--no-cache"]), (code, duplicate.clone()));
+    // A damaged cache is read as none.
+    std::fs::write(&facts, "{ not json").unwrap();
+    assert_eq!(named(&[]), (code, duplicate.clone()));
+    // A cache that cannot be written is not written, and the check is the same.
+    std::fs::remove_dir_all(root.join(".git/pactum")).unwrap();
+    std::fs::write(root.join(".git/pactum"), "not a folder").unwrap();
+    assert_eq!(named(&[]), (code, duplicate));
+    assert!(root.join(".git/pactum").is_file());
+    // `--no-cache` keeps nothing.
+    std::fs::remove_file(root.join(".git/pactum")).unwrap();
+    named(&["--no-cache"]);
+    assert!(!root.join(".git/pactum").exists());
+}

@@ -7,13 +7,32 @@ use std::sync::{Arc, OnceLock};
 use chrono::NaiveDate;
 
 use crate::diff::DiffOptions;
+use crate::history::signed::Wanted;
 use crate::lifecycle::Duration;
 use crate::lint::run::CheckOptions;
 use crate::remind::RemindOptions;
+use crate::repo::facts::Facts;
 use crate::repo::policies::Policies;
 use crate::repo::{Config, Repo, Settings};
 use crate::schema::{SchemaError, SchemaSet};
 use crate::template::Library;
+
+/// The ids of the files named in `only`, as their front matter gives them.
+fn ids_of(
+    files: &[crate::repo::FileRef],
+    only: &std::collections::HashSet<String>,
+    max_size: u64,
+) -> std::collections::HashSet<String> {
+    files
+        .iter()
+        .filter(|file| file.not_read.is_none() && only.contains(&file.shown))
+        .filter(|file| std::fs::metadata(&file.path).is_ok_and(|m| m.len() <= max_size))
+        .filter_map(|file| {
+            let (text, _) = crate::contract::decode(&file.shown, std::fs::read(&file.path).ok()?).ok()?;
+            crate::contract::Contract::read_metadata(&text)?.id
+        })
+        .collect()
+}
 
 /// The longest reminder window, forward or back: ten years.
 const MAX_WINDOW_DAYS: u64 = 10 * 366;
@@ -57,12 +76,22 @@ pub struct Workspace<'a> {
     pub repo: &'a Repo,
     library: OnceLock<Result<Option<Arc<Library>>, WorkspaceError>>,
     schemas: OnceLock<SchemaSet>,
+    /// Whether `check` keeps what it learns of files and versions between runs, in the Git
+    /// directory (`repo::facts`).
+    facts: bool,
 }
 
 impl<'a> Workspace<'a> {
     #[must_use]
     pub fn of(repo: &'a Repo) -> Self {
-        Self { repo, library: OnceLock::new(), schemas: OnceLock::new() }
+        Self { repo, library: OnceLock::new(), schemas: OnceLock::new(), facts: true }
+    }
+
+    /// The same, with `check` neither reading nor keeping facts between runs (`--no-cache`).
+    #[must_use]
+    pub fn without_cache(mut self) -> Self {
+        self.facts = false;
+        self
     }
 
     /// The schemas contracts are validated against: the built-in ones, overridden and extended
@@ -132,12 +161,40 @@ impl<'a> Workspace<'a> {
             shortfalls.push(CheckShortfall::Library(error));
             CheckOptions::from_config(self.config())
         });
-        match self.signed_record() {
-            Ok(record) => options.signed = record.map(Arc::new),
+        let git = crate::history::Git::open(&self.repo.root).ok();
+        let cache = git.as_ref().filter(|_| self.facts).map(|git| Facts::path_in(git.dir()));
+        let known = cache.as_deref().map(Facts::load).map(Arc::new);
+        // A check of named files holds them alone to the versions signed.
+        let wanted = only
+            .map(|only| Wanted { paths: only.clone(), ids: ids_of(files, only, self.config().check.max_file_size) });
+        let mut versions = None;
+        match self.signed_record(git.as_ref(), known.as_deref(), wanted.as_ref()) {
+            Ok(record) => {
+                options.signed = record.map(|(record, learned)| {
+                    versions = Some(learned);
+                    Arc::new(record)
+                });
+            }
             Err(error) => shortfalls.push(CheckShortfall::History(error)),
         }
+        options.facts.clone_from(&known);
         let schemas = self.schemas()?;
         let mut report = crate::lint::run::check(files, schemas, &options, only);
+        if let (Some(cache), Some(known)) = (cache, known) {
+            let learned = Facts {
+                files: std::mem::take(&mut report.learned).into_iter().collect(),
+                versions: versions.unwrap_or_default(),
+            };
+            let new = |a: &Facts, b: &Facts| {
+                a.files.len() != b.files.len()
+                    || a.versions.len() != b.versions.len()
+                    || a.files.keys().any(|key| !b.files.contains_key(key))
+                    || a.versions.keys().any(|key| !b.versions.contains_key(key))
+            };
+            if new(&learned, &known) {
+                learned.save(&cache);
+            }
+        }
         let material = match only {
             Some(only) => only.iter().filter(|shown| drafting::is_material(shown)).cloned().collect(),
             None => drafting::files(&self.repo.root),
@@ -168,15 +225,18 @@ impl<'a> Workspace<'a> {
     ///
     /// # Errors
     /// When the history cannot be read.
-    pub(crate) fn signed_record(
+    fn signed_record(
         &self,
-    ) -> Result<Option<crate::contract::seal::SignedRecord>, crate::history::HistoryError> {
-        let Ok(git) = crate::history::Git::open(&self.repo.root) else { return Ok(None) };
+        git: Option<&crate::history::Git>,
+        facts: Option<&Facts>,
+        wanted: Option<&Wanted>,
+    ) -> Result<Option<crate::history::signed::Signed>, crate::history::HistoryError> {
+        let Some(git) = git else { return Ok(None) };
         let Ok(head) = git.commit("HEAD") else { return Ok(None) };
         let start = self.config().audit.since.clone().map(|text| crate::history::ledger::Start { text, setting: true });
         let limits = (self.repo.root.as_path(), self.config().check.max_file_size);
-        crate::history::signed::signed_versions(&git, head, &self.config().repository.contracts, start.as_ref(), limits)
-            .map(Some)
+        let contracts = &self.config().repository.contracts;
+        crate::history::signed::signed_versions(git, head, contracts, start.as_ref(), limits, (facts, wanted)).map(Some)
     }
 
     /// What counts as material in a redline.

@@ -174,7 +174,7 @@ pub enum SealChange {
 
 /// What an executed amendment records of the contract it amends: its body's hash and its
 /// fields' digests as amended.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Amended {
     pub body: Option<String>,
     pub terms: Option<BTreeMap<String, String>>,
@@ -299,22 +299,56 @@ pub struct SignedVersion {
     /// Where it was, and its id.
     pub path: String,
     pub id: Option<String>,
-    text: String,
+    text: SignedText,
     /// Whether a file is at its path in the working tree now.
     pub present: bool,
 }
 
+/// Where the text of a version signed is.
+#[derive(Debug, Clone)]
+pub enum SignedText {
+    /// Left unread: no contract checked can be held to it (a check of named files reads only
+    /// the versions their paths and ids name).
+    Unread,
+    Text(String),
+    /// The working tree's file `file` is that very version, whose bytes have this SHA-256:
+    /// nearly every executed contract reads as it was signed, and the record does not keep a
+    /// second copy of each.
+    InPlace {
+        file: std::path::PathBuf,
+        sha256: [u8; 32],
+    },
+}
+
 impl SignedVersion {
-    /// The version `text` of the contract at `path` (its id `id`), committed in `commit`.
+    /// The version of the contract at `path` (its id `id`), committed in `commit`.
     #[must_use]
-    pub fn new(commit: String, path: String, id: Option<String>, text: String, present: bool) -> Self {
+    pub fn new(commit: String, path: String, id: Option<String>, text: SignedText, present: bool) -> Self {
         Self { commit, path, id, text, present }
     }
 
-    /// The version, read.
+    /// The version, read; `None` where its text was left unread, or its file in the working
+    /// tree changed since the record was read.
     #[must_use]
-    pub fn contract(&self) -> super::Contract {
-        super::Contract::read(&self.path, self.text.clone(), super::FrontMatterRule::Optional, &mut Vec::new())
+    pub fn contract(&self) -> Option<super::Contract> {
+        let text = match &self.text {
+            SignedText::Unread => return None,
+            SignedText::Text(text) => text.clone(),
+            SignedText::InPlace { file, sha256 } => {
+                let bytes = std::fs::read(file).ok()?;
+                if Sha256::digest(&bytes)[..] != sha256[..] {
+                    return None;
+                }
+                super::decode(&self.path, bytes).ok()?.0
+            }
+        };
+        Some(super::Contract::read(&self.path, text, super::FrontMatterRule::Optional, &mut Vec::new()))
+    }
+
+    /// Whether the bytes whose SHA-256 is `sha256` are this version's own.
+    #[must_use]
+    pub fn is(&self, sha256: &[u8; 32]) -> bool {
+        matches!(&self.text, SignedText::InPlace { sha256: own, .. } if own == sha256)
     }
 }
 

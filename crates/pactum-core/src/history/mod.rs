@@ -177,6 +177,12 @@ impl Git {
         Opener { path: self.repo.path().to_path_buf(), prefix: self.prefix.clone() }
     }
 
+    /// The Git directory (`.git`).
+    #[must_use]
+    pub(crate) fn dir(&self) -> &Path {
+        self.repo.path()
+    }
+
     /// Whether this is a shallow clone, whose history stops short.
     #[must_use]
     pub(crate) fn is_shallow(&self) -> bool {

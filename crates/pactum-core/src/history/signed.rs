@@ -3,21 +3,36 @@
 //! the text can edit or compute it again, remove it, or set the status back and execute anew;
 //! the version in history that first read as executed cannot be changed by the same edit.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use git2::Oid;
 
 use super::ledger::Start;
 use super::{Git, HistoryError};
-use crate::contract::seal::{SignedRecord, SignedVersion};
+use crate::contract::seal::{SignedRecord, SignedText, SignedVersion};
 use crate::contract::{Contract, Status, decode};
+use crate::repo::facts::{BlobKey, Facts, VersionFacts};
+
+/// What a check of named files holds to the versions signed: the paths and ids of the files
+/// named. The text of a version neither names is left unread.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Wanted {
+    pub paths: HashSet<String>,
+    pub ids: HashSet<String>,
+}
+
+/// The signed record, and the facts of every version it looked at (see `repo::facts`).
+pub(crate) type Signed = (SignedRecord, HashMap<BlobKey, VersionFacts>);
 
 /// The first executed version of every contract in the first-parent history of `tip` on the
 /// record, under every folder that was the contracts folder (`current` now), oldest first; `root` is the working tree, to say which are still
 /// there. Where the record starts later than the history (`[audit] since`), a contract is held
 /// to its version at the start. A version larger than `max_size`, or not text, is passed over:
 /// `audit` names those.
+///
+/// `facts` are what earlier runs learned of versions; with `wanted`, only the texts of the
+/// versions it names are read.
 ///
 /// # Errors
 /// When Git cannot be read, or the start is a commit not in the history.
@@ -27,20 +42,15 @@ pub(crate) fn signed_versions(
     current: &str,
     start: Option<&Start>,
     (root, max_size): (&Path, u64),
-) -> Result<SignedRecord, HistoryError> {
+    (facts, wanted): (Option<&Facts>, Option<&Wanted>),
+) -> Result<Signed, HistoryError> {
     let mut history = git.first_parent_history(tip)?;
     let folders: &[PathBuf] = &super::ledger::folders_in(git, &history, current);
     let recorded = Start::recorded(start, git, &history)?;
     history.reverse();
-    let mut found = Found {
-        root,
-        max_size,
-        versions: Vec::new(),
-        paths: HashSet::new(),
-        ids: HashSet::new(),
-        seen: HashSet::new(),
-    };
-    // Before the record starts: the latest version at each path, held to once it starts.
+    // The versions to consider, in the order considered: before the record starts, the latest
+    // version at each path, held to once it starts; then each version committed.
+    let mut order: Vec<(String, Oid, Oid)> = Vec::new();
     let mut before: BTreeMap<String, (Oid, Oid)> = BTreeMap::new();
     let mut started = false;
     let changed = super::ledger::changed_files(git, &history, folders)?;
@@ -58,61 +68,220 @@ pub(crate) fn signed_versions(
         }
         if !started {
             started = true;
-            for (path, (blob, at)) in std::mem::take(&mut before) {
-                found.consider(git, &path, blob, at)?;
-            }
+            order.extend(std::mem::take(&mut before).into_iter().map(|(path, (blob, at))| (path, blob, at)));
         }
-        for change in changes {
-            if let Some((path, blob)) = change.new {
-                found.consider(git, &path, blob, commit.id)?;
-            }
-        }
+        order.extend(changes.into_iter().filter_map(|change| change.new).map(|(path, blob)| (path, blob, commit.id)));
     }
     // A start after every commit: the record starts at the tip.
-    for (path, (blob, at)) in before {
-        found.consider(git, &path, blob, at)?;
+    order.extend(before.into_iter().map(|(path, (blob, at))| (path, blob, at)));
+    let mut found = Found {
+        root,
+        versions: Vec::new(),
+        paths: HashSet::new(),
+        ids: HashSet::new(),
+        seen: HashSet::new(),
+        short: HashMap::new(),
+    };
+    let mut learned = HashMap::new();
+    // Versions are read ahead, a wave at a time and in parallel, then considered in order: a
+    // wave reads no version at a path already on the record before it.
+    for wave in order.chunks(WAVE) {
+        // In the order committed: versions written together are stored together, and read
+        // from one delta base after another.
+        let mut once = HashSet::new();
+        let blobs: Vec<(Oid, &str)> = wave
+            .iter()
+            .filter(|(path, blob, _)| !found.paths.contains(path) && !found.seen.contains(blob))
+            .filter(|(_, blob, _)| once.insert(*blob))
+            .map(|(path, blob, _)| (*blob, path.as_str()))
+            .collect();
+        // A version whose text some file named may be held to: by its path here, or its id.
+        let by_path: HashSet<Oid> = match wanted {
+            Some(named) => wave.iter().filter(|(path, _, _)| named.paths.contains(path)).map(|(_, b, _)| *b).collect(),
+            None => HashSet::new(),
+        };
+        let ahead = Ahead { root, max_size, facts, wanted, by_path: &by_path };
+        let (mut read, facts_now) = ahead.read(git, &blobs)?;
+        learned.extend(facts_now);
+        for (path, blob, commit) in wave {
+            found.consider(git, path, *blob, *commit, &mut read);
+        }
     }
-    Ok(SignedRecord::new(found.versions, git.is_shallow()))
+    Ok((SignedRecord::new(found.versions, git.is_shallow()), learned))
+}
+
+/// How many versions are read ahead at a time.
+const WAVE: usize = 4096;
+
+/// A version that reads as executed: its id, and where its text is.
+type Executed = (Option<String>, SignedText);
+
+/// What reading a wave of versions ahead needs.
+struct Ahead<'a> {
+    /// The working tree, whose files are read in place of the versions they hold.
+    root: &'a Path,
+    max_size: u64,
+    facts: Option<&'a Facts>,
+    wanted: Option<&'a Wanted>,
+    /// The versions of the wave at a path named.
+    by_path: &'a HashSet<Oid>,
+}
+
+impl Ahead<'_> {
+    /// The versions among `blobs` that read as executed, read in parallel (the others are left
+    /// out), and the facts of each version looked at.
+    #[allow(clippy::type_complexity)]
+    fn read(
+        &self,
+        git: &Git,
+        blobs: &[(Oid, &str)],
+    ) -> Result<(HashMap<Oid, Executed>, Vec<(BlobKey, VersionFacts)>), HistoryError> {
+        use rayon::prelude::*;
+        let share = blobs.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(64);
+        let opener = git.opener();
+        let chunks = blobs
+            .par_chunks(share)
+            .map(|chunk| {
+                let git = opener.open()?;
+                let mut executed = Vec::new();
+                let mut facts = Vec::new();
+                for &(blob, path) in chunk {
+                    let (version, fact) = self.version(&git, blob, path)?;
+                    if let Some(version) = version {
+                        executed.push((blob, version));
+                    }
+                    if let Some(fact) = fact {
+                        facts.push((key(blob), fact));
+                    }
+                }
+                Ok((executed, facts))
+            })
+            .collect::<Result<Vec<_>, HistoryError>>()?;
+        let mut executed = HashMap::new();
+        let mut facts = Vec::new();
+        for (some, more) in chunks {
+            executed.extend(some);
+            facts.extend(more);
+        }
+        Ok((executed, facts))
+    }
+
+    /// Whether the text of the executed version `blob` (its id `id`) is to be read.
+    fn wants(&self, blob: Oid, id: Option<&String>) -> bool {
+        self.wanted.is_none_or(|named| self.by_path.contains(&blob) || id.is_some_and(|id| named.ids.contains(id)))
+    }
+
+    /// The version `blob`, if it reads as executed: its status says so, or it carries a seal
+    /// (as `seal::reads_executed`). One larger than the largest file read, or not text, is
+    /// passed over. With the facts of the version, when it was read or they were known.
+    fn version(
+        &self,
+        git: &Git,
+        blob: Oid,
+        path: &str,
+    ) -> Result<(Option<Executed>, Option<VersionFacts>), HistoryError> {
+        if let Some(known) = self.facts.and_then(|facts| facts.versions.get(&key(blob))) {
+            if known.size > self.max_size {
+                return Ok((None, Some(known.clone())));
+            }
+            let Some(id) = &known.executed else { return Ok((None, Some(known.clone()))) };
+            let text = if self.wants(blob, id.as_ref()) {
+                match self.in_place(blob, path) {
+                    Some((file, bytes)) => in_place(file, &bytes),
+                    None => match decode("", git.blob(blob)?) {
+                        Ok((text, _)) => SignedText::Text(text),
+                        Err(_) => return Ok((None, None)),
+                    },
+                }
+            } else {
+                SignedText::Unread
+            };
+            return Ok((Some((id.clone(), text)), Some(known.clone())));
+        }
+        let (file, bytes) = if let Some((file, bytes)) = self.in_place(blob, path) {
+            (Some(file), bytes)
+        } else {
+            if git.blob_size(blob)? > self.max_size {
+                return Ok((None, None));
+            }
+            (None, git.blob(blob)?)
+        };
+        let size = bytes.len() as u64;
+        let facts = |executed| Some(VersionFacts { size, executed });
+        // Only a version that names its status, or carries a seal, can read as executed.
+        if !contains(&bytes, b"executed") && !contains(&bytes, b"body_sha256") {
+            return Ok((None, facts(None)));
+        }
+        // The key of the bytes as they are, a byte-order mark included, as `check` keys them.
+        let file = file.map(|file| SignedText::InPlace { file, sha256: Facts::content_key(&bytes) });
+        let Ok((text, _)) = decode("", bytes) else { return Ok((None, facts(None))) };
+        let Some(meta) = Contract::read_metadata(&text) else { return Ok((None, facts(None))) };
+        if meta.status != Some(Status::Executed) && meta.body_sha256.is_none() {
+            return Ok((None, facts(None)));
+        }
+        let text = match file {
+            _ if !self.wants(blob, meta.id.as_ref()) => SignedText::Unread,
+            Some(in_place) => in_place,
+            None => SignedText::Text(text),
+        };
+        Ok((Some((meta.id.clone(), text)), facts(Some(meta.id))))
+    }
+}
+
+impl Ahead<'_> {
+    /// The version `blob` as the working tree holds it at `path`, when the file there is that
+    /// very version (its Git id is `blob`): reading a file costs a fraction of undoing a chain
+    /// of deltas in a pack, and most versions on the record are still in the working tree.
+    fn in_place(&self, blob: Oid, path: &str) -> Option<(PathBuf, Vec<u8>)> {
+        let file = self.root.join(path);
+        if std::fs::metadata(&file).ok()?.len() > self.max_size {
+            return None;
+        }
+        let bytes = std::fs::read(&file).ok()?;
+        (Oid::hash_object(git2::ObjectType::Blob, &bytes).ok()? == blob).then_some((file, bytes))
+    }
+}
+
+/// The text of a version that is the working tree's `file`, whose bytes are `bytes`.
+fn in_place(file: PathBuf, bytes: &[u8]) -> SignedText {
+    SignedText::InPlace { file, sha256: Facts::content_key(bytes) }
+}
+
+fn key(blob: Oid) -> BlobKey {
+    let mut key = [0; 20];
+    key.copy_from_slice(&blob.as_bytes()[..20]);
+    key
 }
 
 /// The executed versions found so far, and the paths and ids they hold.
 struct Found<'a> {
     root: &'a Path,
-    max_size: u64,
     versions: Vec<SignedVersion>,
     paths: HashSet<String>,
     ids: HashSet<String>,
     seen: HashSet<Oid>,
+    /// Commits' short forms, each worked out once.
+    short: HashMap<Oid, String>,
 }
 
 impl Found<'_> {
     /// Keep the version `blob` of `path` (committed in `commit`) if it is the first executed
-    /// version of its contract.
-    fn consider(&mut self, git: &Git, path: &str, blob: Oid, commit: Oid) -> Result<(), HistoryError> {
-        if self.paths.contains(path) || !self.seen.insert(blob) || git.blob_size(blob)? > self.max_size {
-            return Ok(());
+    /// version of its contract; `read` holds the versions read ahead that read as executed.
+    fn consider(&mut self, git: &Git, path: &str, blob: Oid, commit: Oid, read: &mut HashMap<Oid, Executed>) {
+        if self.paths.contains(path) || !self.seen.insert(blob) {
+            return;
         }
-        let bytes = git.blob(blob)?;
-        // Only a version that names its status, or carries a seal, can read as executed.
-        if !contains(&bytes, b"executed") && !contains(&bytes, b"body_sha256") {
-            return Ok(());
-        }
-        let Ok((text, _)) = decode(path, bytes) else { return Ok(()) };
-        let Some(meta) = Contract::read_metadata(&text) else { return Ok(()) };
-        if meta.id.as_ref().is_some_and(|id| self.ids.contains(id)) {
-            return Ok(());
-        }
-        // Executed: its status says so, or it carries a seal (as `seal::reads_executed`).
-        if meta.status != Some(Status::Executed) && meta.body_sha256.is_none() {
-            return Ok(());
+        let Some((id, text)) = read.remove(&blob) else { return };
+        if id.as_ref().is_some_and(|id| self.ids.contains(id)) {
+            return;
         }
         self.paths.insert(path.to_owned());
-        if let Some(id) = &meta.id {
+        if let Some(id) = &id {
             self.ids.insert(id.clone());
         }
         let present = self.root.join(path).is_file();
-        self.versions.push(SignedVersion::new(git.short(commit), path.to_owned(), meta.id, text, present));
-        Ok(())
+        let short = self.short.entry(commit).or_insert_with(|| git.short(commit)).clone();
+        self.versions.push(SignedVersion::new(short, path.to_owned(), id, text, present));
     }
 }
 

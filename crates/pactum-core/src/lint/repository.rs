@@ -11,6 +11,7 @@ use crate::contract::Contract;
 use crate::contract::seal::{self, Amended, SealChange, SignedRecord, SinceSigning, TermChange};
 use crate::findings::Diagnostic;
 use crate::findings::rule;
+use crate::repo::facts::{ContentKey, FileFacts};
 
 /// A value from a contract's front matter and a finding already pointed at it, to be sent with
 /// its message filled in if the rule fails.
@@ -19,6 +20,9 @@ pub struct Located {
     pub value: String,
     pub at: Diagnostic,
 }
+
+/// The keys of front matter that link one contract to another.
+const LINKS: [&str; 3] = ["amends", "supersedes", "parent"];
 
 /// What the repository rules need from one contract.
 #[derive(Debug, Clone)]
@@ -39,7 +43,7 @@ pub struct Entry {
     pub amends: Option<(String, Amended)>,
     /// For a contract executed in the repository's history: what it changed of the version
     /// signed there. The seal in the file is then not what the text is held to.
-    pub(crate) since_signing: Option<Signed>,
+    pub(crate) since_signing: Option<Box<Signed>>,
 }
 
 /// What a contract changed of its version signed in history, each change with a finding
@@ -75,20 +79,71 @@ impl Entry {
     /// The entry of `contract`, compared with its version in `signed` when there is one.
     #[must_use]
     pub fn of(contract: &Contract, operational: &[String], signed: Option<&SignedRecord>) -> Self {
-        Self::read(contract, Some((operational, signed)))
+        Self::read(contract, operational, signed, None)
+    }
+
+    /// [`Entry::of`] a contract read from the bytes whose SHA-256 is `sha256`: where those
+    /// are the very bytes signed, nothing is compared.
+    pub(crate) fn of_bytes(
+        contract: &Contract,
+        operational: &[String],
+        signed: Option<&SignedRecord>,
+        sha256: &ContentKey,
+    ) -> Self {
+        Self::read(contract, operational, signed, Some(sha256))
     }
 
     /// What the rules over the whole repository need of a contract whose own findings are not
     /// reported (a check of named files): its id, links and what it amends, which the named
-    /// files' findings depend on. Its seal is not compared with its text, nor its text with the
-    /// version signed: those findings are its own, and would be thrown away.
-    pub(crate) fn of_unreported(contract: &Contract) -> Self {
-        Self::read(contract, None)
+    /// files' findings depend on; kept between runs (`repo::facts`). Its seal is not compared
+    /// with its text, nor its text with the version signed: those findings are its own, and
+    /// would be thrown away.
+    pub(crate) fn facts(contract: &Contract) -> FileFacts {
+        let meta = &contract.meta;
+        FileFacts {
+            id: meta.id.clone(),
+            links: LINKS
+                .into_iter()
+                .zip([&meta.amends, &meta.supersedes, &meta.parent])
+                .filter_map(|(key, value)| Some((key.to_owned(), value.clone()?)))
+                .collect(),
+            amends: meta.amends.as_ref().and_then(|target| Some((target.clone(), Amended::by(contract, target)?))),
+        }
     }
 
-    /// The entry; with `seals` (the operational fields and the signed record), its seal and its
-    /// version signed in history compared too.
-    fn read(contract: &Contract, seals: Option<(&[String], Option<&SignedRecord>)>) -> Self {
+    /// The entry of the contract at `path`, whose findings are not reported, from its facts.
+    /// The findings it would point at are on its own path, which is not reported, so they point
+    /// at the file.
+    pub(crate) fn of_facts(path: &str, facts: &FileFacts) -> Self {
+        let locate = |code: &'static crate::findings::Rule, value: &str| Located {
+            value: value.to_owned(),
+            at: Diagnostic::file(code, path, String::new()),
+        };
+        Self {
+            path: path.to_owned(),
+            id: facts.id.as_deref().map(|id| locate(rule::ID_DUPLICATE, id)),
+            links: facts
+                .links
+                .iter()
+                .filter_map(|(key, value)| {
+                    let key = LINKS.into_iter().find(|known| known == key)?;
+                    Some((key, locate(rule::LINK_UNKNOWN_CONTRACT, value)))
+                })
+                .collect(),
+            changed_body: None,
+            changed_terms: None,
+            amends: facts.amends.clone(),
+            since_signing: None,
+        }
+    }
+
+    /// The entry, its seal and its version signed in history compared too.
+    fn read(
+        contract: &Contract,
+        operational: &[String],
+        signed: Option<&SignedRecord>,
+        sha256: Option<&ContentKey>,
+    ) -> Self {
         let locate = |code: &'static crate::findings::Rule, pointer: &str, value: &Option<String>| {
             value.as_ref().map(|value| Located {
                 value: value.clone(),
@@ -96,28 +151,25 @@ impl Entry {
             })
         };
         let meta = &contract.meta;
-        let links = [("amends", &meta.amends), ("supersedes", &meta.supersedes), ("parent", &meta.parent)]
+        let links = LINKS
             .into_iter()
+            .zip([&meta.amends, &meta.supersedes, &meta.parent])
             .filter_map(|(key, value)| Some((key, locate(rule::LINK_UNKNOWN_CONTRACT, &format!("/{key}"), value)?)))
             .collect();
         let amends = meta.amends.as_ref().and_then(|target| Some((target.clone(), Amended::by(contract, target)?)));
-        let Some((operational, signed)) = seals else {
-            return Self {
-                path: contract.path.clone(),
-                id: locate(rule::ID_DUPLICATE, "/id", &meta.id),
-                links,
-                changed_body: None,
-                changed_terms: None,
-                amends,
-                since_signing: None,
-            };
-        };
-        let since_signing = signed.and_then(|record| record.of(contract)).map(|version| {
+        // A check reads the text of every version a contract it reports can be held to.
+        let version = signed
+            .and_then(|record| record.of(contract))
+            .filter(|version| sha256.is_none_or(|sha256| !version.is(sha256)))
+            .and_then(|version| Some((version, version.contract()?)));
+        // A contract that reads as signed keeps nothing of the comparison: no rule has a
+        // finding to make of it.
+        let compared =
+            version.map(|(version, signed)| (version, SinceSigning::of(&signed, contract, operational), signed));
+        let since_signing = compared.filter(|(_, changes, _)| !changes.is_empty()).map(|(version, changes, signed)| {
             let point = |code: &'static crate::findings::Rule, pointer: &str| {
                 contract.source().diagnostic(code, contract.span_of(pointer), String::new())
             };
-            let signed = version.contract();
-            let changes = SinceSigning::of(&signed, contract, operational);
             let signed_front = signed.front.as_ref().map(|f| &f.value);
             let at_fields = changes
                 .fields
@@ -138,7 +190,7 @@ impl Entry {
                 Vec::new()
             };
             let seal_pointer = if meta.body_sha256.is_some() { "/execution/body_sha256" } else { "/status" };
-            Signed {
+            Box::new(Signed {
                 changes,
                 commit: version.commit.clone(),
                 id: version.id.clone(),
@@ -148,7 +200,7 @@ impl Entry {
                 at_fields,
                 at_status: point(rule::EXECUTED_TERMS_CHANGED, "/status"),
                 at_seal: point(rule::EXECUTED_SEAL_CHANGED, seal_pointer),
-            }
+            })
         });
         // Its own seal too: a contract whose first executed version already carried a seal
         // that does not match its text was never sealed as it reads.

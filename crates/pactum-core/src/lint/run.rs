@@ -9,6 +9,7 @@ use crate::findings::rule;
 use crate::findings::{Diagnostic, LintConfig};
 use crate::lifecycle::Calendar;
 use crate::lint::repository::{self, Entry};
+use crate::repo::facts::{ContentKey, Facts, FileFacts};
 use crate::repo::{FileRef, NotRead};
 use crate::schema::SchemaSet;
 
@@ -27,6 +28,9 @@ pub struct CheckOptions {
     /// The versions signed, from the repository's history: executed contracts are held to
     /// them. None outside Git.
     pub signed: Option<std::sync::Arc<crate::contract::seal::SignedRecord>>,
+    /// What earlier runs learned of files by their content (`repo::facts`): a file whose
+    /// findings are not reported is then not read into a contract again.
+    pub facts: Option<std::sync::Arc<Facts>>,
 }
 
 impl CheckOptions {
@@ -41,6 +45,7 @@ impl CheckOptions {
             operational: config.execution.operational.clone(),
             require_seal: config.execution.require_seal,
             signed: None,
+            facts: None,
         }
     }
 }
@@ -51,6 +56,8 @@ pub struct CheckReport {
     /// How many files were checked (and reported on).
     pub files: usize,
     pub diagnostics: Vec<Diagnostic>,
+    /// With facts in the options: the facts of every file read, to keep for the next run.
+    pub(crate) learned: Vec<(ContentKey, Option<FileFacts>)>,
 }
 
 /// Check `files` against `schemas` and the drafting and repository rules. With `only`, the
@@ -63,7 +70,7 @@ pub fn check(
     options: &CheckOptions,
     only: Option<&HashSet<String>>,
 ) -> CheckReport {
-    check_and_keep(files, schemas, options, only, |_| ()).0
+    run(files, schemas, options, only, &|_| (), options.facts.as_deref()).0
 }
 
 /// `pactum check` of files outside any repository: the built-in schemas, the default rules.
@@ -84,24 +91,38 @@ pub(crate) fn check_and_keep<T: Send>(
     only: Option<&HashSet<String>>,
     keep: impl Fn(&Contract) -> T + Sync,
 ) -> (CheckReport, Vec<(String, T)>) {
+    // Facts stand for a file not read into a contract, from which nothing could be kept.
+    run(files, schemas, options, only, &keep, None)
+}
+
+fn run<T: Send>(
+    files: &[FileRef],
+    schemas: &SchemaSet,
+    options: &CheckOptions,
+    only: Option<&HashSet<String>>,
+    keep: &(impl Fn(&Contract) -> T + Sync),
+    facts: Option<&Facts>,
+) -> (CheckReport, Vec<(String, T)>) {
     // A file whose findings are not reported is read for the rules over the whole repository
     // only (its id, links and seal): its own rules would be thrown away.
-    let results: Vec<(Vec<Diagnostic>, Option<Entry>, Option<T>)> = files
+    let results: Vec<Checked<T>> = files
         .par_iter()
         .map(|file| {
             let reported = only.is_none_or(|only| only.contains(&file.shown));
-            check_file(file, schemas, options, &keep, reported)
+            check_file(file, schemas, options, keep, (reported, facts))
         })
         .collect();
     let mut entries = Vec::with_capacity(results.len());
     let mut diagnostics = Vec::new();
     let mut kept = Vec::new();
-    for ((found, entry, value), file) in results.into_iter().zip(files) {
-        diagnostics.extend(found);
-        entries.extend(entry);
-        if let Some(value) = value {
+    let mut learned = Vec::new();
+    for (checked, file) in results.into_iter().zip(files) {
+        diagnostics.extend(checked.diagnostics);
+        entries.extend(checked.entry);
+        if let Some(value) = checked.kept {
             kept.push((file.shown.clone(), value));
         }
+        learned.extend(checked.facts);
     }
     diagnostics.extend(repository::check(&entries));
     if let Some(record) = &options.signed {
@@ -126,7 +147,7 @@ pub(crate) fn check_and_keep<T: Send>(
         ))
     });
     summarise_repeats(&mut diagnostics);
-    (CheckReport { files: reported, diagnostics }, kept)
+    (CheckReport { files: reported, diagnostics, learned }, kept)
 }
 
 /// The most findings of one rule reported on one line; past it, one more finding says how many
@@ -167,13 +188,30 @@ fn summarise_repeats(diagnostics: &mut Vec<Diagnostic>) {
     *diagnostics = out;
 }
 
+/// What checking one file gives.
+struct Checked<T> {
+    diagnostics: Vec<Diagnostic>,
+    entry: Option<Entry>,
+    kept: Option<T>,
+    /// With facts to learn: the file's key and facts.
+    facts: Option<(ContentKey, Option<FileFacts>)>,
+}
+
+impl<T> Checked<T> {
+    fn finding(diagnostic: Diagnostic) -> Self {
+        Self { diagnostics: vec![diagnostic], entry: None, kept: None, facts: None }
+    }
+}
+
+/// Check one file; `reported` says whether its findings are reported, `facts` holds what
+/// earlier runs learned (and asks for this file's facts too).
 fn check_file<T>(
     file: &FileRef,
     schemas: &SchemaSet,
     options: &CheckOptions,
     keep: &(impl Fn(&Contract) -> T + Sync),
-    reported: bool,
-) -> (Vec<Diagnostic>, Option<Entry>, Option<T>) {
+    (reported, facts): (bool, Option<&Facts>),
+) -> Checked<T> {
     let path = file.shown.as_str();
     if let Some(problem) = &file.not_read {
         let diagnostic = match problem {
@@ -212,7 +250,7 @@ fn check_file<T>(
                     .with_help("a path longer than the system allows cannot be read, so shorten its folder names; otherwise check its permissions")
             }
         };
-        return (vec![diagnostic], None, None);
+        return Checked::finding(diagnostic);
     }
     let size = std::fs::metadata(&file.path).map_or(0, |m| m.len());
     if size > options.max_file_size {
@@ -222,32 +260,48 @@ fn check_file<T>(
             format!("the file is {size} bytes, more than the {} bytes pactum reads", options.max_file_size),
         )
         .with_help("raise `[check] max_file_size` in pactum.toml if this really is one contract");
-        return (vec![diagnostic], None, None);
+        return Checked::finding(diagnostic);
     }
     let bytes = match std::fs::read(&file.path) {
         Ok(bytes) => bytes,
         Err(error) => {
-            return (
-                vec![Diagnostic::file(rule::FILE_UNREADABLE, path, format!("cannot read the file: {error}"))],
-                None,
-                None,
-            );
+            return Checked::finding(Diagnostic::file(
+                rule::FILE_UNREADABLE,
+                path,
+                format!("cannot read the file: {error}"),
+            ));
         }
     };
+    // The bytes' key: to look up and keep their facts, and to tell a contract that is the very
+    // version signed.
+    let key = (facts.is_some() || options.signed.is_some()).then(|| Facts::content_key(&bytes));
+    let learn = |found: Option<FileFacts>| facts.and(key).map(|key| (key, found));
+    if !reported
+        && let (Some(facts), Some(key)) = (facts, key)
+        && let Some(known) = facts.files.get(&key)
+    {
+        let entry = known.as_ref().map(|known| Entry::of_facts(path, known));
+        return Checked { diagnostics: Vec::new(), entry, kept: None, facts: Some((key, known.clone())) };
+    }
     let mut diagnostics = Vec::new();
     let text = match decode(path, bytes) {
         Ok((text, bom)) => {
             diagnostics.extend(bom);
             text
         }
-        Err(diagnostic) => return (vec![diagnostic], None, None),
+        Err(diagnostic) => {
+            let mut checked = Checked::finding(diagnostic);
+            checked.facts = learn(None);
+            return checked;
+        }
     };
     if !reported {
         // Its front matter, and its body as text: what its entry needs.
         let contract = Contract::read_front(path, text);
-        let entry = contract.front.is_some().then(|| Entry::of_unreported(&contract));
+        let found = contract.front.is_some().then(|| Entry::facts(&contract));
+        let entry = found.as_ref().map(|found| Entry::of_facts(path, found));
         let kept = contract.front.is_some().then(|| keep(&contract));
-        return (Vec::new(), entry, kept);
+        return Checked { diagnostics: Vec::new(), entry, kept, facts: learn(found) };
     }
     let contract = Contract::read(path, text, FrontMatterRule::Required, &mut diagnostics);
     diagnostics.extend(schemas.validate(&contract));
@@ -257,9 +311,13 @@ fn check_file<T>(
     }
     drop_shadowed(&mut diagnostics);
     diagnostics.extend(seal_findings(&contract, options));
-    let entry = contract.front.is_some().then(|| Entry::of(&contract, &options.operational, options.signed.as_deref()));
+    let entry = contract.front.is_some().then(|| match &key {
+        Some(key) => Entry::of_bytes(&contract, &options.operational, options.signed.as_deref(), key),
+        None => Entry::of(&contract, &options.operational, options.signed.as_deref()),
+    });
     let kept = contract.front.is_some().then(|| keep(&contract));
-    (diagnostics, entry, kept)
+    let facts = learn(contract.front.is_some().then(|| Entry::facts(&contract)));
+    Checked { diagnostics, entry, kept, facts }
 }
 
 /// An executed contract without a seal (a warning, an error under `require_seal`), and one that

@@ -13,6 +13,7 @@
 //! (Git keeps the link's history, not the text's), one that leaves it or leads into `.git/` too.
 
 pub mod config;
+pub mod facts;
 pub mod policies;
 
 use std::path::{Path, PathBuf};
