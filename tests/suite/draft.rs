@@ -499,7 +499,7 @@ fn named_files_get_the_findings_of_a_whole_check_on_generated_repositories() {
             s.commit(&ALICE, &ALICE, "A round");
         }
     }
-    assert!(root.join(".git/pactum/facts.json").is_file(), "checks keep their facts");
+    assert!(root.join(".git/pactum/facts").is_file(), "checks keep their facts");
     // The family reached the rules it is meant to weigh.
     for kind in ["id/duplicate", "link/unknown-contract"] {
         assert!(kinds_seen.contains(kind), "{kind} never found: {kinds_seen:?}");

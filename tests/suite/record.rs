@@ -714,10 +714,10 @@ fn facts_kept_between_checks_never_change_a_finding() {
     };
     // A whole check keeps the facts of every file and of every version in history.
     support::today::check_json(&root, &[]);
-    let facts = root.join(".git/pactum/facts.json");
-    let kept: serde_json::Value = serde_json::from_slice(&std::fs::read(&facts).unwrap()).unwrap();
-    assert_eq!(kept["files"].as_array().map(Vec::len), Some(2), "{kept}");
-    assert!(kept["versions"].as_array().is_some_and(|v| !v.is_empty()), "{kept}");
+    let facts = pactum_core::repo::facts::Facts::path_in(&root.join(".git"));
+    let kept = pactum_core::repo::facts::Facts::load(&facts);
+    assert_eq!(kept.files.len(), 2, "{kept:?}");
+    assert!(!kept.versions.is_empty(), "{kept:?}");
     let (code, before) = named(&[]);
     assert_eq!(code, Some(0), "{before:?}");
     // The other contract now takes the same id: its new text is read, not its old facts.
@@ -727,7 +727,7 @@ fn facts_kept_between_checks_never_change_a_finding() {
     assert!(duplicate.iter().any(|d| d.contains("id/duplicate") && d.contains("globex-nda.md")), "{duplicate:?}");
     assert_eq!(named(&["--no-cache"]), (code, duplicate.clone()));
     // A damaged cache is read as none.
-    std::fs::write(&facts, "{ not json").unwrap();
+    std::fs::write(&facts, "not facts").unwrap();
     assert_eq!(named(&[]), (code, duplicate.clone()));
     // A cache that cannot be written is not written, and the check is the same.
     std::fs::remove_dir_all(root.join(".git/pactum")).unwrap();

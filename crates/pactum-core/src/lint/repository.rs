@@ -18,7 +18,8 @@ use crate::repo::facts::{ContentKey, FileFacts};
 #[derive(Debug, Clone)]
 pub struct Located {
     pub value: String,
-    pub at: Diagnostic,
+    /// `None` on a file whose findings are not reported: nothing is pointed at in it.
+    pub at: Option<Box<Diagnostic>>,
 }
 
 /// The keys of front matter that link one contract to another.
@@ -33,7 +34,7 @@ pub struct Entry {
     pub links: Vec<(&'static str, Located)>,
     /// For an executed contract whose body no longer hashes as signed: the body's hash now,
     /// and a finding pointed at the stored hash.
-    pub(crate) changed_body: Option<Located>,
+    pub(crate) changed_body: Option<Box<Located>>,
     /// For an executed contract whose agreed terms no longer read as signed: the fields'
     /// digests now, and a finding pointed at each field that differs.
     pub(crate) changed_terms: Option<ChangedTerms>,
@@ -115,19 +116,16 @@ impl Entry {
     /// The findings it would point at are on its own path, which is not reported, so they point
     /// at the file.
     pub(crate) fn of_facts(path: &str, facts: &FileFacts) -> Self {
-        let locate = |code: &'static crate::findings::Rule, value: &str| Located {
-            value: value.to_owned(),
-            at: Diagnostic::file(code, path, String::new()),
-        };
+        let locate = |value: &str| Located { value: value.to_owned(), at: None };
         Self {
             path: path.to_owned(),
-            id: facts.id.as_deref().map(|id| locate(rule::ID_DUPLICATE, id)),
+            id: facts.id.as_deref().map(locate),
             links: facts
                 .links
                 .iter()
                 .filter_map(|(key, value)| {
                     let key = LINKS.into_iter().find(|known| known == key)?;
-                    Some((key, locate(rule::LINK_UNKNOWN_CONTRACT, value)))
+                    Some((key, locate(value)))
                 })
                 .collect(),
             changed_body: None,
@@ -147,7 +145,7 @@ impl Entry {
         let locate = |code: &'static crate::findings::Rule, pointer: &str, value: &Option<String>| {
             value.as_ref().map(|value| Located {
                 value: value.clone(),
-                at: contract.source().diagnostic(code, contract.span_of(pointer), String::new()),
+                at: Some(Box::new(contract.source().diagnostic(code, contract.span_of(pointer), String::new()))),
             })
         };
         let meta = &contract.meta;
@@ -215,7 +213,7 @@ impl Entry {
             path: contract.path.clone(),
             id: locate(rule::ID_DUPLICATE, "/id", &meta.id),
             links,
-            changed_body,
+            changed_body: changed_body.map(Box::new),
             changed_terms,
             amends,
             since_signing,
@@ -307,7 +305,8 @@ pub fn check(entries: &[Entry]) -> Vec<Diagnostic> {
                 holders.iter().filter(|h| h.path != holder.path).take(3).map(|h| h.path.as_str()).collect();
             let more = (holders.len() - 1).saturating_sub(named.len());
             let named = named.join(", ");
-            let mut diagnostic = holder.id.as_ref().expect("grouped by id").at.clone();
+            let Some(at) = &holder.id.as_ref().expect("grouped by id").at else { continue };
+            let mut diagnostic = (**at).clone();
             diagnostic.message = if more == 0 {
                 format!("the id `{id}` is also used by {named}")
             } else {
@@ -320,13 +319,14 @@ pub fn check(entries: &[Entry]) -> Vec<Diagnostic> {
     for entry in entries {
         let own = entry.id.as_ref().map(|id| id.value.as_str());
         for (key, target) in &entry.links {
+            let Some(at) = &target.at else { continue };
             if Some(target.value.as_str()) == own {
-                let mut diagnostic = target.at.clone();
+                let mut diagnostic = (**at).clone();
                 diagnostic.code = rule::LINK_SELF.code;
                 diagnostic.message = format!("`{key}` names this contract itself");
                 out.push(diagnostic);
             } else if !known.contains(target.value.as_str()) {
-                let mut diagnostic = target.at.clone();
+                let mut diagnostic = (**at).clone();
                 diagnostic.message =
                     format!("`{key}` names `{}`, but no contract in the repository has that id", target.value);
                 let close = closest(&target.value, &known);
@@ -368,7 +368,8 @@ pub fn check(entries: &[Entry]) -> Vec<Diagnostic> {
         }
         let amended = entry.amended(entries).iter().any(|a| a.body.as_deref() == Some(changed.value.as_str()));
         if !amended {
-            let mut diagnostic = changed.at.clone();
+            let Some(at) = &changed.at else { continue };
+            let mut diagnostic = (**at).clone();
             "the body of this executed contract changed after it was signed".clone_into(&mut diagnostic.message);
             out.push(diagnostic.with_help("restore the signed text, or change it through an amendment: `pactum execute` on the amendment records the amended text"));
         }

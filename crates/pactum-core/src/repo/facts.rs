@@ -1,5 +1,5 @@
 //! What `check` learned of each file and each version in history, kept between runs in the Git
-//! directory (`.git/pactum/facts.json`), so that a check of a few named files in a large
+//! directory (`.git/pactum/facts`), so that a check of a few named files in a large
 //! repository does not read every other contract's front matter again.
 //!
 //! Every fact is keyed by content: a working file by the SHA-256 of its bytes, a version in
@@ -12,11 +12,12 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-
 use crate::contract::seal::Amended;
 
-/// Bumped whenever what a fact holds, or how it is read, changes.
+/// The first bytes of the file.
+const MAGIC: &[u8; 8] = b"pactum\0f";
+
+/// Bumped whenever what a fact holds, or how it is read or written, changes.
 const FORMAT: u32 = 1;
 
 /// The SHA-256 of a working file's bytes.
@@ -28,7 +29,7 @@ pub type BlobKey = [u8; 20];
 /// What the rules over the whole repository need of a contract whose own findings are not
 /// reported: its id, links and what it amends. `None` where a file has no readable front
 /// matter (it then takes no part in those rules).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileFacts {
     pub id: Option<String>,
     /// `amends`, `supersedes`, `parent`, and the id each names.
@@ -38,7 +39,7 @@ pub struct FileFacts {
 
 /// What a version in history says of itself: its size, and, for one no larger than the largest
 /// file read when it was read, whether it reads as executed, with its id.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionFacts {
     pub size: u64,
     /// `None`: not executed; `Some(id)`: executed, with its id if it has one.
@@ -52,57 +53,146 @@ pub struct Facts {
     pub versions: HashMap<BlobKey, VersionFacts>,
 }
 
-/// The file as written: hex keys, so that it reads in any JSON tool.
-#[derive(Serialize, Deserialize)]
-struct Stored {
-    format: u32,
-    pactum: String,
-    files: Vec<(String, Option<FileFacts>)>,
-    versions: Vec<(String, VersionFacts)>,
-}
-
 impl Facts {
     /// Where the facts of the repository whose Git directory is `git_dir` are kept.
     #[must_use]
     pub fn path_in(git_dir: &Path) -> PathBuf {
-        git_dir.join("pactum").join("facts.json")
+        git_dir.join("pactum").join("facts")
     }
 
     /// The facts kept at `path`; none when there are none, or they were written by another
     /// version of pactum, or do not read.
     #[must_use]
     pub fn load(path: &Path) -> Self {
-        let Ok(bytes) = std::fs::read(path) else { return Self::default() };
-        let Ok(stored) = serde_json::from_slice::<Stored>(&bytes) else { return Self::default() };
-        if stored.format != FORMAT || stored.pactum != env!("CARGO_PKG_VERSION") {
-            return Self::default();
-        }
-        Self {
-            files: stored.files.into_iter().filter_map(|(key, facts)| Some((unhex(&key)?, facts))).collect(),
-            versions: stored.versions.into_iter().filter_map(|(key, facts)| Some((unhex(&key)?, facts))).collect(),
-        }
+        std::fs::read(path)
+            .ok()
+            .and_then(|bytes| Self::decode(&bytes))
+            .filter(|(version, _)| version == env!("CARGO_PKG_VERSION"))
+            .map(|(_, facts)| facts)
+            .unwrap_or_default()
     }
 
     /// Write the facts to `path`, through a temporary file renamed into place, so that a run
     /// beside this one reads either the old facts or the new. A failure is not reported: a
     /// checkout that cannot be written to is checked as fast as before, no slower.
     pub fn save(&self, path: &Path) {
-        let mut files: Vec<(String, Option<FileFacts>)> =
-            self.files.iter().map(|(key, facts)| (hex(key), facts.clone())).collect();
-        files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut versions: Vec<(String, VersionFacts)> =
-            self.versions.iter().map(|(key, facts)| (hex(key), facts.clone())).collect();
-        versions.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let stored = Stored { format: FORMAT, pactum: env!("CARGO_PKG_VERSION").to_owned(), files, versions };
-        let Ok(bytes) = serde_json::to_vec(&stored) else { return };
+        let bytes = self.encode(env!("CARGO_PKG_VERSION"));
         let Some(folder) = path.parent() else { return };
         if std::fs::create_dir_all(folder).is_err() {
             return;
         }
-        let temporary = folder.join(format!(".facts-{}.json", std::process::id()));
+        let temporary = folder.join(format!(".facts-{}", std::process::id()));
         if std::fs::write(&temporary, bytes).is_err() || std::fs::rename(&temporary, path).is_err() {
             let _ = std::fs::remove_file(&temporary);
         }
+    }
+
+    /// The facts as written by pactum `version`: length-prefixed fields, read back in a
+    /// fraction of the time JSON takes, since a large repository keeps a fact per contract.
+    fn encode(&self, version: &str) -> Vec<u8> {
+        let mut out = Writer(Vec::with_capacity(64 * (self.files.len() + self.versions.len()) + 64));
+        out.0.extend_from_slice(MAGIC);
+        out.u32(FORMAT);
+        out.str(version);
+        out.len(self.files.len());
+        for (key, facts) in &self.files {
+            out.0.extend_from_slice(key);
+            let Some(facts) = facts else {
+                out.0.push(0);
+                continue;
+            };
+            out.0.push(1);
+            out.optional(facts.id.as_deref());
+            out.len(facts.links.len());
+            for (link, id) in &facts.links {
+                out.str(link);
+                out.str(id);
+            }
+            match &facts.amends {
+                None => out.0.push(0),
+                Some((target, amended)) => {
+                    out.0.push(1);
+                    out.str(target);
+                    out.optional(amended.body.as_deref());
+                    match &amended.terms {
+                        None => out.0.push(0),
+                        Some(terms) => {
+                            out.0.push(1);
+                            out.len(terms.len());
+                            for (field, digest) in terms {
+                                out.str(field);
+                                out.str(digest);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out.len(self.versions.len());
+        for (key, facts) in &self.versions {
+            out.0.extend_from_slice(key);
+            out.0.extend_from_slice(&facts.size.to_le_bytes());
+            match &facts.executed {
+                None => out.0.push(0),
+                Some(id) => {
+                    out.0.push(1);
+                    out.optional(id.as_deref());
+                }
+            }
+        }
+        out.0
+    }
+
+    /// The version of pactum that wrote `bytes`, and the facts; `None` when they do not read.
+    fn decode(bytes: &[u8]) -> Option<(String, Self)> {
+        let mut input = Reader(bytes);
+        if input.take(MAGIC.len())? != MAGIC || input.u32()? != FORMAT {
+            return None;
+        }
+        let version = input.str()?;
+        let mut facts = Self::default();
+        for _ in 0..input.u32()? {
+            let key: ContentKey = input.take(32)?.try_into().ok()?;
+            let found = match input.byte()? {
+                0 => None,
+                1 => {
+                    let id = input.optional()?;
+                    let links = (0..input.u32()?).map(|_| Some((input.str()?, input.str()?))).collect::<Option<_>>()?;
+                    let amends = match input.byte()? {
+                        0 => None,
+                        1 => {
+                            let target = input.str()?;
+                            let body = input.optional()?;
+                            let terms = match input.byte()? {
+                                0 => None,
+                                1 => Some(
+                                    (0..input.u32()?)
+                                        .map(|_| Some((input.str()?, input.str()?)))
+                                        .collect::<Option<_>>()?,
+                                ),
+                                _ => return None,
+                            };
+                            Some((target, Amended { body, terms }))
+                        }
+                        _ => return None,
+                    };
+                    Some(FileFacts { id, links, amends })
+                }
+                _ => return None,
+            };
+            facts.files.insert(key, found);
+        }
+        for _ in 0..input.u32()? {
+            let key: BlobKey = input.take(20)?.try_into().ok()?;
+            let size = u64::from_le_bytes(input.take(8)?.try_into().ok()?);
+            let executed = match input.byte()? {
+                0 => None,
+                1 => Some(input.optional()?),
+                _ => return None,
+            };
+            facts.versions.insert(key, VersionFacts { size, executed });
+        }
+        input.0.is_empty().then_some((version, facts))
     }
 
     /// The key of a working file's bytes.
@@ -113,35 +203,75 @@ impl Facts {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, byte| {
-        let _ = write!(out, "{byte:02x}");
-        out
-    })
+/// Facts being written.
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn u32(&mut self, value: u32) {
+        self.0.extend_from_slice(&value.to_le_bytes());
+    }
+
+    fn len(&mut self, len: usize) {
+        self.u32(u32::try_from(len).unwrap_or(u32::MAX));
+    }
+
+    fn str(&mut self, text: &str) {
+        self.len(text.len());
+        self.0.extend_from_slice(text.as_bytes());
+    }
+
+    fn optional(&mut self, text: Option<&str>) {
+        match text {
+            None => self.0.push(0),
+            Some(text) => {
+                self.0.push(1);
+                self.str(text);
+            }
+        }
+    }
 }
 
-fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {
-    if text.len() != N * 2 || !text.is_ascii() {
-        return None;
+/// Facts being read: what is left of the file.
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, count: usize) -> Option<&'a [u8]> {
+        let (taken, rest) = self.0.split_at_checked(count)?;
+        self.0 = rest;
+        Some(taken)
     }
-    let mut out = [0; N];
-    for (at, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&text[at * 2..at * 2 + 2], 16).ok()?;
+
+    fn byte(&mut self) -> Option<u8> {
+        Some(self.take(1)?[0])
     }
-    Some(out)
+
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+
+    fn str(&mut self) -> Option<String> {
+        let len = usize::try_from(self.u32()?).ok()?;
+        String::from_utf8(self.take(len)?.to_vec()).ok()
+    }
+
+    /// An optional text: `None` where the file does not read.
+    #[allow(clippy::option_option)]
+    fn optional(&mut self) -> Option<Option<String>> {
+        match self.byte()? {
+            0 => Some(None),
+            1 => Some(Some(self.str()?)),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn facts_read_back_as_written_and_another_version_s_are_ignored() {
-        let folder = tempfile::tempdir().expect("temporary folder");
-        let path = Facts::path_in(folder.path());
+    fn sample() -> Facts {
         let mut facts = Facts::default();
-        let amended = Amended { body: Some("ab".into()), terms: None };
+        let amended = Amended { body: Some("ab".into()), terms: Some([("value".into(), "cd".into())].into()) };
         facts.files.insert(
             Facts::content_key(b"one"),
             Some(FileFacts {
@@ -151,23 +281,41 @@ mod tests {
             }),
         );
         facts.files.insert(Facts::content_key(b"two"), None);
+        facts.files.insert(Facts::content_key(b"three"), Some(FileFacts::default()));
         facts.versions.insert([7; 20], VersionFacts { size: 12, executed: Some(None) });
+        facts.versions.insert([8; 20], VersionFacts { size: 9, executed: Some(Some("acme".into())) });
+        facts.versions.insert([9; 20], VersionFacts { size: 3, executed: None });
+        facts
+    }
+
+    #[test]
+    fn facts_read_back_as_written_and_another_version_s_are_ignored() {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let path = Facts::path_in(folder.path());
+        let facts = sample();
         facts.save(&path);
         let read = Facts::load(&path);
         assert_eq!(read.files, facts.files);
         assert_eq!(read.versions, facts.versions);
-        let text = std::fs::read_to_string(&path).expect("written");
-        std::fs::write(&path, text.replace(env!("CARGO_PKG_VERSION"), "0.0.0-other")).expect("rewrite");
+        std::fs::write(&path, facts.encode("0.0.0-other")).expect("rewrite");
         assert!(Facts::load(&path).files.is_empty(), "another version's facts are not used");
-        std::fs::write(&path, "{ not json").expect("rewrite");
-        assert!(Facts::load(&path).versions.is_empty(), "a damaged cache is ignored");
     }
 
     #[test]
-    fn keys_are_hex_both_ways() {
-        let key = Facts::content_key(b"contract");
-        assert_eq!(unhex::<32>(&hex(&key)), Some(key));
-        assert_eq!(unhex::<20>("zz"), None);
-        assert_eq!(unhex::<1>("é1"), None);
+    fn a_cut_or_damaged_file_reads_as_no_facts() {
+        let bytes = sample().encode(env!("CARGO_PKG_VERSION"));
+        assert!(Facts::decode(&bytes).is_some());
+        for cut in 0..bytes.len() {
+            assert!(Facts::decode(&bytes[..cut]).is_none(), "cut at {cut}");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(Facts::decode(&longer).is_none());
+        // Every byte flipped in turn: never a panic, whatever it reads as.
+        for at in 0..bytes.len() {
+            let mut damaged = bytes.clone();
+            damaged[at] ^= 0xff;
+            let _ = Facts::decode(&damaged);
+        }
     }
 }

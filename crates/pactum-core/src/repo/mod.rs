@@ -259,12 +259,10 @@ impl Repo {
         // Compared as paths below the contracts folder: no file system call per contract.
         let walked: std::collections::HashSet<PathBuf> =
             found.files.iter().filter_map(|f| f.path.strip_prefix(&dir).ok()).map(Path::to_path_buf).collect();
-        for relative in tracked_markdown(&self.root, &dir) {
-            if !walked.contains(&relative) {
-                let path = dir.join(&relative);
-                let shown = shown_relative(&self.root, &path);
-                found.files.push(FileRef { path, shown, not_read: None });
-            }
+        for relative in tracked_markdown(&self.root, &dir, &walked) {
+            let path = dir.join(&relative);
+            let shown = shown_relative(&self.root, &path);
+            found.files.push(FileRef { path, shown, not_read: None });
         }
         found.files.sort_by(|a, b| a.shown.cmp(&b.shown));
         if !self.config.repository.exclude.is_empty() {
@@ -365,8 +363,9 @@ pub struct Walk {
 }
 
 /// The Markdown files under `dir` that Git tracks, wherever `.gitignore` stands (a file
-/// committed with `git add -f` is a contract all the same), as paths relative to `dir`.
-fn tracked_markdown(root: &Path, dir: &Path) -> Vec<PathBuf> {
+/// committed with `git add -f` is a contract all the same), as paths relative to `dir`: those
+/// the walk did not find (`walked`), which alone are looked at on disk.
+fn tracked_markdown(root: &Path, dir: &Path, walked: &std::collections::HashSet<PathBuf>) -> Vec<PathBuf> {
     let Ok(repository) = git2::Repository::discover(root) else { return Vec::new() };
     let (Some(workdir), Ok(index)) = (repository.workdir(), repository.index()) else { return Vec::new() };
     let (Ok(workdir), Ok(dir)) = (workdir.canonicalize(), dir.canonicalize()) else { return Vec::new() };
@@ -376,7 +375,7 @@ fn tracked_markdown(root: &Path, dir: &Path) -> Vec<PathBuf> {
             let relative = std::str::from_utf8(&entry.path).ok()?;
             let path = workdir.join(relative);
             let below = path.strip_prefix(&dir).ok()?;
-            if !is_markdown(&path) {
+            if !is_markdown(&path) || walked.contains(below) {
                 return None;
             }
             // Links are the walk's to judge: it knows where they lead.
