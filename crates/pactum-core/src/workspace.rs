@@ -11,7 +11,7 @@ use crate::history::signed::Wanted;
 use crate::lifecycle::Duration;
 use crate::lint::run::CheckOptions;
 use crate::remind::RemindOptions;
-use crate::repo::facts::Facts;
+use crate::repo::facts::{Facts, Staged};
 use crate::repo::policies::Policies;
 use crate::repo::{Config, Repo, Settings};
 use crate::schema::{SchemaError, SchemaSet};
@@ -164,11 +164,12 @@ impl<'a> Workspace<'a> {
         let git = crate::history::Git::open(&self.repo.root).ok();
         let cache = git.as_ref().filter(|_| self.facts).map(|git| Facts::path_in(git.dir()));
         let known = cache.as_deref().map(Facts::load).map(Arc::new);
+        let staged = git.as_ref().and_then(|_| Staged::read(&self.repo.root)).map(Arc::new);
         // A check of named files holds them alone to the versions signed.
         let wanted = only
             .map(|only| Wanted { paths: only.clone(), ids: ids_of(files, only, self.config().check.max_file_size) });
         let mut versions = None;
-        match self.signed_record(git.as_ref(), known.as_deref(), wanted.as_ref()) {
+        match self.signed_record(git.as_ref(), (known.as_deref(), staged.as_deref()), wanted.as_ref()) {
             Ok(record) => {
                 options.signed = record.map(|(record, learned)| {
                     versions = Some(learned);
@@ -178,6 +179,7 @@ impl<'a> Workspace<'a> {
             Err(error) => shortfalls.push(CheckShortfall::History(error)),
         }
         options.facts.clone_from(&known);
+        options.staged = staged;
         let schemas = self.schemas()?;
         let mut report = crate::lint::run::check(files, schemas, &options, only);
         if let (Some(cache), Some(known)) = (cache, known) {
@@ -228,7 +230,7 @@ impl<'a> Workspace<'a> {
     fn signed_record(
         &self,
         git: Option<&crate::history::Git>,
-        facts: Option<&Facts>,
+        (facts, staged): (Option<&Facts>, Option<&Staged>),
         wanted: Option<&Wanted>,
     ) -> Result<Option<crate::history::signed::Signed>, crate::history::HistoryError> {
         let Some(git) = git else { return Ok(None) };
@@ -236,7 +238,8 @@ impl<'a> Workspace<'a> {
         let start = self.config().audit.since.clone().map(|text| crate::history::ledger::Start { text, setting: true });
         let limits = (self.repo.root.as_path(), self.config().check.max_file_size);
         let contracts = &self.config().repository.contracts;
-        crate::history::signed::signed_versions(git, head, contracts, start.as_ref(), limits, (facts, wanted)).map(Some)
+        crate::history::signed::signed_versions(git, head, contracts, start.as_ref(), limits, (facts, staged, wanted))
+            .map(Some)
     }
 
     /// What counts as material in a redline.

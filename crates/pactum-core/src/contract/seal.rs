@@ -304,6 +304,18 @@ pub struct SignedVersion {
     pub present: bool,
 }
 
+/// A Git blob id: the SHA-1 of a file's bytes as Git stores them.
+pub type BlobId = [u8; 20];
+
+/// The Git blob id of `bytes`, as `git hash-object` gives it (with the collision detection Git
+/// uses, so that bytes made to collide with a version signed do not pass for it: those have
+/// none).
+#[must_use]
+pub fn blob_id(bytes: &[u8]) -> Option<BlobId> {
+    let oid = git2::Oid::hash_object(git2::ObjectType::Blob, bytes).ok()?;
+    oid.as_bytes().try_into().ok()
+}
+
 /// Where the text of a version signed is.
 #[derive(Debug, Clone)]
 pub enum SignedText {
@@ -311,12 +323,12 @@ pub enum SignedText {
     /// the versions their paths and ids name).
     Unread,
     Text(String),
-    /// The working tree's file `file` is that very version, whose bytes have this SHA-256:
-    /// nearly every executed contract reads as it was signed, and the record does not keep a
-    /// second copy of each.
+    /// The working tree's file `file` is that very version, the blob `blob`: nearly every
+    /// executed contract reads as it was signed, and the record does not keep a second copy
+    /// of each.
     InPlace {
         file: std::path::PathBuf,
-        sha256: [u8; 32],
+        blob: BlobId,
     },
 }
 
@@ -334,9 +346,9 @@ impl SignedVersion {
         let text = match &self.text {
             SignedText::Unread => return None,
             SignedText::Text(text) => text.clone(),
-            SignedText::InPlace { file, sha256 } => {
+            SignedText::InPlace { file, blob } => {
                 let bytes = std::fs::read(file).ok()?;
-                if Sha256::digest(&bytes)[..] != sha256[..] {
+                if blob_id(&bytes) != Some(*blob) {
                     return None;
                 }
                 super::decode(&self.path, bytes).ok()?.0
@@ -345,10 +357,10 @@ impl SignedVersion {
         Some(super::Contract::read(&self.path, text, super::FrontMatterRule::Optional, &mut Vec::new()))
     }
 
-    /// Whether the bytes whose SHA-256 is `sha256` are this version's own.
+    /// Whether the bytes whose Git blob id is `blob` are this version's own.
     #[must_use]
-    pub fn is(&self, sha256: &[u8; 32]) -> bool {
-        matches!(&self.text, SignedText::InPlace { sha256: own, .. } if own == sha256)
+    pub fn is(&self, blob: &BlobId) -> bool {
+        matches!(&self.text, SignedText::InPlace { blob: own, .. } if own == blob)
     }
 }
 

@@ -3,7 +3,9 @@
 //! the text can edit or compute it again, remove it, or set the status back and execute anew;
 //! the version in history that first read as executed cannot be changed by the same edit.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
 
 use git2::Oid;
@@ -12,14 +14,14 @@ use super::ledger::Start;
 use super::{Git, HistoryError};
 use crate::contract::seal::{SignedRecord, SignedText, SignedVersion};
 use crate::contract::{Contract, Status, decode};
-use crate::repo::facts::{BlobKey, Facts, VersionFacts};
+use crate::repo::facts::{BlobKey, Facts, Staged, VersionFacts};
 
 /// What a check of named files holds to the versions signed: the paths and ids of the files
 /// named. The text of a version neither names is left unread.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Wanted {
-    pub paths: HashSet<String>,
-    pub ids: HashSet<String>,
+    pub paths: std::collections::HashSet<String>,
+    pub ids: std::collections::HashSet<String>,
 }
 
 /// The signed record, and the facts of every version it looked at (see `repo::facts`).
@@ -31,8 +33,8 @@ pub(crate) type Signed = (SignedRecord, HashMap<BlobKey, VersionFacts>);
 /// to its version at the start. A version larger than `max_size`, or not text, is passed over:
 /// `audit` names those.
 ///
-/// `facts` are what earlier runs learned of versions; with `wanted`, only the texts of the
-/// versions it names are read.
+/// `facts` are what earlier runs learned of versions, `staged` what the index says of the
+/// working tree; with `wanted`, only the texts of the versions it names are read.
 ///
 /// # Errors
 /// When Git cannot be read, or the start is a commit not in the history.
@@ -42,7 +44,7 @@ pub(crate) fn signed_versions(
     current: &str,
     start: Option<&Start>,
     (root, max_size): (&Path, u64),
-    (facts, wanted): (Option<&Facts>, Option<&Wanted>),
+    (facts, staged, wanted): (Option<&Facts>, Option<&Staged>, Option<&Wanted>),
 ) -> Result<Signed, HistoryError> {
     let mut history = git.first_parent_history(tip)?;
     let folders: &[PathBuf] = &super::ledger::folders_in(git, &history, current);
@@ -77,18 +79,18 @@ pub(crate) fn signed_versions(
     let mut found = Found {
         root,
         versions: Vec::new(),
-        paths: HashSet::new(),
-        ids: HashSet::new(),
-        seen: HashSet::new(),
-        short: HashMap::new(),
+        paths: HashSet::default(),
+        ids: HashSet::default(),
+        seen: HashSet::default(),
+        short: HashMap::default(),
     };
-    let mut learned = HashMap::new();
+    let mut learned = HashMap::default();
     // Versions are read ahead, a wave at a time and in parallel, then considered in order: a
     // wave reads no version at a path already on the record before it.
     for wave in order.chunks(WAVE) {
         // In the order committed: versions written together are stored together, and read
         // from one delta base after another.
-        let mut once = HashSet::new();
+        let mut once = HashSet::default();
         let blobs: Vec<(Oid, &str)> = wave
             .iter()
             .filter(|(path, blob, _)| !found.paths.contains(path) && !found.seen.contains(blob))
@@ -98,9 +100,9 @@ pub(crate) fn signed_versions(
         // A version whose text some file named may be held to: by its path here, or its id.
         let by_path: HashSet<Oid> = match wanted {
             Some(named) => wave.iter().filter(|(path, _, _)| named.paths.contains(path)).map(|(_, b, _)| *b).collect(),
-            None => HashSet::new(),
+            None => HashSet::default(),
         };
-        let ahead = Ahead { root, max_size, facts, wanted, by_path: &by_path };
+        let ahead = Ahead { root, staged, max_size, facts, wanted, by_path: &by_path };
         let (mut read, facts_now) = ahead.read(git, &blobs)?;
         learned.extend(facts_now);
         for (path, blob, commit) in wave {
@@ -118,8 +120,10 @@ type Executed = (Option<String>, SignedText);
 
 /// What reading a wave of versions ahead needs.
 struct Ahead<'a> {
-    /// The working tree, whose files are read in place of the versions they hold.
+    /// The working tree, whose files are read in place of the versions they hold, and what
+    /// the index says of them.
     root: &'a Path,
+    staged: Option<&'a Staged>,
     max_size: u64,
     facts: Option<&'a Facts>,
     wanted: Option<&'a Wanted>,
@@ -157,7 +161,7 @@ impl Ahead<'_> {
                 Ok((executed, facts))
             })
             .collect::<Result<Vec<_>, HistoryError>>()?;
-        let mut executed = HashMap::new();
+        let mut executed = HashMap::default();
         let mut facts = Vec::new();
         for (some, more) in chunks {
             executed.extend(some);
@@ -185,20 +189,26 @@ impl Ahead<'_> {
                 return Ok((None, Some(known.clone())));
             }
             let Some(id) = &known.executed else { return Ok((None, Some(known.clone()))) };
-            let text = if self.wants(blob, id.as_ref()) {
-                match self.in_place(blob, path) {
-                    Some((file, bytes)) => in_place(file, &bytes),
-                    None => match decode("", git.blob(blob)?) {
-                        Ok((text, _)) => SignedText::Text(text),
-                        Err(_) => return Ok((None, None)),
-                    },
-                }
-            } else {
+            let text = if !self.wants(blob, id.as_ref()) {
                 SignedText::Unread
+            } else if let Some((file, _)) = self.in_place(blob, path) {
+                SignedText::InPlace { file, blob: key(blob) }
+            } else {
+                match decode("", git.blob(blob)?) {
+                    Ok((text, _)) => SignedText::Text(text),
+                    Err(_) => return Ok((None, None)),
+                }
             };
             return Ok((Some((id.clone(), text)), Some(known.clone())));
         }
-        let (file, bytes) = if let Some((file, bytes)) = self.in_place(blob, path) {
+        let read = self.in_place(blob, path).and_then(|(file, bytes)| {
+            let bytes = match bytes {
+                Some(bytes) => bytes,
+                None => std::fs::read(&file).ok()?,
+            };
+            Some((file, bytes))
+        });
+        let (file, bytes) = if let Some((file, bytes)) = read {
             (Some(file), bytes)
         } else {
             if git.blob_size(blob)? > self.max_size {
@@ -212,8 +222,6 @@ impl Ahead<'_> {
         if !contains(&bytes, b"executed") && !contains(&bytes, b"body_sha256") {
             return Ok((None, facts(None)));
         }
-        // The key of the bytes as they are, a byte-order mark included, as `check` keys them.
-        let file = file.map(|file| SignedText::InPlace { file, sha256: Facts::content_key(&bytes) });
         let Ok((text, _)) = decode("", bytes) else { return Ok((None, facts(None))) };
         let Some(meta) = Contract::read_metadata(&text) else { return Ok((None, facts(None))) };
         if meta.status != Some(Status::Executed) && meta.body_sha256.is_none() {
@@ -221,30 +229,28 @@ impl Ahead<'_> {
         }
         let text = match file {
             _ if !self.wants(blob, meta.id.as_ref()) => SignedText::Unread,
-            Some(in_place) => in_place,
+            Some(file) => SignedText::InPlace { file, blob: key(blob) },
             None => SignedText::Text(text),
         };
         Ok((Some((meta.id.clone(), text)), facts(Some(meta.id))))
     }
-}
 
-impl Ahead<'_> {
-    /// The version `blob` as the working tree holds it at `path`, when the file there is that
-    /// very version (its Git id is `blob`): reading a file costs a fraction of undoing a chain
-    /// of deltas in a pack, and most versions on the record are still in the working tree.
-    fn in_place(&self, blob: Oid, path: &str) -> Option<(PathBuf, Vec<u8>)> {
+    /// Whether the working tree's file at `path` is the version `blob`: the index holds it
+    /// unchanged as that blob, or its bytes are that blob (then they come too). Reading a
+    /// file costs a fraction of undoing a chain of deltas in a pack, and most versions on the
+    /// record are still in the working tree.
+    fn in_place(&self, blob: Oid, path: &str) -> Option<(PathBuf, Option<Vec<u8>>)> {
         let file = self.root.join(path);
-        if std::fs::metadata(&file).ok()?.len() > self.max_size {
+        let metadata = std::fs::symlink_metadata(&file).ok()?;
+        if !metadata.is_file() || metadata.len() > self.max_size {
             return None;
         }
+        if self.staged.and_then(|staged| staged.blob(path, &metadata)) == Some(key(blob)) {
+            return Some((file, None));
+        }
         let bytes = std::fs::read(&file).ok()?;
-        (Oid::hash_object(git2::ObjectType::Blob, &bytes).ok()? == blob).then_some((file, bytes))
+        (Facts::key(&bytes) == Some(key(blob))).then_some((file, Some(bytes)))
     }
-}
-
-/// The text of a version that is the working tree's `file`, whose bytes are `bytes`.
-fn in_place(file: PathBuf, bytes: &[u8]) -> SignedText {
-    SignedText::InPlace { file, sha256: Facts::content_key(bytes) }
 }
 
 fn key(blob: Oid) -> BlobKey {

@@ -11,7 +11,7 @@ use crate::contract::Contract;
 use crate::contract::seal::{self, Amended, SealChange, SignedRecord, SinceSigning, TermChange};
 use crate::findings::Diagnostic;
 use crate::findings::rule;
-use crate::repo::facts::{ContentKey, FileFacts};
+use crate::repo::facts::{BlobKey, FileFacts};
 
 /// A value from a contract's front matter and a finding already pointed at it, to be sent with
 /// its message filled in if the rule fails.
@@ -83,15 +83,15 @@ impl Entry {
         Self::read(contract, operational, signed, None)
     }
 
-    /// [`Entry::of`] a contract read from the bytes whose SHA-256 is `sha256`: where those
+    /// [`Entry::of`] a contract read from the bytes whose Git blob id is `blob`: where those
     /// are the very bytes signed, nothing is compared.
     pub(crate) fn of_bytes(
         contract: &Contract,
         operational: &[String],
         signed: Option<&SignedRecord>,
-        sha256: &ContentKey,
+        blob: &BlobKey,
     ) -> Self {
-        Self::read(contract, operational, signed, Some(sha256))
+        Self::read(contract, operational, signed, Some(blob))
     }
 
     /// What the rules over the whole repository need of a contract whose own findings are not
@@ -140,7 +140,7 @@ impl Entry {
         contract: &Contract,
         operational: &[String],
         signed: Option<&SignedRecord>,
-        sha256: Option<&ContentKey>,
+        blob: Option<&BlobKey>,
     ) -> Self {
         let locate = |code: &'static crate::findings::Rule, pointer: &str, value: &Option<String>| {
             value.as_ref().map(|value| Located {
@@ -158,7 +158,7 @@ impl Entry {
         // A check reads the text of every version a contract it reports can be held to.
         let version = signed
             .and_then(|record| record.of(contract))
-            .filter(|version| sha256.is_none_or(|sha256| !version.is(sha256)))
+            .filter(|version| blob.is_none_or(|blob| !version.is(blob)))
             .and_then(|version| Some((version, version.contract()?)));
         // A contract that reads as signed keeps nothing of the comparison: no rule has a
         // finding to make of it.

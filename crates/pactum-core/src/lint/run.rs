@@ -9,7 +9,7 @@ use crate::findings::rule;
 use crate::findings::{Diagnostic, LintConfig};
 use crate::lifecycle::Calendar;
 use crate::lint::repository::{self, Entry};
-use crate::repo::facts::{ContentKey, Facts, FileFacts};
+use crate::repo::facts::{BlobKey, Facts, FileFacts, Staged};
 use crate::repo::{FileRef, NotRead};
 use crate::schema::SchemaSet;
 
@@ -31,6 +31,9 @@ pub struct CheckOptions {
     /// What earlier runs learned of files by their content (`repo::facts`): a file whose
     /// findings are not reported is then not read into a contract again.
     pub facts: Option<std::sync::Arc<Facts>>,
+    /// What the Git index says of the working tree: which files are unchanged since staged,
+    /// and their blob ids.
+    pub staged: Option<std::sync::Arc<Staged>>,
 }
 
 impl CheckOptions {
@@ -46,6 +49,7 @@ impl CheckOptions {
             require_seal: config.execution.require_seal,
             signed: None,
             facts: None,
+            staged: None,
         }
     }
 }
@@ -57,7 +61,7 @@ pub struct CheckReport {
     pub files: usize,
     pub diagnostics: Vec<Diagnostic>,
     /// With facts in the options: the facts of every file read, to keep for the next run.
-    pub(crate) learned: Vec<(ContentKey, Option<FileFacts>)>,
+    pub(crate) learned: Vec<(BlobKey, Option<FileFacts>)>,
 }
 
 /// Check `files` against `schemas` and the drafting and repository rules. With `only`, the
@@ -194,7 +198,7 @@ struct Checked<T> {
     entry: Option<Entry>,
     kept: Option<T>,
     /// With facts to learn: the file's key and facts.
-    facts: Option<(ContentKey, Option<FileFacts>)>,
+    facts: Option<(BlobKey, Option<FileFacts>)>,
 }
 
 impl<T> Checked<T> {
@@ -252,7 +256,8 @@ fn check_file<T>(
         };
         return Checked::finding(diagnostic);
     }
-    let size = std::fs::metadata(&file.path).map_or(0, |m| m.len());
+    let metadata = std::fs::metadata(&file.path).ok();
+    let size = metadata.as_ref().map_or(0, std::fs::Metadata::len);
     if size > options.max_file_size {
         let diagnostic = Diagnostic::file(
             rule::FILE_TOO_LARGE,
@@ -261,6 +266,20 @@ fn check_file<T>(
         )
         .with_help("raise `[check] max_file_size` in pactum.toml if this really is one contract");
         return Checked::finding(diagnostic);
+    }
+    // The bytes' key: to look up and keep their facts, and to tell a contract that is the very
+    // version signed. The index has it for a file unchanged since it was staged.
+    let keyed = facts.is_some() || options.signed.is_some();
+    let staged = match (&options.staged, &metadata) {
+        (Some(staged), Some(metadata)) if keyed => staged.blob(path, metadata),
+        _ => None,
+    };
+    if !reported
+        && let (Some(facts), Some(key)) = (facts, staged)
+        && let Some(known) = facts.files.get(&key)
+    {
+        let entry = known.as_ref().map(|known| Entry::of_facts(path, known));
+        return Checked { diagnostics: Vec::new(), entry, kept: None, facts: Some((key, known.clone())) };
     }
     let bytes = match std::fs::read(&file.path) {
         Ok(bytes) => bytes,
@@ -272,9 +291,7 @@ fn check_file<T>(
             ));
         }
     };
-    // The bytes' key: to look up and keep their facts, and to tell a contract that is the very
-    // version signed.
-    let key = (facts.is_some() || options.signed.is_some()).then(|| Facts::content_key(&bytes));
+    let key = if keyed { staged.or_else(|| Facts::key(&bytes)) } else { None };
     let learn = |found: Option<FileFacts>| facts.and(key).map(|key| (key, found));
     if !reported
         && let (Some(facts), Some(key)) = (facts, key)

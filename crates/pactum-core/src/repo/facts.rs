@@ -2,29 +2,28 @@
 //! directory (`.git/pactum/facts`), so that a check of a few named files in a large
 //! repository does not read every other contract's front matter again.
 //!
-//! Every fact is keyed by content: a working file by the SHA-256 of its bytes, a version in
-//! history by its Git blob id. A fact is what reading those bytes gives, whatever the path, the
+//! Every fact is keyed by content, the Git blob id of the bytes it was read from: a version in
+//! history has it in its tree, and a working file the index holds unchanged (by its size,
+//! times and inode, as Git tells) has it in the index, so that neither is read to be looked
+//! up. A fact is what reading those bytes gives, whatever the path, the
 //! date or the settings, so a fact never goes stale; the cache is dropped whole when pactum's
 //! version or the cache's format changes, and each run keeps only the facts it used. A cache
 //! that cannot be read is ignored and one that cannot be written is not written: the cache
 //! makes checks faster, never different.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::contract::seal::Amended;
+use crate::contract::seal::{Amended, BlobId};
 
 /// The first bytes of the file.
 const MAGIC: &[u8; 8] = b"pactum\0f";
 
 /// Bumped whenever what a fact holds, or how it is read or written, changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
-/// The SHA-256 of a working file's bytes.
-pub type ContentKey = [u8; 32];
-
-/// A Git blob id.
-pub type BlobKey = [u8; 20];
+/// Facts are keyed by Git blob id.
+pub type BlobKey = BlobId;
 
 /// What the rules over the whole repository need of a contract whose own findings are not
 /// reported: its id, links and what it amends. `None` where a file has no readable front
@@ -49,7 +48,7 @@ pub struct VersionFacts {
 /// The facts of one repository.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
-    pub files: HashMap<ContentKey, Option<FileFacts>>,
+    pub files: HashMap<BlobKey, Option<FileFacts>>,
     pub versions: HashMap<BlobKey, VersionFacts>,
 }
 
@@ -152,7 +151,7 @@ impl Facts {
         let version = input.str()?;
         let mut facts = Self::default();
         for _ in 0..input.u32()? {
-            let key: ContentKey = input.take(32)?.try_into().ok()?;
+            let key: BlobKey = input.take(20)?.try_into().ok()?;
             let found = match input.byte()? {
                 0 => None,
                 1 => {
@@ -195,11 +194,98 @@ impl Facts {
         input.0.is_empty().then_some((version, facts))
     }
 
-    /// The key of a working file's bytes.
+    /// The key of a file's bytes: their Git blob id.
     #[must_use]
-    pub fn content_key(bytes: &[u8]) -> ContentKey {
-        use sha2::Digest as _;
-        sha2::Sha256::digest(bytes).into()
+    pub fn key(bytes: &[u8]) -> Option<BlobKey> {
+        crate::contract::seal::blob_id(bytes)
+    }
+}
+
+/// The bits of an index entry's flags that hold its merge stage.
+const STAGE_MASK: u16 = 0x3000;
+
+/// What the Git index records of the files it holds: enough to tell that a file in the
+/// working tree is still the blob staged, without reading it.
+#[derive(Debug, Default)]
+pub struct Staged {
+    /// By path relative to the contracts repository's root.
+    entries: HashMap<String, Stat>,
+    /// When the index was written: a file changed in the same instant may not look changed.
+    written: (i64, i64),
+}
+
+/// A file's blob id and the state of the file when it was staged.
+#[derive(Debug, Clone, Copy)]
+struct Stat {
+    blob: BlobKey,
+    mtime: (i64, i64),
+    ctime: (i64, i64),
+    size: u32,
+    ino: u32,
+}
+
+impl Staged {
+    /// The index of the Git repository holding `root` (the contracts repository's root);
+    /// `None` outside Git, or when the index cannot be read.
+    #[must_use]
+    pub fn read(root: &Path) -> Option<Self> {
+        let repository = git2::Repository::discover(root).ok()?;
+        let workdir = repository.workdir()?.canonicalize().ok()?;
+        let root = root.canonicalize().ok()?;
+        let prefix = root.strip_prefix(&workdir).ok()?.to_string_lossy().replace('\\', "/");
+        let written = std::fs::metadata(repository.path().join("index")).ok()?.modified().ok()?;
+        let written = written.duration_since(std::time::UNIX_EPOCH).ok()?;
+        let index = repository.index().ok()?;
+        let entries = index
+            .iter()
+            // Stage 0: not a side of a merge in conflict.
+            .filter(|entry| entry.flags & STAGE_MASK == 0)
+            .filter_map(|entry| {
+                let path = std::str::from_utf8(&entry.path).ok()?;
+                let shown = if prefix.is_empty() { path } else { path.strip_prefix(&prefix)?.strip_prefix('/')? };
+                let mut blob = [0; 20];
+                blob.copy_from_slice(&entry.id.as_bytes()[..20]);
+                let stat = Stat {
+                    blob,
+                    mtime: (i64::from(entry.mtime.seconds()), i64::from(entry.mtime.nanoseconds())),
+                    ctime: (i64::from(entry.ctime.seconds()), i64::from(entry.ctime.nanoseconds())),
+                    size: entry.file_size,
+                    ino: entry.ino,
+                };
+                Some((shown.to_owned(), stat))
+            })
+            .collect();
+        let written = (i64::try_from(written.as_secs()).ok()?, i64::from(written.subsec_nanos()));
+        Some(Self { entries, written })
+    }
+
+    /// The blob id of the file at `shown` (relative to the contracts repository's root) whose
+    /// state is `metadata` (not following a link), when the index holds it unchanged: the
+    /// same size, times and inode as when it was staged, and staged after it last changed (as
+    /// Git judges a file clean). `None` when it must be read to be known.
+    #[must_use]
+    pub fn blob(&self, shown: &str, metadata: &std::fs::Metadata) -> Option<BlobKey> {
+        let stat = self.entries.get(shown)?;
+        Self::unchanged(stat, metadata, self.written).then_some(stat.blob)
+    }
+
+    #[cfg(unix)]
+    #[allow(clippy::cast_possible_truncation)]
+    fn unchanged(stat: &Stat, metadata: &std::fs::Metadata, written: (i64, i64)) -> bool {
+        use std::os::unix::fs::MetadataExt as _;
+        let mtime = (metadata.mtime(), metadata.mtime_nsec());
+        metadata.file_type().is_file()
+            // The index keeps the low 32 bits of the size and the inode.
+            && stat.size == metadata.size() as u32
+            && stat.ino == metadata.ino() as u32
+            && stat.mtime == mtime
+            && stat.ctime == (metadata.ctime(), metadata.ctime_nsec())
+            && mtime < written
+    }
+
+    #[cfg(not(unix))]
+    fn unchanged(_: &Stat, _: &std::fs::Metadata, _: (i64, i64)) -> bool {
+        false
     }
 }
 
@@ -273,15 +359,15 @@ mod tests {
         let mut facts = Facts::default();
         let amended = Amended { body: Some("ab".into()), terms: Some([("value".into(), "cd".into())].into()) };
         facts.files.insert(
-            Facts::content_key(b"one"),
+            Facts::key(b"one").unwrap(),
             Some(FileFacts {
                 id: Some("acme".into()),
                 links: vec![("amends".into(), "globex".into())],
                 amends: Some(("globex".into(), amended)),
             }),
         );
-        facts.files.insert(Facts::content_key(b"two"), None);
-        facts.files.insert(Facts::content_key(b"three"), Some(FileFacts::default()));
+        facts.files.insert(Facts::key(b"two").unwrap(), None);
+        facts.files.insert(Facts::key(b"three").unwrap(), Some(FileFacts::default()));
         facts.versions.insert([7; 20], VersionFacts { size: 12, executed: Some(None) });
         facts.versions.insert([8; 20], VersionFacts { size: 9, executed: Some(Some("acme".into())) });
         facts.versions.insert([9; 20], VersionFacts { size: 3, executed: None });
@@ -317,5 +403,51 @@ mod tests {
             damaged[at] ^= 0xff;
             let _ = Facts::decode(&damaged);
         }
+    }
+
+    /// The index vouches for a file only while it is as staged; the contracts repository may
+    /// be a folder of the Git work tree.
+    #[test]
+    fn the_index_tells_a_file_unchanged_since_staged_and_no_other() {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let repository = git2::Repository::init(folder.path()).expect("git init");
+        let root = folder.path().join("legal");
+        std::fs::create_dir_all(root.join("contracts")).expect("folders");
+        let file = root.join("contracts/acme.md");
+        std::fs::write(&file, "+++\nid = \"acme\"\n+++\n").expect("write");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let mut index = repository.index().expect("index");
+        index.add_path(Path::new("legal/contracts/acme.md")).expect("stage");
+        index.write().expect("write the index");
+        let staged = Staged::read(&root).expect("an index");
+        let metadata = |path: &Path| std::fs::symlink_metadata(path).expect("metadata");
+        let blob = Facts::key(&std::fs::read(&file).expect("read"));
+        assert_eq!(staged.blob("contracts/acme.md", &metadata(&file)), blob);
+        assert_eq!(staged.blob("legal/contracts/acme.md", &metadata(&file)), None, "paths are the repository's");
+        // The same size, other bytes: no longer what was staged.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&file, "+++\nid = \"acme\"\n+++\n".replace("acme", "acmf")).expect("rewrite");
+        assert_eq!(staged.blob("contracts/acme.md", &metadata(&file)), None);
+        // Staged as it is, but changed no earlier than the index was written: a change in that
+        // instant would not show in the times, so Git reads such a file, and so does this.
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(10);
+        std::fs::File::options().write(true).open(&file).expect("open").set_modified(later).expect("touch");
+        index.add_path(Path::new("legal/contracts/acme.md")).expect("stage again");
+        index.write().expect("write the index");
+        let staged = Staged::read(&root).expect("an index");
+        assert_eq!(staged.blob("contracts/acme.md", &metadata(&file)), None, "racily clean");
+        std::fs::File::options()
+            .write(true)
+            .open(&file)
+            .expect("open")
+            .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(10))
+            .expect("touch");
+        index.add_path(Path::new("legal/contracts/acme.md")).expect("stage again");
+        index.write().expect("write the index");
+        let staged = Staged::read(&root).expect("an index");
+        assert_eq!(
+            staged.blob("contracts/acme.md", &metadata(&file)),
+            Facts::key(&std::fs::read(&file).expect("read"))
+        );
     }
 }

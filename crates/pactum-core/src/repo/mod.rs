@@ -416,6 +416,15 @@ pub(crate) fn is_markdown(path: &Path) -> bool {
 pub fn walk(dir: &Path, root: Option<&Path>) -> Result<Walk, RepoError> {
     let root_real = root.and_then(|r| r.canonicalize().ok());
     let shown_root = root.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    // Every path walked is under `dir`: shown as `dir` is, and the rest of its path.
+    let shown_dir = shown_relative(&shown_root, dir);
+    let shown = |path: &Path| match path.strip_prefix(dir) {
+        Ok(below) if !shown_dir.starts_with("..") && !Path::new(&shown_dir).is_absolute() => {
+            let below = below.to_string_lossy().replace('\\', "/");
+            if shown_dir.is_empty() || shown_dir == "." { below } else { format!("{shown_dir}/{below}") }
+        }
+        _ => shown_relative(&shown_root, path),
+    };
     let mut files = Vec::new();
     let walker = ignore::WalkBuilder::new(dir)
         .hidden(false)
@@ -462,7 +471,7 @@ pub fn walk(dir: &Path, root: Option<&Path>) -> Result<Walk, RepoError> {
         } else {
             continue;
         };
-        files.push(FileRef { path: path.to_path_buf(), shown: shown_relative(&shown_root, path), not_read });
+        files.push(FileRef { path: path.to_path_buf(), shown: shown(path), not_read });
     }
     Ok(Walk { files, excluded: Vec::new() })
 }
