@@ -183,18 +183,9 @@ impl<'a> Workspace<'a> {
         let schemas = self.schemas()?;
         let mut report = crate::lint::run::check(files, schemas, &options, only);
         if let (Some(cache), Some(known)) = (cache, known) {
-            let learned = Facts {
-                files: std::mem::take(&mut report.learned).into_iter().collect(),
-                versions: versions.unwrap_or_default(),
-            };
-            let new = |a: &Facts, b: &Facts| {
-                a.files.len() != b.files.len()
-                    || a.versions.len() != b.versions.len()
-                    || a.files.keys().any(|key| !b.files.contains_key(key))
-                    || a.versions.keys().any(|key| !b.versions.contains_key(key))
-            };
-            if new(&learned, &known) {
-                learned.save(&cache);
+            let files = std::mem::take(&mut report.learned);
+            if let Some(kept) = known.after(files, versions.unwrap_or_default()) {
+                kept.save(&cache);
             }
         }
         let material = match only {

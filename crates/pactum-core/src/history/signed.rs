@@ -14,7 +14,7 @@ use super::ledger::Start;
 use super::{Git, HistoryError};
 use crate::contract::seal::{SignedRecord, SignedText, SignedVersion};
 use crate::contract::{Contract, Status, decode};
-use crate::repo::facts::{BlobKey, Facts, Staged, VersionFacts};
+use crate::repo::facts::{BlobKey, Facts, Learned, Staged, VersionFacts};
 
 /// What a check of named files holds to the versions signed: the paths and ids of the files
 /// named. The text of a version neither names is left unread.
@@ -25,7 +25,7 @@ pub(crate) struct Wanted {
 }
 
 /// The signed record, and the facts of every version it looked at (see `repo::facts`).
-pub(crate) type Signed = (SignedRecord, HashMap<BlobKey, VersionFacts>);
+pub(crate) type Signed = (SignedRecord, Vec<Learned<VersionFacts>>);
 
 /// The first executed version of every contract in the first-parent history of `tip` on the
 /// record, under every folder that was the contracts folder (`current` now), oldest first; `root` is the working tree, to say which are still
@@ -84,7 +84,7 @@ pub(crate) fn signed_versions(
         seen: HashSet::default(),
         short: HashMap::default(),
     };
-    let mut learned = HashMap::default();
+    let mut learned = Vec::new();
     // Versions are read ahead, a wave at a time and in parallel, then considered in order: a
     // wave reads no version at a path already on the record before it.
     for wave in order.chunks(WAVE) {
@@ -139,7 +139,7 @@ impl Ahead<'_> {
         &self,
         git: &Git,
         blobs: &[(Oid, &str)],
-    ) -> Result<(HashMap<Oid, Executed>, Vec<(BlobKey, VersionFacts)>), HistoryError> {
+    ) -> Result<(HashMap<Oid, Executed>, Vec<Learned<VersionFacts>>), HistoryError> {
         use rayon::prelude::*;
         let share = blobs.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(64);
         let opener = git.opener();
@@ -155,7 +155,7 @@ impl Ahead<'_> {
                         executed.push((blob, version));
                     }
                     if let Some(fact) = fact {
-                        facts.push((key(blob), fact));
+                        facts.push(fact);
                     }
                 }
                 Ok((executed, facts))
@@ -183,12 +183,12 @@ impl Ahead<'_> {
         git: &Git,
         blob: Oid,
         path: &str,
-    ) -> Result<(Option<Executed>, Option<VersionFacts>), HistoryError> {
+    ) -> Result<(Option<Executed>, Option<Learned<VersionFacts>>), HistoryError> {
         if let Some(known) = self.facts.and_then(|facts| facts.versions.get(&key(blob))) {
             if known.size > self.max_size {
-                return Ok((None, Some(known.clone())));
+                return Ok((None, Some(Learned::Used(key(blob)))));
             }
-            let Some(id) = &known.executed else { return Ok((None, Some(known.clone()))) };
+            let Some(id) = &known.executed else { return Ok((None, Some(Learned::Used(key(blob))))) };
             let text = if !self.wants(blob, id.as_ref()) {
                 SignedText::Unread
             } else if let Some((file, _)) = self.in_place(blob, path) {
@@ -199,7 +199,7 @@ impl Ahead<'_> {
                     Err(_) => return Ok((None, None)),
                 }
             };
-            return Ok((Some((id.clone(), text)), Some(known.clone())));
+            return Ok((Some((id.clone(), text)), Some(Learned::Used(key(blob)))));
         }
         let read = self.in_place(blob, path).and_then(|(file, bytes)| {
             let bytes = match bytes {
@@ -217,7 +217,7 @@ impl Ahead<'_> {
             (None, git.blob(blob)?)
         };
         let size = bytes.len() as u64;
-        let facts = |executed| Some(VersionFacts { size, executed });
+        let facts = |executed| Some(Learned::New(key(blob), VersionFacts { size, executed }));
         // Only a version that names its status, or carries a seal, can read as executed.
         if !contains(&bytes, b"executed") && !contains(&bytes, b"body_sha256") {
             return Ok((None, facts(None)));

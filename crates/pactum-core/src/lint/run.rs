@@ -9,7 +9,7 @@ use crate::findings::rule;
 use crate::findings::{Diagnostic, LintConfig};
 use crate::lifecycle::Calendar;
 use crate::lint::repository::{self, Entry};
-use crate::repo::facts::{BlobKey, Facts, FileFacts, Staged};
+use crate::repo::facts::{Facts, FileFacts, Learned, Staged};
 use crate::repo::{FileRef, NotRead};
 use crate::schema::SchemaSet;
 
@@ -61,7 +61,7 @@ pub struct CheckReport {
     pub files: usize,
     pub diagnostics: Vec<Diagnostic>,
     /// With facts in the options: the facts of every file read, to keep for the next run.
-    pub(crate) learned: Vec<(BlobKey, Option<FileFacts>)>,
+    pub(crate) learned: Vec<Learned<Option<FileFacts>>>,
 }
 
 /// Check `files` against `schemas` and the drafting and repository rules. With `only`, the
@@ -198,7 +198,7 @@ struct Checked<T> {
     entry: Option<Entry>,
     kept: Option<T>,
     /// With facts to learn: the file's key and facts.
-    facts: Option<(BlobKey, Option<FileFacts>)>,
+    facts: Option<Learned<Option<FileFacts>>>,
 }
 
 impl<T> Checked<T> {
@@ -279,7 +279,7 @@ fn check_file<T>(
         && let Some(known) = facts.files.get(&key)
     {
         let entry = known.as_ref().map(|known| Entry::of_facts(path, known));
-        return Checked { diagnostics: Vec::new(), entry, kept: None, facts: Some((key, known.clone())) };
+        return Checked { diagnostics: Vec::new(), entry, kept: None, facts: Some(Learned::Used(key)) };
     }
     let bytes = match std::fs::read(&file.path) {
         Ok(bytes) => bytes,
@@ -292,13 +292,13 @@ fn check_file<T>(
         }
     };
     let key = if keyed { staged.or_else(|| Facts::key(&bytes)) } else { None };
-    let learn = |found: Option<FileFacts>| facts.and(key).map(|key| (key, found));
+    let learn = |found: Option<FileFacts>| facts.and(key).map(|key| Learned::New(key, found));
     if !reported
         && let (Some(facts), Some(key)) = (facts, key)
         && let Some(known) = facts.files.get(&key)
     {
         let entry = known.as_ref().map(|known| Entry::of_facts(path, known));
-        return Checked { diagnostics: Vec::new(), entry, kept: None, facts: Some((key, known.clone())) };
+        return Checked { diagnostics: Vec::new(), entry, kept: None, facts: Some(Learned::Used(key)) };
     }
     let mut diagnostics = Vec::new();
     let text = match decode(path, bytes) {

@@ -52,7 +52,49 @@ pub struct Facts {
     pub versions: HashMap<BlobKey, VersionFacts>,
 }
 
+/// What a run learned of one file or version: that it used a fact kept, or a new fact.
+#[derive(Debug, Clone)]
+pub enum Learned<T> {
+    Used(BlobKey),
+    New(BlobKey, T),
+}
+
 impl Facts {
+    /// The facts to keep after a run that learned `files` and `versions`: those it used and
+    /// those it found. `None` when they are the facts kept already.
+    #[must_use]
+    pub fn after(&self, files: Vec<Learned<Option<FileFacts>>>, versions: Vec<Learned<VersionFacts>>) -> Option<Self> {
+        if unchanged(&files, self.files.len()) && unchanged(&versions, self.versions.len()) {
+            return None;
+        }
+        let mut kept = Self::default();
+        for learned in files {
+            match learned {
+                Learned::Used(key) => {
+                    if let Some(facts) = self.files.get(&key) {
+                        kept.files.insert(key, facts.clone());
+                    }
+                }
+                Learned::New(key, facts) => {
+                    kept.files.insert(key, facts);
+                }
+            }
+        }
+        for learned in versions {
+            match learned {
+                Learned::Used(key) => {
+                    if let Some(facts) = self.versions.get(&key) {
+                        kept.versions.insert(key, facts.clone());
+                    }
+                }
+                Learned::New(key, facts) => {
+                    kept.versions.insert(key, facts);
+                }
+            }
+        }
+        Some(kept)
+    }
+
     /// Where the facts of the repository whose Git directory is `git_dir` are kept.
     #[must_use]
     pub fn path_in(git_dir: &Path) -> PathBuf {
@@ -289,6 +331,17 @@ impl Staged {
     }
 }
 
+/// Whether `learned` used `kept` facts, each of them, and learned none.
+fn unchanged<T>(learned: &[Learned<T>], kept: usize) -> bool {
+    if !learned.iter().all(|l| matches!(l, Learned::Used(_))) {
+        return false;
+    }
+    let mut keys: Vec<&BlobKey> = learned.iter().map(|(Learned::Used(key) | Learned::New(key, _))| key).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys.len() == kept
+}
+
 /// Facts being written.
 struct Writer(Vec<u8>);
 
@@ -449,5 +502,23 @@ mod tests {
             staged.blob("contracts/acme.md", &metadata(&file)),
             Facts::key(&std::fs::read(&file).expect("read"))
         );
+    }
+
+    #[test]
+    fn a_run_keeps_what_it_used_and_learned_and_writes_only_a_change() {
+        let kept = sample();
+        let files: Vec<Learned<Option<FileFacts>>> = kept.files.keys().map(|key| Learned::Used(*key)).collect();
+        let versions: Vec<Learned<VersionFacts>> = kept.versions.keys().map(|key| Learned::Used(*key)).collect();
+        assert!(kept.after(files.clone(), versions.clone()).is_none(), "every fact used, none new");
+        // One file gone from the repository: its facts are dropped.
+        let fewer = kept.after(files[1..].to_vec(), versions.clone()).expect("a change");
+        assert_eq!(fewer.files.len(), kept.files.len() - 1);
+        assert_eq!(fewer.versions, kept.versions);
+        // One file new: kept beside the others.
+        let mut more = files;
+        more.push(Learned::New([1; 20], None));
+        let grown = kept.after(more, versions).expect("a change");
+        assert_eq!(grown.files.len(), kept.files.len() + 1);
+        assert_eq!(grown.files.get(&[1; 20]), Some(&None));
     }
 }
