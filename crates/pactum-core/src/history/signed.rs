@@ -4,11 +4,10 @@
 //! the version in history that first read as executed cannot be changed by the same edit.
 
 use std::collections::BTreeMap;
-
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
 
 use git2::Oid;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::ledger::Start;
 use super::{Git, HistoryError};
@@ -28,8 +27,8 @@ pub(crate) struct Wanted {
 pub(crate) type Signed = (SignedRecord, Vec<Learned<VersionFacts>>);
 
 /// The first executed version of every contract in the first-parent history of `tip` on the
-/// record, under every folder that was the contracts folder (`current` now), oldest first; `root` is the working tree, to say which are still
-/// there. Where the record starts later than the history (`[audit] since`), a contract is held
+/// record, under every folder that was the contracts folder (`current` now), oldest first;
+/// `root` is the working tree, to say which are still there. Where the record starts later than the history (`[audit] since`), a contract is held
 /// to its version at the start. A version larger than `max_size`, or not text, is passed over:
 /// `audit` names those.
 ///
