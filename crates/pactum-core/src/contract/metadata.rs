@@ -205,6 +205,28 @@ impl Metadata {
         }
     }
 
+    /// What the portfolio report reads of a contract for its rows (names, status, owner,
+    /// parties, value, dates), without the signatures, obligations, library clauses, links and
+    /// seals it does not: a report over 100,000 contracts keeps this of each.
+    #[must_use]
+    pub fn summary(&self) -> Self {
+        Self {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            kind: self.kind.clone(),
+            status: self.status,
+            owner: self.owner.clone(),
+            effective_date: self.effective_date,
+            end_date: self.end_date,
+            term: self.term.clone(),
+            governing_law: self.governing_law.clone(),
+            renewal: self.renewal.clone(),
+            value: self.value.clone(),
+            parties: self.parties.clone(),
+            ..Self::default()
+        }
+    }
+
     /// The inputs of every date computation, when the contract has an effective date.
     ///
     /// # Errors

@@ -58,7 +58,7 @@ pub fn portfolio(workspace: &Workspace<'_>, request: &Request<'_>) -> Result<Por
     // One pass: the findings of `pactum check`, and each contract's metadata. The history
     // (mostly Git, on one thread) is read while the contracts are checked.
     let ((checked, contracts), history) = rayon::join(
-        || check_and_keep(&files, schemas, &options, None, |contract| contract.meta.clone()),
+        || check_and_keep(&files, schemas, &options, None, |contract| contract.meta.summary()),
         || request.history.then(|| cycle_history(workspace)),
     );
     let mut findings: HashMap<&str, usize> = HashMap::new();
@@ -98,6 +98,8 @@ fn cycle_history(workspace: &Workspace<'_>) -> Result<HashMap<String, Timeline>,
     git.require_full_history()?;
     let (_, tip) = ledger::main_tip(&git, &repo.config.repository.main_branch)?;
     let folder = Path::new(&repo.config.repository.contracts);
-    let changes = ledger::status_history(&git, tip, folder, repo.config.check.max_file_size)?;
+    let staged = crate::repo::facts::Staged::read(&repo.root);
+    let working = staged.as_ref().map(|staged| (repo.root.as_path(), staged));
+    let changes = ledger::status_history(&git, tip, folder, repo.config.check.max_file_size, working)?;
     Ok(timelines(&changes))
 }

@@ -7,8 +7,9 @@ use std::path::Path;
 use git2::Oid;
 
 use super::damaged;
-use crate::contract::{Contract, decode};
+use crate::contract::{Contract, Status, decode};
 use crate::history::{CommitInfo, Git, HistoryError};
+use crate::repo::facts::Staged;
 
 /// A change of a contract's status in the ledger (a landing that added or changed it).
 #[derive(Debug, Clone)]
@@ -21,7 +22,8 @@ pub(crate) struct StatusChange {
 }
 
 /// Every landing's effect on contracts' statuses, oldest first, reading only front matter:
-/// what cycle times need, at a fraction of the full ledger's cost.
+/// what cycle times need, at a fraction of the full ledger's cost. `working` is the working
+/// tree's root and what its index says, whose unchanged files stand for the versions they are.
 ///
 /// # Errors
 /// When Git cannot be read.
@@ -30,6 +32,7 @@ pub(crate) fn status_history(
     tip: Oid,
     folder: &Path,
     max_file_size: u64,
+    working: Option<(&Path, &Staged)>,
 ) -> Result<Vec<StatusChange>, HistoryError> {
     use rayon::prelude::*;
     let mut history = git.first_parent_history(tip)?;
@@ -49,21 +52,45 @@ pub(crate) fn status_history(
             landings.push((commit.time, changes));
         }
     }
-    let mut bytes = Vec::with_capacity(blobs.len());
-    for (id, (path, commit)) in &blobs {
-        // A version too large to read has no status to give.
-        let size = git.blob_size(*id).map_err(|e| damaged(e, *id, path, commit))?;
-        if size <= max_file_size {
-            bytes.push((*id, path.as_str(), git.blob(*id).map_err(|e| damaged(e, *id, path, commit))?));
-        }
-    }
-    let metadata: HashMap<Oid, Option<crate::contract::Metadata>> = bytes
-        .into_par_iter()
-        .map(|(id, path, bytes)| (id, decode(path, bytes).ok().and_then(|(text, _)| Contract::read_metadata(&text))))
+    // Each version read once, on every core, and only its id and status kept: a version the
+    // working tree holds unchanged (as the index says) is read from its file, not undone
+    // from the pack's deltas.
+    let versions: Vec<(Oid, &str, &CommitInfo)> =
+        blobs.iter().map(|(id, (path, commit))| (*id, path.as_str(), *commit)).collect();
+    let share = versions.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(64);
+    let opener = git.opener();
+    let metadata: HashMap<Oid, (Option<String>, Option<Status>)> = versions
+        .par_chunks(share)
+        .map(|chunk| {
+            let git = opener.open()?;
+            let mut read = Vec::with_capacity(chunk.len());
+            for &(id, path, commit) in chunk {
+                let in_place = working.and_then(|(root, staged)| {
+                    let file = root.join(path);
+                    let metadata = std::fs::symlink_metadata(&file).ok()?;
+                    let blob: [u8; 20] = id.as_bytes().try_into().ok()?;
+                    (metadata.len() <= max_file_size && staged.blob(path, &metadata) == Some(blob))
+                        .then(|| std::fs::read(&file).ok())
+                        .flatten()
+                });
+                let bytes = match in_place {
+                    Some(bytes) => bytes,
+                    // A version too large to read has no status to give.
+                    None if git.blob_size(id).map_err(|e| damaged(e, id, path, commit))? > max_file_size => continue,
+                    None => git.blob(id).map_err(|e| damaged(e, id, path, commit))?,
+                };
+                let meta = decode(path, bytes).ok().and_then(|(text, _)| Contract::read_metadata(&text));
+                read.push((id, meta.map_or((None, None), |meta| (meta.id, meta.status))));
+            }
+            Ok(read)
+        })
+        .collect::<Result<Vec<_>, HistoryError>>()?
+        .into_iter()
+        .flatten()
         .collect();
     let status = |side: &Option<(String, Oid)>| -> (Option<String>, Option<String>) {
-        let meta = side.as_ref().and_then(|(_, id)| metadata.get(id)).and_then(Option::as_ref);
-        (meta.and_then(|m| m.id.clone()), meta.and_then(|m| m.status).map(|s| s.as_str().to_owned()))
+        let Some((id, status)) = side.as_ref().and_then(|(_, blob)| metadata.get(blob)) else { return (None, None) };
+        (id.clone(), status.map(|s| s.as_str().to_owned()))
     };
     let mut out = Vec::new();
     for (time, changes) in landings {
