@@ -164,7 +164,7 @@ impl<'a> Workspace<'a> {
         let git = crate::history::Git::open(&self.repo.root).ok();
         let cache = git.as_ref().filter(|_| self.facts).map(|git| Facts::path_in(git.dir()));
         let known = cache.as_deref().map(Facts::load).map(Arc::new);
-        let staged = git.as_ref().and_then(|_| Staged::read(&self.repo.root)).map(Arc::new);
+        let staged = git.as_ref().and_then(|_| self.repo.staged());
         // A check of named files holds them alone to the versions signed.
         let wanted = only
             .map(|only| Wanted { paths: only.clone(), ids: ids_of(files, only, self.config().check.max_file_size) });

@@ -285,6 +285,9 @@ pub struct SignedRecord {
     /// Whether the history stops short (a shallow clone): then a contract with no version here
     /// may still have been executed before the history's cut.
     pub shallow: bool,
+    /// The working tree, where a version's path is looked up when a check asks whether it is
+    /// still there.
+    root: std::path::PathBuf,
     by_id: std::collections::HashMap<String, usize>,
     by_path: std::collections::HashMap<String, usize>,
 }
@@ -300,8 +303,6 @@ pub struct SignedVersion {
     pub path: String,
     pub id: Option<String>,
     text: SignedText,
-    /// Whether a file is at its path in the working tree now.
-    pub present: bool,
 }
 
 /// A Git blob id: the SHA-1 of a file's bytes as Git stores them.
@@ -335,8 +336,8 @@ pub enum SignedText {
 impl SignedVersion {
     /// The version of the contract at `path` (its id `id`), committed in `commit`.
     #[must_use]
-    pub fn new(commit: String, path: String, id: Option<String>, text: SignedText, present: bool) -> Self {
-        Self { commit, path, id, text, present }
+    pub fn new(commit: String, path: String, id: Option<String>, text: SignedText) -> Self {
+        Self { commit, path, id, text }
     }
 
     /// The version, read; `None` where its text was left unread, or its file in the working
@@ -365,10 +366,11 @@ impl SignedVersion {
 }
 
 impl SignedRecord {
-    /// A record of `versions`, each the first executed version of its contract, oldest first.
+    /// A record of `versions`, each the first executed version of its contract, oldest first;
+    /// `root` is the working tree.
     #[must_use]
-    pub fn new(versions: Vec<SignedVersion>, shallow: bool) -> Self {
-        let mut record = Self { versions, shallow, ..Self::default() };
+    pub fn new(versions: Vec<SignedVersion>, shallow: bool, root: std::path::PathBuf) -> Self {
+        let mut record = Self { versions, shallow, root, ..Self::default() };
         for (at, version) in record.versions.iter().enumerate() {
             if let Some(id) = &version.id {
                 record.by_id.entry(id.clone()).or_insert(at);
@@ -376,6 +378,12 @@ impl SignedRecord {
             record.by_path.entry(version.path.clone()).or_insert(at);
         }
         record
+    }
+
+    /// Whether a file is at `version`'s path in the working tree now.
+    #[must_use]
+    pub fn is_present(&self, version: &SignedVersion) -> bool {
+        self.root.join(&version.path).is_file()
     }
 
     /// The version of `contract` as signed: by its id, else by its path.

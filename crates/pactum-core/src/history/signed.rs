@@ -76,7 +76,6 @@ pub(crate) fn signed_versions(
     // A start after every commit: the record starts at the tip.
     order.extend(before.into_iter().map(|(path, (blob, at))| (path, blob, at)));
     let mut found = Found {
-        root,
         versions: Vec::new(),
         paths: HashSet::default(),
         ids: HashSet::default(),
@@ -108,7 +107,7 @@ pub(crate) fn signed_versions(
             found.consider(git, path, *blob, *commit, &mut read);
         }
     }
-    Ok((SignedRecord::new(found.versions, git.is_shallow()), learned))
+    Ok((SignedRecord::new(found.versions, git.is_shallow(), root.to_path_buf()), learned))
 }
 
 /// How many versions are read ahead at a time.
@@ -259,8 +258,7 @@ fn key(blob: Oid) -> BlobKey {
 }
 
 /// The executed versions found so far, and the paths and ids they hold.
-struct Found<'a> {
-    root: &'a Path,
+struct Found {
     versions: Vec<SignedVersion>,
     paths: HashSet<String>,
     ids: HashSet<String>,
@@ -269,7 +267,7 @@ struct Found<'a> {
     short: HashMap<Oid, String>,
 }
 
-impl Found<'_> {
+impl Found {
     /// Keep the version `blob` of `path` (committed in `commit`) if it is the first executed
     /// version of its contract; `read` holds the versions read ahead that read as executed.
     fn consider(&mut self, git: &Git, path: &str, blob: Oid, commit: Oid, read: &mut HashMap<Oid, Executed>) {
@@ -284,9 +282,8 @@ impl Found<'_> {
         if let Some(id) = &id {
             self.ids.insert(id.clone());
         }
-        let present = self.root.join(path).is_file();
         let short = self.short.entry(commit).or_insert_with(|| git.short(commit)).clone();
-        self.versions.push(SignedVersion::new(short, path.to_owned(), id, text, present));
+        self.versions.push(SignedVersion::new(short, path.to_owned(), id, text));
     }
 }
 

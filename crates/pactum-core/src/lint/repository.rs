@@ -455,8 +455,9 @@ pub(crate) fn not_checked(record: &SignedRecord, checked: &HashSet<&str>, held: 
     record
         .versions
         .iter()
-        .filter(|v| v.present && !checked.contains(v.path.as_str()))
+        .filter(|v| !checked.contains(v.path.as_str()))
         .filter(|v| v.id.as_deref().is_none_or(|id| !held.contains(id)))
+        .filter(|v| record.is_present(v))
         .map(|v| {
             Diagnostic::file(
                 rule::EXECUTED_NOT_CHECKED,

@@ -301,6 +301,11 @@ impl Staged {
         Some(Self { entries, written })
     }
 
+    /// The paths the index holds, relative to the contracts repository's root.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.entries.keys().map(String::as_str)
+    }
+
     /// The blob id of the file at `shown` (relative to the contracts repository's root) whose
     /// state is `metadata` (not following a link), when the index holds it unchanged: the
     /// same size, times and inode as when it was staged, and staged after it last changed (as

@@ -97,6 +97,8 @@ pub fn is_bare(dir: &Path) -> bool {
 pub struct Repo {
     pub root: PathBuf,
     pub config: Config,
+    /// What the Git index says of the working tree, read once on first use.
+    staged: std::sync::OnceLock<Option<std::sync::Arc<facts::Staged>>>,
 }
 
 /// A file to check, as found by a walk.
@@ -177,7 +179,7 @@ impl Repo {
                 return Err(RepoError::LinkedFolder(config.repository.contracts.clone()));
             }
         }
-        Ok(Self { root: root.to_path_buf(), config })
+        Ok(Self { root: root.to_path_buf(), config, staged: std::sync::OnceLock::new() })
     }
 
     /// The repository that contains `start`: the nearest `pactum.toml` upwards, else the Git
@@ -259,7 +261,8 @@ impl Repo {
         // Compared as paths below the contracts folder: no file system call per contract.
         let walked: std::collections::HashSet<PathBuf> =
             found.files.iter().filter_map(|f| f.path.strip_prefix(&dir).ok()).map(Path::to_path_buf).collect();
-        for relative in tracked_markdown(&self.root, &dir, &walked) {
+        let staged = self.staged();
+        for relative in tracked_markdown(staged.as_deref(), &self.root, &dir, &walked) {
             let path = dir.join(&relative);
             let shown = shown_relative(&self.root, &path);
             found.files.push(FileRef { path, shown, not_read: None });
@@ -273,6 +276,13 @@ impl Repo {
             found.excluded = excluded.into_iter().map(|f| f.shown).collect();
         }
         Ok(found)
+    }
+
+    /// What the Git index says of the working tree: which files are unchanged since staged,
+    /// and their blob ids. `None` outside Git. Read once.
+    #[must_use]
+    pub fn staged(&self) -> Option<std::sync::Arc<facts::Staged>> {
+        self.staged.get_or_init(|| facts::Staged::read(&self.root).map(std::sync::Arc::new)).clone()
     }
 
     /// The text of the contract whose front matter has `id`, if the repository holds one.
@@ -365,15 +375,18 @@ pub struct Walk {
 /// The Markdown files under `dir` that Git tracks, wherever `.gitignore` stands (a file
 /// committed with `git add -f` is a contract all the same), as paths relative to `dir`: those
 /// the walk did not find (`walked`), which alone are looked at on disk.
-fn tracked_markdown(root: &Path, dir: &Path, walked: &std::collections::HashSet<PathBuf>) -> Vec<PathBuf> {
-    let Ok(repository) = git2::Repository::discover(root) else { return Vec::new() };
-    let (Some(workdir), Ok(index)) = (repository.workdir(), repository.index()) else { return Vec::new() };
-    let (Ok(workdir), Ok(dir)) = (workdir.canonicalize(), dir.canonicalize()) else { return Vec::new() };
-    index
-        .iter()
-        .filter_map(|entry| {
-            let relative = std::str::from_utf8(&entry.path).ok()?;
-            let path = workdir.join(relative);
+fn tracked_markdown(
+    staged: Option<&facts::Staged>,
+    root: &Path,
+    dir: &Path,
+    walked: &std::collections::HashSet<PathBuf>,
+) -> Vec<PathBuf> {
+    let Some(staged) = staged else { return Vec::new() };
+    let (Ok(root), Ok(dir)) = (root.canonicalize(), dir.canonicalize()) else { return Vec::new() };
+    let mut found: Vec<PathBuf> = staged
+        .paths()
+        .filter_map(|relative| {
+            let path = root.join(relative);
             let below = path.strip_prefix(&dir).ok()?;
             if !is_markdown(&path) || walked.contains(below) {
                 return None;
@@ -382,7 +395,9 @@ fn tracked_markdown(root: &Path, dir: &Path, walked: &std::collections::HashSet<
             let plain_file = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file());
             plain_file.then(|| below.to_path_buf())
         })
-        .collect()
+        .collect();
+    found.sort();
+    found
 }
 
 fn absolute(path: &Path) -> PathBuf {

@@ -98,8 +98,8 @@ fn cycle_history(workspace: &Workspace<'_>) -> Result<HashMap<String, Timeline>,
     git.require_full_history()?;
     let (_, tip) = ledger::main_tip(&git, &repo.config.repository.main_branch)?;
     let folder = Path::new(&repo.config.repository.contracts);
-    let staged = crate::repo::facts::Staged::read(&repo.root);
-    let working = staged.as_ref().map(|staged| (repo.root.as_path(), staged));
+    let staged = repo.staged();
+    let working = staged.as_deref().map(|staged| (repo.root.as_path(), staged));
     let changes = ledger::status_history(&git, tip, folder, repo.config.check.max_file_size, working)?;
     Ok(timelines(&changes))
 }
