@@ -413,6 +413,32 @@ pub fn shown_relative(root: &Path, path: &Path) -> String {
     text.strip_prefix("./").map(str::to_owned).unwrap_or(text)
 }
 
+/// The file a walk found at `entry`, if it is a Markdown file or a link to one; `root` is the
+/// repository's real path, which a link must not leave.
+fn found(entry: &ignore::DirEntry, root: Option<&Path>, shown: &impl Fn(&Path) -> String) -> Option<FileRef> {
+    let path = entry.path();
+    if !is_markdown(path) {
+        return None;
+    }
+    let kind = entry.file_type()?;
+    let not_read = if kind.is_symlink() {
+        match (path.canonicalize(), root) {
+            (Ok(target), _) if target.components().any(|c| c.as_os_str() == ".git") => Some(NotRead::Outside),
+            (Ok(target), Some(root)) if !target.starts_with(root) => Some(NotRead::Outside),
+            (Ok(target), _) if !target.is_file() => Some(NotRead::NotAFile),
+            (Ok(_), Some(_)) => Some(NotRead::Link),
+            (Ok(_), None) => None,
+            (Err(error), _) if error.kind() == std::io::ErrorKind::NotFound => Some(NotRead::Dangling),
+            (Err(error), _) => Some(NotRead::Unresolvable(error.to_string())),
+        }
+    } else if kind.is_file() {
+        None
+    } else {
+        return None;
+    };
+    Some(FileRef { path: path.to_path_buf(), shown: shown(path), not_read })
+}
+
 /// Whether a file name is one pactum reads as a contract.
 #[must_use]
 pub(crate) fn is_markdown(path: &Path) -> bool {
@@ -440,7 +466,9 @@ pub fn walk(dir: &Path, root: Option<&Path>) -> Result<Walk, RepoError> {
         }
         _ => shown_relative(&shown_root, path),
     };
-    let mut files = Vec::new();
+    // On every core: one folder's entries are read while another's are.
+    let files = std::sync::Mutex::new(Vec::new());
+    let failed = std::sync::Mutex::new(None);
     let walker = ignore::WalkBuilder::new(dir)
         .hidden(false)
         .ignore(false)
@@ -449,45 +477,38 @@ pub fn walk(dir: &Path, root: Option<&Path>) -> Result<Walk, RepoError> {
         .require_git(false)
         .follow_links(false)
         .filter_entry(|entry| entry.file_name() != ".git")
-        .sort_by_file_name(std::ffi::OsStr::cmp)
-        .build();
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            // One path the system cannot read is a finding on it; the walk goes on.
-            Err(error) if error_path(&error).is_some_and(|path| path != dir) => {
-                let path = error_path(&error).unwrap_or(dir).to_path_buf();
-                // The system's reason, without the path it repeats ("IO error for operation on …: ").
-                let reason = error.io_error().map_or_else(|| error.to_string(), ToString::to_string);
-                let reason = reason.rsplit(": ").next().unwrap_or(&reason).to_owned();
-                let shown = shown_relative(&shown_root, &path);
-                files.push(FileRef { path, shown, not_read: Some(NotRead::Unwalkable(reason)) });
-                continue;
+        .build_parallel();
+    walker.run(|| {
+        Box::new(|entry| {
+            let file = match entry {
+                Ok(entry) => found(&entry, root_real.as_deref(), &shown),
+                // One path the system cannot read is a finding on it; the walk goes on.
+                Err(error) if error_path(&error).is_some_and(|path| path != dir) => {
+                    let path = error_path(&error).unwrap_or(dir).to_path_buf();
+                    // The system's reason, without the path it repeats ("IO error for operation on …: ").
+                    let reason = error.io_error().map_or_else(|| error.to_string(), ToString::to_string);
+                    let reason = reason.rsplit(": ").next().unwrap_or(&reason).to_owned();
+                    let shown = shown_relative(&shown_root, &path);
+                    Some(FileRef { path, shown, not_read: Some(NotRead::Unwalkable(reason)) })
+                }
+                Err(error) => {
+                    let error = RepoError::Walk { path: dir.display().to_string(), message: error.to_string() };
+                    failed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get_or_insert(error);
+                    return ignore::WalkState::Quit;
+                }
+            };
+            if let Some(file) = file {
+                files.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(file);
             }
-            Err(error) => return Err(RepoError::Walk { path: dir.display().to_string(), message: error.to_string() }),
-        };
-        let path = entry.path();
-        if !is_markdown(path) {
-            continue;
-        }
-        let Some(kind) = entry.file_type() else { continue };
-        let not_read = if kind.is_symlink() {
-            match (path.canonicalize(), &root_real) {
-                (Ok(target), _) if target.components().any(|c| c.as_os_str() == ".git") => Some(NotRead::Outside),
-                (Ok(target), Some(root)) if !target.starts_with(root) => Some(NotRead::Outside),
-                (Ok(target), _) if !target.is_file() => Some(NotRead::NotAFile),
-                (Ok(_), Some(_)) => Some(NotRead::Link),
-                (Ok(_), None) => None,
-                (Err(error), _) if error.kind() == std::io::ErrorKind::NotFound => Some(NotRead::Dangling),
-                (Err(error), _) => Some(NotRead::Unresolvable(error.to_string())),
-            }
-        } else if kind.is_file() {
-            None
-        } else {
-            continue;
-        };
-        files.push(FileRef { path: path.to_path_buf(), shown: shown(path), not_read });
+            ignore::WalkState::Continue
+        })
+    });
+    if let Some(error) = failed.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
+        return Err(error);
     }
+    let mut files = files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    // In the order of a walk that reads each folder's entries sorted by name.
+    files.sort_by(|a: &FileRef, b: &FileRef| a.path.cmp(&b.path));
     Ok(Walk { files, excluded: Vec::new() })
 }
 
