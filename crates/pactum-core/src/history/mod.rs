@@ -177,6 +177,31 @@ impl Git {
         Opener { path: self.repo.path().to_path_buf(), prefix: self.prefix.clone() }
     }
 
+    /// `each` over `items` on every core, results in the order of `items`: each thread works
+    /// through a share of them with its own handle on the repository (a handle is used by one
+    /// thread at a time, and opening one costs more than reading a blob). The first error
+    /// stops it.
+    ///
+    /// # Errors
+    /// The first error of `each`, or a handle that cannot be opened.
+    pub(crate) fn map_parallel<T: Sync, R: Send>(
+        &self,
+        items: &[T],
+        each: impl Fn(&Git, &T) -> Result<R, HistoryError> + Sync,
+    ) -> Result<Vec<R>, HistoryError> {
+        use rayon::prelude::*;
+        let share = items.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(64);
+        let opener = self.opener();
+        let chunks = items
+            .par_chunks(share)
+            .map(|chunk| {
+                let git = opener.open()?;
+                chunk.iter().map(|item| each(&git, item)).collect::<Result<Vec<R>, HistoryError>>()
+            })
+            .collect::<Result<Vec<_>, HistoryError>>()?;
+        Ok(chunks.into_iter().flatten().collect())
+    }
+
     /// The Git directory (`.git`).
     #[must_use]
     pub(crate) fn dir(&self) -> &Path {

@@ -13,7 +13,7 @@ use super::ledger::Start;
 use super::{Git, HistoryError};
 use crate::contract::seal::{SignedRecord, SignedText, SignedVersion};
 use crate::contract::{Contract, Status, decode};
-use crate::repo::facts::{BlobKey, Facts, Learned, Staged, VersionFacts};
+use crate::repo::facts::{Facts, Learned, Staged, VersionFacts, key_of};
 
 /// What a check of named files holds to the versions signed: the paths and ids of the files
 /// named. The text of a version neither names is left unread.
@@ -138,32 +138,12 @@ impl Ahead<'_> {
         git: &Git,
         blobs: &[(Oid, &str)],
     ) -> Result<(HashMap<Oid, Executed>, Vec<Learned<VersionFacts>>), HistoryError> {
-        use rayon::prelude::*;
-        let share = blobs.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(64);
-        let opener = git.opener();
-        let chunks = blobs
-            .par_chunks(share)
-            .map(|chunk| {
-                let git = opener.open()?;
-                let mut executed = Vec::new();
-                let mut facts = Vec::new();
-                for &(blob, path) in chunk {
-                    let (version, fact) = self.version(&git, blob, path)?;
-                    if let Some(version) = version {
-                        executed.push((blob, version));
-                    }
-                    if let Some(fact) = fact {
-                        facts.push(fact);
-                    }
-                }
-                Ok((executed, facts))
-            })
-            .collect::<Result<Vec<_>, HistoryError>>()?;
+        let read = git.map_parallel(blobs, |git, &(blob, path)| Ok((blob, self.version(git, blob, path)?)))?;
         let mut executed = HashMap::default();
         let mut facts = Vec::new();
-        for (some, more) in chunks {
-            executed.extend(some);
-            facts.extend(more);
+        for (blob, (version, fact)) in read {
+            executed.extend(version.map(|version| (blob, version)));
+            facts.extend(fact);
         }
         Ok((executed, facts))
     }
@@ -182,22 +162,22 @@ impl Ahead<'_> {
         blob: Oid,
         path: &str,
     ) -> Result<(Option<Executed>, Option<Learned<VersionFacts>>), HistoryError> {
-        if let Some(known) = self.facts.and_then(|facts| facts.versions.get(&key(blob))) {
+        if let Some(known) = self.facts.and_then(|facts| facts.versions.get(&key_of(blob))) {
             if known.size > self.max_size {
-                return Ok((None, Some(Learned::Used(key(blob)))));
+                return Ok((None, Some(Learned::Used(key_of(blob)))));
             }
-            let Some(id) = &known.executed else { return Ok((None, Some(Learned::Used(key(blob))))) };
+            let Some(id) = &known.executed else { return Ok((None, Some(Learned::Used(key_of(blob))))) };
             let text = if !self.wants(blob, id.as_ref()) {
                 SignedText::Unread
             } else if let Some((file, _)) = self.in_place(blob, path) {
-                SignedText::InPlace { file, blob: key(blob) }
+                SignedText::InPlace { file, blob: key_of(blob) }
             } else {
                 match decode("", git.blob(blob)?) {
                     Ok((text, _)) => SignedText::Text(text),
                     Err(_) => return Ok((None, None)),
                 }
             };
-            return Ok((Some((id.clone(), text)), Some(Learned::Used(key(blob)))));
+            return Ok((Some((id.clone(), text)), Some(Learned::Used(key_of(blob)))));
         }
         let read = self.in_place(blob, path).and_then(|(file, bytes)| {
             let bytes = match bytes {
@@ -215,7 +195,7 @@ impl Ahead<'_> {
             (None, git.blob(blob)?)
         };
         let size = bytes.len() as u64;
-        let facts = |executed| Some(Learned::New(key(blob), VersionFacts { size, executed }));
+        let facts = |executed| Some(Learned::New(key_of(blob), VersionFacts { size, executed }));
         // Only a version that names its status, or carries a seal, can read as executed.
         if !contains(&bytes, b"executed") && !contains(&bytes, b"body_sha256") {
             return Ok((None, facts(None)));
@@ -227,7 +207,7 @@ impl Ahead<'_> {
         }
         let text = match file {
             _ if !self.wants(blob, meta.id.as_ref()) => SignedText::Unread,
-            Some(file) => SignedText::InPlace { file, blob: key(blob) },
+            Some(file) => SignedText::InPlace { file, blob: key_of(blob) },
             None => SignedText::Text(text),
         };
         Ok((Some((meta.id.clone(), text)), facts(Some(meta.id))))
@@ -238,23 +218,17 @@ impl Ahead<'_> {
     /// file costs a fraction of undoing a chain of deltas in a pack, and most versions on the
     /// record are still in the working tree.
     fn in_place(&self, blob: Oid, path: &str) -> Option<(PathBuf, Option<Vec<u8>>)> {
+        if let Some(file) = self.staged.and_then(|staged| staged.holds(self.root, path, key_of(blob), self.max_size)) {
+            return Some((file, None));
+        }
         let file = self.root.join(path);
         let metadata = std::fs::symlink_metadata(&file).ok()?;
         if !metadata.is_file() || metadata.len() > self.max_size {
             return None;
         }
-        if self.staged.and_then(|staged| staged.blob(path, &metadata)) == Some(key(blob)) {
-            return Some((file, None));
-        }
         let bytes = std::fs::read(&file).ok()?;
-        (Facts::key(&bytes) == Some(key(blob))).then_some((file, Some(bytes)))
+        (Facts::key(&bytes) == Some(key_of(blob))).then_some((file, Some(bytes)))
     }
-}
-
-fn key(blob: Oid) -> BlobKey {
-    let mut key = [0; 20];
-    key.copy_from_slice(&blob.as_bytes()[..20]);
-    key
 }
 
 /// The executed versions found so far, and the paths and ids they hold.

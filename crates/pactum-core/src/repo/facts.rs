@@ -25,6 +25,14 @@ const FORMAT: u32 = 2;
 /// Facts are keyed by Git blob id.
 pub type BlobKey = BlobId;
 
+/// The key of the blob `id`.
+#[must_use]
+pub fn key_of(id: git2::Oid) -> BlobKey {
+    let mut key = [0; 20];
+    key.copy_from_slice(&id.as_bytes()[..20]);
+    key
+}
+
 /// What the rules over the whole repository need of a contract whose own findings are not
 /// reported: its id, links and what it amends. `None` where a file has no readable front
 /// matter (it then takes no part in those rules).
@@ -67,32 +75,7 @@ impl Facts {
         if unchanged(&files, self.files.len()) && unchanged(&versions, self.versions.len()) {
             return None;
         }
-        let mut kept = Self::default();
-        for learned in files {
-            match learned {
-                Learned::Used(key) => {
-                    if let Some(facts) = self.files.get(&key) {
-                        kept.files.insert(key, facts.clone());
-                    }
-                }
-                Learned::New(key, facts) => {
-                    kept.files.insert(key, facts);
-                }
-            }
-        }
-        for learned in versions {
-            match learned {
-                Learned::Used(key) => {
-                    if let Some(facts) = self.versions.get(&key) {
-                        kept.versions.insert(key, facts.clone());
-                    }
-                }
-                Learned::New(key, facts) => {
-                    kept.versions.insert(key, facts);
-                }
-            }
-        }
-        Some(kept)
+        Some(Self { files: keep(&self.files, files), versions: keep(&self.versions, versions) })
     }
 
     /// Where the facts of the repository whose Git directory is `git_dir` are kept.
@@ -285,10 +268,8 @@ impl Staged {
             .filter_map(|entry| {
                 let path = std::str::from_utf8(&entry.path).ok()?;
                 let shown = if prefix.is_empty() { path } else { path.strip_prefix(&prefix)?.strip_prefix('/')? };
-                let mut blob = [0; 20];
-                blob.copy_from_slice(&entry.id.as_bytes()[..20]);
                 let stat = Stat {
-                    blob,
+                    blob: key_of(entry.id),
                     mtime: (i64::from(entry.mtime.seconds()), i64::from(entry.mtime.nanoseconds())),
                     ctime: (i64::from(entry.ctime.seconds()), i64::from(entry.ctime.nanoseconds())),
                     size: entry.file_size,
@@ -299,6 +280,15 @@ impl Staged {
             .collect();
         let written = (i64::try_from(written.as_secs()).ok()?, i64::from(written.subsec_nanos()));
         Some(Self { entries, written })
+    }
+
+    /// The working tree's file at `shown` under `root`, when the index holds it unchanged as
+    /// `blob` and it is no larger than `max_size`: that file is that version, unread.
+    #[must_use]
+    pub fn holds(&self, root: &Path, shown: &str, blob: BlobKey, max_size: u64) -> Option<PathBuf> {
+        let file = root.join(shown);
+        let metadata = std::fs::symlink_metadata(&file).ok()?;
+        (metadata.len() <= max_size && self.blob(shown, &metadata) == Some(blob)).then_some(file)
     }
 
     /// The paths the index holds, relative to the contracts repository's root.
@@ -334,6 +324,17 @@ impl Staged {
     fn unchanged(_: &Stat, _: &std::fs::Metadata, _: (i64, i64)) -> bool {
         false
     }
+}
+
+/// Of the facts `kept`, those `learned` used, and those it learned.
+fn keep<T: Clone>(kept: &HashMap<BlobKey, T>, learned: Vec<Learned<T>>) -> HashMap<BlobKey, T> {
+    learned
+        .into_iter()
+        .filter_map(|learned| match learned {
+            Learned::Used(key) => Some((key, kept.get(&key)?.clone())),
+            Learned::New(key, facts) => Some((key, facts)),
+        })
+        .collect()
 }
 
 /// Whether `learned` used `kept` facts, each of them, and learned none.

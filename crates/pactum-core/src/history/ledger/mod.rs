@@ -395,29 +395,16 @@ pub(crate) fn changed_files(
     history: &[CommitInfo],
     folders: &[std::path::PathBuf],
 ) -> Result<Vec<Vec<FileChange>>, HistoryError> {
-    use rayon::prelude::*;
-    let share = history.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(64);
-    let opener = git.opener();
-    let chunks = history
-        .par_chunks(share)
-        .map(|chunk| {
-            let git = opener.open()?;
-            chunk
-                .iter()
-                .map(|commit| {
-                    let mut changes = Vec::new();
-                    for folder in folders {
-                        changes.extend(
-                            git.contract_changes(commit, folder)
-                                .map_err(|e| damaged(e, commit.id, "a folder of its tree", commit))?,
-                        );
-                    }
-                    Ok(changes)
-                })
-                .collect::<Result<Vec<_>, HistoryError>>()
-        })
-        .collect::<Result<Vec<_>, HistoryError>>()?;
-    Ok(chunks.into_iter().flatten().collect())
+    git.map_parallel(history, |git, commit| {
+        let mut changes = Vec::new();
+        for folder in folders {
+            changes.extend(
+                git.contract_changes(commit, folder)
+                    .map_err(|e| damaged(e, commit.id, "a folder of its tree", commit))?,
+            );
+        }
+        Ok(changes)
+    })
 }
 
 /// Every folder that was the contracts folder (`[repository] contracts`) at some commit of the

@@ -9,7 +9,7 @@ use git2::Oid;
 use super::damaged;
 use crate::contract::{Contract, Status, decode};
 use crate::history::{CommitInfo, Git, HistoryError};
-use crate::repo::facts::Staged;
+use crate::repo::facts::{Staged, key_of};
 
 /// A change of a contract's status in the ledger (a landing that added or changed it).
 #[derive(Debug, Clone)]
@@ -34,7 +34,6 @@ pub(crate) fn status_history(
     max_file_size: u64,
     working: Option<(&Path, &Staged)>,
 ) -> Result<Vec<StatusChange>, HistoryError> {
-    use rayon::prelude::*;
     let mut history = git.first_parent_history(tip)?;
     history.reverse();
     // Which blobs each landing changed; then read every blob once (Git is single-threaded here)
@@ -57,37 +56,20 @@ pub(crate) fn status_history(
     // from the pack's deltas.
     let versions: Vec<(Oid, &str, &CommitInfo)> =
         blobs.iter().map(|(id, (path, commit))| (*id, path.as_str(), *commit)).collect();
-    let share = versions.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(64);
-    let opener = git.opener();
-    let metadata: HashMap<Oid, (Option<String>, Option<Status>)> = versions
-        .par_chunks(share)
-        .map(|chunk| {
-            let git = opener.open()?;
-            let mut read = Vec::with_capacity(chunk.len());
-            for &(id, path, commit) in chunk {
-                let in_place = working.and_then(|(root, staged)| {
-                    let file = root.join(path);
-                    let metadata = std::fs::symlink_metadata(&file).ok()?;
-                    let blob: [u8; 20] = id.as_bytes().try_into().ok()?;
-                    (metadata.len() <= max_file_size && staged.blob(path, &metadata) == Some(blob))
-                        .then(|| std::fs::read(&file).ok())
-                        .flatten()
-                });
-                let bytes = match in_place {
-                    Some(bytes) => bytes,
-                    // A version too large to read has no status to give.
-                    None if git.blob_size(id).map_err(|e| damaged(e, id, path, commit))? > max_file_size => continue,
-                    None => git.blob(id).map_err(|e| damaged(e, id, path, commit))?,
-                };
-                let meta = decode(path, bytes).ok().and_then(|(text, _)| Contract::read_metadata(&text));
-                read.push((id, meta.map_or((None, None), |meta| (meta.id, meta.status))));
-            }
-            Ok(read)
-        })
-        .collect::<Result<Vec<_>, HistoryError>>()?
-        .into_iter()
-        .flatten()
-        .collect();
+    let read = git.map_parallel(&versions, |git, &(id, path, commit)| {
+        let in_place = working
+            .and_then(|(root, staged)| staged.holds(root, path, key_of(id), max_file_size))
+            .and_then(|file| std::fs::read(file).ok());
+        let bytes = match in_place {
+            Some(bytes) => bytes,
+            // A version too large to read has no status to give.
+            None if git.blob_size(id).map_err(|e| damaged(e, id, path, commit))? > max_file_size => return Ok(None),
+            None => git.blob(id).map_err(|e| damaged(e, id, path, commit))?,
+        };
+        let meta = decode(path, bytes).ok().and_then(|(text, _)| Contract::read_metadata(&text));
+        Ok(Some((id, meta.map_or((None, None), |meta| (meta.id, meta.status)))))
+    })?;
+    let metadata: HashMap<Oid, (Option<String>, Option<Status>)> = read.into_iter().flatten().collect();
     let status = |side: &Option<(String, Oid)>| -> (Option<String>, Option<String>) {
         let Some((id, status)) = side.as_ref().and_then(|(_, blob)| metadata.get(blob)) else { return (None, None) };
         (id.clone(), status.map(|s| s.as_str().to_owned()))
