@@ -1,13 +1,16 @@
-//! `pactum approvals` over two generated histories of about 20,000 commits with 2,000
-//! pull-request merges and 1,000 contracts, beside `git log --first-parent --name-only` on the
-//! same repository. Run with `cargo bench --bench approvals`.
+//! `pactum approvals` over generated histories of 1,000 contracts, beside
+//! `git log --first-parent --name-only` on the same repository, each with its own time and peak
+//! memory. Run with `cargo bench --bench approvals`.
 //!
 //! - *sparse*: 18,000 commits that touch no contract, and 2,000 merges that each revise one
 //!   (2,000 entries);
 //! - *dense*: every first-parent commit changes contracts: 18,000 direct commits revise one each,
-//!   and 2,000 merges six or seven each (about 31,000 entries).
+//!   and 2,000 merges six or seven each (about 31,000 entries);
+//! - *dense-100000*, with `PACTUM_BENCH_LONG=1`: the dense shape five times as long (90,000
+//!   direct commits, 10,000 merges).
 //!
-//! The target (the README's Performance section): under 2 s and 200 MB on 2 cores for either.
+//! The targets (the README's Performance section): `approvals` within 2.5 times the time of
+//! `git log` and twice its memory.
 
 mod common;
 
@@ -16,8 +19,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 const CONTRACTS: usize = 1_000;
-const MERGES: usize = 2_000;
-const OTHER_COMMITS: usize = 16_000;
+/// Direct commits between two merges.
+const PER_MERGE: usize = 8;
 
 fn contract(n: usize, revision: usize) -> String {
     let status = if revision == 0 {
@@ -55,8 +58,8 @@ fn path(n: usize) -> String {
     format!("contracts/group-{:02}/contract-{n:04}.md", n / 100)
 }
 
-/// A fast-import stream of the whole history.
-fn stream(dense: bool) -> Vec<u8> {
+/// A fast-import stream of the whole history: `merges` merges, each after `PER_MERGE` commits.
+fn stream(dense: bool, merges: usize) -> Vec<u8> {
     let mut out = Vec::new();
     let mut time = 1_700_000_000u64;
     let mut mark = 1;
@@ -67,8 +70,8 @@ fn stream(dense: bool) -> Vec<u8> {
         data(&mut out, &contract(n, 0));
     }
     let mut main = mark;
-    let per_merge = OTHER_COMMITS / MERGES;
-    for pr in 1..=MERGES {
+    let per_merge = PER_MERGE;
+    for pr in 1..=merges {
         for other in 0..per_merge {
             mark += 1;
             time += 60;
@@ -78,7 +81,7 @@ fn stream(dense: bool) -> Vec<u8> {
                 let n = (pr * 13 + other * 37) % CONTRACTS;
                 data(&mut out, &format!("Edit contract {n}"));
                 let _ = writeln!(out, "from :{main}\nM 100644 inline {}", path(n));
-                data(&mut out, &contract(n, MERGES + pr * per_merge + other));
+                data(&mut out, &contract(n, merges + pr * per_merge + other));
             } else {
                 data(&mut out, &format!("Notes {pr}.{other}"));
                 let _ = writeln!(out, "from :{main}\nM 100644 inline docs/notes-{}.md", other % 10);
@@ -121,7 +124,7 @@ fn stream(dense: bool) -> Vec<u8> {
     out
 }
 
-fn generate(root: &Path, dense: bool) {
+fn generate(root: &Path, dense: bool, merges: usize) {
     if root.join(".git").exists() {
         return;
     }
@@ -134,16 +137,20 @@ fn generate(root: &Path, dense: bool) {
         .stdin(Stdio::piped())
         .spawn()
         .expect("git fast-import");
-    import.stdin.take().expect("stdin").write_all(&stream(dense)).expect("stream");
+    import.stdin.take().expect("stdin").write_all(&stream(dense, merges)).expect("stream");
     assert!(import.wait().expect("fast-import").success());
     std::fs::write(root.join("pactum.toml"), "").expect("config");
     git(&["checkout", "-q", "-f", "main"]);
 }
 
 fn main() {
-    for (shape, dense) in [("sparse", false), ("dense", true)] {
+    let mut shapes = vec![("sparse", false, 2_000), ("dense", true, 2_000)];
+    if std::env::var_os("PACTUM_BENCH_LONG").is_some() {
+        shapes.push(("dense-100000", true, 10_000));
+    }
+    for (shape, dense, merges) in shapes {
         let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("bench-approvals/{shape}"));
-        generate(&root, dense);
+        generate(&root, dense, merges);
         let count = |args: &[&str]| {
             String::from_utf8_lossy(&Command::new("git").args(args).current_dir(&root).output().expect("git").stdout)
                 .trim()
@@ -155,26 +162,26 @@ fn main() {
             count(&["rev-list", "--count", "--first-parent", "main"]),
             count(&["rev-list", "--count", "--merges", "main"])
         );
-        let (git, ()) = common::best_of(3, || {
-            let _ =
-                Command::new("git").args(["log", "--first-parent", "--name-only", "main"]).current_dir(&root).output();
+        let git = common::measure_best(3, || {
+            let mut git = Command::new("git");
+            git.args(["log", "--first-parent", "--name-only", "main"]).current_dir(&root);
+            git
         });
-        let (pactum, entries) = common::best_of(3, || {
-            let output = Command::new(env!("CARGO_BIN_EXE_pactum"))
-                .args(["approvals", "--format", "json", "--repo"])
-                .arg(&root)
-                .output()
-                .expect("pactum");
-            assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-            let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
-            report["entries"].as_array().map_or(0, Vec::len)
+        let pactum = common::measure_best(3, || {
+            let mut pactum = Command::new(env!("CARGO_BIN_EXE_pactum"));
+            pactum.args(["approvals", "--format", "json", "--repo"]).arg(&root);
+            pactum
         });
-        // The shapes run in order of size: the peak so far is this shape's.
+        let report: serde_json::Value = serde_json::from_slice(&pactum.stdout).expect("JSON");
+        let entries = report["entries"].as_array().map_or(0, Vec::len);
         println!(
-            "{shape}: pactum approvals: {:.0} ms ({entries} entries, peak {:.0} MB); git log --first-parent --name-only: {:.0} ms",
-            pactum.as_secs_f64() * 1e3,
-            common::children_peak_mb(),
-            git.as_secs_f64() * 1e3
+            "{shape}: pactum approvals: {:.0} ms, {:.0} MB ({entries} entries); git log --first-parent --name-only: {:.0} ms, {:.0} MB; ratio {:.1}x time, {:.1}x memory",
+            pactum.elapsed.as_secs_f64() * 1e3,
+            pactum.peak_mb,
+            git.elapsed.as_secs_f64() * 1e3,
+            git.peak_mb,
+            pactum.elapsed.as_secs_f64() / git.elapsed.as_secs_f64(),
+            pactum.peak_mb / git.peak_mb,
         );
         // `check` holds executed contracts to the versions signed in this history: its cost
         // over the same history, findings or not.

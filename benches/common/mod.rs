@@ -33,6 +33,64 @@ pub fn children_peak_mb() -> f64 {
     usage.ru_maxrss as f64 / 1024.0
 }
 
+/// What one run of a command took: its time, its own peak resident memory in MB, and its
+/// standard output.
+pub struct Measured {
+    pub elapsed: Duration,
+    pub peak_mb: f64,
+    pub stdout: Vec<u8>,
+}
+
+/// Run `command` to its end, with its peak memory measured alone (`wait4`), not the largest of
+/// every child so far. Panics when it fails: a benchmark of a failing command measures nothing.
+#[allow(clippy::zombie_processes)] // reaped by `wait4`, which also gives its usage
+pub fn measure(command: &mut std::process::Command) -> Measured {
+    use std::io::Read as _;
+    use std::process::Stdio;
+    let started = Instant::now();
+    let mut child =
+        command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("the benchmarked command starts");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let errors = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let mut stdout = Vec::new();
+    let _ = child.stdout.take().expect("stdout").read_to_end(&mut stdout);
+    let pid = libc::pid_t::try_from(child.id()).expect("a process id");
+    // SAFETY: wait4 reaps the child this function started and writes its status and usage into
+    // values owned here; `child` is not waited for again.
+    #[allow(unsafe_code)]
+    let (status, usage) = unsafe {
+        let mut status = 0;
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::wait4(pid, &raw mut status, 0, &raw mut usage);
+        (status, usage)
+    };
+    let elapsed = started.elapsed();
+    let errors = errors.join().unwrap_or_default();
+    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "{command:?} failed: {errors}");
+    Measured { elapsed, peak_mb: usage.ru_maxrss as f64 / 1024.0, stdout }
+}
+
+/// The least disturbed of `runs` runs of `command`: the shortest time, and the lowest peak.
+pub fn measure_best(runs: usize, mut command: impl FnMut() -> std::process::Command) -> Measured {
+    let mut best: Option<Measured> = None;
+    for _ in 0..runs {
+        let run = measure(&mut command());
+        best = Some(match best {
+            None => run,
+            Some(best) => Measured {
+                elapsed: best.elapsed.min(run.elapsed),
+                peak_mb: best.peak_mb.min(run.peak_mb),
+                stdout: run.stdout,
+            },
+        });
+    }
+    best.expect("at least one run")
+}
+
 const TYPES: &[&str] = &["msa", "nda", "saas", "services", "dpa"];
 const STATUSES: &[&str] = &["draft", "review", "approved", "executed", "executed", "executed", "terminated"];
 const RENEWALS: &[&str] = &[

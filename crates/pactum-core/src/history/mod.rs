@@ -11,6 +11,7 @@ pub mod ledger;
 pub mod policy;
 pub mod review;
 pub mod signed;
+mod trees;
 
 use git2::{ObjectType, Oid, Repository, Tree, TreeWalkMode, TreeWalkResult};
 
@@ -69,12 +70,13 @@ pub enum HistoryError {
     Git(#[from] git2::Error),
 }
 
-/// A Git repository holding a contracts repository at `root`.
-/// Opens handles on a repository, from any thread (see [`Git::opener`]).
-#[derive(Debug, Clone)]
+/// Opens handles on a repository, from any thread (see [`Git::opener`]), and keeps those
+/// given back for the next caller: a handle that has read from the packs keeps their indexes
+/// open and their deltas cached, which a new one reads again.
 pub(crate) struct Opener {
     path: PathBuf,
     prefix: PathBuf,
+    idle: std::sync::Mutex<Vec<Git>>,
 }
 
 impl Opener {
@@ -84,7 +86,30 @@ impl Opener {
     /// When the repository cannot be opened again.
     pub fn open(&self) -> Result<Git, HistoryError> {
         let repo = Repository::open(&self.path)?;
-        Ok(Git { repo, prefix: self.prefix.clone(), last_subtree: std::cell::RefCell::new(Vec::new()) })
+        Ok(Git {
+            repo,
+            prefix: self.prefix.clone(),
+            last_subtree: std::cell::RefCell::default(),
+            trees: std::cell::RefCell::default(),
+        })
+    }
+
+    /// `work` with a handle of its own: one given back earlier, else a new one. The handle is
+    /// kept for the next caller.
+    ///
+    /// # Errors
+    /// When no handle can be opened, or `work`'s own error.
+    pub fn with<R>(&self, work: impl FnOnce(&Git) -> Result<R, HistoryError>) -> Result<R, HistoryError> {
+        let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
+        let git = match idle {
+            Some(git) => git,
+            None => self.open()?,
+        };
+        let result = work(&git);
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.push(git);
+        }
+        result
     }
 }
 
@@ -97,6 +122,8 @@ pub struct Git {
     /// The last few subtrees looked up, as (root tree, folder, subtree): a walk asks for each
     /// tree twice, as a commit's and as its child's parent's.
     last_subtree: std::cell::RefCell<Vec<(Oid, PathBuf, Option<Oid>)>>,
+    /// The trees this handle read last, as Git stores them.
+    trees: std::cell::RefCell<trees::Kept>,
 }
 
 impl std::fmt::Debug for Git {
@@ -162,19 +189,20 @@ impl Git {
         // Objects come from the local object database, which Git verified when it wrote them;
         // hashing every blob again on read costs more than reading it.
         git2::opts::strict_hash_verification(false);
+        git2::opts::enable_caching(false);
         let repo = Repository::discover(root).map_err(|_| HistoryError::NotARepository(root.display().to_string()))?;
         let workdir = repo.workdir().map(Path::to_path_buf).unwrap_or_default();
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         let workdir = workdir.canonicalize().unwrap_or(workdir);
         let prefix = root.strip_prefix(&workdir).map(Path::to_path_buf).unwrap_or_default();
-        Ok(Self { repo, prefix, last_subtree: std::cell::RefCell::new(Vec::new()) })
+        Ok(Self { repo, prefix, last_subtree: std::cell::RefCell::default(), trees: std::cell::RefCell::default() })
     }
 
     /// What opens other handles on the same repository, one per thread: a handle is used by
     /// one thread at a time.
     #[must_use]
     pub(crate) fn opener(&self) -> Opener {
-        Opener { path: self.repo.path().to_path_buf(), prefix: self.prefix.clone() }
+        Opener { path: self.repo.path().to_path_buf(), prefix: self.prefix.clone(), idle: std::sync::Mutex::default() }
     }
 
     /// `each` over `items` on every core, results in the order of `items`: each thread works
@@ -294,8 +322,8 @@ impl Git {
         Ok(out)
     }
 
-    /// The tree of `folder` in the commit whose tree is `root`.
-    fn subtree(&self, root: Oid, folder: &Path) -> Result<Option<Tree<'_>>, HistoryError> {
+    /// The id of `folder`'s tree in the commit whose tree is `root`.
+    fn subtree(&self, root: Oid, folder: &Path) -> Result<Option<Oid>, HistoryError> {
         let cached =
             self.last_subtree.borrow().iter().find(|(r, f, _)| *r == root && f == folder).map(|(_, _, id)| *id);
         let id = if let Some(id) = cached {
@@ -318,7 +346,7 @@ impl Git {
             cache.push((root, folder.to_path_buf(), id));
             id
         };
-        id.map(|id| self.repo.find_tree(id)).transpose().map_err(HistoryError::from)
+        Ok(id)
     }
 
     /// The contract files under `folder` that `commit` changed against its first parent.
@@ -336,14 +364,16 @@ impl Git {
         };
         let old = parent_tree.map(|tree| self.subtree(tree, folder)).transpose()?.flatten();
         let new = self.subtree(commit.tree, folder)?;
-        if old.as_ref().map(Tree::id) == new.as_ref().map(Tree::id) {
+        if old == new {
             return Ok(Vec::new());
         }
+        let old = old.map(|id| self.raw_tree(id)).transpose()?;
+        let new = new.map(|id| self.raw_tree(id)).transpose()?;
         let base = folder.to_string_lossy().replace('\\', "/");
         let base = base.trim_end_matches('/');
         let mut removed = Vec::new();
         let mut added = Vec::new();
-        self.compare(old.as_ref(), new.as_ref(), base, &mut removed, &mut added)?;
+        self.compare(old.as_deref(), new.as_deref(), base, &mut removed, &mut added)?;
         // A file at the same path on both sides is a change; the rest are additions and removals.
         let mut changes = Vec::new();
         for (path, new_id) in added {
@@ -359,66 +389,58 @@ impl Git {
         Ok(changes)
     }
 
-    /// The Markdown files that differ between two trees, walked side by side in name order, a
-    /// subtree with the same id on both sides skipped whole.
+    /// A tree as Git stores it: kept, or read and kept.
+    fn raw_tree(&self, id: Oid) -> Result<std::sync::Arc<trees::RawTree>, HistoryError> {
+        self.trees.borrow_mut().tree(&self.repo, id)
+    }
+
+    /// The Markdown files that differ between two trees, walked side by side in Git's order of
+    /// entries, an entry with the same bytes on both sides (a subtree too) skipped whole.
     fn compare(
         &self,
-        old: Option<&Tree<'_>>,
-        new: Option<&Tree<'_>>,
+        old: Option<&trees::RawTree>,
+        new: Option<&trees::RawTree>,
         dir: &str,
         removed: &mut Vec<(String, Oid)>,
         added: &mut Vec<(String, Oid)>,
     ) -> Result<(), HistoryError> {
+        use std::cmp::Ordering;
         let join = |name: &str| if dir.is_empty() { name.to_owned() } else { format!("{dir}/{name}") };
-        // Git keeps a tree's entries in its own order: by name, a subtree's name read as if it
-        // ended in `/`. Walking both in that order pairs equal names without a lookup.
-        let tail = |entry: &git2::TreeEntry<'_>| -> &'static [u8] {
-            if entry.kind() == Some(ObjectType::Tree) { b"/" } else { b"" }
-        };
-        let order = |a: &git2::TreeEntry<'_>, b: &git2::TreeEntry<'_>| {
-            a.name_bytes().iter().chain(tail(a)).cmp(b.name_bytes().iter().chain(tail(b)))
-        };
-        let (olds, news): (Vec<_>, Vec<_>) =
-            (old.map(|t| t.iter().collect()).unwrap_or_default(), new.map(|t| t.iter().collect()).unwrap_or_default());
+        let olds = old.map(trees::RawTree::entries).transpose()?.unwrap_or_default();
+        let news = new.map(trees::RawTree::entries).transpose()?.unwrap_or_default();
         let (mut i, mut j) = (0, 0);
         while i < olds.len() || j < news.len() {
             let side = match (olds.get(i), news.get(j)) {
-                (Some(o), Some(n)) => order(o, n),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                _ => std::cmp::Ordering::Greater,
+                (Some(o), Some(n)) if o.same(n) => {
+                    (i, j) = (i + 1, j + 1);
+                    continue;
+                }
+                (Some(o), Some(n)) => o.order(n),
+                (Some(_), None) => Ordering::Less,
+                _ => Ordering::Greater,
             };
             let (before, after) = match side {
-                std::cmp::Ordering::Less => (olds.get(i), None),
-                std::cmp::Ordering::Greater => (None, news.get(j)),
-                std::cmp::Ordering::Equal => (olds.get(i), news.get(j)),
+                Ordering::Less => (olds.get(i), None),
+                Ordering::Greater => (None, news.get(j)),
+                Ordering::Equal => (olds.get(i), news.get(j)),
             };
-            if side != std::cmp::Ordering::Greater {
+            if side != Ordering::Greater {
                 i += 1;
             }
-            if side != std::cmp::Ordering::Less {
+            if side != Ordering::Less {
                 j += 1;
             }
-            if let (Some(b), Some(a)) = (before, after)
-                && b.id() == a.id()
-            {
-                continue;
-            }
-            let Some(name) = before.or(after).and_then(|e| e.name().ok()) else { continue };
-            let tree = |side: Option<&git2::TreeEntry<'_>>| {
-                side.filter(|e| e.kind() == Some(ObjectType::Tree)).map(|e| self.repo.find_tree(e.id())).transpose()
+            let Some(name) = before.or(after).and_then(|e| std::str::from_utf8(e.name()).ok()) else { continue };
+            let tree = |side: Option<&trees::RawEntry<'_>>| {
+                side.filter(|e| e.is_tree()).map(|e| self.raw_tree(e.id())).transpose()
             };
             let (old_tree, new_tree) = (tree(before)?, tree(after)?);
             if old_tree.is_some() || new_tree.is_some() {
-                self.compare(old_tree.as_ref(), new_tree.as_ref(), &join(name), removed, added)?;
+                self.compare(old_tree.as_deref(), new_tree.as_deref(), &join(name), removed, added)?;
             }
             // A symbolic link is no contract: `check` refuses one in the contracts folder.
-            let blob = |side: Option<&git2::TreeEntry<'_>>| {
-                side.filter(|e| {
-                    e.kind() == Some(ObjectType::Blob)
-                        && e.filemode() != LINK
-                        && crate::repo::is_markdown(Path::new(name))
-                })
-                .map(git2::TreeEntry::id)
+            let blob = |side: Option<&trees::RawEntry<'_>>| {
+                side.filter(|e| e.is_file() && crate::repo::is_markdown(Path::new(name))).map(trees::RawEntry::id)
             };
             if let Some(id) = blob(before) {
                 removed.push((join(name), id));

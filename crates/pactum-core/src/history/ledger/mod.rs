@@ -236,15 +236,16 @@ fn read_versions(
     let read: Vec<Vec<Read>> = versions
         .par_chunks(share)
         .map(|chunk| {
-            let git = opener.open()?;
-            chunk
-                .iter()
-                .map(|&(commit, path, id)| {
-                    let contract =
-                        read_version(&git, path, id, max_size, outline).map_err(|e| damaged(e, id, path, commit))?;
-                    Ok(((id, path.to_owned()), contract))
-                })
-                .collect()
+            opener.with(|git| {
+                chunk
+                    .iter()
+                    .map(|&(commit, path, id)| {
+                        let contract =
+                            read_version(git, path, id, max_size, outline).map_err(|e| damaged(e, id, path, commit))?;
+                        Ok(((id, path.to_owned()), contract))
+                    })
+                    .collect()
+            })
         })
         .collect::<Result<_, HistoryError>>()?;
     Ok(read.into_iter().flatten().collect())
