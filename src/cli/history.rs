@@ -116,6 +116,56 @@ pub fn approvals(global: &GlobalArgs, args: &ApprovalsArgs) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
+// ---- codeowners ----
+
+#[derive(Debug, Args)]
+pub struct CodeownersArgs {
+    /// Write the entries into CODEOWNERS (the file the forge reads, else `CODEOWNERS` at the
+    /// root of the Git work tree), between their marker lines; lines outside them stay
+    #[arg(long, conflicts_with = "output")]
+    write: bool,
+    #[command(flatten)]
+    printed: Printed,
+}
+
+pub fn codeowners(global: &GlobalArgs, args: &CodeownersArgs) -> Result<Outcome> {
+    use pactum_core::repo::codeowners;
+    let repo = super::repository(global, "use --repo DIR")?;
+    let policies = pactum_core::workspace::Workspace::of(&repo).policies();
+    let found = codeowners::find(&repo.root);
+    let (path, prefix) = match &found {
+        Some(found) => (found.path.clone(), found.prefix.clone()),
+        None => codeowners::default_location(&repo.root),
+    };
+    let implied = repo.codeowners(&policies, &prefix)?;
+    if !implied.unaddressable.is_empty() {
+        global.warn(format_args!(
+            "a forge cannot ask {} to review: name them by @handle or e-mail address in [groups] and `require`",
+            implied.unaddressable.join(", ")
+        ));
+    }
+    if args.write {
+        let text = implied.written_into(found.as_ref().map(|f| f.text.as_str()));
+        if found.as_ref().is_some_and(|f| f.text == text) {
+            global.log(format_args!("{} is up to date", path.display()));
+            return Ok(Outcome::Clean);
+        }
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder).with_context(|| format!("creating {}", folder.display()))?;
+        }
+        if found.is_some() {
+            super::files::replace_file(&path, &text)?;
+        } else {
+            super::files::write_whole(&path, text.as_bytes(), None)?;
+        }
+        global.log(format_args!("wrote {} entries into {}", implied.entries.len(), path.display()));
+        return Ok(Outcome::Clean);
+    }
+    let shown = pactum_core::repo::shown_relative(&repo.root, &path);
+    output(global, &args.printed, || implied.block(), || crate::print::history::codeowners_json(&shown, &implied))?;
+    Ok(Outcome::Clean)
+}
+
 // ---- policy ----
 
 #[derive(Debug, Args)]

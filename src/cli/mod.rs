@@ -81,6 +81,11 @@ enum Command {
         after_help = "Examples:\n  pactum policy --approver @alice --approver @carol\n  pactum policy --github            (in a pull_request workflow)"
     )]
     Policy(history::PolicyArgs),
+    /// The CODEOWNERS entries the policies imply, so that the forge asks the approvers they require
+    #[command(
+        after_help = "Examples:\n  pactum codeowners\n  pactum codeowners --write\n  pactum codeowners --format json"
+    )]
+    Codeowners(history::CodeownersArgs),
     /// One contract's life from Git: created, revised, status changes, signatures, amendments
     #[command(after_help = "Examples:\n  pactum log acme-msa-2025\n  pactum log contracts/acme/msa.md --format json")]
     Log(history::LogArgs),
@@ -402,6 +407,7 @@ pub fn main() -> ExitCode {
         Command::Execute(args) => draft::execute(&cli.global, args),
         Command::Approvals(args) => history::approvals(&cli.global, args),
         Command::Policy(args) => history::policy(&cli.global, args),
+        Command::Codeowners(args) => history::codeowners(&cli.global, args),
         Command::Log(args) => history::log(&cli.global, args),
         Command::Audit(args) => history::audit(&cli.global, args),
         Command::Remind(args) => remind::run(&cli.global, args),

@@ -138,6 +138,17 @@ pub fn policy_json(revisions: (&str, &str), approvers: &[String], stale: &[Strin
     }))
 }
 
+/// The CODEOWNERS entries the policies imply (`pactum codeowners --format json`).
+#[must_use]
+pub fn codeowners_json(file: &str, implied: &pactum_core::repo::codeowners::Implied) -> String {
+    to_json(&json!({
+        "version": 1,
+        "file": file,
+        "entries": implied.entries,
+        "unaddressable": implied.unaddressable,
+    }))
+}
+
 /// One contract's life, an event a line, and its cycle time.
 #[must_use]
 pub fn log_human(log: &Log) -> String {

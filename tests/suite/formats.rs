@@ -215,6 +215,9 @@ fn history_outputs_validate_against_their_schemas() {
     let policy = pactum(root, &["policy", "--approver", "@alice", "--format", "json"]);
     assert!(policy.contains("Legal approves executions"), "{policy}");
     validator.assert_valid("schemas/output/policy.schema.json", "policy.json", &policy);
+    let codeowners = pactum(root, &["codeowners", "--format", "json"]);
+    assert!(codeowners.contains("\"/contracts/\""), "{codeowners}");
+    validator.assert_valid("schemas/output/codeowners.schema.json", "codeowners.json", &codeowners);
 }
 
 /// `pactum schema export` writes every published schema as a local copy: the repository's
@@ -241,7 +244,7 @@ fn exported_schemas_are_valid_and_local() {
         assert_eq!(value, without, "{}", entry.display());
         files.push(entry);
     }
-    assert_eq!(files.len(), 21, "{files:?}");
+    assert_eq!(files.len(), 22, "{files:?}");
     // Lint codes of the configuration schema are exactly pactum's rules.
     let config: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("pactum.schema.json")).unwrap()).unwrap();
@@ -258,7 +261,7 @@ fn exported_schemas_are_valid_and_local() {
     assert_eq!(codes, rules);
     // Exporting again changes nothing; a file edited by hand is kept unless --force.
     let again = pactum_with(dir.path(), &["schema", "export", "schemas"], &[]);
-    assert!(text(&again).contains("0 written, 21 already up to date"), "{}", text(&again));
+    assert!(text(&again).contains("0 written, 22 already up to date"), "{}", text(&again));
     std::fs::write(out.join("nda.schema.json"), "{}").unwrap();
     let refused = pactum_with(dir.path(), &["schema", "export", "schemas"], &[]);
     assert_eq!(refused.status.code(), Some(2));

@@ -31,6 +31,7 @@ mod record;
 mod record_settings;
 mod remind;
 mod report;
+mod roles;
 mod styles;
 mod word_processors;
 mod workflows;

@@ -200,6 +200,14 @@ impl<'a> Workspace<'a> {
             report.files += material.len();
             report.diagnostics.extend(found);
         }
+        // CODEOWNERS against the policies, when it is checked: on a whole check, or named.
+        let codeowners = crate::repo::codeowners::find(&self.repo.root)
+            .filter(|found| only.is_none_or(|only| only.contains(&found.shown)));
+        if codeowners.is_some() {
+            let mut found = self.repo.codeowners_findings(&self.policies(), files, true);
+            options.lint.apply(&mut found);
+            report.diagnostics.extend(found);
+        }
         let files = match only {
             Some(only) => {
                 let mut shown: Vec<String> = only.iter().cloned().collect();

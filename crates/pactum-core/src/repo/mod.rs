@@ -12,6 +12,7 @@
 //! skipped. A symbolic link is never read as a contract: one inside the repository is a finding
 //! (Git keeps the link's history, not the text's), one that leaves it or leads into `.git/` too.
 
+pub mod codeowners;
 pub mod config;
 pub mod facts;
 pub mod policies;

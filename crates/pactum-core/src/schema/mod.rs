@@ -56,6 +56,7 @@ pub(crate) const OUTPUT: &[(&str, &str)] = &[
     ("report.schema.json", include_str!("../../../../schemas/output/report.schema.json")),
     ("approvals.schema.json", include_str!("../../../../schemas/output/approvals.schema.json")),
     ("policy.schema.json", include_str!("../../../../schemas/output/policy.schema.json")),
+    ("codeowners.schema.json", include_str!("../../../../schemas/output/codeowners.schema.json")),
     ("log.schema.json", include_str!("../../../../schemas/output/log.schema.json")),
     ("audit.schema.json", include_str!("../../../../schemas/output/audit.schema.json")),
 ];
