@@ -85,10 +85,11 @@ pub fn policy_human(pending: &Pending, stale: &[String]) -> String {
         let mark = if v.met { "✓" } else { "✗" };
         let by =
             if v.approved_by.is_empty() && v.not_counted.is_empty() { "nobody yet".to_owned() } else { v.recorded() };
+        let ask = if v.request.is_empty() { String::new() } else { format!("; ask {}", v.request.join(", ")) };
         push_line(
             &mut out,
             &format!(
-                "{mark} {id} ({path}): \"{}\" needs {} from {}: approved by {by}\n",
+                "{mark} {id} ({path}): \"{}\" needs {} from {}: approved by {by}{ask}\n",
                 v.policy,
                 pactum_core::text::count(v.required, "approval"),
                 v.eligible.join(", ")
@@ -135,7 +136,20 @@ pub fn policy_json(revisions: (&str, &str), approvers: &[String], stale: &[Strin
             .map(|(id, path)| json!({ "contract": id, "path": path }))
             .collect::<Vec<_>>(),
         "met": pending.unmet() == 0,
+        "request": request(pending),
     }))
+}
+
+/// Whom to ask for the approvals still missing, as GitHub's API for requesting reviewers takes
+/// them: logins (`reviewers`) and team slugs (`team_reviewers`); e-mail addresses are in each
+/// verdict's `request` alone.
+fn request(pending: &Pending) -> serde_json::Value {
+    let asked: std::collections::BTreeSet<&str> =
+        pending.verdicts.iter().flat_map(|(_, _, v)| v.request.iter().map(String::as_str)).collect();
+    let handles = asked.iter().filter_map(|person| person.strip_prefix('@'));
+    let (teams, users): (Vec<&str>, Vec<&str>) = handles.partition(|handle| handle.contains('/'));
+    let teams: Vec<&str> = teams.iter().filter_map(|team| team.split_once('/').map(|(_, slug)| slug)).collect();
+    json!({ "reviewers": users, "team_reviewers": teams })
 }
 
 /// The CODEOWNERS entries the policies imply (`pactum codeowners --format json`).

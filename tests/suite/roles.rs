@@ -170,3 +170,50 @@ fn check_warns_where_codeowners_leaves_out_an_approver_and_where_the_written_ent
     assert!(named.contains("codeowners/stale"), "{named}");
     script.tick();
 }
+
+#[test]
+fn policy_names_whom_to_ask_in_the_forges_terms() {
+    let mut script = example();
+    let root = script.root().to_path_buf();
+    // A second DPA, in review on main, executed on a branch.
+    let dpa = "contracts/acme/dpa-2026.md";
+    let original = std::fs::read_to_string(root.join("contracts/acme/dpa.md")).unwrap().replacen(
+        "id = \"acme-dpa-2025\"",
+        "id = \"acme-dpa-2026\"",
+        1,
+    );
+    script.write(dpa, &original.replacen("status = \"executed\"", "status = \"review\"", 1));
+    script.commit(&ALICE, &ALICE, "A DPA for 2026");
+    script.checkout(&["-q", "-b", "execute-dpa"]);
+    script.write(dpa, &original);
+    script.commit(&BEA, &BEA, "Execute the DPA");
+    let policy = |approvers: &[&str]| {
+        let mut args = vec!["policy", "--format", "json"];
+        for approver in approvers {
+            args.extend(["--approver", approver]);
+        }
+        let output = pactum(&root, &args);
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap_or_else(|_| panic!("{}", text(&output)))
+    };
+    let asked = |report: &serde_json::Value, policy_name: &str| -> Vec<String> {
+        let verdict = report["verdicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["verdict"]["policy"] == policy_name)
+            .unwrap_or_else(|| panic!("{policy_name} in {report}"));
+        verdict["verdict"]["request"].as_array().unwrap().iter().map(|r| r.as_str().unwrap().to_owned()).collect()
+    };
+    // Nobody approved yet: legal's other lawyer (Bea proposed the change) and the DPO.
+    let none = policy(&[]);
+    assert_eq!(asked(&none, "Legal approves every execution"), ["@alice"]);
+    assert_eq!(asked(&none, "Data processing terms need the DPO"), ["@dpo-dina"]);
+    assert_eq!(none["request"]["reviewers"], serde_json::json!(["alice", "dpo-dina"]));
+    assert_eq!(none["request"]["team_reviewers"], serde_json::json!([]));
+    // Alice approved: only the DPO is left to ask.
+    let alice = policy(&["@alice"]);
+    assert!(asked(&alice, "Legal approves every execution").is_empty());
+    assert_eq!(alice["request"]["reviewers"], serde_json::json!(["dpo-dina"]));
+    let human = text(&pactum(&root, &["policy", "--approver", "@alice"]));
+    assert!(human.contains("ask @dpo-dina"), "{human}");
+}

@@ -153,14 +153,33 @@ impl Policies {
         };
         approved_by.sort();
         approved_by.dedup();
+        let met = approved_by.len() >= requirement.count;
+        // Whom to ask, as the forge names them: those who can still give an approval.
+        let request = if met {
+            Vec::new()
+        } else {
+            let mut request: Vec<String> = self
+                .named(requirement)
+                .iter()
+                .filter_map(|person| crate::repo::codeowners::addressable(person))
+                .filter(|person| {
+                    let names = identities(person);
+                    !approved_by.iter().any(|a| names.contains(a)) && !names.iter().any(|n| merger.contains(n))
+                })
+                .collect();
+            request.sort();
+            request.dedup();
+            request
+        };
         Verdict {
             policy: name.to_owned(),
             contract: contract.to_owned(),
             required: requirement.count,
             eligible,
-            met: approved_by.len() >= requirement.count,
+            met,
             approved_by,
             not_counted,
+            request,
         }
     }
 }
@@ -254,6 +273,9 @@ pub struct Verdict {
     pub met: bool,
     /// Approvals recorded that do not count, and why.
     pub not_counted: Vec<NotCounted>,
+    /// While unmet, whom to ask in the forge's terms: each eligible person named by `@handle`,
+    /// `@org/team` or e-mail address who has not approved and did not propose the change.
+    pub request: Vec<String>,
 }
 
 /// An approval recorded that a policy does not count.
