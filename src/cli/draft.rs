@@ -273,6 +273,94 @@ pub struct ExecuteArgs {
     dry_run: bool,
 }
 
+// ---- perform ----
+
+#[derive(Debug, Args)]
+pub struct PerformArgs {
+    /// The contract whose obligation was met
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// The obligation's `id` in the contract's `[[obligations]]`
+    #[arg(value_name = "OBLIGATION")]
+    obligation: String,
+    /// The occurrence met, by its due day (default: the last due day on or before --on)
+    #[arg(long, value_name = "DATE", value_parser = super::parse_day)]
+    due: Option<chrono::NaiveDate>,
+    /// When it was met (default: today)
+    #[arg(long, value_name = "DATE", value_parser = super::parse_day)]
+    on: Option<chrono::NaiveDate>,
+    /// Who met it (`@handle`, a name)
+    #[arg(long, value_name = "WHO")]
+    by: Option<String>,
+    /// What shows it: a link or a path
+    #[arg(long, value_name = "LINK")]
+    evidence: Option<String>,
+    /// Show the record instead of writing it
+    #[arg(long)]
+    dry_run: bool,
+}
+
+/// Record that an occurrence of an obligation was met, in the performance file beside the
+/// contract (never in the contract: its terms are sealed).
+pub fn perform(global: &GlobalArgs, args: &PerformArgs) -> Result<Outcome> {
+    use pactum_core::remind::performance::{self, Record};
+    let repo = open_repo(global)?;
+    let contract = super::files::read_file(&args.file)?;
+    let shown = repo.shown(&args.file);
+    let meta = &contract.meta;
+    let known: Vec<&str> = meta.obligations.iter().filter_map(|o| o.id.as_deref()).collect();
+    let Some(obligation) = meta.obligations.iter().find(|o| o.id.as_deref() == Some(args.obligation.as_str())) else {
+        bail!(
+            "{shown} has no obligation `{}` ({})",
+            args.obligation,
+            if known.is_empty() { "it has none".to_owned() } else { format!("it has {}", known.join(", ")) }
+        );
+    };
+    let on = args.on.unwrap_or_else(|| global.today());
+    let due = match args.due {
+        Some(due) if performance::is_due_day(obligation, due) => due,
+        Some(due) => bail!(
+            "`{}` is not due on {due}; its due days up to {on}: {}",
+            args.obligation,
+            performance::due_through(obligation, on.max(due))
+                .iter()
+                .rev()
+                .take(4)
+                .map(|(_, d)| d.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None => performance::due_through(obligation, on)
+            .last()
+            .map(|(_, day)| *day)
+            .with_context(|| format!("`{}` has no due day on or before {on}: name one with --due", args.obligation))?,
+    };
+    let path = performance::path_for(&args.file);
+    let existing = match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+        Err(error) => return Err(error).with_context(|| format!("reading {}", path.display())),
+    };
+    if let Some(text) = &existing {
+        let records = performance::parse(text).map_err(|why| anyhow::anyhow!("{}: {why}", path.display()))?;
+        if records.iter().any(|r| r.obligation == args.obligation && r.due == due) {
+            bail!("`{}` due {due} is recorded already in {}", args.obligation, path.display());
+        }
+    }
+    let record =
+        Record { obligation: args.obligation.clone(), due, on, by: args.by.clone(), evidence: args.evidence.clone() };
+    let id = meta.id.clone().unwrap_or_else(|| shown.clone());
+    let text = performance::appended(existing.as_deref(), &id, &record);
+    if args.dry_run {
+        print!("{}", &text[existing.as_ref().map_or(0, String::len)..]);
+        return Ok(Outcome::Clean);
+    }
+    super::files::write_whole(&path, text.as_bytes(), None)?;
+    let late = if on > due { format!(", {} days late", (on - due).num_days()) } else { String::new() };
+    global.say(format_args!("recorded `{}` due {due} as met on {on}{late} in {}\n", args.obligation, path.display()));
+    Ok(Outcome::Clean)
+}
+
 pub fn execute(global: &GlobalArgs, args: &ExecuteArgs) -> Result<Outcome> {
     use pactum_core::contract::seal::{Execution, Signature};
     let repo = open_repo(global)?;

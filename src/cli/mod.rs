@@ -116,6 +116,11 @@ enum Command {
         after_help = "Examples:\n  pactum execute contracts/acme-nda.md --signature 'party=\"Acme, Inc.\",name=Jane Doe,title=CEO,date=2025-01-02' --signature 'party=Our Company AS,name=Ola,title=CEO,date=2025-01-02'"
     )]
     Execute(draft::ExecuteArgs),
+    /// Record that an occurrence of an obligation was met: when, by whom, with what evidence
+    #[command(
+        after_help = "Examples:\n  pactum perform contracts/acme/msa.md uptime-report --by @ops-bob --evidence https://tracker.example/acme/12\n  pactum perform contracts/acme/msa.md uptime-report --due 2026-01-31 --on 2026-02-02"
+    )]
+    Perform(draft::PerformArgs),
     /// Show what pactum read from one contract: metadata, clauses, terms, references, dates
     #[command(
         after_help = "Examples:\n  pactum inspect contracts/acme/msa.md\n  pactum inspect agreement.md --format json --as-of 2026-01-01"
@@ -405,6 +410,7 @@ pub fn main() -> ExitCode {
         Command::Export(args) => exchange::export(&cli.global, args),
         Command::Import(args) => exchange::import(&cli.global, args),
         Command::Execute(args) => draft::execute(&cli.global, args),
+        Command::Perform(args) => draft::perform(&cli.global, args),
         Command::Approvals(args) => history::approvals(&cli.global, args),
         Command::Policy(args) => history::policy(&cli.global, args),
         Command::Codeowners(args) => history::codeowners(&cli.global, args),

@@ -124,6 +124,7 @@ pub fn table(report: &Report) -> String {
             &format!("\nWith findings from `pactum check`: {}\n", report.with_findings.join(", ")),
         );
     }
+    compliance_lines(report, &mut out);
     if !report.cycle_times.is_empty() {
         out.push_str("\nCycle time, first draft to executed (days)\n");
         for (kind, s) in &report.cycle_times {
@@ -209,4 +210,27 @@ pub fn markdown(report: &Report) -> String {
         }
     }
     out
+}
+
+/// How obligations were performed, for people: the totals, then by counterparty and by owner.
+fn compliance_lines(report: &Report, out: &mut String) {
+    use pactum_core::remind::performance::Compliance;
+    let compliance = &report.compliance;
+    if compliance.total.is_empty() {
+        return;
+    }
+    let line = |name: &str, c: &Compliance| {
+        format!(
+            "  {name:<28} {:>4} on time  {:>4} late  {:>4} missed  {:>4} open\n",
+            c.met_on_time, c.met_late, c.missed, c.open
+        )
+    };
+    out.push_str("\nObligations performed (executed contracts; `pactum perform` records them)\n");
+    pactum_core::text::push_line(out, &line("all", &compliance.total));
+    for (title, groups) in [("By counterparty", &compliance.by_counterparty), ("By owner", &compliance.by_owner)] {
+        pactum_core::text::push_line(out, &format!("  {title}\n"));
+        for (name, counts) in groups {
+            pactum_core::text::push_line(out, &format!("  {}", line(name, counts)));
+        }
+    }
 }

@@ -96,6 +96,19 @@ pub fn page(report: &Report, lang: &str) -> String {
             serde_json::json!({ "kind": kind, "median": format!("{:.1}", s.median), "min": s.min, "max": s.max, "count": s.count })
         })
         .collect();
+    // Obligations performed: all, then by counterparty and by owner.
+    let compliance = &report.compliance;
+    let performed: Vec<serde_json::Value> = if compliance.total.is_empty() {
+        Vec::new()
+    } else {
+        std::iter::once(("All executed contracts".to_owned(), compliance.total))
+            .chain(compliance.by_counterparty.iter().map(|(name, c)| (format!("Counterparty: {name}"), *c)))
+            .chain(compliance.by_owner.iter().map(|(name, c)| (format!("Owner: {name}"), *c)))
+            .map(|(name, c)| {
+                serde_json::json!({ "name": name, "on_time": c.met_on_time, "late": c.met_late, "missed": c.missed, "open": c.open })
+            })
+            .collect()
+    };
     let rows: Vec<serde_json::Value> = report
         .rows
         .iter()
@@ -141,6 +154,7 @@ pub fn page(report: &Report, lang: &str) -> String {
                 bar_chart("Value per year by type", "Value per year by type", &values),
             ],
             "cycle_times": cycle_times,
+            "performed": performed,
             "headers": ["Id", "Title", "Type", "Status", "Owner", "Counterparties", "Value per year", "Next event", "Notice by", "Findings"],
             "rows": rows,
             "history_note": report.history_note,

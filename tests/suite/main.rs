@@ -27,6 +27,7 @@ mod hostile_servers;
 mod install;
 mod layers;
 mod lifecycle;
+mod performance;
 mod record;
 mod record_settings;
 mod remind;

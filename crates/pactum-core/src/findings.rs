@@ -130,6 +130,8 @@ rules! {
     CLAUSE_DEVIATES_FROM_LIBRARY = "clause/deviates-from-library", W, "a clause drafted from the library no longer reads as the library's";
     CLAUSE_LIBRARY_OUTDATED = "clause/library-outdated", I, "the library has a newer version of a clause the contract uses";
     CLAUSE_LIBRARY_MISSING = "clause/library-missing", W, "a clause the contract records from the library is missing";
+    PERFORMANCE_INVALID = "performance/invalid", E, "a performance record cannot be read, or names an obligation or contract that does not exist";
+    PERFORMANCE_UNMATCHED = "performance/unmatched", W, "a performance record names no due day of its obligation, a day after today, or an occurrence twice";
     CODEOWNERS_MISSING_REVIEWER = "codeowners/missing-reviewer", W, "CODEOWNERS does not ask for a reviewer a policy requires of a contract";
     CODEOWNERS_STALE = "codeowners/stale", W, "the CODEOWNERS entries `pactum codeowners` wrote are not what the policies imply now";
     TEMPLATE_INVALID = "template/invalid", E, "a template or library clause cannot be drafted from (`pactum new` would fail)";

@@ -200,6 +200,12 @@ impl<'a> Workspace<'a> {
             report.files += material.len();
             report.diagnostics.extend(found);
         }
+        // Performance records against their contracts' obligations.
+        let mut found = self.performance_findings(only, today);
+        if !found.is_empty() {
+            options.lint.apply(&mut found);
+            report.diagnostics.extend(found);
+        }
         // CODEOWNERS against the policies, when it is checked: on a whole check, or named.
         let codeowners = crate::repo::codeowners::find(&self.repo.root)
             .filter(|found| only.is_none_or(|only| only.contains(&found.shown)));
@@ -217,6 +223,66 @@ impl<'a> Workspace<'a> {
             None => files.iter().map(|f| f.shown.clone()).chain(material).collect(),
         };
         Ok(Checked { report, files, shortfalls })
+    }
+
+    /// What is wrong with the performance records under the contracts folder (those named, with
+    /// `only`), as of `today`.
+    fn performance_findings(
+        &self,
+        only: Option<&std::collections::HashSet<String>>,
+        today: NaiveDate,
+    ) -> Vec<crate::findings::Diagnostic> {
+        use crate::findings::{Diagnostic, rule};
+        use crate::remind::performance;
+        let root = &self.repo.root;
+        let max_size = self.config().check.max_file_size;
+        let mut files: Vec<(std::path::PathBuf, String)> = ignore::WalkBuilder::new(self.repo.contracts_dir())
+            .hidden(false)
+            .build()
+            .flatten()
+            .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
+            .filter(|entry| entry.file_name().to_string_lossy().ends_with(performance::SUFFIX))
+            .map(|entry| {
+                let shown = crate::repo::shown_relative(root, entry.path());
+                (entry.into_path(), shown)
+            })
+            .filter(|(_, shown)| only.is_none_or(|only| only.contains(shown)))
+            .collect();
+        files.sort_by(|a, b| a.1.cmp(&b.1));
+        let mut found = Vec::new();
+        for (path, shown) in files {
+            let invalid = |message: String| {
+                Diagnostic::file(rule::PERFORMANCE_INVALID, &shown, message)
+                    .with_help("one [[performed]] table per occurrence met: obligation, due, on, and optionally by and evidence (`pactum perform` writes them)")
+            };
+            let text = match std::fs::metadata(&path) {
+                Ok(meta) if meta.len() > max_size => {
+                    found.push(invalid(format!("{} bytes, more than `[check] max_file_size`", meta.len())));
+                    continue;
+                }
+                _ => std::fs::read_to_string(&path),
+            };
+            let records = match text.map_err(|e| e.to_string()).and_then(|text| performance::parse(&text)) {
+                Ok(records) => records,
+                Err(why) => {
+                    found.push(invalid(why));
+                    continue;
+                }
+            };
+            let contract_path = performance::contract_for(&path).unwrap_or_default();
+            let contract_shown = crate::repo::shown_relative(root, &contract_path);
+            let Ok(contract_text) = std::fs::read_to_string(&contract_path) else {
+                found.push(invalid(format!(
+                    "no contract {contract_shown} beside it: performance belongs to a contract"
+                )));
+                continue;
+            };
+            let contract = crate::contract::Contract::read_front(&contract_shown, contract_text);
+            let (errors, warnings) = performance::problems(&contract.meta, &records, today);
+            found.extend(errors.into_iter().map(invalid));
+            found.extend(warnings.into_iter().map(|why| Diagnostic::file(rule::PERFORMANCE_UNMATCHED, &shown, why)));
+        }
+        found
     }
 
     /// The versions of contracts as first executed, from the first-parent history of `HEAD`

@@ -223,6 +223,7 @@ impl Metadata {
             renewal: self.renewal.clone(),
             value: self.value.clone(),
             parties: self.parties.clone(),
+            obligations: self.obligations.clone(),
             ..Self::default()
         }
     }

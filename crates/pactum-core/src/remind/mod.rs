@@ -9,6 +9,7 @@
 //! (`renewal.notice_given`) makes the term it falls in the last: its renewal becomes an expiry.
 
 pub mod ics;
+pub mod performance;
 pub mod sync;
 
 use chrono::NaiveDate;

@@ -51,6 +51,9 @@ pub struct Row {
     pub cycle_days: Option<i64>,
     /// Days in review (from status review to the next status).
     pub review_days: Option<i64>,
+    /// How its obligations were performed (executed contracts with obligations), from the
+    /// performance file beside it.
+    pub compliance: Option<crate::remind::performance::Compliance>,
 }
 
 /// A tally of one group.
@@ -114,6 +117,8 @@ pub struct Report {
     /// contracts): counterparties are every party.
     #[serde(skip)]
     pub ours_unknown: bool,
+    /// Obligations performed: over all executed contracts, by counterparty and by owner.
+    pub compliance: ComplianceSummary,
     pub rows: Vec<Row>,
 }
 
@@ -262,6 +267,7 @@ pub fn build(
             findings: input.findings,
             cycle_days: days(timeline.created, cycle_end),
             review_days: days(timeline.review_started, timeline.review_ended),
+            compliance: None,
         });
     }
     rows.sort_by(|a, b| a.id.cmp(&b.id));
@@ -351,7 +357,50 @@ pub fn build(
         slowest,
         history_note: timelines.is_none().then(|| "no Git history: cycle times are left out".to_owned()),
         ours_unknown: ours.is_empty() && !rows.is_empty(),
+        compliance: ComplianceSummary::default(),
         rows,
+    }
+}
+
+/// Obligations performed across the portfolio.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ComplianceSummary {
+    pub total: crate::remind::performance::Compliance,
+    pub by_counterparty: BTreeMap<String, crate::remind::performance::Compliance>,
+    pub by_owner: BTreeMap<String, crate::remind::performance::Compliance>,
+}
+
+impl Report {
+    /// Count each executed contract's obligations as performed by `records` (its performance
+    /// records, by row path), as of the report's day, occurrences through `ahead`.
+    pub fn add_compliance(
+        &mut self,
+        metas: &HashMap<&str, &Metadata>,
+        records: &HashMap<String, Vec<crate::remind::performance::Record>>,
+        ahead: NaiveDate,
+        since: Option<NaiveDate>,
+    ) {
+        let mut summary = ComplianceSummary::default();
+        for row in &mut self.rows {
+            let Some(meta) = metas.get(row.path.as_str()) else { continue };
+            if meta.status != Some(Status::Executed) || meta.obligations.is_empty() {
+                continue;
+            }
+            let performed = records.get(&row.path).map_or(&[][..], Vec::as_slice);
+            let mut counts = crate::remind::performance::Compliance::default();
+            // Each obligation counts for its own owner, else the contract's.
+            for (owner, of_one) in crate::remind::performance::compliance(meta, performed, (self.as_of, ahead), since) {
+                counts.add(of_one);
+                let owner = owner.or_else(|| row.owner.clone()).unwrap_or_else(|| "(no owner)".to_owned());
+                summary.by_owner.entry(owner).or_default().add(of_one);
+            }
+            summary.total.add(counts);
+            for counterparty in &row.counterparties {
+                summary.by_counterparty.entry(counterparty.clone()).or_default().add(counts);
+            }
+            row.compliance = Some(counts);
+        }
+        self.compliance = summary;
     }
 }
 

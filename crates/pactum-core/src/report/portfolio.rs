@@ -79,6 +79,25 @@ pub fn portfolio(workspace: &Workspace<'_>, request: &Request<'_>) -> Result<Por
     };
     let settings = &config.settings;
     let mut report = build(&inputs, timelines, request.as_of, &settings.calendar, ours, settings.expiring_within);
+    // Obligations performed, from the performance files beside the executed contracts;
+    // occurrences counted through the reminders' window.
+    let records: HashMap<String, Vec<crate::remind::performance::Record>> = contracts
+        .iter()
+        .filter(|(_, meta)| meta.status == Some(crate::contract::Status::Executed) && !meta.obligations.is_empty())
+        .filter_map(|(path, _)| {
+            let file = crate::remind::performance::path_for(&repo.root.join(path));
+            let text = std::fs::read_to_string(file).ok()?;
+            // A file that does not read counts nothing: `check` reports it.
+            Some((path.clone(), crate::remind::performance::parse(&text).ok()?))
+        })
+        .collect();
+    let metas: HashMap<&str, &crate::contract::metadata::Metadata> =
+        contracts.iter().map(|(path, meta)| (path.as_str(), meta)).collect();
+    let ahead = settings.remind_within.after(request.as_of, &settings.calendar.holidays).unwrap_or(request.as_of);
+    // Where the record starts (`[audit] since`, when a date): occurrences due before it were
+    // never recorded here.
+    let since = config.audit.since.as_deref().and_then(|text| text.parse::<NaiveDate>().ok());
+    report.add_compliance(&metas, &records, ahead, since);
     let mut history_left_out = None;
     match history {
         Some(Err(error)) => {
