@@ -30,6 +30,10 @@ pub struct RemindArgs {
     /// With --sync: show what would change, change nothing
     #[arg(long, requires = "sync")]
     dry_run: bool,
+    /// With --sync: record each obligation whose reminder issue a person closed as done as
+    /// performed, in the performance file beside its contract (for a pull request to review)
+    #[arg(long, requires = "sync", conflicts_with = "dry_run")]
+    record: bool,
     /// The tracker's API base URL (default: from the CI's variables, else the public service)
     #[arg(long, value_name = "URL", requires = "sync")]
     api_url: Option<String>,
@@ -115,7 +119,7 @@ pub fn run(global: &GlobalArgs, args: &RemindArgs) -> Result<Outcome> {
     let events = remind::events(&sources, &options);
     global.log(format_args!("computed {} events in {:.1?}", events.len(), started.elapsed()));
     if let Some(kind) = args.sync {
-        let input = SyncInput { sources: &sources, options: &options, events: &events, config, keep };
+        let input = SyncInput { root: &repo.root, sources: &sources, options: &options, events: &events, config, keep };
         let outcome = sync_to(global, args, kind.into(), &input)?;
         // A contract that could not be read has no reminders this run: that is a failure.
         return Ok(if keep.is_empty() { outcome } else { Outcome::Findings });
@@ -134,6 +138,8 @@ pub fn run(global: &GlobalArgs, args: &RemindArgs) -> Result<Outcome> {
 /// What a sync works from: the contracts read, their events, and the contracts that could not be
 /// read, whose issues are kept as they are.
 struct SyncInput<'a> {
+    /// The contracts repository's root, where performance files are written.
+    root: &'a std::path::Path,
     sources: &'a [Source<'a>],
     options: &'a RemindOptions,
     events: &'a [remind::Event],
@@ -142,7 +148,7 @@ struct SyncInput<'a> {
 }
 
 fn sync_to(global: &GlobalArgs, args: &RemindArgs, kind: Kind, input: &SyncInput<'_>) -> Result<Outcome> {
-    let SyncInput { sources, options, events, config, keep } = *input;
+    let SyncInput { sources, options, events, config, keep, .. } = *input;
     let (endpoint, token) = endpoint(kind, args)?;
     // Events beyond the window still apply: their open issues stay open.
     let still_applies = remind::still_applying(sources, options);
@@ -159,6 +165,9 @@ fn sync_to(global: &GlobalArgs, args: &RemindArgs, kind: Kind, input: &SyncInput
     } else {
         let done = sync::sync(tracker.as_mut(), events, &still_applies, keep, &sync_options)
             .with_context(|| format!("syncing reminders to {}", endpoint.repository))?;
+        if args.record {
+            record_done(global, input, &done.done)?;
+        }
         match args.format {
             RemindFormat::Json => report::sync_json(options.as_of, &done),
             _ => report::sync_human(events.len(), &endpoint.repository, &done),
@@ -171,4 +180,65 @@ fn sync_to(global: &GlobalArgs, args: &RemindArgs, kind: Kind, input: &SyncInput
     ));
     emit(global, &text)?;
     Ok(Outcome::Clean)
+}
+
+/// Record as performed each obligation occurrence whose reminder issue was closed as done, in
+/// the performance file beside its contract, unless recorded already. Files are written whole
+/// or not at all.
+fn record_done(global: &GlobalArgs, input: &SyncInput<'_>, done: &[sync::Done]) -> Result<()> {
+    use pactum_core::remind::performance;
+    let root = input.root;
+    let mut by_file: std::collections::BTreeMap<String, Vec<performance::Record>> = std::collections::BTreeMap::new();
+    for item in done {
+        let Some((path, record)) = performance::from_done(item, input.sources, input.options.as_of) else {
+            global.warn(format_args!(
+                "issue #{} was closed as done, but `{}` names no obligation of a contract read: not recorded",
+                item.issue, item.key
+            ));
+            continue;
+        };
+        by_file.entry(path).or_default().push(record);
+    }
+    let mut recorded = Vec::new();
+    for (contract, records) in by_file {
+        let path = performance::path_for(&root.join(&contract));
+        let existing = match std::fs::read_to_string(&path) {
+            Ok(text) => Some(text),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+            Err(error) => return Err(error).with_context(|| format!("reading {}", path.display())),
+        };
+        let known = match existing.as_deref().map(performance::parse) {
+            Some(Ok(known)) => known,
+            None => Vec::new(),
+            Some(Err(why)) => {
+                global.warn(format_args!("{} cannot be read ({why}): nothing recorded in it", path.display()));
+                continue;
+            }
+        };
+        let id = input
+            .sources
+            .iter()
+            .find(|s| s.path == contract)
+            .and_then(|s| s.meta.id.clone())
+            .unwrap_or_else(|| contract.clone());
+        let mut text = existing.clone();
+        for record in records {
+            if known.iter().any(|k| k.obligation == record.obligation && k.due == record.due) {
+                continue;
+            }
+            recorded.push(format!("{contract}: `{}` due {} met on {}", record.obligation, record.due, record.on));
+            text = Some(performance::appended(text.as_deref(), &id, &record));
+        }
+        if let Some(text) = text.filter(|text| Some(text) != existing.as_ref()) {
+            super::files::write_whole(&path, text.as_bytes(), None)?;
+        }
+    }
+    if !recorded.is_empty() {
+        global.say(format_args!(
+            "recorded {} from reminder issues closed as done:\n  {}\n",
+            pactum_core::text::count(recorded.len(), "performance"),
+            recorded.join("\n  ")
+        ));
+    }
+    Ok(())
 }

@@ -745,3 +745,62 @@ fn no_reminders_says_why() {
     let markdown = pactum(dir.path(), &["remind", "--format", "markdown"], &[]);
     assert!(text(&markdown).contains("No reminders: Reminders come from executed contracts"), "{}", text(&markdown));
 }
+
+/// Closing an obligation's reminder issue as done is how most teams record that it was met:
+/// `remind --sync --record` writes it into the performance file beside the contract, once,
+/// on every tracker; an issue closed as not planned, or closed by pactum, records nothing.
+#[test]
+fn obligations_closed_as_done_in_the_tracker_are_recorded_as_performed() {
+    for dialect in [Dialect::GitHub, Dialect::GitLab, Dialect::Gitea] {
+        let dir = repo();
+        let root = dir.path();
+        let tracker = FakeTracker::start(dialect);
+        let synced = sync(root, &tracker, &[]);
+        assert!(synced.status.success(), "{dialect:?}: {}", text(&synced));
+        let obligation = |key: &str| {
+            tracker
+                .issues()
+                .into_iter()
+                .find(|issue| issue.body.trim_end().ends_with(&format!("pactum:key={key} -->")))
+                .unwrap_or_else(|| panic!("{dialect:?}: no issue for {key}: {:?}", tracker.issues()))
+                .number
+        };
+        // Due 2026-11-30: met (closed as done) on 2026-12-02, by bob.
+        let november = obligation("alpha/obligation/report/10");
+        tracker.close_by_person(november, "bob", "2026-12-02T09:30:00Z", "completed");
+        let recorded = sync(root, &tracker, &["--record"]);
+        assert!(recorded.status.success(), "{dialect:?}: {}", text(&recorded));
+        assert!(text(&recorded).contains("recorded 1 performance"), "{dialect:?}: {}", text(&recorded));
+        let file = root.join("contracts/alpha.performance.toml");
+        let written = std::fs::read_to_string(&file).unwrap();
+        let parsed: toml::Table = written.parse().unwrap();
+        let record = &parsed["performed"].as_array().unwrap()[0];
+        assert_eq!(record["obligation"].as_str(), Some("report"), "{written}");
+        assert_eq!(record["due"].to_string(), "2026-11-30", "{written}");
+        assert_eq!(record["on"].to_string(), "2026-12-02", "{written}");
+        assert!(record["evidence"].as_str().unwrap().ends_with(&format!("/issues/{november}")), "{written}");
+        if dialect == Dialect::GitLab {
+            assert_eq!(record["by"].as_str(), Some("@bob"), "GitLab's list says who closed it: {written}");
+        }
+        // Again: recorded once.
+        let again = sync(root, &tracker, &["--record"]);
+        assert!(again.status.success() && !text(&again).contains("recorded"), "{dialect:?}: {}", text(&again));
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), written);
+        // The check accepts the record (a warning: met after this test's "today"); the report
+        // counts November as met late.
+        let checked = pactum(root, &["check"], &[]);
+        assert!(checked.status.success(), "{dialect:?}: {}", text(&checked));
+        let report = pactum(root, &["report", "--no-history", "--format", "json"], &[]);
+        let report: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+        let alpha = report["rows"].as_array().unwrap().iter().find(|r| r["id"] == "alpha").unwrap();
+        assert_eq!(alpha["compliance"]["met_late"], 1, "due 2026-11-30, met 2026-12-02: {alpha}");
+        if dialect == Dialect::GitHub {
+            // Closed as not planned: nothing to record.
+            let december = obligation("alpha/obligation/report/11");
+            tracker.close_by_person(december, "bob", "2026-12-20T09:30:00Z", "not_planned");
+            let skipped = sync(root, &tracker, &["--record"]);
+            assert!(!text(&skipped).contains("recorded"), "{}", text(&skipped));
+            assert_eq!(std::fs::read_to_string(&file).unwrap(), written);
+        }
+    }
+}

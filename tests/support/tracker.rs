@@ -33,6 +33,10 @@ pub struct FakeIssue {
     pub comments: Vec<String>,
     /// The due date as the tracker keeps it (GitLab: `YYYY-MM-DD`; Gitea: a time stamp).
     pub due_date: Option<String>,
+    /// When it was closed (a time stamp), why (GitHub's `state_reason`) and by whom.
+    pub closed_at: Option<String>,
+    pub state_reason: Option<String>,
+    pub closed_by: Option<String>,
 }
 
 /// A failure to inject into the n-th request (1-based, counting every request).
@@ -177,6 +181,9 @@ impl FakeTracker {
             assignees: vec![],
             comments: vec![],
             due_date: None,
+            closed_at: (!open).then(|| "2026-01-01T00:00:00Z".to_owned()),
+            state_reason: (!open).then(|| "completed".to_owned()),
+            closed_by: None,
         });
         number
     }
@@ -242,6 +249,17 @@ impl FakeTracker {
         head.clone_into(&mut merge_request.head);
         let id = merge_request.versions.len() + 1;
         merge_request.versions.push(json!({ "id": id, "head_commit_sha": head, "created_at": at }));
+    }
+
+    /// A person closes an issue in the tracker's own page: as done (`completed`) or not
+    /// (`not_planned`, which only GitHub tells apart), at `at` (`2026-12-01T09:30:00Z`).
+    pub fn close_by_person(&self, number: u64, login: &str, at: &str, reason: &str) {
+        let mut state = self.state.lock().unwrap();
+        let issue = state.issues.iter_mut().find(|i| i.number == number).unwrap();
+        issue.open = false;
+        issue.closed_at = Some(at.to_owned());
+        issue.state_reason = Some(reason.to_owned());
+        issue.closed_by = Some(login.to_owned());
     }
 
     pub fn set_open(&self, number: u64, open: bool) {
@@ -348,20 +366,28 @@ impl FakeTracker {
 
     fn issue_json(&self, issue: &FakeIssue, labels: &[(u64, String)]) -> Value {
         match self.dialect {
+            // As the list answers have them: GitHub's `closed_by` only on a single issue.
             Dialect::GitHub => json!({
                 "number": issue.number, "title": issue.title, "body": issue.body,
+                "html_url": format!("https://github.com/{}/issues/{}", self.repository(), issue.number),
+                "closed_at": issue.closed_at, "state_reason": issue.state_reason,
                 "state": if issue.open { "open" } else { "closed" },
                 "labels": issue.labels.iter().map(|l| json!({ "name": l })).collect::<Vec<_>>(),
                 "assignees": issue.assignees.iter().map(|a| json!({ "login": a })).collect::<Vec<_>>(),
             }),
             Dialect::GitLab => json!({
                 "iid": issue.number, "id": 1000 + issue.number, "title": issue.title, "description": issue.body,
+                "web_url": format!("https://gitlab.com/{}/-/issues/{}", self.repository(), issue.number),
+                "closed_at": issue.closed_at,
+                "closed_by": issue.closed_by.as_ref().map(|login| json!({ "username": login })),
                 "state": if issue.open { "opened" } else { "closed" },
                 "labels": issue.labels,
                 "assignees": issue.assignees.iter().map(|a| json!({ "username": a })).collect::<Vec<_>>(),
             }),
             Dialect::Gitea => json!({
                 "number": issue.number, "title": issue.title, "body": issue.body,
+                "html_url": format!("https://gitea.example/{}/issues/{}", self.repository(), issue.number),
+                "closed_at": issue.closed_at,
                 "state": if issue.open { "open" } else { "closed" },
                 "labels": issue.labels.iter().map(|l| json!({ "name": l, "id": labels.iter().find(|(_, n)| n == l).map_or(0, |(id, _)| *id) })).collect::<Vec<_>>(),
                 "assignees": issue.assignees.iter().map(|a| json!({ "login": a })).collect::<Vec<_>>(),
@@ -558,6 +584,9 @@ impl FakeTracker {
                     assignees,
                     comments: vec![],
                     due_date: request.body["due_date"].as_str().map(str::to_owned),
+                    closed_at: None,
+                    state_reason: None,
+                    closed_by: None,
                 };
                 let json = self.issue_json(&issue, &state.labels);
                 state.issues.push(issue);
@@ -590,8 +619,16 @@ impl FakeTracker {
                             .collect();
                     }
                     match body["state_event"].as_str() {
-                        Some("close") => issue.open = false,
-                        Some("reopen") => issue.open = true,
+                        Some("close") => {
+                            issue.open = false;
+                            issue.closed_at = Some("2026-12-07T08:00:00Z".to_owned());
+                            issue.closed_by = Some("project_bot".to_owned());
+                        }
+                        Some("reopen") => {
+                            issue.open = true;
+                            issue.closed_at = None;
+                            issue.closed_by = None;
+                        }
                         _ => {}
                     }
                 } else {
@@ -600,6 +637,11 @@ impl FakeTracker {
                     }
                     if let Some(state) = body["state"].as_str() {
                         issue.open = state == "open";
+                        // Closed through the API: GitHub takes `completed` unless told.
+                        issue.closed_at = (!issue.open).then(|| "2026-12-07T08:00:00Z".to_owned());
+                        issue.state_reason =
+                            (!issue.open).then(|| body["state_reason"].as_str().unwrap_or("completed").to_owned());
+                        issue.closed_by = None;
                     }
                 }
                 let json = self.issue_json(issue, &labels);

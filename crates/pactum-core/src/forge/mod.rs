@@ -46,6 +46,45 @@ pub struct Issue {
     pub open: bool,
     pub labels: Vec<String>,
     pub assignees: Vec<String>,
+    /// How it was closed, when it is.
+    pub closed: Option<Closed>,
+}
+
+/// How an issue was closed, as far as the tracker says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Closed {
+    /// The day it was closed (UTC).
+    pub on: Option<chrono::NaiveDate>,
+    /// Whether it was closed as done: GitHub's `state_reason` is `completed` (or, on issues from
+    /// before GitHub had reasons, none); GitLab and Gitea have no reasons, so every close is.
+    pub completed: bool,
+    /// Who closed it, as `@login`, where the tracker's list says (GitLab).
+    pub by: Option<String>,
+    /// The issue's page.
+    pub url: Option<String>,
+}
+
+/// How an issue of a list answer was closed: none while open.
+fn closed(item: &Value, open: bool, reason_key: Option<&str>, by_key: Option<&str>, url_key: &str) -> Option<Closed> {
+    if open {
+        return None;
+    }
+    let on = item
+        .get("closed_at")
+        .and_then(Value::as_str)
+        .and_then(|at| at.get(..10))
+        .and_then(|day| day.parse::<chrono::NaiveDate>().ok());
+    let completed = reason_key.is_none_or(|key| match item.get(key) {
+        None | Some(Value::Null) => true,
+        Some(reason) => reason.as_str() == Some("completed"),
+    });
+    let by = by_key
+        .and_then(|key| item.get(key))
+        .and_then(|person| person.get("username").or_else(|| person.get("login")))
+        .and_then(Value::as_str)
+        .map(|login| format!("@{login}"));
+    let url = item.get(url_key).and_then(Value::as_str).map(str::to_owned);
+    Some(Closed { on, completed, by, url })
 }
 
 /// What an issue should say.
@@ -243,13 +282,15 @@ impl Tracker for GitHub {
                 if item.get("pull_request").is_some() {
                     continue;
                 }
+                let open = text(item, "state", "list issues")? == "open";
                 issues.push(Issue {
                     number: number(item, "number", "list issues")?,
                     title: text(item, "title", "list issues")?,
                     body: optional_text(item, "body", "list issues")?,
-                    open: text(item, "state", "list issues")? == "open",
+                    open,
                     labels: names(item, "labels", "name", "list issues")?,
                     assignees: names(item, "assignees", "login", "list issues")?,
+                    closed: closed(item, open, Some("state_reason"), Some("closed_by"), "html_url"),
                 });
             }
             next = next_link(reply.link.as_deref());
@@ -336,13 +377,15 @@ impl Tracker for GitLab {
         while let Some(path) = next.take() {
             let reply = self.client.send("GET", &path, None)?;
             for item in array(&reply.body, "list issues")? {
+                let open = text(item, "state", "list issues")? == "opened";
                 issues.push(Issue {
                     number: number(item, "iid", "list issues")?,
                     title: text(item, "title", "list issues")?,
                     body: optional_text(item, "description", "list issues")?,
-                    open: text(item, "state", "list issues")? == "opened",
+                    open,
                     labels: names(item, "labels", "name", "list issues")?,
                     assignees: names(item, "assignees", "username", "list issues")?,
+                    closed: closed(item, open, None, Some("closed_by"), "web_url"),
                 });
             }
             next =
@@ -453,13 +496,15 @@ impl Tracker for Gitea {
             let reply = self.client.send("GET", &path, None)?;
             let items = array(&reply.body, "list issues")?;
             for item in items {
+                let open = text(item, "state", "list issues")? == "open";
                 issues.push(Issue {
                     number: number(item, "number", "list issues")?,
                     title: text(item, "title", "list issues")?,
                     body: optional_text(item, "body", "list issues")?,
-                    open: text(item, "state", "list issues")? == "open",
+                    open,
                     labels: names(item, "labels", "name", "list issues")?,
                     assignees: names(item, "assignees", "login", "list issues")?,
+                    closed: closed(item, open, None, None, "html_url"),
                 });
             }
             if next_link(reply.link.as_deref()).is_none() && items.len() < 50 {

@@ -144,6 +144,43 @@ pub fn due_through(obligation: &Obligation, to: NaiveDate) -> Vec<(u32, NaiveDat
     super::occurrences(obligation, from, to)
 }
 
+/// The due day of occurrence `n` of an obligation (`starting + n × every`, or `due` for n = 0).
+#[must_use]
+pub fn due_of(obligation: &Obligation, n: u32) -> Option<NaiveDate> {
+    if let Some(due) = obligation.due {
+        return (n == 0).then_some(due);
+    }
+    let every: crate::lifecycle::Duration = obligation.every.as_deref()?.parse().ok()?;
+    every.times(n)?.after(obligation.starting?, &crate::lifecycle::Holidays::NONE)
+}
+
+/// The record an obligation's reminder issue closed as done stands for: the contract's path
+/// among `sources` and the record (met on the day it was closed, else `today`; by whoever
+/// closed it, where the tracker says; the issue as evidence). None when the key names no
+/// obligation occurrence of a contract read.
+#[must_use]
+pub fn from_done(
+    done: &super::sync::Done,
+    sources: &[super::Source<'_>],
+    today: NaiveDate,
+) -> Option<(String, Record)> {
+    let mut parts = done.key.rsplitn(3, '/');
+    let n: u32 = parts.next()?.parse().ok()?;
+    let obligation_id = parts.next()?;
+    let contract_id = parts.next()?.strip_suffix("/obligation")?;
+    let source = sources.iter().find(|s| s.meta.id.as_deref() == Some(contract_id))?;
+    let obligation = source.meta.obligations.iter().find(|o| o.id.as_deref() == Some(obligation_id))?;
+    let due = due_of(obligation, n)?;
+    let record = Record {
+        obligation: obligation_id.to_owned(),
+        due,
+        on: done.on.unwrap_or(today),
+        by: done.by.clone(),
+        evidence: done.url.clone().or_else(|| Some(format!("issue #{}", done.issue))),
+    };
+    Some((source.path.to_owned(), record))
+}
+
 /// Whether `due` is a due day of the obligation.
 #[must_use]
 pub fn is_due_day(obligation: &Obligation, due: NaiveDate) -> bool {

@@ -202,6 +202,42 @@ pub fn plan(
     plan
 }
 
+/// An obligation's reminder issue a person closed as done: the occurrence it names (its key,
+/// `<id>/obligation/<obligation>/<n>`), and when, by whom and where it was closed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Done {
+    pub key: String,
+    pub issue: u64,
+    pub on: Option<chrono::NaiveDate>,
+    pub by: Option<String>,
+    pub url: Option<String>,
+}
+
+/// The obligations' reminder issues closed as done among `issues`: not those pactum closed
+/// itself (an event gone, a duplicate), nor those closed as not planned.
+#[must_use]
+pub fn done(issues: &[Issue]) -> Vec<Done> {
+    let mut found: Vec<Done> = issues
+        .iter()
+        .filter(|issue| !issue.body.contains(CLOSED_MARKER) && !issue.body.contains(DUPLICATE_MARKER))
+        .filter_map(|issue| {
+            let closed = issue.closed.as_ref().filter(|closed| closed.completed)?;
+            let key = key_of(&issue.body).filter(|key| key.contains("/obligation/"))?;
+            Some(Done {
+                key: key.to_owned(),
+                issue: issue.number,
+                on: closed.on,
+                by: closed.by.clone(),
+                url: closed.url.clone(),
+            })
+        })
+        .collect();
+    found.sort_by(|a, b| a.key.cmp(&b.key).then(a.issue.cmp(&b.issue)));
+    // One record per occurrence: the first issue closed for it.
+    found.dedup_by(|later, first| later.key == first.key);
+    found
+}
+
 /// What a sync did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {
@@ -213,6 +249,9 @@ pub struct Report {
     pub closed_by_people: usize,
     /// HTTP requests sent.
     pub requests: usize,
+    /// Obligations' reminder issues people closed as done (`remind --sync --record` records
+    /// them as performed).
+    pub done: Vec<Done>,
 }
 
 fn comment(reason: &str) -> String {
@@ -290,8 +329,12 @@ pub fn sync(
     let label = options.labels.first().map_or("contract-reminder", String::as_str);
     let existing = tracker.list(label)?;
     let first = plan(events, still_applies, keep, &existing, options);
-    let mut report =
-        Report { unchanged: first.unchanged, closed_by_people: first.closed_by_people, ..Report::default() };
+    let mut report = Report {
+        unchanged: first.unchanged,
+        closed_by_people: first.closed_by_people,
+        done: done(&existing),
+        ..Report::default()
+    };
     apply(tracker, &first, &mut report)?;
     if first.changes.iter().any(|c| matches!(c, Change::Create { .. })) {
         let after = tracker.list(label)?;
