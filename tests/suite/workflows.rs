@@ -302,7 +302,8 @@ fn every_shipped_workflow_step_runs_as_written_on_a_repository_init_made() {
             .output()
             .unwrap()
     };
-    let talks_to_github = |script: &str| ["--github", "--sync github", "gh api"].iter().any(|f| script.contains(f));
+    let talks_to_github =
+        |script: &str| ["--github", "--sync github", "gh api", "gh pr"].iter().any(|f| script.contains(f));
     let mut ran = 0;
     for name in ["contracts.yml", "redline.yml", "reminders.yml"] {
         let workflow = std::fs::read_to_string(s.root().join(".github/workflows").join(name)).unwrap();
