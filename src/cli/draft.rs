@@ -32,6 +32,7 @@ const SCAFFOLD: &[(&str, &str)] = &[
     (".github/workflows/contracts.yml", include_str!("../../example-repo/.github/workflows/contracts.yml")),
     (".github/workflows/redline.yml", include_str!("../../example-repo/.github/workflows/redline.yml")),
     (".github/workflows/reminders.yml", include_str!("../../example-repo/.github/workflows/reminders.yml")),
+    (".github/workflows/requests.yml", include_str!("../../example-repo/.github/workflows/requests.yml")),
 ];
 
 #[derive(Debug, Args)]
@@ -81,7 +82,7 @@ pub fn init(global: &GlobalArgs, args: &InitArgs) -> Result<Outcome> {
     for (path, contents) in files {
         let target = args.dir.join(path);
         if target.exists() {
-            kept.push(*path);
+            kept.push((*path).to_owned());
             continue;
         }
         if let Some(parent) = target.parent() {
@@ -108,8 +109,26 @@ pub fn init(global: &GlobalArgs, args: &InitArgs) -> Result<Outcome> {
             _ => contents,
         };
         file.write_all(contents.as_bytes()).with_context(|| format!("writing {}", target.display()))?;
-        created.push(*path);
+        created.push((*path).to_owned());
     }
+    // A request form for each template, for the forge the CI is written for: requests become
+    // drafts (`pactum new --from-request`).
+    let forge = if args.gitlab { RequestForge::Gitlab } else { RequestForge::Github };
+    for template in Template::list(&args.dir).into_iter().flatten() {
+        let (path, contents) = request_form(&template, forge);
+        let target = args.dir.join(&path);
+        if target.exists() {
+            kept.push(path);
+            continue;
+        }
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        }
+        super::files::write_whole(&target, contents.as_bytes(), None)?;
+        created.push(path);
+    }
+    let (created, kept): (Vec<&str>, Vec<&str>) =
+        (created.iter().map(String::as_str).collect(), kept.iter().map(String::as_str).collect());
     emit(global, &crate::print::drafting::init_summary(&created, &kept, &args.dir, !org.is_empty()))?;
     Ok(Outcome::Clean)
 }
@@ -137,8 +156,17 @@ fn refused(error: DraftError, refused: &str) -> anyhow::Error {
 #[derive(Debug, Args)]
 pub struct NewArgs {
     /// The template (a file in templates/, without .md)
-    #[arg(value_name = "TEMPLATE", required_unless_present = "list")]
+    #[arg(value_name = "TEMPLATE", required_unless_present_any = ["list", "from_request"])]
     template: Option<String>,
+    /// Draft what a request asks for: an issue filed with the request form (its body as the
+    /// forge stores it, the issue as JSON, or a workflow's issue event), or a JSON object
+    /// {"template", "values": {…}}; its link is recorded as `[request]`
+    #[arg(long, value_name = "FILE")]
+    from_request: Option<PathBuf>,
+    /// Print the template's request form for a forge instead: a GitHub issue form or a GitLab
+    /// issue template (`pactum init` writes them for the templates it finds)
+    #[arg(long, value_name = "FORGE", value_enum, conflicts_with_all = ["from_request", "dry_run"])]
+    request_form: Option<RequestForge>,
     /// The new contract's id (also its file name: contracts/<id>.md)
     #[arg(long, value_name = "ID")]
     id: Option<String>,
@@ -159,6 +187,32 @@ pub struct NewArgs {
     dry_run: bool,
 }
 
+/// The forges a request form is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RequestForge {
+    Github,
+    Gitlab,
+}
+
+/// The label request forms give their issues, which the requests workflow listens for.
+pub(crate) const REQUEST_LABEL: &str = "contract-request";
+
+/// A template's request form for `forge`, and where it goes in a repository.
+pub(crate) fn request_form(template: &Template, forge: RequestForge) -> (String, String) {
+    use pactum_core::template::request;
+    let labels = [REQUEST_LABEL.to_owned()];
+    match forge {
+        RequestForge::Github => (
+            format!(".github/ISSUE_TEMPLATE/contract-request-{}.yml", template.name),
+            request::github_form(template, &template.name, &labels),
+        ),
+        RequestForge::Gitlab => (
+            format!(".gitlab/issue_templates/contract-request-{}.md", template.name),
+            request::gitlab_template(template, &template.name, &labels),
+        ),
+    }
+}
+
 fn ask(prompt: &str) -> Result<String> {
     let mut stderr = std::io::stderr();
     write!(stderr, "{prompt}: ")?;
@@ -174,12 +228,40 @@ pub fn new(global: &GlobalArgs, args: &NewArgs) -> Result<Outcome> {
         emit(global, &crate::print::drafting::templates(&Template::list(&repo.root)))?;
         return Ok(Outcome::Clean);
     }
-    let template = Template::load(&repo.root, args.template.as_deref().expect("required unless --list"))?;
+    let request = match &args.from_request {
+        Some(file) => {
+            let text = String::from_utf8(super::files::read_input(file)?)
+                .with_context(|| format!("{} is not UTF-8 text", file.display()))?;
+            Some(
+                pactum_core::template::request::parse(&text)
+                    .map_err(|why| anyhow::anyhow!("{}: {why}", file.display()))?,
+            )
+        }
+        None => None,
+    };
+    let asked = request.as_ref().and_then(|r| r.template.as_deref());
+    let name = match (args.template.as_deref(), asked) {
+        (Some(name), Some(asked)) if name != asked => {
+            bail!("the request asks for template {asked}, not {name}")
+        }
+        (Some(name), _) | (None, Some(name)) => name,
+        (None, None) => bail!("the request names no template: name one (`pactum new TEMPLATE --from-request FILE`)"),
+    };
+    let template = Template::load(&repo.root, name)?;
     if args.describe {
         emit(global, &crate::print::drafting::describe(&template))?;
         return Ok(Outcome::Clean);
     }
+    if let Some(forge) = args.request_form {
+        emit(global, &request_form(&template, forge).1)?;
+        return Ok(Outcome::Clean);
+    }
     let mut given: BTreeMap<String, String> = BTreeMap::new();
+    if let Some(request) = &request {
+        given = request.values_for(&template).map_err(|errors| {
+            anyhow::anyhow!("the request does not fit template {}:\n  {}", template.name, errors.join("\n  "))
+        })?;
+    }
     if let Some(file) = &args.values {
         let text = String::from_utf8(super::files::read_input(file)?)
             .with_context(|| format!("{} is not UTF-8 text", file.display()))?;
@@ -199,8 +281,8 @@ pub fn new(global: &GlobalArgs, args: &NewArgs) -> Result<Outcome> {
     if let Some(id) = &args.id {
         given.insert("id".to_owned(), id.clone());
     }
-    // On a terminal, ask for what is still missing.
-    if std::io::stdin().is_terminal() {
+    // On a terminal, ask for what is still missing (a request's answers are all there is).
+    if request.is_none() && std::io::stdin().is_terminal() {
         if !given.contains_key("id") {
             given.insert("id".to_owned(), ask("id of the new contract (lower-case letters, digits, hyphens)")?);
         }
@@ -210,7 +292,8 @@ pub fn new(global: &GlobalArgs, args: &NewArgs) -> Result<Outcome> {
             }
         }
     }
-    let Draft { shown, text } = drafting::draft(&Workspace::of(&repo), &template, &given, global.today())
+    let link = request.as_ref().and_then(|r| r.link.as_ref());
+    let Draft { shown, text } = drafting::draft(&Workspace::of(&repo), &template, &given, (global.today(), link))
         .map_err(|error| refused(error, "the drafted contract does not pass `pactum check`, so nothing was written"))?;
     let target = repo.root.join(&shown);
     if args.dry_run {

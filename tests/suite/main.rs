@@ -32,6 +32,7 @@ mod record;
 mod record_settings;
 mod remind;
 mod report;
+mod requests;
 mod roles;
 mod styles;
 mod word_processors;

@@ -167,7 +167,7 @@ fn workflows_install_a_release_and_pin_what_they_use() {
 fn init_writes_the_shipped_workflows() {
     let s = support::git::Script::new();
     support::today::ok(s.root(), &["init"]);
-    for name in ["contracts.yml", "redline.yml", "reminders.yml"] {
+    for name in ["contracts.yml", "redline.yml", "reminders.yml", "requests.yml"] {
         let written = std::fs::read_to_string(s.root().join(".github/workflows").join(name)).unwrap();
         let shipped = std::fs::read_to_string(project().join("example-repo/.github/workflows").join(name)).unwrap();
         assert_eq!(written, shipped, "{name}");
@@ -305,7 +305,7 @@ fn every_shipped_workflow_step_runs_as_written_on_a_repository_init_made() {
     let talks_to_github =
         |script: &str| ["--github", "--sync github", "gh api", "gh pr"].iter().any(|f| script.contains(f));
     let mut ran = 0;
-    for name in ["contracts.yml", "redline.yml", "reminders.yml"] {
+    for name in ["contracts.yml", "redline.yml", "reminders.yml", "requests.yml"] {
         let workflow = std::fs::read_to_string(s.root().join(".github/workflows").join(name)).unwrap();
         for (step, script) in run_scripts(&workflow) {
             if talks_to_github(&script) || script.contains("pactum audit") {

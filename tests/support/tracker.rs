@@ -37,7 +37,12 @@ pub struct FakeIssue {
     pub closed_at: Option<String>,
     pub state_reason: Option<String>,
     pub closed_by: Option<String>,
+    /// When it was opened (a time stamp).
+    pub created_at: String,
 }
+
+/// When issues are opened on this tracker, as its answers say.
+const OPENED: &str = "2024-12-20T09:00:00Z";
 
 /// A failure to inject into the n-th request (1-based, counting every request).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,6 +189,7 @@ impl FakeTracker {
             closed_at: (!open).then(|| "2026-01-01T00:00:00Z".to_owned()),
             state_reason: (!open).then(|| "completed".to_owned()),
             closed_by: None,
+            created_at: OPENED.to_owned(),
         });
         number
     }
@@ -370,7 +376,7 @@ impl FakeTracker {
             Dialect::GitHub => json!({
                 "number": issue.number, "title": issue.title, "body": issue.body,
                 "html_url": format!("https://github.com/{}/issues/{}", self.repository(), issue.number),
-                "closed_at": issue.closed_at, "state_reason": issue.state_reason,
+                "closed_at": issue.closed_at, "state_reason": issue.state_reason, "created_at": issue.created_at,
                 "state": if issue.open { "open" } else { "closed" },
                 "labels": issue.labels.iter().map(|l| json!({ "name": l })).collect::<Vec<_>>(),
                 "assignees": issue.assignees.iter().map(|a| json!({ "login": a })).collect::<Vec<_>>(),
@@ -378,7 +384,7 @@ impl FakeTracker {
             Dialect::GitLab => json!({
                 "iid": issue.number, "id": 1000 + issue.number, "title": issue.title, "description": issue.body,
                 "web_url": format!("https://gitlab.com/{}/-/issues/{}", self.repository(), issue.number),
-                "closed_at": issue.closed_at,
+                "closed_at": issue.closed_at, "created_at": issue.created_at,
                 "closed_by": issue.closed_by.as_ref().map(|login| json!({ "username": login })),
                 "state": if issue.open { "opened" } else { "closed" },
                 "labels": issue.labels,
@@ -387,7 +393,7 @@ impl FakeTracker {
             Dialect::Gitea => json!({
                 "number": issue.number, "title": issue.title, "body": issue.body,
                 "html_url": format!("https://gitea.example/{}/issues/{}", self.repository(), issue.number),
-                "closed_at": issue.closed_at,
+                "closed_at": issue.closed_at, "created_at": issue.created_at,
                 "state": if issue.open { "open" } else { "closed" },
                 "labels": issue.labels.iter().map(|l| json!({ "name": l, "id": labels.iter().find(|(_, n)| n == l).map_or(0, |(id, _)| *id) })).collect::<Vec<_>>(),
                 "assignees": issue.assignees.iter().map(|a| json!({ "login": a })).collect::<Vec<_>>(),
@@ -502,6 +508,20 @@ impl FakeTracker {
                     (None, false) => (404, vec![], json!({ "message": "Not Found" })),
                 }
             }
+            ("GET", ["issues", number]) => {
+                let number: u64 = number.parse().unwrap_or(0);
+                match state.issues.iter().find(|i| i.number == number) {
+                    Some(issue) => {
+                        let mut json = self.issue_json(issue, &state.labels);
+                        // GitHub names who closed an issue on the issue itself, not in lists.
+                        if self.dialect == Dialect::GitHub {
+                            json["closed_by"] = json!(issue.closed_by.as_ref().map(|login| json!({ "login": login })));
+                        }
+                        (200, vec![], json)
+                    }
+                    None => (404, vec![], json!({ "message": "Not Found" })),
+                }
+            }
             ("GET", ["issues"]) => {
                 let label = param("labels").unwrap_or_default();
                 let (default_size, max_size, size_key) = match self.dialect {
@@ -587,6 +607,7 @@ impl FakeTracker {
                     closed_at: None,
                     state_reason: None,
                     closed_by: None,
+                    created_at: OPENED.to_owned(),
                 };
                 let json = self.issue_json(&issue, &state.labels);
                 state.issues.push(issue);

@@ -77,7 +77,7 @@ pub fn draft(
     workspace: &Workspace<'_>,
     template: &Template,
     given: &BTreeMap<String, String>,
-    today: NaiveDate,
+    (today, request): (NaiveDate, Option<&template::request::Link>),
 ) -> Result<Draft, DraftError> {
     let repo = workspace.repo;
     let id = given.get("id").cloned().ok_or(DraftError::NoId)?;
@@ -88,7 +88,10 @@ pub fn draft(
     // The library read once: for drafting here, and for checking the draft below.
     let library = workspace.library()?.unwrap_or_default();
     let drafted = template::draft(template, &values, &library)?;
-    let text = template::stamp(&drafted, template, &id)?;
+    let mut text = template::stamp(&drafted, template, &id)?;
+    if let Some(link) = request {
+        text = template::stamp_request(&text, link)?;
+    }
     let shown = format!("{}/{id}.md", repo.config.repository.contracts.trim_end_matches('/'));
     if repo.root.join(&shown).exists() {
         return Err(DraftError::Exists(shown));

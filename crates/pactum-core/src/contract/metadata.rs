@@ -117,6 +117,8 @@ pub struct Metadata {
     pub parent: Option<String>,
     /// Library clauses the contract was drafted with: (clause id, version).
     pub library: Vec<(String, String)>,
+    /// `[request] opened`: when the contract was requested, where it was.
+    pub request_opened: Option<NaiveDate>,
     /// `[execution] body_sha256`: the body as signed.
     pub body_sha256: Option<String>,
     /// `[execution] amends_body_sha256`, on an amendment: the amended contract's body as amended.
@@ -156,6 +158,7 @@ impl Metadata {
             status: value.get("status").and_then(Value::as_str).and_then(Status::parse),
             owner: text(value, "owner"),
             effective_date: date(value, "effective_date"),
+            request_opened: value.get("request").and_then(|request| date(request, "opened")),
             end_date: date(value, "end_date"),
             term: text(value, "term"),
             governing_law: text(value, "governing_law"),
@@ -224,6 +227,7 @@ impl Metadata {
             value: self.value.clone(),
             parties: self.parties.clone(),
             obligations: self.obligations.clone(),
+            request_opened: self.request_opened,
             ..Self::default()
         }
     }

@@ -47,7 +47,8 @@ pub struct Row {
     pub next_event_date: Option<NaiveDate>,
     /// Errors and warnings `pactum check` reports.
     pub findings: usize,
-    /// Days from the first commit to the landing that made it executed.
+    /// Days from the first commit (or the request it was drafted from, when opened earlier or
+    /// later) to the landing that made it executed.
     pub cycle_days: Option<i64>,
     /// Days in review (from status review to the next status).
     pub review_days: Option<i64>,
@@ -245,6 +246,9 @@ pub fn build(
         // A contract that arrived already executed (imported with its history elsewhere) has no
         // cycle to measure here.
         let cycle_end = timeline.executed.filter(|executed| timeline.created != Some(*executed));
+        // A contract drafted from a request: its cycle starts when the request was opened.
+        let requested = meta.request_opened.and_then(|day| day.and_hms_opt(0, 0, 0)).map(|t| t.and_utc().timestamp());
+        let cycle_start = requested.or(timeline.created);
         rows.push(Row {
             id,
             path: input.path.to_owned(),
@@ -265,7 +269,7 @@ pub fn build(
             next_event: next.map(|e| e.kind.as_str().to_owned()),
             next_event_date: next.map(|e| e.date),
             findings: input.findings,
-            cycle_days: days(timeline.created, cycle_end),
+            cycle_days: days(cycle_start, cycle_end),
             review_days: days(timeline.review_started, timeline.review_ended),
             compliance: None,
         });

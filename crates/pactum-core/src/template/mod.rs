@@ -24,12 +24,13 @@
 //! (`clauses/<id>.md`) and the contract records which clause and version it came from.
 
 pub(crate) mod jurisdiction;
+pub mod request;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use chrono::NaiveDate;
+use chrono::{Datelike as _, NaiveDate};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -469,6 +470,32 @@ fn error_chain(error: &dyn std::error::Error) -> String {
 ///
 /// # Errors
 /// When the rendered contract has no front matter pactum can edit.
+/// A drafted contract's text with where it was requested recorded in its front matter:
+/// `[request] url`, and `opened` when known.
+///
+/// # Errors
+/// When the text has no front matter, or front matter that is not TOML.
+pub fn stamp_request(text: &str, link: &request::Link) -> Result<String, TemplateError> {
+    let layout = frontmatter::split(text)
+        .map_err(|e| TemplateError::NoFrontMatter(format!("does not produce front matter: {e}")))?;
+    let mut document: toml_edit::DocumentMut = text[layout.toml.clone()]
+        .parse()
+        .map_err(|e| TemplateError::NoFrontMatter(format!("produces front matter that is not TOML: {e}")))?;
+    let mut table = toml_edit::Table::new();
+    table["url"] = toml_edit::value(link.url.as_str());
+    if let Some(opened) = link.opened {
+        let date = toml_edit::Date {
+            year: opened.year().try_into().unwrap_or(0),
+            month: opened.month().try_into().unwrap_or(1),
+            day: opened.day().try_into().unwrap_or(1),
+        };
+        table["opened"] = toml_edit::value(toml_edit::Datetime { date: Some(date), time: None, offset: None });
+    }
+    document["request"] = toml_edit::Item::Table(table);
+    let toml = document.to_string();
+    Ok(format!("+++\n{}{}+++\n{}", toml, if toml.ends_with('\n') { "" } else { "\n" }, &text[layout.body..]))
+}
+
 pub fn stamp(drafted: &Drafted, template: &Template, id: &str) -> Result<String, TemplateError> {
     let text = &drafted.text;
     let layout = frontmatter::split(text)
