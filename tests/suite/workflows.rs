@@ -510,3 +510,88 @@ fn the_container_build_sends_the_sources_only() {
     let build: String = dockerfile.lines().filter(|l| !l.trim_start().starts_with('#')).collect();
     assert!(!build.contains("x86_64") && !build.contains("aarch64") && !build.contains("--target"), "{dockerfile}");
 }
+
+/// The GitLab requests job, run as written: against a local GitLab that keeps its issues and
+/// notes, and a bare repository standing for the project (its HTTPS address rewritten to it),
+/// which accepts push options as GitLab does. A labelled request gets its branch with the draft,
+/// once; one that does not fit its template is answered on the issue, once; an issue without
+/// the label is left alone.
+#[test]
+fn the_gitlab_requests_job_drafts_each_labelled_request_once() {
+    use support::tracker::{Dialect, FakeTracker};
+    let mut s = support::git::Script::new();
+    support::today::ok(s.root(), &["init", "--gitlab", "--org", "Northwind AS"]);
+    s.commit(&support::git::ALICE, &support::git::ALICE, "Adopt pactum");
+    let template = std::fs::read_to_string(s.root().join(".gitlab/issue_templates/contract-request-nda.md")).unwrap();
+    assert!(template.contains("### Counterparty") && template.contains("/label ~\"contract-request\""), "{template}");
+    let project = tempfile::tempdir().unwrap();
+    let bare = project.path().join("contracts.git");
+    let git = |dir: &Path, args: &[&str]| {
+        let output = Command::new("git").args(args).current_dir(dir).output().unwrap();
+        assert!(output.status.success(), "git {args:?}: {}", support::text(&output));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    git(project.path(), &["init", "-q", "--bare", bare.to_str().unwrap()]);
+    git(&bare, &["config", "receive.advertisePushOptions", "true"]);
+    let root = s.root().to_path_buf();
+    git(&root, &["remote", "add", "origin", bare.to_str().unwrap()]);
+    git(&root, &["push", "-q", "origin", "main"]);
+    git(&root, &["fetch", "-q", "origin"]);
+    let gitlab = FakeTracker::start(Dialect::GitLab);
+    let https = format!("https://oauth2:{}@gitlab.example/northwind/contracts.git", gitlab.token);
+    git(&root, &["config", &format!("url.{}.insteadOf", bare.display()), &https]);
+    // The request as the issue template has it answered, one that does not fit, and an issue
+    // that is no request.
+    let answered = template.replacen("### Id\n\n\n", "### Id\n\nacme-nda\n", 1).replacen(
+        "### Counterparty\n\n<!-- The other party's legal name (required) -->\n",
+        "### Counterparty\n\nAcme, Inc.\n",
+        1,
+    );
+    let good = gitlab.insert("Contract request: nda", &answered, true, &["contract-request"]);
+    let bad = gitlab.insert(
+        "Contract request: nda",
+        "### Template\n\nnda\n\n### Id\n\nglobex-nda\n\n### Colour\n\nblue\n",
+        true,
+        &["contract-request"],
+    );
+    let other = gitlab.insert("A question", "### Template\n\nnda\n", true, &["question"]);
+    let pipeline = std::fs::read_to_string(root.join(".gitlab-ci.yml")).unwrap();
+    let script = gitlab_script(&pipeline, "pactum-requests");
+    let path = support::path_with_pactum();
+    let run = || {
+        let output = Command::new("bash")
+            .args(["--noprofile", "--norc", "-e", "-o", "pipefail", "-c", &script])
+            .current_dir(&root)
+            .env("PATH", &path)
+            .env("CI_API_V4_URL", gitlab.api_url())
+            .env("CI_PROJECT_ID", "northwind%2Fcontracts")
+            .env("CI_SERVER_HOST", "gitlab.example")
+            .env("CI_PROJECT_PATH", "northwind/contracts")
+            .env("CI_DEFAULT_BRANCH", "main")
+            .env("PACTUM_TOKEN", &gitlab.token)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{script}\n{}", support::text(&output));
+        git(&root, &["checkout", "-q", "main"]);
+    };
+    run();
+    let branches = git(&bare, &["branch", "--list"]);
+    assert!(branches.contains(&format!("pactum/request-{good}")), "{branches}");
+    assert!(!branches.contains(&format!("pactum/request-{bad}")), "{branches}");
+    let drafted = git(&bare, &["show", &format!("pactum/request-{good}:contracts/acme-nda.md")]);
+    assert!(
+        drafted.contains("name = \"Acme, Inc.\"") && drafted.contains("[request]\nurl = \"https://gitlab.com/"),
+        "{drafted}"
+    );
+    let issues = gitlab.issues();
+    let refused = issues.iter().find(|i| i.number == bad).unwrap();
+    assert_eq!(refused.comments.len(), 1, "{refused:?}");
+    assert!(refused.comments[0].contains("\"Colour\""), "{refused:?}");
+    assert!(!refused.labels.contains(&"contract-request".to_owned()), "answered once: {refused:?}");
+    assert!(issues.iter().find(|i| i.number == other).unwrap().comments.is_empty());
+    // The next scheduled run: nothing again.
+    let before = git(&bare, &["for-each-ref"]);
+    run();
+    assert_eq!(git(&bare, &["for-each-ref"]), before);
+    assert_eq!(gitlab.issues().iter().find(|i| i.number == bad).unwrap().comments.len(), 1);
+}

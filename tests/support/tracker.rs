@@ -632,6 +632,9 @@ impl FakeTracker {
                     issue.due_date = Some(due.to_owned());
                 }
                 if dialect == Dialect::GitLab {
+                    if let Some(remove) = body["remove_labels"].as_str() {
+                        issue.labels.retain(|label| !remove.split(',').any(|r| r.trim() == label));
+                    }
                     if let Some(ids) = body["assignee_ids"].as_array() {
                         issue.assignees = ids
                             .iter()
