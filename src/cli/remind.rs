@@ -163,8 +163,13 @@ fn sync_to(global: &GlobalArgs, args: &RemindArgs, kind: Kind, input: &SyncInput
             _ => report::plan_human(&endpoint.repository, &endpoint.api_url, &plan),
         }
     } else {
-        let done = sync::sync(tracker.as_mut(), events, &still_applies, keep, &sync_options)
+        let mut done = sync::sync(tracker.as_mut(), events, &still_applies, keep, &sync_options)
             .with_context(|| format!("syncing reminders to {}", endpoint.repository))?;
+        // Requests whose contract was executed lately (within `[remind] overdue`) are told so.
+        let since = options.overdue.before(options.as_of, &options.calendar.holidays).unwrap_or(options.as_of);
+        done.announced = sync::announce_executed(tracker.as_mut(), sources, &endpoint.repository, since)
+            .with_context(|| format!("telling requests on {} of their executed contracts", endpoint.repository))?;
+        done.requests = tracker.requests();
         if args.record {
             record_done(global, input, &done.done)?;
         }

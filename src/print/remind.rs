@@ -152,7 +152,11 @@ pub fn sync_human(events: usize, repository: &str, report: &Report) -> String {
         report.unchanged,
         report.closed_by_people,
         count(report.requests, "request")
-    )
+    ) + &if report.announced > 0 {
+        format!("told {} that its contract was executed\n", count(report.announced, "request"))
+    } else {
+        String::new()
+    }
 }
 
 /// What a sync did, as JSON (docs/output.md).

@@ -107,6 +107,30 @@ fn a_request_becomes_a_contract_executed_performed_and_reported_from_the_request
         .trim()
         .parse()
         .unwrap();
+    // The daily sync tells the request that its contract was executed, once.
+    let api = tracker.api_url();
+    let sync = [
+        "--as-of",
+        "2025-01-25",
+        "remind",
+        "--sync",
+        "github",
+        "--api-url",
+        &api,
+        "--repository",
+        tracker.repository(),
+    ];
+    for _ in 0..2 {
+        let synced = support::pactum_with(&root, &sync, &[("GITHUB_TOKEN", &tracker.token)]);
+        assert!(synced.status.success(), "{}", text(&synced));
+    }
+    let request = tracker.issues().into_iter().find(|i| i.number == number).unwrap();
+    assert_eq!(request.comments.len(), 1, "told once: {:?}", request.comments);
+    assert!(
+        request.comments[0].contains("was executed on 2025-01-20") && request.comments[0].contains("acme-nda"),
+        "{:?}",
+        request.comments
+    );
     // February's report is met on time; March's is not.
     script.checkout(&["-b", "performance"]);
     ok(

@@ -695,6 +695,15 @@ impl FakeTracker {
                 note["body"] = request.body["body"].clone();
                 (200, vec![], note.clone())
             }
+            ("GET", ["issues", number, "comments" | "notes"]) => {
+                let number: u64 = number.parse().unwrap_or(0);
+                let Some(issue) = state.issues.iter().find(|i| i.number == number) else {
+                    return (404, vec![], json!({ "message": "Not Found" }));
+                };
+                let comments: Vec<Value> =
+                    issue.comments.iter().enumerate().map(|(i, body)| json!({ "id": i + 1, "body": body })).collect();
+                (200, vec![], json!(comments))
+            }
             ("POST", ["issues", number, "comments" | "notes"]) => {
                 let number: u64 = number.parse().unwrap_or(0);
                 let Some(issue) = state.issues.iter_mut().find(|i| i.number == number) else {

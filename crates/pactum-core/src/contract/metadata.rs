@@ -119,6 +119,8 @@ pub struct Metadata {
     pub library: Vec<(String, String)>,
     /// `[request] opened`: when the contract was requested, where it was.
     pub request_opened: Option<NaiveDate>,
+    /// `[request] url`: where it was requested.
+    pub request_url: Option<String>,
     /// `[execution] body_sha256`: the body as signed.
     pub body_sha256: Option<String>,
     /// `[execution] amends_body_sha256`, on an amendment: the amended contract's body as amended.
@@ -159,6 +161,7 @@ impl Metadata {
             owner: text(value, "owner"),
             effective_date: date(value, "effective_date"),
             request_opened: value.get("request").and_then(|request| date(request, "opened")),
+            request_url: value.get("request").and_then(|request| text(request, "url")),
             end_date: date(value, "end_date"),
             term: text(value, "term"),
             governing_law: text(value, "governing_law"),

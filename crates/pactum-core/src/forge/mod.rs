@@ -135,8 +135,33 @@ pub trait Tracker {
     /// # Errors
     /// When the request fails.
     fn reopen(&mut self, number: u64, draft: &Draft) -> Result<(), TrackerError>;
+    /// The text of every comment on an issue, oldest first.
+    ///
+    /// # Errors
+    /// When a request fails.
+    fn comments(&mut self, number: u64) -> Result<Vec<String>, TrackerError>;
+    /// Comment on an issue.
+    ///
+    /// # Errors
+    /// When the request fails.
+    fn comment(&mut self, number: u64, body: &str) -> Result<(), TrackerError>;
     /// How many HTTP requests were sent so far.
     fn requests(&self) -> usize;
+}
+
+/// The comments at `first` (a path with a query), every page: by the `link` header (GitHub,
+/// Gitea) or `x-next-page` (GitLab).
+fn read_comments(client: &mut Client, first: &str) -> Result<Vec<String>, TrackerError> {
+    let mut out = Vec::new();
+    let mut next = Some(first.to_owned());
+    while let Some(path) = next.take() {
+        let reply = client.send("GET", &path, None)?;
+        for item in array(&reply.body, "list comments")? {
+            out.push(optional_text(item, "body", "list comments")?);
+        }
+        next = next_link(reply.link.as_deref()).or_else(|| reply.next_page.map(|page| format!("{first}&page={page}")));
+    }
+    Ok(out)
 }
 
 /// Which tracker, and where.
@@ -322,6 +347,16 @@ impl Tracker for GitHub {
         comment_then_close(&mut self.client, &format!("{issue}/comments"), comment, ("PATCH", &issue, patch))
     }
 
+    fn comments(&mut self, number: u64) -> Result<Vec<String>, TrackerError> {
+        let path = format!("/repos/{}/issues/{number}/comments", self.repo);
+        read_comments(&mut self.client, &format!("{path}?per_page=100"))
+    }
+
+    fn comment(&mut self, number: u64, body: &str) -> Result<(), TrackerError> {
+        let path = format!("/repos/{}/issues/{number}/comments", self.repo);
+        self.client.send("POST", &path, Some(&json!({ "body": body }))).map(drop)
+    }
+
     fn requests(&self) -> usize {
         self.client.requests()
     }
@@ -416,6 +451,16 @@ impl Tracker for GitLab {
         }
         let issue = format!("/projects/{}/issues/{number}", self.project);
         comment_then_close(&mut self.client, &format!("{issue}/notes"), comment, ("PUT", &issue, put))
+    }
+
+    fn comments(&mut self, number: u64) -> Result<Vec<String>, TrackerError> {
+        let path = format!("/projects/{}/issues/{number}/notes", self.project);
+        read_comments(&mut self.client, &format!("{path}?per_page=100"))
+    }
+
+    fn comment(&mut self, number: u64, body: &str) -> Result<(), TrackerError> {
+        let path = format!("/projects/{}/issues/{number}/notes", self.project);
+        self.client.send("POST", &path, Some(&json!({ "body": body }))).map(drop)
     }
 
     fn requests(&self) -> usize {
@@ -540,6 +585,16 @@ impl Tracker for Gitea {
         }
         let issue = format!("/repos/{}/issues/{number}", self.repo);
         comment_then_close(&mut self.client, &format!("{issue}/comments"), comment, ("PATCH", &issue, patch))
+    }
+
+    fn comments(&mut self, number: u64) -> Result<Vec<String>, TrackerError> {
+        let path = format!("/repos/{}/issues/{number}/comments", self.repo);
+        read_comments(&mut self.client, &format!("{path}?per_page=100"))
+    }
+
+    fn comment(&mut self, number: u64, body: &str) -> Result<(), TrackerError> {
+        let path = format!("/repos/{}/issues/{number}/comments", self.repo);
+        self.client.send("POST", &path, Some(&json!({ "body": body }))).map(drop)
     }
 
     fn requests(&self) -> usize {

@@ -238,6 +238,65 @@ pub fn done(issues: &[Issue]) -> Vec<Done> {
     found
 }
 
+/// The marker of pactum's comment on a request whose contract was executed.
+const EXECUTED_MARKER: &str = "<!-- pactum:executed -->";
+
+/// The number of the issue a request link names on the tracker of `repository`
+/// (`owner/repo`, or GitLab's project path, `%2F` for `/`): `…/owner/repo/issues/12` or
+/// `…/group/project/-/issues/12`. A numeric GitLab project id cannot be matched to a path, so
+/// any issue link is taken to be its own.
+#[must_use]
+pub fn request_issue(url: &str, repository: &str) -> Option<u64> {
+    let repository = repository.replace("%2F", "/").replace("%2f", "/");
+    let (before, after) = url.rsplit_once("/issues/")?;
+    let number: u64 = after.trim_end_matches('/').parse().ok()?;
+    let project = before.trim_end_matches("/-");
+    let numeric = repository.chars().all(|c| c.is_ascii_digit());
+    (numeric || project.ends_with(&format!("/{}", repository.trim_matches('/')))).then_some(number)
+}
+
+/// Tell each request whose contract was executed on or after `since` (its last signature's
+/// date) that it was, once: a comment carrying a marker, so a later run finds it and says
+/// nothing again. The number of requests told.
+///
+/// # Errors
+/// When the tracker fails.
+pub fn announce_executed(
+    tracker: &mut dyn Tracker,
+    sources: &[super::Source<'_>],
+    repository: &str,
+    since: chrono::NaiveDate,
+) -> Result<usize, TrackerError> {
+    let mut told = 0;
+    for source in sources {
+        let meta = source.meta;
+        if meta.status != Some(crate::contract::Status::Executed) {
+            continue;
+        }
+        let Some(number) = meta.request_url.as_deref().and_then(|url| request_issue(url, repository)) else {
+            continue;
+        };
+        let Some(signed) = meta.signatures.iter().filter_map(|s| s.date).max().filter(|day| *day >= since) else {
+            continue;
+        };
+        if tracker.comments(number)?.iter().any(|body| body.contains(EXECUTED_MARKER)) {
+            continue;
+        }
+        let id = meta.id.as_deref().unwrap_or(source.path);
+        let title = inert(meta.title.as_deref().unwrap_or(id));
+        tracker.comment(
+            number,
+            &format!(
+                "The contract requested here, {title} (`{}`, `{}`), was executed on {signed}.\n\n{EXECUTED_MARKER}",
+                inert(id),
+                inert(source.path)
+            ),
+        )?;
+        told += 1;
+    }
+    Ok(told)
+}
+
 /// What a sync did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {
@@ -252,6 +311,8 @@ pub struct Report {
     /// Obligations' reminder issues people closed as done (`remind --sync --record` records
     /// them as performed).
     pub done: Vec<Done>,
+    /// Requests told that their contract was executed.
+    pub announced: usize,
 }
 
 fn comment(reason: &str) -> String {
@@ -356,6 +417,16 @@ pub fn sync(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn request_links_name_issues_of_this_tracker_only() {
+        assert_eq!(request_issue("https://github.com/northwind/contracts/issues/12", "northwind/contracts"), Some(12));
+        assert_eq!(request_issue("https://github.com/other/repo/issues/12", "northwind/contracts"), None);
+        assert_eq!(request_issue("https://gitlab.com/legal/contracts/-/issues/3", "legal%2Fcontracts"), Some(3));
+        assert_eq!(request_issue("https://gitlab.com/legal/contracts/-/issues/3", "4521"), Some(3));
+        assert_eq!(request_issue("https://github.com/northwind/contracts/pull/12", "northwind/contracts"), None);
+        assert_eq!(request_issue("https://github.com/northwind/contracts-old/issues/1", "northwind/contracts"), None);
+    }
 
     #[test]
     fn markers_round_trip() {
