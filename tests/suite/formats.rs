@@ -383,6 +383,13 @@ fn tracker_sync_outputs_validate_against_the_remind_schema() {
     assert!(report.contains("\"created\""), "{report}");
     validator.assert_valid("schemas/output/remind.schema.json", "remind-sync.json", &report);
     assert!(!tracker.issues().is_empty());
+    // An obligation's issue closed as done: listed under `done`, with the schema's keys.
+    let obligation =
+        tracker.issues().into_iter().find(|i| i.body.contains("/obligation/")).expect("an obligation issue");
+    tracker.close_by_person(obligation.number, "bob", "2026-11-28T09:00:00Z", "completed");
+    let report = sync(&[]);
+    assert!(report.contains("\"done\": [\n") && report.contains("/obligation/"), "{report}");
+    validator.assert_valid("schemas/output/remind.schema.json", "remind-sync-done.json", &report);
 }
 
 /// Every page pactum writes (the signing copy, the redline, the portfolio) passes axe-core's
