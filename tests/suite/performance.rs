@@ -116,6 +116,13 @@ fn records_that_cannot_be_true_are_errors_and_doubtful_ones_warnings() {
     let (code, found) = finding("[[performed]]\nobligation = \"uptime\"\ndue = 2026-10-31\non = 2026-10-30\n");
     assert_eq!(code, Some(1));
     assert_eq!((found[0].0.as_str(), found[0].1.as_str()), ("performance/invalid", "error"), "{found:?}");
+    // Named, as a pull request's check names what it changed: read as a performance file, not
+    // as a contract.
+    let named = pactum(&root, &["--as-of", "2026-12-07", "check", RECORDS, "--format", "json"]);
+    let named: serde_json::Value = serde_json::from_slice(&named.stdout).unwrap();
+    let codes: Vec<&str> =
+        named["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["performance/invalid"], "{named}");
     let (code, found) = finding("[[performed]]\nobligation = \"uptime-report\"\ndue = 2026-11-29\non = 2026-11-29\n");
     assert_eq!(code, Some(0));
     assert_eq!((found[0].0.as_str(), found[0].1.as_str()), ("performance/unmatched", "warning"), "{found:?}");

@@ -181,6 +181,15 @@ impl<'a> Workspace<'a> {
         options.facts.clone_from(&known);
         options.staged = staged;
         let schemas = self.schemas()?;
+        // A performance file named among the contracts is read as one, not as a contract.
+        let contracts: Vec<crate::repo::FileRef>;
+        let files = if files.iter().any(|f| f.shown.ends_with(crate::remind::performance::SUFFIX)) {
+            contracts =
+                files.iter().filter(|f| !f.shown.ends_with(crate::remind::performance::SUFFIX)).cloned().collect();
+            &contracts[..]
+        } else {
+            files
+        };
         let mut report = crate::lint::run::check(files, schemas, &options, only);
         if let (Some(cache), Some(known)) = (cache, known) {
             let files = std::mem::take(&mut report.learned);
@@ -236,18 +245,27 @@ impl<'a> Workspace<'a> {
         use crate::remind::performance;
         let root = &self.repo.root;
         let max_size = self.config().check.max_file_size;
-        let mut files: Vec<(std::path::PathBuf, String)> = ignore::WalkBuilder::new(self.repo.contracts_dir())
-            .hidden(false)
-            .build()
-            .flatten()
-            .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
-            .filter(|entry| entry.file_name().to_string_lossy().ends_with(performance::SUFFIX))
-            .map(|entry| {
-                let shown = crate::repo::shown_relative(root, entry.path());
-                (entry.into_path(), shown)
-            })
-            .filter(|(_, shown)| only.is_none_or(|only| only.contains(shown)))
-            .collect();
+        // Named files: those named that are performance files, without walking the folder
+        // (a pull request's check costs what it changed); else every one under it.
+        let mut files: Vec<(std::path::PathBuf, String)> = match only {
+            Some(only) => only
+                .iter()
+                .filter(|shown| shown.ends_with(performance::SUFFIX))
+                .map(|shown| (root.join(shown), shown.clone()))
+                .filter(|(path, _)| path.is_file())
+                .collect(),
+            None => ignore::WalkBuilder::new(self.repo.contracts_dir())
+                .hidden(false)
+                .build()
+                .flatten()
+                .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
+                .filter(|entry| entry.file_name().to_string_lossy().ends_with(performance::SUFFIX))
+                .map(|entry| {
+                    let shown = crate::repo::shown_relative(root, entry.path());
+                    (entry.into_path(), shown)
+                })
+                .collect(),
+        };
         files.sort_by(|a, b| a.1.cmp(&b.1));
         let mut found = Vec::new();
         for (path, shown) in files {
