@@ -405,13 +405,7 @@ pub fn perform(global: &GlobalArgs, args: &PerformArgs) -> Result<Outcome> {
         Some(due) => bail!(
             "`{}` is not due on {due}; its due days up to {on}: {}",
             args.obligation,
-            performance::due_through(obligation, on.max(due))
-                .iter()
-                .rev()
-                .take(4)
-                .map(|(_, d)| d.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
+            performance::last_due_days(obligation, on.max(due), 4)
         ),
         None => performance::due_through(obligation, on)
             .last()

@@ -181,6 +181,14 @@ pub fn from_done(
     Some((source.path.to_owned(), record))
 }
 
+/// The last `count` due days of an obligation through `to`, latest first, as a list to read:
+/// "2026-11-30, 2026-10-31, 2026-09-30".
+#[must_use]
+pub fn last_due_days(obligation: &Obligation, to: NaiveDate, count: usize) -> String {
+    let days = due_through(obligation, to);
+    days.iter().rev().take(count).map(|(_, day)| day.to_string()).collect::<Vec<_>>().join(", ")
+}
+
 /// Whether `due` is a due day of the obligation.
 #[must_use]
 pub fn is_due_day(obligation: &Obligation, due: NaiveDate) -> bool {
@@ -269,13 +277,7 @@ pub fn problems(meta: &Metadata, records: &[Record], today: NaiveDate) -> (Vec<S
                 "record {at}: `{}` is not due on {} (its due days: {})",
                 record.obligation,
                 record.due,
-                due_through(obligation, record.due.max(today))
-                    .iter()
-                    .rev()
-                    .take(3)
-                    .map(|(_, d)| d.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                last_due_days(obligation, record.due.max(today), 3)
             ));
         }
         if record.on > today {
