@@ -254,15 +254,14 @@ impl<'a> Workspace<'a> {
                 .map(|shown| (root.join(shown), shown.clone()))
                 .filter(|(path, _)| path.is_file())
                 .collect(),
-            None => ignore::WalkBuilder::new(self.repo.contracts_dir())
-                .hidden(false)
-                .build()
-                .flatten()
-                .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
-                .filter(|entry| entry.file_name().to_string_lossy().ends_with(performance::SUFFIX))
-                .map(|entry| {
-                    let shown = crate::repo::shown_relative(root, entry.path());
-                    (entry.into_path(), shown)
+            None => self
+                .repo
+                .performance_files()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|path| {
+                    let shown = crate::repo::shown_relative(root, &path);
+                    (path, shown)
                 })
                 .collect(),
         };

@@ -23,7 +23,7 @@ use serde::Serialize;
 use crate::contract::metadata::{Metadata, Obligation};
 
 /// How a performance file's name ends, after the contract's name without `.md`.
-pub const SUFFIX: &str = ".performance.toml";
+pub const SUFFIX: &str = crate::repo::PERFORMANCE_SUFFIX;
 
 /// One occurrence of an obligation met.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

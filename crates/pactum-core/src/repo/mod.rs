@@ -100,7 +100,12 @@ pub struct Repo {
     pub config: Config,
     /// What the Git index says of the working tree, read once on first use.
     staged: std::sync::OnceLock<Option<std::sync::Arc<facts::Staged>>>,
+    /// The performance files under the contracts folder, as the walk for contracts found them.
+    performance: std::sync::OnceLock<Vec<PathBuf>>,
 }
+
+/// How the name of a contract's performance file ends (`msa.performance.toml` for `msa.md`).
+pub const PERFORMANCE_SUFFIX: &str = ".performance.toml";
 
 /// A file to check, as found by a walk.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -180,7 +185,12 @@ impl Repo {
                 return Err(RepoError::LinkedFolder(config.repository.contracts.clone()));
             }
         }
-        Ok(Self { root: root.to_path_buf(), config, staged: std::sync::OnceLock::new() })
+        Ok(Self {
+            root: root.to_path_buf(),
+            config,
+            staged: std::sync::OnceLock::new(),
+            performance: std::sync::OnceLock::new(),
+        })
     }
 
     /// The repository that contains `start`: the nearest `pactum.toml` upwards, else the Git
@@ -259,6 +269,7 @@ impl Repo {
             return Err(RepoError::NoContractsFolder(dir.display().to_string()));
         }
         let mut found = walk(&dir, Some(&self.root))?;
+        let _ = self.performance.set(found.performance.clone());
         // Compared as paths below the contracts folder: no file system call per contract.
         let walked: std::collections::HashSet<PathBuf> =
             found.files.iter().filter_map(|f| f.path.strip_prefix(&dir).ok()).map(Path::to_path_buf).collect();
@@ -277,6 +288,22 @@ impl Repo {
             found.excluded = excluded.into_iter().map(|f| f.shown).collect();
         }
         Ok(found)
+    }
+
+    /// The performance files under the contracts folder: as the walk for contracts found them
+    /// (no second walk), else walked now.
+    ///
+    /// # Errors
+    /// When the contracts folder cannot be walked.
+    pub fn performance_files(&self) -> Result<Vec<PathBuf>, RepoError> {
+        if let Some(found) = self.performance.get() {
+            return Ok(found.clone());
+        }
+        let dir = self.contracts_dir();
+        if !dir.is_dir() {
+            return Ok(Vec::new());
+        }
+        Ok(walk(&dir, Some(&self.root))?.performance)
     }
 
     /// What the Git index says of the working tree: which files are unchanged since staged,
@@ -371,6 +398,8 @@ impl ContractPaths {
 pub struct Walk {
     pub files: Vec<FileRef>,
     pub excluded: Vec<String>,
+    /// The performance files found on the way, sorted.
+    pub performance: Vec<PathBuf>,
 }
 
 /// The Markdown files under `dir` that Git tracks, wherever `.gitignore` stands (a file
@@ -469,6 +498,7 @@ pub fn walk(dir: &Path, root: Option<&Path>) -> Result<Walk, RepoError> {
     };
     // On every core: one folder's entries are read while another's are.
     let files = std::sync::Mutex::new(Vec::new());
+    let performance = std::sync::Mutex::new(Vec::new());
     let failed = std::sync::Mutex::new(None);
     let walker = ignore::WalkBuilder::new(dir)
         .hidden(false)
@@ -482,6 +512,13 @@ pub fn walk(dir: &Path, root: Option<&Path>) -> Result<Walk, RepoError> {
     walker.run(|| {
         Box::new(|entry| {
             let file = match entry {
+                Ok(entry)
+                    if entry.file_type().is_some_and(|t| t.is_file())
+                        && entry.file_name().to_string_lossy().ends_with(PERFORMANCE_SUFFIX) =>
+                {
+                    performance.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(entry.into_path());
+                    None
+                }
                 Ok(entry) => found(&entry, root_real.as_deref(), &shown),
                 // One path the system cannot read is a finding on it; the walk goes on.
                 Err(error) if error_path(&error).is_some_and(|path| path != dir) => {
@@ -510,7 +547,9 @@ pub fn walk(dir: &Path, root: Option<&Path>) -> Result<Walk, RepoError> {
     let mut files = files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     // In the order of a walk that reads each folder's entries sorted by name.
     files.sort_by(|a: &FileRef, b: &FileRef| a.path.cmp(&b.path));
-    Ok(Walk { files, excluded: Vec::new() })
+    let mut performance = performance.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    performance.sort();
+    Ok(Walk { files, excluded: Vec::new(), performance })
 }
 
 #[cfg(test)]
