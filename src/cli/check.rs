@@ -139,8 +139,12 @@ fn target(global: &GlobalArgs, args: &CheckArgs) -> Result<Target> {
                 continue;
             }
             only.insert(file.shown.clone());
-            // A template or library clause is checked as drafting material, not as a contract.
-            if pactum_core::lint::drafting::is_material(&file.shown) && !contracts.contains(&file.shown) {
+            // A template or library clause is checked as drafting material, not as a contract;
+            // a file of the repository that is no Markdown (a performance record, CODEOWNERS,
+            // pactum.toml) is checked by what reads it, never read as a contract.
+            let drafting = pactum_core::lint::drafting::is_material(&file.shown);
+            let no_contract = path != Path::new("-") && !pactum_core::repo::is_markdown(&file.path);
+            if (drafting || no_contract) && !contracts.contains(&file.shown) {
                 continue;
             }
             match files.iter_mut().find(|f| f.shown == file.shown) {

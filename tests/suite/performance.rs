@@ -123,6 +123,13 @@ fn records_that_cannot_be_true_are_errors_and_doubtful_ones_warnings() {
     let codes: Vec<&str> =
         named["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["performance/invalid"], "{named}");
+    // The same for the repository's other files a pull request may name: none is a contract.
+    for other in ["pactum.toml", "CODEOWNERS"] {
+        let named = pactum(&root, &["--as-of", "2026-12-07", "check", other, "--format", "json"]);
+        let report: serde_json::Value = serde_json::from_slice(&named.stdout).unwrap();
+        assert_eq!(report["diagnostics"], serde_json::json!([]), "{other}: {report}");
+        assert!(named.status.success(), "{other}: {}", text(&named));
+    }
     let (code, found) = finding("[[performed]]\nobligation = \"uptime-report\"\ndue = 2026-11-29\non = 2026-11-29\n");
     assert_eq!(code, Some(0));
     assert_eq!((found[0].0.as_str(), found[0].1.as_str()), ("performance/unmatched", "warning"), "{found:?}");

@@ -181,15 +181,6 @@ impl<'a> Workspace<'a> {
         options.facts.clone_from(&known);
         options.staged = staged;
         let schemas = self.schemas()?;
-        // A performance file named among the contracts is read as one, not as a contract.
-        let contracts: Vec<crate::repo::FileRef>;
-        let files = if files.iter().any(|f| f.shown.ends_with(crate::remind::performance::SUFFIX)) {
-            contracts =
-                files.iter().filter(|f| !f.shown.ends_with(crate::remind::performance::SUFFIX)).cloned().collect();
-            &contracts[..]
-        } else {
-            files
-        };
         let mut report = crate::lint::run::check(files, schemas, &options, only);
         if let (Some(cache), Some(known)) = (cache, known) {
             let files = std::mem::take(&mut report.learned);

@@ -471,7 +471,7 @@ fn found(entry: &ignore::DirEntry, root: Option<&Path>, shown: &impl Fn(&Path) -
 
 /// Whether a file name is one pactum reads as a contract.
 #[must_use]
-pub(crate) fn is_markdown(path: &Path) -> bool {
+pub fn is_markdown(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
