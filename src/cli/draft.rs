@@ -413,21 +413,15 @@ pub fn perform(global: &GlobalArgs, args: &PerformArgs) -> Result<Outcome> {
             .with_context(|| format!("`{}` has no due day on or before {on}: name one with --due", args.obligation))?,
     };
     let path = performance::path_for(&args.file);
-    let existing = match std::fs::read_to_string(&path) {
-        Ok(text) => Some(text),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
-        Err(error) => return Err(error).with_context(|| format!("reading {}", path.display())),
-    };
-    if let Some(text) = &existing {
-        let records = performance::parse(text).map_err(|why| anyhow::anyhow!("{}: {why}", path.display()))?;
-        if records.iter().any(|r| r.obligation == args.obligation && r.due == due) {
-            bail!("`{}` due {due} is recorded already in {}", args.obligation, path.display());
-        }
-    }
+    let existing = super::files::read_if_present(&path)?;
     let record =
         Record { obligation: args.obligation.clone(), due, on, by: args.by.clone(), evidence: args.evidence.clone() };
     let id = meta.id.clone().unwrap_or_else(|| shown.clone());
-    let text = performance::appended(existing.as_deref(), &id, &record);
+    let (text, _) = performance::with_added(existing.as_deref(), &id, std::slice::from_ref(&record))
+        .map_err(|why| anyhow::anyhow!("{}: {why}", path.display()))?;
+    let Some(text) = text else {
+        bail!("`{}` due {due} is recorded already in {}", args.obligation, path.display());
+    };
     if args.dry_run {
         print!("{}", &text[existing.as_ref().map_or(0, String::len)..]);
         return Ok(Outcome::Clean);

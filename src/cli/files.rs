@@ -104,3 +104,12 @@ pub(super) fn write_binary(path: &Path, bytes: &[u8]) -> Result<()> {
     }
     write_whole(path, bytes, None)
 }
+
+/// A file's text, or none when there is no file (any other failure to read it is an error).
+pub(super) fn read_if_present(path: &Path) -> Result<Option<String>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(error).with_context(|| format!("reading {}", path.display())),
+    }
+}

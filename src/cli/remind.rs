@@ -207,35 +207,22 @@ fn record_done(global: &GlobalArgs, input: &SyncInput<'_>, done: &[sync::Done]) 
     let mut recorded = Vec::new();
     for (contract, records) in by_file {
         let path = performance::path_for(&root.join(&contract));
-        let existing = match std::fs::read_to_string(&path) {
-            Ok(text) => Some(text),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
-            Err(error) => return Err(error).with_context(|| format!("reading {}", path.display())),
-        };
-        let known = match existing.as_deref().map(performance::parse) {
-            Some(Ok(known)) => known,
-            None => Vec::new(),
-            Some(Err(why)) => {
-                global.warn(format_args!("{} cannot be read ({why}): nothing recorded in it", path.display()));
-                continue;
-            }
-        };
+        let existing = super::files::read_if_present(&path)?;
         let id = input
             .sources
             .iter()
             .find(|s| s.path == contract)
             .and_then(|s| s.meta.id.clone())
             .unwrap_or_else(|| contract.clone());
-        let mut text = existing.clone();
-        for record in records {
-            if known.iter().any(|k| k.obligation == record.obligation && k.due == record.due) {
-                continue;
+        match performance::with_added(existing.as_deref(), &id, &records) {
+            Ok((Some(text), added)) => {
+                super::files::write_whole(&path, text.as_bytes(), None)?;
+                recorded.extend(added.iter().map(|record| {
+                    format!("{contract}: `{}` due {} met on {}", record.obligation, record.due, record.on)
+                }));
             }
-            recorded.push(format!("{contract}: `{}` due {} met on {}", record.obligation, record.due, record.on));
-            text = Some(performance::appended(text.as_deref(), &id, &record));
-        }
-        if let Some(text) = text.filter(|text| Some(text) != existing.as_ref()) {
-            super::files::write_whole(&path, text.as_bytes(), None)?;
+            Ok((None, _)) => {}
+            Err(why) => global.warn(format_args!("{} cannot be read ({why}): nothing recorded in it", path.display())),
         }
     }
     if !recorded.is_empty() {

@@ -209,8 +209,9 @@ impl<'a> Workspace<'a> {
         // CODEOWNERS against the policies, when it is checked: on a whole check, or named.
         let codeowners = crate::repo::codeowners::find(&self.repo.root)
             .filter(|found| only.is_none_or(|only| only.contains(&found.shown)));
-        if codeowners.is_some() {
-            let mut found = self.repo.codeowners_findings(&self.policies(), files, true);
+        if let Some(codeowners) = codeowners {
+            // `files` are every contract, named or not: the rules see the whole repository.
+            let mut found = self.repo.codeowners_findings(&codeowners, &self.policies(), files);
             options.lint.apply(&mut found);
             report.diagnostics.extend(found);
         }

@@ -137,6 +137,31 @@ pub fn appended(existing: Option<&str>, contract_id: &str, record: &Record) -> S
     out
 }
 
+/// A performance file's text with those of `records` added that it does not hold yet (the
+/// same obligation and due day), and which those are; `existing` is the file's text, none
+/// when there is no file. The text is none when nothing is new.
+///
+/// # Errors
+/// When `existing` does not read as a performance file.
+pub fn with_added<'r>(
+    existing: Option<&str>,
+    contract_id: &str,
+    records: &'r [Record],
+) -> Result<(Option<String>, Vec<&'r Record>), String> {
+    let mut known = existing.map(parse).transpose()?.unwrap_or_default();
+    let mut text = existing.map(str::to_owned);
+    let mut added = Vec::new();
+    for record in records {
+        if known.iter().any(|k| k.obligation == record.obligation && k.due == record.due) {
+            continue;
+        }
+        text = Some(appended(text.as_deref(), contract_id, record));
+        known.push(record.clone());
+        added.push(record);
+    }
+    Ok((if added.is_empty() { None } else { text }, added))
+}
+
 /// The due days of an obligation from its first through `to`, each with its occurrence number.
 #[must_use]
 pub fn due_through(obligation: &Obligation, to: NaiveDate) -> Vec<(u32, NaiveDate)> {
@@ -323,6 +348,13 @@ mod tests {
         let twice = appended(Some(&text), "acme-msa", &record);
         assert_eq!(parse(&twice).unwrap().len(), 2);
         assert!(twice.starts_with(&text), "the lines before stay as they were");
+        // Added only where new: an occurrence held already, or given twice, is added once.
+        let next = Record { due: day("2026-02-28"), ..record.clone() };
+        let (more, added) = with_added(Some(&text), "acme-msa", &[record.clone(), next.clone(), next.clone()]).unwrap();
+        assert_eq!(added, [&next]);
+        assert_eq!(parse(&more.unwrap()).unwrap(), [record.clone(), next]);
+        assert_eq!(with_added(Some(&text), "acme-msa", std::slice::from_ref(&record)).unwrap().0, None);
+        assert!(with_added(Some("[[done]]\n"), "acme-msa", &[]).is_err());
     }
 
     #[test]

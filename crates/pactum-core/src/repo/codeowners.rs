@@ -400,18 +400,18 @@ fn fronts(files: &[super::FileRef], max_size: u64) -> Vec<(String, Contract)> {
         .collect()
 }
 
-/// The reviewers the policies could require of each of `files`: read from their front matter
-/// when a policy judges contracts by it, else the same for all.
-fn needs(policies: &Policies, files: &[super::FileRef], max_size: u64) -> Vec<(String, Vec<String>)> {
-    if policies.read_contracts() {
-        fronts(files, max_size)
-            .into_iter()
-            .map(|(shown, contract)| (shown, policies.reviewers_of(&contract).0))
-            .collect()
-    } else {
-        let every = policies.reviewers(policies.policies.iter()).0;
-        files.iter().map(|file| (file.shown.clone(), every.clone())).collect()
+/// The reviewers the policies could require of each of `files`: from their front matter
+/// (`contracts`, read when a policy judges contracts by it), else the same for all.
+fn needs(
+    policies: &Policies,
+    files: &[super::FileRef],
+    contracts: Option<&[(String, Contract)]>,
+) -> Vec<(String, Vec<String>)> {
+    if let Some(contracts) = contracts {
+        return contracts.iter().map(|(shown, contract)| (shown.clone(), policies.reviewers_of(contract).0)).collect();
     }
+    let every = policies.reviewers(policies.policies.iter()).0;
+    files.iter().map(|file| (file.shown.clone(), every.clone())).collect()
 }
 
 impl super::Repo {
@@ -428,18 +428,17 @@ impl super::Repo {
         Ok(policies.codeowners(&contracts, prefix, &self.config.repository.contracts))
     }
 
-    /// Where CODEOWNERS and the policies disagree, for the contracts of `files`: a rule that
-    /// leaves out someone a policy requires, and, with `whole`, entries `pactum codeowners`
-    /// wrote that are no longer what the policies imply.
+    /// Where the CODEOWNERS file `found` and the policies disagree, over the repository's
+    /// contracts (`files`): a rule that leaves out someone a policy requires, and entries
+    /// `pactum codeowners` wrote that are no longer what the policies imply.
     #[must_use]
     pub fn codeowners_findings(
         &self,
+        found: &Found,
         policies: &Policies,
         files: &[super::FileRef],
-        whole: bool,
     ) -> Vec<crate::findings::Diagnostic> {
         use crate::findings::{Diagnostic, rule};
-        let Some(found) = find(&self.root) else { return Vec::new() };
         let named_anyone = policies.policies.iter().any(|p| !policies.named(&p.require).is_empty());
         if !named_anyone {
             return Vec::new();
@@ -456,7 +455,9 @@ impl super::Repo {
         // Contracts that miss someone, by the rules that apply to them.
         let mut missing: std::collections::BTreeMap<Vec<usize>, (Vec<String>, BTreeSet<String>)> =
             std::collections::BTreeMap::new();
-        for (shown, needed) in needs(policies, files, self.config.check.max_file_size) {
+        // Front matter read once, for both rules, and only when a policy judges by it.
+        let contracts = policies.read_contracts().then(|| fronts(files, self.config.check.max_file_size));
+        for (shown, needed) in needs(policies, files, contracts.as_deref()) {
             let applied = owners.owners_of(&in_tree(&shown));
             if !covers(&applied.owners, &needed) {
                 let slot = missing.entry(applied.lines.clone()).or_default();
@@ -491,14 +492,12 @@ impl super::Repo {
             );
             findings.push(at_line(diagnostic, lines.first().copied().unwrap_or(1)));
         }
-        if whole && let Some(range) = block_range(&found.text) {
-            let all_files = self.contracts().map(|walk| walk.files).unwrap_or_default();
-            let contracts = if policies.read_contracts() {
-                fronts(&all_files, self.config.check.max_file_size)
-            } else {
-                Vec::new()
-            };
-            let implied = policies.codeowners(&contracts, &prefix, &self.config.repository.contracts);
+        if let Some(range) = block_range(&found.text) {
+            let implied = policies.codeowners(
+                contracts.as_deref().unwrap_or_default(),
+                &prefix,
+                &self.config.repository.contracts,
+            );
             if found.text[range.clone()] != implied.block() {
                 let line = found.text[..range.start].matches('\n').count() + 1;
                 let diagnostic = Diagnostic::file(

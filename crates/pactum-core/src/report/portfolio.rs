@@ -81,14 +81,15 @@ pub fn portfolio(workspace: &Workspace<'_>, request: &Request<'_>) -> Result<Por
     let mut report = build(&inputs, timelines, request.as_of, &settings.calendar, ours, settings.expiring_within);
     // Obligations performed, from the performance files beside the executed contracts;
     // occurrences counted through the reminders' window.
-    let records: HashMap<String, Vec<crate::remind::performance::Record>> = contracts
+    // The files the walk for contracts found (no open attempt per contract); one that does not
+    // read counts nothing: `check` reports it.
+    let records: HashMap<String, Vec<crate::remind::performance::Record>> = repo
+        .performance_files()?
         .iter()
-        .filter(|(_, meta)| meta.status == Some(crate::contract::Status::Executed) && !meta.obligations.is_empty())
-        .filter_map(|(path, _)| {
-            let file = crate::remind::performance::path_for(&repo.root.join(path));
+        .filter_map(|file| {
+            let contract = crate::repo::shown_relative(&repo.root, &crate::remind::performance::contract_for(file)?);
             let text = std::fs::read_to_string(file).ok()?;
-            // A file that does not read counts nothing: `check` reports it.
-            Some((path.clone(), crate::remind::performance::parse(&text).ok()?))
+            Some((contract, crate::remind::performance::parse(&text).ok()?))
         })
         .collect();
     let metas: HashMap<&str, &crate::contract::metadata::Metadata> =
