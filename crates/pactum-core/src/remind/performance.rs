@@ -350,7 +350,8 @@ mod tests {
         assert!(twice.starts_with(&text), "the lines before stay as they were");
         // Added only where new: an occurrence held already, or given twice, is added once.
         let next = Record { due: day("2026-02-28"), ..record.clone() };
-        let (more, added) = with_added(Some(&text), "acme-msa", &[record.clone(), next.clone(), next.clone()]).unwrap();
+        let given = [record.clone(), next.clone(), next.clone()];
+        let (more, added) = with_added(Some(&text), "acme-msa", &given).unwrap();
         assert_eq!(added, [&next]);
         assert_eq!(parse(&more.unwrap()).unwrap(), [record.clone(), next]);
         assert_eq!(with_added(Some(&text), "acme-msa", std::slice::from_ref(&record)).unwrap().0, None);
