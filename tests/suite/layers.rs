@@ -27,6 +27,7 @@ const LAYERS: &[(&str, usize)] = &[
     ("report", 7),
     ("drafting", 7),
     ("workspace", 6),
+    ("editor", 8),
 ];
 
 /// The library crate's sources.

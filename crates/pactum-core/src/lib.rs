@@ -18,12 +18,14 @@
 //! - `new` and `execute`: [`drafting::draft`] and [`drafting::execute`];
 //! - Word: [`exchange::model::document`] and [`exchange::docx::write`] (export),
 //!   [`exchange::redline::redline`], [`exchange::import::receive`],
-//!   [`exchange::adopt::adopt`].
+//!   [`exchange::adopt::adopt`];
+//! - the language server (`pactum lsp`): [`editor`], over one contract as the editor holds it.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod contract;
 pub mod diff;
 pub mod drafting;
+pub mod editor;
 pub mod exchange;
 pub mod findings;
 pub mod forge;

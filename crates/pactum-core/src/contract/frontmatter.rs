@@ -59,6 +59,23 @@ impl SpanMap {
         }
     }
 
+    /// The innermost field written at byte `at` (its key or its value): its pointer and the
+    /// span of what holds `at`.
+    #[must_use]
+    pub fn at(&self, at: usize) -> Option<(&str, Range<usize>)> {
+        self.spans
+            .iter()
+            .flat_map(|(pointer, span)| span.key.iter().chain(std::iter::once(&span.value)).map(move |s| (pointer, s)))
+            .filter(|(_, span)| span.start <= at && at <= span.end)
+            .min_by_key(|(pointer, span)| (span.end - span.start, std::cmp::Reverse(pointer.len())))
+            .map(|(pointer, span)| (pointer.as_str(), span.clone()))
+    }
+
+    /// Every field with its span, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &FieldSpan)> {
+        self.spans.iter().map(|(pointer, span)| (pointer.as_str(), span))
+    }
+
     #[must_use]
     pub(crate) fn is_datetime(&self, pointer: &str) -> bool {
         self.spans.get(pointer).is_some_and(|span| span.datetime)

@@ -25,6 +25,9 @@ pub struct Term {
     pub redefined: Vec<Range<usize>>,
     /// Number of uses outside its definitions.
     pub uses: usize,
+    /// Where it is used, outside its definitions, in order.
+    #[serde(skip)]
+    pub used: Vec<Range<usize>>,
 }
 
 /// A cross-reference to a clause.
@@ -200,7 +203,7 @@ impl<'a> Prose<'a> {
                 Some(&at) => terms[at].redefined.push(span),
                 None => {
                     index.insert(term.clone(), terms.len());
-                    terms.push(Term { term, span, redefined: Vec::new(), uses: 0 });
+                    terms.push(Term { term, span, redefined: Vec::new(), uses: 0, used: Vec::new() });
                 }
             }
         }
@@ -317,6 +320,7 @@ impl<'a> Prose<'a> {
             }
             covered_to = end;
             terms[index].uses += 1;
+            terms[index].used.push(span);
         }
     }
 

@@ -240,71 +240,66 @@ fn references(contract: &Contract, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let Some(title) = &reference.title else { continue };
-        let exact = |c: &Clause| names_exactly(clauses, c, title);
-        if exact(clause) {
-            continue;
-        }
         let titles = |c: &Clause| clause_titles(clauses, c);
-        // A title that names another clause exactly is how a renumbering shows.
-        let elsewhere = clauses.iter().find(|c| exact(c));
-        let loose = |c: &Clause| titles(c).iter().any(|t| titles_match_loosely(t, title));
-        if elsewhere.is_none() && loose(clause) {
-            out.push(
-                source
-                    .diagnostic(
-                        rule::REF_TITLE_LOOSE,
-                        reference.span.clone(),
-                        format!(
-                            "`{}` names \"{title}\", which is clause {}'s heading written another way: \"{}\"",
-                            reference.text,
-                            clause.cite(),
-                            titles(clause).last().map_or("", String::as_str)
+        let elsewhere = match judge_title(clauses, clause, title) {
+            Titled::Agrees => continue,
+            Titled::Loose => {
+                out.push(
+                    source
+                        .diagnostic(
+                            rule::REF_TITLE_LOOSE,
+                            reference.span.clone(),
+                            format!(
+                                "`{}` names \"{title}\", which is clause {}'s heading written another way: \"{}\"",
+                                reference.text,
+                                clause.cite(),
+                                titles(clause).last().map_or("", String::as_str)
+                            ),
+                        )
+                        .with_help("write the title as the heading is written, so that a search finds both"),
+                );
+                continue;
+            }
+            Titled::Unconfirmed(elsewhere) => {
+                let heading = clause
+                    .heading
+                    .as_deref()
+                    .map_or_else(|| "has no heading".to_owned(), |h| format!("is headed \"{h}\""));
+                let why = match elsewhere {
+                    Some(other) if other.start > clause.start => {
+                        format!("it is the heading of clause {}, part of the clause cited", other.cite())
+                    }
+                    Some(other) => {
+                        format!("it is the heading of clause {}, which holds the clause cited", other.cite())
+                    }
+                    None => "no clause has that heading".to_owned(),
+                };
+                out.push(
+                    source
+                        .diagnostic(
+                            rule::REF_TITLE_UNCONFIRMED,
+                            reference.span.clone(),
+                            format!(
+                                "`{}` names \"{title}\", but clause {} {heading}; {why}",
+                                reference.text,
+                                clause.cite()
+                            ),
+                        )
+                        .with_help(
+                            "check that the number and the title name the same clause, and write the title as its heading",
                         ),
-                    )
-                    .with_help("write the title as the heading is written, so that a search finds both"),
-            );
-            continue;
-        }
+                );
+                continue;
+            }
+            Titled::Elsewhere(other) => other,
+        };
         let heading =
             clause.heading.as_deref().map_or_else(|| "has no heading".to_owned(), |h| format!("is headed \"{h}\""));
-        // Certain only where the title is exactly another clause's heading, and that clause is
-        // not inside the one cited or around it (`Section 6 (Reservation of Rights)` naming its
-        // own 6.3): that is how a renumbering shows. Otherwise the number may be right and the
-        // title loose.
-        if elsewhere.is_none_or(|other| related(clauses, clause, other)) {
-            let why = match elsewhere {
-                Some(other) if other.start > clause.start => {
-                    format!("it is the heading of clause {}, part of the clause cited", other.cite())
-                }
-                Some(other) => format!("it is the heading of clause {}, which holds the clause cited", other.cite()),
-                None => "no clause has that heading".to_owned(),
-            };
-            out.push(
-                source
-                    .diagnostic(
-                        rule::REF_TITLE_UNCONFIRMED,
-                        reference.span.clone(),
-                        format!(
-                            "`{}` names \"{title}\", but clause {} {heading}; {why}",
-                            reference.text,
-                            clause.cite()
-                        ),
-                    )
-                    .with_help(
-                        "check that the number and the title name the same clause, and write the title as its heading",
-                    ),
-            );
-            continue;
-        }
-        let elsewhere = elsewhere.or_else(|| clauses.iter().find(|c| !std::ptr::eq(*c, clause) && loose(c)));
-        let help = match elsewhere {
-            Some(other) => format!(
-                "the clause headed \"{}\" is {}: were the clauses renumbered?",
-                other.heading.as_deref().unwrap_or_default(),
-                other.cite()
-            ),
-            None => "change the reference's number or its title so that they agree".to_owned(),
-        };
+        let help = format!(
+            "the clause headed \"{}\" is {}: were the clauses renumbered?",
+            elsewhere.heading.as_deref().unwrap_or_default(),
+            elsewhere.cite()
+        );
         out.push(
             source
                 .diagnostic(
@@ -315,6 +310,49 @@ fn references(contract: &Contract, out: &mut Vec<Diagnostic>) {
                 .with_help(help),
         );
     }
+}
+
+/// How a reference's parenthetical title stands to the clause its number names.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Titled<'a> {
+    /// The title is the clause's heading.
+    Agrees,
+    /// The title is the clause's heading written another way.
+    Loose,
+    /// The title is not the clause's heading, and names no other clause for certain: none, or
+    /// one inside the clause cited or around it.
+    Unconfirmed(Option<&'a Clause>),
+    /// The title is exactly the heading of another clause, unrelated to the one cited: how a
+    /// renumbering shows, and the clause the reference meant.
+    Elsewhere(&'a Clause),
+}
+
+/// Judge a reference's `title` against the clause its number names.
+pub(crate) fn judge_title<'a>(clauses: &'a [Clause], clause: &Clause, title: &str) -> Titled<'a> {
+    let exact = |c: &Clause| names_exactly(clauses, c, title);
+    if exact(clause) {
+        return Titled::Agrees;
+    }
+    let elsewhere = clauses.iter().find(|c| exact(c));
+    let loose = |c: &Clause| clause_titles(clauses, c).iter().any(|t| titles_match_loosely(t, title));
+    if elsewhere.is_none() && loose(clause) {
+        return Titled::Loose;
+    }
+    // Certain only where the title is exactly another clause's heading, and that clause is
+    // not inside the one cited or around it (`Section 6 (Reservation of Rights)` naming its
+    // own 6.3): that is how a renumbering shows. Otherwise the number may be right and the
+    // title loose.
+    match elsewhere {
+        Some(other) if !related(clauses, clause, other) => Titled::Elsewhere(other),
+        other => Titled::Unconfirmed(other),
+    }
+}
+
+/// The clause whose heading a title names exactly, if exactly one clause's does.
+pub(crate) fn named_by_title<'a>(clauses: &'a [Clause], title: &str) -> Option<&'a Clause> {
+    let mut named = clauses.iter().filter(|c| names_exactly(clauses, c, title));
+    let first = named.next()?;
+    named.next().is_none().then_some(first)
 }
 
 /// Whether one clause is inside the other, or the same.

@@ -338,6 +338,154 @@ impl SchemaSet {
     }
 }
 
+/// What a schema says of one front-matter field, for an editor's hover and completion.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldDoc {
+    pub description: Option<String>,
+    /// The values it takes, when the schema lists them (`enum`, `const`).
+    pub values: Vec<String>,
+    /// What it holds: the schema's `type`, or the name of the definition it refers to (`date`,
+    /// `duration`).
+    pub kind: Option<String>,
+    /// Whether it is a list of tables (`[[parties]]`).
+    pub tables: bool,
+}
+
+/// A place in the set's documents: the file, and a value in it.
+#[derive(Clone, Copy)]
+struct Node<'a> {
+    document: &'a str,
+    value: &'a Value,
+}
+
+/// How deep `$ref`s are followed: a cycle of references stops here.
+const MAX_REFS: usize = 16;
+
+impl SchemaSet {
+    /// The fields the schema of contract type `kind` declares at `path` (the top level when
+    /// empty; `["renewal"]`, `["parties"]` for the tables of a list), with what it says of
+    /// each, sorted by name. An unknown type is read as the base schema.
+    #[must_use]
+    pub fn fields(&self, kind: Option<&str>, path: &[&str]) -> Vec<(String, FieldDoc)> {
+        let Some(node) = self.node_at(kind, path) else { return Vec::new() };
+        let mut fields: BTreeMap<String, FieldDoc> = BTreeMap::new();
+        for (name, field) in self.properties(node, 0) {
+            let doc = self.doc(field, 0);
+            let entry = fields.entry(name).or_default();
+            // A type's own schema comes first and says most: keep what it says, add the rest.
+            if entry.description.is_none() {
+                entry.description = doc.description;
+            }
+            if entry.values.is_empty() {
+                entry.values = doc.values;
+            }
+            if entry.kind.is_none() {
+                entry.kind = doc.kind;
+            }
+            entry.tables |= doc.tables;
+        }
+        fields.into_iter().collect()
+    }
+
+    /// What the schema of `kind` says of the field at `path`.
+    #[must_use]
+    pub fn field(&self, kind: Option<&str>, path: &[&str]) -> Option<FieldDoc> {
+        let (last, parent) = path.split_last()?;
+        self.fields(kind, parent).into_iter().find(|(name, _)| name == last).map(|(_, doc)| doc)
+    }
+
+    /// The schema node whose properties are the fields at `path`.
+    fn node_at(&self, kind: Option<&str>, path: &[&str]) -> Option<Node<'_>> {
+        let name = kind
+            .map(|kind| format!("{kind}.schema.json"))
+            .filter(|name| self.documents.contains_key(name))
+            .unwrap_or_else(|| "contract.schema.json".to_owned());
+        let (document, value) = self.documents.get_key_value(&name)?;
+        let mut node = Node { document, value };
+        for segment in path {
+            let field = self.properties(node, 0).into_iter().find(|(name, _)| name == segment)?.1;
+            node = self.items(field, 0).unwrap_or(field);
+        }
+        Some(node)
+    }
+
+    /// The node a `$ref` names: `#/$defs/date` in the same document, `contract.schema.json`,
+    /// `contract.schema.json#/$defs/duration`.
+    fn follow<'a>(&'a self, from: Node<'a>, reference: &str) -> Option<Node<'a>> {
+        let (file, pointer) = reference.split_once('#').unwrap_or((reference, ""));
+        let file = file.rsplit('/').next().unwrap_or_default();
+        let (document, value) = if file.is_empty() {
+            self.documents.get_key_value(from.document)?
+        } else {
+            self.documents.get_key_value(file)?
+        };
+        let value = if pointer.is_empty() { value } else { value.pointer(pointer)? };
+        Some(Node { document, value })
+    }
+
+    /// The nodes `node` is made of: itself, what it refers to and what `allOf` adds, nearest first.
+    fn parts<'a>(&'a self, node: Node<'a>, depth: usize) -> Vec<Node<'a>> {
+        let mut out = vec![node];
+        if depth > MAX_REFS {
+            return out;
+        }
+        if let Some(target) = node.value.get("$ref").and_then(Value::as_str).and_then(|r| self.follow(node, r)) {
+            out.extend(self.parts(target, depth + 1));
+        }
+        for part in node.value.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+            out.extend(self.parts(Node { document: node.document, value: part }, depth + 1));
+        }
+        out
+    }
+
+    fn properties<'a>(&'a self, node: Node<'a>, depth: usize) -> Vec<(String, Node<'a>)> {
+        self.parts(node, depth)
+            .into_iter()
+            .flat_map(|part| {
+                part.value
+                    .get("properties")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                    .map(move |(name, value)| (name.clone(), Node { document: part.document, value }))
+            })
+            .collect()
+    }
+
+    /// The node of a list's elements, when `node` is a list.
+    fn items<'a>(&'a self, node: Node<'a>, depth: usize) -> Option<Node<'a>> {
+        self.parts(node, depth)
+            .into_iter()
+            .find_map(|part| part.value.get("items").map(|value| Node { document: part.document, value }))
+    }
+
+    fn doc(&self, node: Node<'_>, depth: usize) -> FieldDoc {
+        let parts = self.parts(node, depth);
+        let description =
+            parts.iter().find_map(|part| part.value.get("description").and_then(Value::as_str)).map(str::to_owned);
+        let text = |value: &Value| value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+        let values = parts
+            .iter()
+            .find_map(|part| {
+                part.value
+                    .get("enum")
+                    .and_then(Value::as_array)
+                    .map(|values| values.iter().map(text).collect())
+                    .or_else(|| part.value.get("const").map(|value| vec![text(value)]))
+            })
+            .unwrap_or_default();
+        let named =
+            node.value.get("$ref").and_then(Value::as_str).and_then(|r| r.rsplit('/').next()).map(str::to_owned);
+        let kind = named.or_else(|| {
+            parts.iter().find_map(|part| part.value.get("type").and_then(Value::as_str)).map(str::to_owned)
+        });
+        let tables = self
+            .items(node, depth)
+            .is_some_and(|items| self.parts(items, depth).iter().any(|part| part.value.get("properties").is_some()));
+        FieldDoc { description, values, kind, tables }
+    }
+}
+
 /// A JSON pointer as people write the key: `/parties/0/role` → `parties[0].role`.
 #[must_use]
 pub fn field_name(pointer: &str) -> String {
