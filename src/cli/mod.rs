@@ -7,6 +7,7 @@ mod exchange;
 mod files;
 mod history;
 mod inspect;
+mod lsp;
 mod remind;
 mod report;
 mod schema;
@@ -148,6 +149,12 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// A language server for editors, over standard input and output: findings as you type,
+    /// hover, go to definition, references, completion, rename, outline, quick fixes
+    #[command(
+        after_help = "Examples:\n  pactum lsp                     started by the editor, which speaks to it over stdin/stdout\n\nEditor set-up: docs/editors.md"
+    )]
+    Lsp(lsp::LspArgs),
     /// The manual page, in roff
     #[command(after_help = "Examples:\n  pactum man > pactum.1 && man ./pactum.1")]
     Man,
@@ -420,6 +427,7 @@ pub fn main() -> ExitCode {
         Command::Report(args) => report::run(&cli.global, args),
         Command::Schema(args) => schema::run(&cli.global, args),
         Command::Completions { shell } => completions(*shell),
+        Command::Lsp(args) => lsp::run(&cli.global, args),
         Command::Man => man(),
     };
     match result {

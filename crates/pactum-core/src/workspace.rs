@@ -75,7 +75,7 @@ pub struct Checked {
 pub struct Workspace<'a> {
     pub repo: &'a Repo,
     library: OnceLock<Result<Option<Arc<Library>>, WorkspaceError>>,
-    schemas: OnceLock<SchemaSet>,
+    schemas: OnceLock<Arc<SchemaSet>>,
     /// Whether `check` keeps what it learns of files and versions between runs, in the Git
     /// directory (`repo::facts`).
     facts: bool,
@@ -94,6 +94,14 @@ impl<'a> Workspace<'a> {
         self
     }
 
+    /// The same, validating against `schemas` as loaded already (a language server keeps them
+    /// between checks, their validators compiled once).
+    #[must_use]
+    pub fn with_schemas(self, schemas: Arc<SchemaSet>) -> Self {
+        let _ = self.schemas.set(schemas);
+        self
+    }
+
     /// The schemas contracts are validated against: the built-in ones, overridden and extended
     /// by the repository's `schemas/`, every one compiled, so that a broken schema is said at
     /// once and not left to the first contract of its type. Read on first use.
@@ -106,7 +114,7 @@ impl<'a> Workspace<'a> {
         }
         let schemas = SchemaSet::load(Some(&self.repo.schemas_dir()))?;
         schemas.compile_all()?;
-        Ok(self.schemas.get_or_init(|| schemas))
+        Ok(self.schemas.get_or_init(|| Arc::new(schemas)))
     }
 
     #[must_use]

@@ -241,7 +241,7 @@ impl Repo {
 
     /// Where the repository's own schemas live.
     #[must_use]
-    pub(crate) fn schemas_dir(&self) -> PathBuf {
+    pub fn schemas_dir(&self) -> PathBuf {
         self.root.join("schemas")
     }
 

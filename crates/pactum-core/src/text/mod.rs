@@ -112,7 +112,7 @@ pub(crate) fn find_mark(text: &str, needle: &str) -> Option<usize> {
 
 /// The largest character boundary of `text` at or before `offset`.
 #[must_use]
-pub(crate) fn floor_char_boundary(text: &str, offset: usize) -> usize {
+pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
