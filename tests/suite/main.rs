@@ -27,6 +27,7 @@ mod hostile_servers;
 mod install;
 mod layers;
 mod lifecycle;
+mod lsp;
 mod performance;
 mod record;
 mod record_settings;

@@ -4,6 +4,7 @@
 pub mod browser;
 pub mod contracts;
 pub mod git;
+pub mod lsp;
 pub mod openapi;
 pub mod today;
 pub mod tracker;

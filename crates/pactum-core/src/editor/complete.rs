@@ -128,7 +128,7 @@ fn terms(contract: &Contract, at: usize, prefix: &str) -> Vec<Completion> {
         let typed = match typed {
             Some(typed) => typed,
             // Nothing of it typed: offered after a space or an opening quote.
-            None if prefix.ends_with([' ', '"', '“', '(']) || prefix.is_empty() => "",
+            None if prefix.ends_with(['"', '“']) || prefix.is_empty() => "",
             None => continue,
         };
         out.push(Completion {

@@ -74,14 +74,25 @@ fn first_line(contract: &Contract, clause: &Clause) -> Range<usize> {
 #[must_use]
 pub fn target_at(contract: &Contract, at: usize) -> Option<Target<'_>> {
     let inside = |span: &Range<usize>| span.start <= at && at <= span.end;
+    // A reference's title may hold a defined term (`Section 1.7 (Customer Content)`): the
+    // reference, title and all, names the clause.
+    // The innermost: a reference written inside a link's text is what the cursor is on.
+    // Of a text that cites several (`Sections 16.2 or 16.3`), the one whose number is there.
+    let innermost = contract.references.iter().filter(|r| inside(&r.span)).map(|r| r.span.len()).min();
+    let reference = innermost.and_then(|len| {
+        let here = || contract.references.iter().filter(move |r| inside(&r.span) && r.span.len() == len);
+        here()
+            .find(|r| fixes::number_in(&contract.text, r.span.clone(), &r.target).is_some_and(|n| inside(&n)))
+            .or_else(|| here().next())
+    });
+    if let Some(reference) = reference {
+        return Some(Target::Reference(reference));
+    }
     for term in &contract.terms {
         let spans = std::iter::once(&term.span).chain(&term.redefined).chain(&term.used);
         if let Some(span) = spans.into_iter().find(|span| inside(span)) {
             return Some(Target::Term { term, span: span.clone() });
         }
-    }
-    if let Some(reference) = contract.references.iter().find(|r| inside(&r.span)) {
-        return Some(Target::Reference(reference));
     }
     if let Some(front) = &contract.front
         && contract.layout.as_ref().is_some_and(|layout| layout.toml.contains(&at))
