@@ -57,12 +57,12 @@ fn read_framed(output: impl Read, to: &std::sync::mpsc::Sender<Value>) {
 impl Client {
     /// Start `pactum lsp` in `dir`.
     pub fn start(dir: &Path) -> Self {
-        let mut child = super::command(dir, &["lsp"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
+        Self::spawn(super::command(dir, &["lsp"]))
+    }
+
+    /// Start the server `command` runs.
+    pub fn spawn(mut command: std::process::Command) -> Self {
+        let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().unwrap();
         let input = child.stdin.take().unwrap();
         let output = child.stdout.take().unwrap();
         let (to, messages) = std::sync::mpsc::channel();
