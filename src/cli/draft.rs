@@ -29,6 +29,11 @@ const SCAFFOLD: &[(&str, &str)] = &[
     ("clauses/governing-law.md", include_str!("scaffold/governing-law.md")),
     ("contracts/.gitkeep", ""),
     ("CODEOWNERS", include_str!("scaffold/CODEOWNERS")),
+    // The language server, for the editors that read their settings from the repository.
+    (".vscode/settings.json", include_str!("scaffold/vscode-settings.json")),
+    (".vscode/extensions.json", include_str!("scaffold/vscode-extensions.json")),
+    (".helix/languages.toml", include_str!("scaffold/helix-languages.toml")),
+    (".nvim.lua", include_str!("scaffold/nvim.lua")),
     (".github/workflows/contracts.yml", include_str!("../../example-repo/.github/workflows/contracts.yml")),
     (".github/workflows/redline.yml", include_str!("../../example-repo/.github/workflows/redline.yml")),
     (".github/workflows/reminders.yml", include_str!("../../example-repo/.github/workflows/reminders.yml")),

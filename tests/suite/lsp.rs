@@ -563,3 +563,60 @@ fn nothing_a_client_sends_stops_the_server_but_exit() {
     client.notify("exit", Value::Null);
     assert_eq!(client.exit_status(), Some(1));
 }
+
+/// The command line an editor's settings start: the words after the program name, for each
+/// editor whose settings `init` writes.
+fn started_by(root: &Path) -> Vec<(&'static str, Vec<String>)> {
+    let read = |path: &str| std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let strings = |value: &toml::Value| -> Vec<String> {
+        value.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect()
+    };
+    let helix: toml::Table = toml::from_str(&read(".helix/languages.toml")).unwrap();
+    let server = &helix["language-server"]["pactum"];
+    let mut helix_command = vec![server["command"].as_str().unwrap().to_owned()];
+    helix_command.extend(strings(&server["args"]));
+    let markdown =
+        helix["language"].as_array().unwrap().iter().find(|l| l["name"].as_str() == Some("markdown")).unwrap();
+    assert!(strings(&markdown["language-servers"]).contains(&"pactum".to_owned()));
+
+    let vscode: Value = serde_json::from_str(&read(".vscode/settings.json")).unwrap();
+    let mut vscode_command = vec![vscode["glspc.server.command"].as_str().unwrap().to_owned()];
+    vscode_command.extend(
+        vscode["glspc.server.commandArguments"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()),
+    );
+    assert_eq!(vscode["glspc.server.languageId"], json!(["markdown"]));
+    let recommended: Value = serde_json::from_str(&read(".vscode/extensions.json")).unwrap();
+    assert_eq!(recommended["recommendations"], json!(["zsol.vscode-glspc"]));
+
+    let lua = read(".nvim.lua");
+    let cmd = lua.split("cmd = {").nth(1).and_then(|rest| rest.split('}').next()).unwrap();
+    let nvim_command: Vec<String> =
+        cmd.split(',').map(|w| w.trim().trim_matches('\'').to_owned()).filter(|w| !w.is_empty()).collect();
+    assert!(lua.contains("vim.lsp.enable('pactum')"));
+    vec![("helix", helix_command), ("vscode", vscode_command), ("neovim", nvim_command)]
+}
+
+#[test]
+fn init_writes_editor_settings_that_start_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("contracts-repo");
+    std::fs::create_dir_all(&root).unwrap();
+    let output = crate::support::today::pactum(&root, &["init"]);
+    assert!(output.status.success(), "{}", text(&output));
+    for (editor, words) in started_by(&root) {
+        // Each names pactum and its arguments: run them as the editor would, with the binary
+        // under test standing for `pactum` on PATH.
+        assert_eq!(words[0], "pactum", "{editor}");
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pactum"));
+        command.args(&words[1..]).current_dir(&root);
+        let mut client = Client::spawn(command);
+        let answer = client.result("initialize", json!({ "capabilities": {} }));
+        assert_eq!(answer["serverInfo"]["name"], "pactum", "{editor}");
+        assert_eq!(client.finish(), Some(0), "{editor}");
+    }
+    // Settings a user has already are kept.
+    std::fs::write(root.join(".vscode/settings.json"), "{ \"editor.tabSize\": 2 }\n").unwrap();
+    let again = crate::support::today::pactum(&root, &["init"]);
+    assert!(again.status.success(), "{}", text(&again));
+    assert_eq!(std::fs::read_to_string(root.join(".vscode/settings.json")).unwrap(), "{ \"editor.tabSize\": 2 }\n");
+}
