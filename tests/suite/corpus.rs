@@ -509,3 +509,66 @@ fn the_corpus_raises_no_false_errors() {
     errors.sort();
     assert_eq!(errors, Vec::<String>::new());
 }
+
+/// `term/misspelt` on the published agreements: none as published, and one for each defined
+/// term misspelt at one of its uses by a letter dropped from its middle (a generated family: each
+/// agreement, each term of six letters or more, one slip at a time).
+#[test]
+fn a_letter_dropped_from_a_defined_term_is_found_and_nothing_else_is() {
+    let misspelt = |contract: &Contract| -> Vec<(usize, String)> {
+        reading::findings(contract)
+            .into_iter()
+            .filter(|d| d.code == "term/misspelt")
+            .map(|d| (d.location.line, d.message))
+            .collect()
+    };
+    let (mut tried, mut found) = (0, 0);
+    let mut missed = Vec::new();
+    for path in crate::support::corpus() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let shown = path.display().to_string();
+        let contract = reading::read_text(&shown, &text);
+        assert_eq!(misspelt(&contract), [], "{shown} as published");
+        let defined: std::collections::HashSet<&str> = contract.terms.iter().map(|t| t.term.as_str()).collect();
+        for term in &contract.terms {
+            let name = term.term.as_str();
+            let looked_for = name.len() >= 6
+                && name.starts_with(char::is_uppercase)
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ');
+            // A use within a sentence: a single word that starts one is capitalised as a word.
+            let Some(used) = term.used.iter().find(|span| {
+                let before = text[..span.start].trim_end_matches([' ', '*', '_', '"']);
+                !before.ends_with(['.', ':', ';', '(', '\n']) && !before.is_empty()
+            }) else {
+                continue;
+            };
+            if !looked_for {
+                continue;
+            }
+            // The letter in the middle of the last word, where it is no double letter.
+            let last = name.rfind(' ').map_or(0, |at| at + 1);
+            let at = last + (name.len() - last) / 2;
+            let bytes = name.as_bytes();
+            if bytes[at] == bytes[at - 1] || name.len() - last < 4 {
+                continue;
+            }
+            let slip = format!("{}{}", &name[..at], &name[at + 1..]);
+            if defined.contains(slip.as_str()) || text.contains(&slip) {
+                continue;
+            }
+            let mut edited = text.clone();
+            edited.replace_range(used.clone(), &slip);
+            let line = text[..used.start].matches('\n').count() + 1;
+            let contract = reading::read_text(&shown, &edited);
+            tried += 1;
+            let said = misspelt(&contract);
+            if said.iter().any(|(l, message)| *l == line && message.contains(&format!("\"{name}\""))) {
+                found += 1;
+            } else {
+                missed.push(format!("{shown}:{line}: {slip} ({said:?})"));
+            }
+        }
+    }
+    assert!(tried >= 200, "{tried} slips tried");
+    assert!(missed.is_empty(), "{found} of {tried} found; missed:\n{}", missed.join("\n"));
+}

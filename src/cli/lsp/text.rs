@@ -142,8 +142,9 @@ mod tests {
     #[test]
     fn edits_apply_at_their_range() {
         let mut text = "one\ntwo ç three\n".to_owned();
-        apply(&mut text, Some(LspRange::new(Position::new(1, 6), Position::new(1, 7))), "and", Encoding::Utf16);
-        assert_eq!(text, "one\ntwo ç and three\n");
+        // "three", after a character of two bytes and one UTF-16 unit.
+        apply(&mut text, Some(LspRange::new(Position::new(1, 6), Position::new(1, 11))), "and", Encoding::Utf16);
+        assert_eq!(text, "one\ntwo ç and\n");
         apply(&mut text, None, "all new", Encoding::Utf16);
         assert_eq!(text, "all new");
     }

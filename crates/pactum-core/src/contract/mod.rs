@@ -95,7 +95,7 @@ pub use amount::Amount;
 pub use clauses::{Body, Clause};
 pub use frontmatter::{FrontMatter, Layout};
 pub use metadata::{Metadata, Status};
-pub use prose::{Placeholder, Reference, Term};
+pub use prose::{Misspelt, Placeholder, Reference, Term};
 
 /// A contract file as read.
 #[derive(Debug, Clone)]
@@ -537,6 +537,13 @@ impl Contract {
         let few = self.body.clauses.len() <= Self::INDEXED && self.body.targets.len() <= Self::INDEXED;
         self.by_id(target).is_some()
             || if few { self.body.has_target(target) } else { self.anchors().targets.contains(target) }
+    }
+
+    /// The capitalised phrases of the prose a letter or two from a defined term, defined
+    /// nowhere (`prose::misspelt`).
+    #[must_use]
+    pub fn misspelt_terms(&self) -> Vec<Misspelt> {
+        prose::misspelt(&self.text, &self.body.prose, &self.terms)
     }
 
     /// The span of the value at a front-matter pointer, or the opening line.

@@ -830,9 +830,191 @@ fn abbreviates(word: &str, words: &[(String, String)]) -> Option<usize> {
     initials.map(|c| c.to_ascii_uppercase()).eq(word.chars()).then_some(letters)
 }
 
+/// A capitalised phrase that is a letter or two from a defined term: the term's index among
+/// the contract's terms, and where the phrase stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Misspelt {
+    pub term: usize,
+    pub span: Range<usize>,
+}
+
+/// The shortest term looked for misspelt: below it, one letter makes another word (`Party`,
+/// `Parts`).
+const MIN_MISSPELT: usize = 6;
+
+/// A phrase written this often is a word of its own, not a slip.
+const MAX_MISSPELT: usize = 2;
+
+/// Whether `a` and `b` are one word inflected: singular and plural, a possessive, a past
+/// participle (`License`, `Licensed`).
+fn inflected_word(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let Some(rest) = long.strip_prefix(short) else {
+        // `Party` / `Parties`.
+        return short.strip_suffix('y').zip(long.strip_suffix("ies")).is_some_and(|(s, l)| s == l);
+    };
+    matches!(rest, "s" | "es" | "'s" | "’s" | "d" | "ed")
+}
+
+/// Whether two phrases of as many words differ only by inflected words (`Statements of Work`).
+fn inflected(a: &str, b: &str) -> bool {
+    a.split(' ').zip(b.split(' ')).all(|(a, b)| a == b || inflected_word(a, b))
+}
+
+/// Capitalised phrases in the prose ranges of `text` that are one letter from a defined term
+/// (two, for a term of several words and sixteen letters or more), are defined nowhere, and are
+/// written at most twice: `Confidental Information`, `Disclosng Party`. Case alone, singular against plural
+/// and a word that begins a sentence are no misspelling.
+pub(crate) fn misspelt(text: &str, ranges: &[Range<usize>], terms: &[Term]) -> Vec<Misspelt> {
+    let defined: std::collections::HashSet<&str> = terms.iter().map(|t| t.term.as_str()).collect();
+    // Terms by their first letter and number of words.
+    let mut wanted: HashMap<(char, usize), Vec<usize>> = HashMap::new();
+    for (index, term) in terms.iter().enumerate() {
+        let first = term.term.chars().next().filter(|c| c.is_uppercase());
+        if let Some(first) = first
+            && term.term.len() >= MIN_MISSPELT
+            && term.term.chars().all(|c| c.is_alphanumeric() || c == ' ')
+        {
+            wanted.entry((first, term.term.split(' ').count())).or_default().push(index);
+        }
+    }
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let counts: std::collections::BTreeSet<usize> = wanted.keys().map(|(_, k)| *k).collect();
+    // Where terms stand already, defined or used: no phrase there is a misspelling.
+    let mut taken: Vec<Range<usize>> = terms
+        .iter()
+        .flat_map(|t| std::iter::once(t.span.clone()).chain(t.redefined.iter().cloned()).chain(t.used.iter().cloned()))
+        .collect();
+    taken.sort_unstable_by_key(|r| r.start);
+    // A shorter term used inside the phrase (`Customer` in `Customer Daa`) does not stop it;
+    // a term standing across its edge, or around it, does.
+    let overlaps_taken = |span: &Range<usize>| {
+        let after = taken.partition_point(|r| r.start < span.end);
+        taken[..after].iter().rev().take(8).any(|r| r.end > span.start && !(r.start >= span.start && r.end <= span.end))
+    };
+    let mut found: Vec<(String, Misspelt)> = Vec::new();
+    for range in ranges {
+        let chunk = &text[range.clone()];
+        // The words of the range: runs of letters and digits, with their spans in the file.
+        let mut words: Vec<Range<usize>> = Vec::new();
+        let mut start = None;
+        for (at, c) in chunk.char_indices().chain(std::iter::once((chunk.len(), ' '))) {
+            match (c.is_alphanumeric(), start) {
+                (true, None) => start = Some(at),
+                (false, Some(from)) => {
+                    words.push(range.start + from..range.start + at);
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        for (i, word) in words.iter().enumerate() {
+            let Some(first) = text[word.clone()].chars().next().filter(|c| c.is_uppercase()) else { continue };
+            for &k in &counts {
+                let Some(last) = words.get(i + k - 1) else { break };
+                // The words of a phrase are apart by one space.
+                if words[i..i + k].windows(2).any(|pair| &text[pair[0].end..pair[1].start] != " ") {
+                    break;
+                }
+                let Some(candidates) = wanted.get(&(first, k)) else { continue };
+                let span = word.start..last.end;
+                let phrase = &text[span.clone()];
+                if defined.contains(phrase) || overlaps_taken(&span) {
+                    continue;
+                }
+                // A single word after a sentence's end is capitalised as a word, not as a term.
+                let before = text[..word.start].trim_end_matches([' ', '*', '_', '"', '“']);
+                if k == 1
+                    && (before.is_empty()
+                        || before.ends_with(['.', ':', ';', '!', '?', '(', '\n'])
+                        || span.start == range.start)
+                {
+                    continue;
+                }
+                // A plural or possessive of a slip (`Affiiates`) is the slip.
+                // (Not `es`: `Disclosures` less `es` is a slip of `Discloser`.)
+                let bare = ["’s", "'s", "s"]
+                    .iter()
+                    .find_map(|ending| phrase.strip_suffix(ending).filter(|bare| bare.len() >= 3));
+                if bare.is_some_and(|bare| defined.contains(bare)) {
+                    continue;
+                }
+                for &index in candidates {
+                    let term = terms[index].term.as_str();
+                    if term.len().abs_diff(phrase.len()) > 3
+                        || term.eq_ignore_ascii_case(phrase)
+                        || inflected(term, phrase)
+                    {
+                        continue;
+                    }
+                    // One slip; two in a long phrase of several words. (Two in one word make
+                    // another word as often as a slip: `Contribution`, `Contributor`.)
+                    let allowed = if k > 1 && term.len() >= 16 { 2 } else { 1 };
+                    // Each word keeps its capital where the term has one.
+                    let same_capitals = term
+                        .split(' ')
+                        .zip(phrase.split(' '))
+                        .all(|(a, b)| a.starts_with(char::is_uppercase) == b.starts_with(char::is_uppercase));
+                    let distance = std::iter::once(phrase)
+                        .chain(bare.filter(|bare| !term.ends_with('s') || bare.len() + 1 < phrase.len()))
+                        .map(|written| strsim::osa_distance(term, written))
+                        .min()
+                        .unwrap_or(usize::MAX);
+                    if same_capitals && (1..=allowed).contains(&distance) {
+                        found.push((phrase.to_owned(), Misspelt { term: index, span: span.clone() }));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    let mut times: HashMap<&str, usize> = HashMap::new();
+    for (phrase, _) in &found {
+        *times.entry(phrase.as_str()).or_default() += 1;
+    }
+    let often: std::collections::HashSet<String> =
+        times.into_iter().filter(|(_, n)| *n > MAX_MISSPELT).map(|(p, _)| p.to_owned()).collect();
+    found.into_iter().filter(|(phrase, _)| !often.contains(phrase)).map(|(_, found)| found).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The phrases `misspelt` finds in `text`, as written, with the term each is near.
+    fn slips(text: &str) -> Vec<(String, String)> {
+        let prose = prose(text);
+        let terms = prose.terms();
+        let whole = std::iter::once(0..text.len()).collect::<Vec<_>>();
+        misspelt(text, &whole, &terms)
+            .into_iter()
+            .map(|m| (text[m.span].to_owned(), terms[m.term].term.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_slip_of_a_defined_term_is_found_and_its_inflections_are_not() {
+        let defined = "\"Confidential Information\" means secrets. \"Disclosing Party\" means the discloser. \
+                       \"License\" means the grant. \"Statement of Work\" means an order. \"Affiliate\" means kin. ";
+        let text = format!(
+            "{defined}The Disclosng Party keeps Confidental Information under the License, and its Affiiates too. \
+             The Licensed rights, all Statements of Work and each Affiliate's staff follow the Disclosing Party."
+        );
+        assert_eq!(
+            slips(&text),
+            [
+                ("Disclosng Party".to_owned(), "Disclosing Party".to_owned()),
+                ("Confidental Information".to_owned(), "Confidential Information".to_owned()),
+                ("Affiiates".to_owned(), "Affiliate".to_owned()),
+            ]
+        );
+        // A word that begins a sentence is capitalised as a word; a phrase written three times
+        // is a word of its own.
+        assert_eq!(slips(&format!("{defined}Affliate rules apply.")), []);
+        assert_eq!(slips(&format!("{defined}The Licensee pays. The Licensee signs. The Licensee leaves.")), []);
+    }
 
     fn prose(text: &str) -> Prose<'_> {
         Prose::new(text, std::slice::from_ref(&(0..text.len())))

@@ -173,7 +173,33 @@ pub fn fixes(contract: &Contract, schemas: &SchemaSet) -> Vec<Fix> {
         }
     }
     out.extend(misspelt_fields(contract, schemas));
+    out.extend(misspelt_terms(contract));
     out
+}
+
+/// A phrase a letter from a defined term: the term, keeping a plural or possessive ending the
+/// phrase has and the term lacks (`Affiiates` → `Affiliates`).
+fn misspelt_terms(contract: &Contract) -> Vec<Fix> {
+    contract
+        .misspelt_terms()
+        .into_iter()
+        .map(|found| {
+            let term = contract.terms[found.term].term.as_str();
+            let written = &contract.text[found.span.clone()];
+            let ending = ["’s", "'s", "s"].into_iter().find(|ending| {
+                written.strip_suffix(ending).is_some_and(|bare| {
+                    !term.ends_with(ending) && strsim::osa_distance(term, bare) < strsim::osa_distance(term, written)
+                })
+            });
+            let text = format!("{term}{}", ending.unwrap_or_default());
+            Fix {
+                code: Some(rule::TERM_MISSPELT.code),
+                at: vec![found.span.clone()],
+                title: format!("Write the defined term: \"{text}\""),
+                edits: vec![Edit { span: found.span, text }],
+            }
+        })
+        .collect()
 }
 
 /// A field name one or two letters from exactly one field of the schema: that field.

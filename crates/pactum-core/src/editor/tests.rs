@@ -34,7 +34,7 @@ party discloses.
 
 ## 3. Confidentiality
 
-Each party keeps Confidential Information secret. See Section 2.2 (Late Payment) and
+Each party keeps Confidential Information secret, and Confidental Information too. See Section 2.2 (Late Payment) and
 Section 2.2 (Confidentiality) and Section 2.1 (Invoice).
 "#;
 
@@ -166,6 +166,11 @@ fn findings_with_one_fix_get_it() {
     assert_eq!(loose[0].edits[0].text, "Invoices");
     assert_eq!(&MSA[loose[0].edits[0].span.clone()], "Invoice");
     // A misspelt field: the schema's.
+    // A slip of a defined term: the term.
+    let slip = by_code("term/misspelt");
+    assert_eq!(slip.len(), 1);
+    assert_eq!(&MSA[slip[0].edits[0].span.clone()], "Confidental Information");
+    assert_eq!(slip[0].edits[0].text, "Confidential Information");
     let field = by_code("frontmatter/undeclared-key");
     assert_eq!(field.len(), 1);
     assert_eq!(field[0].edits[0].text, "governing_law");

@@ -20,6 +20,7 @@ pub fn check(contract: &Contract, calendar: &Calendar) -> Vec<Diagnostic> {
     clause_ids(contract, &mut out);
     references(contract, &mut out);
     terms(contract, &mut out);
+    misspelt_terms(contract, &mut out);
     placeholders(contract, &mut out);
     markup(contract, &mut out);
     if contract.front.is_some() {
@@ -469,6 +470,26 @@ fn clause_titles(clauses: &[Clause], clause: &Clause) -> Vec<String> {
         titles.push(format!("{parent} {heading}"));
     }
     titles
+}
+
+/// A capitalised phrase in the prose that is a letter or two from a defined term and is no
+/// term itself: `Confidental Information` for "Confidential Information". Said as a warning:
+/// it may be a word of its own.
+fn misspelt_terms(contract: &Contract, out: &mut Vec<Diagnostic>) {
+    let source = contract.source();
+    for found in contract.misspelt_terms() {
+        let term = &contract.terms[found.term].term;
+        let written = &contract.text[found.span.clone()];
+        out.push(
+            source
+                .diagnostic(
+                    rule::TERM_MISSPELT,
+                    found.span.clone(),
+                    format!("\"{written}\" is not defined; the defined term nearest it is \"{term}\""),
+                )
+                .with_help(format!("write \"{term}\" if that is meant; a phrase of its own that looks alike is better defined, or written in lower case")),
+        );
+    }
 }
 
 fn terms(contract: &Contract, out: &mut Vec<Diagnostic>) {
