@@ -620,3 +620,63 @@ fn init_writes_editor_settings_that_start_the_server() {
     assert!(again.status.success(), "{}", text(&again));
     assert_eq!(std::fs::read_to_string(root.join(".vscode/settings.json")).unwrap(), "{ \"editor.tabSize\": 2 }\n");
 }
+
+#[test]
+fn settings_changed_on_disk_are_read_again() {
+    let repo = example();
+    let root = repo.root();
+    let path = root.join("contracts/acme/sow-002-analytics.md");
+    let text = std::fs::read_to_string(&path).unwrap().replacen("\ntitle = ", "\nnotes_x = \"kept\"\ntitle = ", 1);
+    let uri = uri(&path);
+    let (mut client, _) = Client::initialized(root);
+    client.open(&uri, &text);
+    let codes =
+        |found: &[Value]| -> Vec<String> { found.iter().map(|d| d["code"].as_str().unwrap().to_owned()).collect() };
+    assert!(codes(&client.diagnostics(&uri, 1)).contains(&"frontmatter/undeclared-key".to_owned()));
+    // A branch checked out, or pactum.toml edited in another program: no save in this editor.
+    let config = root.join("pactum.toml");
+    let settings = std::fs::read_to_string(&config).unwrap().replacen(
+        "[lint]\n",
+        "[lint]\n\"frontmatter/undeclared-key\" = \"off\"\n",
+        1,
+    );
+    std::fs::write(&config, settings).unwrap();
+    // (A file's modification time may keep its second on some file systems.)
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+    std::fs::File::options().write(true).open(&config).unwrap().set_modified(later).unwrap();
+    client.edit(&uri, 2, json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }), "");
+    assert!(!codes(&client.diagnostics(&uri, 2)).contains(&"frontmatter/undeclared-key".to_owned()));
+    // Set back: the finding is back.
+    std::fs::write(
+        &config,
+        std::fs::read_to_string(&config).unwrap().replace("\"frontmatter/undeclared-key\" = \"off\"\n", ""),
+    )
+    .unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&config)
+        .unwrap()
+        .set_modified(later + std::time::Duration::from_secs(5))
+        .unwrap();
+    client.edit(&uri, 3, json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }), "");
+    assert!(codes(&client.diagnostics(&uri, 3)).contains(&"frontmatter/undeclared-key".to_owned()));
+    // A pactum.toml that does not read: said once in the log, and read again once mended.
+    let good = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, "[lint\n").unwrap();
+    for version in [4, 5] {
+        client.edit(
+            &uri,
+            version,
+            json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }),
+            "",
+        );
+        client.diagnostics(&uri, version);
+    }
+    let said = client.notifications.iter().filter(|n| n["method"] == "window/logMessage").count();
+    assert_eq!(said, 1, "{:?}", client.notifications);
+    std::fs::write(&config, good.replacen("[lint]\n", "[lint]\n\"frontmatter/undeclared-key\" = \"off\"\n", 1))
+        .unwrap();
+    client.edit(&uri, 6, json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }), "");
+    assert!(!codes(&client.diagnostics(&uri, 6)).contains(&"frontmatter/undeclared-key".to_owned()));
+    assert_eq!(client.finish(), Some(0));
+}

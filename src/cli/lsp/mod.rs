@@ -85,10 +85,33 @@ struct Document {
     dirty: bool,
 }
 
-/// A repository documents are in: opened once, with its schemas compiled once.
+/// A repository documents are in: opened once, with its schemas compiled once, until the files
+/// they were read from change.
 struct Project {
     repo: Repo,
     schemas: Arc<SchemaSet>,
+    read_from: Settings,
+}
+
+/// The files a project's settings come from (`pactum.toml`, the schemas) and when each was
+/// last modified: a branch checked out or a file edited outside the editor changes it.
+type Settings = Vec<(PathBuf, Option<std::time::SystemTime>)>;
+
+fn settings_of(repo: &Repo) -> Settings {
+    let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let mut files = vec![repo.root.join("pactum.toml")];
+    if let Ok(entries) = std::fs::read_dir(repo.schemas_dir()) {
+        let mut schemas: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+        schemas.sort();
+        files.extend(schemas);
+    }
+    files
+        .into_iter()
+        .map(|path| {
+            let when = modified(&path);
+            (path, when)
+        })
+        .collect()
 }
 
 struct Server<'g> {
@@ -103,6 +126,8 @@ struct Server<'g> {
     scratch: tempfile::TempDir,
     initialized: bool,
     shut_down: bool,
+    /// The last repository error said in the log, not said again.
+    said: Option<String>,
 }
 
 pub fn run(global: &GlobalArgs, _args: &LspArgs) -> Result<Outcome> {
@@ -120,6 +145,7 @@ pub fn run(global: &GlobalArgs, _args: &LspArgs) -> Result<Outcome> {
         scratch: tempfile::Builder::new().prefix("pactum-lsp").tempdir()?,
         initialized: false,
         shut_down: false,
+        said: None,
     };
     let clean = server.serve(&from);
     // The exit status the protocol asks for: 0 after `shutdown`, 1 otherwise.
@@ -318,25 +344,43 @@ impl Server<'_> {
     /// The repository a file is in, opened once.
     fn project(&mut self, path: Option<&Path>) -> Option<Arc<Project>> {
         let folder = path?.parent()?.to_path_buf();
-        if let Some(known) = self.projects.get(&folder) {
-            return known.clone();
+        match self.projects.get(&folder) {
+            Some(Some(known)) if settings_of(&known.repo) == known.read_from => return Some(known.clone()),
+            Some(None) => return None,
+            // Read again: its settings changed on disk.
+            Some(Some(_)) | None => {}
         }
+        // A repository whose settings cannot be read is tried again on the next check, so that
+        // the mended file is read; what is wrong is said once.
         let project = match Repo::discover(&folder) {
             Ok(Some(repo)) => match SchemaSet::load(Some(&repo.schemas_dir())) {
-                Ok(schemas) => Some(Arc::new(Project { repo, schemas: Arc::new(schemas) })),
-                Err(error) => {
-                    self.log(lsp::MessageType::ERROR, &format!("the schemas of {}: {error}", folder.display()));
-                    None
+                Ok(schemas) => {
+                    let read_from = settings_of(&repo);
+                    Arc::new(Project { repo, schemas: Arc::new(schemas), read_from })
                 }
+                Err(error) => return self.unreadable(format!("the schemas of {}: {error}", folder.display())),
             },
-            Ok(None) => None,
-            Err(error) => {
-                self.log(lsp::MessageType::ERROR, &format!("{}: {error}", folder.display()));
-                None
+            Ok(None) => {
+                self.projects.insert(folder, None);
+                return None;
             }
+            Err(error) => return self.unreadable(format!("{}: {error}", folder.display())),
         };
-        self.projects.insert(folder, project.clone());
-        project
+        self.said = None;
+        self.projects.insert(folder, Some(project.clone()));
+        Some(project)
+    }
+
+    /// Say once why a repository cannot be read; the document is then read as outside one.
+    fn unreadable(&mut self, why: String) -> Option<Arc<Project>> {
+        if self.said.as_ref() != Some(&why) {
+            self.log(
+                lsp::MessageType::ERROR,
+                &format!("{why}; checked with the built-in schemas and rules until it reads"),
+            );
+            self.said = Some(why);
+        }
+        None
     }
 
     /// The schemas a document is read against: its repository's, else the built-in ones.
