@@ -21,6 +21,28 @@ fn example() -> Script {
     script
 }
 
+/// A server started on a copy of the example repository, and one of its contracts: the copy
+/// (kept alive), the contract's text on disk and its URI.
+fn example_with(file: &str) -> (Script, String, String, Client) {
+    let repo = example();
+    let path = repo.root().join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let uri = uri(&path);
+    let (client, _) = Client::initialized(repo.root());
+    (repo, text, uri, client)
+}
+
+/// An edit that changes nothing, as a version of its own: the document is checked again.
+fn touch(client: &mut Client, uri: &str, version: i64) -> Vec<Value> {
+    client.edit(
+        uri,
+        version,
+        json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }),
+        "",
+    );
+    client.diagnostics(uri, version)
+}
+
 /// `pactum check --format json` of a repository: each file's findings as (code, line, message).
 fn checked(root: &Path, args: &[&str]) -> BTreeMap<String, Vec<(String, u64, String)>> {
     let mut all = vec!["check", "--format", "json", "--no-cache"];
@@ -200,12 +222,8 @@ fn an_editor_sees_what_check_says_and_finds_its_way_through_a_contract() {
 
 #[test]
 fn completion_offers_clauses_terms_fields_values_and_template_variables() {
-    let repo = example();
+    let (repo, original, uri, mut client) = example_with("contracts/acme/sow-002-analytics.md");
     let root = repo.root();
-    let path = root.join("contracts/acme/sow-002-analytics.md");
-    let original = std::fs::read_to_string(&path).unwrap();
-    let uri = uri(&path);
-    let (mut client, _) = Client::initialized(root);
     client.open(&uri, &original);
     client.diagnostics(&uri, 1);
     let doc = json!({ "uri": uri });
@@ -270,12 +288,7 @@ fn completion_offers_clauses_terms_fields_values_and_template_variables() {
 
 #[test]
 fn findings_with_one_fix_are_fixed_from_the_editor() {
-    let repo = example();
-    let root = repo.root();
-    let path = root.join("contracts/acme/sow-002-analytics.md");
-    let original = std::fs::read_to_string(&path).unwrap();
-    let uri = uri(&path);
-    let (mut client, _) = Client::initialized(root);
+    let (_repo, original, uri, mut client) = example_with("contracts/acme/sow-002-analytics.md");
     let doc = json!({ "uri": uri });
     // A contract of our own beside it, in the example's style: a reference left behind by a
     // renumbering, a title written another way, a misspelt field.
@@ -623,12 +636,9 @@ fn init_writes_editor_settings_that_start_the_server() {
 
 #[test]
 fn settings_changed_on_disk_are_read_again() {
-    let repo = example();
+    let (repo, text, uri, mut client) = example_with("contracts/acme/sow-002-analytics.md");
     let root = repo.root();
-    let path = root.join("contracts/acme/sow-002-analytics.md");
-    let text = std::fs::read_to_string(&path).unwrap().replacen("\ntitle = ", "\nnotes_x = \"kept\"\ntitle = ", 1);
-    let uri = uri(&path);
-    let (mut client, _) = Client::initialized(root);
+    let text = text.replacen("\ntitle = ", "\nnotes_x = \"kept\"\ntitle = ", 1);
     client.open(&uri, &text);
     let codes =
         |found: &[Value]| -> Vec<String> { found.iter().map(|d| d["code"].as_str().unwrap().to_owned()).collect() };
@@ -644,8 +654,7 @@ fn settings_changed_on_disk_are_read_again() {
     // (A file's modification time may keep its second on some file systems.)
     let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
     std::fs::File::options().write(true).open(&config).unwrap().set_modified(later).unwrap();
-    client.edit(&uri, 2, json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }), "");
-    assert!(!codes(&client.diagnostics(&uri, 2)).contains(&"frontmatter/undeclared-key".to_owned()));
+    assert!(!codes(&touch(&mut client, &uri, 2)).contains(&"frontmatter/undeclared-key".to_owned()));
     // Set back: the finding is back.
     std::fs::write(
         &config,
@@ -658,25 +667,17 @@ fn settings_changed_on_disk_are_read_again() {
         .unwrap()
         .set_modified(later + std::time::Duration::from_secs(5))
         .unwrap();
-    client.edit(&uri, 3, json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }), "");
-    assert!(codes(&client.diagnostics(&uri, 3)).contains(&"frontmatter/undeclared-key".to_owned()));
+    assert!(codes(&touch(&mut client, &uri, 3)).contains(&"frontmatter/undeclared-key".to_owned()));
     // A pactum.toml that does not read: said once in the log, and read again once mended.
     let good = std::fs::read_to_string(&config).unwrap();
     std::fs::write(&config, "[lint\n").unwrap();
     for version in [4, 5] {
-        client.edit(
-            &uri,
-            version,
-            json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }),
-            "",
-        );
-        client.diagnostics(&uri, version);
+        touch(&mut client, &uri, version);
     }
     let said = client.notifications.iter().filter(|n| n["method"] == "window/logMessage").count();
     assert_eq!(said, 1, "{:?}", client.notifications);
     std::fs::write(&config, good.replacen("[lint]\n", "[lint]\n\"frontmatter/undeclared-key\" = \"off\"\n", 1))
         .unwrap();
-    client.edit(&uri, 6, json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }), "");
-    assert!(!codes(&client.diagnostics(&uri, 6)).contains(&"frontmatter/undeclared-key".to_owned()));
+    assert!(!codes(&touch(&mut client, &uri, 6)).contains(&"frontmatter/undeclared-key".to_owned()));
     assert_eq!(client.finish(), Some(0));
 }
