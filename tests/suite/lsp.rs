@@ -681,3 +681,32 @@ fn settings_changed_on_disk_are_read_again() {
     assert!(!codes(&touch(&mut client, &uri, 6)).contains(&"frontmatter/undeclared-key".to_owned()));
     assert_eq!(client.finish(), Some(0));
 }
+
+/// The same conversation from a client pactum did not write: pygls's, whose lsprotocol types
+/// read each answer into the protocol's classes, so an answer of a shape the protocol does not
+/// allow fails there.
+#[test]
+fn an_independent_client_reads_every_answer_into_the_protocols_types() {
+    let Some(python) = crate::support::tool("PACTUM_PYGLS_PYTHON", "python-with-pygls") else { return };
+    let repo = example();
+    let output = std::process::Command::new(python)
+        .arg(manifest().join("tests/support/lsp_client.py"))
+        .arg(env!("CARGO_BIN_EXE_pactum"))
+        .arg(repo.root())
+        .arg(repo.root().join("contracts/acme/msa.md"))
+        .current_dir(repo.root())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+    let got: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("{}", text(&output)));
+    assert_eq!(got["server"], "pactum");
+    assert_eq!(got["encoding"], "utf-16");
+    assert_eq!(got["diagnostics"], json!([]));
+    assert!(got["hover"].as_str().unwrap().starts_with("**\"Services\"**, defined on line 95"), "{got}");
+    assert_eq!(got["definition"], json!([115, 0]), "Section 3.2 leads to clause 3.2");
+    assert_eq!(got["prepared"], "Services");
+    // The definition and every use, found and renamed alike.
+    assert_eq!(got["references"], got["renamed"]);
+    assert!(got["completion"].as_array().unwrap().contains(&json!("3.2")), "{got}");
+    assert_eq!(got["symbols"][0], "Front matter");
+}
