@@ -710,3 +710,22 @@ fn an_independent_client_reads_every_answer_into_the_protocols_types() {
     assert!(got["completion"].as_array().unwrap().contains(&json!("3.2")), "{got}");
     assert_eq!(got["symbols"][0], "Front matter");
 }
+
+#[test]
+fn what_check_learns_is_kept_once_not_at_every_keystroke() {
+    let (repo, text, uri, mut client) = example_with("contracts/acme/sow-002-analytics.md");
+    let facts = repo.root().join(".git/pactum/facts");
+    client.open(&uri, &text);
+    client.diagnostics(&uri, 1);
+    // The first check keeps what it learned of the repository's files, for the next to read.
+    let kept = std::fs::read(&facts).expect("the first check keeps its facts");
+    for version in 2..6 {
+        let at = text.rfind('\n').unwrap();
+        let range = json!({ "start": position(&text, at), "end": position(&text, at) });
+        client.edit(&uri, version, range, "x");
+        client.diagnostics(&uri, version);
+    }
+    // The buffer's versions are not the file: nothing learned of them is written.
+    assert_eq!(std::fs::read(&facts).unwrap(), kept);
+    assert_eq!(client.finish(), Some(0));
+}

@@ -79,18 +79,28 @@ pub struct Workspace<'a> {
     /// Whether `check` keeps what it learns of files and versions between runs, in the Git
     /// directory (`repo::facts`).
     facts: bool,
+    /// Whether what `check` learns is kept for the next run (else facts are only read).
+    keep_facts: bool,
 }
 
 impl<'a> Workspace<'a> {
     #[must_use]
     pub fn of(repo: &'a Repo) -> Self {
-        Self { repo, library: OnceLock::new(), schemas: OnceLock::new(), facts: true }
+        Self { repo, library: OnceLock::new(), schemas: OnceLock::new(), facts: true, keep_facts: true }
     }
 
     /// The same, with `check` neither reading nor keeping facts between runs (`--no-cache`).
     #[must_use]
     pub fn without_cache(mut self) -> Self {
         self.facts = false;
+        self
+    }
+
+    /// The same, reading what earlier checks learned but keeping nothing: for checks of text
+    /// that is not what the files hold (an editor's unsaved buffer), run at every keystroke.
+    #[must_use]
+    pub fn reading_facts_only(mut self) -> Self {
+        self.keep_facts = false;
         self
     }
 
@@ -190,7 +200,7 @@ impl<'a> Workspace<'a> {
         options.staged = staged;
         let schemas = self.schemas()?;
         let mut report = crate::lint::run::check(files, schemas, &options, only);
-        if let (Some(cache), Some(known)) = (cache, known) {
+        if let (Some(cache), Some(known)) = (cache.filter(|_| self.keep_facts), known) {
             let files = std::mem::take(&mut report.learned);
             if let Some(kept) = known.after(files, versions.unwrap_or_default()) {
                 kept.save(&cache);

@@ -91,6 +91,10 @@ struct Project {
     repo: Repo,
     schemas: Arc<SchemaSet>,
     read_from: Settings,
+    /// Whether a check kept what it learned of the repository's files (`.git/pactum/facts`),
+    /// so that the next read them from there. Done once: later checks differ only by the
+    /// buffer, whose facts are worth nothing once it changes.
+    warmed: std::sync::atomic::AtomicBool,
 }
 
 /// The files a project's settings come from (`pactum.toml`, the schemas) and when each was
@@ -356,7 +360,7 @@ impl Server<'_> {
             Ok(Some(repo)) => match SchemaSet::load(Some(&repo.schemas_dir())) {
                 Ok(schemas) => {
                     let read_from = settings_of(&repo);
-                    Arc::new(Project { repo, schemas: Arc::new(schemas), read_from })
+                    Arc::new(Project { repo, schemas: Arc::new(schemas), read_from, warmed: false.into() })
                 }
                 Err(error) => return self.unreadable(format!("the schemas of {}: {error}", folder.display())),
             },
@@ -658,7 +662,10 @@ fn check_in(
         None => {}
     }
     let only = std::collections::HashSet::from([shown.clone()]);
-    let workspace = Workspace::of(repo).with_schemas(project.schemas.clone());
+    let mut workspace = Workspace::of(repo).with_schemas(project.schemas.clone());
+    if project.warmed.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        workspace = workspace.reading_facts_only();
+    }
     let checked = workspace.check(&files, Some(&only), today)?;
     Ok(checked.report.diagnostics.into_iter().filter(|d| d.path == shown).collect())
 }
