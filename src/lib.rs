@@ -4,5 +4,6 @@
 //!
 //! The library computes and never prints; this crate prints and computes nothing of its own.
 
+pub mod allocator;
 pub mod cli;
 pub mod print;

@@ -12,5 +12,6 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    pactum::allocator::return_memory_promptly();
     pactum::cli::main()
 }
