@@ -1,7 +1,7 @@
 //! Clause alignment: the clauses of two versions flattened into units (numbered clauses,
 //! paragraphs, footnotes) and paired in the four passes the module describes, with what moved.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::{ClauseRef, Side, UnitKind, reference};
 use crate::contract::Contract;
@@ -189,7 +189,7 @@ pub(crate) fn align(olds: &[Side<'_>], news: &[Side<'_>]) -> Vec<(usize, usize)>
         }
     }
     // 2. By identical text, in order.
-    let mut by_text: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_text: HashMap<&str, Vec<usize>> = HashMap::default();
     for (n, side) in news.iter().enumerate().rev() {
         if new_free[n] && !side.text.is_empty() {
             by_text.entry(side.text.as_ref()).or_default().push(n);
@@ -205,7 +205,7 @@ pub(crate) fn align(olds: &[Side<'_>], news: &[Side<'_>]) -> Vec<(usize, usize)>
     }
     // 3. By heading (unique among the unmatched).
     let free_headings = |sides: &[Side<'_>], free: &[bool]| {
-        let mut map: HashMap<String, Option<usize>> = HashMap::new();
+        let mut map: HashMap<String, Option<usize>> = HashMap::default();
         for (index, side) in sides.iter().enumerate() {
             if let (true, Some(heading)) = (free[index], &side.heading) {
                 map.entry(heading.clone()).and_modify(|v| *v = None).or_insert(Some(index));
@@ -284,7 +284,7 @@ fn same_place(
     for &(o, n) in pairs.iter() {
         new_of_old[o] = Some(n);
     }
-    let mut new_at: HashMap<(&str, usize), Option<usize>> = HashMap::new();
+    let mut new_at: HashMap<(&str, usize), Option<usize>> = HashMap::default();
     for &(n, gap) in unmatched.new.iter().filter(|(n, _)| news[*n].reference.unit.is_none()) {
         new_at.entry((news[n].reference.number.as_str(), gap)).and_modify(|v| *v = None).or_insert(Some(n));
     }
@@ -349,7 +349,7 @@ fn similar_pairs(
 
 /// Each key with the index that holds it, or `None` when several do.
 fn unique_keys<'a>(keys: impl Iterator<Item = Option<&'a str>>) -> HashMap<&'a str, Option<usize>> {
-    let mut seen: HashMap<&str, Option<usize>> = HashMap::new();
+    let mut seen: HashMap<&str, Option<usize>> = HashMap::default();
     for (index, key) in keys.enumerate() {
         if let Some(key) = key {
             seen.entry(key).and_modify(|v| *v = None).or_insert(Some(index));

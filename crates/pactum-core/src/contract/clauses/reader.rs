@@ -15,7 +15,6 @@
 //!
 //! Inside a list item nothing escapes the item: what is read there nests under the item.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -76,7 +75,7 @@ struct Reader<'a> {
     /// as its last segment alone (`3.`, a list item): a number written alone follows only
     /// clauses numbered alone, so `4.` after `3.3` is section 4, not `3.4`.
     written_whole: Vec<bool>,
-    item_ends: HashMap<usize, usize>,
+    item_ends: FxHashMap<usize, usize>,
     next_item_id: usize,
     depth_reported: bool,
     /// Heading anchors given so far, for GitHub's `-1`, `-2` suffixes on repeats.
@@ -127,7 +126,7 @@ impl<'a> Reader<'a> {
             boundaries: Vec::new(),
             item_of: Vec::with_capacity(room),
             written_whole: Vec::with_capacity(room),
-            item_ends: HashMap::new(),
+            item_ends: FxHashMap::default(),
             next_item_id: 0,
             depth_reported: false,
             anchors_seen: FxHashMap::default(),

@@ -166,20 +166,20 @@ pub(crate) struct Reader<'a> {
     max_size: u64,
     /// Read front matter and clauses only ([`Contract::read_outline`]).
     outline: bool,
-    cache: HashMap<(Oid, String), Result<Contract, Unreadable>>,
+    cache: rustc_hash::FxHashMap<(Oid, String), Result<Contract, Unreadable>>,
 }
 
 impl<'a> Reader<'a> {
     /// A reader of whole contracts, or with `outline` of their front matter and clauses only.
     #[must_use]
     pub fn new(git: &'a Git, max_size: u64, outline: bool) -> Self {
-        Self { git, max_size, outline, cache: HashMap::new() }
+        Self { git, max_size, outline, cache: rustc_hash::FxHashMap::default() }
     }
 
     /// The versions a batch of commits names that are not read yet, each once: (commit, path,
     /// blob).
     fn unread<'c>(&self, batch: &'c [(&'c CommitInfo, Vec<FileChange>)]) -> Vec<(&'c CommitInfo, &'c str, Oid)> {
-        let mut queued = std::collections::HashSet::new();
+        let mut queued = rustc_hash::FxHashSet::default();
         batch
             .iter()
             .flat_map(|(commit, changes)| {
