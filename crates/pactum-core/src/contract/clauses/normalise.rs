@@ -12,9 +12,56 @@ use super::tree::{Clause, Form};
 #[must_use]
 pub fn clause_text(file: &str, clause: &Clause) -> String {
     let raw = &file[clause.start..clause.own_end];
+    Seen::text(raw, clause.form)
+}
+
+/// The clause texts this thread read lately, by their raw Markdown and form: a history walk
+/// reads each contract again at every version, and most of its clauses are as they were, so
+/// most texts are found here instead of being read again. (The text depends on nothing else:
+/// see [`read_text`].)
+#[derive(Default)]
+struct Seen {
+    /// Per form (heading, list item, paragraph): raw Markdown → text.
+    texts: [rustc_hash::FxHashMap<Box<str>, String>; 3],
+    bytes: usize,
+}
+
+/// Past this many bytes of raw text kept, the memory starts again.
+const SEEN_BYTES: usize = 4 << 20;
+
+thread_local! {
+    static SEEN: std::cell::RefCell<Seen> = std::cell::RefCell::default();
+}
+
+impl Seen {
+    fn text(raw: &str, form: Form) -> String {
+        let kind = match form {
+            Form::Heading => 0,
+            Form::ListItem => 1,
+            Form::Paragraph => 2,
+        };
+        SEEN.with_borrow_mut(|seen| {
+            if let Some(text) = seen.texts[kind].get(raw) {
+                return text.clone();
+            }
+            let text = read_text(raw, form);
+            if seen.bytes + raw.len() + text.len() > SEEN_BYTES {
+                seen.texts.iter_mut().for_each(rustc_hash::FxHashMap::clear);
+                seen.bytes = 0;
+            }
+            seen.bytes += raw.len() + text.len();
+            seen.texts[kind].insert(raw.into(), text.clone());
+            text
+        })
+    }
+}
+
+/// The words of a clause's raw Markdown (from its start to where its first child begins), read
+/// as a clause of `form`.
+fn read_text(raw: &str, form: Form) -> String {
     let (raw, _) = take_anchor(raw);
     let mut rest = raw.trim_start();
-    if clause.form == Form::Heading {
+    if form == Form::Heading {
         rest = rest.trim_start_matches('#').trim_start();
         let first = rest.lines().next().unwrap_or("");
         let first_text = unescape(first);
@@ -22,7 +69,7 @@ pub fn clause_text(file: &str, clause: &Clause) -> String {
         let tail = &rest[first.len()..];
         return words(&format!("{after}\n{tail}"));
     }
-    if clause.form == Form::ListItem {
+    if form == Form::ListItem {
         // The item's own marker: `12.` or `3)`.
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
         if digits > 0 && matches!(rest.as_bytes().get(digits), Some(b'.' | b')')) {
@@ -219,7 +266,19 @@ pub(crate) fn take_anchor(text: &str) -> (Cow<'_, str>, Option<String>) {
 
 #[cfg(test)]
 mod tests {
-    use super::strip_markup;
+    use super::{Form, Seen, read_text, strip_markup};
+
+    #[test]
+    fn texts_seen_before_are_the_texts_read() {
+        let raw = "## 3. Fees {#fees}\n\nThe *Customer* pays.\n";
+        for form in [Form::Heading, Form::Paragraph, Form::ListItem] {
+            // Read, then found: the same text, and each form's own.
+            assert_eq!(Seen::text(raw, form), read_text(raw, form));
+            assert_eq!(Seen::text(raw, form), read_text(raw, form));
+        }
+        assert_ne!(Seen::text(raw, Form::Heading), Seen::text(raw, Form::Paragraph));
+        assert_eq!(Seen::text(raw, Form::Heading), "Fees The Customer pays.");
+    }
 
     #[test]
     fn character_references_are_decoded() {
