@@ -152,7 +152,7 @@ enum Command {
     /// A language server for editors, over standard input and output: findings as you type,
     /// hover, go to definition, references, completion, rename, outline, quick fixes
     #[command(
-        after_help = "Examples:\n  pactum lsp                     started by the editor, which speaks to it over stdin/stdout\n\nEditor set-up: docs/editors.md"
+        after_help = "Examples:\n  pactum lsp                     started by the editor, which speaks to it over stdin/stdout\n  pactum lsp --repo ~/contracts  every document read as a file of that repository\n\nEditor set-up: docs/editors.md"
     )]
     Lsp(lsp::LspArgs),
     /// The manual page, in roff

@@ -729,3 +729,22 @@ fn what_check_learns_is_kept_once_not_at_every_keystroke() {
     assert_eq!(std::fs::read(&facts).unwrap(), kept);
     assert_eq!(client.finish(), Some(0));
 }
+
+#[test]
+fn repo_names_the_repository_every_document_is_read_in() {
+    let repo = example();
+    let root = repo.root();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let mut client =
+        Client::spawn(crate::support::command(elsewhere.path(), &["lsp", "--repo", root.to_str().unwrap()]));
+    client.result("initialize", json!({ "capabilities": {} }));
+    let path = root.join("contracts/acme/msa.md");
+    let text = std::fs::read_to_string(&path).unwrap().replacen("within thirty days", "within sixty days", 1);
+    let uri = uri(&path);
+    client.open(&uri, &text);
+    // Held to its seal in that repository's history.
+    let codes: Vec<String> =
+        client.diagnostics(&uri, 1).iter().map(|d| d["code"].as_str().unwrap().to_owned()).collect();
+    assert!(codes.contains(&"executed/body-changed".to_owned()), "{codes:?}");
+    assert_eq!(client.finish(), Some(0));
+}

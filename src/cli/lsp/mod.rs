@@ -345,9 +345,12 @@ impl Server<'_> {
         }
     }
 
-    /// The repository a file is in, opened once.
+    /// The repository a file is in (`--repo`, else found from the file's folder), opened once.
     fn project(&mut self, path: Option<&Path>) -> Option<Arc<Project>> {
-        let folder = path?.parent()?.to_path_buf();
+        let folder = match &self.global.repo {
+            Some(dir) => dir.clone(),
+            None => path?.parent()?.to_path_buf(),
+        };
         match self.projects.get(&folder) {
             Some(Some(known)) if settings_of(&known.repo) == known.read_from => return Some(known.clone()),
             Some(None) => return None,
@@ -356,7 +359,11 @@ impl Server<'_> {
         }
         // A repository whose settings cannot be read is tried again on the next check, so that
         // the mended file is read; what is wrong is said once.
-        let project = match Repo::discover(&folder) {
+        let found = match &self.global.repo {
+            Some(dir) => Repo::open(dir).map(Some),
+            None => Repo::discover(&folder),
+        };
+        let project = match found {
             Ok(Some(repo)) => match SchemaSet::load(Some(&repo.schemas_dir())) {
                 Ok(schemas) => {
                     let read_from = settings_of(&repo);
