@@ -122,7 +122,7 @@ rules! {
     REF_TITLE_LOOSE = "ref/title-loose", I, "a cross-reference's title is the clause's heading written another way";
     TERM_DUPLICATE = "term/duplicate", W, "a term is defined more than once";
     TERM_UNUSED = "term/unused", W, "a defined term is never used";
-    TERM_MISSPELT = "term/misspelt", W, "a capitalised phrase is a letter or two from a defined term, and defined nowhere";
+    TERM_MISSPELT = "term/misspelt", W, "a capitalised phrase is one edit from a defined term, and defined nowhere";
     PLACEHOLDER_UNFILLED = "placeholder/unfilled", W, "a placeholder is left from a template (an error once approved)";
     MARKUP_HIDES_TEXT = "markup/hides-text", W, "raw HTML can hide or restyle words or run code (an error once approved)";
     SIGNATURE_MISSING = "signature/missing", E, "an executed contract lacks a signature for a party";

@@ -861,27 +861,60 @@ fn inflected(a: &str, b: &str) -> bool {
     a.split(' ').zip(b.split(' ')).all(|(a, b)| a == b || inflected_word(a, b))
 }
 
-/// Capitalised phrases in the prose ranges of `text` that are one letter from a defined term
-/// (two, for a term of several words and sixteen letters or more), are defined nowhere, and are
-/// written at most twice: `Confidental Information`, `Disclosng Party`. Case alone, singular against plural
+/// A hash of `word` as written and of each way of writing it with one character left out
+/// (hashed whole, so that a way and the same letters written are one hash).
+fn ways(word: &str) -> impl Iterator<Item = u64> + '_ {
+    use std::hash::BuildHasher as _;
+    let mut buffer: Vec<u8> = Vec::with_capacity(word.len());
+    std::iter::once(None).chain(word.char_indices().map(Some)).map(move |left_out| {
+        buffer.clear();
+        match left_out {
+            None => buffer.extend_from_slice(word.as_bytes()),
+            Some((at, c)) => {
+                buffer.extend_from_slice(&word.as_bytes()[..at]);
+                buffer.extend_from_slice(&word.as_bytes()[at + c.len_utf8()..]);
+            }
+        }
+        rustc_hash::FxBuildHasher.hash_one(&buffer)
+    })
+}
+
+/// Capitalised phrases in the prose ranges of `text` that are one edit from a defined term (a
+/// letter left out, added or changed, or two swapped), are defined nowhere, and are written at
+/// most twice: `Confidental Information`, `Disclosng Party`. Case alone, singular against plural
 /// and a word that begins a sentence are no misspelling.
 pub(crate) fn misspelt(text: &str, ranges: &[Range<usize>], terms: &[Term]) -> Vec<Misspelt> {
     let defined: std::collections::HashSet<&str> = terms.iter().map(|t| t.term.as_str()).collect();
-    // Terms by their first letter and number of words.
-    let mut wanted: HashMap<(char, usize), Vec<usize>> = HashMap::new();
-    for (index, term) in terms.iter().enumerate() {
-        let first = term.term.chars().next().filter(|c| c.is_uppercase());
-        if let Some(first) = first
-            && term.term.len() >= MIN_MISSPELT
-            && term.term.chars().all(|c| c.is_alphanumeric() || c == ' ')
-        {
-            wanted.entry((first, term.term.split(' ').count())).or_default().push(index);
+    // Each term looked for, and each way of writing it with one letter left out: a phrase one
+    // edit from a term (a letter left out, added, changed, two swapped) shares one of them with
+    // the term, found by a lookup whatever the number of terms. Kept as hashes, sorted: sixteen
+    // bytes a way, and a hash that two ways share only adds a candidate the distance rules out.
+    let mut index: Vec<(u64, u32)> = Vec::new();
+    // For each number of words, the shortest and longest term.
+    let mut lengths: std::collections::BTreeMap<usize, (usize, usize)> = std::collections::BTreeMap::new();
+    for (index_of, term) in terms.iter().enumerate() {
+        let name = term.term.as_str();
+        let looked_for = name.starts_with(char::is_uppercase)
+            && name.len() >= MIN_MISSPELT
+            && name.chars().all(|c| c.is_alphanumeric() || c == ' ');
+        let Ok(index_of) = u32::try_from(index_of) else { break };
+        if !looked_for {
+            continue;
         }
+        index.extend(ways(name).map(|way| (way, index_of)));
+        let (shortest, longest) = lengths.entry(name.split(' ').count()).or_insert((usize::MAX, 0));
+        *shortest = (*shortest).min(name.len());
+        *longest = (*longest).max(name.len());
     }
-    if wanted.is_empty() {
+    if index.is_empty() {
         return Vec::new();
     }
-    let counts: std::collections::BTreeSet<usize> = wanted.keys().map(|(_, k)| *k).collect();
+    index.sort_unstable();
+    index.dedup();
+    let lookup = |way: u64| {
+        let from = index.partition_point(|&(w, _)| w < way);
+        index[from..].iter().take_while(move |&&(w, _)| w == way).map(|&(_, at)| at as usize)
+    };
     // Where terms stand already, defined or used: no phrase there is a misspelling.
     let mut taken: Vec<Range<usize>> = terms
         .iter()
@@ -912,15 +945,18 @@ pub(crate) fn misspelt(text: &str, ranges: &[Range<usize>], terms: &[Term]) -> V
         }
         for (i, word) in words.iter().enumerate() {
             let Some(first) = text[word.clone()].chars().next().filter(|c| c.is_uppercase()) else { continue };
-            for &k in &counts {
+            for (&k, &(shortest, longest)) in &lengths {
                 let Some(last) = words.get(i + k - 1) else { break };
                 // The words of a phrase are apart by one space.
                 if words[i..i + k].windows(2).any(|pair| &text[pair[0].end..pair[1].start] != " ") {
                     break;
                 }
-                let Some(candidates) = wanted.get(&(first, k)) else { continue };
                 let span = word.start..last.end;
                 let phrase = &text[span.clone()];
+                // One letter more or less, and a plural or possessive ending (`’s`: five bytes).
+                if phrase.len() + 1 < shortest || phrase.len() > longest + 6 {
+                    continue;
+                }
                 if defined.contains(phrase) || overlaps_taken(&span) {
                     continue;
                 }
@@ -941,29 +977,33 @@ pub(crate) fn misspelt(text: &str, ranges: &[Range<usize>], terms: &[Term]) -> V
                 if bare.is_some_and(|bare| defined.contains(bare)) {
                     continue;
                 }
-                for &index in candidates {
-                    let term = terms[index].term.as_str();
-                    if term.len().abs_diff(phrase.len()) > 3
+                let mut candidates: Vec<usize> =
+                    std::iter::once(phrase).chain(bare).flat_map(ways).flat_map(lookup).collect();
+                candidates.sort_unstable();
+                candidates.dedup();
+                for index_of in candidates {
+                    let term = terms[index_of].term.as_str();
+                    if !term.starts_with(first)
+                        || term.split(' ').count() != k
                         || term.eq_ignore_ascii_case(phrase)
                         || inflected(term, phrase)
                     {
                         continue;
                     }
-                    // One slip; two in a long phrase of several words. (Two in one word make
-                    // another word as often as a slip: `Contribution`, `Contributor`.)
-                    let allowed = if k > 1 && term.len() >= 16 { 2 } else { 1 };
                     // Each word keeps its capital where the term has one.
                     let same_capitals = term
                         .split(' ')
                         .zip(phrase.split(' '))
                         .all(|(a, b)| a.starts_with(char::is_uppercase) == b.starts_with(char::is_uppercase));
+                    // One slip. (Two in a word make another word as often as a slip:
+                    // `Contribution`, `Contributor`.)
                     let distance = std::iter::once(phrase)
                         .chain(bare.filter(|bare| !term.ends_with('s') || bare.len() + 1 < phrase.len()))
                         .map(|written| strsim::osa_distance(term, written))
                         .min()
                         .unwrap_or(usize::MAX);
-                    if same_capitals && (1..=allowed).contains(&distance) {
-                        found.push((phrase.to_owned(), Misspelt { term: index, span: span.clone() }));
+                    if same_capitals && distance == 1 {
+                        found.push((phrase.to_owned(), Misspelt { term: index_of, span: span.clone() }));
                         break;
                     }
                 }
