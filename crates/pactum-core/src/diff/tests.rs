@@ -118,3 +118,14 @@ fn longest_run_in_order() {
     assert_eq!(longest_in_order(&[(0, 0), (1, 3), (2, 1), (3, 2)]), [true, false, true, true]);
     assert_eq!(longest_in_order(&[]), Vec::<bool>::new());
 }
+
+#[test]
+fn a_change_of_the_front_matter_alone_changes_no_clause() {
+    // Repeated wording, no headings: what alignment finds hardest, and here has nothing to find.
+    let body = "1. The same words.\n2. The same words.\n3. The same words.\n";
+    let old = format!("+++\nid = \"a\"\nstatus = \"draft\"\n+++\n{body}");
+    let new = format!("+++\nid = \"a\"\nstatus = \"review\"\n+++\n{body}");
+    assert_eq!(changes(&old, &new), []);
+    let diff = diff(Some(&read(&old)), Some(&read(&new)), &DiffOptions::default());
+    assert!(diff.fields.iter().any(|f| f.pointer == "/status"), "{:?}", diff.fields);
+}
