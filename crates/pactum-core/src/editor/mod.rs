@@ -294,6 +294,12 @@ fn field_card(contract: &Contract, pointer: &str, context: &Context<'_>) -> Stri
     if dated {
         out.push_str(&dates_card(contract, context));
     }
+    // `/obligations/2/starting`: that obligation's next due days.
+    let obligation =
+        pointer.strip_prefix("/obligations/").and_then(|rest| rest.split('/').next()?.parse::<usize>().ok());
+    if let Some(obligation) = obligation.and_then(|at| contract.meta.obligations.get(at)) {
+        out.push_str(&due_card(obligation, context.today));
+    }
     out
 }
 
@@ -327,6 +333,40 @@ fn dates_card(contract: &Contract, context: &Context<'_>) -> String {
         lines.push(format!("- state: {}", format!("{state:?}").to_lowercase()));
     }
     format!("\n{}\n", lines.join("\n"))
+}
+
+/// The most occurrences of an obligation looked through for the next due days: a daily
+/// obligation over 27 years.
+const MAX_OCCURRENCES: u32 = 10_000;
+
+/// An obligation's due days around today: the last one passed, and the next three.
+fn due_card(obligation: &crate::contract::metadata::Obligation, today: NaiveDate) -> String {
+    use crate::remind::performance::due_of;
+    let mut last = None;
+    let mut next = Vec::new();
+    for n in 0..MAX_OCCURRENCES {
+        let Some(day) = due_of(obligation, n) else { break };
+        if day < today {
+            last = Some(day);
+        } else {
+            next.push(day.to_string());
+            if next.len() == 3 {
+                break;
+            }
+        }
+    }
+    if last.is_none() && next.is_empty() {
+        return "\nNo due day yet: the obligation needs `due`, or `every` and `starting`.\n".to_owned();
+    }
+    let mut out = format!("\nAs of {today}:");
+    if let Some(last) = last {
+        out.push_str(&format!("\n- last due {last}"));
+    }
+    if !next.is_empty() {
+        out.push_str(&format!("\n- next due {}", next.join(", ")));
+    }
+    out.push('\n');
+    out
 }
 
 /// The references of the contract that name `clause`.

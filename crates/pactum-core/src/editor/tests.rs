@@ -18,6 +18,11 @@ notice = "60 days"
 
 [[parties]]
 name = "Acme AS"
+
+[[obligations]]
+id = "report"
+every = "1 month"
+starting = 2026-01-31
 +++
 # Master Services Agreement
 
@@ -68,7 +73,7 @@ fn a_terms_use_leads_to_its_definition_and_every_use() {
     assert_eq!(references(&contract, use_at, false).len(), 1);
     context_with(|context| {
         let shown = hover(&contract, use_at, context).unwrap();
-        assert!(shown.markdown.contains("\"Confidential Information\"**, defined on line 23"), "{}", shown.markdown);
+        assert!(shown.markdown.contains("\"Confidential Information\"**, defined on line 28"), "{}", shown.markdown);
         assert!(shown.markdown.contains("> \"**Services**\" means"), "{}", shown.markdown);
     });
 }
@@ -87,7 +92,7 @@ fn a_reference_leads_to_its_clause_and_a_clause_to_its_references() {
     assert_eq!(from_clause.len(), 2, "Section 2.2 (Late Payment) and Section 2.2 (Confidentiality)");
     context_with(|context| {
         let shown = hover(&contract, reference, context).unwrap();
-        assert!(shown.markdown.starts_with("**Clause 2.2** — Late Payment (line 30)"), "{}", shown.markdown);
+        assert!(shown.markdown.starts_with("**Clause 2.2** — Late Payment (line 35)"), "{}", shown.markdown);
     });
 }
 
@@ -113,6 +118,10 @@ fn a_date_field_shows_its_description_and_the_deadlines() {
         assert!(shown.markdown.contains("- the initial term ends 2026-12-31"), "{}", shown.markdown);
         assert!(shown.markdown.contains("- notice of non-renewal by **2026-11-01**"), "{}", shown.markdown);
         assert!(shown.markdown.contains("- renews on 2027-01-01"), "{}", shown.markdown);
+        // An obligation's date: its due days around today (1 June 2026).
+        let starting = hover(&contract, at(MSA, "2026-01-31"), context).unwrap();
+        assert!(starting.markdown.contains("- last due 2026-05-31"), "{}", starting.markdown);
+        assert!(starting.markdown.contains("- next due 2026-06-30, 2026-07-31, 2026-08-31"), "{}", starting.markdown);
         let status = hover(&contract, at(MSA, "\"draft\"") + 2, context).unwrap();
         assert!(status.markdown.contains("One of: `draft`, `review`"), "{}", status.markdown);
     });
