@@ -320,15 +320,9 @@ impl Server<'_> {
     fn saved(&mut self, params: &lsp::DidSaveTextDocumentParams) {
         let Some(document) = self.documents.get_mut(params.text_document.uri.as_str()) else { return };
         document.baseline = Some(parse(document));
-        // A saved configuration or schema changes how every contract of its repository reads;
-        // a saved contract may change what the others' repository rules find.
-        let path = document.path.clone();
-        if let Some(path) = path {
-            let settings = path.file_name().is_some_and(|n| n == "pactum.toml")
-                || path.parent().and_then(Path::file_name).is_some_and(|n| n == "schemas");
-            if settings {
-                self.projects.clear();
-            }
+        // A saved contract may change what the others' repository rules find. (A saved
+        // `pactum.toml` or schema is read again by `project`, which sees it changed on disk.)
+        if document.path.is_some() {
             for other in self.documents.values_mut() {
                 other.dirty = true;
             }
