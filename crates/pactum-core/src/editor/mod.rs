@@ -104,7 +104,8 @@ pub fn target_at(contract: &Contract, at: usize) -> Option<Target<'_>> {
     contract.body.clauses.iter().rev().find(|clause| inside(&first_line(contract, clause))).map(Target::Clause)
 }
 
-/// The outline: the front matter, then the clauses as a tree, under the parts they stand in.
+/// The outline: the front matter, then the clauses as a tree, under the parts they stand in
+/// (the reader opens the first part, untitled, where the body starts).
 #[must_use]
 pub fn symbols(contract: &Contract) -> Vec<Symbol> {
     let mut out = Vec::new();
@@ -140,9 +141,6 @@ pub fn symbols(contract: &Contract) -> Vec<Symbol> {
             }
             None => out.extend(roots),
         }
-    }
-    if parts.is_empty() {
-        out.extend(contract.body.roots.iter().map(|&at| tree(at)));
     }
     out
 }
