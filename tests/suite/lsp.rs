@@ -733,18 +733,28 @@ fn what_check_learns_is_kept_once_not_at_every_keystroke() {
 #[test]
 fn repo_names_the_repository_every_document_is_read_in() {
     let repo = example();
-    let root = repo.root();
+    // A counterparty's draft saved outside any repository, of a type only the example's own
+    // schemas know (`reseller`).
     let elsewhere = tempfile::tempdir().unwrap();
-    let mut client =
-        Client::spawn(crate::support::command(elsewhere.path(), &["lsp", "--repo", root.to_str().unwrap()]));
-    client.result("initialize", json!({ "capabilities": {} }));
-    let path = root.join("contracts/acme/msa.md");
-    let text = std::fs::read_to_string(&path).unwrap().replacen("within thirty days", "within sixty days", 1);
-    let uri = uri(&path);
-    client.open(&uri, &text);
-    // Held to its seal in that repository's history.
-    let codes: Vec<String> =
-        client.diagnostics(&uri, 1).iter().map(|d| d["code"].as_str().unwrap().to_owned()).collect();
-    assert!(codes.contains(&"executed/body-changed".to_owned()), "{codes:?}");
-    assert_eq!(client.finish(), Some(0));
+    let text = std::fs::read_to_string(repo.root().join("contracts/partners/reseller-nordics.md")).unwrap().replacen(
+        "id = \"fjord-reseller-2024\"",
+        "id = \"draft-from-counterparty\"",
+        1,
+    );
+    let path = elsewhere.path().join("draft.md");
+    std::fs::write(&path, &text).unwrap();
+    let codes = |args: &[&str]| -> Vec<String> {
+        let mut client = Client::spawn(crate::support::command(elsewhere.path(), args));
+        client.result("initialize", json!({ "capabilities": {} }));
+        let uri = uri(&path);
+        client.open(&uri, &text);
+        let found = client.diagnostics(&uri, 1).iter().map(|d| d["code"].as_str().unwrap().to_owned()).collect();
+        assert_eq!(client.finish(), Some(0));
+        found
+    };
+    // Found from its folder: no repository, the built-in schemas, no such type.
+    assert!(codes(&["lsp"]).contains(&"schema/unknown-type".to_owned()));
+    // Named: read with that repository's schemas.
+    let named = codes(&["lsp", "--repo", repo.root().to_str().unwrap()]);
+    assert!(!named.contains(&"schema/unknown-type".to_owned()), "{named:?}");
 }
