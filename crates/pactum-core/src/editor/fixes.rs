@@ -202,7 +202,8 @@ fn misspelt_terms(contract: &Contract) -> Vec<Fix> {
         .collect()
 }
 
-/// A field name one or two letters from exactly one field of the schema: that field.
+/// A field name one or two letters from a field of the schema: the field the finding's help
+/// names (`text::nearest`).
 fn misspelt_fields(contract: &Contract, schemas: &SchemaSet) -> Vec<Fix> {
     let Some(front) = &contract.front else { return Vec::new() };
     let kind = contract.meta.kind.as_deref();
@@ -218,19 +219,17 @@ fn misspelt_fields(contract: &Contract, schemas: &SchemaSet) -> Vec<Fix> {
         if fields.is_empty() || fields.iter().any(|field| field == name) {
             continue;
         }
-        let mut near =
-            fields.iter().map(|field| (strsim::levenshtein(name, field), field)).filter(|(distance, _)| *distance <= 2);
-        let Some((distance, field)) = near.next() else { continue };
-        let closer = |(d, _): &(usize, &String)| *d <= distance;
-        if near.any(|other| closer(&other)) {
+        // The field the finding's help names.
+        let Some(field) = crate::text::nearest(name, fields.iter().map(String::as_str), crate::schema::MISSPELT_KEY)
+        else {
             continue;
-        }
+        };
         let code = if parent.is_empty() { rule::FRONTMATTER_UNDECLARED_KEY } else { rule::SCHEMA_UNKNOWN_KEY };
         out.push(Fix {
             code: Some(code.code),
             at: vec![key.clone()],
             title: format!("Rename `{name}` to `{field}`"),
-            edits: vec![Edit { span: key, text: field.clone() }],
+            edits: vec![Edit { span: key, text: field.to_owned() }],
         });
     }
     out.sort_by_key(|fix| fix.at[0].start);

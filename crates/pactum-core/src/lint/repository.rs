@@ -474,12 +474,7 @@ pub(crate) fn not_checked(record: &SignedRecord, checked: &HashSet<&str>, held: 
 
 /// The known id nearest to `wanted` by edit distance, if it is near enough to be a typo.
 fn closest<'a>(wanted: &str, known: &HashSet<&'a str>) -> Option<&'a str> {
-    known
-        .iter()
-        .map(|candidate| (strsim::levenshtein(wanted, candidate), *candidate))
-        .filter(|(distance, _)| *distance <= 2.max(wanted.len() / 5))
-        .min()
-        .map(|(_, candidate)| candidate)
+    crate::text::nearest(wanted, known.iter().copied(), 2.max(wanted.len() / 5))
 }
 
 #[cfg(test)]

@@ -346,12 +346,7 @@ impl Config {
         let table: toml::Table = toml::from_str(text).map_err(toml_error)?;
         for key in table.keys() {
             if !TABLES.contains(&key.as_str()) {
-                let nearest = TABLES
-                    .iter()
-                    .map(|known| (strsim::levenshtein(key, known), *known))
-                    .filter(|(distance, _)| *distance <= 3)
-                    .min()
-                    .map(|(_, known)| known);
+                let nearest = crate::text::nearest(key, TABLES.iter().copied(), 3);
                 return Err(SettingError::UnknownTable { table: key.clone(), nearest });
             }
         }

@@ -302,12 +302,8 @@ impl SchemaSet {
             .keys()
             .filter(|key| !declared.contains(*key))
             .map(|key| {
-                let nearest = declared
-                    .iter()
-                    .map(|known| (strsim::levenshtein(key, known), known))
-                    .filter(|(distance, _)| *distance <= 2)
-                    .min()
-                    .map(|(_, known)| format!("did you mean `{known}`? "));
+                let nearest = crate::text::nearest(key, declared.iter().map(String::as_str), MISSPELT_KEY)
+                    .map(|known| format!("did you mean `{known}`? "));
                 let span = front.spans.key_or_value(&format!("/{key}"));
                 source
                     .diagnostic(
@@ -337,6 +333,9 @@ impl SchemaSet {
             .collect()
     }
 }
+
+/// The most edits between a key and the declared field it is taken to misspell.
+pub(crate) const MISSPELT_KEY: usize = 2;
 
 /// What a schema says of one front-matter field, for an editor's hover and completion.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

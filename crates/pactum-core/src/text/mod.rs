@@ -110,6 +110,18 @@ pub(crate) fn find_mark(text: &str, needle: &str) -> Option<usize> {
     memchr::memchr_iter(first, bytes).find(|&at| bytes[at + 1..].starts_with(rest))
 }
 
+/// The name among `known` nearest to `wanted` by edit distance, when at most `max` edits away:
+/// what a misspelt name (a field, a table, an id) was probably meant to be. Of names as near,
+/// the first in alphabetical order, so that the suggestion does not depend on their order.
+pub fn nearest<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str>, max: usize) -> Option<&'a str> {
+    known
+        .into_iter()
+        .map(|candidate| (strsim::levenshtein(wanted, candidate), candidate))
+        .filter(|(distance, _)| *distance <= max)
+        .min()
+        .map(|(_, candidate)| candidate)
+}
+
 /// The largest character boundary of `text` at or before `offset`.
 #[must_use]
 pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
@@ -275,6 +287,15 @@ mod tests {
         assert_eq!(index.line_range(text, 1), 3..(text.find('\r').unwrap()));
         // inside a multi-byte character: moved back to its start
         assert_eq!(index.position(text, 4), Position { line: 2, column: 1 });
+    }
+
+    #[test]
+    fn the_nearest_name_is_the_closest_then_the_first() {
+        assert_eq!(nearest("governing_lwa", ["governing_law", "owner"], 2), Some("governing_law"));
+        // As near: the first alphabetically, whatever order they come in.
+        assert_eq!(nearest("tag", ["tax", "tab"], 2), Some("tab"));
+        assert_eq!(nearest("tag", ["tab", "tax"], 2), Some("tab"));
+        assert_eq!(nearest("parties", ["owner", "title"], 2), None);
     }
 
     #[test]
