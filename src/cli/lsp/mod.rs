@@ -450,14 +450,13 @@ impl Server<'_> {
         let contract = parse(document);
         let path = document.path.clone();
         let baseline = document.baseline.clone();
-        let text = document.text.clone();
         let project = self.project(path.as_deref());
         let schemas = self.schemas(project.as_deref()).ok_or((ErrorCode::InternalError, "no schemas".to_owned()))?;
         let shown = match (&project, &path) {
             (Some(project), Some(path)) => pactum_core::repo::shown_relative(&project.repo.root, path),
             _ => String::new(),
         };
-        Ok(Open { contract, baseline, text, project, schemas, shown, encoding: self.encoding })
+        Ok(Open { contract, baseline, project, schemas, shown, encoding: self.encoding })
     }
 
     fn hover(&mut self, params: lsp::HoverParams) -> Answer<Option<lsp::Hover>> {
@@ -500,7 +499,7 @@ impl Server<'_> {
         let lines = open.lines();
         let offset = lines.offset(at.position);
         let offered = if pactum_core::lint::drafting::is_material(&open.shown) && open.shown.starts_with("templates/") {
-            editor::template_completions(&open.text, offset)
+            editor::template_completions(&open.contract.text, offset)
         } else {
             editor::completions(&open.contract, offset, &open.schemas)
         };
@@ -538,7 +537,7 @@ impl Server<'_> {
         Ok(editor::rename_span(&open.contract, lines.offset(position)).map(|span| {
             lsp::PrepareRenameResponse::RangeWithPlaceholder {
                 range: lines.range(&span),
-                placeholder: open.text[span].to_owned(),
+                placeholder: open.contract.text[span].to_owned(),
             }
         }))
     }
@@ -610,7 +609,6 @@ impl Server<'_> {
 struct Open {
     contract: Arc<Contract>,
     baseline: Option<Arc<Contract>>,
-    text: String,
     project: Option<Arc<Project>>,
     schemas: Arc<SchemaSet>,
     /// Its path relative to its repository; empty outside one.
@@ -619,8 +617,9 @@ struct Open {
 }
 
 impl Open {
+    /// The document's lines: its text is the contract's, read from it as the editor sent it.
     fn lines(&self) -> Lines<'_> {
-        Lines::new(&self.text, self.encoding)
+        Lines::new(&self.contract.text, self.encoding)
     }
 }
 
