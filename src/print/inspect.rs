@@ -75,7 +75,7 @@ impl InspectReport {
             terms: contract
                 .terms
                 .iter()
-                .map(|t| TermView { term: t.term.clone(), line: contract.line(t.span.start), uses: t.uses })
+                .map(|t| TermView { term: t.term.clone(), line: contract.line(t.span.start), uses: t.uses() })
                 .collect(),
             references: contract
                 .references

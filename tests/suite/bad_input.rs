@@ -142,7 +142,7 @@ fn crlf_and_lf_read_the_same() {
     let outline =
         |c: &Contract| c.body.clauses.iter().map(|c| (c.number.clone(), c.heading.clone())).collect::<Vec<_>>();
     assert_eq!(outline(&lf), outline(&crlf));
-    let terms = |c: &Contract| c.terms.iter().map(|t| (t.term.clone(), t.uses)).collect::<Vec<_>>();
+    let terms = |c: &Contract| c.terms.iter().map(|t| (t.term.clone(), t.uses())).collect::<Vec<_>>();
     assert_eq!(terms(&lf), terms(&crlf));
 }
 

@@ -56,7 +56,7 @@ fn common_paper_mutual_nda_v0_has_a_plain_quoted_definition() {
     assert_eq!(outline(&nda).len(), 11);
     // v0 defines Cover Page as (“Cover Page”), without bold, after a space inside the parenthesis.
     assert_eq!(terms(&nda), ["MNDA", "Disclosing Party", "Receiving Party", "Confidential Information", "Cover Page"]);
-    let uses: Vec<usize> = nda.terms.iter().map(|t| t.uses).collect();
+    let uses: Vec<usize> = nda.terms.iter().map(pactum_core::contract::Term::uses).collect();
     assert!(uses.iter().all(|&u| u > 0), "{uses:?}");
 }
 

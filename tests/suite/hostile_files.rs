@@ -276,7 +276,10 @@ fn long_contracts_cost_linear_time() {
             &(|(old, _): &(String, String)| {
                 let contract = read(old);
                 // Clause n uses Term(n-1); clause 1 uses its own.
-                assert_eq!(contract.terms.iter().map(|term| term.uses).sum::<usize>(), contract.terms.len());
+                assert_eq!(
+                    contract.terms.iter().map(pactum_core::contract::Term::uses).sum::<usize>(),
+                    contract.terms.len()
+                );
             }) as &dyn Fn(&(String, String)),
         ),
         ("render", &|(old, _): &(String, String)| drop(pactum::print::contract_page::page(&read(old), "en"))),

@@ -23,11 +23,21 @@ pub struct Term {
     /// Further definitions of the same term.
     #[serde(skip)]
     pub redefined: Vec<Range<usize>>,
-    /// Number of uses outside its definitions.
-    pub uses: usize,
-    /// Where it is used, outside its definitions, in order.
-    #[serde(skip)]
+    /// Where it is used, outside its definitions, in order (written out as the number of uses).
+    #[serde(rename = "uses", serialize_with = "count")]
     pub used: Vec<Range<usize>>,
+}
+
+impl Term {
+    /// How often it is used outside its definitions.
+    #[must_use]
+    pub fn uses(&self) -> usize {
+        self.used.len()
+    }
+}
+
+fn count<S: serde::Serializer>(used: &[Range<usize>], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_u64(used.len() as u64)
 }
 
 /// A cross-reference to a clause.
@@ -203,7 +213,7 @@ impl<'a> Prose<'a> {
                 Some(&at) => terms[at].redefined.push(span),
                 None => {
                     index.insert(term.clone(), terms.len());
-                    terms.push(Term { term, span, redefined: Vec::new(), uses: 0, used: Vec::new() });
+                    terms.push(Term { term, span, redefined: Vec::new(), used: Vec::new() });
                 }
             }
         }
@@ -319,7 +329,6 @@ impl<'a> Prose<'a> {
                 continue;
             }
             covered_to = end;
-            terms[index].uses += 1;
             terms[index].used.push(span);
         }
     }
@@ -1061,7 +1070,7 @@ mod tests {
     }
 
     fn terms(text: &str) -> Vec<(String, usize)> {
-        prose(text).terms().into_iter().map(|t| (t.term, t.uses)).collect()
+        prose(text).terms().into_iter().map(|t| (t.term.clone(), t.uses())).collect()
     }
 
     #[test]

@@ -215,7 +215,7 @@ pub fn hover(contract: &Contract, at: usize, context: &Context<'_>) -> Option<Ho
     match target_at(contract, at)? {
         Target::Term { term, span } => {
             let line = contract.line(term.span.start);
-            let uses = crate::text::count(term.uses, "use");
+            let uses = crate::text::count(term.uses(), "use");
             let mut markdown = format!("**\"{}\"**, defined on line {line} ({uses})\n\n", term.term);
             markdown.push_str(&quote(prose_around(contract, term.span.start)));
             Some(Hover { span, markdown })

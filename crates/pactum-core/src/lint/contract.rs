@@ -510,7 +510,7 @@ fn terms(contract: &Contract, out: &mut Vec<Diagnostic>) {
                     .with_help("keep one definition, or give the second meaning its own term"),
             );
         }
-        if term.uses == 0 {
+        if term.used.is_empty() {
             out.push(
                 source
                     .diagnostic(
