@@ -91,6 +91,7 @@ impl Opener {
             prefix: self.prefix.clone(),
             last_subtree: std::cell::RefCell::default(),
             trees: std::cell::RefCell::default(),
+            history: std::cell::RefCell::default(),
         })
     }
 
@@ -124,7 +125,13 @@ pub struct Git {
     last_subtree: std::cell::RefCell<Vec<(Oid, PathBuf, Option<Oid>)>>,
     /// The trees this handle read last, as Git stores them.
     trees: std::cell::RefCell<trees::Kept>,
+    /// The first-parent history read last, and the tip it was read from: a command asks for it
+    /// more than once (where the contracts folder was, where the record starts, the walk).
+    history: std::cell::RefCell<Option<(Oid, History)>>,
 }
+
+/// A first-parent history, newest first, shared by whoever asks for it.
+pub(crate) type History = std::sync::Arc<[CommitInfo]>;
 
 impl std::fmt::Debug for Git {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -195,7 +202,13 @@ impl Git {
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         let workdir = workdir.canonicalize().unwrap_or(workdir);
         let prefix = root.strip_prefix(&workdir).map(Path::to_path_buf).unwrap_or_default();
-        Ok(Self { repo, prefix, last_subtree: std::cell::RefCell::default(), trees: std::cell::RefCell::default() })
+        Ok(Self {
+            repo,
+            prefix,
+            last_subtree: std::cell::RefCell::default(),
+            trees: std::cell::RefCell::default(),
+            history: std::cell::RefCell::default(),
+        })
     }
 
     /// What opens other handles on the same repository, one per thread: a handle is used by
@@ -307,7 +320,12 @@ impl Git {
     ///
     /// # Errors
     /// When a commit cannot be read.
-    pub(crate) fn first_parent_history(&self, tip: Oid) -> Result<Vec<CommitInfo>, HistoryError> {
+    pub(crate) fn first_parent_history(&self, tip: Oid) -> Result<History, HistoryError> {
+        if let Some((read, history)) = self.history.borrow().as_ref()
+            && *read == tip
+        {
+            return Ok(std::sync::Arc::clone(history));
+        }
         let mut out = Vec::new();
         let mut at = Some(tip);
         while let Some(id) = at {
@@ -319,7 +337,9 @@ impl Git {
         for at in 1..out.len() {
             out[at - 1].first_parent_tree = Some(out[at].tree);
         }
-        Ok(out)
+        let history: History = out.into();
+        *self.history.borrow_mut() = Some((tip, std::sync::Arc::clone(&history)));
+        Ok(history)
     }
 
     /// The id of `folder`'s tree in the commit whose tree is `root`.
@@ -460,13 +480,22 @@ impl Git {
         Ok(self.repo.find_blob(id)?.content().to_vec())
     }
 
-    /// The size of a blob in bytes, read from the object's header without its content.
+    /// A blob's bytes, or its size when it is larger than `max` bytes.
+    ///
+    /// One read: in a pack, a blob's size is found by walking its chain of deltas to the base,
+    /// about the work of reading it, so asking for the size first read most blobs twice. A blob
+    /// over the limit is held only while its size is taken.
     ///
     /// # Errors
-    /// When it cannot be read.
-    pub(crate) fn blob_size(&self, id: Oid) -> Result<u64, HistoryError> {
-        let (size, _) = self.repo.odb()?.read_header(id)?;
-        Ok(size as u64)
+    /// When it cannot be read, or is no blob.
+    pub(crate) fn blob_within(&self, id: Oid, max: u64) -> Result<Result<Vec<u8>, u64>, HistoryError> {
+        let odb = self.repo.odb()?;
+        let object = odb.read(id)?;
+        if object.kind() != ObjectType::Blob {
+            return Err(HistoryError::Git(git2::Error::from_str(&format!("{id} is not a blob"))));
+        }
+        let size = object.len() as u64;
+        Ok(if size > max { Err(size) } else { Ok(object.data().to_vec()) })
     }
 
     /// A file of the contracts repository (`pactum.toml`) at a commit.

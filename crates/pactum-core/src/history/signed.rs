@@ -45,17 +45,17 @@ pub(crate) fn signed_versions(
     (root, max_size): (&Path, u64),
     (facts, staged, wanted): (Option<&Facts>, Option<&Staged>, Option<&Wanted>),
 ) -> Result<Signed, HistoryError> {
-    let mut history = git.first_parent_history(tip)?;
+    let history = git.first_parent_history(tip)?;
     let folders: &[PathBuf] = &super::ledger::folders_in(git, &history, current);
     let recorded = Start::recorded(start, git, &history)?;
-    history.reverse();
     // The versions to consider, in the order considered: before the record starts, the latest
     // version at each path, held to once it starts; then each version committed.
     let mut order: Vec<(String, Oid, Oid)> = Vec::new();
     let mut before: BTreeMap<String, (Oid, Oid)> = BTreeMap::new();
     let mut started = false;
     let changed = super::ledger::changed_files(git, &history, folders)?;
-    for (commit, changes) in history.iter().zip(changed) {
+    // Oldest first.
+    for (commit, changes) in history.iter().zip(changed).rev() {
         if !recorded(commit) {
             for change in changes {
                 if let Some((path, _)) = change.old {
@@ -189,10 +189,10 @@ impl Ahead<'_> {
         let (file, bytes) = if let Some((file, bytes)) = read {
             (Some(file), bytes)
         } else {
-            if git.blob_size(blob)? > self.max_size {
-                return Ok((None, None));
+            match git.blob_within(blob, self.max_size)? {
+                Ok(bytes) => (None, bytes),
+                Err(_) => return Ok((None, None)),
             }
-            (None, git.blob(blob)?)
         };
         let size = bytes.len() as u64;
         let facts = |executed| Some(Learned::New(key_of(blob), VersionFacts { size, executed }));

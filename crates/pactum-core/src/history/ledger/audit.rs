@@ -163,13 +163,13 @@ pub fn claimed_pull_requests(
     scope: &Scope,
 ) -> Result<std::collections::BTreeSet<u64>, HistoryError> {
     let mut numbers = std::collections::BTreeSet::new();
-    for commit in git.first_parent_history(tip)? {
-        let landed = landed(&commit);
+    for commit in git.first_parent_history(tip)?.iter() {
+        let landed = landed(commit);
         let (Some("github"), Some(number)) = (landed.platform, landed.pull_request) else { continue };
         let Some(&parent) = commit.parents.first() else { continue };
         let mut touched = !git.rules_changed(parent, commit.id).is_empty();
         for folder in &scope.folders {
-            touched = touched || !git.contract_changes(&commit, folder)?.is_empty();
+            touched = touched || !git.contract_changes(commit, folder)?.is_empty();
         }
         if touched {
             numbers.insert(number);

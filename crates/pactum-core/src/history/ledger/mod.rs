@@ -259,8 +259,10 @@ fn read_version(
     max_size: u64,
     outline: bool,
 ) -> Result<Result<Contract, Unreadable>, HistoryError> {
-    let size = git.blob_size(id)?;
-    Ok(if size > max_size { Err(Unreadable::TooLarge(size)) } else { parse(path, git.blob(id)?, outline) })
+    Ok(match git.blob_within(id, max_size)? {
+        Ok(bytes) => parse(path, bytes, outline),
+        Err(size) => Err(Unreadable::TooLarge(size)),
+    })
 }
 
 /// The contract in a version's bytes, whole or, with `outline`, without its prose.
@@ -504,8 +506,7 @@ pub(crate) fn walk_batches(
     outline: bool,
     mut visit: impl FnMut(&[Step<'_>]) -> Result<(), HistoryError>,
 ) -> Result<(), HistoryError> {
-    let mut history = git.first_parent_history(tip)?;
-    history.reverse();
+    let history = git.first_parent_history(tip)?;
     let opener = git.opener();
     let changes: Vec<Vec<FileChange>> = changed_files(git, &history, &scope.folders)?
         .into_iter()
@@ -516,8 +517,9 @@ pub(crate) fn walk_batches(
                 .collect()
         })
         .collect();
+    // Oldest first.
     let changed: Vec<(&CommitInfo, Vec<FileChange>)> =
-        history.iter().zip(changes).filter(|(_, changes)| !changes.is_empty()).collect();
+        history.iter().zip(changes).rev().filter(|(_, changes)| !changes.is_empty()).collect();
     let mut reader = Reader::new(git, scope.max_file_size, outline);
     let mut batches: Vec<Vec<(&CommitInfo, Vec<FileChange>)>> = Vec::new();
     let mut rest = changed.into_iter().peekable();

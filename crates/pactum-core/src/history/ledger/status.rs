@@ -34,13 +34,13 @@ pub(crate) fn status_history(
     max_file_size: u64,
     working: Option<(&Path, &Staged)>,
 ) -> Result<Vec<StatusChange>, HistoryError> {
-    let mut history = git.first_parent_history(tip)?;
-    history.reverse();
+    let history = git.first_parent_history(tip)?;
     // Which blobs each landing changed; then read every blob once (Git is single-threaded here)
     // and parse their front matter on all cores.
     let mut landings = Vec::new();
     let mut blobs: HashMap<Oid, (String, &CommitInfo)> = HashMap::new();
-    for commit in &history {
+    // Oldest first.
+    for commit in history.iter().rev() {
         let changes = git.contract_changes(commit, folder)?;
         for change in &changes {
             for (path, id) in change.old.iter().chain(change.new.iter()) {
@@ -62,9 +62,11 @@ pub(crate) fn status_history(
             .and_then(|file| std::fs::read(file).ok());
         let bytes = match in_place {
             Some(bytes) => bytes,
-            // A version too large to read has no status to give.
-            None if git.blob_size(id).map_err(|e| damaged(e, id, path, commit))? > max_file_size => return Ok(None),
-            None => git.blob(id).map_err(|e| damaged(e, id, path, commit))?,
+            None => match git.blob_within(id, max_file_size).map_err(|e| damaged(e, id, path, commit))? {
+                Ok(bytes) => bytes,
+                // A version too large to read has no status to give.
+                Err(_) => return Ok(None),
+            },
         };
         let meta = decode(path, bytes).ok().and_then(|(text, _)| Contract::read_metadata(&text));
         Ok(Some((id, meta.map_or((None, None), |meta| (meta.id, meta.status)))))
