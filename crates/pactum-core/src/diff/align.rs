@@ -3,9 +3,8 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::{ClauseRef, Side, UnitKind, reference};
+use super::{ClauseRef, HeadingKey, Side, UnitKind, reference};
 use crate::contract::Contract;
-use crate::contract::prose::title_chars;
 
 /// How a label is written, by its kind and, for a dotted number, the kind of its last segment:
 /// `3.3.1` and `3.3(i)` differ, `(a)` and `(b)` do not. A clause whose number changed style
@@ -134,7 +133,7 @@ pub(crate) fn sides(contract: Option<&Contract>) -> Vec<Side<'_>> {
                     parent: clause.parent.map(|p| side_of[p]),
                     text: texts[index].as_str().into(),
                     stable_id: clause.explicit_id || clause.heading.is_some(),
-                    heading: clause.heading.as_deref().map(|h| title_chars(h).collect()),
+                    heading: clause.heading.as_deref().map(HeadingKey::Title),
                     style: Some(numbering_style(&clause.label)),
                 }
             }
@@ -151,7 +150,7 @@ pub(crate) fn sides(contract: Option<&Contract>) -> Vec<Side<'_>> {
                     parent: None,
                     text: unit.text.into(),
                     stable_id: true,
-                    heading: Some(unit.name.clone()),
+                    heading: Some(HeadingKey::Name(unit.name.clone())),
                     style: None,
                 }
             }
@@ -208,7 +207,7 @@ pub(crate) fn align(olds: &[Side<'_>], news: &[Side<'_>]) -> Vec<(usize, usize)>
         let mut map: HashMap<String, Option<usize>> = HashMap::default();
         for (index, side) in sides.iter().enumerate() {
             if let (true, Some(heading)) = (free[index], &side.heading) {
-                map.entry(heading.clone()).and_modify(|v| *v = None).or_insert(Some(index));
+                map.entry(heading.key()).and_modify(|v| *v = None).or_insert(Some(index));
             }
         }
         map

@@ -257,17 +257,35 @@ impl DiffOptions {
     fn field_is_material(&self, pointer: &str) -> bool {
         self.material_fields.iter().any(|prefix| pointer == prefix || pointer.starts_with(&format!("{prefix}/")))
     }
+}
+
+/// The words of `[diff] material` clauses, in lower case, each with the form an id takes
+/// (`limitation-of-liability`): made once per diff, not once per clause compared.
+struct Material(Vec<(String, String)>);
+
+impl Material {
+    fn of(options: &DiffOptions) -> Self {
+        Self(
+            options
+                .material_clauses
+                .iter()
+                .map(|word| {
+                    let word = word.to_lowercase();
+                    let id = word.replace(' ', "-");
+                    (word, id)
+                })
+                .collect(),
+        )
+    }
 
     /// A clause is material when it or any clause it sits in is named by `[diff] material`.
-    fn clause_is_material(&self, clause: &ClauseRef) -> bool {
-        clause.names().any(|(id, heading)| {
-            let heading = heading.unwrap_or("").to_lowercase();
-            let id = id.to_lowercase();
-            self.material_clauses.iter().any(|word| {
-                let word = word.to_lowercase();
-                heading.contains(&word) || id.contains(&word.replace(' ', "-"))
+    fn clause(&self, clause: &ClauseRef) -> bool {
+        !self.0.is_empty()
+            && clause.names().any(|(id, heading)| {
+                let heading = heading.unwrap_or("").to_lowercase();
+                let id = id.to_lowercase();
+                self.0.iter().any(|(word, as_id)| heading.contains(word.as_str()) || id.contains(as_id.as_str()))
             })
-        })
     }
 }
 
@@ -488,6 +506,7 @@ fn fields(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOptions)
 fn clauses(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOptions) -> Vec<ClauseDiff> {
     let (olds, news) = (sides(old), sides(new));
     let pairs = align(&olds, &news);
+    let named = Material::of(options);
     let mut matched_old = vec![false; olds.len()];
     let mut matched_new = vec![None; news.len()];
     for &(o, n) in &pairs {
@@ -528,8 +547,7 @@ fn clauses(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOptions
         let (old_ref, new_ref) = (before.reference.clone(), after.reference.clone());
         // A new number alone changes no term of the contract; a moved material clause stays
         // material.
-        let material = change != ClauseChange::Renumbered
-            && (options.clause_is_material(&old_ref) || options.clause_is_material(&new_ref));
+        let material = change != ClauseChange::Renumbered && (named.clause(&old_ref) || named.clause(&new_ref));
         out.push((
             n * 2 + 1,
             ClauseDiff {
@@ -547,7 +565,7 @@ fn clauses(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOptions
     for (n, side) in news.iter().enumerate().filter(|(n, _)| matched_new[*n].is_none()) {
         let new_ref = side.reference.clone();
         let words = count_words(&side.text);
-        let material = options.clause_is_material(&new_ref);
+        let material = named.clause(&new_ref);
         out.push((
             n * 2 + 1,
             ClauseDiff {
@@ -572,7 +590,7 @@ fn clauses(old: Option<&Contract>, new: Option<&Contract>, options: &DiffOptions
         let next_new = least_new_after[pairs.partition_point(|&(po, _)| po <= o)];
         let old_ref = side.reference.clone();
         let words = count_words(&side.text);
-        let material = options.clause_is_material(&old_ref);
+        let material = named.clause(&old_ref);
         out.push((
             next_new * 2,
             ClauseDiff {
@@ -600,6 +618,23 @@ pub enum UnitKind {
     Footnote,
 }
 
+/// What pairs a unit by heading: a clause's heading, compared as a title (case and
+/// punctuation aside), or another unit's name, as written. Made into a key only for the units
+/// the first two passes leave unpaired, which in most diffs are none.
+enum HeadingKey<'a> {
+    Title(&'a str),
+    Name(String),
+}
+
+impl HeadingKey<'_> {
+    fn key(&self) -> String {
+        match self {
+            Self::Title(heading) => crate::contract::prose::title_chars(heading).collect(),
+            Self::Name(name) => name.clone(),
+        }
+    }
+}
+
 /// A clause or another unit of one side, with what alignment compares.
 struct Side<'a> {
     reference: ClauseRef,
@@ -610,7 +645,8 @@ struct Side<'a> {
     /// Whether the id names the unit itself (explicit, from its heading, a unit's name), not its
     /// number.
     stable_id: bool,
-    heading: Option<String>,
+    /// What pairs it by heading in the third pass.
+    heading: Option<HeadingKey<'a>>,
     /// How the clause's number is written (see [`numbering_style`]); `None` for a unit.
     style: Option<(u8, u8)>,
 }
