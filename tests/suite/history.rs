@@ -439,3 +439,129 @@ fn policy_reads_a_gitlab_merge_requests_approvals() {
     assert_eq!(unknown.status.code(), Some(2), "{}", text(&unknown));
     assert!(text(&unknown).contains("!99"), "{}", text(&unknown));
 }
+
+/// The walk reads Git on a thread of its own and hands the versions over a batch of commits
+/// at a time (64): over a generated history of 200 commits that edit, revert to an earlier
+/// text (a blob seen before), move, copy (one blob at two paths), delete and bring back
+/// contracts, each commit's entries are the changes the script made, and no version is read
+/// twice or missed at a batch's edge (the debug build asserts the fetch handed over every
+/// version the walk read).
+#[test]
+fn a_long_history_of_edits_reverts_moves_and_copies_is_read_commit_by_commit() {
+    use std::collections::BTreeMap;
+    /// An entry: path, status before and after.
+    type Row = (String, Option<String>, Option<String>);
+    const STATUSES: [&str; 4] = ["draft", "review", "approved", "executed"];
+    let text = |id: &str, revision: usize| {
+        format!(
+            "+++\nid = \"{id}\"\ntitle = \"{id}\"\ntype = \"nda\"\nstatus = \"{}\"\nowner = \"@legal\"\n+++\n\n1. **Term**. Revision {revision} of {id}.\n",
+            STATUSES[revision % STATUSES.len()]
+        )
+    };
+    let mut s = Script::new();
+    s.write("pactum.toml", "");
+    // path -> (id, revision) of what the working tree holds.
+    let mut state: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    let mut gone: Vec<(String, (String, usize))> = Vec::new();
+    let mut expected: Vec<Vec<Row>> = Vec::new();
+    let mut seed = 7u64;
+    let mut next = |bound: usize| {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        usize::try_from(seed >> 33).unwrap() % bound
+    };
+    let status = |revision: usize| Some(STATUSES[revision % STATUSES.len()].to_owned());
+    for n in 0..200 {
+        let before = state.clone();
+        if state.len() < 3 {
+            let id = format!("c{n}");
+            state.insert(format!("contracts/{id}.md"), (id, 0));
+        } else {
+            let paths: Vec<String> = state.keys().cloned().collect();
+            let path = paths[next(paths.len())].clone();
+            match next(6) {
+                // An edit.
+                0 | 1 => state.get_mut(&path).unwrap().1 += 1,
+                // Back to an earlier text: a blob the history holds already.
+                2 => {
+                    let entry = state.get_mut(&path).unwrap();
+                    entry.1 = entry.1.saturating_sub(1 + next(3));
+                }
+                // A move, the text unchanged.
+                3 => {
+                    let moved = state.remove(&path).unwrap();
+                    state.insert(format!("contracts/moved/{}-{n}.md", moved.0), moved);
+                }
+                // A copy of the same text at another path: one blob, two paths.
+                4 if state.len() < 8 => {
+                    let copy = state[&path].clone();
+                    state.insert(format!("contracts/copies/{n}.md"), copy);
+                }
+                // A removal, brought back later at the same path with the same text.
+                _ => {
+                    if let Some(back) = (!gone.is_empty() && next(2) == 0).then(|| gone.remove(0)) {
+                        state.insert(back.0, back.1);
+                    } else {
+                        gone.push((path.clone(), state.remove(&path).unwrap()));
+                    }
+                }
+            }
+        }
+        if state == before {
+            // A return to the text it has: an edit instead, so that every commit changes one.
+            state.values_mut().next().unwrap().1 += 1;
+        }
+        for path in before.keys().filter(|p| !state.contains_key(*p)) {
+            std::fs::remove_file(s.root().join(path)).unwrap();
+        }
+        for (path, (id, revision)) in &state {
+            if before.get(path) != Some(&(id.clone(), *revision)) {
+                s.write(path, &text(id, *revision));
+            }
+        }
+        s.commit(&ALICE, &ALICE, &format!("Change {n}"));
+        // What the ledger should say: a change at a path, else an addition and a removal of the
+        // same contract paired as one move (by id), else each on its own.
+        let mut rows = Vec::new();
+        let mut removed: Vec<(&String, &(String, usize))> =
+            before.iter().filter(|(p, _)| !state.contains_key(*p)).collect();
+        for (path, now) in &state {
+            match before.get(path) {
+                Some(was) if was != now => rows.push((path.clone(), status(was.1), status(now.1))),
+                Some(_) => {}
+                None => match removed.iter().position(|(_, was)| was.0 == now.0) {
+                    Some(at) => {
+                        let (_, was) = removed.remove(at);
+                        rows.push((path.clone(), status(was.1), status(now.1)));
+                    }
+                    None => rows.push((path.clone(), None, status(now.1))),
+                },
+            }
+        }
+        rows.extend(removed.into_iter().map(|(path, was)| (path.clone(), status(was.1), None)));
+        rows.sort();
+        expected.push(rows);
+    }
+    let report = json(s.root(), &["approvals", "--format", "json"], &[]);
+    let mut read: Vec<(String, Vec<Row>)> = Vec::new();
+    for entry in report["entries"].as_array().unwrap() {
+        let row = (
+            entry["path"].as_str().unwrap().to_owned(),
+            entry["status_before"].as_str().map(str::to_owned),
+            entry["status_after"].as_str().map(str::to_owned),
+        );
+        let commit = entry["commit"].as_str().unwrap().to_owned();
+        match read.last_mut() {
+            Some((last, rows)) if *last == commit => rows.push(row),
+            _ => read.push((commit, vec![row])),
+        }
+    }
+    let mut read: Vec<_> = read.into_iter().map(|(_, mut rows)| (rows.sort(), rows).1).collect();
+    // The first commit adds pactum.toml with the first contract; commits that change nothing
+    // are not in the ledger.
+    expected.retain(|rows| !rows.is_empty());
+    read.retain(|rows| !rows.is_empty());
+    assert_eq!(read.len(), expected.len());
+    for (at, (read, expected)) in read.iter().zip(&expected).enumerate() {
+        assert_eq!(read, expected, "commit {at}");
+    }
+}

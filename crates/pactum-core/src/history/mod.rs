@@ -70,13 +70,11 @@ pub enum HistoryError {
     Git(#[from] git2::Error),
 }
 
-/// Opens handles on a repository, from any thread (see [`Git::opener`]), and keeps those
-/// given back for the next caller: a handle that has read from the packs keeps their indexes
-/// open and their deltas cached, which a new one reads again.
+/// Opens handles on a repository, from any thread (see [`Git::opener`]): a handle is used by
+/// one thread at a time.
 pub(crate) struct Opener {
     path: PathBuf,
     prefix: PathBuf,
-    idle: std::sync::Mutex<Vec<Git>>,
 }
 
 impl Opener {
@@ -93,24 +91,6 @@ impl Opener {
             trees: std::cell::RefCell::default(),
             history: std::cell::RefCell::default(),
         })
-    }
-
-    /// `work` with a handle of its own: one given back earlier, else a new one. The handle is
-    /// kept for the next caller.
-    ///
-    /// # Errors
-    /// When no handle can be opened, or `work`'s own error.
-    pub fn with<R>(&self, work: impl FnOnce(&Git) -> Result<R, HistoryError>) -> Result<R, HistoryError> {
-        let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
-        let git = match idle {
-            Some(git) => git,
-            None => self.open()?,
-        };
-        let result = work(&git);
-        if let Ok(mut idle) = self.idle.lock() {
-            idle.push(git);
-        }
-        result
     }
 }
 
@@ -215,7 +195,7 @@ impl Git {
     /// one thread at a time.
     #[must_use]
     pub(crate) fn opener(&self) -> Opener {
-        Opener { path: self.repo.path().to_path_buf(), prefix: self.prefix.clone(), idle: std::sync::Mutex::default() }
+        Opener { path: self.repo.path().to_path_buf(), prefix: self.prefix.clone() }
     }
 
     /// `each` over `items` on every core, results in the order of `items`: each thread works
