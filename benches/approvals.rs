@@ -10,7 +10,8 @@
 //!   direct commits, 10,000 merges).
 //!
 //! The targets (the README's Performance section): `approvals` within 2.5 times the time of
-//! `git log` and twice its memory.
+//! `git log` and twice its memory; `report` with cycle times, read from the same history,
+//! within twice the time of `approvals`.
 
 mod common;
 
@@ -182,6 +183,20 @@ fn main() {
             git.peak_mb,
             pactum.elapsed.as_secs_f64() / git.elapsed.as_secs_f64(),
             pactum.peak_mb / git.peak_mb,
+        );
+        // The report's cycle times walk the same history, reading each version's status.
+        let report = common::measure_best(3, || {
+            let mut pactum = Command::new(env!("CARGO_BIN_EXE_pactum"));
+            pactum.args(["report", "--format", "json", "--repo"]).arg(&root);
+            pactum
+        });
+        let read: serde_json::Value = serde_json::from_slice(&report.stdout).expect("JSON");
+        assert!(read["history_note"].is_null(), "the report read the history");
+        println!(
+            "{shape}: pactum report with cycle times: {:.0} ms, {:.0} MB; ratio to approvals {:.2}x time",
+            report.elapsed.as_secs_f64() * 1e3,
+            report.peak_mb,
+            report.elapsed.as_secs_f64() / pactum.elapsed.as_secs_f64(),
         );
         // `check` holds executed contracts to the versions signed in this history: its cost
         // over the same history, findings or not.

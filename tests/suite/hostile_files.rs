@@ -481,6 +481,11 @@ fn a_corrupt_object_is_named_with_its_commit() {
         assert!(said.contains(&blob) && said.contains(&commit) && said.contains("contracts/acme-nda.md"), "{said}");
         assert!(said.contains("git fsck"), "{said}");
     }
+    // The report's cycle times read the same versions: it says why they are left out.
+    let output = pactum(s.root(), &["report", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let note = report["history_note"].as_str().unwrap_or_default();
+    assert!(note.contains(&blob) && note.contains(&commit) && note.contains("git fsck"), "{}", text(&output));
 }
 
 /// One path longer than the system allows is a finding on it; the other contracts are checked.

@@ -198,6 +198,59 @@ impl Git {
         Opener { path: self.repo.path().to_path_buf(), prefix: self.prefix.clone() }
     }
 
+    /// `read` over `items` in order, on a thread of its own through its own handle, and `parse`
+    /// of what it read on every core meanwhile, a share at a time; results in the order of
+    /// `items`. For work that reads objects from Git and spends longer making something of
+    /// them: Git is read on one thread because libgit2 locks a pack for each object it reads
+    /// from it, so threads reading one pack mostly wait for each other.
+    ///
+    /// # Errors
+    /// The first error of `read`, or a handle that cannot be opened.
+    pub(crate) fn read_then_parse<T: Sync, B: Send, R: Send>(
+        &self,
+        items: &[T],
+        read: impl Fn(&Git, &T) -> Result<B, HistoryError> + Sync,
+        parse: impl Fn(&T, B) -> R + Sync,
+    ) -> Result<Vec<R>, HistoryError> {
+        use rayon::prelude::*;
+        /// Items read ahead at a time: enough to keep every core parsing, few enough that what
+        /// is read ahead stays small.
+        const SHARE: usize = 256;
+        let opener = self.opener();
+        let (send, receive) = std::sync::mpsc::sync_channel::<Result<Vec<B>, HistoryError>>(2);
+        std::thread::scope(|threads| {
+            let (opener, read) = (&opener, &read);
+            let reader = threads.spawn(move || {
+                let fetched = (|| {
+                    let git = opener.open()?;
+                    for share in items.chunks(SHARE) {
+                        let read = share.iter().map(|item| read(&git, item)).collect::<Result<Vec<B>, _>>()?;
+                        if send.send(Ok(read)).is_err() {
+                            break;
+                        }
+                    }
+                    Ok(())
+                })();
+                if let Err(error) = fetched {
+                    let _ = send.send(Err(error));
+                }
+            });
+            // The receiving end is dropped when parsing stops, early or not, which stops the reading.
+            let parsed = (move || {
+                let mut out = Vec::with_capacity(items.len());
+                for (share, read) in items.chunks(SHARE).zip(receive) {
+                    let read = read?;
+                    out.par_extend(share.par_iter().zip(read).map(|(item, read)| parse(item, read)));
+                }
+                Ok(out)
+            })();
+            if let Err(panic) = reader.join() {
+                std::panic::resume_unwind(panic);
+            }
+            parsed
+        })
+    }
+
     /// `each` over `items` on every core, results in the order of `items`: each thread works
     /// through a share of them with its own handle on the repository (a handle is used by one
     /// thread at a time, and opening one costs more than reading a blob). The first error

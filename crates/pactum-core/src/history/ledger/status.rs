@@ -35,43 +35,48 @@ pub(crate) fn status_history(
     working: Option<(&Path, &Staged)>,
 ) -> Result<Vec<StatusChange>, HistoryError> {
     let history = git.first_parent_history(tip)?;
-    // Which blobs each landing changed; then read every blob once (Git is single-threaded here)
-    // and parse their front matter on all cores.
+    // Which blobs each landing changed, each once, in the order committed (versions written
+    // together are stored together, and read from one delta base after another).
     let mut landings = Vec::new();
-    let mut blobs: HashMap<Oid, (String, &CommitInfo)> = HashMap::new();
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut versions: Vec<(Oid, String, &CommitInfo)> = Vec::new();
     // Oldest first.
     for commit in history.iter().rev() {
         let changes = git.contract_changes(commit, folder)?;
-        for change in &changes {
-            for (path, id) in change.old.iter().chain(change.new.iter()) {
-                blobs.entry(*id).or_insert_with(|| (path.clone(), commit));
+        if changes.is_empty() {
+            continue;
+        }
+        for (path, id) in changes.iter().flat_map(|change| change.old.iter().chain(change.new.iter())) {
+            if seen.insert(*id) {
+                versions.push((*id, path.clone(), commit));
             }
         }
-        if !changes.is_empty() {
-            landings.push((commit.time, changes));
-        }
+        landings.push((commit.time, changes));
     }
-    // Each version read once, on every core, and only its id and status kept: a version the
-    // working tree holds unchanged (as the index says) is read from its file, not undone
-    // from the pack's deltas.
-    let versions: Vec<(Oid, &str, &CommitInfo)> =
-        blobs.iter().map(|(id, (path, commit))| (*id, path.as_str(), *commit)).collect();
-    let read = git.map_parallel(&versions, |git, &(id, path, commit)| {
-        let in_place = working
-            .and_then(|(root, staged)| staged.holds(root, path, key_of(id), max_file_size))
-            .and_then(|file| std::fs::read(file).ok());
-        let bytes = match in_place {
-            Some(bytes) => bytes,
-            None => match git.blob_within(id, max_file_size).map_err(|e| damaged(e, id, path, commit))? {
-                Ok(bytes) => bytes,
-                // A version too large to read has no status to give.
-                Err(_) => return Ok(None),
-            },
-        };
-        let meta = decode(path, bytes).ok().and_then(|(text, _)| Contract::read_metadata(&text));
-        Ok(Some((id, meta.map_or((None, None), |meta| (meta.id, meta.status)))))
-    })?;
-    let metadata: HashMap<Oid, (Option<String>, Option<Status>)> = read.into_iter().flatten().collect();
+    // Each version read once (from Git on one thread, its front matter parsed on every core
+    // meanwhile), and only its id and status kept. A version the working tree holds unchanged
+    // (as the index says) is read from its file, not undone from the pack's deltas; one too
+    // large to read has no status to give.
+    let read = git.read_then_parse(
+        &versions,
+        |git, (id, path, commit)| {
+            let (id, path) = (*id, path.as_str());
+            let in_place = working
+                .and_then(|(root, staged)| staged.holds(root, path, key_of(id), max_file_size))
+                .and_then(|file| std::fs::read(file).ok());
+            match in_place {
+                Some(bytes) => Ok(Some(bytes)),
+                None => Ok(git.blob_within(id, max_file_size).map_err(|e| damaged(e, id, path, commit))?.ok()),
+            }
+        },
+        |(id, path, _), bytes| {
+            let id = *id;
+            let meta =
+                bytes.and_then(|bytes| decode(path, bytes).ok()).and_then(|(text, _)| Contract::read_metadata(&text));
+            (id, meta.map_or((None, None), |meta| (meta.id, meta.status)))
+        },
+    )?;
+    let metadata: HashMap<Oid, (Option<String>, Option<Status>)> = read.into_iter().collect();
     let status = |side: &Option<(String, Oid)>| -> (Option<String>, Option<String>) {
         let Some((id, status)) = side.as_ref().and_then(|(_, blob)| metadata.get(blob)) else { return (None, None) };
         (id.clone(), status.map(|s| s.as_str().to_owned()))
