@@ -90,7 +90,9 @@ pub fn events(contracts: &[Source<'_>], options: &RemindOptions) -> Vec<Event> {
     events
 }
 
-fn contract_events(source: &Source<'_>, options: &RemindOptions) -> Vec<Event> {
+/// One contract's events in the window, unsorted: for a caller that wants a few events of each
+/// contract, not every contract's at once.
+pub(crate) fn contract_events(source: &Source<'_>, options: &RemindOptions) -> Vec<Event> {
     let meta = source.meta;
     let mut out = Vec::new();
     let (Some(id), Some(Status::Executed)) = (meta.id.as_deref(), meta.status) else { return out };

@@ -212,17 +212,36 @@ pub fn build(
     let sources: Vec<Source<'_>> = inputs.iter().map(|i| Source { path: i.path, meta: i.meta }).collect();
     let events = remind::events(&sources, &remind_options);
     let horizon = RemindOptions { within: "5 years".parse().expect("a valid duration"), ..remind_options.clone() };
-    let later = remind::events(&sources, &horizon);
-    // Each contract's next notice deadline and next renewal or expiry, found once.
-    let mut next_by_contract: HashMap<&str, (Option<NaiveDate>, Option<&remind::Event>)> = HashMap::new();
-    for event in &later {
-        let entry = next_by_contract.entry(event.contract.as_str()).or_default();
-        match event.kind {
-            EventKind::NoticeDeadline if entry.0.is_none() => entry.0 = Some(event.date),
-            EventKind::Renewal | EventKind::Expiry if entry.1.is_none() => entry.1 = Some(event),
-            _ => {}
-        }
-    }
+    // Each contract's next notice deadline and next renewal or expiry, found from its own
+    // events over five years, one contract at a time: every contract's at once is millions of
+    // events over 100,000 contracts.
+    let next_by_contract: HashMap<&str, Next> = {
+        use rayon::prelude::*;
+        sources
+            .par_iter()
+            .filter_map(|source| {
+                let id = source.meta.id.as_deref()?;
+                let events = remind::contract_events(source, &horizon);
+                let first = |kinds: &[EventKind]| {
+                    events
+                        .iter()
+                        .filter(|e| kinds.contains(&e.kind))
+                        .min_by(|a, b| (a.date, a.kind, &a.key).cmp(&(b.date, b.kind, &b.key)))
+                        .map(|e| (e.kind, e.date))
+                };
+                let deadline = first(&[EventKind::NoticeDeadline]).map(|(_, date)| date);
+                Some((id, (deadline, first(&[EventKind::Renewal, EventKind::Expiry]))))
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            // Two contracts with one id (a finding of its own) share their earliest events.
+            .fold(HashMap::new(), |mut all, (id, (deadline, next))| {
+                let entry: &mut Next = all.entry(id).or_default();
+                entry.0 = entry.0.into_iter().chain(deadline).min();
+                entry.1 = entry.1.into_iter().chain(next).min_by_key(|&(kind, date)| (date, kind));
+                all
+            })
+    };
     let mut rows = Vec::with_capacity(inputs.len());
     for input in inputs {
         let meta = input.meta;
@@ -237,7 +256,7 @@ pub fn build(
             _ => None,
         };
         let (next_notice_deadline, next) = next_by_contract.get(id.as_str()).copied().unwrap_or_default();
-        let notice_by = next.and_then(|event| governing_notice(meta, event, calendar));
+        let notice_by = next.and_then(|(kind, date)| governing_notice(meta, kind, date, calendar));
         let money = meta.value.as_ref();
         let amount = money.and_then(|v| v.amount);
         let per = money.and_then(|v| v.per.clone());
@@ -266,15 +285,16 @@ pub fn build(
             effective_date: meta.effective_date,
             next_notice_deadline,
             notice_by,
-            next_event: next.map(|e| e.kind.as_str().to_owned()),
-            next_event_date: next.map(|e| e.date),
+            next_event: next.map(|(kind, _)| kind.as_str().to_owned()),
+            next_event_date: next.map(|(_, date)| date),
             findings: input.findings,
             cycle_days: days(cycle_start, cycle_end),
             review_days: days(timeline.review_started, timeline.review_ended),
             compliance: None,
         });
     }
-    rows.sort_by(|a, b| a.id.cmp(&b.id));
+    // In place (a stable sort copies the rows); the path parts rows of one id, as before.
+    rows.sort_unstable_by(|a, b| (&a.id, &a.path).cmp(&(&b.id, &b.path)));
     let in_force = |row: &Row| row.status == "executed" && !matches!(row.state, Some(State::Expired | State::Pending));
     let mut by_status: BTreeMap<String, Tally> = BTreeMap::new();
     let mut by_type: BTreeMap<String, Tally> = BTreeMap::new();
@@ -321,7 +341,9 @@ pub fn build(
                 kind: e.kind,
                 date: e.date,
                 days: (e.date - as_of).num_days(),
-                notice_deadline: meta_of.get(e.contract.as_str()).and_then(|meta| governing_notice(meta, e, calendar)),
+                notice_deadline: meta_of
+                    .get(e.contract.as_str())
+                    .and_then(|meta| governing_notice(meta, e.kind, e.date, calendar)),
             })
             .collect();
         upcoming.insert(format!("within_{bucket}_days"), list);
@@ -417,11 +439,14 @@ pub fn notice_shown(deadline: NaiveDate, as_of: NaiveDate) -> String {
 
 /// The last day to give the notice that decides `event`, passed or not: for a renewal, the
 /// notice deadline of the term that ends the day before it; a notice deadline is its own.
-fn governing_notice(meta: &Metadata, event: &remind::Event, calendar: &Calendar) -> Option<NaiveDate> {
-    match event.kind {
-        EventKind::NoticeDeadline => Some(event.date),
+/// A contract's next notice deadline, and its next renewal or expiry (kind and date).
+type Next = (Option<NaiveDate>, Option<(EventKind, NaiveDate)>);
+
+fn governing_notice(meta: &Metadata, kind: EventKind, date: NaiveDate, calendar: &Calendar) -> Option<NaiveDate> {
+    match kind {
+        EventKind::NoticeDeadline => Some(date),
         EventKind::Renewal => {
-            let last_day = event.date.pred_opt()?;
+            let last_day = date.pred_opt()?;
             let term = meta.dates().ok().flatten()?.term_containing(last_day, calendar).ok().flatten()?;
             term.notice_deadline.filter(|_| term.renews && term.end == Some(last_day))
         }
