@@ -345,7 +345,8 @@ impl Scope {
 }
 
 /// The contract files each commit of `history` changed under `folders`, in the order of
-/// `history`: found on every core, each through its own handle on the repository.
+/// `history`. On this thread: comparing trees is reading Git, which threads sharing a pack do
+/// no faster than one (see [`fetch`]).
 ///
 /// # Errors
 /// When a tree cannot be read.

@@ -53,30 +53,45 @@ pub(crate) fn status_history(
         }
         landings.push((commit.time, changes));
     }
-    // Each version read once (from Git on one thread, its front matter parsed on every core
-    // meanwhile), and only its id and status kept. A version the working tree holds unchanged
-    // (as the index says) is read from its file, not undone from the pack's deltas; one too
-    // large to read has no status to give.
+    // Each version read once, and only its id and status kept: from Git on one thread, its
+    // front matter parsed on every core meanwhile. A version the working tree holds unchanged
+    // (as the index says) is read from its file where it is parsed, not undone from the pack's
+    // deltas (and from Git after all, should the file have gone meanwhile); one too large to
+    // read has no status to give.
+    let status_of = |path: &str, bytes: Option<Vec<u8>>| {
+        let meta =
+            bytes.and_then(|bytes| decode(path, bytes).ok()).and_then(|(text, _)| Contract::read_metadata(&text));
+        meta.map_or((None, None), |meta| (meta.id, meta.status))
+    };
     let read = git.read_then_parse(
         &versions,
         |git, (id, path, commit)| {
             let (id, path) = (*id, path.as_str());
-            let in_place = working
-                .and_then(|(root, staged)| staged.holds(root, path, key_of(id), max_file_size))
-                .and_then(|file| std::fs::read(file).ok());
-            match in_place {
-                Some(bytes) => Ok(Some(bytes)),
-                None => Ok(git.blob_within(id, max_file_size).map_err(|e| damaged(e, id, path, commit))?.ok()),
+            match working.and_then(|(root, staged)| staged.holds(root, path, key_of(id), max_file_size)) {
+                Some(file) => Ok(Err(file)),
+                None => Ok(Ok(git.blob_within(id, max_file_size).map_err(|e| damaged(e, id, path, commit))?.ok())),
             }
         },
-        |(id, path, _), bytes| {
-            let id = *id;
-            let meta =
-                bytes.and_then(|bytes| decode(path, bytes).ok()).and_then(|(text, _)| Contract::read_metadata(&text));
-            (id, meta.map_or((None, None), |meta| (meta.id, meta.status)))
+        |(id, path, _), stored: Result<Option<Vec<u8>>, std::path::PathBuf>| {
+            let bytes = match stored {
+                Ok(bytes) => bytes,
+                Err(file) => Some(std::fs::read(file).ok()?),
+            };
+            Some((*id, status_of(path, bytes)))
         },
     )?;
-    let metadata: HashMap<Oid, (Option<String>, Option<Status>)> = read.into_iter().collect();
+    let mut metadata: HashMap<Oid, (Option<String>, Option<Status>)> = HashMap::new();
+    for (version, read) in versions.iter().zip(read) {
+        let (id, path, commit) = (version.0, version.1.as_str(), version.2);
+        let (id, status) = if let Some(read) = read {
+            read
+        } else {
+            let bytes = git.blob_within(id, max_file_size).map_err(|e| damaged(e, id, path, commit))?.ok();
+            (id, status_of(path, bytes))
+        };
+        metadata.insert(id, status);
+    }
+
     let status = |side: &Option<(String, Oid)>| -> (Option<String>, Option<String>) {
         let Some((id, status)) = side.as_ref().and_then(|(_, blob)| metadata.get(blob)) else { return (None, None) };
         (id.clone(), status.map(|s| s.as_str().to_owned()))
