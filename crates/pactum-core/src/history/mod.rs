@@ -216,6 +216,9 @@ impl Git {
         /// Items read ahead at a time: enough to keep every core parsing, few enough that what
         /// is read ahead stays small.
         const SHARE: usize = 256;
+        if items.is_empty() {
+            return Ok(Vec::new());
+        }
         let opener = self.opener();
         let (send, receive) = std::sync::mpsc::sync_channel::<Result<Vec<B>, HistoryError>>(2);
         std::thread::scope(|threads| {
