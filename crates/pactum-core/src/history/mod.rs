@@ -460,32 +460,9 @@ impl Git {
         removed: &mut Vec<(String, Oid)>,
         added: &mut Vec<(String, Oid)>,
     ) -> Result<(), HistoryError> {
-        use std::cmp::Ordering;
         let join = |name: &str| if dir.is_empty() { name.to_owned() } else { format!("{dir}/{name}") };
-        let olds = old.map(trees::RawTree::entries).transpose()?.unwrap_or_default();
-        let news = new.map(trees::RawTree::entries).transpose()?.unwrap_or_default();
-        let (mut i, mut j) = (0, 0);
-        while i < olds.len() || j < news.len() {
-            let side = match (olds.get(i), news.get(j)) {
-                (Some(o), Some(n)) if o.same(n) => {
-                    (i, j) = (i + 1, j + 1);
-                    continue;
-                }
-                (Some(o), Some(n)) => o.order(n),
-                (Some(_), None) => Ordering::Less,
-                _ => Ordering::Greater,
-            };
-            let (before, after) = match side {
-                Ordering::Less => (olds.get(i), None),
-                Ordering::Greater => (None, news.get(j)),
-                Ordering::Equal => (olds.get(i), news.get(j)),
-            };
-            if side != Ordering::Greater {
-                i += 1;
-            }
-            if side != Ordering::Less {
-                j += 1;
-            }
+        for (before, after) in trees::differing(old, new)? {
+            let (before, after) = (before.as_ref(), after.as_ref());
             let Some(name) = before.or(after).and_then(|e| std::str::from_utf8(e.name()).ok()) else { continue };
             let tree = |side: Option<&trees::RawEntry<'_>>| {
                 side.filter(|e| e.is_tree()).map(|e| self.raw_tree(e.id())).transpose()

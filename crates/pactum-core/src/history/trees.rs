@@ -55,11 +55,6 @@ impl<'a> RawEntry<'a> {
         Oid::from_bytes(&self.raw[self.nul + 1..]).unwrap_or(Oid::ZERO_SHA1)
     }
 
-    /// Whether the two are the same entry: same mode, name and object.
-    pub fn same(&self, other: &Self) -> bool {
-        self.raw == other.raw
-    }
-
     /// Git's order of entries: by name, a subtree's name read as if it ended in `/`.
     pub fn order(&self, other: &Self) -> std::cmp::Ordering {
         let tail = |e: &Self| -> &'static [u8] { if e.is_tree() { b"/" } else { b"" } };
@@ -72,22 +67,106 @@ impl RawTree {
     ///
     /// # Errors
     /// When the bytes are not a tree.
+    #[cfg(test)]
     pub fn entries(&self) -> Result<Vec<RawEntry<'_>>, HistoryError> {
-        let malformed = || HistoryError::Git(git2::Error::from_str(&format!("tree {} is malformed", self.id)));
         let mut entries = Vec::new();
         let mut rest = self.bytes.as_slice();
-        while !rest.is_empty() {
-            let nul = memchr::memchr(0, rest).ok_or_else(malformed)?;
-            let space = rest[..nul.min(MODE_LEN + 1)].iter().position(|&b| b == b' ').ok_or_else(malformed)?;
-            let end = nul + 1 + ID_LEN;
-            if end > rest.len() {
-                return Err(malformed());
-            }
-            entries.push(RawEntry { raw: &rest[..end], nul, space });
-            rest = &rest[end..];
+        while let Some(entry) = self.first(rest)? {
+            rest = &rest[entry.raw.len()..];
+            entries.push(entry);
         }
         Ok(entries)
     }
+
+    /// The first entry of `rest` (the tree's bytes from an entry on), none when it is empty.
+    ///
+    /// # Errors
+    /// When the bytes are not a tree.
+    fn first<'a>(&self, rest: &'a [u8]) -> Result<Option<RawEntry<'a>>, HistoryError> {
+        if rest.is_empty() {
+            return Ok(None);
+        }
+        let malformed = || HistoryError::Git(git2::Error::from_str(&format!("tree {} is malformed", self.id)));
+        let nul = memchr::memchr(0, rest).ok_or_else(malformed)?;
+        let space = rest[..nul.min(MODE_LEN + 1)].iter().position(|&b| b == b' ').ok_or_else(malformed)?;
+        let end = nul + 1 + ID_LEN;
+        if end > rest.len() {
+            return Err(malformed());
+        }
+        Ok(Some(RawEntry { raw: &rest[..end], nul, space }))
+    }
+}
+
+/// An entry that differs between two trees: before and after, either missing.
+pub(crate) type Differing<'a> = (Option<RawEntry<'a>>, Option<RawEntry<'a>>);
+
+/// The entries of two trees that differ, in Git's order, as (old, new): both when one name is
+/// on both sides with other contents, one when a name is on one side only. Entries with the same
+/// bytes are passed over without being compared one by one: the common start of what is left
+/// is skipped a whole entry at a time, and once what is left is the same on both sides, nothing
+/// more differs. A commit changes a few entries of a folder of hundreds.
+///
+/// # Errors
+/// When either tree's bytes are not a tree.
+pub(crate) fn differing<'a>(
+    old: Option<&'a RawTree>,
+    new: Option<&'a RawTree>,
+) -> Result<Vec<Differing<'a>>, HistoryError> {
+    use std::cmp::Ordering;
+    let mut old_rest: &[u8] = old.map_or(&[], |tree| tree.bytes.as_slice());
+    let mut new_rest: &[u8] = new.map_or(&[], |tree| tree.bytes.as_slice());
+    let mut out = Vec::new();
+    while old_rest != new_rest {
+        // Whole entries of the common start are the same on both sides: step over them, their
+        // ends read from one side.
+        let common = common_start(old_rest, new_rest);
+        let mut skip = 0;
+        while let Some(tree) = old.filter(|_| skip < common)
+            && let Some(entry) = tree.first(&old_rest[skip..])?
+            && skip + entry.raw.len() <= common
+        {
+            skip += entry.raw.len();
+        }
+        (old_rest, new_rest) = (&old_rest[skip..], &new_rest[skip..]);
+        let o = match old {
+            Some(tree) => tree.first(old_rest)?,
+            None => None,
+        };
+        let n = match new {
+            Some(tree) => tree.first(new_rest)?,
+            None => None,
+        };
+        let side = match (&o, &n) {
+            (Some(o), Some(n)) => o.order(n),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => break,
+        };
+        let (before, after) = match side {
+            Ordering::Less => (o, None),
+            Ordering::Greater => (None, n),
+            Ordering::Equal => (o, n),
+        };
+        if let Some(entry) = &before {
+            old_rest = &old_rest[entry.raw.len()..];
+        }
+        if let Some(entry) = &after {
+            new_rest = &new_rest[entry.raw.len()..];
+        }
+        out.push((before, after));
+    }
+    Ok(out)
+}
+
+/// How many bytes two slices start with in common: compared a block at a time first.
+fn common_start(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 64;
+    let len = a.len().min(b.len());
+    let mut at = 0;
+    while at + BLOCK <= len && a[at..at + BLOCK] == b[at..at + BLOCK] {
+        at += BLOCK;
+    }
+    at + a[at..len].iter().zip(&b[at..len]).position(|(x, y)| x != y).unwrap_or(len - at)
 }
 
 /// The trees a handle read last, kept up to a count and a size: a walk reads each folder's tree
@@ -134,6 +213,94 @@ impl Kept {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Against the plain comparison (every entry of both sides, side by side): trees of up to
+    /// 40 entries, files and folders, with entries added, removed and changed at random.
+    #[test]
+    fn differing_entries_are_those_the_plain_comparison_finds() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let repo = Repository::init(dir.path()).expect("repository");
+        let blobs: Vec<Oid> = (0..4).map(|n| repo.blob(format!("text {n}\n").as_bytes()).expect("blob")).collect();
+        let folder = {
+            let mut builder = repo.treebuilder(None).expect("builder");
+            builder.insert("inner.md", blobs[0], 0o100_644).expect("insert");
+            builder.write().expect("folder")
+        };
+        let mut seed = 11u64;
+        let mut next = |bound: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % bound
+        };
+        let write = |entries: &std::collections::BTreeMap<String, (Oid, i32)>| {
+            let mut builder = repo.treebuilder(None).expect("builder");
+            for (name, (id, mode)) in entries {
+                builder.insert(name, *id, *mode).expect("insert");
+            }
+            builder.write().expect("tree")
+        };
+        for _ in 0..200 {
+            let mut old = std::collections::BTreeMap::new();
+            for _ in 0..next(40) {
+                let (id, mode) = if next(5) == 0 { (folder, 0o040_000) } else { (blobs[next(4) as usize], 0o100_644) };
+                old.insert(format!("c{:02}{}", next(60), if mode == 0o040_000 { "" } else { ".md" }), (id, mode));
+            }
+            let mut new = old.clone();
+            for _ in 0..next(4) {
+                let names: Vec<String> = new.keys().cloned().collect();
+                match next(3) {
+                    0 if !names.is_empty() => {
+                        new.remove(&names[next(names.len() as u64) as usize]);
+                    }
+                    1 if !names.is_empty() => {
+                        let name = &names[next(names.len() as u64) as usize];
+                        if new[name].1 != 0o040_000 {
+                            new.insert(name.clone(), (blobs[next(4) as usize], 0o100_644));
+                        }
+                    }
+                    _ => {
+                        new.insert(format!("c{:02}.md", next(60)), (blobs[next(4) as usize], 0o100_644));
+                    }
+                }
+            }
+            let mut kept = Kept::default();
+            let (old_tree, new_tree) = (kept.tree(&repo, write(&old)).unwrap(), kept.tree(&repo, write(&new)).unwrap());
+            let name = |e: &RawEntry<'_>| String::from_utf8(e.name().to_vec()).unwrap();
+            let found: Vec<(Option<String>, Option<String>)> = differing(Some(&old_tree), Some(&new_tree))
+                .unwrap()
+                .iter()
+                .map(|(o, n)| (o.as_ref().map(name), n.as_ref().map(name)))
+                .collect();
+            let mut plain = Vec::new();
+            let (olds, news) = (old_tree.entries().unwrap(), new_tree.entries().unwrap());
+            let (mut i, mut j) = (0, 0);
+            while i < olds.len() || j < news.len() {
+                match (olds.get(i), news.get(j)) {
+                    (Some(o), Some(n)) if o.raw == n.raw => (i, j) = (i + 1, j + 1),
+                    (Some(o), Some(n)) if o.order(n) == std::cmp::Ordering::Equal => {
+                        plain.push((Some(name(o)), Some(name(n))));
+                        (i, j) = (i + 1, j + 1);
+                    }
+                    (Some(o), Some(n)) if o.order(n) == std::cmp::Ordering::Less => {
+                        plain.push((Some(name(o)), None));
+                        i += 1;
+                    }
+                    (Some(o), None) => {
+                        plain.push((Some(name(o)), None));
+                        i += 1;
+                    }
+                    (_, Some(n)) => {
+                        plain.push((None, Some(name(n))));
+                        j += 1;
+                    }
+                    (None, None) => unreachable!(),
+                }
+            }
+            assert_eq!(found, plain, "{old:?} -> {new:?}");
+            // A tree against none: every entry, on its side.
+            let all = differing(Some(&old_tree), None).unwrap();
+            assert_eq!(all.len(), olds.len());
+        }
+    }
 
     #[test]
     fn entries_read_as_git_lists_them_and_a_cut_tree_is_an_error() {
