@@ -198,11 +198,45 @@ impl Git {
         Opener { path: self.repo.path().to_path_buf(), prefix: self.prefix.clone() }
     }
 
-    /// `read` over `items` in order, on a thread of its own through its own handle, and `parse`
-    /// of what it read on every core meanwhile, a share at a time; results in the order of
-    /// `items`. For work that reads objects from Git and spends longer making something of
-    /// them: Git is read on one thread because libgit2 locks a pack for each object it reads
-    /// from it, so threads reading one pack mostly wait for each other.
+    /// `read` on a thread of its own, through its own handle, handing what it reads to `take`
+    /// on this thread over a channel a few items deep. Git is read on one thread because
+    /// libgit2 locks a pack for each object it reads from it, so threads reading one pack mostly
+    /// wait for each other; `take` spreads what it is handed over every core meanwhile.
+    ///
+    /// `read` hands each item over with the function it is given, which says `false` once
+    /// `take` has stopped taking; its error (or a handle that cannot be opened) is handed over
+    /// in place of an item, and ends the reading. `take` stopping, early or not, drops its end
+    /// of the channel, which stops the reading.
+    ///
+    /// # Errors
+    /// The first error handed over that `take` returns, or `take`'s own.
+    pub(crate) fn read_alongside<T: Send, R>(
+        &self,
+        read: impl FnOnce(&Git, &dyn Fn(T) -> bool) -> Result<(), HistoryError> + Send,
+        take: impl FnOnce(std::sync::mpsc::Receiver<Result<T, HistoryError>>) -> Result<R, HistoryError>,
+    ) -> Result<R, HistoryError> {
+        let opener = self.opener();
+        let (send, receive) = std::sync::mpsc::sync_channel::<Result<T, HistoryError>>(2);
+        std::thread::scope(|threads| {
+            let opener = &opener;
+            let reader = threads.spawn(move || {
+                let hand_over = |item: T| send.send(Ok(item)).is_ok();
+                if let Err(error) = opener.open().and_then(|git| read(&git, &hand_over)) {
+                    // `take` says it; when it has stopped already, its own outcome stands.
+                    let _ = send.send(Err(error));
+                }
+            });
+            let taken = take(receive);
+            if let Err(panic) = reader.join() {
+                std::panic::resume_unwind(panic);
+            }
+            taken
+        })
+    }
+
+    /// `read` over `items` in order, through [`Git::read_alongside`], and `parse` of what it
+    /// read on every core meanwhile, a share at a time; results in the order of `items`. For
+    /// work that reads objects from Git and spends longer making something of them.
     ///
     /// # Errors
     /// The first error of `read`, or a handle that cannot be opened.
@@ -219,39 +253,24 @@ impl Git {
         if items.is_empty() {
             return Ok(Vec::new());
         }
-        let opener = self.opener();
-        let (send, receive) = std::sync::mpsc::sync_channel::<Result<Vec<B>, HistoryError>>(2);
-        std::thread::scope(|threads| {
-            let (opener, read) = (&opener, &read);
-            let reader = threads.spawn(move || {
-                let fetched = (|| {
-                    let git = opener.open()?;
-                    for share in items.chunks(SHARE) {
-                        let read = share.iter().map(|item| read(&git, item)).collect::<Result<Vec<B>, _>>()?;
-                        if send.send(Ok(read)).is_err() {
-                            break;
-                        }
+        self.read_alongside(
+            |git, hand_over| {
+                for share in items.chunks(SHARE) {
+                    let read = share.iter().map(|item| read(git, item)).collect::<Result<Vec<B>, _>>()?;
+                    if !hand_over(read) {
+                        break;
                     }
-                    Ok(())
-                })();
-                if let Err(error) = fetched {
-                    let _ = send.send(Err(error));
                 }
-            });
-            // The receiving end is dropped when parsing stops, early or not, which stops the reading.
-            let parsed = (move || {
+                Ok(())
+            },
+            |shares| {
                 let mut out = Vec::with_capacity(items.len());
-                for (share, read) in items.chunks(SHARE).zip(receive) {
-                    let read = read?;
-                    out.par_extend(share.par_iter().zip(read).map(|(item, read)| parse(item, read)));
+                for (share, read) in items.chunks(SHARE).zip(shares) {
+                    out.par_extend(share.par_iter().zip(read?).map(|(item, read)| parse(item, read)));
                 }
                 Ok(out)
-            })();
-            if let Err(panic) = reader.join() {
-                std::panic::resume_unwind(panic);
-            }
-            parsed
-        })
+            },
+        )
     }
 
     /// `each` over `items` on every core, results in the order of `items`: each thread works

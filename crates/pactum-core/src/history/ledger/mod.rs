@@ -471,16 +471,10 @@ pub(crate) fn walk_batches(
 ) -> Result<(), HistoryError> {
     use rayon::prelude::*;
     let history = git.first_parent_history(tip)?;
-    let opener = git.opener();
     let mut reader = Reader::new(git, scope.max_file_size, outline);
-    // A few batches ahead: enough that parsing never waits for Git, few enough to stay small.
-    let (send, receive) = std::sync::mpsc::sync_channel(2);
-    std::thread::scope(|threads| {
-        let (opener, history, max_size) = (&opener, &history, scope.max_file_size);
-        // The sending end is dropped when the fetch ends, which ends the walk's loop.
-        let fetcher = threads.spawn(move || fetch(opener, history, scope, max_size, &send));
-        // The receiving end is dropped when the walk stops, early or not, which stops the fetch.
-        let walked = (move || {
+    git.read_alongside(
+        |git, hand_over| fetch(git, &history, scope, hand_over),
+        |receive| {
             // Versions the walk has moved past, freed on a worker while the next batch is
             // visited: freeing tens of thousands of contracts on this thread would hold up every
             // batch.
@@ -526,12 +520,8 @@ pub(crate) fn walk_batches(
             }
             debug_assert_eq!(reader.late, 0, "the fetch hands over every version the walk reads");
             Ok(())
-        })();
-        if let Err(panic) = fetcher.join() {
-            std::panic::resume_unwind(panic);
-        }
-        walked
-    })
+        },
+    )
 }
 
 /// A batch of the walk as the fetch hands it over: each commit with the contract files it
@@ -558,62 +548,50 @@ fn replaced<'a>(
         .collect()
 }
 
-/// Read the history for the walk, oldest first, through a handle of its own, and hand it over
-/// a batch at a time: which contract files each commit changed, and the bytes of the versions
-/// the walk has not read. It keeps the same account of what is read as the walk.
+/// Read the history for the walk, oldest first, on the reading thread of
+/// [`Git::read_alongside`], and hand it over a batch at a time: which contract files each commit
+/// changed, and the bytes of the versions the walk has not read. It keeps the same account of
+/// what is read as the walk.
 ///
-/// Git is read on this thread alone: libgit2 takes a lock on a pack for each object it reads
-/// from it, so threads reading one pack mostly wait for each other (comparing the trees of
-/// 18,000 commits took 280 ms on two threads, 213 ms on one).
-///
-/// The first Git error is handed over in place of a batch, and ends the fetch; so does the
-/// walk's no longer taking batches.
+/// # Errors
+/// The first Git error; the fetch ends when the walk stops taking batches.
 fn fetch<'h>(
-    opener: &super::Opener,
+    git: &Git,
     history: &'h [CommitInfo],
     scope: &Scope,
-    max_size: u64,
-    send: &std::sync::mpsc::SyncSender<Result<Fetched<'h>, HistoryError>>,
-) {
-    let fetched = (|| {
-        let git = opener.open()?;
-        let mut read: rustc_hash::FxHashSet<(Oid, String)> = rustc_hash::FxHashSet::default();
-        let mut commits = Vec::with_capacity(WALK_BATCH);
-        let mut batches = history.iter().rev().peekable();
-        while let Some(commit) = batches.next() {
-            let mut changes = commit_changes(&git, commit, &scope.folders)?;
-            changes.retain(|c| c.old.iter().chain(c.new.iter()).any(|(path, _)| scope.keeps(path)));
-            if !changes.is_empty() {
-                commits.push((commit, changes));
-            }
-            if commits.len() < WALK_BATCH && batches.peek().is_some() {
-                continue;
-            }
-            let mut blobs = Vec::new();
-            for (commit, changes) in &commits {
-                for (path, id) in changes.iter().flat_map(|c| c.old.iter().chain(c.new.iter())) {
-                    if read.insert((*id, path.clone())) {
-                        let bytes = git.blob_within(*id, max_size).map_err(|e| damaged(e, *id, path, commit))?;
-                        blobs.push(((*id, path.clone()), bytes));
-                    }
+    hand_over: &dyn Fn(Fetched<'h>) -> bool,
+) -> Result<(), HistoryError> {
+    let mut read: rustc_hash::FxHashSet<(Oid, String)> = rustc_hash::FxHashSet::default();
+    let mut commits = Vec::with_capacity(WALK_BATCH);
+    let mut batches = history.iter().rev().peekable();
+    while let Some(commit) = batches.next() {
+        let mut changes = commit_changes(git, commit, &scope.folders)?;
+        changes.retain(|c| c.old.iter().chain(c.new.iter()).any(|(path, _)| scope.keeps(path)));
+        if !changes.is_empty() {
+            commits.push((commit, changes));
+        }
+        if commits.len() < WALK_BATCH && batches.peek().is_some() {
+            continue;
+        }
+        let mut blobs = Vec::new();
+        for (commit, changes) in &commits {
+            for (path, id) in changes.iter().flat_map(|c| c.old.iter().chain(c.new.iter())) {
+                if read.insert((*id, path.clone())) {
+                    let bytes = git.blob_within(*id, scope.max_file_size).map_err(|e| damaged(e, *id, path, commit))?;
+                    blobs.push(((*id, path.clone()), bytes));
                 }
             }
-            for (path, id) in replaced(
-                commits.iter().flat_map(|(_, changes)| changes.iter().map(|c| (c.old.as_ref(), c.new.as_ref()))),
-            ) {
-                read.remove(&(id, path.to_owned()));
-            }
-            let batch = Fetched { commits: std::mem::replace(&mut commits, Vec::with_capacity(WALK_BATCH)), blobs };
-            if send.send(Ok(batch)).is_err() {
-                return Ok(());
-            }
         }
-        Ok(())
-    })();
-    if let Err(error) = fetched {
-        // The walk says it; when it has stopped already, its own outcome stands.
-        let _ = send.send(Err(error));
+        for (path, id) in
+            replaced(commits.iter().flat_map(|(_, changes)| changes.iter().map(|c| (c.old.as_ref(), c.new.as_ref()))))
+        {
+            read.remove(&(id, path.to_owned()));
+        }
+        if !hand_over(Fetched { commits: std::mem::replace(&mut commits, Vec::with_capacity(WALK_BATCH)), blobs }) {
+            break;
+        }
     }
+    Ok(())
 }
 
 /// A commit's contracts with both versions, from the reader's cache.
