@@ -55,11 +55,10 @@ pub fn portfolio(workspace: &Workspace<'_>, request: &Request<'_>) -> Result<Por
     let schemas = workspace.schemas()?;
     // The same options `pactum check` uses, clause library included.
     let options = workspace.check_options()?;
-    // One pass: the findings of `pactum check`, and each contract's metadata (boxed: the
-    // checker's results hold each one until the pass ends, while they are moved out). The history
+    // One pass: the findings of `pactum check`, and each contract's metadata. The history
     // (mostly Git, on one thread) is read while the contracts are checked.
     let ((checked, contracts), history) = rayon::join(
-        || check_and_keep(&files, schemas, &options, None, |contract| Box::new(contract.meta.summary())),
+        || check_and_keep(&files, schemas, &options, None, |contract| contract.meta.summary()),
         || request.history.then(|| cycle_history(workspace)),
     );
     let mut findings: HashMap<&str, usize> = HashMap::new();
@@ -94,7 +93,7 @@ pub fn portfolio(workspace: &Workspace<'_>, request: &Request<'_>) -> Result<Por
         })
         .collect();
     let metas: HashMap<&str, &crate::contract::metadata::Metadata> =
-        contracts.iter().map(|(path, meta)| (path.as_str(), &**meta)).collect();
+        contracts.iter().map(|(path, meta)| (path.as_str(), meta)).collect();
     let ahead = settings.remind_within.after(request.as_of, &settings.calendar.holidays).unwrap_or(request.as_of);
     // Where the record starts (`[audit] since`, when a date): occurrences due before it were
     // never recorded here.
